@@ -1,0 +1,98 @@
+//! The small DOM trait that extraction runs on, and what is built once on top of it.
+//!
+//! Two backends implement [`Dom`]: [`parsed`] (HTML parsed by `scraper`, for native tests, the
+//! CLI and benchmarks) and `live` (the browser's DOM through `web-sys`, for the content script).
+//! Both model shadow DOM the same way, so that the same rules give the same answer:
+//!
+//! - a query runs within one tree (a document or a shadow root) and never crosses into another;
+//!   [`query_composed`] visits open shadow roots explicitly;
+//! - the parent of a shadow root is its host (the composed tree);
+//! - closed shadow roots and inert `<template>` contents are not visible.
+//!
+//! Selectors are `&'static str` on purpose: they are data in [`crate::extract::rules`], and a
+//! backend may cache their parsed form.
+
+#[cfg(feature = "html")]
+pub mod parsed;
+
+#[cfg(all(feature = "web", target_arch = "wasm32"))]
+pub mod live;
+
+/// A child of a node: an element (or other node the backend keeps) or a piece of text.
+pub enum Child<N> {
+    /// A node that is not text.
+    Node(N),
+    /// Text content.
+    Text(String),
+}
+
+/// What extraction needs from a DOM. Nodes are cheap handles.
+pub trait Dom {
+    /// A handle to a document, element or shadow root.
+    type Node: Clone;
+
+    /// The document node.
+    fn document(&self) -> Self::Node;
+    /// Elements under `root` in `root`'s own tree (not in shadow roots) that match `selector`,
+    /// in document order. `root` itself is not included.
+    fn query_tree(&self, root: &Self::Node, selector: &'static str) -> Vec<Self::Node>;
+    /// The open shadow roots whose hosts are `root` or lie under `root` in `root`'s own tree.
+    fn shadow_roots_in_tree(&self, root: &Self::Node) -> Vec<Self::Node>;
+    /// The element's open shadow root.
+    fn shadow_root(&self, element: &Self::Node) -> Option<Self::Node>;
+    /// Whether the node is a shadow root.
+    fn is_shadow_root(&self, node: &Self::Node) -> bool;
+    /// The composed parent: for a shadow root, its host.
+    fn parent(&self, node: &Self::Node) -> Option<Self::Node>;
+    /// Child nodes in the node's own tree, in order.
+    fn children(&self, node: &Self::Node) -> Vec<Child<Self::Node>>;
+    /// The next sibling that is an element.
+    fn next_element_sibling(&self, node: &Self::Node) -> Option<Self::Node>;
+    /// Lower-case tag name of an element; `None` for other nodes.
+    fn tag_name(&self, node: &Self::Node) -> Option<String>;
+    /// An attribute of an element.
+    fn attribute(&self, node: &Self::Node, name: &str) -> Option<String>;
+    /// The current value of a form control (`input`, `textarea`); the attribute when parsed.
+    fn form_value(&self, node: &Self::Node) -> Option<String>;
+    /// Whether two handles are the same node.
+    fn same_node(&self, a: &Self::Node, b: &Self::Node) -> bool;
+}
+
+/// Every element under `scope` matching `selector`, descending into open shadow roots: first
+/// the matches in `scope`'s own tree, then those in each shadow root, recursively. Both
+/// backends get this order from this one function.
+pub fn query_composed<D: Dom>(dom: &D, scope: &D::Node, selector: &'static str) -> Vec<D::Node> {
+    let mut found = dom.query_tree(scope, selector);
+    for shadow in dom.shadow_roots_in_tree(scope) {
+        found.extend(query_composed(dom, &shadow, selector));
+    }
+    found
+}
+
+/// The first element under `scope` (composed) matching `selector`.
+pub fn first_composed<D: Dom>(dom: &D, scope: &D::Node, selector: &'static str) -> Option<D::Node> {
+    let mut own = dom.query_tree(scope, selector);
+    if !own.is_empty() {
+        return Some(own.swap_remove(0));
+    }
+    dom.shadow_roots_in_tree(scope).into_iter().find_map(|shadow| first_composed(dom, &shadow, selector))
+}
+
+/// Whether the element's `class` attribute contains `class_name` as a whole word.
+pub fn has_class<D: Dom>(dom: &D, node: &D::Node, class_name: &str) -> bool {
+    dom.attribute(node, "class").is_some_and(|classes| classes.split_ascii_whitespace().any(|c| c == class_name))
+}
+
+/// The shadow host whose tree contains `node`, if `node` lives in a shadow root.
+pub fn tree_host<D: Dom>(dom: &D, node: &D::Node) -> Option<D::Node> {
+    let mut current = dom.parent(node)?;
+    loop {
+        if dom.is_shadow_root(&current) {
+            return dom.parent(&current);
+        }
+        if dom.tag_name(&current).is_none() {
+            return None;
+        }
+        current = dom.parent(&current)?;
+    }
+}

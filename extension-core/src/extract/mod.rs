@@ -1,0 +1,507 @@
+//! Field extraction: one rule set ([`rules`]) over any [`Dom`].
+//!
+//! For each field the engine tries the field's anchors in order. An anchor yields candidate
+//! containers; a candidate counts only if it belongs to the visible record (see
+//! [`Engine::out_of_scope`]); the first one that counts gives the raw text, which the value
+//! parsers in [`crate::value`] read per locale. Extraction never fails: it returns what it
+//! found plus [`Warning`]s.
+
+pub mod rules;
+pub mod text;
+
+use std::cell::OnceCell;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::dom::{first_composed, has_class, query_composed, Dom};
+use crate::locale::{DateOrder, Locale};
+use crate::value::{date_order_evidence, parse_amount, parse_date, parse_percent, Amount, ValueError};
+use rules::{anchors, exclusions, label_matches, selectors, Anchor, Field};
+use text::{is_hidden, visible_text};
+
+/// What the caller knows beyond the page.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    /// The user's Salesforce locale, when known (the CLI's `--locale`).
+    pub locale: Option<Locale>,
+}
+
+/// A problem met while reading the page, never fatal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    /// Stable machine-readable code.
+    pub code: &'static str,
+    /// The field concerned (JSON name), if any.
+    pub field: Option<&'static str>,
+    /// The raw text that could not be read, if any.
+    pub raw: Option<String>,
+    /// A plain-language explanation.
+    pub message: String,
+}
+
+/// The seven fields, each `None` when absent or unreadable.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fields {
+    pub name: Option<String>,
+    pub amount: Option<Amount>,
+    pub stage: Option<String>,
+    #[serde(serialize_with = "serialize_date")]
+    pub close_date: Option<NaiveDate>,
+    pub probability: Option<u8>,
+    pub owner: Option<String>,
+    pub next_step: Option<String>,
+}
+
+fn serialize_date<S: serde::Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => serializer.serialize_str(&date.format("%Y-%m-%d").to_string()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// How a closed stage was recognised on the Path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathOutcome {
+    Won,
+    Lost,
+}
+
+/// Everything extraction learned about the visible record.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    /// The parsed fields.
+    pub fields: Fields,
+    /// Fields whose container was found on the page (even if empty or unreadable).
+    pub found: Vec<Field>,
+    /// Won/lost markers on the Path's current step.
+    pub path_outcome: Option<PathOutcome>,
+    /// Position of the current Path step, 0.0 (first) to 1.0 (last), for custom stages.
+    pub path_progress: Option<f64>,
+    /// Problems met.
+    pub warnings: Vec<Warning>,
+}
+
+impl Extraction {
+    /// Whether the field's container was on the page.
+    pub fn was_found(&self, field: Field) -> bool {
+        self.found.contains(&field)
+    }
+}
+
+/// Reads the visible record's fields. `record_id15` (the URL's Id, 15-character form) keeps
+/// stale pages of other records out.
+pub fn extract<D: Dom>(dom: &D, record_id15: Option<&str>, options: &ExtractOptions) -> Extraction {
+    Engine::new(dom, record_id15).run(options)
+}
+
+/// One extraction pass: candidate lists are computed once and shared by all fields.
+struct Engine<'d, D: Dom> {
+    dom: &'d D,
+    document: D::Node,
+    record_id15: Option<String>,
+    target_selection: OnceCell<Vec<D::Node>>,
+    path_items: OnceCell<Vec<D::Node>>,
+}
+
+impl<'d, D: Dom> Engine<'d, D> {
+    fn new(dom: &'d D, record_id15: Option<&str>) -> Self {
+        Engine {
+            dom,
+            document: dom.document(),
+            record_id15: record_id15.map(str::to_string),
+            target_selection: OnceCell::new(),
+            path_items: OnceCell::new(),
+        }
+    }
+
+    fn run(&self, options: &ExtractOptions) -> Extraction {
+        let mut extraction = Extraction::default();
+        let mut raw: Vec<(Field, String)> = Vec::new();
+        for field in Field::ALL {
+            if let Some(text) = self.read_field(field) {
+                extraction.found.push(field);
+                raw.push((field, text));
+            }
+        }
+        self.read_path(&mut extraction);
+
+        let page_locale = self.page_language_locale();
+        let currency_locale = options.locale.clone().or(page_locale);
+        for (field, text) in raw {
+            if text.is_empty() {
+                continue;
+            }
+            let fields = &mut extraction.fields;
+            let outcome: Result<(), ValueError> = match field {
+                Field::Name => {
+                    fields.name = Some(text.clone());
+                    Ok(())
+                }
+                Field::Stage => {
+                    fields.stage = Some(text.clone());
+                    Ok(())
+                }
+                Field::Owner => {
+                    fields.owner = clean_owner(&text);
+                    Ok(())
+                }
+                Field::NextStep => {
+                    fields.next_step = Some(text.clone());
+                    Ok(())
+                }
+                Field::Amount => {
+                    let locale = currency_locale.as_ref();
+                    parse_amount(&text, locale).map(|mut amount| {
+                        if amount.currency.is_none() {
+                            amount.currency = self.record_currency_code();
+                        }
+                        fields.amount = Some(amount);
+                    })
+                }
+                Field::Probability => {
+                    parse_percent(&text, options.locale.as_ref()).map(|value| fields.probability = Some(value))
+                }
+                Field::CloseDate => self.parse_close_date(&text, options).map(|date| fields.close_date = Some(date)),
+            };
+            if let Err(error) = outcome {
+                extraction.warnings.push(value_warning(field, &text, &error));
+            }
+        }
+        if extraction.found.is_empty() && extraction.path_outcome.is_none() {
+            extraction.warnings.push(Warning {
+                code: "no_record_fields",
+                field: None,
+                raw: None,
+                message: "No Opportunity fields were found in the visible record; the page may still be loading."
+                    .to_string(),
+            });
+        }
+        extraction
+    }
+
+    /// Close Date: the locale's order if given, else what the page's other dates settle.
+    fn parse_close_date(&self, text: &str, options: &ExtractOptions) -> Result<NaiveDate, ValueError> {
+        let given: Option<DateOrder> = options.locale.as_ref().and_then(Locale::date_order);
+        match parse_date(text, given) {
+            Err(ValueError::Ambiguous(_)) if given.is_none() => {
+                let page_text = visible_text(self.dom, &self.document, &|_| false);
+                parse_date(text, date_order_evidence([page_text.as_str()]))
+            }
+            other => other,
+        }
+    }
+
+    /// `<html lang="en-US">`: the UI language, used only to name the currency of an
+    /// ambiguous symbol (`$`), never to order a date.
+    fn page_language_locale(&self) -> Option<Locale> {
+        let html = self.dom.query_tree(&self.document, "html").into_iter().next()?;
+        Locale::parse(&self.dom.attribute(&html, "lang")?)
+    }
+
+    /// The Opportunity Currency field (`USD - U.S. Dollar`) of multi-currency orgs.
+    fn record_currency_code(&self) -> Option<String> {
+        let container = query_composed(self.dom, &self.document, selectors::CURRENCY_ISO_CODE)
+            .into_iter()
+            .find(|node| !self.out_of_scope(node))?;
+        let text = self.container_value(Field::Name, &container)?;
+        let code = text.get(..3)?;
+        (code.bytes().all(|b| b.is_ascii_uppercase()) && text[3..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+            .then(|| code.to_string())
+    }
+
+    /// The raw text of a field from the first anchor that finds it in scope; `Some("")` when
+    /// the field is on the page but empty.
+    fn read_field(&self, field: Field) -> Option<String> {
+        anchors(field).iter().find_map(|anchor| self.read_anchor(field, *anchor))
+    }
+
+    fn read_anchor(&self, field: Field, anchor: Anchor) -> Option<String> {
+        let dom = self.dom;
+        let in_scope = |node: &D::Node| !self.out_of_scope(node);
+        match anchor {
+            Anchor::TargetSelectionName => self
+                .target_selection()
+                .iter()
+                .filter(|node| dom.attribute(node, "data-target-selection-name").as_deref() == Some(field.target_selection_name()))
+                .find(|node| in_scope(node))
+                .and_then(|container| self.container_value(field, container)),
+            Anchor::DynamicFormsField => self
+                .query(selectors::DYNAMIC_FORMS_FIELD)
+                .into_iter()
+                .filter(|node| dom.attribute(node, "data-field-id").as_deref() == Some(field.dynamic_forms_id()))
+                .find(in_scope)
+                .and_then(|container| self.container_value(field, &container)),
+            Anchor::LayoutItemLabel => self
+                .query(selectors::LAYOUT_ITEM)
+                .into_iter()
+                .filter(|node| dom.attribute(node, "field-label").is_some_and(|label| label_matches(field, &label)))
+                .find(in_scope)
+                .and_then(|container| self.container_value(field, &container)),
+            Anchor::HighlightsPrimaryField => self
+                .query(selectors::PRIMARY_FIELD)
+                .into_iter()
+                .find(in_scope)
+                .map(|node| visible_text(dom, &node, &|_| false)),
+            Anchor::HighlightsDetailLabel => self
+                .query(selectors::HIGHLIGHTS_ITEM)
+                .into_iter()
+                .filter(|item| {
+                    first_composed(dom, item, selectors::HIGHLIGHTS_LABEL).is_some_and(|label| {
+                        let text = dom.attribute(&label, "title").unwrap_or_else(|| visible_text(dom, &label, &|_| false));
+                        label_matches(field, &text)
+                    })
+                })
+                .find(in_scope)
+                .and_then(|item| self.container_value(field, &item)),
+            Anchor::FieldLabelText => self
+                .query(selectors::FIELD_LABEL)
+                .into_iter()
+                .filter(|label| label_matches(field, &visible_text(dom, label, &|_| false)))
+                .find(in_scope)
+                .and_then(|label| self.enclosing_form_element(&label))
+                .and_then(|container| self.container_value(field, &container)),
+            Anchor::ClassicCellId => self
+                .query("[id$=\"_ileinner\"]")
+                .into_iter()
+                .filter(|node| dom.attribute(node, "id").as_deref() == Some(field.classic_cell_id()))
+                .find(in_scope)
+                .map(|cell| self.classic_cell_value(field, &cell)),
+            Anchor::ClassicPageDescription => self
+                .query(selectors::CLASSIC_PAGE_DESCRIPTION)
+                .into_iter()
+                .find(in_scope)
+                .map(|node| visible_text(dom, &node, &|_| false)),
+            Anchor::ClassicLabelCell => self
+                .query(selectors::CLASSIC_LABEL_CELL)
+                .into_iter()
+                .filter(|cell| label_matches(field, &visible_text(dom, cell, &|_| false)))
+                .find(in_scope)
+                .and_then(|cell| dom.next_element_sibling(&cell))
+                .map(|cell| self.classic_cell_value(field, &cell)),
+            Anchor::PathCurrentStep => self.current_path_item().map(|item| self.path_item_name(&item)),
+        }
+    }
+
+    fn query(&self, selector: &'static str) -> Vec<D::Node> {
+        query_composed(self.dom, &self.document, selector)
+    }
+
+    fn target_selection(&self) -> &[D::Node] {
+        self.target_selection.get_or_init(|| self.query(selectors::TARGET_SELECTION_NAME))
+    }
+
+    fn path_items(&self) -> &[D::Node] {
+        self.path_items.get_or_init(|| {
+            self.query(selectors::PATH_ITEM).into_iter().filter(|item| !self.out_of_scope(item)).collect()
+        })
+    }
+
+    fn current_path_item(&self) -> Option<D::Node> {
+        self.path_items().iter().find(|item| has_class(self.dom, item, "slds-is-current")).cloned()
+    }
+
+    fn path_item_name(&self, item: &D::Node) -> String {
+        let dom = self.dom;
+        if let Some(name) = dom.attribute(item, "data-name").filter(|n| !n.trim().is_empty()) {
+            return crate::value::normalize_spaces(&name);
+        }
+        if let Some(title) = first_composed(dom, item, selectors::PATH_TITLE) {
+            let text = visible_text(dom, &title, &|_| false);
+            if !text.is_empty() {
+                return text;
+            }
+        }
+        dom.attribute(item, "title").map(|t| crate::value::normalize_spaces(&t)).unwrap_or_else(|| visible_text(dom, item, &|_| false))
+    }
+
+    /// Won/lost markers and the current step's position.
+    fn read_path(&self, extraction: &mut Extraction) {
+        let items = self.path_items();
+        let Some(index) = items.iter().position(|item| has_class(self.dom, item, "slds-is-current")) else {
+            return;
+        };
+        let current = &items[index];
+        extraction.path_outcome = if has_class(self.dom, current, "slds-is-won") {
+            Some(PathOutcome::Won)
+        } else if has_class(self.dom, current, "slds-is-lost") {
+            Some(PathOutcome::Lost)
+        } else {
+            None
+        };
+        if items.len() > 1 {
+            extraction.path_progress = Some(index as f64 / (items.len() - 1) as f64);
+        }
+    }
+
+    /// The nearest composed ancestor that is a whole field (label plus value).
+    fn enclosing_form_element(&self, label: &D::Node) -> Option<D::Node> {
+        let dom = self.dom;
+        let mut current = dom.parent(label);
+        let mut steps = 0;
+        while let Some(node) = current {
+            if steps > 12 || dom.tag_name(&node).is_none() && !dom.is_shadow_root(&node) {
+                return None;
+            }
+            if dom.tag_name(&node).is_some()
+                && (has_class(dom, &node, "slds-form-element")
+                    || dom.attribute(&node, "data-target-selection-name").is_some()
+                    || matches!(dom.tag_name(&node).as_deref(), Some("records-record-layout-item" | "flexipage-field")))
+            {
+                return Some(node);
+            }
+            current = dom.parent(&node);
+            steps += 1;
+        }
+        None
+    }
+
+    /// The value text inside a field container.
+    fn container_value(&self, field: Field, container: &D::Node) -> Option<String> {
+        let dom = self.dom;
+        if field == Field::Owner {
+            if let Some(link) = query_composed(dom, container, selectors::USER_LINK).into_iter().find(|l| !is_hidden(dom, l)) {
+                let text = visible_text(dom, &link, &|_| false);
+                if !text.is_empty() {
+                    return Some(text);
+                }
+            }
+        }
+        for selector in selectors::VALUE_NODES {
+            if let Some(node) = first_composed(dom, container, selector) {
+                return Some(visible_text(dom, &node, &|_| false));
+            }
+        }
+        if let Some(control) = first_composed(dom, container, selectors::EDIT_CONTROLS) {
+            let value = dom.attribute(&control, "data-value").or_else(|| dom.form_value(&control)).unwrap_or_default();
+            return Some(crate::value::normalize_spaces(&value));
+        }
+        let is_label = |node: &D::Node| {
+            ["test-id__field-label", "slds-form-element__label", "slds-text-title"].iter().any(|c| has_class(dom, node, c))
+                || dom.tag_name(node).as_deref() == Some("label")
+        };
+        Some(visible_text(dom, container, &is_label))
+    }
+
+    /// A Classic `dataCol` or `_ileinner` cell: the owner is its User link, the rest its text.
+    fn classic_cell_value(&self, field: Field, cell: &D::Node) -> String {
+        let dom = self.dom;
+        if field == Field::Owner {
+            if let Some(link) = query_composed(dom, cell, selectors::USER_LINK).into_iter().next() {
+                return visible_text(dom, &link, &|_| false);
+            }
+        }
+        visible_text(dom, cell, &|_| false)
+    }
+
+    /// Whether `node` lies outside the visible record: hidden, on a stale page host, in a
+    /// related list, activity, feed or hover card, or under another Opportunity's container.
+    fn out_of_scope(&self, node: &D::Node) -> bool {
+        let dom = self.dom;
+        let mut current = Some(node.clone());
+        let mut depth = 0;
+        while let Some(node) = current {
+            depth += 1;
+            if depth > 4096 {
+                return true;
+            }
+            if let Some(tag) = dom.tag_name(&node) {
+                if self.excludes(&node, &tag) {
+                    return true;
+                }
+            }
+            current = dom.parent(&node);
+        }
+        false
+    }
+
+    fn excludes(&self, node: &D::Node, tag: &str) -> bool {
+        let dom = self.dom;
+        if dom.attribute(node, "hidden").is_some() {
+            return true;
+        }
+        if let Some(style) = dom.attribute(node, "style") {
+            let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            if compact.contains("display:none") || compact.contains("visibility:hidden") {
+                return true;
+            }
+        }
+        if exclusions::TAG_FRAGMENTS.iter().any(|fragment| tag.contains(fragment)) {
+            return true;
+        }
+        if let Some(classes) = dom.attribute(node, "class") {
+            let classes: Vec<&str> = classes.split_ascii_whitespace().collect();
+            if exclusions::CLASSES.iter().any(|class| classes.contains(class)) {
+                return true;
+            }
+            let is_page_host = exclusions::PAGE_HOST_CLASSES.iter().any(|class| classes.contains(class));
+            if is_page_host && !classes.contains(&"active") {
+                return true;
+            }
+        }
+        if let Some(record_id15) = &self.record_id15 {
+            for attribute in exclusions::RECORD_ID_ATTRIBUTES {
+                if let Some(value) = dom.attribute(node, attribute) {
+                    let value = value.trim();
+                    if value.starts_with("006") && value.len() >= 15 && value.get(..15) != Some(record_id15.as_str()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Owner: the person's name only; Classic's " [Change]" and any leftover "Open <Name>
+/// Preview" hover text removed.
+fn clean_owner(text: &str) -> Option<String> {
+    let mut name = text.trim().to_string();
+    if let Some(index) = name.find(" [") {
+        if name.ends_with(']') {
+            name.truncate(index);
+        }
+    }
+    if let Some(rest) = name.strip_prefix("Open ") {
+        if let Some(index) = rest.find(" Preview") {
+            let inner = rest[..index].trim();
+            let after = rest[index + " Preview".len()..].trim();
+            name = if after.is_empty() { inner.to_string() } else { after.to_string() };
+        }
+    }
+    let name = name.trim().to_string();
+    (!name.is_empty()).then_some(name)
+}
+
+fn value_warning(field: Field, raw: &str, error: &ValueError) -> Warning {
+    let code = match error {
+        ValueError::Ambiguous(_) => "ambiguous_value",
+        ValueError::Unparseable(_) => "unreadable_value",
+        ValueError::OutOfRange(_) => "out_of_range_value",
+    };
+    let mut shown: String = raw.chars().take(200).collect();
+    if shown.len() < raw.len() {
+        shown.push('…');
+    }
+    Warning {
+        code,
+        field: Some(field.json_name()),
+        raw: Some(shown.clone()),
+        message: format!("{}: \"{}\" is {}", field.json_name(), shown, error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_names_are_cleaned() {
+        assert_eq!(clean_owner("Jane Doe [Change]").as_deref(), Some("Jane Doe"));
+        assert_eq!(clean_owner("Open Jane Doe Preview").as_deref(), Some("Jane Doe"));
+        assert_eq!(clean_owner("Open Jane Doe PreviewJane Doe").as_deref(), Some("Jane Doe"));
+        assert_eq!(clean_owner("  ").as_deref(), None);
+        assert_eq!(clean_owner("Opal Preview-Smith").as_deref(), Some("Opal Preview-Smith"));
+    }
+}

@@ -1,0 +1,292 @@
+//! Selectors as data: for each field, the anchors that find it, best first, each with the page
+//! variant it serves. The engine in [`super`] interprets them; nothing here touches a DOM.
+
+/// The seven Opportunity fields the extension reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Amount,
+    Stage,
+    CloseDate,
+    Probability,
+    Owner,
+    NextStep,
+}
+
+impl Field {
+    /// Every field, in output order.
+    pub const ALL: [Field; 7] =
+        [Field::Name, Field::Amount, Field::Stage, Field::CloseDate, Field::Probability, Field::Owner, Field::NextStep];
+
+    /// The name used in JSON output and warnings.
+    pub fn json_name(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Amount => "amount",
+            Field::Stage => "stage",
+            Field::CloseDate => "closeDate",
+            Field::Probability => "probability",
+            Field::Owner => "owner",
+            Field::NextStep => "nextStep",
+        }
+    }
+
+    /// The `data-target-selection-name` value Lightning puts on the field's container. It
+    /// survives relabelling and translation, so it is the first anchor everywhere.
+    pub fn target_selection_name(self) -> &'static str {
+        match self {
+            Field::Name => "sfdc:RecordField.Opportunity.Name",
+            Field::Amount => "sfdc:RecordField.Opportunity.Amount",
+            Field::Stage => "sfdc:RecordField.Opportunity.StageName",
+            Field::CloseDate => "sfdc:RecordField.Opportunity.CloseDate",
+            Field::Probability => "sfdc:RecordField.Opportunity.Probability",
+            Field::Owner => "sfdc:RecordField.Opportunity.OwnerId",
+            Field::NextStep => "sfdc:RecordField.Opportunity.NextStep",
+        }
+    }
+
+    /// Dynamic Forms: `flexipage-field[data-field-id="Record<Field>Field"]`.
+    pub fn dynamic_forms_id(self) -> &'static str {
+        match self {
+            Field::Name => "RecordNameField",
+            Field::Amount => "RecordAmountField",
+            Field::Stage => "RecordStageNameField",
+            Field::CloseDate => "RecordCloseDateField",
+            Field::Probability => "RecordProbabilityField",
+            Field::Owner => "RecordOwnerIdField",
+            Field::NextStep => "RecordNextStepField",
+        }
+    }
+
+    /// Classic detail page cell ids (`<id>_ileinner`).
+    pub fn classic_cell_id(self) -> &'static str {
+        match self {
+            Field::Name => "opp3_ileinner",
+            Field::Amount => "opp7_ileinner",
+            Field::Stage => "opp11_ileinner",
+            Field::CloseDate => "opp9_ileinner",
+            Field::Probability => "opp12_ileinner",
+            Field::Owner => "opp1_ileinner",
+            Field::NextStep => "opp10_ileinner",
+        }
+    }
+
+    /// Standard labels in the languages Salesforce ships, compared after
+    /// [`normalize_label`]. Admin-renamed labels are reached through the API-name anchor.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            Field::Name => &[
+                "opportunity name", "opportunity-name", "nom de l'opportunité", "nom de l’opportunité", "商談名",
+                "nombre de la oportunidad", "nome opportunità", "naam opportunity", "opportunitynaam",
+                "nome da oportunidade", "opportunity name (名前)",
+            ],
+            Field::Amount => &["amount", "betrag", "montant", "金額", "importe", "importo", "bedrag", "valor"],
+            Field::Stage => &["stage", "phase", "étape", "フェーズ", "etapa", "fase"],
+            Field::CloseDate => &[
+                "close date", "schlusstermin", "abschlussdatum", "date de clôture", "完了予定日", "fecha de cierre",
+                "data chiusura", "sluitingsdatum", "data de fechamento",
+            ],
+            Field::Probability => &[
+                "probability (%)", "probability", "wahrscheinlichkeit (%)", "wahrscheinlichkeit", "probabilité (%)",
+                "probabilité", "確度 (%)", "確度(%)", "確度", "probabilidad (%)", "probabilidad", "probabilità (%)",
+                "probabilità", "waarschijnlijkheid (%)", "kans (%)", "probabilidade (%)", "probabilidade",
+            ],
+            Field::Owner => &[
+                "opportunity owner", "opportunity-inhaber", "opportunity-eigentümer", "propriétaire de l'opportunité",
+                "propriétaire de l’opportunité", "商談 所有者", "商談所有者", "propietario de la oportunidad",
+                "titolare opportunità", "proprietario opportunità", "eigenaar opportunity", "opportunity-eigenaar",
+                "proprietário da oportunidade",
+            ],
+            Field::NextStep => &[
+                "next step", "nächster schritt", "étape suivante", "prochaine étape", "ネクストステップ", "次のステップ",
+                "paso siguiente", "próximo paso", "passo successivo", "prossimo passo", "volgende stap",
+                "próxima etapa", "próximo passo",
+            ],
+        }
+    }
+}
+
+/// Lower-cases, collapses white space, drops a required-field asterisk and a trailing colon.
+pub fn normalize_label(label: &str) -> String {
+    let collapsed = crate::value::normalize_spaces(label);
+    let trimmed = collapsed.trim_start_matches('*').trim_end_matches([':', '*']).trim();
+    trimmed.to_lowercase()
+}
+
+/// Whether a displayed label names `field`.
+pub fn label_matches(field: Field, label: &str) -> bool {
+    let normalized = normalize_label(label);
+    !normalized.is_empty() && field.labels().contains(&normalized.as_str())
+}
+
+/// One way to find a field's container on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// Lightning record layout, Dynamic Forms and highlights: an element with
+    /// `data-target-selection-name="sfdc:RecordField.Opportunity.<ApiName>"`.
+    TargetSelectionName,
+    /// Dynamic Forms pages (no `records-record-layout-item`): `flexipage-field[data-field-id]`.
+    DynamicFormsField,
+    /// Lightning page layout: `records-record-layout-item[field-label="<Label>"]`.
+    LayoutItemLabel,
+    /// Highlights panel primary field (the record name), `records-highlights2` and the older
+    /// `force-highlights2`: `[slot="primaryField"]`.
+    HighlightsPrimaryField,
+    /// Highlights panel compact-layout fields: `records-highlights-details-item` with
+    /// `p.slds-text-title[title="<Label>"]` and the value in `p.fieldComponent`.
+    HighlightsDetailLabel,
+    /// Any Lightning read-mode field: `span.test-id__field-label` whose text is the label.
+    FieldLabelText,
+    /// Salesforce Classic detail page: the `<id>_ileinner` cell.
+    ClassicCellId,
+    /// Salesforce Classic page title: `h2.pageDescription` (the record name).
+    ClassicPageDescription,
+    /// Salesforce Classic `table.detailList`: `td.labelCol` text, value in the next `td.dataCol`.
+    ClassicLabelCell,
+    /// Lightning Path (Aura `.slds-path__item` or LWC path steps): the `slds-is-current` item.
+    PathCurrentStep,
+}
+
+/// The anchors tried for `field`, best first.
+pub fn anchors(field: Field) -> &'static [Anchor] {
+    use Anchor::*;
+    match field {
+        Field::Name => &[
+            TargetSelectionName,
+            DynamicFormsField,
+            HighlightsPrimaryField,
+            LayoutItemLabel,
+            FieldLabelText,
+            ClassicCellId,
+            ClassicPageDescription,
+            ClassicLabelCell,
+        ],
+        Field::Stage => &[
+            TargetSelectionName,
+            DynamicFormsField,
+            LayoutItemLabel,
+            FieldLabelText,
+            HighlightsDetailLabel,
+            PathCurrentStep,
+            ClassicCellId,
+            ClassicLabelCell,
+        ],
+        _ => &[
+            TargetSelectionName,
+            DynamicFormsField,
+            LayoutItemLabel,
+            FieldLabelText,
+            HighlightsDetailLabel,
+            ClassicCellId,
+            ClassicLabelCell,
+        ],
+    }
+}
+
+/// Selectors used by the anchors and the engine. Each names the variant it serves.
+pub mod selectors {
+    /// Every element carrying an API-name anchor; filtered by value in Rust.
+    pub const TARGET_SELECTION_NAME: &str = "[data-target-selection-name]";
+    /// Dynamic Forms field wrapper.
+    pub const DYNAMIC_FORMS_FIELD: &str = "flexipage-field[data-field-id]";
+    /// Page-layout item with its label attribute.
+    pub const LAYOUT_ITEM: &str = "records-record-layout-item[field-label]";
+    /// Highlights panel record name (records-highlights2 / force-highlights2).
+    pub const PRIMARY_FIELD: &str = "[slot=\"primaryField\"]";
+    /// Highlights panel compact-layout item.
+    pub const HIGHLIGHTS_ITEM: &str = "records-highlights-details-item";
+    /// Label paragraph inside a highlights item.
+    pub const HIGHLIGHTS_LABEL: &str = "p.slds-text-title";
+    /// Value paragraph inside a highlights item.
+    pub const HIGHLIGHTS_VALUE: &str = "p.fieldComponent";
+    /// Read-mode label span on layout and Dynamic Forms fields.
+    pub const FIELD_LABEL: &str = ".test-id__field-label";
+    /// The form element enclosing a label and its value.
+    pub const FORM_ELEMENT: &str = ".slds-form-element";
+    /// Classic record name in the page title.
+    pub const CLASSIC_PAGE_DESCRIPTION: &str = ".bPageTitle h2.pageDescription";
+    /// Classic label cells.
+    pub const CLASSIC_LABEL_CELL: &str = "td.labelCol";
+    /// Path steps, Aura and LWC (the LWC steps render the same SLDS item).
+    pub const PATH_ITEM: &str = "li.slds-path__item";
+    /// Path step title text.
+    pub const PATH_TITLE: &str = ".slds-path__title";
+    /// A link to a User record (the owner), Lightning or Classic.
+    pub const USER_LINK: &str = "a[href*=\"/005\"]";
+    /// The Opportunity Currency field in multi-currency orgs.
+    pub const CURRENCY_ISO_CODE: &str = "[data-target-selection-name=\"sfdc:RecordField.Opportunity.CurrencyIsoCode\"]";
+    /// The whole-page text containers scanned for date-order evidence.
+    pub const DATE_CARRIERS: &str =
+        "lightning-formatted-date-time, lightning-formatted-text, records-formula-output, td, span, time";
+
+    /// Where a value sits inside a field container, best first.
+    pub const VALUE_NODES: &[&str] = &[
+        "[data-output-element-id=\"output-field\"]", // Lightning read mode, most layouts
+        ".test-id__field-value",                     // record layout and Dynamic Forms read mode
+        "slot[name=\"outputField\"]",                // record layout item, synthetic shadow
+        "slot[name=\"output\"]",                     // Dynamic Forms record field
+        "p.fieldComponent",                          // highlights panel
+        "lightning-formatted-text, lightning-formatted-number, lightning-formatted-date-time, lightning-formatted-rich-text, lightning-formatted-name, force-owner-lookup, records-formula-output",
+    ];
+    /// Form controls of a field in edit mode (the `/edit` page or an open inline edit).
+    pub const EDIT_CONTROLS: &str = "input:not([type=\"hidden\"]):not([type=\"checkbox\"]), textarea, button[data-value]";
+}
+
+/// Markers of subtrees that never hold the visible record's own fields: related lists of other
+/// records, activity and feed text ("Amount changed from ..."), list views, hover cards.
+pub mod exclusions {
+    /// Tag-name fragments.
+    pub const TAG_FRAGMENTS: &[&str] = &[
+        "related-list",  // force-related-list-*, lst-related-list-*, records-related-list-*
+        "relatedlist",   // older Aura related list tags
+        "activity",      // activity timeline and composer
+        "timeline",
+        "feed",          // Chatter feed
+        "chatter",
+        "list-view",     // list views embedded on the page
+        "listview",
+        "hover-panel",   // record hover cards of other records
+        "record-preview",
+        "global-search", // global header search results
+        "search-dialog",
+        "utility-bar",
+    ];
+    /// Classes (whole words).
+    pub const CLASSES: &[&str] = &[
+        "forceRelatedListSingleContainer",
+        "forceRelatedListContainer",
+        "relatedList",
+        "slds-timeline",
+        "activityTimeline",
+        "cuf-feed",
+        "forceChatterFeed",
+        "forceHoverPanel",
+        "slds-popover",
+        "forceListViewManager",
+        "oneUtilityBar",
+        "bRelatedList",          // Classic related lists
+        "listRelatedObject",     // Classic related list bodies
+        "relatedProcessHistory", // Classic approval history
+        "bPageFooter",
+        "slds-hide",
+        "slds-assistive-text",
+    ];
+    /// Page hosts that Lightning keeps in the DOM after navigating away; only the one with
+    /// class `active` is the visible page.
+    pub const PAGE_HOST_CLASSES: &[&str] = &["lafPageHost", "oneConsoleTab", "tabContent"];
+    /// Attributes naming the record a container belongs to.
+    pub const RECORD_ID_ATTRIBUTES: &[&str] = &["data-recordid", "data-record-id", "record-id", "recordid"];
+}
+
+/// Standard closed stage names, translated. Compared lower-cased.
+pub const CLOSED_WON_STAGES: &[&str] = &[
+    "closed won", "geschlossen und gewonnen", "geschlossen gewonnen", "gewonnen", "fermée gagnée", "fermé gagné",
+    "gagnée", "成立", "受注", "cerrada ganada", "cerrado ganado", "chiusa vinta", "chiuso vinto", "gesloten gewonnen",
+    "fechado/ganho", "fechada ganha", "fechado ganho",
+];
+/// Standard closed-lost stage names, translated. Compared lower-cased.
+pub const CLOSED_LOST_STAGES: &[&str] = &[
+    "closed lost", "geschlossen und verloren", "geschlossen verloren", "verloren", "fermée perdue", "fermé perdu",
+    "perdue", "不成立", "失注", "cerrada perdida", "cerrado perdido", "chiusa persa", "chiuso perso",
+    "gesloten verloren", "fechado/perdido", "fechada perdida", "fechado perdido",
+];

@@ -1,0 +1,107 @@
+//! Visible text of a node, as a reader sees it: assistive and hidden text dropped, buttons and
+//! icons skipped, native shadow roots rendered with their slots filled from the host's children.
+
+use crate::dom::{has_class, tree_host, Child, Dom};
+use crate::value::normalize_spaces;
+
+/// Tags whose content is never part of a value.
+const SKIPPED_TAGS: &[&str] = &[
+    "script", "style", "template", "noscript", "button", "svg", "lightning-primitive-icon", "lightning-icon",
+    "lightning-helptext", "lightning-button-icon", "img",
+];
+/// Classes of hidden text (the owner link's "Open <Name> Preview" among them).
+const HIDDEN_CLASSES: &[&str] = &["slds-assistive-text", "assistiveText", "slds-hide", "hidden", "hide"];
+/// Elements that break a line of text (joined with a space).
+const BLOCK_TAGS: &[&str] = &["div", "p", "li", "br", "td", "th", "tr", "dd", "dt", "section", "h1", "h2", "h3"];
+
+/// Whether an element (and everything under it) is hidden or not part of any value.
+pub fn is_hidden<D: Dom>(dom: &D, node: &D::Node) -> bool {
+    if dom.attribute(node, "hidden").is_some() || dom.attribute(node, "aria-hidden").as_deref() == Some("true") {
+        return true;
+    }
+    if HIDDEN_CLASSES.iter().any(|class| has_class(dom, node, class)) {
+        return true;
+    }
+    dom.attribute(node, "style").is_some_and(|style| {
+        let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        compact.contains("display:none") || compact.contains("visibility:hidden")
+    })
+}
+
+/// The visible text under `node`, white space collapsed. `extra_skip` drops more elements
+/// (labels, when reading a value out of a whole field container).
+pub fn visible_text<D: Dom>(dom: &D, node: &D::Node, extra_skip: &dyn Fn(&D::Node) -> bool) -> String {
+    let mut out = String::new();
+    let host = tree_host(dom, node);
+    walk(dom, node, host.as_ref(), extra_skip, &mut out, 0);
+    normalize_spaces(&out)
+}
+
+/// Deeper than any real page; a guard against hostile nesting.
+const MAX_DEPTH: usize = 256;
+
+fn walk<D: Dom>(
+    dom: &D,
+    node: &D::Node,
+    host: Option<&D::Node>,
+    extra_skip: &dyn Fn(&D::Node) -> bool,
+    out: &mut String,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let tag = dom.tag_name(node);
+    if let Some(tag) = tag.as_deref() {
+        if SKIPPED_TAGS.contains(&tag) || is_hidden(dom, node) || extra_skip(node) {
+            return;
+        }
+        if BLOCK_TAGS.contains(&tag) {
+            out.push(' ');
+        }
+        if tag == "slot" {
+            if let Some(host) = host {
+                let assigned = assigned_nodes(dom, host, dom.attribute(node, "name").unwrap_or_default().as_str());
+                if !assigned.is_empty() {
+                    let outer_host = tree_host(dom, host);
+                    for child in assigned {
+                        match child {
+                            Child::Text(text) => out.push_str(&text),
+                            Child::Node(child) => walk(dom, &child, outer_host.as_ref(), extra_skip, out, depth + 1),
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+        if let Some(shadow) = dom.shadow_root(node) {
+            for child in dom.children(&shadow) {
+                match child {
+                    Child::Text(text) => out.push_str(&text),
+                    Child::Node(child) => walk(dom, &child, Some(node), extra_skip, out, depth + 1),
+                }
+            }
+            return;
+        }
+    }
+    for child in dom.children(node) {
+        match child {
+            Child::Text(text) => out.push_str(&text),
+            Child::Node(child) => walk(dom, &child, host, extra_skip, out, depth + 1),
+        }
+    }
+    if tag.as_deref().is_some_and(|t| BLOCK_TAGS.contains(&t)) {
+        out.push(' ');
+    }
+}
+
+/// The host's light children assigned to the slot named `slot_name` ("" is the default slot).
+fn assigned_nodes<D: Dom>(dom: &D, host: &D::Node, slot_name: &str) -> Vec<Child<D::Node>> {
+    dom.children(host)
+        .into_iter()
+        .filter(|child| match child {
+            Child::Text(_) => slot_name.is_empty(),
+            Child::Node(node) => dom.attribute(node, "slot").unwrap_or_default() == slot_name,
+        })
+        .collect()
+}

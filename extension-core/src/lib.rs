@@ -1,0 +1,23 @@
+//! # extension-core
+//!
+//! Every decision the deal-health extension makes lives in this crate: which pages are
+//! Opportunity records ([`page`]), how their fields are read ([`extract`], over the [`dom`]
+//! trait, with values parsed per locale by [`value`]), and how the deal is scored ([`score`]).
+//!
+//! The crate builds natively (tests, the `cc-health` CLI, benchmarks) and for `wasm32` (the
+//! extension). Only [`dom`]'s live backend and the `bindings` module touch `web-sys`,
+//! `js-sys` or `wasm-bindgen`, and only under the `web` feature: everything else is plain Rust
+//! that runs and is tested natively. `tests/architecture.rs` holds us to that.
+
+pub mod dom;
+pub mod extract;
+pub mod locale;
+pub mod page;
+pub mod report;
+pub mod score;
+pub mod value;
+
+#[cfg(all(feature = "web", target_arch = "wasm32"))]
+pub mod bindings;
+
+pub use report::{analyze, AnalyzeOptions, Report};

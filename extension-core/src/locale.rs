@@ -1,0 +1,198 @@
+//! Salesforce user locales: what they mean for dates, numbers and currency symbols.
+//!
+//! Formats on a record page follow the user's Salesforce *locale* (`de_DE`, `en_GB`...), which
+//! is distinct from the UI language in `<html lang>`. The locale is either given (the CLI's
+//! `--locale`) or inferred from the page (see [`crate::extract`]); this module only answers
+//! questions about a locale once it is known.
+
+/// Order of day, month and year in a numeric date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// `12/31/2025` (United States and a few others).
+    MonthDayYear,
+    /// `31/12/2025`, `31.12.2025`, `31-12-2025`.
+    DayMonthYear,
+    /// `2025/12/31`, `2025-12-31`.
+    YearMonthDay,
+}
+
+/// A user locale such as `en-US` or `de_CH` (language and optional region).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locale {
+    /// Lower-case ISO 639 language code.
+    pub language: String,
+    /// Upper-case ISO 3166 region code, when given.
+    pub region: Option<String>,
+}
+
+/// Regions whose numeric dates put the month first.
+const MONTH_FIRST_REGIONS: &[&str] = &["US", "PH", "FM", "MH", "PW", "BZ"];
+/// Regions whose numeric dates put the year first.
+const YEAR_FIRST_REGIONS: &[&str] = &["JP", "CN", "TW", "KR", "HU", "LT", "MN", "SE", "CA", "ZA", "IR", "BT"];
+/// Languages whose locales write the decimal separator as a comma (outside the exceptions below).
+const COMMA_DECIMAL_LANGUAGES: &[&str] = &[
+    "de", "fr", "es", "it", "nl", "pt", "sv", "da", "fi", "nb", "no", "nn", "is", "ru", "uk", "pl",
+    "cs", "sk", "sl", "hr", "sr", "bs", "bg", "ro", "hu", "tr", "el", "lt", "lv", "et", "ca", "eu",
+    "gl", "id", "vi", "az", "kk", "be", "sq", "mk", "ka",
+];
+/// Regions that write the decimal point as `.` whatever the language (Switzerland, Mexico...).
+const POINT_DECIMAL_REGIONS: &[&str] = &["CH", "LI", "MX", "US", "GB", "IE", "AU", "NZ", "PR", "GT", "DO", "HN", "NI", "PA", "SV", "PE"];
+
+impl Locale {
+    /// Parses `xx`, `xx-YY` or `xx_YY` (case-insensitive); anything else is `None`.
+    pub fn parse(text: &str) -> Option<Locale> {
+        let mut parts = text.trim().split(['-', '_']);
+        let language = parts.next()?.to_ascii_lowercase();
+        if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        let region = match parts.next() {
+            None => None,
+            Some(region) if region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                Some(region.to_ascii_uppercase())
+            }
+            // Script subtags (`zh-Hant-TW`) come before the region.
+            Some(script) if script.len() == 4 => parts
+                .next()
+                .filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+                .map(|r| r.to_ascii_uppercase()),
+            Some(_) => return None,
+        };
+        Some(Locale { language, region })
+    }
+
+    fn region_is(&self, list: &[&str]) -> bool {
+        self.region.as_deref().is_some_and(|region| list.contains(&region))
+    }
+
+    /// The numeric date order this locale uses, when the region says it; `None` for a bare
+    /// language, whose regions disagree (`en` is US or British).
+    pub fn date_order(&self) -> Option<DateOrder> {
+        let region = self.region.as_deref()?;
+        Some(if MONTH_FIRST_REGIONS.contains(&region) {
+            DateOrder::MonthDayYear
+        } else if YEAR_FIRST_REGIONS.contains(&region) {
+            DateOrder::YearMonthDay
+        } else {
+            DateOrder::DayMonthYear
+        })
+    }
+
+    /// The decimal separator of numbers in this locale.
+    pub fn decimal_separator(&self) -> char {
+        if self.region_is(POINT_DECIMAL_REGIONS) {
+            '.'
+        } else if COMMA_DECIMAL_LANGUAGES.contains(&self.language.as_str()) {
+            ','
+        } else {
+            '.'
+        }
+    }
+
+    /// The ISO 4217 code a currency symbol stands for in this locale, if it is not in doubt.
+    pub fn currency_for_symbol(&self, symbol: &str) -> Option<&'static str> {
+        let region = self.region.as_deref()?;
+        let code = match (symbol, region) {
+            ("$", "US" | "PR" | "EC" | "SV" | "PA" | "FM" | "MH" | "PW") => "USD",
+            ("$", "CA") => "CAD",
+            ("$", "AU") => "AUD",
+            ("$", "NZ") => "NZD",
+            ("$", "MX") => "MXN",
+            ("$", "SG") => "SGD",
+            ("$", "HK") => "HKD",
+            ("$", "AR") => "ARS",
+            ("$", "CL") => "CLP",
+            ("$", "CO") => "COP",
+            ("$", "TW") => "TWD",
+            ("¥" | "￥", "JP") => "JPY",
+            ("¥" | "￥", "CN") => "CNY",
+            ("kr" | "kr.", "SE") => "SEK",
+            ("kr" | "kr.", "NO") => "NOK",
+            ("kr" | "kr.", "DK") => "DKK",
+            ("kr" | "kr.", "IS") => "ISK",
+            ("Fr." | "fr.", "CH" | "LI") => "CHF",
+            ("R", "ZA") => "ZAR",
+            _ => return None,
+        };
+        Some(code)
+    }
+}
+
+/// Symbols that name one currency whatever the locale.
+pub(crate) const UNAMBIGUOUS_SYMBOLS: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("CA$", "CAD"),
+    ("C$", "CAD"),
+    ("A$", "AUD"),
+    ("AU$", "AUD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("S$", "SGD"),
+    ("MX$", "MXN"),
+    ("R$", "BRL"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₽", "RUB"),
+    ("₺", "TRY"),
+    ("₪", "ILS"),
+    ("₫", "VND"),
+    ("฿", "THB"),
+    ("₱", "PHP"),
+    ("zł", "PLN"),
+    ("Kč", "CZK"),
+    ("Ft", "HUF"),
+    ("lei", "RON"),
+];
+
+/// Ambiguous symbols: they name a currency only together with a locale.
+pub(crate) const LOCALE_DEPENDENT_SYMBOLS: &[&str] = &["$", "¥", "￥", "kr.", "kr", "Fr.", "fr.", "R"];
+
+/// Currencies with three minor digits, where `1.250` may be one and a quarter.
+pub(crate) const THREE_DECIMAL_CURRENCIES: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_language_and_region() {
+        let locale = Locale::parse("de_CH").unwrap();
+        assert_eq!((locale.language.as_str(), locale.region.as_deref()), ("de", Some("CH")));
+        assert_eq!(Locale::parse("EN-us").unwrap().region.as_deref(), Some("US"));
+        assert_eq!(Locale::parse("zh-Hant-TW").unwrap().region.as_deref(), Some("TW"));
+        assert_eq!(Locale::parse("ja").unwrap().region, None);
+        assert_eq!(Locale::parse(""), None);
+        assert_eq!(Locale::parse("english"), None);
+        assert_eq!(Locale::parse("en-USA"), None);
+    }
+
+    #[test]
+    fn formats_follow_the_salesforce_table() {
+        let order = |l: &str| Locale::parse(l).unwrap().date_order();
+        assert_eq!(order("en-US"), Some(DateOrder::MonthDayYear));
+        assert_eq!(order("en-GB"), Some(DateOrder::DayMonthYear));
+        assert_eq!(order("de-DE"), Some(DateOrder::DayMonthYear));
+        assert_eq!(order("ja-JP"), Some(DateOrder::YearMonthDay));
+        assert_eq!(order("en-CA"), Some(DateOrder::YearMonthDay));
+        assert_eq!(order("sv-SE"), Some(DateOrder::YearMonthDay));
+        assert_eq!(order("nl-NL"), Some(DateOrder::DayMonthYear));
+        assert_eq!(order("en"), None);
+        let decimal = |l: &str| Locale::parse(l).unwrap().decimal_separator();
+        assert_eq!(decimal("de-DE"), ',');
+        assert_eq!(decimal("de-CH"), '.');
+        assert_eq!(decimal("fr-FR"), ',');
+        assert_eq!(decimal("en-IN"), '.');
+        assert_eq!(decimal("ja-JP"), '.');
+    }
+
+    #[test]
+    fn dollar_needs_a_region() {
+        assert_eq!(Locale::parse("en-US").unwrap().currency_for_symbol("$"), Some("USD"));
+        assert_eq!(Locale::parse("en-CA").unwrap().currency_for_symbol("$"), Some("CAD"));
+        assert_eq!(Locale::parse("en").unwrap().currency_for_symbol("$"), None);
+        assert_eq!(Locale::parse("ja-JP").unwrap().currency_for_symbol("￥"), Some("JPY"));
+        assert_eq!(Locale::parse("en-GB").unwrap().currency_for_symbol("$"), None);
+    }
+}

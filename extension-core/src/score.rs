@@ -1,0 +1,334 @@
+//! The local (Tier 1) health score: 0–100 with the reasons behind it.
+//!
+//! `value = clamp(BASE + sum of reason points, 0, 100)`. Every rule, number and rationale is in
+//! `docs/scoring.md`; keep the two in step (a test checks every code appears there). The score
+//! depends only on the extraction and the date given as "today": no clock is read here.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::extract::rules::{Field, CLOSED_LOST_STAGES, CLOSED_WON_STAGES};
+use crate::extract::{Extraction, PathOutcome};
+
+/// Where every open deal starts before its reasons.
+pub const BASE: i32 = 75;
+/// At or above: healthy.
+pub const HEALTHY_FROM: u8 = 70;
+/// At or above (and below healthy): at risk. Below: critical.
+pub const AT_RISK_FROM: u8 = 40;
+
+/// The band a score falls in, or the state of a deal that has no score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    Healthy,
+    AtRisk,
+    Critical,
+    Won,
+    Lost,
+    Unknown,
+}
+
+/// One reason: a stable code, signed points and a plain-language message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    pub points: i32,
+    pub message: String,
+}
+
+/// The score of a deal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Score {
+    /// 0–100 for open deals; `None` for closed deals and when data is too thin.
+    pub value: Option<u8>,
+    pub band: Band,
+    /// Most harmful first.
+    pub reasons: Vec<Reason>,
+}
+
+/// Standard stages and their default probabilities (Salesforce's defaults).
+const STANDARD_STAGES: &[(&str, u8)] = &[
+    ("prospecting", 10),
+    ("qualification", 10),
+    ("needs analysis", 20),
+    ("value proposition", 50),
+    ("id. decision makers", 60),
+    ("perception analysis", 70),
+    ("proposal/price quote", 75),
+    ("negotiation/review", 90),
+];
+
+/// Every reason code the model can give, for documentation checks.
+pub const REASON_CODES: &[&str] = &[
+    "closed_won",
+    "closed_lost",
+    "insufficient_data",
+    "close_date_passed",
+    "close_date_too_soon",
+    "close_date_far",
+    "close_date_missing",
+    "close_date_unreadable",
+    "closing_soon_late_stage",
+    "stage_missing",
+    "probability_stage_mismatch",
+    "probability_missing",
+    "next_step_missing",
+    "next_step_set",
+    "amount_missing",
+    "amount_not_positive",
+];
+
+/// The default probability of a standard stage.
+pub fn stage_default_probability(stage: &str) -> Option<u8> {
+    let key = stage.trim().to_lowercase();
+    STANDARD_STAGES.iter().find(|(name, _)| *name == key).map(|(_, probability)| *probability)
+}
+
+/// Whether a stage name means closed won / closed lost, in the languages Salesforce ships and in
+/// common custom forms ("Closed - Won").
+pub fn closed_outcome(stage: &str) -> Option<PathOutcome> {
+    let key: String = stage
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '/' || !c.is_ascii() { c } else { ' ' })
+        .collect();
+    let key = crate::value::normalize_spaces(&key);
+    if CLOSED_LOST_STAGES.contains(&key.as_str()) || (key.starts_with("closed") && key.contains("lost")) {
+        Some(PathOutcome::Lost)
+    } else if CLOSED_WON_STAGES.contains(&key.as_str()) || (key.starts_with("closed") && key.contains("won")) {
+        Some(PathOutcome::Won)
+    } else {
+        None
+    }
+}
+
+fn band_of(value: u8) -> Band {
+    if value >= HEALTHY_FROM {
+        Band::Healthy
+    } else if value >= AT_RISK_FROM {
+        Band::AtRisk
+    } else {
+        Band::Critical
+    }
+}
+
+/// Scores an extraction as of `today`.
+pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
+    let fields = &extraction.fields;
+    let outcome = extraction.path_outcome.or_else(|| fields.stage.as_deref().and_then(closed_outcome));
+    match outcome {
+        Some(PathOutcome::Won) => {
+            return Score {
+                value: None,
+                band: Band::Won,
+                reasons: vec![reason("closed_won", 0, "The deal is closed and won.".to_string())],
+            }
+        }
+        Some(PathOutcome::Lost) => {
+            return Score {
+                value: None,
+                band: Band::Lost,
+                reasons: vec![reason("closed_lost", 0, "The deal is closed and lost.".to_string())],
+            }
+        }
+        None => {}
+    }
+    if fields.stage.is_none() && fields.close_date.is_none() {
+        return Score {
+            value: None,
+            band: Band::Unknown,
+            reasons: vec![reason(
+                "insufficient_data",
+                0,
+                "Neither the stage nor the close date could be read, so there is not enough data to score.".to_string(),
+            )],
+        };
+    }
+
+    let mut reasons = Vec::new();
+    let stage_default = fields.stage.as_deref().and_then(stage_default_probability);
+    // How far the deal has come, 0.0 to 1.0: the stage's default, else the Path, else the
+    // record's own probability.
+    let progress = stage_default
+        .map(|p| f64::from(p) / 100.0)
+        .or(extraction.path_progress)
+        .or(fields.probability.map(|p| f64::from(p) / 100.0));
+    let stage_label = fields.stage.clone().unwrap_or_else(|| "an unknown stage".to_string());
+
+    match fields.close_date {
+        Some(close_date) => {
+            let days = (close_date - today).num_days();
+            if days < 0 {
+                reasons.push(reason(
+                    "close_date_passed",
+                    -60,
+                    format!("The close date passed {} ago and the deal is still open.", plural_days(-days)),
+                ));
+            } else {
+                let progress = progress.unwrap_or(0.5);
+                if progress <= 0.2 && days < 14 {
+                    reasons.push(reason(
+                        "close_date_too_soon",
+                        -20,
+                        format!("Closes in {} but is still at an early stage ({stage_label}).", plural_days(days)),
+                    ));
+                } else if progress <= 0.2 && days < 30 {
+                    reasons.push(reason(
+                        "close_date_too_soon",
+                        -10,
+                        format!("Closes in {} but is still at an early stage ({stage_label}).", plural_days(days)),
+                    ));
+                } else if progress < 0.7 && days < 7 {
+                    reasons.push(reason(
+                        "close_date_too_soon",
+                        -10,
+                        format!("Closes in {} while still at {stage_label}.", plural_days(days)),
+                    ));
+                } else if progress >= 0.7 && days <= 30 {
+                    reasons.push(reason(
+                        "closing_soon_late_stage",
+                        5,
+                        format!("Late stage ({stage_label}) and closing within {}.", plural_days(days)),
+                    ));
+                }
+                if days > 365 {
+                    reasons.push(reason(
+                        "close_date_far",
+                        -10,
+                        format!("The close date is more than a year away ({}); it may be a placeholder.", close_date),
+                    ));
+                }
+            }
+        }
+        None if extraction.was_found(Field::CloseDate) => reasons.push(reason(
+            "close_date_unreadable",
+            -10,
+            "The close date on the page could not be read with certainty.".to_string(),
+        )),
+        None => reasons.push(reason("close_date_missing", -15, "No close date is set.".to_string())),
+    }
+
+    if fields.stage.is_none() {
+        reasons.push(reason("stage_missing", -15, "The stage could not be read.".to_string()));
+    }
+
+    match (fields.probability, stage_default) {
+        (Some(probability), Some(default)) if probability.abs_diff(default) >= 30 => reasons.push(reason(
+            "probability_stage_mismatch",
+            -15,
+            format!("Probability {probability}% is far from the {default}% usual at {stage_label}."),
+        )),
+        (None, _) => reasons.push(reason("probability_missing", -5, "No probability is set.".to_string())),
+        _ => {}
+    }
+
+    match &fields.next_step {
+        Some(_) => reasons.push(reason("next_step_set", 5, "A next step is recorded.".to_string())),
+        None if extraction.was_found(Field::NextStep) => {
+            reasons.push(reason("next_step_missing", -15, "No next step is recorded.".to_string()))
+        }
+        None => {}
+    }
+
+    match &fields.amount {
+        Some(amount) if amount.value <= 0.0 => {
+            reasons.push(reason("amount_not_positive", -10, "The amount is zero or negative.".to_string()))
+        }
+        Some(_) => {}
+        None => reasons.push(reason("amount_missing", -10, "No amount could be read.".to_string())),
+    }
+
+    reasons.sort_by_key(|r| r.points);
+    let total = BASE + reasons.iter().map(|r| r.points).sum::<i32>();
+    let value = total.clamp(0, 100) as u8;
+    Score { value: Some(value), band: band_of(value), reasons }
+}
+
+fn reason(code: &'static str, points: i32, message: String) -> Reason {
+    Reason { code, points, message }
+}
+
+fn plural_days(days: i64) -> String {
+    if days == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{days} days")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Fields;
+    use crate::value::Amount;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn open_deal(stage: &str, close: &str, probability: u8, next_step: Option<&str>) -> Extraction {
+        Extraction {
+            fields: Fields {
+                name: Some("Deal".into()),
+                amount: Some(Amount { value: 50_000.0, currency: Some("USD".into()) }),
+                stage: Some(stage.into()),
+                close_date: Some(date(close)),
+                probability: Some(probability),
+                owner: Some("Jane".into()),
+                next_step: next_step.map(str::to_string),
+            },
+            found: Field::ALL.to_vec(),
+            ..Extraction::default()
+        }
+    }
+
+    #[test]
+    fn a_clean_late_stage_deal_is_healthy() {
+        let score = score(&open_deal("Negotiation/Review", "2026-12-10", 90, Some("Send contract")), date("2026-11-23"));
+        assert_eq!(score.value, Some(85));
+        assert_eq!(score.band, Band::Healthy);
+    }
+
+    #[test]
+    fn an_overdue_open_deal_is_critical() {
+        let score = score(&open_deal("Negotiation/Review", "2026-11-22", 90, Some("Call")), date("2026-11-23"));
+        assert_eq!(score.band, Band::Critical);
+        assert_eq!(score.reasons[0].code, "close_date_passed");
+    }
+
+    #[test]
+    fn empty_next_step_and_probability_mismatch_cost_points() {
+        let with_step = score(&open_deal("Prospecting", "2027-02-01", 10, Some("Call")), date("2026-11-23"));
+        let without = score(&open_deal("Prospecting", "2027-02-01", 10, None), date("2026-11-23"));
+        assert!(without.value < with_step.value);
+        assert!(without.reasons.iter().any(|r| r.code == "next_step_missing" && r.points < 0));
+        let mismatch = score(&open_deal("Prospecting", "2027-02-01", 40, Some("Call")), date("2026-11-23"));
+        assert!(mismatch.reasons.iter().any(|r| r.code == "probability_stage_mismatch" && r.points < 0));
+        let close = score(&open_deal("Prospecting", "2027-02-01", 39, Some("Call")), date("2026-11-23"));
+        assert!(!close.reasons.iter().any(|r| r.code == "probability_stage_mismatch"));
+    }
+
+    #[test]
+    fn closed_and_thin_deals_have_no_value() {
+        let won = score(&open_deal("Closed Won", "2026-01-01", 100, None), date("2026-11-23"));
+        assert_eq!((won.value, won.band), (None, Band::Won));
+        let lost = score(&open_deal("Geschlossen und verloren", "2026-01-01", 0, None), date("2026-11-23"));
+        assert_eq!((lost.value, lost.band), (None, Band::Lost));
+        let mut thin = open_deal("x", "2026-01-01", 0, None);
+        thin.fields.stage = None;
+        thin.fields.close_date = None;
+        assert_eq!(score(&thin, date("2026-11-23")).band, Band::Unknown);
+    }
+
+    #[test]
+    fn closed_outcome_reads_custom_and_translated_names() {
+        assert_eq!(closed_outcome("Closed - Won"), Some(PathOutcome::Won));
+        assert_eq!(closed_outcome("CLOSED LOST"), Some(PathOutcome::Lost));
+        assert_eq!(closed_outcome("Fermée gagnée"), Some(PathOutcome::Won));
+        assert_eq!(closed_outcome("成立"), Some(PathOutcome::Won));
+        assert_eq!(closed_outcome("不成立"), Some(PathOutcome::Lost));
+        assert_eq!(closed_outcome("Closing soon"), None);
+        assert_eq!(closed_outcome("Negotiation/Review"), None);
+    }
+}

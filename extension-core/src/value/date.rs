@@ -1,0 +1,159 @@
+//! Numeric dates in every order Salesforce locales use: `12/31/2025`, `31/12/2025`,
+//! `31.12.2025`, `2025/12/31`, `31-12-2025`, `2025-12-31`, `2025. 12. 31.`, `2025年12月31日`.
+
+use chrono::NaiveDate;
+
+use super::number::normalize_spaces;
+use super::ValueError;
+use crate::locale::DateOrder;
+
+/// A date as three numbers in display order, with the separator that joined them.
+struct DateParts {
+    numbers: [u32; 3],
+    lengths: [usize; 3],
+    separator: char,
+}
+
+/// Finds the first date-shaped token in `text` (a time may follow it).
+fn date_parts(text: &str) -> Option<DateParts> {
+    let text = normalize_spaces(text);
+    // Hungarian `2025. 12. 31.` and CJK `2025年12月31日`: fold into dotted / slashed forms.
+    let folded: String = text
+        .replace(". ", ".")
+        .replace(['年', '月'], "/")
+        .replace('日', " ");
+    let start = folded.find(|c: char| c.is_ascii_digit())?;
+    let token: String = folded[start..].chars().take_while(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-')).collect();
+    let token = token.trim_end_matches(['.', '/', '-']);
+    let separator = token.chars().find(|c| !c.is_ascii_digit())?;
+    let pieces: Vec<&str> = token.split(separator).collect();
+    if pieces.len() != 3 || pieces.iter().any(|p| p.is_empty() || p.len() > 4) {
+        return None;
+    }
+    let mut numbers = [0u32; 3];
+    let mut lengths = [0usize; 3];
+    for (index, piece) in pieces.iter().enumerate() {
+        numbers[index] = piece.parse().ok()?;
+        lengths[index] = piece.len();
+    }
+    Some(DateParts { numbers, lengths, separator })
+}
+
+fn full_year(year: u32, length: usize) -> u32 {
+    if length <= 2 {
+        2000 + year
+    } else {
+        year
+    }
+}
+
+/// Reads a date. `order` is the date order of the page's locale, when known; without it a date
+/// whose day and month could be swapped is [`ValueError::Ambiguous`].
+pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, ValueError> {
+    let parts = date_parts(raw).ok_or(ValueError::Unparseable("not a numeric date"))?;
+    let [a, b, c] = parts.numbers;
+    let (year, month, day) = if parts.lengths[0] == 4 {
+        (a, b, c)
+    } else if parts.lengths[2] == 4 || parts.lengths[2] == 2 {
+        let year = full_year(c, parts.lengths[2]);
+        if parts.separator == '.' {
+            // Every locale writing dates with dots puts the day first (de, ru, pl, cs, ...).
+            (year, b, a)
+        } else if a > 12 && b <= 12 {
+            (year, b, a)
+        } else if b > 12 && a <= 12 {
+            (year, a, b)
+        } else if a == b {
+            (year, a, a)
+        } else {
+            match order {
+                Some(DateOrder::MonthDayYear) => (year, a, b),
+                Some(DateOrder::DayMonthYear) => (year, b, a),
+                _ => return Err(ValueError::Ambiguous("day and month could be either way round")),
+            }
+        }
+    } else {
+        return Err(ValueError::Unparseable("no year in the date"));
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(ValueError::OutOfRange("no such calendar date"))
+}
+
+/// What a page's other dates say about day/month order: `Some` when at least one date on the
+/// page can only be read one way and none contradicts it.
+pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<DateOrder> {
+    let mut day_first = false;
+    let mut month_first = false;
+    for text in texts {
+        let mut rest = text;
+        // A text may hold several dates ("Created 3/14/2026 ... Modified 4/2/2026").
+        while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+            let candidate = &rest[start..];
+            let token_len = candidate
+                .find(|c: char| !(c.is_ascii_digit() || c == '/' || c == '-'))
+                .unwrap_or(candidate.len());
+            if let Some(parts) = date_parts(&candidate[..token_len]) {
+                let [a, b, _] = parts.numbers;
+                if parts.lengths[0] != 4 && parts.lengths[2] == 4 && parts.separator != '.' {
+                    day_first |= a > 12 && a <= 31 && b <= 12;
+                    month_first |= b > 12 && b <= 31 && a <= 12;
+                }
+            }
+            rest = &candidate[token_len.max(1)..];
+        }
+    }
+    match (day_first, month_first) {
+        (true, false) => Some(DateOrder::DayMonthYear),
+        (false, true) => Some(DateOrder::MonthDayYear),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> Result<NaiveDate, ValueError> {
+        Ok(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    #[test]
+    fn reads_every_listed_order() {
+        assert_eq!(parse_date("12/31/2025", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("31/12/2025", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("31.12.2025", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("2025/12/31", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("31-12-2025", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("2025-12-31", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("2025. 12. 31.", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("2025年12月31日", None), ymd(2025, 12, 31));
+        assert_eq!(parse_date("1.2.2026", None), ymd(2026, 2, 1));
+        assert_eq!(parse_date(" 12/31/2025, 10:15 AM", None), ymd(2025, 12, 31));
+    }
+
+    #[test]
+    fn ambiguous_dates_need_the_locale() {
+        assert!(matches!(parse_date("03/04/2027", None), Err(ValueError::Ambiguous(_))));
+        assert_eq!(parse_date("03/04/2027", Some(DateOrder::MonthDayYear)), ymd(2027, 3, 4));
+        assert_eq!(parse_date("03/04/2027", Some(DateOrder::DayMonthYear)), ymd(2027, 4, 3));
+        assert_eq!(parse_date("04/04/2027", None), ymd(2027, 4, 4));
+        assert!(parse_date("03/04/2027", Some(DateOrder::YearMonthDay)).is_err());
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        assert!(matches!(parse_date("02/30/2026", None), Err(ValueError::OutOfRange(_))));
+        assert!(parse_date("13/13/2026", None).is_err());
+        assert!(parse_date("tomorrow", None).is_err());
+        assert!(parse_date("12/2025", None).is_err());
+        assert!(parse_date("", None).is_err());
+    }
+
+    #[test]
+    fn other_dates_on_the_page_settle_the_order() {
+        assert_eq!(date_order_evidence(["Created 3/14/2026, 9:02 AM", "4/2/2026"]), Some(DateOrder::MonthDayYear));
+        assert_eq!(date_order_evidence(["14/03/2026 09:02"]), Some(DateOrder::DayMonthYear));
+        assert_eq!(date_order_evidence(["3/4/2026"]), None);
+        assert_eq!(date_order_evidence(["14/03/2026", "3/14/2026"]), None);
+        assert_eq!(date_order_evidence(["31.12.2025"]), None);
+    }
+}
