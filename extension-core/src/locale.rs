@@ -28,7 +28,9 @@ pub struct Locale {
 /// Regions whose numeric dates put the month first.
 const MONTH_FIRST_REGIONS: &[&str] = &["US", "PH", "FM", "MH", "PW", "BZ"];
 /// Regions whose numeric dates put the year first.
-const YEAR_FIRST_REGIONS: &[&str] = &["JP", "CN", "TW", "KR", "HU", "LT", "MN", "SE", "CA", "ZA", "IR", "BT"];
+const YEAR_FIRST_REGIONS: &[&str] = &[
+    "JP", "CN", "TW", "KR", "HU", "LT", "MN", "SE", "CA", "ZA", "IR", "BT",
+];
 /// Languages whose locales write the decimal separator as a comma (outside the exceptions below).
 const COMMA_DECIMAL_LANGUAGES: &[&str] = &[
     "de", "fr", "es", "it", "nl", "pt", "sv", "da", "fi", "nb", "no", "nn", "is", "ru", "uk", "pl",
@@ -36,19 +38,24 @@ const COMMA_DECIMAL_LANGUAGES: &[&str] = &[
     "gl", "id", "vi", "az", "kk", "be", "sq", "mk", "ka",
 ];
 /// Regions that write the decimal point as `.` whatever the language (Switzerland, Mexico...).
-const POINT_DECIMAL_REGIONS: &[&str] = &["CH", "LI", "MX", "US", "GB", "IE", "AU", "NZ", "PR", "GT", "DO", "HN", "NI", "PA", "SV", "PE"];
+const POINT_DECIMAL_REGIONS: &[&str] = &[
+    "CH", "LI", "MX", "US", "GB", "IE", "AU", "NZ", "PR", "GT", "DO", "HN", "NI", "PA", "SV", "PE",
+];
 
 impl Locale {
     /// Parses `xx`, `xx-YY` or `xx_YY` (case-insensitive); anything else is `None`.
     pub fn parse(text: &str) -> Option<Locale> {
         let mut parts = text.trim().split(['-', '_']);
         let language = parts.next()?.to_ascii_lowercase();
-        if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_alphabetic()) {
+        if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_alphabetic())
+        {
             return None;
         }
         let region = match parts.next() {
             None => None,
-            Some(region) if region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Some(region)
+                if region.len() == 2 && region.bytes().all(|b| b.is_ascii_alphabetic()) =>
+            {
                 Some(region.to_ascii_uppercase())
             }
             // Script subtags (`zh-Hant-TW`) come before the region.
@@ -62,7 +69,9 @@ impl Locale {
     }
 
     fn region_is(&self, list: &[&str]) -> bool {
-        self.region.as_deref().is_some_and(|region| list.contains(&region))
+        self.region
+            .as_deref()
+            .is_some_and(|region| list.contains(&region))
     }
 
     /// The numeric date order this locale uses, when the region says it; `None` for a bare
@@ -147,10 +156,12 @@ pub(crate) const UNAMBIGUOUS_SYMBOLS: &[(&str, &str)] = &[
 ];
 
 /// Ambiguous symbols: they name a currency only together with a locale.
-pub(crate) const LOCALE_DEPENDENT_SYMBOLS: &[&str] = &["$", "¥", "￥", "kr.", "kr", "Fr.", "fr.", "R"];
+pub(crate) const LOCALE_DEPENDENT_SYMBOLS: &[&str] =
+    &["$", "¥", "￥", "kr.", "kr", "Fr.", "fr.", "R"];
 
 /// Currencies with three minor digits, where `1.250` may be one and a quarter.
-pub(crate) const THREE_DECIMAL_CURRENCIES: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+pub(crate) const THREE_DECIMAL_CURRENCIES: &[&str] =
+    &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
 
 #[cfg(test)]
 mod tests {
@@ -159,9 +170,18 @@ mod tests {
     #[test]
     fn parses_language_and_region() {
         let locale = Locale::parse("de_CH").unwrap();
-        assert_eq!((locale.language.as_str(), locale.region.as_deref()), ("de", Some("CH")));
-        assert_eq!(Locale::parse("EN-us").unwrap().region.as_deref(), Some("US"));
-        assert_eq!(Locale::parse("zh-Hant-TW").unwrap().region.as_deref(), Some("TW"));
+        assert_eq!(
+            (locale.language.as_str(), locale.region.as_deref()),
+            ("de", Some("CH"))
+        );
+        assert_eq!(
+            Locale::parse("EN-us").unwrap().region.as_deref(),
+            Some("US")
+        );
+        assert_eq!(
+            Locale::parse("zh-Hant-TW").unwrap().region.as_deref(),
+            Some("TW")
+        );
         assert_eq!(Locale::parse("ja").unwrap().region, None);
         assert_eq!(Locale::parse(""), None);
         assert_eq!(Locale::parse("english"), None);
@@ -189,10 +209,22 @@ mod tests {
 
     #[test]
     fn dollar_needs_a_region() {
-        assert_eq!(Locale::parse("en-US").unwrap().currency_for_symbol("$"), Some("USD"));
-        assert_eq!(Locale::parse("en-CA").unwrap().currency_for_symbol("$"), Some("CAD"));
+        assert_eq!(
+            Locale::parse("en-US").unwrap().currency_for_symbol("$"),
+            Some("USD")
+        );
+        assert_eq!(
+            Locale::parse("en-CA").unwrap().currency_for_symbol("$"),
+            Some("CAD")
+        );
         assert_eq!(Locale::parse("en").unwrap().currency_for_symbol("$"), None);
-        assert_eq!(Locale::parse("ja-JP").unwrap().currency_for_symbol("￥"), Some("JPY"));
-        assert_eq!(Locale::parse("en-GB").unwrap().currency_for_symbol("$"), None);
+        assert_eq!(
+            Locale::parse("ja-JP").unwrap().currency_for_symbol("￥"),
+            Some("JPY")
+        );
+        assert_eq!(
+            Locale::parse("en-GB").unwrap().currency_for_symbol("$"),
+            None
+        );
     }
 }

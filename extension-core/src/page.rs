@@ -40,18 +40,22 @@ const SALESFORCE_HOST_SUFFIXES: &[&str] = &[".salesforce.com", ".force.com"];
 
 /// Hosts under those suffixes that never show record pages.
 const NON_RECORD_HOST_MARKERS: &[&str] = &[
-    ".visual.force.com",      // Visualforce page domains
-    ".vf.force.com",          // enhanced-domain Visualforce
-    ".content.force.com",     // file previews
-    ".documentforce.com",     // never matched, kept for clarity of intent
+    ".visual.force.com",  // Visualforce page domains
+    ".vf.force.com",      // enhanced-domain Visualforce
+    ".content.force.com", // file previews
+    ".documentforce.com", // never matched, kept for clarity of intent
     ".builder.salesforce-experience.com",
 ];
 
 /// Whether `host` is a Salesforce host the extension is allowed to read.
 pub fn is_salesforce_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
-    SALESFORCE_HOST_SUFFIXES.iter().any(|suffix| host.ends_with(suffix))
-        && !NON_RECORD_HOST_MARKERS.iter().any(|marker| host.ends_with(marker))
+    SALESFORCE_HOST_SUFFIXES
+        .iter()
+        .any(|suffix| host.ends_with(suffix))
+        && !NON_RECORD_HOST_MARKERS
+            .iter()
+            .any(|marker| host.ends_with(marker))
 }
 
 /// Recognises an Opportunity record page from its URL, or returns `None`.
@@ -83,7 +87,11 @@ pub fn recognize(url: &str) -> Option<OpportunityPage> {
         _ => return None,
     };
     let record_id = opportunity_id(candidate)?;
-    Some(OpportunityPage { record_id: record_id.to_string(), ui, host: parts.host.to_ascii_lowercase() })
+    Some(OpportunityPage {
+        record_id: record_id.to_string(),
+        ui,
+        host: parts.host.to_ascii_lowercase(),
+    })
 }
 
 fn is_record_action(action: &str) -> bool {
@@ -110,7 +118,9 @@ pub fn opportunity_id(text: &str) -> Option<&str> {
         15 => text.bytes().all(|b| b.is_ascii_alphanumeric()),
         18 => {
             text[..15].bytes().all(|b| b.is_ascii_alphanumeric())
-                && text[15..].bytes().all(|b| b.is_ascii_uppercase() || (b'0'..=b'5').contains(&b))
+                && text[15..]
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || (b'0'..=b'5').contains(&b))
         }
         _ => false,
     };
@@ -130,17 +140,26 @@ impl<'a> UrlParts<'a> {
         let url = url.trim();
         let (scheme, rest) = url.split_once("://")?;
         let (before_fragment, fragment) = rest.split_once('#').unwrap_or((rest, ""));
-        let (before_query, _query) = before_fragment.split_once('?').unwrap_or((before_fragment, ""));
+        let (before_query, _query) = before_fragment
+            .split_once('?')
+            .unwrap_or((before_fragment, ""));
         let (authority, path) = match before_query.find('/') {
             Some(index) => before_query.split_at(index),
             None => (before_query, "/"),
         };
-        let host_and_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        let host_and_port = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
         let host = host_and_port.split(':').next().unwrap_or("");
         if host.is_empty() {
             return None;
         }
-        Some(UrlParts { scheme: scheme.to_ascii_lowercase(), host: host.to_ascii_lowercase(), path, fragment })
+        Some(UrlParts {
+            scheme: scheme.to_ascii_lowercase(),
+            host: host.to_ascii_lowercase(),
+            path,
+            fragment,
+        })
     }
 }
 

@@ -31,7 +31,13 @@ pub struct Report {
 
 /// Extracts and scores the record `page` names from `dom`.
 pub fn analyze<D: Dom>(dom: &D, page: &OpportunityPage, options: &AnalyzeOptions) -> Report {
-    let extraction = extract(dom, Some(page.id15()), &ExtractOptions { locale: options.locale.clone() });
+    let extraction = extract(
+        dom,
+        Some(page.id15()),
+        &ExtractOptions {
+            locale: options.locale.clone(),
+        },
+    );
     let score = score(&extraction, options.today);
     Report {
         opportunity_id: page.record_id.clone(),

@@ -82,7 +82,10 @@ pub const REASON_CODES: &[&str] = &[
 /// The default probability of a standard stage.
 pub fn stage_default_probability(stage: &str) -> Option<u8> {
     let key = stage.trim().to_lowercase();
-    STANDARD_STAGES.iter().find(|(name, _)| *name == key).map(|(_, probability)| *probability)
+    STANDARD_STAGES
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, probability)| *probability)
 }
 
 /// Whether a stage name means closed won / closed lost, in the languages Salesforce ships and in
@@ -91,12 +94,22 @@ pub fn closed_outcome(stage: &str) -> Option<PathOutcome> {
     let key: String = stage
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '/' || !c.is_ascii() { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '/' || !c.is_ascii() {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let key = crate::value::normalize_spaces(&key);
-    if CLOSED_LOST_STAGES.contains(&key.as_str()) || (key.starts_with("closed") && key.contains("lost")) {
+    if CLOSED_LOST_STAGES.contains(&key.as_str())
+        || (key.starts_with("closed") && key.contains("lost"))
+    {
         Some(PathOutcome::Lost)
-    } else if CLOSED_WON_STAGES.contains(&key.as_str()) || (key.starts_with("closed") && key.contains("won")) {
+    } else if CLOSED_WON_STAGES.contains(&key.as_str())
+        || (key.starts_with("closed") && key.contains("won"))
+    {
         Some(PathOutcome::Won)
     } else {
         None
@@ -116,20 +129,30 @@ fn band_of(value: u8) -> Band {
 /// Scores an extraction as of `today`.
 pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
     let fields = &extraction.fields;
-    let outcome = extraction.path_outcome.or_else(|| fields.stage.as_deref().and_then(closed_outcome));
+    let outcome = extraction
+        .path_outcome
+        .or_else(|| fields.stage.as_deref().and_then(closed_outcome));
     match outcome {
         Some(PathOutcome::Won) => {
             return Score {
                 value: None,
                 band: Band::Won,
-                reasons: vec![reason("closed_won", 0, "The deal is closed and won.".to_string())],
+                reasons: vec![reason(
+                    "closed_won",
+                    0,
+                    "The deal is closed and won.".to_string(),
+                )],
             }
         }
         Some(PathOutcome::Lost) => {
             return Score {
                 value: None,
                 band: Band::Lost,
-                reasons: vec![reason("closed_lost", 0, "The deal is closed and lost.".to_string())],
+                reasons: vec![reason(
+                    "closed_lost",
+                    0,
+                    "The deal is closed and lost.".to_string(),
+                )],
             }
         }
         None => {}
@@ -154,7 +177,10 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
         .map(|p| f64::from(p) / 100.0)
         .or(extraction.path_progress)
         .or(fields.probability.map(|p| f64::from(p) / 100.0));
-    let stage_label = fields.stage.clone().unwrap_or_else(|| "an unknown stage".to_string());
+    let stage_label = fields
+        .stage
+        .clone()
+        .unwrap_or_else(|| "an unknown stage".to_string());
 
     match fields.close_date {
         Some(close_date) => {
@@ -163,7 +189,10 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
                 reasons.push(reason(
                     "close_date_passed",
                     -60,
-                    format!("The close date passed {} ago and the deal is still open.", plural_days(-days)),
+                    format!(
+                        "The close date passed {} ago and the deal is still open.",
+                        plural_days(-days)
+                    ),
                 ));
             } else {
                 let progress = progress.unwrap_or(0.5);
@@ -171,25 +200,37 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
                     reasons.push(reason(
                         "close_date_too_soon",
                         -20,
-                        format!("Closes in {} but is still at an early stage ({stage_label}).", plural_days(days)),
+                        format!(
+                            "Closes in {} but is still at an early stage ({stage_label}).",
+                            plural_days(days)
+                        ),
                     ));
                 } else if progress <= 0.2 && days < 30 {
                     reasons.push(reason(
                         "close_date_too_soon",
                         -10,
-                        format!("Closes in {} but is still at an early stage ({stage_label}).", plural_days(days)),
+                        format!(
+                            "Closes in {} but is still at an early stage ({stage_label}).",
+                            plural_days(days)
+                        ),
                     ));
                 } else if progress < 0.7 && days < 7 {
                     reasons.push(reason(
                         "close_date_too_soon",
                         -10,
-                        format!("Closes in {} while still at {stage_label}.", plural_days(days)),
+                        format!(
+                            "Closes in {} while still at {stage_label}.",
+                            plural_days(days)
+                        ),
                     ));
                 } else if progress >= 0.7 && days <= 30 {
                     reasons.push(reason(
                         "closing_soon_late_stage",
                         5,
-                        format!("Late stage ({stage_label}) and closing within {}.", plural_days(days)),
+                        format!(
+                            "Late stage ({stage_label}) and closing within {}.",
+                            plural_days(days)
+                        ),
                     ));
                 }
                 if days > 365 {
@@ -206,47 +247,83 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
             -10,
             "The close date on the page could not be read with certainty.".to_string(),
         )),
-        None => reasons.push(reason("close_date_missing", -15, "No close date is set.".to_string())),
+        None => reasons.push(reason(
+            "close_date_missing",
+            -15,
+            "No close date is set.".to_string(),
+        )),
     }
 
     if fields.stage.is_none() {
-        reasons.push(reason("stage_missing", -15, "The stage could not be read.".to_string()));
+        reasons.push(reason(
+            "stage_missing",
+            -15,
+            "The stage could not be read.".to_string(),
+        ));
     }
 
     match (fields.probability, stage_default) {
-        (Some(probability), Some(default)) if probability.abs_diff(default) >= 30 => reasons.push(reason(
-            "probability_stage_mismatch",
-            -15,
-            format!("Probability {probability}% is far from the {default}% usual at {stage_label}."),
+        (Some(probability), Some(default)) if probability.abs_diff(default) >= 30 => {
+            reasons.push(reason(
+                "probability_stage_mismatch",
+                -15,
+                format!(
+                    "Probability {probability}% is far from the {default}% usual at {stage_label}."
+                ),
+            ))
+        }
+        (None, _) => reasons.push(reason(
+            "probability_missing",
+            -5,
+            "No probability is set.".to_string(),
         )),
-        (None, _) => reasons.push(reason("probability_missing", -5, "No probability is set.".to_string())),
         _ => {}
     }
 
     match &fields.next_step {
-        Some(_) => reasons.push(reason("next_step_set", 5, "A next step is recorded.".to_string())),
-        None if extraction.was_found(Field::NextStep) => {
-            reasons.push(reason("next_step_missing", -15, "No next step is recorded.".to_string()))
-        }
+        Some(_) => reasons.push(reason(
+            "next_step_set",
+            5,
+            "A next step is recorded.".to_string(),
+        )),
+        None if extraction.was_found(Field::NextStep) => reasons.push(reason(
+            "next_step_missing",
+            -15,
+            "No next step is recorded.".to_string(),
+        )),
         None => {}
     }
 
     match &fields.amount {
-        Some(amount) if amount.value <= 0.0 => {
-            reasons.push(reason("amount_not_positive", -10, "The amount is zero or negative.".to_string()))
-        }
+        Some(amount) if amount.value <= 0.0 => reasons.push(reason(
+            "amount_not_positive",
+            -10,
+            "The amount is zero or negative.".to_string(),
+        )),
         Some(_) => {}
-        None => reasons.push(reason("amount_missing", -10, "No amount could be read.".to_string())),
+        None => reasons.push(reason(
+            "amount_missing",
+            -10,
+            "No amount could be read.".to_string(),
+        )),
     }
 
     reasons.sort_by_key(|r| r.points);
     let total = BASE + reasons.iter().map(|r| r.points).sum::<i32>();
     let value = total.clamp(0, 100) as u8;
-    Score { value: Some(value), band: band_of(value), reasons }
+    Score {
+        value: Some(value),
+        band: band_of(value),
+        reasons,
+    }
 }
 
 fn reason(code: &'static str, points: i32, message: String) -> Reason {
-    Reason { code, points, message }
+    Reason {
+        code,
+        points,
+        message,
+    }
 }
 
 fn plural_days(days: i64) -> String {
@@ -271,7 +348,10 @@ mod tests {
         Extraction {
             fields: Fields {
                 name: Some("Deal".into()),
-                amount: Some(Amount { value: 50_000.0, currency: Some("USD".into()) }),
+                amount: Some(Amount {
+                    value: 50_000.0,
+                    currency: Some("USD".into()),
+                }),
                 stage: Some(stage.into()),
                 close_date: Some(date(close)),
                 probability: Some(probability),
@@ -285,35 +365,73 @@ mod tests {
 
     #[test]
     fn a_clean_late_stage_deal_is_healthy() {
-        let score = score(&open_deal("Negotiation/Review", "2026-12-10", 90, Some("Send contract")), date("2026-11-23"));
+        let score = score(
+            &open_deal(
+                "Negotiation/Review",
+                "2026-12-10",
+                90,
+                Some("Send contract"),
+            ),
+            date("2026-11-23"),
+        );
         assert_eq!(score.value, Some(85));
         assert_eq!(score.band, Band::Healthy);
     }
 
     #[test]
     fn an_overdue_open_deal_is_critical() {
-        let score = score(&open_deal("Negotiation/Review", "2026-11-22", 90, Some("Call")), date("2026-11-23"));
+        let score = score(
+            &open_deal("Negotiation/Review", "2026-11-22", 90, Some("Call")),
+            date("2026-11-23"),
+        );
         assert_eq!(score.band, Band::Critical);
         assert_eq!(score.reasons[0].code, "close_date_passed");
     }
 
     #[test]
     fn empty_next_step_and_probability_mismatch_cost_points() {
-        let with_step = score(&open_deal("Prospecting", "2027-02-01", 10, Some("Call")), date("2026-11-23"));
-        let without = score(&open_deal("Prospecting", "2027-02-01", 10, None), date("2026-11-23"));
+        let with_step = score(
+            &open_deal("Prospecting", "2027-02-01", 10, Some("Call")),
+            date("2026-11-23"),
+        );
+        let without = score(
+            &open_deal("Prospecting", "2027-02-01", 10, None),
+            date("2026-11-23"),
+        );
         assert!(without.value < with_step.value);
-        assert!(without.reasons.iter().any(|r| r.code == "next_step_missing" && r.points < 0));
-        let mismatch = score(&open_deal("Prospecting", "2027-02-01", 40, Some("Call")), date("2026-11-23"));
-        assert!(mismatch.reasons.iter().any(|r| r.code == "probability_stage_mismatch" && r.points < 0));
-        let close = score(&open_deal("Prospecting", "2027-02-01", 39, Some("Call")), date("2026-11-23"));
-        assert!(!close.reasons.iter().any(|r| r.code == "probability_stage_mismatch"));
+        assert!(without
+            .reasons
+            .iter()
+            .any(|r| r.code == "next_step_missing" && r.points < 0));
+        let mismatch = score(
+            &open_deal("Prospecting", "2027-02-01", 40, Some("Call")),
+            date("2026-11-23"),
+        );
+        assert!(mismatch
+            .reasons
+            .iter()
+            .any(|r| r.code == "probability_stage_mismatch" && r.points < 0));
+        let close = score(
+            &open_deal("Prospecting", "2027-02-01", 39, Some("Call")),
+            date("2026-11-23"),
+        );
+        assert!(!close
+            .reasons
+            .iter()
+            .any(|r| r.code == "probability_stage_mismatch"));
     }
 
     #[test]
     fn closed_and_thin_deals_have_no_value() {
-        let won = score(&open_deal("Closed Won", "2026-01-01", 100, None), date("2026-11-23"));
+        let won = score(
+            &open_deal("Closed Won", "2026-01-01", 100, None),
+            date("2026-11-23"),
+        );
         assert_eq!((won.value, won.band), (None, Band::Won));
-        let lost = score(&open_deal("Geschlossen und verloren", "2026-01-01", 0, None), date("2026-11-23"));
+        let lost = score(
+            &open_deal("Geschlossen und verloren", "2026-01-01", 0, None),
+            date("2026-11-23"),
+        );
         assert_eq!((lost.value, lost.band), (None, Band::Lost));
         let mut thin = open_deal("x", "2026-01-01", 0, None);
         thin.fields.stage = None;

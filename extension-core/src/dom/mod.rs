@@ -75,12 +75,15 @@ pub fn first_composed<D: Dom>(dom: &D, scope: &D::Node, selector: &'static str) 
     if !own.is_empty() {
         return Some(own.swap_remove(0));
     }
-    dom.shadow_roots_in_tree(scope).into_iter().find_map(|shadow| first_composed(dom, &shadow, selector))
+    dom.shadow_roots_in_tree(scope)
+        .into_iter()
+        .find_map(|shadow| first_composed(dom, &shadow, selector))
 }
 
 /// Whether the element's `class` attribute contains `class_name` as a whole word.
 pub fn has_class<D: Dom>(dom: &D, node: &D::Node, class_name: &str) -> bool {
-    dom.attribute(node, "class").is_some_and(|classes| classes.split_ascii_whitespace().any(|c| c == class_name))
+    dom.attribute(node, "class")
+        .is_some_and(|classes| classes.split_ascii_whitespace().any(|c| c == class_name))
 }
 
 /// The shadow host whose tree contains `node`, if `node` lives in a shadow root.

@@ -22,7 +22,10 @@ pub struct ParsedDom {
 impl ParsedDom {
     /// Parses a whole HTML document.
     pub fn parse(html: &str) -> ParsedDom {
-        ParsedDom { html: Html::parse_document(html), selectors: RefCell::new(HashMap::new()) }
+        ParsedDom {
+            html: Html::parse_document(html),
+            selectors: RefCell::new(HashMap::new()),
+        }
     }
 
     fn node(&self, id: NodeId) -> NodeRef<'_, Node> {
@@ -37,7 +40,10 @@ impl ParsedDom {
             if template.name() != "template" || template.attr("shadowrootmode") != Some("open") {
                 return None;
             }
-            child.children().find(|c| matches!(c.value(), Node::Fragment)).map(|f| f.id())
+            child
+                .children()
+                .find(|c| matches!(c.value(), Node::Fragment))
+                .map(|f| f.id())
         })
     }
 
@@ -73,9 +79,15 @@ impl ParsedDom {
         out
     }
 
-    fn with_selector<T>(&self, selector: &'static str, use_it: impl FnOnce(&Selector) -> T) -> Option<T> {
+    fn with_selector<T>(
+        &self,
+        selector: &'static str,
+        use_it: impl FnOnce(&Selector) -> T,
+    ) -> Option<T> {
         let mut cache = self.selectors.borrow_mut();
-        let parsed = cache.entry(selector).or_insert_with(|| Selector::parse(selector).ok());
+        let parsed = cache
+            .entry(selector)
+            .or_insert_with(|| Selector::parse(selector).ok());
         parsed.as_ref().map(use_it)
     }
 }
@@ -92,7 +104,9 @@ impl Dom for ParsedDom {
         self.with_selector(selector, |parsed| {
             elements
                 .into_iter()
-                .filter(|node| ElementRef::wrap(*node).is_some_and(|element| parsed.matches(&element)))
+                .filter(|node| {
+                    ElementRef::wrap(*node).is_some_and(|element| parsed.matches(&element))
+                })
                 .map(|node| node.id())
                 .collect()
         })
@@ -101,15 +115,26 @@ impl Dom for ParsedDom {
 
     fn shadow_roots_in_tree(&self, root: &NodeId) -> Vec<NodeId> {
         let root_node = self.node(*root);
-        let own = root_node.value().is_element().then(|| self.open_shadow_fragment(root_node)).flatten();
+        let own = root_node
+            .value()
+            .is_element()
+            .then(|| self.open_shadow_fragment(root_node))
+            .flatten();
         own.into_iter()
-            .chain(self.tree_elements(*root).into_iter().filter_map(|node| self.open_shadow_fragment(node)))
+            .chain(
+                self.tree_elements(*root)
+                    .into_iter()
+                    .filter_map(|node| self.open_shadow_fragment(node)),
+            )
             .collect()
     }
 
     fn shadow_root(&self, element: &NodeId) -> Option<NodeId> {
         let node = self.node(*element);
-        node.value().is_element().then(|| self.open_shadow_fragment(node)).flatten()
+        node.value()
+            .is_element()
+            .then(|| self.open_shadow_fragment(node))
+            .flatten()
     }
 
     fn is_shadow_root(&self, node: &NodeId) -> bool {
@@ -130,7 +155,9 @@ impl Dom for ParsedDom {
             .children()
             .filter_map(|child| match child.value() {
                 Node::Text(text) => Some(Child::Text(text.to_string())),
-                Node::Element(element) if element.name() == "template" && element.attr("shadowrootmode").is_some() => {
+                Node::Element(element)
+                    if element.name() == "template" && element.attr("shadowrootmode").is_some() =>
+                {
                     None
                 }
                 Node::Element(_) => Some(Child::Node(child.id())),
@@ -140,21 +167,36 @@ impl Dom for ParsedDom {
     }
 
     fn next_element_sibling(&self, node: &NodeId) -> Option<NodeId> {
-        self.node(*node).next_siblings().find(|sibling| sibling.value().is_element()).map(|sibling| sibling.id())
+        self.node(*node)
+            .next_siblings()
+            .find(|sibling| sibling.value().is_element())
+            .map(|sibling| sibling.id())
     }
 
     fn tag_name(&self, node: &NodeId) -> Option<String> {
-        self.node(*node).value().as_element().map(|element| element.name().to_ascii_lowercase())
+        self.node(*node)
+            .value()
+            .as_element()
+            .map(|element| element.name().to_ascii_lowercase())
     }
 
     fn attribute(&self, node: &NodeId, name: &str) -> Option<String> {
-        self.node(*node).value().as_element()?.attr(name).map(str::to_string)
+        self.node(*node)
+            .value()
+            .as_element()?
+            .attr(name)
+            .map(str::to_string)
     }
 
     fn form_value(&self, node: &NodeId) -> Option<String> {
         let element = self.node(*node);
         match element.value().as_element()?.name() {
-            "textarea" => Some(element.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect()),
+            "textarea" => Some(
+                element
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect(),
+            ),
             _ => self.attribute(node, "value"),
         }
     }
@@ -176,7 +218,10 @@ mod tests {
         </body></html>"#;
 
     fn ids(dom: &ParsedDom, nodes: &[NodeId]) -> Vec<String> {
-        nodes.iter().filter_map(|n| dom.attribute(n, "id")).collect()
+        nodes
+            .iter()
+            .filter_map(|n| dom.attribute(n, "id"))
+            .collect()
     }
 
     #[test]
@@ -184,9 +229,15 @@ mod tests {
         let dom = ParsedDom::parse(PAGE);
         let document = dom.document();
         assert_eq!(ids(&dom, &dom.query_tree(&document, ".x")), ["light"]);
-        assert_eq!(ids(&dom, &query_composed(&dom, &document, ".x")), ["light", "in-shadow"]);
+        assert_eq!(
+            ids(&dom, &query_composed(&dom, &document, ".x")),
+            ["light", "in-shadow"]
+        );
         assert!(dom.query_tree(&document, "#host .x#in-shadow").is_empty());
-        assert!(dom.query_tree(&document, "template").len() == 1, "only the inert template is an element");
+        assert!(
+            dom.query_tree(&document, "template").len() == 1,
+            "only the inert template is an element"
+        );
     }
 
     #[test]

@@ -16,7 +16,9 @@ use serde::Serialize;
 
 use crate::dom::{first_composed, has_class, query_composed, Dom};
 use crate::locale::{DateOrder, Locale};
-use crate::value::{date_order_evidence, parse_amount, parse_date, parse_percent, Amount, ValueError};
+use crate::value::{
+    date_order_evidence, parse_amount, parse_date, parse_percent, Amount, ValueError,
+};
 use rules::{anchors, exclusions, label_matches, selectors, Anchor, Field};
 use text::{is_hidden, visible_text};
 
@@ -54,7 +56,10 @@ pub struct Fields {
     pub next_step: Option<String>,
 }
 
-fn serialize_date<S: serde::Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_date<S: serde::Serializer>(
+    date: &Option<NaiveDate>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     match date {
         Some(date) => serializer.serialize_str(&date.format("%Y-%m-%d").to_string()),
         None => serializer.serialize_none(),
@@ -160,13 +165,16 @@ impl<'d, D: Dom> Engine<'d, D> {
                         fields.amount = Some(amount);
                     })
                 }
-                Field::Probability => {
-                    parse_percent(&text, options.locale.as_ref()).map(|value| fields.probability = Some(value))
-                }
-                Field::CloseDate => self.parse_close_date(&text, options).map(|date| fields.close_date = Some(date)),
+                Field::Probability => parse_percent(&text, options.locale.as_ref())
+                    .map(|value| fields.probability = Some(value)),
+                Field::CloseDate => self
+                    .parse_close_date(&text, options)
+                    .map(|date| fields.close_date = Some(date)),
             };
             if let Err(error) = outcome {
-                extraction.warnings.push(value_warning(field, &text, &error));
+                extraction
+                    .warnings
+                    .push(value_warning(field, &text, &error));
             }
         }
         if extraction.found.is_empty() && extraction.path_outcome.is_none() {
@@ -182,7 +190,11 @@ impl<'d, D: Dom> Engine<'d, D> {
     }
 
     /// Close Date: the locale's order if given, else what the page's other dates settle.
-    fn parse_close_date(&self, text: &str, options: &ExtractOptions) -> Result<NaiveDate, ValueError> {
+    fn parse_close_date(
+        &self,
+        text: &str,
+        options: &ExtractOptions,
+    ) -> Result<NaiveDate, ValueError> {
         let given: Option<DateOrder> = options.locale.as_ref().and_then(Locale::date_order);
         match parse_date(text, given) {
             Err(ValueError::Ambiguous(_)) if given.is_none() => {
@@ -196,7 +208,11 @@ impl<'d, D: Dom> Engine<'d, D> {
     /// `<html lang="en-US">`: the UI language, used only to name the currency of an
     /// ambiguous symbol (`$`), never to order a date.
     fn page_language_locale(&self) -> Option<Locale> {
-        let html = self.dom.query_tree(&self.document, "html").into_iter().next()?;
+        let html = self
+            .dom
+            .query_tree(&self.document, "html")
+            .into_iter()
+            .next()?;
         Locale::parse(&self.dom.attribute(&html, "lang")?)
     }
 
@@ -207,14 +223,20 @@ impl<'d, D: Dom> Engine<'d, D> {
             .find(|node| !self.out_of_scope(node))?;
         let text = self.container_value(Field::Name, &container)?;
         let code = text.get(..3)?;
-        (code.bytes().all(|b| b.is_ascii_uppercase()) && text[3..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
-            .then(|| code.to_string())
+        (code.bytes().all(|b| b.is_ascii_uppercase())
+            && text[3..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric()))
+        .then(|| code.to_string())
     }
 
     /// The raw text of a field from the first anchor that finds it in scope; `Some("")` when
     /// the field is on the page but empty.
     fn read_field(&self, field: Field) -> Option<String> {
-        anchors(field).iter().find_map(|anchor| self.read_anchor(field, *anchor))
+        anchors(field)
+            .iter()
+            .find_map(|anchor| self.read_anchor(field, *anchor))
     }
 
     fn read_anchor(&self, field: Field, anchor: Anchor) -> Option<String> {
@@ -224,19 +246,28 @@ impl<'d, D: Dom> Engine<'d, D> {
             Anchor::TargetSelectionName => self
                 .target_selection()
                 .iter()
-                .filter(|node| dom.attribute(node, "data-target-selection-name").as_deref() == Some(field.target_selection_name()))
+                .filter(|node| {
+                    dom.attribute(node, "data-target-selection-name").as_deref()
+                        == Some(field.target_selection_name())
+                })
                 .find(|node| in_scope(node))
                 .and_then(|container| self.container_value(field, container)),
             Anchor::DynamicFormsField => self
                 .query(selectors::DYNAMIC_FORMS_FIELD)
                 .into_iter()
-                .filter(|node| dom.attribute(node, "data-field-id").as_deref() == Some(field.dynamic_forms_id()))
+                .filter(|node| {
+                    dom.attribute(node, "data-field-id").as_deref()
+                        == Some(field.dynamic_forms_id())
+                })
                 .find(in_scope)
                 .and_then(|container| self.container_value(field, &container)),
             Anchor::LayoutItemLabel => self
                 .query(selectors::LAYOUT_ITEM)
                 .into_iter()
-                .filter(|node| dom.attribute(node, "field-label").is_some_and(|label| label_matches(field, &label)))
+                .filter(|node| {
+                    dom.attribute(node, "field-label")
+                        .is_some_and(|label| label_matches(field, &label))
+                })
                 .find(in_scope)
                 .and_then(|container| self.container_value(field, &container)),
             Anchor::HighlightsPrimaryField => self
@@ -249,7 +280,9 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .into_iter()
                 .filter(|item| {
                     first_composed(dom, item, selectors::HIGHLIGHTS_LABEL).is_some_and(|label| {
-                        let text = dom.attribute(&label, "title").unwrap_or_else(|| visible_text(dom, &label, &|_| false));
+                        let text = dom
+                            .attribute(&label, "title")
+                            .unwrap_or_else(|| visible_text(dom, &label, &|_| false));
                         label_matches(field, &text)
                     })
                 })
@@ -265,7 +298,9 @@ impl<'d, D: Dom> Engine<'d, D> {
             Anchor::ClassicCellId => self
                 .query("[id$=\"_ileinner\"]")
                 .into_iter()
-                .filter(|node| dom.attribute(node, "id").as_deref() == Some(field.classic_cell_id()))
+                .filter(|node| {
+                    dom.attribute(node, "id").as_deref() == Some(field.classic_cell_id())
+                })
                 .find(in_scope)
                 .map(|cell| self.classic_cell_value(field, &cell)),
             Anchor::ClassicPageDescription => self
@@ -280,7 +315,9 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .find(in_scope)
                 .and_then(|cell| dom.next_element_sibling(&cell))
                 .map(|cell| self.classic_cell_value(field, &cell)),
-            Anchor::PathCurrentStep => self.current_path_item().map(|item| self.path_item_name(&item)),
+            Anchor::PathCurrentStep => self
+                .current_path_item()
+                .map(|item| self.path_item_name(&item)),
         }
     }
 
@@ -289,22 +326,32 @@ impl<'d, D: Dom> Engine<'d, D> {
     }
 
     fn target_selection(&self) -> &[D::Node] {
-        self.target_selection.get_or_init(|| self.query(selectors::TARGET_SELECTION_NAME))
+        self.target_selection
+            .get_or_init(|| self.query(selectors::TARGET_SELECTION_NAME))
     }
 
     fn path_items(&self) -> &[D::Node] {
         self.path_items.get_or_init(|| {
-            self.query(selectors::PATH_ITEM).into_iter().filter(|item| !self.out_of_scope(item)).collect()
+            self.query(selectors::PATH_ITEM)
+                .into_iter()
+                .filter(|item| !self.out_of_scope(item))
+                .collect()
         })
     }
 
     fn current_path_item(&self) -> Option<D::Node> {
-        self.path_items().iter().find(|item| has_class(self.dom, item, "slds-is-current")).cloned()
+        self.path_items()
+            .iter()
+            .find(|item| has_class(self.dom, item, "slds-is-current"))
+            .cloned()
     }
 
     fn path_item_name(&self, item: &D::Node) -> String {
         let dom = self.dom;
-        if let Some(name) = dom.attribute(item, "data-name").filter(|n| !n.trim().is_empty()) {
+        if let Some(name) = dom
+            .attribute(item, "data-name")
+            .filter(|n| !n.trim().is_empty())
+        {
             return crate::value::normalize_spaces(&name);
         }
         if let Some(title) = first_composed(dom, item, selectors::PATH_TITLE) {
@@ -313,13 +360,18 @@ impl<'d, D: Dom> Engine<'d, D> {
                 return text;
             }
         }
-        dom.attribute(item, "title").map(|t| crate::value::normalize_spaces(&t)).unwrap_or_else(|| visible_text(dom, item, &|_| false))
+        dom.attribute(item, "title")
+            .map(|t| crate::value::normalize_spaces(&t))
+            .unwrap_or_else(|| visible_text(dom, item, &|_| false))
     }
 
     /// Won/lost markers and the current step's position.
     fn read_path(&self, extraction: &mut Extraction) {
         let items = self.path_items();
-        let Some(index) = items.iter().position(|item| has_class(self.dom, item, "slds-is-current")) else {
+        let Some(index) = items
+            .iter()
+            .position(|item| has_class(self.dom, item, "slds-is-current"))
+        else {
             return;
         };
         let current = &items[index];
@@ -347,7 +399,10 @@ impl<'d, D: Dom> Engine<'d, D> {
             if dom.tag_name(&node).is_some()
                 && (has_class(dom, &node, "slds-form-element")
                     || dom.attribute(&node, "data-target-selection-name").is_some()
-                    || matches!(dom.tag_name(&node).as_deref(), Some("records-record-layout-item" | "flexipage-field")))
+                    || matches!(
+                        dom.tag_name(&node).as_deref(),
+                        Some("records-record-layout-item" | "flexipage-field")
+                    ))
             {
                 return Some(node);
             }
@@ -361,7 +416,10 @@ impl<'d, D: Dom> Engine<'d, D> {
     fn container_value(&self, field: Field, container: &D::Node) -> Option<String> {
         let dom = self.dom;
         if field == Field::Owner {
-            if let Some(link) = query_composed(dom, container, selectors::USER_LINK).into_iter().find(|l| !is_hidden(dom, l)) {
+            if let Some(link) = query_composed(dom, container, selectors::USER_LINK)
+                .into_iter()
+                .find(|l| !is_hidden(dom, l))
+            {
                 let text = visible_text(dom, &link, &|_| false);
                 if !text.is_empty() {
                     return Some(text);
@@ -374,11 +432,20 @@ impl<'d, D: Dom> Engine<'d, D> {
             }
         }
         if let Some(control) = first_composed(dom, container, selectors::EDIT_CONTROLS) {
-            let value = dom.attribute(&control, "data-value").or_else(|| dom.form_value(&control)).unwrap_or_default();
+            let value = dom
+                .attribute(&control, "data-value")
+                .or_else(|| dom.form_value(&control))
+                .unwrap_or_default();
             return Some(crate::value::normalize_spaces(&value));
         }
         let is_label = |node: &D::Node| {
-            ["test-id__field-label", "slds-form-element__label", "slds-text-title"].iter().any(|c| has_class(dom, node, c))
+            [
+                "test-id__field-label",
+                "slds-form-element__label",
+                "slds-text-title",
+            ]
+            .iter()
+            .any(|c| has_class(dom, node, c))
                 || dom.tag_name(node).as_deref() == Some("label")
         };
         Some(visible_text(dom, container, &is_label))
@@ -388,7 +455,10 @@ impl<'d, D: Dom> Engine<'d, D> {
     fn classic_cell_value(&self, field: Field, cell: &D::Node) -> String {
         let dom = self.dom;
         if field == Field::Owner {
-            if let Some(link) = query_composed(dom, cell, selectors::USER_LINK).into_iter().next() {
+            if let Some(link) = query_composed(dom, cell, selectors::USER_LINK)
+                .into_iter()
+                .next()
+            {
                 return visible_text(dom, &link, &|_| false);
             }
         }
@@ -422,20 +492,32 @@ impl<'d, D: Dom> Engine<'d, D> {
             return true;
         }
         if let Some(style) = dom.attribute(node, "style") {
-            let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            let compact: String = style
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
             if compact.contains("display:none") || compact.contains("visibility:hidden") {
                 return true;
             }
         }
-        if exclusions::TAG_FRAGMENTS.iter().any(|fragment| tag.contains(fragment)) {
+        if exclusions::TAG_FRAGMENTS
+            .iter()
+            .any(|fragment| tag.contains(fragment))
+        {
             return true;
         }
         if let Some(classes) = dom.attribute(node, "class") {
             let classes: Vec<&str> = classes.split_ascii_whitespace().collect();
-            if exclusions::CLASSES.iter().any(|class| classes.contains(class)) {
+            if exclusions::CLASSES
+                .iter()
+                .any(|class| classes.contains(class))
+            {
                 return true;
             }
-            let is_page_host = exclusions::PAGE_HOST_CLASSES.iter().any(|class| classes.contains(class));
+            let is_page_host = exclusions::PAGE_HOST_CLASSES
+                .iter()
+                .any(|class| classes.contains(class));
             if is_page_host && !classes.contains(&"active") {
                 return true;
             }
@@ -444,7 +526,10 @@ impl<'d, D: Dom> Engine<'d, D> {
             for attribute in exclusions::RECORD_ID_ATTRIBUTES {
                 if let Some(value) = dom.attribute(node, attribute) {
                     let value = value.trim();
-                    if value.starts_with("006") && value.len() >= 15 && value.get(..15) != Some(record_id15.as_str()) {
+                    if value.starts_with("006")
+                        && value.len() >= 15
+                        && value.get(..15) != Some(record_id15.as_str())
+                    {
                         return true;
                     }
                 }
@@ -467,7 +552,11 @@ fn clean_owner(text: &str) -> Option<String> {
         if let Some(index) = rest.find(" Preview") {
             let inner = rest[..index].trim();
             let after = rest[index + " Preview".len()..].trim();
-            name = if after.is_empty() { inner.to_string() } else { after.to_string() };
+            name = if after.is_empty() {
+                inner.to_string()
+            } else {
+                after.to_string()
+            };
         }
     }
     let name = name.trim().to_string();
@@ -498,10 +587,22 @@ mod tests {
 
     #[test]
     fn owner_names_are_cleaned() {
-        assert_eq!(clean_owner("Jane Doe [Change]").as_deref(), Some("Jane Doe"));
-        assert_eq!(clean_owner("Open Jane Doe Preview").as_deref(), Some("Jane Doe"));
-        assert_eq!(clean_owner("Open Jane Doe PreviewJane Doe").as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            clean_owner("Jane Doe [Change]").as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            clean_owner("Open Jane Doe Preview").as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            clean_owner("Open Jane Doe PreviewJane Doe").as_deref(),
+            Some("Jane Doe")
+        );
         assert_eq!(clean_owner("  ").as_deref(), None);
-        assert_eq!(clean_owner("Opal Preview-Smith").as_deref(), Some("Opal Preview-Smith"));
+        assert_eq!(
+            clean_owner("Opal Preview-Smith").as_deref(),
+            Some("Opal Preview-Smith")
+        );
     }
 }

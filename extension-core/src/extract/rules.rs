@@ -15,8 +15,15 @@ pub enum Field {
 
 impl Field {
     /// Every field, in output order.
-    pub const ALL: [Field; 7] =
-        [Field::Name, Field::Amount, Field::Stage, Field::CloseDate, Field::Probability, Field::Owner, Field::NextStep];
+    pub const ALL: [Field; 7] = [
+        Field::Name,
+        Field::Amount,
+        Field::Stage,
+        Field::CloseDate,
+        Field::Probability,
+        Field::Owner,
+        Field::NextStep,
+    ];
 
     /// The name used in JSON output and warnings.
     pub fn json_name(self) -> &'static str {
@@ -76,31 +83,81 @@ impl Field {
     pub fn labels(self) -> &'static [&'static str] {
         match self {
             Field::Name => &[
-                "opportunity name", "opportunity-name", "nom de l'opportunité", "nom de l’opportunité", "商談名",
-                "nombre de la oportunidad", "nome opportunità", "naam opportunity", "opportunitynaam",
-                "nome da oportunidade", "opportunity name (名前)",
+                "opportunity name",
+                "opportunity-name",
+                "nom de l'opportunité",
+                "nom de l’opportunité",
+                "商談名",
+                "nombre de la oportunidad",
+                "nome opportunità",
+                "naam opportunity",
+                "opportunitynaam",
+                "nome da oportunidade",
+                "opportunity name (名前)",
             ],
-            Field::Amount => &["amount", "betrag", "montant", "金額", "importe", "importo", "bedrag", "valor"],
+            Field::Amount => &[
+                "amount", "betrag", "montant", "金額", "importe", "importo", "bedrag", "valor",
+            ],
             Field::Stage => &["stage", "phase", "étape", "フェーズ", "etapa", "fase"],
             Field::CloseDate => &[
-                "close date", "schlusstermin", "abschlussdatum", "date de clôture", "完了予定日", "fecha de cierre",
-                "data chiusura", "sluitingsdatum", "data de fechamento",
+                "close date",
+                "schlusstermin",
+                "abschlussdatum",
+                "date de clôture",
+                "完了予定日",
+                "fecha de cierre",
+                "data chiusura",
+                "sluitingsdatum",
+                "data de fechamento",
             ],
             Field::Probability => &[
-                "probability (%)", "probability", "wahrscheinlichkeit (%)", "wahrscheinlichkeit", "probabilité (%)",
-                "probabilité", "確度 (%)", "確度(%)", "確度", "probabilidad (%)", "probabilidad", "probabilità (%)",
-                "probabilità", "waarschijnlijkheid (%)", "kans (%)", "probabilidade (%)", "probabilidade",
+                "probability (%)",
+                "probability",
+                "wahrscheinlichkeit (%)",
+                "wahrscheinlichkeit",
+                "probabilité (%)",
+                "probabilité",
+                "確度 (%)",
+                "確度(%)",
+                "確度",
+                "probabilidad (%)",
+                "probabilidad",
+                "probabilità (%)",
+                "probabilità",
+                "waarschijnlijkheid (%)",
+                "kans (%)",
+                "probabilidade (%)",
+                "probabilidade",
             ],
             Field::Owner => &[
-                "opportunity owner", "opportunity-inhaber", "opportunity-eigentümer", "propriétaire de l'opportunité",
-                "propriétaire de l’opportunité", "商談 所有者", "商談所有者", "propietario de la oportunidad",
-                "titolare opportunità", "proprietario opportunità", "eigenaar opportunity", "opportunity-eigenaar",
+                "opportunity owner",
+                "opportunity-inhaber",
+                "opportunity-eigentümer",
+                "propriétaire de l'opportunité",
+                "propriétaire de l’opportunité",
+                "商談 所有者",
+                "商談所有者",
+                "propietario de la oportunidad",
+                "titolare opportunità",
+                "proprietario opportunità",
+                "eigenaar opportunity",
+                "opportunity-eigenaar",
                 "proprietário da oportunidade",
             ],
             Field::NextStep => &[
-                "next step", "nächster schritt", "étape suivante", "prochaine étape", "ネクストステップ", "次のステップ",
-                "paso siguiente", "próximo paso", "passo successivo", "prossimo passo", "volgende stap",
-                "próxima etapa", "próximo passo",
+                "next step",
+                "nächster schritt",
+                "étape suivante",
+                "prochaine étape",
+                "ネクストステップ",
+                "次のステップ",
+                "paso siguiente",
+                "próximo paso",
+                "passo successivo",
+                "prossimo passo",
+                "volgende stap",
+                "próxima etapa",
+                "próximo passo",
             ],
         }
     }
@@ -109,7 +166,10 @@ impl Field {
 /// Lower-cases, collapses white space, drops a required-field asterisk and a trailing colon.
 pub fn normalize_label(label: &str) -> String {
     let collapsed = crate::value::normalize_spaces(label);
-    let trimmed = collapsed.trim_start_matches('*').trim_end_matches([':', '*']).trim();
+    let trimmed = collapsed
+        .trim_start_matches('*')
+        .trim_end_matches([':', '*'])
+        .trim();
     trimmed.to_lowercase()
 }
 
@@ -214,7 +274,8 @@ pub mod selectors {
     /// A link to a User record (the owner), Lightning or Classic.
     pub const USER_LINK: &str = "a[href*=\"/005\"]";
     /// The Opportunity Currency field in multi-currency orgs.
-    pub const CURRENCY_ISO_CODE: &str = "[data-target-selection-name=\"sfdc:RecordField.Opportunity.CurrencyIsoCode\"]";
+    pub const CURRENCY_ISO_CODE: &str =
+        "[data-target-selection-name=\"sfdc:RecordField.Opportunity.CurrencyIsoCode\"]";
     /// The whole-page text containers scanned for date-order evidence.
     pub const DATE_CARRIERS: &str =
         "lightning-formatted-date-time, lightning-formatted-text, records-formula-output, td, span, time";
@@ -229,7 +290,8 @@ pub mod selectors {
         "lightning-formatted-text, lightning-formatted-number, lightning-formatted-date-time, lightning-formatted-rich-text, lightning-formatted-name, force-owner-lookup, records-formula-output",
     ];
     /// Form controls of a field in edit mode (the `/edit` page or an open inline edit).
-    pub const EDIT_CONTROLS: &str = "input:not([type=\"hidden\"]):not([type=\"checkbox\"]), textarea, button[data-value]";
+    pub const EDIT_CONTROLS: &str =
+        "input:not([type=\"hidden\"]):not([type=\"checkbox\"]), textarea, button[data-value]";
 }
 
 /// Markers of subtrees that never hold the visible record's own fields: related lists of other
@@ -237,15 +299,15 @@ pub mod selectors {
 pub mod exclusions {
     /// Tag-name fragments.
     pub const TAG_FRAGMENTS: &[&str] = &[
-        "related-list",  // force-related-list-*, lst-related-list-*, records-related-list-*
-        "relatedlist",   // older Aura related list tags
-        "activity",      // activity timeline and composer
+        "related-list", // force-related-list-*, lst-related-list-*, records-related-list-*
+        "relatedlist",  // older Aura related list tags
+        "activity",     // activity timeline and composer
         "timeline",
-        "feed",          // Chatter feed
+        "feed", // Chatter feed
         "chatter",
-        "list-view",     // list views embedded on the page
+        "list-view", // list views embedded on the page
         "listview",
-        "hover-panel",   // record hover cards of other records
+        "hover-panel", // record hover cards of other records
         "record-preview",
         "global-search", // global header search results
         "search-dialog",
@@ -275,18 +337,47 @@ pub mod exclusions {
     /// class `active` is the visible page.
     pub const PAGE_HOST_CLASSES: &[&str] = &["lafPageHost", "oneConsoleTab", "tabContent"];
     /// Attributes naming the record a container belongs to.
-    pub const RECORD_ID_ATTRIBUTES: &[&str] = &["data-recordid", "data-record-id", "record-id", "recordid"];
+    pub const RECORD_ID_ATTRIBUTES: &[&str] =
+        &["data-recordid", "data-record-id", "record-id", "recordid"];
 }
 
 /// Standard closed stage names, translated. Compared lower-cased.
 pub const CLOSED_WON_STAGES: &[&str] = &[
-    "closed won", "geschlossen und gewonnen", "geschlossen gewonnen", "gewonnen", "fermée gagnée", "fermé gagné",
-    "gagnée", "成立", "受注", "cerrada ganada", "cerrado ganado", "chiusa vinta", "chiuso vinto", "gesloten gewonnen",
-    "fechado/ganho", "fechada ganha", "fechado ganho",
+    "closed won",
+    "geschlossen und gewonnen",
+    "geschlossen gewonnen",
+    "gewonnen",
+    "fermée gagnée",
+    "fermé gagné",
+    "gagnée",
+    "成立",
+    "受注",
+    "cerrada ganada",
+    "cerrado ganado",
+    "chiusa vinta",
+    "chiuso vinto",
+    "gesloten gewonnen",
+    "fechado/ganho",
+    "fechada ganha",
+    "fechado ganho",
 ];
 /// Standard closed-lost stage names, translated. Compared lower-cased.
 pub const CLOSED_LOST_STAGES: &[&str] = &[
-    "closed lost", "geschlossen und verloren", "geschlossen verloren", "verloren", "fermée perdue", "fermé perdu",
-    "perdue", "不成立", "失注", "cerrada perdida", "cerrado perdido", "chiusa persa", "chiuso perso",
-    "gesloten verloren", "fechado/perdido", "fechada perdida", "fechado perdido",
+    "closed lost",
+    "geschlossen und verloren",
+    "geschlossen verloren",
+    "verloren",
+    "fermée perdue",
+    "fermé perdu",
+    "perdue",
+    "不成立",
+    "失注",
+    "cerrada perdida",
+    "cerrado perdido",
+    "chiusa persa",
+    "chiuso perso",
+    "gesloten verloren",
+    "fechado/perdido",
+    "fechada perdida",
+    "fechado perdido",
 ];

@@ -6,31 +6,61 @@ use crate::value::normalize_spaces;
 
 /// Tags whose content is never part of a value.
 const SKIPPED_TAGS: &[&str] = &[
-    "script", "style", "template", "noscript", "button", "svg", "lightning-primitive-icon", "lightning-icon",
-    "lightning-helptext", "lightning-button-icon", "img",
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "button",
+    "svg",
+    "lightning-primitive-icon",
+    "lightning-icon",
+    "lightning-helptext",
+    "lightning-button-icon",
+    "img",
 ];
 /// Classes of hidden text (the owner link's "Open <Name> Preview" among them).
-const HIDDEN_CLASSES: &[&str] = &["slds-assistive-text", "assistiveText", "slds-hide", "hidden", "hide"];
+const HIDDEN_CLASSES: &[&str] = &[
+    "slds-assistive-text",
+    "assistiveText",
+    "slds-hide",
+    "hidden",
+    "hide",
+];
 /// Elements that break a line of text (joined with a space).
-const BLOCK_TAGS: &[&str] = &["div", "p", "li", "br", "td", "th", "tr", "dd", "dt", "section", "h1", "h2", "h3"];
+const BLOCK_TAGS: &[&str] = &[
+    "div", "p", "li", "br", "td", "th", "tr", "dd", "dt", "section", "h1", "h2", "h3",
+];
 
 /// Whether an element (and everything under it) is hidden or not part of any value.
 pub fn is_hidden<D: Dom>(dom: &D, node: &D::Node) -> bool {
-    if dom.attribute(node, "hidden").is_some() || dom.attribute(node, "aria-hidden").as_deref() == Some("true") {
+    if dom.attribute(node, "hidden").is_some()
+        || dom.attribute(node, "aria-hidden").as_deref() == Some("true")
+    {
         return true;
     }
-    if HIDDEN_CLASSES.iter().any(|class| has_class(dom, node, class)) {
+    if HIDDEN_CLASSES
+        .iter()
+        .any(|class| has_class(dom, node, class))
+    {
         return true;
     }
     dom.attribute(node, "style").is_some_and(|style| {
-        let compact: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let compact: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         compact.contains("display:none") || compact.contains("visibility:hidden")
     })
 }
 
 /// The visible text under `node`, white space collapsed. `extra_skip` drops more elements
 /// (labels, when reading a value out of a whole field container).
-pub fn visible_text<D: Dom>(dom: &D, node: &D::Node, extra_skip: &dyn Fn(&D::Node) -> bool) -> String {
+pub fn visible_text<D: Dom>(
+    dom: &D,
+    node: &D::Node,
+    extra_skip: &dyn Fn(&D::Node) -> bool,
+) -> String {
     let mut out = String::new();
     let host = tree_host(dom, node);
     walk(dom, node, host.as_ref(), extra_skip, &mut out, 0);
@@ -61,13 +91,19 @@ fn walk<D: Dom>(
         }
         if tag == "slot" {
             if let Some(host) = host {
-                let assigned = assigned_nodes(dom, host, dom.attribute(node, "name").unwrap_or_default().as_str());
+                let assigned = assigned_nodes(
+                    dom,
+                    host,
+                    dom.attribute(node, "name").unwrap_or_default().as_str(),
+                );
                 if !assigned.is_empty() {
                     let outer_host = tree_host(dom, host);
                     for child in assigned {
                         match child {
                             Child::Text(text) => out.push_str(&text),
-                            Child::Node(child) => walk(dom, &child, outer_host.as_ref(), extra_skip, out, depth + 1),
+                            Child::Node(child) => {
+                                walk(dom, &child, outer_host.as_ref(), extra_skip, out, depth + 1)
+                            }
                         }
                     }
                     return;

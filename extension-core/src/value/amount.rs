@@ -5,7 +5,9 @@ use serde::Serialize;
 
 use super::number::{normalize_spaces, parse_unsigned, ThreeDigitTail};
 use super::ValueError;
-use crate::locale::{Locale, LOCALE_DEPENDENT_SYMBOLS, THREE_DECIMAL_CURRENCIES, UNAMBIGUOUS_SYMBOLS};
+use crate::locale::{
+    Locale, LOCALE_DEPENDENT_SYMBOLS, THREE_DECIMAL_CURRENCIES, UNAMBIGUOUS_SYMBOLS,
+};
 
 /// An amount and the ISO 4217 code of its currency, when the page settles it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,7 +62,9 @@ pub fn parse_amount(raw: &str, locale: Option<&Locale>) -> Result<Amount, ValueE
         Some(Marker::Symbol(symbol)) => symbol_currency(symbol, locale),
         None => None,
     };
-    let three_decimal = currency.as_deref().is_some_and(|c| THREE_DECIMAL_CURRENCIES.contains(&c));
+    let three_decimal = currency
+        .as_deref()
+        .is_some_and(|c| THREE_DECIMAL_CURRENCIES.contains(&c));
     // Salesforce shows an amount with its currency's minor digits (two, or none for yen), so a
     // lone separator before three digits is grouping, except for three-decimal currencies.
     let tail = if !three_decimal && currency.is_some() {
@@ -73,14 +77,19 @@ pub fn parse_amount(raw: &str, locale: Option<&Locale>) -> Result<Amount, ValueE
         ThreeDigitTail::Grouping
     };
     let magnitude = parse_unsigned(number_text, tail)?;
-    Ok(Amount { value: if negative { -magnitude } else { magnitude }, currency })
+    Ok(Amount {
+        value: if negative { -magnitude } else { magnitude },
+        currency,
+    })
 }
 
 fn symbol_currency(symbol: &str, locale: Option<&Locale>) -> Option<String> {
     if let Some((_, code)) = UNAMBIGUOUS_SYMBOLS.iter().find(|(s, _)| *s == symbol) {
         return Some((*code).to_string());
     }
-    locale.and_then(|l| l.currency_for_symbol(symbol)).map(str::to_string)
+    locale
+        .and_then(|l| l.currency_for_symbol(symbol))
+        .map(str::to_string)
 }
 
 /// Splits a leading or trailing currency marker off the text. Returns the marker, the rest,
@@ -106,7 +115,10 @@ fn split_currency_marker(text: &str) -> (Option<Marker>, &str, bool) {
 }
 
 fn all_symbols() -> impl Iterator<Item = &'static str> {
-    UNAMBIGUOUS_SYMBOLS.iter().map(|(symbol, _)| *symbol).chain(LOCALE_DEPENDENT_SYMBOLS.iter().copied())
+    UNAMBIGUOUS_SYMBOLS
+        .iter()
+        .map(|(symbol, _)| *symbol)
+        .chain(LOCALE_DEPENDENT_SYMBOLS.iter().copied())
 }
 
 fn is_iso_code(text: &str) -> bool {
@@ -124,7 +136,8 @@ fn iso_suffix(text: &str) -> Option<(String, &str)> {
     let split = text.len().checked_sub(3)?;
     let code = text.get(split..)?;
     let rest = &text[..split];
-    (is_iso_code(code) && rest.ends_with(|c: char| c == ' ' || c.is_ascii_digit())).then(|| (code.to_string(), rest))
+    (is_iso_code(code) && rest.ends_with(|c: char| c == ' ' || c.is_ascii_digit()))
+        .then(|| (code.to_string(), rest))
 }
 
 /// The longest known symbol at the start (so `US$` wins over `$`).
@@ -133,7 +146,9 @@ fn symbol_prefix(text: &str) -> Option<(&'static str, &str)> {
         .filter(|symbol| text.starts_with(symbol))
         .max_by_key(|symbol| symbol.len())
         .map(|symbol| (symbol, &text[symbol.len()..]))
-        .filter(|(symbol, rest)| !symbol.chars().all(|c| c.is_alphabetic()) || !rest.starts_with(char::is_alphabetic))
+        .filter(|(symbol, rest)| {
+            !symbol.chars().all(|c| c.is_alphabetic()) || !rest.starts_with(char::is_alphabetic)
+        })
 }
 
 fn symbol_suffix(text: &str) -> Option<(&'static str, &str)> {
@@ -141,7 +156,9 @@ fn symbol_suffix(text: &str) -> Option<(&'static str, &str)> {
         .filter(|symbol| text.ends_with(symbol))
         .max_by_key(|symbol| symbol.len())
         .map(|symbol| (symbol, &text[..text.len() - symbol.len()]))
-        .filter(|(symbol, rest)| !symbol.chars().all(|c| c.is_alphabetic()) || !rest.ends_with(char::is_alphabetic))
+        .filter(|(symbol, rest)| {
+            !symbol.chars().all(|c| c.is_alphabetic()) || !rest.ends_with(char::is_alphabetic)
+        })
 }
 
 #[cfg(test)]
@@ -159,48 +176,101 @@ mod tests {
 
     #[test]
     fn reads_the_salesforce_locale_table() {
-        assert_eq!(amount("$1,250,000.00", Some("en-US")), ok(1_250_000.0, Some("USD")));
-        assert_eq!(amount("£1,250,000.00", Some("en-GB")), ok(1_250_000.0, Some("GBP")));
-        assert_eq!(amount("1.250.000,00\u{00A0}€", Some("de-DE")), ok(1_250_000.0, Some("EUR")));
-        assert_eq!(amount("CHF 1'250'000.00", Some("de-CH")), ok(1_250_000.0, Some("CHF")));
-        assert_eq!(amount("CHF 1’250’000.00", Some("de-CH")), ok(1_250_000.0, Some("CHF")));
-        assert_eq!(amount("1\u{202F}250\u{202F}000,00\u{00A0}€", Some("fr-FR")), ok(1_250_000.0, Some("EUR")));
-        assert_eq!(amount("￥1,250,000", Some("ja-JP")), ok(1_250_000.0, Some("JPY")));
-        assert_eq!(amount("₹12,50,000.00", Some("en-IN")), ok(1_250_000.0, Some("INR")));
+        assert_eq!(
+            amount("$1,250,000.00", Some("en-US")),
+            ok(1_250_000.0, Some("USD"))
+        );
+        assert_eq!(
+            amount("£1,250,000.00", Some("en-GB")),
+            ok(1_250_000.0, Some("GBP"))
+        );
+        assert_eq!(
+            amount("1.250.000,00\u{00A0}€", Some("de-DE")),
+            ok(1_250_000.0, Some("EUR"))
+        );
+        assert_eq!(
+            amount("CHF 1'250'000.00", Some("de-CH")),
+            ok(1_250_000.0, Some("CHF"))
+        );
+        assert_eq!(
+            amount("CHF 1’250’000.00", Some("de-CH")),
+            ok(1_250_000.0, Some("CHF"))
+        );
+        assert_eq!(
+            amount("1\u{202F}250\u{202F}000,00\u{00A0}€", Some("fr-FR")),
+            ok(1_250_000.0, Some("EUR"))
+        );
+        assert_eq!(
+            amount("￥1,250,000", Some("ja-JP")),
+            ok(1_250_000.0, Some("JPY"))
+        );
+        assert_eq!(
+            amount("₹12,50,000.00", Some("en-IN")),
+            ok(1_250_000.0, Some("INR"))
+        );
     }
 
     #[test]
     fn multi_currency_takes_the_record_amount() {
-        assert_eq!(amount("USD 1,733,104.35", None), ok(1_733_104.35, Some("USD")));
-        assert_eq!(amount("EUR 100,000.00 (USD 108,000.00)", None), ok(100_000.0, Some("EUR")));
-        assert_eq!(amount("100.000,00 EUR (108.000,00 USD)", None), ok(100_000.0, Some("EUR")));
+        assert_eq!(
+            amount("USD 1,733,104.35", None),
+            ok(1_733_104.35, Some("USD"))
+        );
+        assert_eq!(
+            amount("EUR 100,000.00 (USD 108,000.00)", None),
+            ok(100_000.0, Some("EUR"))
+        );
+        assert_eq!(
+            amount("100.000,00 EUR (108.000,00 USD)", None),
+            ok(100_000.0, Some("EUR"))
+        );
     }
 
     #[test]
     fn ambiguous_symbols_need_a_locale() {
         assert_eq!(amount("$1,250,000.00", None), ok(1_250_000.0, None));
-        assert_eq!(amount("$1,250,000.00", Some("en-CA")), ok(1_250_000.0, Some("CAD")));
+        assert_eq!(
+            amount("$1,250,000.00", Some("en-CA")),
+            ok(1_250_000.0, Some("CAD"))
+        );
         assert_eq!(amount("¥1,250,000", None), ok(1_250_000.0, None));
         assert_eq!(amount("US$1,250.00", None), ok(1_250.0, Some("USD")));
     }
 
     #[test]
     fn signs_and_accounting_negatives() {
-        assert_eq!(amount("-$5,000.00", Some("en-US")), ok(-5_000.0, Some("USD")));
-        assert_eq!(amount("($5,000.00)", Some("en-US")), ok(-5_000.0, Some("USD")));
+        assert_eq!(
+            amount("-$5,000.00", Some("en-US")),
+            ok(-5_000.0, Some("USD"))
+        );
+        assert_eq!(
+            amount("($5,000.00)", Some("en-US")),
+            ok(-5_000.0, Some("USD"))
+        );
         assert_eq!(amount("-5.000,00 €", None), ok(-5_000.0, Some("EUR")));
     }
 
     #[test]
     fn three_decimal_currencies_are_not_guessed() {
-        assert!(matches!(amount("KWD 1.250", None), Err(ValueError::Ambiguous(_))));
+        assert!(matches!(
+            amount("KWD 1.250", None),
+            Err(ValueError::Ambiguous(_))
+        ));
         assert_eq!(amount("KWD 1.250", Some("en-US")), ok(1.25, Some("KWD")));
         assert_eq!(amount("1.250 €", None), ok(1250.0, Some("EUR")));
     }
 
     #[test]
     fn rejects_text_that_is_not_an_amount() {
-        for raw in ["", "   ", "N/A", "$", "€ abc", "Amount changed from $1 to $2", "1.2.3,4,5"] {
+        for raw in [
+            "",
+            "   ",
+            "N/A",
+            "$",
+            "€ abc",
+            "Amount changed from $1 to $2",
+            "1.2.3,4,5",
+        ] {
             assert!(amount(raw, Some("en-US")).is_err(), "{raw}");
         }
     }

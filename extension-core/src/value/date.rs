@@ -23,7 +23,10 @@ fn date_parts(text: &str) -> Option<DateParts> {
         .replace(['年', '月'], "/")
         .replace('日', " ");
     let start = folded.find(|c: char| c.is_ascii_digit())?;
-    let token: String = folded[start..].chars().take_while(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-')).collect();
+    let token: String = folded[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'))
+        .collect();
     let token = token.trim_end_matches(['.', '/', '-']);
     let separator = token.chars().find(|c| !c.is_ascii_digit())?;
     let pieces: Vec<&str> = token.split(separator).collect();
@@ -36,7 +39,11 @@ fn date_parts(text: &str) -> Option<DateParts> {
         numbers[index] = piece.parse().ok()?;
         lengths[index] = piece.len();
     }
-    Some(DateParts { numbers, lengths, separator })
+    Some(DateParts {
+        numbers,
+        lengths,
+        separator,
+    })
 }
 
 fn full_year(year: u32, length: usize) -> u32 {
@@ -69,13 +76,18 @@ pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, Valu
             match order {
                 Some(DateOrder::MonthDayYear) => (year, a, b),
                 Some(DateOrder::DayMonthYear) => (year, b, a),
-                _ => return Err(ValueError::Ambiguous("day and month could be either way round")),
+                _ => {
+                    return Err(ValueError::Ambiguous(
+                        "day and month could be either way round",
+                    ))
+                }
             }
         }
     } else {
         return Err(ValueError::Unparseable("no year in the date"));
     };
-    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or(ValueError::OutOfRange("no such calendar date"))
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or(ValueError::OutOfRange("no such calendar date"))
 }
 
 /// What a page's other dates say about day/month order: `Some` when at least one date on the
@@ -132,16 +144,28 @@ mod tests {
 
     #[test]
     fn ambiguous_dates_need_the_locale() {
-        assert!(matches!(parse_date("03/04/2027", None), Err(ValueError::Ambiguous(_))));
-        assert_eq!(parse_date("03/04/2027", Some(DateOrder::MonthDayYear)), ymd(2027, 3, 4));
-        assert_eq!(parse_date("03/04/2027", Some(DateOrder::DayMonthYear)), ymd(2027, 4, 3));
+        assert!(matches!(
+            parse_date("03/04/2027", None),
+            Err(ValueError::Ambiguous(_))
+        ));
+        assert_eq!(
+            parse_date("03/04/2027", Some(DateOrder::MonthDayYear)),
+            ymd(2027, 3, 4)
+        );
+        assert_eq!(
+            parse_date("03/04/2027", Some(DateOrder::DayMonthYear)),
+            ymd(2027, 4, 3)
+        );
         assert_eq!(parse_date("04/04/2027", None), ymd(2027, 4, 4));
         assert!(parse_date("03/04/2027", Some(DateOrder::YearMonthDay)).is_err());
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        assert!(matches!(parse_date("02/30/2026", None), Err(ValueError::OutOfRange(_))));
+        assert!(matches!(
+            parse_date("02/30/2026", None),
+            Err(ValueError::OutOfRange(_))
+        ));
         assert!(parse_date("13/13/2026", None).is_err());
         assert!(parse_date("tomorrow", None).is_err());
         assert!(parse_date("12/2025", None).is_err());
@@ -150,8 +174,14 @@ mod tests {
 
     #[test]
     fn other_dates_on_the_page_settle_the_order() {
-        assert_eq!(date_order_evidence(["Created 3/14/2026, 9:02 AM", "4/2/2026"]), Some(DateOrder::MonthDayYear));
-        assert_eq!(date_order_evidence(["14/03/2026 09:02"]), Some(DateOrder::DayMonthYear));
+        assert_eq!(
+            date_order_evidence(["Created 3/14/2026, 9:02 AM", "4/2/2026"]),
+            Some(DateOrder::MonthDayYear)
+        );
+        assert_eq!(
+            date_order_evidence(["14/03/2026 09:02"]),
+            Some(DateOrder::DayMonthYear)
+        );
         assert_eq!(date_order_evidence(["3/4/2026"]), None);
         assert_eq!(date_order_evidence(["14/03/2026", "3/14/2026"]), None);
         assert_eq!(date_order_evidence(["31.12.2025"]), None);

@@ -8,10 +8,11 @@ pub fn normalize_spaces(text: &str) -> String {
     let replaced: String = text
         .chars()
         .map(|c| match c {
-            '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\u{2002}' | '\u{2003}' | '\u{3000}' | '\t'
-            | '\n' | '\r' => ' ',
+            '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\u{2002}' | '\u{2003}'
+            | '\u{3000}' | '\t' | '\n' | '\r' => ' ',
             // Zero-width characters carry nothing for a number or a name.
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}' | '\u{200F}' => '\u{0}',
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}'
+            | '\u{200F}' => '\u{0}',
             other => other,
         })
         .filter(|c| *c != '\u{0}')
@@ -75,7 +76,9 @@ pub(crate) fn parse_unsigned(text: &str, tail: ThreeDigitTail) -> Result<f64, Va
     validate_grouping(integer_groups)?;
     if let Some(index) = decimal_index {
         if separators[..index].contains(&separators[index]) {
-            return Err(ValueError::Unparseable("decimal separator also used for grouping"));
+            return Err(ValueError::Unparseable(
+                "decimal separator also used for grouping",
+            ));
         }
     }
     let mut digits: String = integer_groups.concat();
@@ -83,7 +86,9 @@ pub(crate) fn parse_unsigned(text: &str, tail: ThreeDigitTail) -> Result<f64, Va
         digits.push('.');
         digits.push_str(fraction);
     }
-    digits.parse::<f64>().map_err(|_| ValueError::Unparseable("not a number"))
+    digits
+        .parse::<f64>()
+        .map_err(|_| ValueError::Unparseable("not a number"))
 }
 
 /// Finds which separator (by index) is the decimal one, if any.
@@ -100,7 +105,10 @@ fn decimal_separator_index(
         return Ok(None);
     }
     let distinct_kinds = {
-        let mut kinds: Vec<char> = separators.iter().map(|c| if is_group_only(*c) { ' ' } else { *c }).collect();
+        let mut kinds: Vec<char> = separators
+            .iter()
+            .map(|c| if is_group_only(*c) { ' ' } else { *c })
+            .collect();
         kinds.sort_unstable();
         kinds.dedup();
         kinds.len()
@@ -121,9 +129,9 @@ fn decimal_separator_index(
         ThreeDigitTail::Grouping => Ok(None),
         ThreeDigitTail::DecimalIs(decimal) if decimal == last => Ok(Some(last_index)),
         ThreeDigitTail::DecimalIs(_) => Ok(None),
-        ThreeDigitTail::Undecided => {
-            Err(ValueError::Ambiguous("one separator before three digits may be grouping or decimal"))
-        }
+        ThreeDigitTail::Undecided => Err(ValueError::Ambiguous(
+            "one separator before three digits may be grouping or decimal",
+        )),
     }
 }
 
@@ -135,7 +143,9 @@ fn validate_grouping(groups: &[&str]) -> Result<(), ValueError> {
     }
     let first_ok = (1..=3).contains(&groups[0].len());
     let last_ok = groups[groups.len() - 1].len() == 3;
-    let middle_ok = groups[1..groups.len() - 1].iter().all(|g| g.len() == 2 || g.len() == 3);
+    let middle_ok = groups[1..groups.len() - 1]
+        .iter()
+        .all(|g| g.len() == 2 || g.len() == 3);
     if first_ok && last_ok && middle_ok {
         Ok(())
     } else {
@@ -168,22 +178,47 @@ mod tests {
     #[test]
     fn single_separator_before_three_digits_needs_a_rule() {
         assert!(matches!(read("1,250"), Err(ValueError::Ambiguous(_))));
-        assert_eq!(parse_unsigned("1,250", ThreeDigitTail::Grouping), Ok(1250.0));
-        assert_eq!(parse_unsigned("1,250", ThreeDigitTail::DecimalIs(',')), Ok(1.25));
-        assert_eq!(parse_unsigned("1,250", ThreeDigitTail::DecimalIs('.')), Ok(1250.0));
-        assert_eq!(parse_unsigned("1 250", ThreeDigitTail::Undecided), Ok(1250.0));
+        assert_eq!(
+            parse_unsigned("1,250", ThreeDigitTail::Grouping),
+            Ok(1250.0)
+        );
+        assert_eq!(
+            parse_unsigned("1,250", ThreeDigitTail::DecimalIs(',')),
+            Ok(1.25)
+        );
+        assert_eq!(
+            parse_unsigned("1,250", ThreeDigitTail::DecimalIs('.')),
+            Ok(1250.0)
+        );
+        assert_eq!(
+            parse_unsigned("1 250", ThreeDigitTail::Undecided),
+            Ok(1250.0)
+        );
     }
 
     #[test]
     fn rejects_malformed_numbers() {
-        for text in ["", "1,,0", "1,2,3", ",5", "5,", "12a", "1.250,000.00", "1,2500,000", "99999999999999999999"] {
+        for text in [
+            "",
+            "1,,0",
+            "1,2,3",
+            ",5",
+            "5,",
+            "12a",
+            "1.250,000.00",
+            "1,2500,000",
+            "99999999999999999999",
+        ] {
             assert!(read(text).is_err(), "{text}");
         }
     }
 
     #[test]
     fn normalizes_every_space_kind() {
-        assert_eq!(normalize_spaces("\u{00A0}1\u{202F}250\u{2009}000,00 \u{00A0}€ "), "1 250 000,00 €");
+        assert_eq!(
+            normalize_spaces("\u{00A0}1\u{202F}250\u{2009}000,00 \u{00A0}€ "),
+            "1 250 000,00 €"
+        );
         assert_eq!(normalize_spaces("a\u{200B}b"), "ab");
     }
 }

@@ -17,10 +17,14 @@ pub fn parse_percent(raw: &str, locale: Option<&Locale>) -> Result<u8, ValueErro
     if without_sign.is_empty() || !without_sign.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(ValueError::Unparseable("no digits in the percentage"));
     }
-    let tail = locale.map_or(ThreeDigitTail::Undecided, |l| ThreeDigitTail::DecimalIs(l.decimal_separator()));
+    let tail = locale.map_or(ThreeDigitTail::Undecided, |l| {
+        ThreeDigitTail::DecimalIs(l.decimal_separator())
+    });
     let value = parse_unsigned(without_sign, tail)?;
     if !(0.0..=100.0).contains(&value) {
-        return Err(ValueError::OutOfRange("a probability lies between 0 and 100"));
+        return Err(ValueError::OutOfRange(
+            "a probability lies between 0 and 100",
+        ));
     }
     Ok(value.round() as u8)
 }
@@ -42,7 +46,10 @@ mod tests {
 
     #[test]
     fn rejects_impossible_probabilities() {
-        assert!(matches!(parse_percent("140%", None), Err(ValueError::OutOfRange(_))));
+        assert!(matches!(
+            parse_percent("140%", None),
+            Err(ValueError::OutOfRange(_))
+        ));
         assert!(parse_percent("-5%", None).is_err());
         assert!(parse_percent("%", None).is_err());
         assert!(parse_percent("sixty", None).is_err());

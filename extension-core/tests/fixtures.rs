@@ -1,0 +1,69 @@
+//! Every fixture page through the parsed-HTML backend (the browser backend runs the same pages
+//! in `tests/live_fixtures.rs`). A fixture is `tests/fixtures/<slug>/` at the workspace root:
+//! `page.html`, `meta.json` (`url`, `today`, optional `locale`) and `expected.json`.
+#![cfg(feature = "html")]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use extension_core::locale::Locale;
+use extension_core::report::{analyze_html, AnalyzeOptions};
+use serde_json::Value;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+fn fixture_slugs() -> Vec<String> {
+    let mut slugs: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .expect("tests/fixtures exists")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join("page.html").exists())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+fn read_json(path: PathBuf) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn the_corpus_is_large_enough() {
+    assert!(fixture_slugs().len() >= 20, "at least 20 fixture pages");
+}
+
+#[test]
+fn every_fixture_extracts_exactly() {
+    let mut failures = Vec::new();
+    for slug in fixture_slugs() {
+        let folder = fixtures_dir().join(&slug);
+        let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
+        let meta = read_json(folder.join("meta.json"));
+        let expected = read_json(folder.join("expected.json"));
+        let options = AnalyzeOptions {
+            locale: meta["locale"].as_str().and_then(Locale::parse),
+            today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
+                .expect("date"),
+        };
+        let report = analyze_html(&html, meta["url"].as_str().expect("url"), &options)
+            .expect("an Opportunity URL");
+        let actual = support::comparable(&serde_json::to_value(&report).expect("serialisable"));
+        let expected = support::comparable(&expected);
+        if actual != expected {
+            failures.push(support::explain(&slug, &actual, &expected));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

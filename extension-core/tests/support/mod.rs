@@ -1,0 +1,46 @@
+//! Shared by the native and the browser fixture tests: how a report is compared with a
+//! fixture's expected.json.
+//!
+//! Compared exactly: `opportunityId`, `ui`, every field, the score's value and band, each
+//! reason's code and points (in order), each warning's code and field. Reason and warning
+//! messages are prose for people and are not part of the fixture contract.
+
+use serde_json::{json, Value};
+
+/// The parts of a report (as JSON) that fixtures pin down.
+pub fn comparable(report: &Value) -> Value {
+    let reasons: Vec<Value> = report["score"]["reasons"]
+        .as_array()
+        .map(|reasons| {
+            reasons
+                .iter()
+                .map(|r| json!({"code": r["code"], "points": r["points"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let warnings: Vec<Value> = report["warnings"]
+        .as_array()
+        .map(|warnings| {
+            warnings
+                .iter()
+                .map(|w| json!({"code": w["code"], "field": w["field"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "opportunityId": report["opportunityId"],
+        "ui": report["ui"],
+        "fields": report["fields"],
+        "score": {"value": report["score"]["value"], "band": report["score"]["band"], "reasons": reasons},
+        "warnings": warnings,
+    })
+}
+
+/// A readable diff of two comparable reports.
+pub fn explain(slug: &str, actual: &Value, expected: &Value) -> String {
+    format!(
+        "fixture {slug}\n  actual:   {}\n  expected: {}",
+        serde_json::to_string(actual).unwrap_or_default(),
+        serde_json::to_string(expected).unwrap_or_default()
+    )
+}
