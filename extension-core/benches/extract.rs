@@ -1,1 +1,43 @@
-fn main() {}
+//! Extraction plus scoring on the largest fixture page, against the bare HTML parse of the same
+//! page (the floor: no extraction can be cheaper than parsing). Run with `cargo bench`; the
+//! ratio of the two medians is what docs/performance.md reports.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use extension_core::dom::parsed::ParsedDom;
+use extension_core::page::recognize;
+use extension_core::report::{analyze, AnalyzeOptions};
+
+const SLUG: &str = "lightning-large-page-en-us";
+
+fn bench(criterion: &mut Criterion) {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(SLUG);
+    let html = std::fs::read_to_string(folder.join("page.html")).expect("the largest fixture");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("meta.json")).expect("meta"))
+            .expect("json");
+    let page = recognize(meta["url"].as_str().expect("url")).expect("an Opportunity URL");
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    };
+
+    let mut group = criterion.benchmark_group(SLUG);
+    group.bench_function("parse only (floor)", |b| {
+        b.iter(|| std::hint::black_box(scraper::Html::parse_document(&html)))
+    });
+    group.bench_function("parse + extract + score", |b| {
+        b.iter(|| {
+            let dom = ParsedDom::parse(&html);
+            std::hint::black_box(analyze(&dom, &page, &options))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

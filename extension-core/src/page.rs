@@ -220,7 +220,7 @@ mod tests {
             format!("https://acme--c.vf.force.com/{ID15}"),
             "https://acme.my.salesforce.com/006".to_string(),
             format!("https://acme.my.salesforce.com/{}", &ID18[..17]),
-            format!("https://acme.my.salesforce.com/0065g00000AbCdEaav"),
+            "https://acme.my.salesforce.com/0065g00000AbCdEaav".to_string(),
             format!("ftp://acme.my.salesforce.com/{ID15}"),
             "not a url".to_string(),
             String::new(),

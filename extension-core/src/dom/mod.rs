@@ -93,9 +93,7 @@ pub fn tree_host<D: Dom>(dom: &D, node: &D::Node) -> Option<D::Node> {
         if dom.is_shadow_root(&current) {
             return dom.parent(&current);
         }
-        if dom.tag_name(&current).is_none() {
-            return None;
-        }
+        dom.tag_name(&current)?;
         current = dom.parent(&current)?;
     }
 }

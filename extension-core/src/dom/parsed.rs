@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use ego_tree::{NodeId, NodeRef};
 use scraper::{ElementRef, Html, Node, Selector};
@@ -17,6 +18,141 @@ use super::{Child, Dom};
 pub struct ParsedDom {
     html: Html,
     selectors: RefCell<HashMap<&'static str, Option<Selector>>>,
+    /// Each tree root's elements and their index, computed once: the tree never changes.
+    trees: RefCell<HashMap<NodeId, Rc<TreeIndex>>>,
+}
+
+/// The elements of one tree in document order, bucketed the way browsers bucket selectors:
+/// by id, class, attribute name and tag, so a query matches only plausible candidates.
+#[derive(Default)]
+struct TreeIndex {
+    elements: Vec<NodeId>,
+    by_key: HashMap<SelectorKey, Vec<usize>>,
+}
+
+/// The most specific thing a compound selector requires.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum SelectorKey {
+    Id(String),
+    Attribute(String),
+    Class(String),
+    Tag(String),
+}
+
+impl TreeIndex {
+    fn build(dom: &ParsedDom, elements: Vec<NodeId>) -> TreeIndex {
+        let mut by_key: HashMap<SelectorKey, Vec<usize>> = HashMap::new();
+        for (position, id) in elements.iter().enumerate() {
+            let Some(element) = dom.node(*id).value().as_element() else {
+                continue;
+            };
+            by_key
+                .entry(SelectorKey::Tag(element.name().to_ascii_lowercase()))
+                .or_default()
+                .push(position);
+            for (name, value) in element.attrs() {
+                by_key
+                    .entry(SelectorKey::Attribute(name.to_ascii_lowercase()))
+                    .or_default()
+                    .push(position);
+                if name == "id" {
+                    by_key
+                        .entry(SelectorKey::Id(value.to_string()))
+                        .or_default()
+                        .push(position);
+                }
+            }
+            for class in element.classes() {
+                by_key
+                    .entry(SelectorKey::Class(class.to_string()))
+                    .or_default()
+                    .push(position);
+            }
+        }
+        TreeIndex { elements, by_key }
+    }
+
+    /// Positions of elements that may match `selector` (a superset), in document order; `None`
+    /// when some part of the selector has no key (then every element is a candidate).
+    fn candidates(&self, selector: &str) -> Option<Vec<usize>> {
+        let mut positions = Vec::new();
+        for part in split_outside_brackets(selector, ',') {
+            let key = rightmost_compound_key(part)?;
+            positions.extend(self.by_key.get(&key).map(Vec::as_slice).unwrap_or_default());
+        }
+        positions.sort_unstable();
+        positions.dedup();
+        Some(positions)
+    }
+}
+
+/// Splits at `separator` outside `[...]` and `(...)`.
+fn split_outside_brackets(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (index, c) in text.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            c if c == separator && depth == 0 => {
+                parts.push(&text[start..index]);
+                start = index + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// The key of the last compound selector of `part` (after the last combinator): its id, else
+/// an attribute it requires, else a class, else its tag. Requirements inside `:not(...)` and
+/// other pseudo-classes are ignored.
+fn rightmost_compound_key(part: &str) -> Option<SelectorKey> {
+    let part = part.trim();
+    let mut depth = 0i32;
+    let mut compound_start = 0;
+    for (index, c) in part.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            ' ' | '>' | '+' | '~' if depth == 0 => compound_start = index + 1,
+            _ => {}
+        }
+    }
+    let compound = &part[compound_start..];
+    let ident_end = |text: &str| {
+        text.find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(text.len())
+    };
+    let (mut id, mut attribute, mut class) = (None, None, None);
+    let tag_length = ident_end(compound);
+    let tag = (tag_length > 0).then(|| compound[..tag_length].to_ascii_lowercase());
+    let mut depth = 0i32;
+    for (index, c) in compound.char_indices() {
+        let rest = &compound[index + c.len_utf8()..];
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '#' if depth == 0 && id.is_none() => id = Some(rest[..ident_end(rest)].to_string()),
+            '[' if depth == 0 && attribute.is_none() => {
+                attribute = Some(rest[..ident_end(rest)].to_ascii_lowercase())
+            }
+            '.' if depth == 0 && class.is_none() => {
+                class = Some(rest[..ident_end(rest)].to_string())
+            }
+            _ => {}
+        }
+    }
+    id.filter(|v| !v.is_empty())
+        .map(SelectorKey::Id)
+        .or_else(|| {
+            attribute
+                .filter(|v| !v.is_empty())
+                .map(SelectorKey::Attribute)
+        })
+        .or_else(|| class.filter(|v| !v.is_empty()).map(SelectorKey::Class))
+        .or_else(|| tag.map(SelectorKey::Tag))
 }
 
 impl ParsedDom {
@@ -25,6 +161,7 @@ impl ParsedDom {
         ParsedDom {
             html: Html::parse_document(html),
             selectors: RefCell::new(HashMap::new()),
+            trees: RefCell::new(HashMap::new()),
         }
     }
 
@@ -50,7 +187,16 @@ impl ParsedDom {
     /// Elements of `root`'s own tree, in document order, excluding `root`: never entering
     /// template contents (shadow or inert) and skipping declarative shadow templates, which a
     /// browser consumes.
-    fn tree_elements(&self, root: NodeId) -> Vec<NodeRef<'_, Node>> {
+    fn tree(&self, root: NodeId) -> Rc<TreeIndex> {
+        if let Some(cached) = self.trees.borrow().get(&root) {
+            return Rc::clone(cached);
+        }
+        let tree = Rc::new(TreeIndex::build(self, self.walk_tree(root)));
+        self.trees.borrow_mut().insert(root, Rc::clone(&tree));
+        tree
+    }
+
+    fn walk_tree(&self, root: NodeId) -> Vec<NodeId> {
         let mut out = Vec::new();
         let mut stack: Vec<NodeRef<'_, Node>> = self.node(root).children().collect();
         stack.reverse();
@@ -60,7 +206,7 @@ impl ParsedDom {
                     if element.name() == "template" && element.attr("shadowrootmode").is_some() {
                         continue;
                     }
-                    out.push(node);
+                    out.push(node.id());
                     if element.name() == "template" {
                         continue;
                     }
@@ -100,15 +246,22 @@ impl Dom for ParsedDom {
     }
 
     fn query_tree(&self, root: &NodeId, selector: &'static str) -> Vec<NodeId> {
-        let elements = self.tree_elements(*root);
-        self.with_selector(selector, |parsed| {
-            elements
+        let tree = self.tree(*root);
+        let matches = |id: &NodeId, parsed: &Selector| {
+            ElementRef::wrap(self.node(*id)).is_some_and(|element| parsed.matches(&element))
+        };
+        self.with_selector(selector, |parsed| match tree.candidates(selector) {
+            Some(positions) => positions
                 .into_iter()
-                .filter(|node| {
-                    ElementRef::wrap(*node).is_some_and(|element| parsed.matches(&element))
-                })
-                .map(|node| node.id())
-                .collect()
+                .map(|position| tree.elements[position])
+                .filter(|id| matches(id, parsed))
+                .collect(),
+            None => tree
+                .elements
+                .iter()
+                .filter(|id| matches(id, parsed))
+                .copied()
+                .collect(),
         })
         .unwrap_or_default()
     }
@@ -122,9 +275,10 @@ impl Dom for ParsedDom {
             .flatten();
         own.into_iter()
             .chain(
-                self.tree_elements(*root)
-                    .into_iter()
-                    .filter_map(|node| self.open_shadow_fragment(node)),
+                self.tree(*root)
+                    .elements
+                    .iter()
+                    .filter_map(|id| self.open_shadow_fragment(self.node(*id))),
             )
             .collect()
     }
@@ -248,6 +402,62 @@ mod tests {
         let host = tree_host(&dom, &inner).unwrap();
         assert_eq!(dom.attribute(&host, "id").as_deref(), Some("host"));
         assert!(tree_host(&dom, &dom.query_tree(&document, "#light")[0]).is_none());
+    }
+
+    #[test]
+    fn selector_keys_pick_the_most_specific_requirement() {
+        use super::SelectorKey::*;
+        assert_eq!(
+            rightmost_compound_key("records-record-layout-item[field-label]"),
+            Some(Attribute("field-label".into()))
+        );
+        assert_eq!(
+            rightmost_compound_key(".bPageTitle h2.pageDescription"),
+            Some(Class("pageDescription".into()))
+        );
+        assert_eq!(
+            rightmost_compound_key("input:not([type=\"hidden\"])"),
+            Some(Tag("input".into()))
+        );
+        assert_eq!(
+            rightmost_compound_key("#opp3_ileinner"),
+            Some(Id("opp3_ileinner".into()))
+        );
+        assert_eq!(rightmost_compound_key("*"), None);
+        assert_eq!(
+            split_outside_brackets("a, b[x=\"1,2\"]", ','),
+            vec!["a", " b[x=\"1,2\"]"]
+        );
+    }
+
+    #[test]
+    fn indexed_queries_equal_full_scans() {
+        let dom = ParsedDom::parse(PAGE);
+        let document = dom.document();
+        for selector in [
+            ".x",
+            "p",
+            "#light",
+            "div > p.x",
+            "[id]",
+            "p, div",
+            "*",
+            "p:not(.x)",
+        ] {
+            let tree = dom.tree(document);
+            let scanned: Vec<NodeId> = dom
+                .with_selector(selector, |parsed| {
+                    tree.elements
+                        .iter()
+                        .filter(|id| {
+                            ElementRef::wrap(dom.node(**id)).is_some_and(|e| parsed.matches(&e))
+                        })
+                        .copied()
+                        .collect()
+                })
+                .unwrap();
+            assert_eq!(dom.query_tree(&document, selector), scanned, "{selector}");
+        }
     }
 
     #[test]
