@@ -4,17 +4,25 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::Document;
+use web_sys::{Document, Element};
 
+use crate::badge::{badge_view, BadgeView};
 use crate::dom::live::LiveDom;
+use crate::extract::header_anchor;
 use crate::locale::Locale;
 use crate::page::recognize;
-use crate::report::{analyze, AnalyzeOptions};
+use crate::protocol::{route, Sender};
+use crate::report::{analyze, AnalyzeOptions, Report};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|error| JsValue::from_str(&error.to_string()))
+}
+
+fn parse_today(today: &str) -> Result<NaiveDate, JsValue> {
+    NaiveDate::parse_from_str(today, "%Y-%m-%d")
+        .map_err(|_| JsValue::from_str("today must be YYYY-MM-DD"))
 }
 
 /// `{recordId, ui, host}` when `url` is an Opportunity record page, else `null`.
@@ -37,9 +45,8 @@ pub fn recognize_url(url: &str) -> Result<JsValue, JsValue> {
     }
 }
 
-/// Analyses `document` as the page at `url`, scored as of `today` (`YYYY-MM-DD`). Returns the
-/// report (the same JSON as `cc-health extract`), or `null` when `url` is not an Opportunity
-/// record page.
+/// The report for `document` shown at `url` as of `today` (the same JSON as
+/// `cc-health extract`), or `null` when `url` is not an Opportunity record page.
 #[wasm_bindgen(js_name = analyzeDocument)]
 pub fn analyze_document(
     document: Document,
@@ -50,13 +57,58 @@ pub fn analyze_document(
     let Some(page) = recognize(url) else {
         return Ok(JsValue::NULL);
     };
-    let today = NaiveDate::parse_from_str(today, "%Y-%m-%d")
-        .map_err(|_| JsValue::from_str("today must be a date of the form YYYY-MM-DD"))?;
     let locale = locale.as_deref().and_then(Locale::parse);
+    to_js(&analyze(
+        &LiveDom::new(document),
+        &page,
+        &AnalyzeOptions {
+            locale,
+            today: parse_today(today)?,
+        },
+    ))
+}
+
+/// What the content script draws: `{view, report}` for an Opportunity page, `null` elsewhere.
+#[wasm_bindgen(js_name = evaluatePage)]
+pub fn evaluate_page(document: Document, url: &str, today: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Evaluation {
+        view: BadgeView,
+        report: Report,
+    }
+    let Some(page) = recognize(url) else {
+        return Ok(JsValue::NULL);
+    };
     let report = analyze(
         &LiveDom::new(document),
         &page,
-        &AnalyzeOptions { locale, today },
+        &AnalyzeOptions {
+            locale: None,
+            today: parse_today(today)?,
+        },
     );
-    to_js(&report)
+    to_js(&Evaluation {
+        view: badge_view(&report),
+        report,
+    })
+}
+
+/// The element the badge is placed beside, or `null`.
+#[wasm_bindgen(js_name = badgeAnchor)]
+pub fn badge_anchor(document: Document, url: &str) -> Option<Element> {
+    let page = recognize(url)?;
+    header_anchor(&LiveDom::new(document), Some(page.id15()))?
+        .dyn_into::<Element>()
+        .ok()
+}
+
+/// Validates a runtime message and decides the worker's action: `{action: ...}`.
+#[wasm_bindgen(js_name = routeMessage)]
+pub fn route_message(
+    extension_id: &str,
+    sender: JsValue,
+    message_json: &str,
+) -> Result<JsValue, JsValue> {
+    let sender: Sender = serde_wasm_bindgen::from_value(sender).unwrap_or_default();
+    to_js(&route(extension_id, &sender, message_json))
 }

@@ -9,10 +9,12 @@
 //! `js-sys` or `wasm-bindgen`, and only under the `web` feature: everything else is plain Rust
 //! that runs and is tested natively. `tests/architecture.rs` holds us to that.
 
+pub mod badge;
 pub mod dom;
 pub mod extract;
 pub mod locale;
 pub mod page;
+pub mod protocol;
 pub mod report;
 pub mod score;
 pub mod value;

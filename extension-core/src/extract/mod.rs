@@ -101,6 +101,18 @@ pub fn extract<D: Dom>(dom: &D, record_id15: Option<&str>, options: &ExtractOpti
     Engine::new(dom, record_id15).run(options)
 }
 
+/// The element the badge is placed beside: the visible record's name in its header
+/// (Lightning highlights panel, or Classic's page title), in scope like every field.
+pub fn header_anchor<D: Dom>(dom: &D, record_id15: Option<&str>) -> Option<D::Node> {
+    let engine = Engine::new(dom, record_id15);
+    selectors::HEADER_ANCHORS.iter().find_map(|selector| {
+        engine
+            .query(selector)
+            .into_iter()
+            .find(|node| !engine.out_of_scope(node))
+    })
+}
+
 /// One extraction pass: candidate lists are computed once and shared by all fields.
 struct Engine<'d, D: Dom> {
     dom: &'d D,

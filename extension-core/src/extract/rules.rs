@@ -280,6 +280,13 @@ pub mod selectors {
     pub const DATE_CARRIERS: &str =
         "lightning-formatted-date-time, lightning-formatted-text, records-formula-output, td, span, time";
 
+    /// Where the badge goes: the record name in the header, best first.
+    pub const HEADER_ANCHORS: &[&str] = &[
+        "[slot=\"primaryField\"]",        // records-highlights2 / force-highlights2
+        ".slds-page-header__title",       // highlights without a primaryField slot
+        ".bPageTitle h2.pageDescription", // Classic
+    ];
+
     /// Where a value sits inside a field container, best first.
     pub const VALUE_NODES: &[&str] = &[
         "[data-output-element-id=\"output-field\"]", // Lightning read mode, most layouts

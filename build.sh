@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The one build recipe: dist/ (load it unpacked) and dist/../customer-city-deal-health-<version>.zip.
+#
+#   ./build.sh                       production origins
+#   CC_API_ORIGIN=https://api.example.test CC_APP_ORIGIN=https://app.example.test ./build.sh
+#
+# Installs what it needs when missing (the wasm32 target, the pinned wasm-bindgen-cli, the
+# npm build tools from the lockfile). See ARCHITECTURE.md, "Why the content script runs no
+# WebAssembly", for the two outputs built from one core.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+API_ORIGIN="${CC_API_ORIGIN:-https://api.customercity.com}"
+APP_ORIGIN="${CC_APP_ORIGIN:-https://app.customercity.com}"
+for origin in "$API_ORIGIN" "$APP_ORIGIN"; do
+  if [[ ! "$origin" =~ ^https://[a-z0-9.-]+(:[0-9]+)?$ ]]; then
+    echo "build.sh: origin '$origin' must be https://host[:port] (all API traffic is HTTPS)" >&2
+    exit 2
+  fi
+done
+
+bash tests/setup.sh build
+
+VERSION=$(node -p "require('./manifest.json').version")
+OUT=dist
+WORK=target/extension-build
+rm -rf "$OUT" "$WORK"
+mkdir -p "$OUT" "$WORK"
+
+echo "== core → wasm32 (size-optimised)"
+# wasm2js understands neither reference types nor multi-value: build the module without them.
+RUSTFLAGS="-C target-feature=-reference-types,-multivalue" \
+  cargo build --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
+  --no-default-features --features web
+RAW_WASM=target/wasm32-unknown-unknown/wasm-release/extension_core.wasm
+
+WASM_OPT=node_modules/binaryen/bin/wasm-opt
+# The features rustc emits for wasm32 by default (std is prebuilt with them). Name them one by
+# one: --all-features produces a module that fails to instantiate.
+WASM_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+WASM2JS=node_modules/binaryen/bin/wasm2js
+ESBUILD=node_modules/.bin/esbuild
+
+echo "== service worker module: real WebAssembly (the extension's own CSP allows it)"
+wasm-bindgen --target web --no-typescript --out-dir "$WORK/web" --out-name core "$RAW_WASM"
+# Debian's binaryen breaks modules; the npm build is known good. Never pass --all-features.
+"$WASM_OPT" "${WASM_FEATURES[@]}" -Oz "$WORK/web/core_bg.wasm" -o "$WORK/web/core_bg.wasm"
+mkdir -p "$OUT/background/pkg"
+cp "$WORK/web/core.js" "$WORK/web/core_bg.wasm" "$OUT/background/pkg/"
+
+echo "== content script: the same core as plain JavaScript (wasm2js), one classic script"
+wasm-bindgen --target bundler --no-typescript --out-dir "$WORK/bundler" --out-name core "$RAW_WASM"
+# Lower what JavaScript has no direct form for, then translate.
+"$WASM_OPT" "${WASM_FEATURES[@]}" --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering \
+  -Oz "$WORK/bundler/core_bg.wasm" -o "$WORK/bundler/core_bg.opt.wasm"
+"$WASM2JS" --enable-sign-ext --enable-mutable-globals -Oz "$WORK/bundler/core_bg.opt.wasm" -o "$WORK/bundler/core_bg.wasm.js"
+# The glue imports the module as './core_bg.wasm'; point it at the JavaScript translation.
+sed -i 's#"\./core_bg\.wasm"#"./core_bg.wasm.js"#; s#'"'"'\./core_bg\.wasm'"'"'#'"'"'./core_bg.wasm.js'"'"'#' "$WORK/bundler/core.js"
+cat > "$WORK/bundler/entry.js" <<'EOF'
+// Exposes the core to content/main.js in the content script's isolated world (the page's
+// own JavaScript cannot see this global).
+import * as core from './core.js';
+globalThis.CustomerCityCore = core;
+EOF
+mkdir -p "$OUT/content"
+"$ESBUILD" "$WORK/bundler/entry.js" --bundle --format=iife --minify --legal-comments=none \
+  --target=chrome120 --log-level=warning --outfile="$OUT/content/core.js"
+
+echo "== static files"
+cp content/main.js "$OUT/content/"
+cp background/worker.js "$OUT/background/"
+cp -r sidepanel "$OUT/sidepanel"
+cp -r icons "$OUT/icons"
+[ -d _locales ] && cp -r _locales "$OUT/_locales"
+node tests/tools/write-manifest.mjs manifest.json "$OUT/manifest.json" "$API_ORIGIN" "$APP_ORIGIN"
+
+ZIP="customer-city-deal-health-$VERSION.zip"
+rm -f "$ZIP"
+(cd "$OUT" && python3 -c "
+import os, sys, zipfile
+with zipfile.ZipFile(os.path.join('..', sys.argv[1]), 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    for root, dirs, files in sorted(os.walk('.')):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            z.write(path, os.path.relpath(path, '.'))
+" "$ZIP")
+
+echo "== artefacts (bytes: raw, gzip -9)"
+find "$OUT" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.json' -o -name '*.html' -o -name '*.css' \) | sort | while read -r file; do
+  printf '%10d %10d  %s\n' "$(stat -c %s "$file")" "$(gzip -9 -c "$file" | wc -c)" "$file"
+done
+printf '%10d %10s  %s\n' "$(stat -c %s "$ZIP")" "-" "$ZIP"
+echo "API origin: $API_ORIGIN   web app origin: $APP_ORIGIN"

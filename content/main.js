@@ -1,0 +1,230 @@
+// Content script entry: watches the page, asks the core what to show, draws the badge.
+//
+// Every decision (is this an Opportunity record page, which record, which fields, what score,
+// what the badge says and where it goes) is made by the core in content/core.js (Rust compiled
+// to JavaScript, see ARCHITECTURE.md). This file wires browser events to it and draws what it
+// returns, as text, inside a closed shadow root.
+(() => {
+  'use strict';
+
+  const core = globalThis.CustomerCityCore;
+  if (!core || globalThis.__customerCityDealHealth) return;
+  globalThis.__customerCityDealHealth = true;
+
+  const HOST_TAG = 'cc-deal-health';
+  const QUIET_MS = 60; // re-evaluate once the page has been quiet this long...
+  const MAX_WAIT_MS = 250; // ...or at the latest this long after the first change
+
+  let badge = null;
+  let lastUrl = location.href;
+  let timer = 0;
+  let firstChangeAt = 0;
+
+  const pad = (n) => String(n).padStart(2, '0');
+  const localToday = () => {
+    const now = new Date();
+    return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  };
+
+  function evaluate() {
+    clearTimeout(timer);
+    timer = 0;
+    firstChangeAt = 0;
+    const url = location.href;
+    if (url !== lastUrl) {
+      lastUrl = url;
+      removeBadge();
+    }
+    let result = null;
+    try {
+      result = core.evaluatePage(document, url, localToday());
+    } catch (error) {
+      console.warn('[Deal health] could not evaluate this page:', error);
+    }
+    if (!result) {
+      removeBadge();
+      return;
+    }
+    const view = result.view;
+    if (view.state === 'waiting') {
+      // Nothing of this record is rendered yet; a badge of this same record may stay.
+      if (badge && badge.recordId !== view.recordId) removeBadge();
+      return;
+    }
+    draw(view);
+  }
+
+  function schedule() {
+    const now = performance.now();
+    if (!firstChangeAt) firstChangeAt = now;
+    clearTimeout(timer);
+    const wait = Math.max(0, Math.min(QUIET_MS, firstChangeAt + MAX_WAIT_MS - now));
+    timer = setTimeout(evaluate, wait);
+  }
+
+  function onUrlMaybeChanged() {
+    if (location.href !== lastUrl) {
+      // Never leave one record's badge up while another record's URL is showing.
+      lastUrl = location.href;
+      removeBadge();
+      schedule();
+    }
+  }
+
+  // ---- drawing -------------------------------------------------------------------------------
+
+  const STYLE = `
+    :host { all: initial; }
+    .badge {
+      all: unset; box-sizing: border-box; display: inline-flex; align-items: center; gap: 6px;
+      height: 24px; padding: 0 10px 0 8px; border-radius: 12px; cursor: pointer;
+      font: 700 13px/1 -apple-system, "Salesforce Sans", "Segoe UI", Roboto, Arial, sans-serif;
+      color: #fff; background: #706e6b; box-shadow: 0 1px 2px rgba(0,0,0,.2); white-space: nowrap;
+    }
+    .badge:focus-visible { outline: 2px solid #0176d3; outline-offset: 2px; }
+    .dot { width: 8px; height: 8px; border-radius: 50%; background: currentColor; opacity: .85; }
+    .tone-healthy { background: #2e844a; }
+    .tone-at_risk { background: #fe9339; color: #181818; }
+    .tone-critical { background: #ba0517; }
+    .tone-won { background: #0176d3; }
+    .tone-lost { background: #747474; }
+    .tone-unknown { background: #706e6b; }
+    .card {
+      display: none; position: absolute; top: 30px; left: 0; width: 280px; padding: 12px;
+      background: #fff; color: #181818; border: 1px solid #c9c9c9; border-radius: 4px;
+      box-shadow: 0 2px 8px rgba(0,0,0,.16);
+      font: 400 13px/1.4 -apple-system, "Salesforce Sans", "Segoe UI", Roboto, Arial, sans-serif;
+    }
+    .badge:hover + .card, .badge:focus-visible + .card { display: block; }
+    .title { margin: 0 0 2px; font-weight: 700; }
+    .summary { margin: 0 0 8px; color: #444; }
+    ul { margin: 0; padding-left: 18px; }
+    li { margin: 0 0 4px; overflow-wrap: anywhere; }
+    .hint { margin: 8px 0 0; color: #747474; font-size: 12px; }
+  `;
+
+  function createBadge() {
+    const host = document.createElement(HOST_TAG);
+    const root = host.attachShadow({ mode: 'closed' });
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'badge';
+    button.setAttribute('aria-describedby', 'card');
+    const dot = document.createElement('span');
+    dot.className = 'dot';
+    dot.setAttribute('aria-hidden', 'true');
+    const value = document.createElement('span');
+    value.setAttribute('aria-hidden', 'true');
+    button.append(dot, value);
+    const card = document.createElement('div');
+    card.className = 'card';
+    card.id = 'card';
+    card.setAttribute('role', 'tooltip');
+    const title = document.createElement('p');
+    title.className = 'title';
+    title.textContent = 'Deal health';
+    const summary = document.createElement('p');
+    summary.className = 'summary';
+    const list = document.createElement('ul');
+    const hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.textContent = 'Click for the full analysis';
+    card.append(title, summary, list, hint);
+    root.append(style, button, card);
+    button.addEventListener('click', (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      if (!badge) return;
+      chrome.runtime.sendMessage({ type: 'openSidePanel', recordId: badge.recordId }).catch(() => {});
+    });
+    return { host, button, value, summary, list, key: '', recordId: '' };
+  }
+
+  function draw(view) {
+    if (!badge) badge = createBadge();
+    if (!badge.host.isConnected) (document.body || document.documentElement).append(badge.host);
+    if (badge.key !== view.key) {
+      badge.key = view.key;
+      badge.recordId = view.recordId;
+      badge.button.className = `badge tone-${view.tone}`;
+      badge.button.setAttribute('aria-label', view.accessibleName);
+      badge.value.textContent = view.text;
+      badge.summary.textContent = view.summary;
+      badge.list.replaceChildren(
+        ...view.reasons.map((reason) => {
+          const item = document.createElement('li');
+          item.textContent = reason;
+          return item;
+        }),
+      );
+    }
+    position();
+  }
+
+  function removeBadge() {
+    if (badge) badge.host.remove();
+    badge = null;
+  }
+
+  let positionFrame = 0;
+  function position() {
+    if (!badge || positionFrame) return;
+    positionFrame = requestAnimationFrame(() => {
+      positionFrame = 0;
+      if (!badge) return;
+      let anchor = core.badgeAnchor(document, location.href);
+      let rect = anchor && anchor.getBoundingClientRect();
+      while (anchor && rect && rect.width === 0 && rect.height === 0 && anchor.parentElement) {
+        anchor = anchor.parentElement; // a <slot> with display: contents has no box of its own
+        rect = anchor.getBoundingClientRect();
+      }
+      if (anchor) {
+        // Beside the name's text, not at the far end of a full-width heading (Classic's h2).
+        const range = document.createRange();
+        range.selectNodeContents(anchor);
+        const textRect = range.getBoundingClientRect();
+        if (textRect.width > 0 && textRect.width < rect.width) rect = textRect;
+      }
+      const style = badge.host.style;
+      style.setProperty('position', 'fixed', 'important');
+      style.setProperty('z-index', '99', 'important');
+      style.setProperty('display', 'block', 'important');
+      style.setProperty('margin', '0', 'important');
+      if (rect && rect.bottom > 0 && rect.top < innerHeight) {
+        style.setProperty('top', `${Math.round(rect.top + rect.height / 2 - 12)}px`, 'important');
+        style.setProperty('left', `${Math.round(Math.min(rect.right + 8, innerWidth - 80))}px`, 'important');
+        style.setProperty('visibility', 'visible', 'important');
+      } else if (rect) {
+        style.setProperty('visibility', 'hidden', 'important'); // the header scrolled away
+      } else {
+        style.setProperty('top', '8px', 'important');
+        style.setProperty('left', `${innerWidth - 96}px`, 'important');
+        style.setProperty('visibility', 'visible', 'important');
+      }
+    });
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------
+
+  new MutationObserver((records) => {
+    onUrlMaybeChanged();
+    for (const record of records) {
+      if (!badge || record.target !== badge.host) {
+        schedule();
+        return;
+      }
+    }
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+
+  if (globalThis.navigation) {
+    navigation.addEventListener('navigate', () => queueMicrotask(onUrlMaybeChanged));
+    navigation.addEventListener('currententrychange', onUrlMaybeChanged);
+  }
+  addEventListener('popstate', onUrlMaybeChanged);
+  addEventListener('scroll', position, { capture: true, passive: true });
+  addEventListener('resize', position, { passive: true });
+
+  evaluate();
+})();

@@ -1,0 +1,151 @@
+//! The message protocol between content script, service worker and side panel: one typed enum,
+//! decoded and validated (sender and shape) before anything acts on it.
+//!
+//! The worker is a map from [`Request`] to an [`Action`]: [`route`] decides, the JS entry
+//! performs the action with `chrome.*` and nothing else.
+
+use serde::{Deserialize, Serialize};
+
+use crate::page::opportunity_id;
+
+/// Who sent a message, as `chrome.runtime.onMessage` reports it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sender {
+    /// `sender.id`: the sending extension.
+    pub id: Option<String>,
+    /// `sender.tab.id`, when a content script sent it.
+    pub tab_id: Option<i64>,
+    /// `sender.url` or `sender.origin`.
+    pub url: Option<String>,
+}
+
+/// Messages the worker accepts.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+pub enum Request {
+    /// The badge was clicked: open the side panel for the sender's tab.
+    OpenSidePanel {
+        /// The record the badge showed (checked for form only).
+        #[serde(rename = "recordId")]
+        record_id: String,
+    },
+}
+
+/// What the worker does in answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
+pub enum Action {
+    /// `chrome.sidePanel.open({tabId})`.
+    OpenSidePanel {
+        #[serde(rename = "tabId")]
+        tab_id: i64,
+    },
+    /// Drop the message; `reason` is for logs only.
+    Ignore { reason: String },
+}
+
+/// Validates a message against its sender and decides the action. `extension_id` is
+/// `chrome.runtime.id`; `message_json` is the message as JSON text.
+pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action {
+    let ignore = |reason: &str| Action::Ignore {
+        reason: reason.to_string(),
+    };
+    if sender.id.as_deref() != Some(extension_id) {
+        return ignore("message from another extension or a web page");
+    }
+    if message_json.len() > 64 * 1024 {
+        return ignore("message too large");
+    }
+    let request: Request = match serde_json::from_str(message_json) {
+        Ok(request) => request,
+        Err(_) => return ignore("malformed message"),
+    };
+    match request {
+        Request::OpenSidePanel { record_id } => {
+            let Some(tab_id) = sender.tab_id.filter(|id| *id >= 0) else {
+                return ignore("openSidePanel comes only from a content script in a tab");
+            };
+            if opportunity_id(&record_id).is_none() {
+                return ignore("not an Opportunity Id");
+            }
+            if !sender.url.as_deref().is_some_and(url_is_salesforce) {
+                return ignore("content scripts run only on Salesforce pages");
+            }
+            Action::OpenSidePanel { tab_id }
+        }
+    }
+}
+
+fn url_is_salesforce(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    crate::page::is_salesforce_host(host.split(':').next().unwrap_or(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ME: &str = "abcdefghijklmnopabcdefghijklmnop";
+
+    fn tab_sender() -> Sender {
+        Sender {
+            id: Some(ME.into()),
+            tab_id: Some(7),
+            url: Some(
+                "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view"
+                    .into(),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_badge_click_opens_the_panel_for_its_tab() {
+        let message = r#"{"type":"openSidePanel","recordId":"0065g00000AbCdEAAV"}"#;
+        assert_eq!(
+            route(ME, &tab_sender(), message),
+            Action::OpenSidePanel { tab_id: 7 }
+        );
+    }
+
+    #[test]
+    fn foreign_or_malformed_messages_are_ignored() {
+        let message = r#"{"type":"openSidePanel","recordId":"0065g00000AbCdEAAV"}"#;
+        let other = Sender {
+            id: Some("another".into()),
+            ..tab_sender()
+        };
+        let no_tab = Sender {
+            tab_id: None,
+            ..tab_sender()
+        };
+        let elsewhere = Sender {
+            url: Some("https://evil.example/".into()),
+            ..tab_sender()
+        };
+        for (sender, message) in [
+            (&other, message),
+            (&no_tab, message),
+            (&elsewhere, message),
+            (&tab_sender(), r#"{"type":"openSidePanel"}"#),
+            (
+                &tab_sender(),
+                r#"{"type":"openSidePanel","recordId":"001000000000001"}"#,
+            ),
+            (
+                &tab_sender(),
+                r#"{"type":"openSidePanel","recordId":"0065g00000AbCdEAAV","token":"x"}"#,
+            ),
+            (&tab_sender(), r#"{"type":"deleteEverything"}"#),
+            (&tab_sender(), "not json"),
+        ] {
+            assert!(
+                matches!(route(ME, sender, message), Action::Ignore { .. }),
+                "{message}"
+            );
+        }
+    }
+}

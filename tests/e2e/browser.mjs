@@ -1,0 +1,112 @@
+// Shared by the end-to-end tests and the demo: Chromium with the unpacked dist/ loaded, the
+// stand-in reached under real host names, and helpers that read the badge through CDP (the
+// page itself cannot: the shadow root is closed).
+import { chromium } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const dist = join(root, 'dist');
+
+/** Hosts whose lookups Chromium makes on its own; never the extension's. */
+export const CHROMIUM_OWN_HOSTS = /(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)$/;
+
+export async function launch({ port, headless = true, netLog } = {}) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
+  const rules = [
+    `MAP *.force.com 127.0.0.1:${port}`,
+    `MAP *.salesforce.com 127.0.0.1:${port}`,
+    `MAP app.customercity.com 127.0.0.1:${port}`,
+    `MAP api.customercity.com 127.0.0.1:${port}`,
+    'MAP * ~NOTFOUND',
+  ].join(', ');
+  const args = [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    `--host-resolver-rules=${rules}`,
+    `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
+  ];
+  if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 800 },
+    args,
+  });
+  let [worker] = context.serviceWorkers();
+  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const extensionId = new URL(worker.url()).host;
+  return { context, worker, extensionId };
+}
+
+/** The badge as the accessibility layer sees it, read through CDP with closed shadow roots
+ *  pierced; null when there is no badge. */
+export async function readBadge(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { root: document } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const hosts = [];
+    const walk = (node) => {
+      if (node.nodeName === 'CC-DEAL-HEALTH') hosts.push(node);
+      for (const child of node.children || []) walk(child);
+      for (const shadow of node.shadowRoots || []) walk(shadow);
+      if (node.contentDocument) walk(node.contentDocument);
+    };
+    walk(document);
+    if (hosts.length === 0) return null;
+    if (hosts.length > 1) throw new Error(`${hosts.length} badges on the page`);
+    const host = hosts[0];
+    const shadow = (host.shadowRoots || [])[0];
+    const find = (node, name) => {
+      if (node.nodeName === name) return node;
+      for (const child of node.children || []) {
+        const found = find(child, name);
+        if (found) return found;
+      }
+      return null;
+    };
+    const button = shadow && find(shadow, 'BUTTON');
+    const attributes = {};
+    for (let i = 0; button && i < button.attributes.length; i += 2) attributes[button.attributes[i]] = button.attributes[i + 1];
+    const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: host.backendNodeId });
+    const { result } = await cdp.send('Runtime.callFunctionOn', {
+      objectId: object.objectId,
+      functionDeclaration: 'function () { const r = this.getBoundingClientRect(); return JSON.stringify({x: r.x, y: r.y, w: r.width, h: r.height, visible: getComputedStyle(this).visibility}); }',
+      returnByValue: true,
+    });
+    const texts = [];
+    const collect = (node) => {
+      if (node.nodeType === 3) texts.push(node.nodeValue);
+      for (const child of node.children || []) if (child.nodeName !== 'STYLE') collect(child);
+    };
+    if (shadow) collect(shadow);
+    return {
+      shadowRootType: shadow ? shadow.shadowRootType : null,
+      label: attributes['aria-label'] || null,
+      className: attributes.class || '',
+      text: texts.join(' ').replace(/\s+/g, ' ').trim(),
+      rect: JSON.parse(result.value),
+    };
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+/** Waits until `predicate(badge)` holds, sampling every few milliseconds; returns every label
+ *  seen on the way (so tests can prove a wrong one never appeared). */
+export async function waitForBadge(page, predicate, { timeout = 5000 } = {}) {
+  const seen = [];
+  const start = Date.now();
+  for (;;) {
+    const badge = await readBadge(page);
+    seen.push(badge ? badge.label : null);
+    if (predicate(badge)) return { badge, seen, elapsed: Date.now() - start };
+    if (Date.now() - start > timeout) {
+      throw new Error(`badge condition not met in ${timeout} ms; last: ${JSON.stringify(badge)}; seen: ${JSON.stringify([...new Set(seen)])}`);
+    }
+    await new Promise((r) => setTimeout(r, 15));
+  }
+}
