@@ -54,6 +54,18 @@ wasm-bindgen --target bundler --no-typescript --out-dir "$WORK/bundler" --out-na
 "$WASM_OPT" "${WASM_FEATURES[@]}" --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering \
   -Oz "$WORK/bundler/core_bg.wasm" -o "$WORK/bundler/core_bg.opt.wasm"
 "$WASM2JS" --enable-sign-ext --enable-mutable-globals -Oz "$WORK/bundler/core_bg.opt.wasm" -o "$WORK/bundler/core_bg.wasm.js"
+# wasm-bindgen's glue refreshes its cached views of memory only when the old buffer is detached,
+# which real WebAssembly does on memory.grow and wasm2js does not (it swaps in a new
+# ArrayBuffer). Without this, the first memory growth (large pages) makes the glue read and
+# write a stale buffer. Compare buffer identity instead, and refuse glue of another shape.
+sed -i -E \
+  -e 's/(cached[A-Za-z0-9]+Memory0) === null \|\| \1\.byteLength === 0/\1 === null || \1.buffer !== wasm.memory.buffer/' \
+  -e 's/(cachedDataViewMemory0) === null \|\| \1\.buffer\.detached === true \|\| \(\1\.buffer\.detached === undefined && \1\.buffer !== wasm\.memory\.buffer\)/\1 === null || \1.buffer !== wasm.memory.buffer/' \
+  "$WORK/bundler/core_bg.js"
+if grep -qE 'Memory0\.byteLength === 0|buffer\.detached' "$WORK/bundler/core_bg.js"; then
+  echo "build.sh: wasm-bindgen glue has a memory-view check this build does not know; see build.sh" >&2
+  exit 1
+fi
 # The glue imports the module as './core_bg.wasm'; point it at the JavaScript translation.
 sed -i 's#"\./core_bg\.wasm"#"./core_bg.wasm.js"#; s#'"'"'\./core_bg\.wasm'"'"'#'"'"'./core_bg.wasm.js'"'"'#' "$WORK/bundler/core.js"
 cat > "$WORK/bundler/entry.js" <<'EOF'

@@ -16,6 +16,7 @@
   const MAX_WAIT_MS = 250; // ...or at the latest this long after the first change
 
   let badge = null;
+  let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
   let lastUrl = location.href;
   let timer = 0;
   let firstChangeAt = 0;
@@ -37,7 +38,11 @@
     }
     let result = null;
     try {
-      result = core.evaluatePage(document, url, localToday());
+      result = core.evaluatePage(
+        document, url, localToday(),
+        shown ? { recordId: shown.recordId, name: shown.name } : null,
+        shown ? shown.anchor : undefined,
+      );
     } catch (error) {
       console.warn('[Deal health] could not evaluate this page:', error);
     }
@@ -52,6 +57,7 @@
       return;
     }
     draw(view);
+    shown = { recordId: view.recordId, name: result.report.fields.name, anchor: core.badgeAnchor(document, url) };
   }
 
   function schedule() {

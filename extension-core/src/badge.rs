@@ -46,6 +46,45 @@ pub struct BadgeView {
     pub key: String,
 }
 
+/// What the content script last drew, remembered across a URL change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviousBadge {
+    pub record_id: String,
+    pub name: Option<String>,
+}
+
+/// Whether the page still shows the record drawn before the URL changed: Lightning may update
+/// the URL before it renders the next record, and an old page without record-Id markers would
+/// otherwise be read as the new record. `same_anchor_node` says the record-name element is the
+/// very node the previous badge was placed beside.
+pub fn still_shows_previous_record(
+    previous: Option<&PreviousBadge>,
+    report: &Report,
+    same_anchor_node: bool,
+) -> bool {
+    let Some(previous) = previous else {
+        return false;
+    };
+    previous.record_id != report.opportunity_id
+        && same_anchor_node
+        && previous.name == report.fields.name
+}
+
+/// The view while the page still shows another record: nothing is drawn.
+pub fn waiting_view(record_id: &str) -> BadgeView {
+    BadgeView {
+        state: BadgeState::Waiting,
+        record_id: record_id.to_string(),
+        text: String::new(),
+        tone: Band::Unknown,
+        accessible_name: String::new(),
+        summary: String::new(),
+        reasons: Vec::new(),
+        key: format!("{record_id}|waiting"),
+    }
+}
+
 /// Decides the badge for a report.
 pub fn badge_view(report: &Report) -> BadgeView {
     let nothing_found = report.warnings.iter().any(|w| w.code == "no_record_fields");
@@ -188,6 +227,35 @@ mod tests {
             badge_view(&report(Band::Unknown, None, vec![])).accessible_name,
             "Deal health: not enough data"
         );
+    }
+
+    #[test]
+    fn a_record_left_on_the_page_after_the_url_changed_is_not_shown() {
+        let mut current = report(Band::Healthy, Some(80), vec![]);
+        current.fields.name = Some("Old deal".into());
+        let previous = PreviousBadge {
+            record_id: "0065g00000ZzZzZAAV".into(),
+            name: Some("Old deal".into()),
+        };
+        assert!(still_shows_previous_record(Some(&previous), &current, true));
+        assert!(
+            !still_shows_previous_record(Some(&previous), &current, false),
+            "a newly rendered header"
+        );
+        current.fields.name = Some("New deal".into());
+        assert!(
+            !still_shows_previous_record(Some(&previous), &current, true),
+            "the header was re-used for the new record"
+        );
+        let same_record = PreviousBadge {
+            record_id: current.opportunity_id.clone(),
+            name: Some("New deal".into()),
+        };
+        assert!(
+            !still_shows_previous_record(Some(&same_record), &current, true),
+            "an inline edit"
+        );
+        assert!(!still_shows_previous_record(None, &current, true));
     }
 
     #[test]

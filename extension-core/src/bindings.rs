@@ -6,7 +6,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
 
-use crate::badge::{badge_view, BadgeView};
+use crate::badge::{
+    badge_view, still_shows_previous_record, waiting_view, BadgeView, PreviousBadge,
+};
 use crate::dom::live::LiveDom;
 use crate::extract::header_anchor;
 use crate::locale::Locale;
@@ -69,8 +71,16 @@ pub fn analyze_document(
 }
 
 /// What the content script draws: `{view, report}` for an Opportunity page, `null` elsewhere.
+/// `previous` (`{recordId, name}`) and `previous_anchor` describe the badge drawn last, so that
+/// a record left on the page after the URL changed is never shown as the new one.
 #[wasm_bindgen(js_name = evaluatePage)]
-pub fn evaluate_page(document: Document, url: &str, today: &str) -> Result<JsValue, JsValue> {
+pub fn evaluate_page(
+    document: Document,
+    url: &str,
+    today: &str,
+    previous: JsValue,
+    previous_anchor: Option<Element>,
+) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Evaluation {
         view: BadgeView,
@@ -79,18 +89,26 @@ pub fn evaluate_page(document: Document, url: &str, today: &str) -> Result<JsVal
     let Some(page) = recognize(url) else {
         return Ok(JsValue::NULL);
     };
+    let dom = LiveDom::new(document);
     let report = analyze(
-        &LiveDom::new(document),
+        &dom,
         &page,
         &AnalyzeOptions {
             locale: None,
             today: parse_today(today)?,
         },
     );
-    to_js(&Evaluation {
-        view: badge_view(&report),
-        report,
-    })
+    let previous: Option<PreviousBadge> = serde_wasm_bindgen::from_value(previous).ok().flatten();
+    let same_anchor = match (&previous_anchor, header_anchor(&dom, Some(page.id15()))) {
+        (Some(before), Some(now)) => before.is_same_node(Some(&now)),
+        _ => false,
+    };
+    let view = if still_shows_previous_record(previous.as_ref(), &report, same_anchor) {
+        waiting_view(&report.opportunity_id)
+    } else {
+        badge_view(&report)
+    };
+    to_js(&Evaluation { view, report })
 }
 
 /// The element the badge is placed beside, or `null`.
