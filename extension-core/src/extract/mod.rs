@@ -2,7 +2,7 @@
 //!
 //! For each field the engine tries the field's anchors in order. An anchor yields candidate
 //! containers; a candidate counts only if it belongs to the visible record (see
-//! [`Engine::out_of_scope`]); the first one that counts gives the raw text, which the value
+//! `Engine::out_of_scope`); the first one that counts gives the raw text, which the value
 //! parsers in [`crate::value`] read per locale. Extraction never fails: it returns what it
 //! found plus [`Warning`]s.
 

@@ -1,0 +1,55 @@
+// Measures the two ways the content script could run the core on a page, in Chromium:
+//   wasm    the core as real WebAssembly (background/pkg, --target web): fails under a strict CSP
+//   wasm2js the core translated to JavaScript (content/core.js): what the extension ships
+// Prints the median and p95 of evaluatePage over 31 runs (after 5 warm-ups) and the cold first
+// call, per fixture. Usage: node tests/bench/content-paths.mjs [slug...]   (needs ./build.sh)
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startStandin } from '../server/salesforce-standin.mjs';
+import { root } from '../e2e/browser.mjs';
+
+const slugs = process.argv.slice(2).length ? process.argv.slice(2) : ['lightning-record-layout-en-us', 'lightning-large-page-en-us'];
+const standin = await startStandin();
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', `--host-resolver-rules=MAP *.force.com 127.0.0.1:${standin.port}, MAP * ~NOTFOUND`],
+});
+const page = await browser.newPage({ ignoreHTTPSErrors: true });
+await page.route('**/__cc/**', (route) => {
+  const name = new URL(route.request().url()).pathname.split('/').pop();
+  const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+  route.fulfill({ body: readFileSync(join(root, 'dist', 'background', 'pkg', name)), contentType: type });
+});
+const stats = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.floor(sorted.length * 0.95)] };
+};
+for (const slug of slugs) {
+  const meta = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', slug, 'meta.json'), 'utf8'));
+  const url = `https://${slug}.lightning.force.com${new URL(meta.url).pathname}`;
+  for (const path of ['wasm', 'wasm2js']) {
+    await page.goto(url);
+    if (path === 'wasm') {
+      await page.addScriptTag({ type: 'module', content: "import init, * as m from '/__cc/core.js'; const t = performance.now(); await init(); window.loadMs = performance.now() - t; window.M = m;" });
+      await page.waitForFunction(() => window.M);
+    } else {
+      const code = readFileSync(join(root, 'dist', 'content', 'core.js'), 'utf8');
+      const t = Date.now();
+      await page.addScriptTag({ content: `window.__t=performance.now();${code};window.loadMs=performance.now()-window.__t;window.M=CustomerCityCore;` });
+      void t;
+    }
+    const result = await page.evaluate(() => {
+      const run = () => { const t = performance.now(); window.M.evaluatePage(document, location.href, '2026-11-23', null); return performance.now() - t; };
+      const cold = run();
+      for (let i = 0; i < 5; i++) run();
+      const samples = [];
+      for (let i = 0; i < 31; i++) samples.push(run());
+      return { load: window.loadMs, cold, samples };
+    });
+    const { median, p95 } = stats(result.samples);
+    console.log(`${slug.padEnd(32)} ${path.padEnd(8)} load ${result.load.toFixed(1)} ms  cold ${result.cold.toFixed(1)} ms  warm median ${median.toFixed(2)} ms  p95 ${p95.toFixed(2)} ms`);
+  }
+}
+await browser.close();
+await standin.close();

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Every test, in the order a failure is cheapest to find. The README's test command; .ci/run
+# calls it. Installs what it needs when missing (tests/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "setup (installs only what is missing)"
+bash tests/setup.sh browser
+
+step "format"
+cargo fmt --all -- --check
+
+step "fixture corpus matches its generator"
+python3 tests/fixtures/generate.py --check
+
+step "clippy, host and wasm32 (warnings are errors)"
+cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features web --all-targets -- -D warnings
+
+step "rustdoc (warnings are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p extension-core --quiet
+
+step "native tests: units, fixtures (parsed DOM), properties, CLI, architecture"
+cargo test --locked
+
+step "browser tests: fixtures through the live DOM backend in headless Chromium"
+cargo test --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features web
+
+step "benchmarks build"
+cargo bench --locked --no-run --quiet
+
+step "extension code renders page data as text: no HTML-from-string, no eval"
+if grep -nE '\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(' \
+    content/*.js background/*.js sidepanel/*.js; then
+  echo "found HTML-from-string or eval in extension code" >&2
+  exit 1
+fi
+
+step "build the extension (dist/ and the zip)"
+./build.sh
+
+step "end-to-end in Chromium with the real manifest and service worker"
+mkdir -p tests/e2e/output
+node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+
+printf '\nAll tests passed.\n'
