@@ -100,6 +100,10 @@ impl Locale {
 
     /// The ISO 4217 code a currency symbol stands for in this locale, if it is not in doubt.
     pub fn currency_for_symbol(&self, symbol: &str) -> Option<&'static str> {
+        // Full-width yen is how Japanese formatting writes the yen, whatever the region.
+        if symbol == "￥" && self.language == "ja" {
+            return Some("JPY");
+        }
         let region = self.region.as_deref()?;
         let code = match (symbol, region) {
             ("$", "US" | "PR" | "EC" | "SV" | "PA" | "FM" | "MH" | "PW") => "USD",
@@ -226,5 +230,10 @@ mod tests {
             Locale::parse("en-GB").unwrap().currency_for_symbol("$"),
             None
         );
+        assert_eq!(
+            Locale::parse("ja").unwrap().currency_for_symbol("￥"),
+            Some("JPY")
+        );
+        assert_eq!(Locale::parse("zh").unwrap().currency_for_symbol("￥"), None);
     }
 }

@@ -228,6 +228,28 @@ test('a non-opportunity page shows no badge, in-app or loaded directly', async (
   assert.equal(await readBadge(page), null);
 });
 
+async function sidePanelTargets() {
+  const cdp = await browser.context.newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    return targetInfos.filter((t) => t.url === `chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+test('clicking the badge opens the side panel for this tab', async () => {
+  await visit(servedUrl('lightning-dynamic-forms-en-us'));
+  const { badge } = await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
+  assert.equal((await sidePanelTargets()).length, 0, 'no panel before the click');
+  await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
+  const start = Date.now();
+  while ((await sidePanelTargets()).length === 0) {
+    assert.ok(Date.now() - start < 3000, 'the side panel opened within 3 s of the click');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
+
 test('a screenshot of the badge is written to the test output', async () => {
   await visit(servedUrl('lightning-record-layout-en-us'));
   await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
