@@ -527,6 +527,14 @@ impl<'d, D: Dom> Engine<'d, D> {
             {
                 return true;
             }
+            if classes.iter().any(|class| {
+                let class = class.to_ascii_lowercase();
+                exclusions::CLASS_FRAGMENTS
+                    .iter()
+                    .any(|fragment| class.contains(fragment))
+            }) {
+                return true;
+            }
             let is_page_host = exclusions::PAGE_HOST_CLASSES
                 .iter()
                 .any(|class| classes.contains(class));

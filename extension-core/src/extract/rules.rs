@@ -268,7 +268,7 @@ pub mod selectors {
     /// Classic label cells.
     pub const CLASSIC_LABEL_CELL: &str = "td.labelCol";
     /// Path steps, Aura and LWC (the LWC steps render the same SLDS item).
-    pub const PATH_ITEM: &str = "li.slds-path__item";
+    pub const PATH_ITEM: &str = ".slds-path__item";
     /// Path step title text.
     pub const PATH_TITLE: &str = ".slds-path__title";
     /// A link to a User record (the owner), Lightning or Classic.
@@ -308,7 +308,7 @@ pub mod exclusions {
     pub const TAG_FRAGMENTS: &[&str] = &[
         "related-list", // force-related-list-*, lst-related-list-*, records-related-list-*
         "relatedlist",  // older Aura related list tags
-        "activity",     // activity timeline and composer
+        "activit",      // activity timeline, composer, runtime_sales_activities-*
         "timeline",
         "feed", // Chatter feed
         "chatter",
@@ -342,6 +342,10 @@ pub mod exclusions {
     ];
     /// Page hosts that Lightning keeps in the DOM after navigating away; only the one with
     /// class `active` is the visible page.
+    /// Class-name fragments (lower-cased match), for the many class spellings of the same
+    /// components across releases (`forceRelatedListPreview`, `slds-timeline__item`, ...).
+    pub const CLASS_FRAGMENTS: &[&str] = &["timeline", "activit", "relatedlist", "related-list"];
+    /// Page hosts kept in the DOM after navigating away; only the one with class `active` shows.
     pub const PAGE_HOST_CLASSES: &[&str] = &["lafPageHost", "oneConsoleTab", "tabContent"];
     /// Attributes naming the record a container belongs to.
     pub const RECORD_ID_ATTRIBUTES: &[&str] =
