@@ -9,8 +9,11 @@
 //! `js-sys` or `wasm-bindgen`, and only under the `web` feature: everything else is plain Rust
 //! that runs and is tested natively. `tests/architecture.rs` holds us to that.
 
+pub mod api;
 pub mod badge;
 pub mod dom;
+#[cfg(feature = "engine")]
+pub mod enriched;
 pub mod extract;
 pub mod locale;
 pub mod page;

@@ -18,7 +18,7 @@ pub const HEALTHY_FROM: u8 = 70;
 pub const AT_RISK_FROM: u8 = 40;
 
 /// The band a score falls in, or the state of a deal that has no score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     Healthy,
