@@ -143,6 +143,37 @@ pub struct Description {
     pub text: String,
 }
 
+/// `POST /v1/events`: an anonymous analytics batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventBatch {
+    pub batch_id: String,
+    pub sent_at: DateTime<Utc>,
+    pub events: Vec<Event>,
+}
+
+/// One analytics event (names and properties from the allow-list in docs/api.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub name: String,
+    pub at: DateTime<Utc>,
+    pub properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// The answer to an events batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventAck {
+    pub batch_id: String,
+    pub accepted: u32,
+    pub duplicate: bool,
+}
+
+/// Decodes the answer to an events batch.
+pub fn decode_event_ack(body: &[u8]) -> Result<EventAck, ApiError> {
+    decode(body)
+}
+
 /// `POST /v1/auth/token` and `POST /v1/auth/refresh`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,6 +3,8 @@
 //! 2. The content-script wasm (`web` feature) does not link the HTML parser.
 //! 3. Only the live DOM backend and the bindings module name browser APIs.
 //! 4. Every reason code is explained in docs/scoring.md.
+//! 5. The enriched engine never enters the extension: the `web` feature does not enable it and
+//!    build.sh builds the wasm with `--no-default-features --features web`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
@@ -115,5 +117,29 @@ fn every_reason_code_is_documented() {
     assert!(
         missing.is_empty(),
         "docs/scoring.md does not explain {missing:?}"
+    );
+}
+
+#[test]
+fn the_extension_wasm_does_not_carry_the_enriched_engine() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let web = manifest
+        .lines()
+        .find(|line| line.trim_start().starts_with("web = ["))
+        .expect("a web feature");
+    assert!(
+        !web.contains("engine"),
+        "the web feature must not enable the engine: {web}"
+    );
+    let build = std::fs::read_to_string(root.join("../build.sh")).unwrap();
+    assert!(
+        build.contains("--no-default-features --features web"),
+        "build.sh builds the wasm without default features"
+    );
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("#[cfg(feature = \"engine\")]\npub mod enriched;"),
+        "the engine is gated"
     );
 }
