@@ -192,7 +192,7 @@ pub struct Problem {
     pub problem_type: String,
     pub title: String,
     pub status: u16,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 

@@ -1,0 +1,640 @@
+//! The server's behaviour as a pure function of state and request: routes, tokens, ETags,
+//! analytics recording and fault injection. `main.rs` only moves bytes.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Mutex;
+
+use base64::Engine as _;
+use chrono::{DateTime, Duration, Utc};
+use extension_core::api::{
+    Analysis, Description, Descriptions, EventAck, EventBatch, Money, Portfolio, PortfolioDeal,
+    Problem, Recommendation, RecommendationSource, Severity, TokenResponse, TopBlindSpot,
+};
+use extension_core::enriched::{analyze, BlindSpotConfig, DealData};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::dataset::demo_dataset;
+
+/// A request, already read.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub method: String,
+    pub host: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response to write.
+#[derive(Debug, Clone, Default)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Injected latency before answering.
+    pub delay_ms: u64,
+}
+
+impl Response {
+    fn json<T: Serialize>(status: u16, value: &T) -> Response {
+        Response {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: serde_json::to_vec(value).unwrap_or_default(),
+            delay_ms: 0,
+        }
+    }
+    fn problem(status: u16, kind: &str, title: &str) -> Response {
+        let problem = Problem {
+            problem_type: format!("https://api.customercity.com/problems/{kind}"),
+            title: title.to_string(),
+            status,
+            detail: None,
+        };
+        let mut response = Response::json(status, &problem);
+        response.headers = vec![("content-type".into(), "application/problem+json".into())];
+        response
+    }
+    fn html(body: String) -> Response {
+        Response {
+            status: 200,
+            headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],
+            body: body.into_bytes(),
+            delay_ms: 0,
+        }
+    }
+    fn with_header(mut self, name: &str, value: String) -> Response {
+        self.headers.push((name.to_string(), value));
+        self
+    }
+}
+
+/// A fault to inject into the next `count` matching API requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fault {
+    /// `500`, `503`, `429`, `latency`, `malformed`, `oversized`, `wrong-content-type`, `expired-token`.
+    pub kind: String,
+    #[serde(default = "one")]
+    pub count: u32,
+    /// Only requests whose path starts with this.
+    #[serde(default)]
+    pub path_prefix: Option<String>,
+    /// For `latency`, and `Retry-After` seconds for 429/503.
+    #[serde(default)]
+    pub amount: Option<u64>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// Access tokens live this long.
+pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
+
+#[derive(Default)]
+struct State {
+    codes: HashMap<String, (String, DateTime<Utc>)>,
+    access: HashMap<String, DateTime<Utc>>,
+    refresh: HashMap<String, bool>,
+    batches: Vec<EventBatch>,
+    batch_ids: HashSet<String>,
+    faults: VecDeque<Fault>,
+    requests: Vec<serde_json::Value>,
+    counter: u64,
+}
+
+/// The reference server.
+pub struct App {
+    deals: Vec<DealData>,
+    clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    state: Mutex<State>,
+}
+
+impl App {
+    /// A server whose clock is `clock` and whose dataset is anchored at the clock's first reading.
+    pub fn new(clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>) -> App {
+        let deals = demo_dataset(clock());
+        App {
+            deals,
+            clock,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    fn fresh_token(&self, state: &mut State, prefix: &str) -> String {
+        state.counter += 1;
+        let digest = Sha256::digest(format!(
+            "{prefix}{}{}",
+            state.counter,
+            self.now().timestamp_nanos_opt().unwrap_or(0)
+        ));
+        format!("{prefix}_{}", hex(&digest[..16]))
+    }
+
+    /// Answers one request.
+    pub fn handle(&self, request: &Request) -> Response {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.requests.push(json!({
+            "method": request.method, "host": request.host, "path": request.path,
+            "query": request.query, "authorization": request.header("authorization").is_some(),
+            "bodyBytes": request.body.len(),
+        }));
+        let segments: Vec<&str> = request.path.split('/').filter(|s| !s.is_empty()).collect();
+        match (request.method.as_str(), segments.as_slice()) {
+            ("GET", ["extension", "connect"]) => self.connect_page(&mut state, request),
+            ("GET", ["__admin", "events"]) => Response::json(200, &state.batches),
+            ("GET", ["__admin", "requests"]) => Response::json(200, &state.requests),
+            ("POST", ["__admin", "faults"]) => {
+                match serde_json::from_slice::<Vec<Fault>>(&request.body) {
+                    Ok(faults) => {
+                        state.faults.extend(faults);
+                        Response {
+                            status: 204,
+                            ..Response::default()
+                        }
+                    }
+                    Err(_) => {
+                        Response::problem(400, "bad-request", "A list of faults was expected")
+                    }
+                }
+            }
+            ("POST", ["__admin", "expire-tokens"]) => {
+                state.access.clear();
+                Response {
+                    status: 204,
+                    ..Response::default()
+                }
+            }
+            ("POST", ["v1", "auth", "token"]) => self.exchange_code(&mut state, request),
+            ("POST", ["v1", "auth", "refresh"]) => self.refresh(&mut state, request),
+            ("POST", ["v1", "auth", "revoke"]) => {
+                if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) {
+                    if let Some(token) = body["refreshToken"].as_str() {
+                        state.refresh.remove(token);
+                    }
+                }
+                Response {
+                    status: 204,
+                    ..Response::default()
+                }
+            }
+            (_, ["v1", ..]) => {
+                if let Some(response) = self.injected_fault(&mut state, request) {
+                    return response;
+                }
+                if segments[1] != "descriptions" {
+                    if let Err(response) = self.authorize(&state, request) {
+                        return response;
+                    }
+                }
+                match (request.method.as_str(), &segments[1..]) {
+                    ("GET", ["opportunities", id, "analysis"]) => self.analysis(request, id),
+                    ("GET", ["portfolio"]) => self.portfolio(request),
+                    ("GET", ["descriptions"]) => with_etag(
+                        request,
+                        Response::json(200, &descriptions(request.query("locale"))),
+                    ),
+                    ("POST", ["events"]) => self.events(&mut state, request),
+                    _ => Response::problem(404, "not-found", "Not found"),
+                }
+            }
+            _ => Response::problem(404, "not-found", "Not found"),
+        }
+    }
+
+    fn injected_fault(&self, state: &mut State, request: &Request) -> Option<Response> {
+        let index = state.faults.iter().position(|fault| {
+            fault.count > 0
+                && fault
+                    .path_prefix
+                    .as_deref()
+                    .is_none_or(|prefix| request.path.starts_with(prefix))
+        })?;
+        let fault = &mut state.faults[index];
+        fault.count -= 1;
+        let fault = fault.clone();
+        if fault.count == 0 {
+            state.faults.remove(index);
+        }
+        let retry_after = fault.amount.unwrap_or(2).to_string();
+        Some(match fault.kind.as_str() {
+            "500" => Response::problem(500, "internal", "Internal error"),
+            "503" => Response::problem(503, "unavailable", "Temporarily unavailable")
+                .with_header("retry-after", retry_after),
+            "429" => Response::problem(429, "rate-limited", "Too many requests")
+                .with_header("retry-after", retry_after),
+            "expired-token" => Response::problem(401, "token-expired", "Access token expired"),
+            "malformed" => Response {
+                status: 200,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: b"{\"opportunityId\": \"006".to_vec(),
+                delay_ms: 0,
+            },
+            "oversized" => {
+                let mut body = b"{\"padding\":\"".to_vec();
+                body.extend(std::iter::repeat_n(b'x', 1_100_000));
+                body.extend(b"\"}");
+                Response {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/json".into())],
+                    body,
+                    delay_ms: 0,
+                }
+            }
+            "wrong-content-type" => Response::html("<html><body>Maintenance</body></html>".into()),
+            "latency" => {
+                // Delay, then answer normally.
+                let mut normal = self.handle_without_faults(state, request);
+                normal.delay_ms = fault.amount.unwrap_or(2000);
+                normal
+            }
+            _ => Response::problem(500, "internal", "Unknown fault"),
+        })
+    }
+
+    fn handle_without_faults(&self, state: &mut State, request: &Request) -> Response {
+        let segments: Vec<&str> = request.path.split('/').filter(|s| !s.is_empty()).collect();
+        if let Err(response) = self.authorize(state, request) {
+            return response;
+        }
+        match (request.method.as_str(), &segments[1..]) {
+            ("GET", ["opportunities", id, "analysis"]) => self.analysis(request, id),
+            ("GET", ["portfolio"]) => self.portfolio(request),
+            ("POST", ["events"]) => self.events(state, request),
+            _ => Response::problem(404, "not-found", "Not found"),
+        }
+    }
+
+    fn authorize(&self, state: &State, request: &Request) -> Result<(), Response> {
+        let token = request
+            .header("authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .unwrap_or("");
+        match state.access.get(token) {
+            Some(expires) if *expires > self.now() => Ok(()),
+            _ => Err(Response::problem(
+                401,
+                "token-expired",
+                "Access token expired or unknown",
+            )),
+        }
+    }
+
+    fn deal(&self, id: &str) -> Option<&DealData> {
+        let id15 = id.get(..15)?;
+        self.deals
+            .iter()
+            .find(|deal| deal.opportunity.id.get(..15) == Some(id15))
+    }
+
+    fn analysis(&self, request: &Request, id: &str) -> Response {
+        if extension_core::page::opportunity_id(id).is_none() {
+            return Response::problem(400, "bad-id", "Not an Opportunity Id");
+        }
+        // Unknown, another org's or hidden: the same answer.
+        let Some(deal) = self.deal(id) else {
+            return Response::problem(404, "not-found", "Not found");
+        };
+        let include_ai = request.query("ai") != Some("exclude");
+        let mut analysis: Analysis = analyze(deal, self.now(), &BlindSpotConfig::default());
+        if include_ai {
+            analysis.ai_included = true;
+            if let Some(spot) = analysis.blind_spots.first() {
+                analysis.recommendations.push(Recommendation {
+                    id: "ai-1".into(),
+                    text: format!("Draft for review: a short note to move past \"{}\", proposing a date for the next step.", spot.summary),
+                    source: RecommendationSource::Ai,
+                    priority: Severity::Medium,
+                });
+            }
+        }
+        with_etag(request, Response::json(200, &analysis))
+    }
+
+    fn portfolio(&self, request: &Request) -> Response {
+        let now = self.now();
+        let mut deals: Vec<PortfolioDeal> = self
+            .deals
+            .iter()
+            .filter(|deal| !deal.opportunity.is_closed)
+            .map(|deal| {
+                let analysis = analyze(deal, now, &BlindSpotConfig::default());
+                PortfolioDeal {
+                    id: deal.opportunity.id.clone(),
+                    name: deal.opportunity.name.clone(),
+                    amount: deal.opportunity.amount.map(|value| Money {
+                        value,
+                        currency: deal
+                            .opportunity
+                            .currency
+                            .clone()
+                            .unwrap_or_else(|| "USD".into()),
+                    }),
+                    stage: deal.opportunity.stage.clone(),
+                    close_date: deal.opportunity.close_date,
+                    score: analysis.score.value,
+                    band: analysis.score.band,
+                    top_blind_spot: analysis.blind_spots.first().map(|s| TopBlindSpot {
+                        kind: s.kind.clone(),
+                        severity: s.severity,
+                    }),
+                }
+            })
+            .collect();
+        deals.sort_by_key(|deal| (deal.score.unwrap_or(0), deal.id.clone()));
+        with_etag(
+            request,
+            Response::json(
+                200,
+                &Portfolio {
+                    generated_at: now,
+                    deals,
+                },
+            ),
+        )
+    }
+
+    fn events(&self, state: &mut State, request: &Request) -> Response {
+        if request.body.len() > 256 * 1024 {
+            return Response::problem(413, "too-large", "Batch too large");
+        }
+        let Ok(batch) = serde_json::from_slice::<EventBatch>(&request.body) else {
+            return Response::problem(400, "bad-batch", "Malformed batch");
+        };
+        if batch.events.is_empty() || batch.events.len() > 500 {
+            return Response::problem(400, "bad-batch", "A batch holds 1 to 500 events");
+        }
+        if !state.batch_ids.insert(batch.batch_id.clone()) {
+            return Response::json(
+                200,
+                &EventAck {
+                    batch_id: batch.batch_id,
+                    accepted: 0,
+                    duplicate: true,
+                },
+            );
+        }
+        let accepted = batch.events.len() as u32;
+        let batch_id = batch.batch_id.clone();
+        state.batches.push(batch);
+        Response::json(
+            202,
+            &EventAck {
+                batch_id,
+                accepted,
+                duplicate: false,
+            },
+        )
+    }
+
+    fn issue_tokens(&self, state: &mut State) -> TokenResponse {
+        let access = self.fresh_token(state, "cc_at");
+        let refresh = self.fresh_token(state, "cc_rt");
+        state.access.insert(
+            access.clone(),
+            self.now() + Duration::seconds(ACCESS_TOKEN_SECONDS),
+        );
+        state.refresh.insert(refresh.clone(), true);
+        TokenResponse {
+            access_token: access,
+            refresh_token: refresh,
+            expires_in: ACCESS_TOKEN_SECONDS as u32,
+            token_type: "Bearer".into(),
+        }
+    }
+
+    fn exchange_code(&self, state: &mut State, request: &Request) -> Response {
+        let invalid = || Response::problem(401, "invalid-grant", "Invalid grant");
+        let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
+            return invalid();
+        };
+        let (Some(code), Some(verifier)) = (body["code"].as_str(), body["codeVerifier"].as_str())
+        else {
+            return invalid();
+        };
+        let Some((challenge, expires)) = state.codes.remove(code) else {
+            return invalid();
+        };
+        let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(Sha256::digest(verifier.as_bytes()));
+        if computed != challenge || expires < self.now() {
+            return invalid();
+        }
+        let tokens = self.issue_tokens(state);
+        Response::json(200, &tokens)
+    }
+
+    fn refresh(&self, state: &mut State, request: &Request) -> Response {
+        let invalid = || Response::problem(401, "invalid-grant", "Invalid grant");
+        let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
+            return invalid();
+        };
+        let Some(token) = body["refreshToken"].as_str() else {
+            return invalid();
+        };
+        match state.refresh.get(token) {
+            Some(true) => {
+                state.refresh.insert(token.to_string(), false); // rotation: single use
+                let tokens = self.issue_tokens(state);
+                Response::json(200, &tokens)
+            }
+            _ => invalid(),
+        }
+    }
+
+    /// The web app's sign-in hand-off (demo: the user is already signed in). Issues a one-time
+    /// code bound to the PKCE challenge and hands it to the extension.
+    fn connect_page(&self, state: &mut State, request: &Request) -> Response {
+        let (Some(extension_id), Some(state_param), Some(challenge)) = (
+            request.query("extensionId"),
+            request.query("state"),
+            request.query("codeChallenge"),
+        ) else {
+            return Response::problem(
+                400,
+                "bad-request",
+                "extensionId, state and codeChallenge are required",
+            );
+        };
+        let valid = |text: &str, max: usize| {
+            !text.is_empty()
+                && text.len() <= max
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        if !valid(extension_id, 64) || !valid(state_param, 128) || !valid(challenge, 128) {
+            return Response::problem(400, "bad-request", "Malformed parameters");
+        }
+        let code = self.fresh_token(state, "cc_code");
+        state.codes.insert(
+            code.clone(),
+            (challenge.to_string(), self.now() + Duration::seconds(60)),
+        );
+        let message = json!({"type": "connect", "code": code, "state": state_param});
+        Response::html(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connect Customer City</title></head>\
+             <body><h1>Connecting the extension…</h1><p id=\"status\">Signed in as {owner}.</p><script>\
+             chrome.runtime.sendMessage({extension:?}, {message}).then(\
+             () => {{ document.getElementById('status').textContent = 'Connected. You can close this tab.'; }},\
+             (error) => {{ document.getElementById('status').textContent = 'Could not reach the extension: ' + error.message; }});\
+             </script></body></html>",
+            owner = crate::dataset::DEMO_OWNER,
+            extension = extension_id,
+        ))
+    }
+}
+
+/// Adds an `ETag` and answers 304 when `If-None-Match` matches.
+fn with_etag(request: &Request, response: Response) -> Response {
+    if response.status != 200 {
+        return response;
+    }
+    let tag = format!("\"{}\"", hex(&Sha256::digest(&response.body)[..12]));
+    if request.header("if-none-match") == Some(tag.as_str()) {
+        return Response {
+            status: 304,
+            headers: vec![("etag".into(), tag)],
+            body: Vec::new(),
+            delay_ms: 0,
+        };
+    }
+    response.with_header("etag", tag)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The English descriptions (other locales fall back to English).
+pub fn descriptions(locale: Option<&str>) -> Descriptions {
+    let d = |title: &str, text: &str| Description {
+        title: title.into(),
+        text: text.into(),
+    };
+    let _ = locale;
+    Descriptions {
+        locale: "en".into(),
+        version: "2026-11-23".into(),
+        factors: [
+            (
+                "activity_recency",
+                d(
+                    "Activity recency",
+                    "How recently anyone touched the deal: emails, meetings, calls.",
+                ),
+            ),
+            (
+                "email_engagement",
+                d(
+                    "Email engagement",
+                    "Whether the customer writes back, not just whether you write.",
+                ),
+            ),
+            (
+                "meeting_cadence",
+                d("Meeting cadence", "How often you meet the customer."),
+            ),
+            (
+                "multi_threading",
+                d(
+                    "Multi-threading",
+                    "How many of the customer's people are engaged.",
+                ),
+            ),
+            (
+                "decision_maker_engagement",
+                d(
+                    "Decision makers",
+                    "Whether the economic buyer or a VP-level contact is engaged.",
+                ),
+            ),
+            (
+                "stage_velocity",
+                d(
+                    "Stage velocity",
+                    "Time in the current stage against the norm for that stage.",
+                ),
+            ),
+            (
+                "close_date_integrity",
+                d(
+                    "Close date integrity",
+                    "Whether the close date holds or keeps moving.",
+                ),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+        blind_spots: [
+            (
+                "silent_champion",
+                d(
+                    "Silent champion",
+                    "Your champion has gone quiet late in the deal.",
+                ),
+            ),
+            (
+                "missing_economic_buyer",
+                d(
+                    "Missing economic buyer",
+                    "A large, late deal without the person who signs.",
+                ),
+            ),
+            (
+                "stuck_deal",
+                d("Stuck deal", "A month or more in the same stage."),
+            ),
+            (
+                "single_threaded",
+                d("Single-threaded", "The deal depends on one contact."),
+            ),
+            (
+                "going_dark",
+                d("Going dark", "No reply or meeting for two weeks."),
+            ),
+            (
+                "close_date_slipping",
+                d(
+                    "Close date slipping",
+                    "The close date has moved out repeatedly.",
+                ),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+        reasons: extension_core::score::REASON_CODES
+            .iter()
+            .map(|code| (code.to_string(), d(code, "See docs/scoring.md.")))
+            .collect(),
+    }
+}

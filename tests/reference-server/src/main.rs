@@ -1,0 +1,173 @@
+//! `cc-reference-server [--port N] [--now RFC3339] [--clock-offset-seconds N]`: the Customer
+//! City API and the web app's sign-in hand-off over HTTPS on 127.0.0.1, with a self-signed
+//! certificate for `api.customercity.com`, `app.customercity.com` and `localhost`. Prints one
+//! JSON line `{"port": N, "certificate": "<PEM>"}` when ready. See docs/api.md; the behaviour is
+//! in `app.rs`, this file only moves bytes.
+
+mod app;
+mod dataset;
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio_rustls::rustls::{crypto::ring, ServerConfig};
+use tokio_rustls::TlsAcceptor;
+
+use app::{App, Request};
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let mut port = 0u16;
+    let mut fixed_now: Option<DateTime<Utc>> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => port = args.next().context("--port needs a value")?.parse()?,
+            "--now" => {
+                fixed_now = Some(
+                    DateTime::parse_from_rfc3339(&args.next().context("--now needs a value")?)?
+                        .with_timezone(&Utc),
+                )
+            }
+            other => anyhow::bail!("unknown argument {other}"),
+        }
+    }
+    let clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync> = match fixed_now {
+        Some(now) => Box::new(move || now),
+        None => Box::new(Utc::now),
+    };
+    let app = Arc::new(App::new(clock));
+
+    let names = ["api.customercity.com", "app.customercity.com", "localhost"]
+        .map(str::to_string)
+        .to_vec();
+    let certified = rcgen::generate_simple_self_signed(names).context("certificate")?;
+    let certificate_pem = certified.cert.pem();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
+    let config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(certified.cert.der().to_vec())],
+            key,
+        )?;
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+    println!(
+        "{}",
+        serde_json::json!({"port": listener.local_addr()?.port(), "certificate": certificate_pem})
+    );
+
+    loop {
+        let (stream, _) = listener.accept().await?;
+        let (acceptor, app) = (acceptor.clone(), app.clone());
+        tokio::spawn(async move {
+            let Ok(tls) = acceptor.accept(stream).await else {
+                return;
+            };
+            let service = service_fn(move |request| serve(app.clone(), request));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(tls), service)
+                .await;
+        });
+    }
+}
+
+async fn serve(
+    app: Arc<App>,
+    request: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, hyper::Error> {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes().to_vec();
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let query = parts
+        .uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect();
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((
+                name.as_str().to_ascii_lowercase(),
+                value.to_str().ok()?.to_string(),
+            ))
+        })
+        .collect();
+    let request = Request {
+        method: parts.method.to_string(),
+        host,
+        path: parts.uri.path().to_string(),
+        query,
+        headers,
+        body,
+    };
+    let response = app.handle(&request);
+    if response.delay_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(response.delay_ms)).await;
+    }
+    let mut builder = hyper::Response::builder().status(response.status);
+    for (name, value) in &response.headers {
+        builder = builder.header(name, value);
+    }
+    Ok(builder
+        .body(Full::new(Bytes::from(response.body)))
+        .unwrap_or_default())
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |byte: u8| (byte as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let decoded = match bytes[index] {
+            b'%' if index + 2 < bytes.len() => hex(bytes[index + 1])
+                .zip(hex(bytes[index + 2]))
+                .map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match (decoded, bytes[index]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                index += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                index += 1;
+            }
+            (None, byte) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,353 @@
+//! The reference server's behaviour, request by request, with every JSON body validated
+//! against docs/openapi.json.
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::app::{App, Request, Response};
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn app() -> App {
+    App::new(Box::new(now))
+}
+
+fn request(method: &str, path_and_query: &str, token: Option<&str>, body: Value) -> Request {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let mut headers = vec![(
+        "x-salesforce-host".to_string(),
+        "acme.my.salesforce.com".to_string(),
+    )];
+    if let Some(token) = token {
+        headers.push(("authorization".into(), format!("Bearer {token}")));
+    }
+    Request {
+        method: method.into(),
+        host: "api.customercity.com".into(),
+        path: path.into(),
+        query: query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (n, v) = p.split_once('=').unwrap_or((p, ""));
+                (n.to_string(), v.to_string())
+            })
+            .collect(),
+        headers,
+        body: if body.is_null() {
+            Vec::new()
+        } else {
+            serde_json::to_vec(&body).unwrap()
+        },
+    }
+}
+
+fn body(response: &Response) -> Value {
+    serde_json::from_slice(&response.body).unwrap_or(Value::Null)
+}
+
+fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
+    response
+        .headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Validates a body against `#/components/schemas/<name>` of docs/openapi.json.
+fn assert_schema(name: &str, value: &Value) {
+    let spec: Value = serde_json::from_str(include_str!("../../../docs/openapi.json")).unwrap();
+    let schema = json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": format!("#/components/schemas/{name}"), "components": spec["components"]});
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}\n{value}");
+}
+
+/// Signs in through the hand-off page and the PKCE exchange; returns the token response.
+fn sign_in(app: &App) -> Value {
+    let verifier = "v".repeat(43);
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(Sha256::digest(verifier.as_bytes()));
+    let page = app.handle(&request(
+        "GET",
+        &format!(
+            "/extension/connect?extensionId=abcdefghijklmnop&state=s1&codeChallenge={challenge}"
+        ),
+        None,
+        Value::Null,
+    ));
+    assert_eq!(page.status, 200);
+    let html = String::from_utf8(page.body).unwrap();
+    let code = html
+        .split("\"code\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(html.contains("chrome.runtime.sendMessage(\"abcdefghijklmnop\""));
+    let wrong = app.handle(&request(
+        "POST",
+        "/v1/auth/token",
+        None,
+        json!({"code": code, "codeVerifier": "w".repeat(43)}),
+    ));
+    assert_eq!(
+        wrong.status, 401,
+        "a wrong verifier fails (and burns the code)"
+    );
+    // A fresh code, the right verifier.
+    let page = app.handle(&request(
+        "GET",
+        &format!(
+            "/extension/connect?extensionId=abcdefghijklmnop&state=s2&codeChallenge={challenge}"
+        ),
+        None,
+        Value::Null,
+    ));
+    let html = String::from_utf8(page.body).unwrap();
+    let code = html
+        .split("\"code\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let tokens = app.handle(&request(
+        "POST",
+        "/v1/auth/token",
+        None,
+        json!({"code": code, "codeVerifier": verifier}),
+    ));
+    assert_eq!(tokens.status, 200);
+    assert_schema("TokenResponse", &body(&tokens));
+    let reused = app.handle(&request(
+        "POST",
+        "/v1/auth/token",
+        None,
+        json!({"code": code, "codeVerifier": verifier}),
+    ));
+    assert_eq!(reused.status, 401, "codes are single-use");
+    body(&tokens)
+}
+
+#[test]
+fn analysis_requires_a_token_and_revalidates_with_etag() {
+    let app = app();
+    let path = "/v1/opportunities/0065g00000AbCdEAAV/analysis";
+    assert_eq!(
+        app.handle(&request("GET", path, None, Value::Null)).status,
+        401
+    );
+    let tokens = sign_in(&app);
+    let token = tokens["accessToken"].as_str().unwrap();
+    let first = app.handle(&request("GET", path, Some(token), Value::Null));
+    assert_eq!(first.status, 200);
+    assert_schema("Analysis", &body(&first));
+    assert!(extension_core::api::decode_analysis(&first.body).is_ok());
+    assert!(body(&first)["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["source"] == "ai"));
+    let etag = header(&first, "etag").unwrap().to_string();
+    let mut again = request("GET", path, Some(token), Value::Null);
+    again.headers.push(("if-none-match".into(), etag));
+    let not_modified = app.handle(&again);
+    assert_eq!((not_modified.status, not_modified.body.len()), (304, 0));
+    let no_ai = app.handle(&request(
+        "GET",
+        &format!("{path}?ai=exclude"),
+        Some(token),
+        Value::Null,
+    ));
+    assert_eq!(body(&no_ai)["aiIncluded"], false);
+    assert!(body(&no_ai)["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["source"] == "rules"));
+    let fifteen = app.handle(&request(
+        "GET",
+        "/v1/opportunities/0065g00000AbCdE/analysis",
+        Some(token),
+        Value::Null,
+    ));
+    assert_eq!(fifteen.status, 200, "15-character Ids work");
+}
+
+#[test]
+fn unknown_ids_are_404_without_revealing_anything_and_bad_ids_are_400() {
+    let app = app();
+    let token = sign_in(&app)["accessToken"].as_str().unwrap().to_string();
+    let unknown = app.handle(&request(
+        "GET",
+        "/v1/opportunities/0065g00000NoNoNAAV/analysis",
+        Some(&token),
+        Value::Null,
+    ));
+    let other = app.handle(&request(
+        "GET",
+        "/v1/opportunities/006000000000001/analysis",
+        Some(&token),
+        Value::Null,
+    ));
+    assert_eq!((unknown.status, other.status), (404, 404));
+    assert_eq!(
+        unknown.body, other.body,
+        "the same answer whatever the reason"
+    );
+    assert_schema("Problem", &body(&unknown));
+    assert_eq!(
+        header(&unknown, "content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(
+        app.handle(&request(
+            "GET",
+            "/v1/opportunities/001xx/analysis",
+            Some(&token),
+            Value::Null
+        ))
+        .status,
+        400
+    );
+}
+
+#[test]
+fn portfolio_descriptions_and_refresh_rotation() {
+    let app = app();
+    let tokens = sign_in(&app);
+    let token = tokens["accessToken"].as_str().unwrap();
+    let portfolio = app.handle(&request("GET", "/v1/portfolio", Some(token), Value::Null));
+    assert_schema("Portfolio", &body(&portfolio));
+    let deals = body(&portfolio)["deals"].as_array().unwrap().clone();
+    assert!(deals.len() >= 25);
+    let scores: Vec<i64> = deals.iter().map(|d| d["score"].as_i64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] <= w[1]), "riskiest first");
+    let descriptions = app.handle(&request(
+        "GET",
+        "/v1/descriptions?locale=de",
+        None,
+        Value::Null,
+    ));
+    assert_schema("Descriptions", &body(&descriptions));
+    let refresh = tokens["refreshToken"].as_str().unwrap();
+    let rotated = app.handle(&request(
+        "POST",
+        "/v1/auth/refresh",
+        None,
+        json!({"refreshToken": refresh}),
+    ));
+    assert_eq!(rotated.status, 200);
+    assert_schema("TokenResponse", &body(&rotated));
+    assert_eq!(
+        app.handle(&request(
+            "POST",
+            "/v1/auth/refresh",
+            None,
+            json!({"refreshToken": refresh})
+        ))
+        .status,
+        401,
+        "single use"
+    );
+    app.handle(&request(
+        "POST",
+        "/__admin/expire-tokens",
+        None,
+        Value::Null,
+    ));
+    let expired = app.handle(&request("GET", "/v1/portfolio", Some(token), Value::Null));
+    assert_eq!(
+        (
+            expired.status,
+            body(&expired)["type"]
+                .as_str()
+                .unwrap()
+                .ends_with("token-expired")
+        ),
+        (401, true)
+    );
+}
+
+#[test]
+fn events_are_recorded_once_per_batch_id() {
+    let app = app();
+    let token = sign_in(&app)["accessToken"].as_str().unwrap().to_string();
+    let batch = json!({"batchId": "5b1f0c7e-8f0a-4d5e-9a57-3f1e2a9b6c10", "sentAt": "2026-11-23T12:00:00Z",
+        "events": [{"name": "badge_viewed", "at": "2026-11-23T11:58:02Z", "properties": {"band": "at_risk"}}]});
+    assert_schema("EventBatch", &batch);
+    let first = app.handle(&request("POST", "/v1/events", Some(&token), batch.clone()));
+    assert_eq!(first.status, 202);
+    assert_schema("EventAck", &body(&first));
+    let second = app.handle(&request("POST", "/v1/events", Some(&token), batch));
+    assert_eq!(
+        (second.status, body(&second)["duplicate"].as_bool()),
+        (200, Some(true))
+    );
+    let recorded = body(&app.handle(&request("GET", "/__admin/events", None, Value::Null)));
+    assert_eq!(recorded.as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.handle(&request("POST", "/v1/events", None, json!({})))
+            .status,
+        401,
+        "only while signed in"
+    );
+}
+
+#[test]
+fn faults_are_injected_on_request_and_then_stop() {
+    let app = app();
+    let token = sign_in(&app)["accessToken"].as_str().unwrap().to_string();
+    let path = "/v1/opportunities/0065g00000AbCdEAAV/analysis";
+    let faults = json!([
+        {"kind": "429", "amount": 7}, {"kind": "503"}, {"kind": "500"}, {"kind": "malformed"},
+        {"kind": "oversized"}, {"kind": "wrong-content-type"}, {"kind": "expired-token"}, {"kind": "latency", "amount": 1500}
+    ]);
+    assert_eq!(
+        app.handle(&request("POST", "/__admin/faults", None, faults))
+            .status,
+        204
+    );
+    let get = || app.handle(&request("GET", path, Some(&token), Value::Null));
+    let limited = get();
+    assert_eq!(
+        (limited.status, header(&limited, "retry-after")),
+        (429, Some("7"))
+    );
+    assert_eq!(get().status, 503);
+    assert_eq!(get().status, 500);
+    assert!(
+        extension_core::api::decode_analysis(&get().body).is_err(),
+        "malformed JSON"
+    );
+    assert_eq!(
+        extension_core::api::decode_analysis(&get().body),
+        Err(extension_core::api::ApiError::TooLarge)
+    );
+    assert_eq!(
+        header(&get(), "content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(get().status, 401);
+    let slow = get();
+    assert_eq!((slow.status, slow.delay_ms), (200, 1500));
+    assert_eq!(get().status, 200, "faults are used up");
+}
