@@ -9,8 +9,11 @@
 //! `js-sys` or `wasm-bindgen`, and only under the `web` feature: everything else is plain Rust
 //! that runs and is tested natively. `tests/architecture.rs` holds us to that.
 
+pub mod analytics;
 pub mod api;
+pub mod auth;
 pub mod badge;
+pub mod cache;
 pub mod dom;
 #[cfg(feature = "engine")]
 pub mod enriched;
@@ -19,6 +22,7 @@ pub mod locale;
 pub mod page;
 pub mod protocol;
 pub mod report;
+pub mod retry;
 pub mod score;
 pub mod value;
 

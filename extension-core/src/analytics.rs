@@ -1,0 +1,332 @@
+//! Usage analytics: an allow-list of anonymous events, a bounded persistent queue, and batches
+//! that keep their Id until the server acknowledges them, so that a worker killed mid-send
+//! neither loses nor duplicates anything. `feature_analyticsOptOut` stops everything.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::api::{Event, EventBatch};
+
+/// The storage flag that turns analytics off (PRODUCT.md).
+pub const OPT_OUT_FLAG: &str = "feature_analyticsOptOut";
+/// Queue bound: past it, the oldest events are dropped.
+pub const MAX_QUEUED: usize = 1000;
+/// A batch is sent once this many events wait (or on the alarm).
+pub const BATCH_SIZE: usize = 50;
+
+/// A property's allowed values.
+enum Allowed {
+    OneOf(&'static [&'static str]),
+    Boolean,
+}
+
+/// The allow-list: event names and, for each, its properties. Nothing else is ever recorded.
+const ALLOW_LIST: &[(&str, &[(&str, Allowed)])] = &[
+    (
+        "badge_viewed",
+        &[
+            (
+                "band",
+                Allowed::OneOf(&["healthy", "at_risk", "critical", "won", "lost", "unknown"]),
+            ),
+            ("ui", Allowed::OneOf(&["lightning", "classic"])),
+        ],
+    ),
+    (
+        "side_panel_opened",
+        &[("from", Allowed::OneOf(&["badge", "toolbar"]))],
+    ),
+    (
+        "analysis_refreshed",
+        &[
+            (
+                "trigger",
+                Allowed::OneOf(&["manual", "background", "first_view"]),
+            ),
+            ("cached", Allowed::Boolean),
+        ],
+    ),
+    ("signed_in", &[]),
+    ("signed_out", &[]),
+    ("portfolio_opened", &[]),
+    (
+        "settings_changed",
+        &[(
+            "setting",
+            Allowed::OneOf(&["ai_insights", "theme", "clear_data"]),
+        )],
+    ),
+];
+
+/// Why an event was not recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Rejected {
+    #[error("analytics are turned off")]
+    OptedOut,
+    #[error("event {0:?} is not on the allow-list")]
+    UnknownEvent(String),
+    #[error("property {0:?} is not allowed for this event")]
+    UnknownProperty(String),
+    #[error("property {0:?} has a value outside the allow-list")]
+    BadValue(String),
+}
+
+/// Validates an event against the allow-list.
+pub fn validate(name: &str, properties: &BTreeMap<String, Value>) -> Result<(), Rejected> {
+    let (_, allowed) = ALLOW_LIST
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| Rejected::UnknownEvent(name.to_string()))?;
+    for (key, value) in properties {
+        let (_, rule) = allowed
+            .iter()
+            .find(|(k, _)| k == key)
+            .ok_or_else(|| Rejected::UnknownProperty(key.clone()))?;
+        let ok = match rule {
+            Allowed::OneOf(values) => value.as_str().is_some_and(|v| values.contains(&v)),
+            Allowed::Boolean => value.is_boolean(),
+        };
+        if !ok {
+            return Err(Rejected::BadValue(key.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// The persisted queue: waiting events plus at most one batch in flight.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Queue {
+    pub waiting: VecDeque<Event>,
+    /// A batch handed to the network and not yet acknowledged: resent with the same Id.
+    pub in_flight: Option<EventBatch>,
+    /// Events dropped because the queue was full (for diagnostics).
+    pub dropped: u64,
+}
+
+impl Queue {
+    /// Records an event unless opted out or not allowed.
+    pub fn record(
+        &mut self,
+        name: &str,
+        properties: BTreeMap<String, Value>,
+        at: DateTime<Utc>,
+        opted_out: bool,
+    ) -> Result<(), Rejected> {
+        if opted_out {
+            return Err(Rejected::OptedOut);
+        }
+        validate(name, &properties)?;
+        self.waiting.push_back(Event {
+            name: name.to_string(),
+            at,
+            properties,
+        });
+        while self.waiting.len() > MAX_QUEUED {
+            self.waiting.pop_front();
+            self.dropped += 1;
+        }
+        Ok(())
+    }
+
+    /// Whether to send now: signed in, not opted out, and a batch is in flight (to resend) or
+    /// enough events wait (`on_alarm` sends whatever waits).
+    pub fn should_send(&self, signed_in: bool, opted_out: bool, on_alarm: bool) -> bool {
+        signed_in
+            && !opted_out
+            && (self.in_flight.is_some()
+                || self.waiting.len() >= BATCH_SIZE
+                || (on_alarm && !self.waiting.is_empty()))
+    }
+
+    /// The batch to send: the one in flight (same Id: the server drops duplicates), else a new
+    /// one of up to [`BATCH_SIZE`] events with Id `batch_id` (a UUID from the caller's random
+    /// source). Persist the queue before sending.
+    pub fn next_batch(
+        &mut self,
+        batch_id: impl FnOnce() -> String,
+        now: DateTime<Utc>,
+    ) -> Option<EventBatch> {
+        if let Some(batch) = &self.in_flight {
+            return Some(batch.clone());
+        }
+        if self.waiting.is_empty() {
+            return None;
+        }
+        let count = self.waiting.len().min(BATCH_SIZE);
+        let events: Vec<Event> = self.waiting.drain(..count).collect();
+        let batch = EventBatch {
+            batch_id: batch_id(),
+            sent_at: now,
+            events,
+        };
+        self.in_flight = Some(batch.clone());
+        Some(batch)
+    }
+
+    /// The server acknowledged `batch_id` (accepted or duplicate): it is done.
+    pub fn acknowledged(&mut self, batch_id: &str) {
+        if self
+            .in_flight
+            .as_ref()
+            .is_some_and(|b| b.batch_id == batch_id)
+        {
+            self.in_flight = None;
+        }
+    }
+
+    /// Opt-out or sign-out: everything queued is dropped at once.
+    pub fn purge(&mut self) {
+        self.waiting.clear();
+        self.in_flight = None;
+    }
+}
+
+/// A version-4 UUID from 16 random bytes.
+pub fn uuid_v4(random: [u8; 16]) -> String {
+    let mut bytes = random;
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn props(value: Value) -> BTreeMap<String, Value> {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn only_allow_listed_names_properties_and_values() {
+        assert_eq!(
+            validate(
+                "badge_viewed",
+                &props(json!({"band": "at_risk", "ui": "lightning"}))
+            ),
+            Ok(())
+        );
+        assert!(matches!(
+            validate("deal_opened", &props(json!({}))),
+            Err(Rejected::UnknownEvent(_))
+        ));
+        assert!(matches!(
+            validate(
+                "badge_viewed",
+                &props(json!({"opportunityId": "0065g00000AbCdE"}))
+            ),
+            Err(Rejected::UnknownProperty(_))
+        ));
+        assert!(matches!(
+            validate("badge_viewed", &props(json!({"band": "Acme Corp"}))),
+            Err(Rejected::BadValue(_))
+        ));
+        assert!(matches!(
+            validate("analysis_refreshed", &props(json!({"cached": "yes"}))),
+            Err(Rejected::BadValue(_))
+        ));
+    }
+
+    #[test]
+    fn opt_out_records_nothing_and_purges() {
+        let mut queue = Queue::default();
+        assert_eq!(
+            queue.record("signed_in", BTreeMap::new(), at(), true),
+            Err(Rejected::OptedOut)
+        );
+        assert!(queue.waiting.is_empty());
+        queue
+            .record("signed_in", BTreeMap::new(), at(), false)
+            .unwrap();
+        assert!(
+            !queue.should_send(true, true, true),
+            "nothing is sent while opted out"
+        );
+        queue.purge();
+        assert_eq!(queue, Queue::default());
+    }
+
+    #[test]
+    fn batches_keep_their_id_until_acknowledged() {
+        let mut queue = Queue::default();
+        for _ in 0..(BATCH_SIZE + 3) {
+            queue
+                .record("portfolio_opened", BTreeMap::new(), at(), false)
+                .unwrap();
+        }
+        assert!(queue.should_send(true, false, false));
+        assert!(
+            !queue.should_send(false, false, true),
+            "only while signed in"
+        );
+        let first = queue.next_batch(|| "b1".into(), at()).unwrap();
+        assert_eq!(first.events.len(), BATCH_SIZE);
+        // The worker dies before the answer; after restart the same batch goes again.
+        let restored: Queue =
+            serde_json::from_str(&serde_json::to_string(&queue).unwrap()).unwrap();
+        let mut queue = restored;
+        let again = queue.next_batch(|| "b2".into(), at()).unwrap();
+        assert_eq!(
+            again.batch_id, "b1",
+            "same Id: the server drops the duplicate"
+        );
+        queue.acknowledged("b1");
+        let rest = queue.next_batch(|| "b3".into(), at()).unwrap();
+        assert_eq!((rest.batch_id.as_str(), rest.events.len()), ("b3", 3));
+        queue.acknowledged("b3");
+        assert!(queue.next_batch(|| "b4".into(), at()).is_none());
+    }
+
+    #[test]
+    fn the_queue_is_bounded_oldest_first() {
+        let mut queue = Queue::default();
+        for i in 0..(MAX_QUEUED + 5) {
+            let trigger = if i < 5 { "manual" } else { "background" };
+            queue
+                .record(
+                    "analysis_refreshed",
+                    props(json!({"trigger": trigger})),
+                    at(),
+                    false,
+                )
+                .unwrap();
+        }
+        assert_eq!(queue.waiting.len(), MAX_QUEUED);
+        assert_eq!(queue.dropped, 5);
+        assert!(
+            queue
+                .waiting
+                .iter()
+                .all(|e| e.properties["trigger"] == "background"),
+            "the oldest went first"
+        );
+    }
+
+    #[test]
+    fn uuids_are_version_4() {
+        let id = uuid_v4([0xff; 16]);
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+    }
+}

@@ -1,0 +1,238 @@
+//! The sign-in hand-off and the token lifecycle (docs/api.md, "Authentication"). Pure: random
+//! bytes and the time come from the caller.
+
+use base64::Engine as _;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::api::TokenResponse;
+
+/// Refresh this long before the access token expires.
+pub const REFRESH_MARGIN_SECONDS: i64 = 300;
+/// A pending sign-in expires after this long.
+pub const SIGN_IN_WINDOW_SECONDS: i64 = 600;
+
+/// A sign-in in progress: kept in `chrome.storage.session` until the web app answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingSignIn {
+    pub state: String,
+    pub code_verifier: String,
+    pub started_at: DateTime<Utc>,
+}
+
+impl PendingSignIn {
+    /// Starts a sign-in from 64 random bytes (32 for the state, 32 for the verifier).
+    pub fn start(random: &[u8; 64], now: DateTime<Utc>) -> PendingSignIn {
+        let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        PendingSignIn {
+            state: encode(&random[..32]),
+            code_verifier: encode(&random[32..]),
+            started_at: now,
+        }
+    }
+
+    /// The PKCE S256 challenge for the verifier.
+    pub fn code_challenge(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(Sha256::digest(self.code_verifier.as_bytes()))
+    }
+
+    /// The web app page that signs the user in: `<app origin>/extension/connect?...`.
+    pub fn connect_url(&self, app_origin: &str, extension_id: &str) -> String {
+        format!(
+            "{}/extension/connect?extensionId={}&state={}&codeChallenge={}",
+            app_origin.trim_end_matches('/'),
+            extension_id,
+            self.state,
+            self.code_challenge()
+        )
+    }
+}
+
+/// Why a hand-off message was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum HandOffError {
+    #[error("the message did not come from the Customer City web app")]
+    WrongOrigin,
+    #[error("no sign-in is in progress, or it expired")]
+    NotPending,
+    #[error("the sign-in state does not match")]
+    StateMismatch,
+    #[error("the message is malformed")]
+    Malformed,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+enum HandOff {
+    Connect { code: String, state: String },
+}
+
+/// Checks the web app's `{type: "connect", code, state}` message (sent through
+/// `externally_connectable`) and returns the one-time code to exchange.
+pub fn accept_hand_off(
+    message_json: &str,
+    sender_origin: Option<&str>,
+    app_origin: &str,
+    pending: Option<&PendingSignIn>,
+    now: DateTime<Utc>,
+) -> Result<String, HandOffError> {
+    if sender_origin != Some(app_origin.trim_end_matches('/')) {
+        return Err(HandOffError::WrongOrigin);
+    }
+    let pending = pending
+        .filter(|p| now - p.started_at <= Duration::seconds(SIGN_IN_WINDOW_SECONDS))
+        .ok_or(HandOffError::NotPending)?;
+    let HandOff::Connect { code, state } =
+        serde_json::from_str(message_json).map_err(|_| HandOffError::Malformed)?;
+    if code.is_empty() || code.len() > 512 {
+        return Err(HandOffError::Malformed);
+    }
+    if state != pending.state {
+        return Err(HandOffError::StateMismatch);
+    }
+    Ok(code)
+}
+
+/// The extension's own tokens, stored only in the worker's `chrome.storage.local` area that
+/// content scripts cannot read (access level `TRUSTED_CONTEXTS`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub access_expires_at: DateTime<Utc>,
+}
+
+impl Session {
+    /// A session from a token response received at `now`.
+    pub fn from_tokens(tokens: &TokenResponse, now: DateTime<Utc>) -> Session {
+        Session {
+            access_token: tokens.access_token.clone(),
+            refresh_token: tokens.refresh_token.clone(),
+            access_expires_at: now + Duration::seconds(i64::from(tokens.expires_in)),
+        }
+    }
+
+    /// Whether the access token should be refreshed before use.
+    pub fn needs_refresh(&self, now: DateTime<Utc>) -> bool {
+        now >= self.access_expires_at - Duration::seconds(REFRESH_MARGIN_SECONDS)
+    }
+
+    /// When the refresh alarm fires: the margin before expiry, minus up to a minute of jitter
+    /// (`jitter` in `[0, 1)`), never in the past.
+    pub fn refresh_alarm_at(&self, now: DateTime<Utc>, jitter: f64) -> DateTime<Utc> {
+        let jitter = Duration::milliseconds((60_000.0 * jitter.clamp(0.0, 1.0)) as i64);
+        (self.access_expires_at - Duration::seconds(REFRESH_MARGIN_SECONDS) - jitter).max(now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    const APP: &str = "https://app.customercity.com";
+
+    #[test]
+    fn pkce_challenge_is_s256_of_the_verifier() {
+        let pending = PendingSignIn {
+            state: "s".into(),
+            code_verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into(),
+            started_at: now(),
+        };
+        // RFC 7636, appendix B.
+        assert_eq!(
+            pending.code_challenge(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        let started = PendingSignIn::start(&[7u8; 64], now());
+        assert_eq!(started.state.len(), 43);
+        assert!(started
+            .connect_url(APP, "abc")
+            .starts_with("https://app.customercity.com/extension/connect?extensionId=abc&state="));
+    }
+
+    #[test]
+    fn hand_off_checks_origin_state_and_age() {
+        let pending = PendingSignIn::start(&[1u8; 64], now());
+        let message = format!(
+            r#"{{"type":"connect","code":"c1","state":"{}"}}"#,
+            pending.state
+        );
+        assert_eq!(
+            accept_hand_off(&message, Some(APP), APP, Some(&pending), now()),
+            Ok("c1".to_string())
+        );
+        assert_eq!(
+            accept_hand_off(
+                &message,
+                Some("https://evil.example"),
+                APP,
+                Some(&pending),
+                now()
+            ),
+            Err(HandOffError::WrongOrigin)
+        );
+        assert_eq!(
+            accept_hand_off(&message, None, APP, Some(&pending), now()),
+            Err(HandOffError::WrongOrigin)
+        );
+        assert_eq!(
+            accept_hand_off(&message, Some(APP), APP, None, now()),
+            Err(HandOffError::NotPending)
+        );
+        let late = now() + Duration::seconds(SIGN_IN_WINDOW_SECONDS + 1);
+        assert_eq!(
+            accept_hand_off(&message, Some(APP), APP, Some(&pending), late),
+            Err(HandOffError::NotPending)
+        );
+        let forged = r#"{"type":"connect","code":"c1","state":"guess"}"#;
+        assert_eq!(
+            accept_hand_off(forged, Some(APP), APP, Some(&pending), now()),
+            Err(HandOffError::StateMismatch)
+        );
+        let extra = format!(
+            r#"{{"type":"connect","code":"c1","state":"{}","accessToken":"x"}}"#,
+            pending.state
+        );
+        assert_eq!(
+            accept_hand_off(&extra, Some(APP), APP, Some(&pending), now()),
+            Err(HandOffError::Malformed)
+        );
+    }
+
+    #[test]
+    fn refresh_before_expiry_with_jitter() {
+        let tokens = TokenResponse {
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+            expires_in: 3600,
+            token_type: "Bearer".into(),
+        };
+        let session = Session::from_tokens(&tokens, now());
+        assert!(!session.needs_refresh(now() + Duration::seconds(3299)));
+        assert!(session.needs_refresh(now() + Duration::seconds(3300)));
+        assert_eq!(
+            session.refresh_alarm_at(now(), 0.0),
+            now() + Duration::seconds(3300)
+        );
+        assert_eq!(
+            session.refresh_alarm_at(now(), 0.5),
+            now() + Duration::seconds(3270)
+        );
+        assert_eq!(
+            session.refresh_alarm_at(now() + Duration::hours(2), 0.5),
+            now() + Duration::hours(2),
+            "never in the past"
+        );
+    }
+}

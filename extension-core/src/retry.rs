@@ -1,0 +1,261 @@
+//! What the worker does after each API attempt: done, retry after a wait, refresh the token and
+//! retry once, or give up. Pure: the caller supplies the attempt number, the outcome and a
+//! jitter draw in `[0, 1)`.
+
+use chrono::{DateTime, Utc};
+
+/// Retry limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    /// First backoff, doubled each attempt.
+    pub base_delay_ms: u64,
+    /// Longest backoff.
+    pub max_delay_ms: u64,
+    /// A `Retry-After` longer than this is not waited for: give up and try on the next alarm.
+    pub max_retry_after_ms: u64,
+    /// Per-attempt timeout.
+    pub timeout_ms: u64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            base_delay_ms: 500,
+            max_delay_ms: 30_000,
+            max_retry_after_ms: 120_000,
+            timeout_ms: 10_000,
+        }
+    }
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// An HTTP status, with `Retry-After` in milliseconds if the response had one.
+    Status {
+        status: u16,
+        retry_after_ms: Option<u64>,
+    },
+    /// DNS, TLS or connection failure.
+    NetworkError,
+    /// No answer within the timeout.
+    Timeout,
+}
+
+/// The next step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// Success (2xx or 304).
+    Done,
+    /// Wait, then try again.
+    RetryAfter { delay_ms: u64 },
+    /// The access token expired: refresh it, then retry once.
+    RefreshThenRetry,
+    /// Stop; `reason` is shown as the error state.
+    GiveUp { reason: &'static str },
+}
+
+/// Decides after attempt number `attempt` (1-based). `refreshed` says a token refresh already
+/// happened for this request (a second 401 signs the user out).
+pub fn next_step(
+    policy: &RetryPolicy,
+    attempt: u32,
+    outcome: Outcome,
+    refreshed: bool,
+    jitter: f64,
+) -> Next {
+    let backoff = || {
+        // Full jitter: a uniform wait in [0, min(max, base × 2^(attempt-1))].
+        let ceiling = policy
+            .base_delay_ms
+            .saturating_mul(1u64 << (attempt.saturating_sub(1)).min(20))
+            .min(policy.max_delay_ms);
+        (ceiling as f64 * jitter.clamp(0.0, 1.0)).round() as u64
+    };
+    let out_of_attempts = attempt >= policy.max_attempts;
+    match outcome {
+        Outcome::Status { status, .. } if (200..300).contains(&status) || status == 304 => {
+            Next::Done
+        }
+        Outcome::Status { status: 401, .. } if refreshed => Next::GiveUp {
+            reason: "signed out: the session could not be renewed",
+        },
+        Outcome::Status { status: 401, .. } => Next::RefreshThenRetry,
+        Outcome::Status {
+            status: 429 | 503,
+            retry_after_ms,
+        } => {
+            if out_of_attempts {
+                return Next::GiveUp {
+                    reason: "the service is busy; try again later",
+                };
+            }
+            match retry_after_ms {
+                Some(wait) if wait > policy.max_retry_after_ms => Next::GiveUp {
+                    reason: "the service asked to wait; try again later",
+                },
+                Some(wait) => Next::RetryAfter {
+                    delay_ms: wait.max(backoff()),
+                },
+                None => Next::RetryAfter {
+                    delay_ms: backoff(),
+                },
+            }
+        }
+        Outcome::Status {
+            status: 500 | 502 | 504,
+            ..
+        }
+        | Outcome::NetworkError
+        | Outcome::Timeout => {
+            if out_of_attempts {
+                Next::GiveUp {
+                    reason: "the service could not be reached",
+                }
+            } else {
+                Next::RetryAfter {
+                    delay_ms: backoff(),
+                }
+            }
+        }
+        Outcome::Status { status: 404, .. } => Next::GiveUp {
+            reason: "no analysis is available for this opportunity",
+        },
+        Outcome::Status { status: 403, .. } => Next::GiveUp {
+            reason: "your administrator has not enabled the analysis",
+        },
+        Outcome::Status { .. } => Next::GiveUp {
+            reason: "the service answered with an error",
+        },
+    }
+}
+
+/// Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`.
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds.saturating_mul(1000));
+    }
+    let date = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
+    Some((date - now).num_milliseconds().max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16) -> Outcome {
+        Outcome::Status {
+            status,
+            retry_after_ms: None,
+        }
+    }
+
+    #[test]
+    fn success_and_not_modified_are_done() {
+        let policy = RetryPolicy::default();
+        assert_eq!(next_step(&policy, 1, status(200), false, 0.5), Next::Done);
+        assert_eq!(next_step(&policy, 1, status(304), false, 0.5), Next::Done);
+    }
+
+    #[test]
+    fn backoff_doubles_with_full_jitter_and_is_bounded() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            next_step(&policy, 1, status(500), false, 1.0),
+            Next::RetryAfter { delay_ms: 500 }
+        );
+        assert_eq!(
+            next_step(&policy, 2, Outcome::Timeout, false, 1.0),
+            Next::RetryAfter { delay_ms: 1000 }
+        );
+        assert_eq!(
+            next_step(&policy, 3, Outcome::NetworkError, false, 0.5),
+            Next::RetryAfter { delay_ms: 1000 }
+        );
+        assert_eq!(
+            next_step(&policy, 2, status(502), false, 0.0),
+            Next::RetryAfter { delay_ms: 0 }
+        );
+        assert!(
+            matches!(
+                next_step(&policy, 4, status(500), false, 1.0),
+                Next::GiveUp { .. }
+            ),
+            "bounded attempts"
+        );
+        let long = RetryPolicy {
+            max_attempts: 40,
+            ..policy
+        };
+        assert_eq!(
+            next_step(&long, 30, status(500), false, 1.0),
+            Next::RetryAfter { delay_ms: 30_000 }
+        );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_a_limit() {
+        let policy = RetryPolicy::default();
+        let busy = |ms| Outcome::Status {
+            status: 429,
+            retry_after_ms: Some(ms),
+        };
+        assert_eq!(
+            next_step(&policy, 1, busy(7000), false, 1.0),
+            Next::RetryAfter { delay_ms: 7000 }
+        );
+        assert_eq!(
+            next_step(&policy, 1, busy(100), false, 1.0),
+            Next::RetryAfter { delay_ms: 500 },
+            "never sooner than backoff"
+        );
+        assert!(matches!(
+            next_step(&policy, 1, busy(600_000), false, 1.0),
+            Next::GiveUp { .. }
+        ));
+    }
+
+    #[test]
+    fn one_refresh_then_sign_out() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            next_step(&policy, 1, status(401), false, 0.5),
+            Next::RefreshThenRetry
+        );
+        assert!(matches!(
+            next_step(&policy, 2, status(401), true, 0.5),
+            Next::GiveUp { .. }
+        ));
+        assert!(matches!(
+            next_step(&policy, 1, status(404), false, 0.5),
+            Next::GiveUp { .. }
+        ));
+        assert!(matches!(
+            next_step(&policy, 1, status(400), false, 0.5),
+            Next::GiveUp { .. }
+        ));
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_dates() {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(parse_retry_after("120", now), Some(120_000));
+        assert_eq!(
+            parse_retry_after("Mon, 23 Nov 2026 12:00:30 GMT", now),
+            Some(30_000)
+        );
+        assert_eq!(
+            parse_retry_after("Mon, 23 Nov 2026 11:00:00 GMT", now),
+            Some(0)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+}
