@@ -93,12 +93,27 @@ impl Field {
                 "naam opportunity",
                 "opportunitynaam",
                 "nome da oportunidade",
+                "业务机会名称",
+                "业务机会名",
+                "기회 이름",
+                "affärsmöjlighetens namn",
                 "opportunity name (名前)",
             ],
             Field::Amount => &[
                 "amount", "betrag", "montant", "金額", "importe", "importo", "bedrag", "valor",
+                "金额", "금액", "belopp",
             ],
-            Field::Stage => &["stage", "phase", "étape", "フェーズ", "etapa", "fase"],
+            Field::Stage => &[
+                "stage",
+                "phase",
+                "étape",
+                "フェーズ",
+                "etapa",
+                "fase",
+                "阶段",
+                "단계",
+                "fas",
+            ],
             Field::CloseDate => &[
                 "close date",
                 "schlusstermin",
@@ -109,6 +124,9 @@ impl Field {
                 "data chiusura",
                 "sluitingsdatum",
                 "data de fechamento",
+                "结束日期",
+                "마감 날짜",
+                "stängningsdatum",
             ],
             Field::Probability => &[
                 "probability (%)",
@@ -128,6 +146,10 @@ impl Field {
                 "kans (%)",
                 "probabilidade (%)",
                 "probabilidade",
+                "可能性 (%)",
+                "可能性(%)",
+                "확률 (%)",
+                "sannolikhet (%)",
             ],
             Field::Owner => &[
                 "opportunity owner",
@@ -143,6 +165,9 @@ impl Field {
                 "eigenaar opportunity",
                 "opportunity-eigenaar",
                 "proprietário da oportunidade",
+                "业务机会所有人",
+                "기회 소유자",
+                "ägare till affärsmöjlighet",
             ],
             Field::NextStep => &[
                 "next step",
@@ -158,12 +183,23 @@ impl Field {
                 "volgende stap",
                 "próxima etapa",
                 "próximo passo",
+                "下一步",
+                "다음 단계",
+                "nästa steg",
             ],
         }
     }
 }
 
 /// Lower-cases, collapses white space, drops a required-field asterisk and a trailing colon.
+///
+/// ```
+/// use extension_core::extract::rules::{label_matches, Field};
+/// assert!(label_matches(Field::Probability, "*Probability (%):"));
+/// assert!(label_matches(Field::CloseDate, "Date de clôture"));
+/// assert!(label_matches(Field::Stage, "阶段"));
+/// assert!(!label_matches(Field::Stage, "Next Step"));
+/// ```
 pub fn normalize_label(label: &str) -> String {
     let collapsed = crate::value::normalize_spaces(label);
     let trimmed = collapsed
