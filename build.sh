@@ -29,10 +29,18 @@ mkdir -p "$OUT" "$WORK"
 
 echo "== core → wasm32 (size-optimised)"
 # wasm2js understands neither reference types nor multi-value: build the module without them.
-RUSTFLAGS="-C target-feature=-reference-types,-multivalue" \
-  cargo build --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
-  --no-default-features --features web
-RAW_WASM=target/wasm32-unknown-unknown/wasm-release/extension_core.wasm
+# Two builds of the one core: the content script's (`web`: page recognition, extraction, score,
+# badge) and the worker's (`worker`: adds message routing and, later, the Tier 2 client).
+build_core() { # feature set, output file
+  RUSTFLAGS="-C target-feature=-reference-types,-multivalue" \
+    cargo build --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
+    --no-default-features --features "$1"
+  cp target/wasm32-unknown-unknown/wasm-release/extension_core.wasm "$2"
+}
+CONTENT_WASM="$WORK/content.wasm"
+WORKER_WASM="$WORK/worker.wasm"
+build_core web "$CONTENT_WASM"
+build_core worker "$WORKER_WASM"
 
 WASM_OPT=node_modules/binaryen/bin/wasm-opt
 # The features rustc emits for wasm32 by default (std is prebuilt with them). Name them one by
@@ -42,14 +50,14 @@ WASM2JS=node_modules/binaryen/bin/wasm2js
 ESBUILD=node_modules/.bin/esbuild
 
 echo "== service worker module: real WebAssembly (the extension's own CSP allows it)"
-wasm-bindgen --target web --no-typescript --out-dir "$WORK/web" --out-name core "$RAW_WASM"
+wasm-bindgen --target web --no-typescript --out-dir "$WORK/web" --out-name core "$WORKER_WASM"
 # Debian's binaryen breaks modules; the npm build is known good. Never pass --all-features.
 "$WASM_OPT" "${WASM_FEATURES[@]}" -Oz "$WORK/web/core_bg.wasm" -o "$WORK/web/core_bg.wasm"
 mkdir -p "$OUT/background/pkg"
 cp "$WORK/web/core.js" "$WORK/web/core_bg.wasm" "$OUT/background/pkg/"
 
 echo "== content script: the same core as plain JavaScript (wasm2js), one classic script"
-wasm-bindgen --target bundler --no-typescript --out-dir "$WORK/bundler" --out-name core "$RAW_WASM"
+wasm-bindgen --target bundler --no-typescript --out-dir "$WORK/bundler" --out-name core "$CONTENT_WASM"
 # Lower what JavaScript has no direct form for, then translate.
 "$WASM_OPT" "${WASM_FEATURES[@]}" --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering \
   -Oz "$WORK/bundler/core_bg.wasm" -o "$WORK/bundler/core_bg.opt.wasm"

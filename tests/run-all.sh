@@ -19,6 +19,7 @@ python3 tests/fixtures/generate.py --check
 step "clippy, host and wasm32 (warnings are errors)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features web --all-targets -- -D warnings
+cargo clippy --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features worker --all-targets -- -D warnings
 
 step "rustdoc (warnings are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p extension-core --quiet

@@ -13,6 +13,7 @@ use crate::dom::live::LiveDom;
 use crate::extract::header_anchor;
 use crate::locale::Locale;
 use crate::page::recognize;
+#[cfg(feature = "worker")]
 use crate::protocol::{route, Sender};
 use crate::report::{analyze, AnalyzeOptions, Report};
 
@@ -121,6 +122,7 @@ pub fn badge_anchor(document: Document, url: &str) -> Option<Element> {
 }
 
 /// Validates a runtime message and decides the worker's action: `{action: ...}`.
+#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = routeMessage)]
 pub fn route_message(
     extension_id: &str,

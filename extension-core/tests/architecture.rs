@@ -3,8 +3,8 @@
 //! 2. The content-script wasm (`web` feature) does not link the HTML parser.
 //! 3. Only the live DOM backend and the bindings module name browser APIs.
 //! 4. Every reason code is explained in docs/scoring.md.
-//! 5. The enriched engine never enters the extension: the `web` feature does not enable it and
-//!    build.sh builds the wasm with `--no-default-features --features web`.
+//! 5. The enriched engine never enters the extension: neither `web` nor `worker` enables it,
+//!    and build.sh builds the wasm without default features.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::Path;
@@ -124,18 +124,24 @@ fn every_reason_code_is_documented() {
 fn the_extension_wasm_does_not_carry_the_enriched_engine() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let web = manifest
-        .lines()
-        .find(|line| line.trim_start().starts_with("web = ["))
-        .expect("a web feature");
-    assert!(
-        !web.contains("engine"),
-        "the web feature must not enable the engine: {web}"
-    );
+    for feature in ["web = [", "worker = ["] {
+        let line = manifest
+            .lines()
+            .find(|line| line.trim_start().starts_with(feature))
+            .expect("the feature exists");
+        assert!(
+            !line.contains("engine") && !line.contains("html"),
+            "{line}: no engine, no HTML parser"
+        );
+    }
     let build = std::fs::read_to_string(root.join("../build.sh")).unwrap();
     assert!(
-        build.contains("--no-default-features --features web"),
+        build.contains("--no-default-features --features \"$1\""),
         "build.sh builds the wasm without default features"
+    );
+    assert!(
+        build.contains("build_core web ") && build.contains("build_core worker "),
+        "only the web and worker feature sets"
     );
     let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
     assert!(
