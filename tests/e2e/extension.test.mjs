@@ -116,6 +116,34 @@ for (const slug of slugs) {
   });
 }
 
+test('page text reaches the badge as text, never as markup', async () => {
+  const slug = 'lightning-hostile-text';
+  await visit(servedUrl(slug));
+  await waitForBadge(page, (b) => b && b.label);
+  // A close date five days from the browser's today, so the hover card names the (hostile)
+  // stage in "Closes in 5 days but is still at an early stage (...)" on any run date.
+  await page.evaluate(() => {
+    const soon = new Date(Date.now() + 5 * 24 * 3600 * 1000);
+    const text = soon.toISOString().slice(0, 10); // ISO: never day/month-ambiguous
+    document.querySelector('.lafPageHost.active [data-target-selection-name="sfdc:RecordField.Opportunity.CloseDate"] [data-output-element-id="output-field"]').textContent = text;
+  });
+  const literal = '(<img src=x onerror=alert(1)><b>Prospecting</b>)';
+  const { badge } = await waitForBadge(page, (b) => b && b.text.includes(literal), { timeout: 3000 });
+  assert.ok(badge.text.includes(literal), badge.text);
+  const cdp = await browser.context.newCDPSession(page);
+  const { root: document } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+  await cdp.detach();
+  const names = [];
+  const walk = (node, inBadge) => {
+    if (inBadge && node.nodeType === 1) names.push(node.nodeName);
+    for (const child of node.children || []) walk(child, inBadge);
+    for (const shadow of node.shadowRoots || []) walk(shadow, inBadge || node.nodeName === 'CC-DEAL-HEALTH');
+  };
+  walk(document, false);
+  assert.ok(names.length > 0);
+  for (const name of ['IMG', 'B', 'SCRIPT']) assert.ok(!names.includes(name), `${name} element inside the badge`);
+});
+
 test("the page's own JavaScript cannot reach into the badge", async () => {
   await visit(servedUrl('lightning-record-layout-en-us'));
   await waitForBadge(page, (b) => b && b.label);
