@@ -89,6 +89,11 @@ mkdir -p "$OUT/content"
 echo "== static files"
 cp content/main.js "$OUT/content/"
 cp background/worker.js "$OUT/background/"
+cat > "$OUT/background/config.js" <<EOF
+// Written by build.sh: the origins chosen at build time.
+export const API_ORIGIN = '$API_ORIGIN';
+export const APP_ORIGIN = '$APP_ORIGIN';
+EOF
 cp -r sidepanel "$OUT/sidepanel"
 cp -r icons "$OUT/icons"
 [ -d _locales ] && cp -r _locales "$OUT/_locales"

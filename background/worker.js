@@ -1,12 +1,19 @@
-// Service worker entry (module). Registers every chrome.* listener synchronously at the top,
-// and lets the core decide: routeMessage validates sender and shape and names the action; this
-// file performs it. The worker makes no network request while signed out (Tier 1).
-import init, { routeMessage } from './pkg/core.js';
+// Service worker entry (module). Registers every chrome.* listener synchronously at the top and
+// lets the core decide: routeMessage validates sender and shape and names the action; the
+// sign-in functions check the hand-off and build the exchange. This file performs the actions.
+// Signed out, it makes no network request: the only fetch follows a hand-off the user started.
+import init, { acceptHandOff, beginSignIn, routeMessage, sessionFromTokenResponse } from './pkg/core.js';
+import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
 let coreReady = false;
 const ready = init({ module_or_path: new URL('./pkg/core_bg.wasm', import.meta.url) }).then(() => {
   coreReady = true;
 });
+
+// The extension's own storage is closed to content scripts: tokens live there.
+chrome.storage.local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => {});
+
+const nowIso = () => new Date().toISOString();
 
 function decide(message, sender) {
   const from = { id: sender.id, tabId: sender.tab ? sender.tab.id : undefined, url: sender.url };
@@ -19,7 +26,7 @@ function decide(message, sender) {
   return routeMessage(chrome.runtime.id, from, json);
 }
 
-function perform(action) {
+async function perform(action) {
   switch (action.action) {
     case 'openSidePanel':
       // Called synchronously from the message event when the core is ready, so the badge
@@ -28,16 +35,46 @@ function perform(action) {
         () => ({ ok: true }),
         (error) => ({ ok: false, error: String(error && error.message) }),
       );
+    case 'beginSignIn': {
+      const started = beginSignIn(crypto.getRandomValues(new Uint8Array(64)), nowIso(), APP_ORIGIN, chrome.runtime.id);
+      await chrome.storage.session.set({ pendingSignIn: started.pending });
+      await chrome.tabs.create({ url: started.url });
+      return { ok: true };
+    }
+    case 'getStatus': {
+      const { session } = await chrome.storage.local.get('session');
+      return { ok: true, signedIn: Boolean(session) };
+    }
     default:
-      return Promise.resolve({ ok: false, ignored: action.reason });
+      return { ok: false, ignored: action.reason };
   }
 }
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  const answer = coreReady
-    ? perform(decide(message, sender))
-    : ready.then(() => perform(decide(message, sender)));
+  const answer = coreReady ? perform(decide(message, sender)) : ready.then(() => perform(decide(message, sender)));
   answer.then(sendResponse, (error) => sendResponse({ ok: false, error: String(error) }));
+  return true;
+});
+
+// The web app's sign-in hand-off (externally_connectable allows only the web app's origin;
+// the core checks the origin again, the pending state and its age).
+chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => {
+  const handOff = async () => {
+    await ready;
+    const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
+    const exchange = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, API_ORIGIN, pendingSignIn ?? null, nowIso());
+    await chrome.storage.session.remove('pendingSignIn');
+    const response = await fetch(exchange.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: exchange.body,
+      credentials: 'omit',
+    });
+    const session = sessionFromTokenResponse(response.status, await response.text(), nowIso());
+    await chrome.storage.local.set({ session });
+    return { ok: true };
+  };
+  handOff().then(sendResponse, (error) => sendResponse({ ok: false, error: String(error) }));
   return true;
 });
 

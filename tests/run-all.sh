@@ -44,6 +44,7 @@ step "build the extension (dist/ and the zip)"
 ./build.sh
 
 step "end-to-end in Chromium with the real manifest and service worker"
+cargo build --locked --quiet -p cc-reference-server -p extension-core
 mkdir -p tests/e2e/output
 node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 

@@ -132,3 +132,88 @@ pub fn route_message(
     let sender: Sender = serde_wasm_bindgen::from_value(sender).unwrap_or_default();
     to_js(&route(extension_id, &sender, message_json))
 }
+
+/// Starts a sign-in from 64 random bytes: `{pending, url}` (the pending state goes to
+/// `chrome.storage.session`; the URL opens in a new tab).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = beginSignIn)]
+pub fn begin_sign_in(
+    random: &[u8],
+    now: &str,
+    app_origin: &str,
+    extension_id: &str,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Started {
+        pending: crate::auth::PendingSignIn,
+        url: String,
+    }
+    let random: &[u8; 64] = random
+        .try_into()
+        .map_err(|_| JsValue::from_str("64 random bytes expected"))?;
+    let pending = crate::auth::PendingSignIn::start(random, parse_instant(now)?);
+    let url = pending.connect_url(app_origin, extension_id);
+    to_js(&Started { pending, url })
+}
+
+/// Checks the web app's hand-off message and returns the token-exchange request
+/// `{url, body}` (an HTTPS POST to the API), or throws why the message was refused.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = acceptHandOff)]
+pub fn accept_hand_off(
+    message_json: &str,
+    sender_origin: Option<String>,
+    app_origin: &str,
+    api_origin: &str,
+    pending: JsValue,
+    now: &str,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Exchange {
+        url: String,
+        body: String,
+    }
+    let pending: Option<crate::auth::PendingSignIn> =
+        serde_wasm_bindgen::from_value(pending).ok().flatten();
+    let code = crate::auth::accept_hand_off(
+        message_json,
+        sender_origin.as_deref(),
+        app_origin,
+        pending.as_ref(),
+        parse_instant(now)?,
+    )
+    .map_err(|error| JsValue::from_str(&error.to_string()))?;
+    if !api_origin.starts_with("https://") {
+        return Err(JsValue::from_str("the API origin must be HTTPS"));
+    }
+    let verifier = pending.map(|p| p.code_verifier).unwrap_or_default();
+    let body = serde_json::json!({"code": code, "codeVerifier": verifier}).to_string();
+    to_js(&Exchange {
+        url: format!("{}/v1/auth/token", api_origin.trim_end_matches('/')),
+        body,
+    })
+}
+
+/// The session to store from the token endpoint's answer, or throws.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = sessionFromTokenResponse)]
+pub fn session_from_token_response(status: u16, body: &str, now: &str) -> Result<JsValue, JsValue> {
+    if status != 200 {
+        return Err(JsValue::from_str(&format!(
+            "sign-in refused by the server ({status})"
+        )));
+    }
+    let tokens = crate::api::decode_tokens(body.as_bytes())
+        .map_err(|error| JsValue::from_str(&error.to_string()))?;
+    to_js(&crate::auth::Session::from_tokens(
+        &tokens,
+        parse_instant(now)?,
+    ))
+}
+
+#[cfg(feature = "worker")]
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| JsValue::from_str("an RFC 3339 time was expected"))
+}

@@ -30,6 +30,10 @@ pub enum Request {
         #[serde(rename = "recordId")]
         record_id: String,
     },
+    /// The side panel's "Sign in": start the hand-off.
+    BeginSignIn,
+    /// The side panel asks whether the user is signed in (never for tokens).
+    GetStatus,
 }
 
 /// What the worker does in answer.
@@ -41,6 +45,10 @@ pub enum Action {
         #[serde(rename = "tabId")]
         tab_id: i64,
     },
+    /// Start a sign-in: open the web app's connect page.
+    BeginSignIn,
+    /// Answer with the sign-in status.
+    GetStatus,
     /// Drop the message; `reason` is for logs only.
     Ignore { reason: String },
 }
@@ -73,6 +81,22 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 return ignore("content scripts run only on Salesforce pages");
             }
             Action::OpenSidePanel { tab_id }
+        }
+        Request::BeginSignIn | Request::GetStatus => {
+            // Only the extension's own side panel page may ask; never a content script.
+            let panel = format!("chrome-extension://{extension_id}/sidepanel/");
+            if !sender
+                .url
+                .as_deref()
+                .is_some_and(|url| url.starts_with(&panel))
+            {
+                return ignore("sign-in messages come only from the side panel");
+            }
+            if request == Request::BeginSignIn {
+                Action::BeginSignIn
+            } else {
+                Action::GetStatus
+            }
         }
     }
 }
@@ -109,6 +133,38 @@ mod tests {
             route(ME, &tab_sender(), message),
             Action::OpenSidePanel { tab_id: 7 }
         );
+    }
+
+    #[test]
+    fn sign_in_messages_come_only_from_the_side_panel() {
+        let panel = Sender {
+            id: Some(ME.into()),
+            tab_id: None,
+            url: Some(format!("chrome-extension://{ME}/sidepanel/index.html")),
+        };
+        assert_eq!(
+            route(ME, &panel, r#"{"type":"beginSignIn"}"#),
+            Action::BeginSignIn
+        );
+        assert_eq!(
+            route(ME, &panel, r#"{"type":"getStatus"}"#),
+            Action::GetStatus
+        );
+        assert!(
+            matches!(
+                route(ME, &tab_sender(), r#"{"type":"beginSignIn"}"#),
+                Action::Ignore { .. }
+            ),
+            "not from a content script"
+        );
+        let other = Sender {
+            url: Some("chrome-extension://someoneelse/sidepanel/index.html".into()),
+            ..panel.clone()
+        };
+        assert!(matches!(
+            route(ME, &other, r#"{"type":"getStatus"}"#),
+            Action::Ignore { .. }
+        ));
     }
 
     #[test]

@@ -13,19 +13,23 @@ export const dist = join(root, 'dist');
 /** Hosts whose lookups Chromium makes on its own; never the extension's. */
 export const CHROMIUM_OWN_HOSTS = /(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)$/;
 
-export async function launch({ port, headless = true, netLog } = {}) {
+/** `port`: the Salesforce stand-in; `apiPort`: the Customer City reference server (default:
+ *  the stand-in too, which records any request that reaches it). */
+export async function launch({ port, apiPort = port, headless = true, netLog } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
   const rules = [
     `MAP *.force.com 127.0.0.1:${port}`,
     `MAP *.salesforce.com 127.0.0.1:${port}`,
-    `MAP app.customercity.com 127.0.0.1:${port}`,
-    `MAP api.customercity.com 127.0.0.1:${port}`,
+    `MAP app.customercity.com 127.0.0.1:${apiPort}`,
+    `MAP api.customercity.com 127.0.0.1:${apiPort}`,
     'MAP * ~NOTFOUND',
   ].join(', ');
   const args = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     `--host-resolver-rules=${rules}`,
+    // The stand-ins' certificates are self-signed; this also covers the worker's fetch.
+    '--ignore-certificate-errors',
     `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
   ];
   if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
@@ -109,4 +113,29 @@ export async function waitForBadge(page, predicate, { timeout = 5000 } = {}) {
     }
     await new Promise((r) => setTimeout(r, 15));
   }
+}
+
+/** Starts the Rust reference server (target/debug/cc-reference-server); resolves to
+ *  {port, stop(), get(path)} where get() reads its admin endpoints. */
+export async function startReferenceServer() {
+  const { spawn } = await import('node:child_process');
+  const https = await import('node:https');
+  const child = spawn(join(root, 'target', 'debug', 'cc-reference-server'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline >= 0) resolve(JSON.parse(buffer.slice(0, newline)).port);
+    });
+    child.on('exit', (code) => reject(new Error(`reference server exited (${code})`)));
+  });
+  const get = (path) => new Promise((resolve, reject) => {
+    https.get({ host: '127.0.0.1', port, path, servername: 'api.customercity.com', rejectUnauthorized: false, headers: { host: 'api.customercity.com' } }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
+  });
+  return { port, get, stop: () => child.kill() };
 }

@@ -93,6 +93,7 @@ test('the manifest asks for exactly the promised permissions', () => {
   assert.deepEqual(manifest.content_scripts.map((s) => s.matches), [['https://*.salesforce.com/*', 'https://*.force.com/*']]);
   assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
   assert.equal(manifest.web_accessible_resources, undefined, 'nothing of ours is reachable from pages');
+  assert.deepEqual(manifest.externally_connectable, { matches: ['https://app.customercity.com/*'] }, 'only the web app may message the extension');
 });
 
 const slugs = readdirSync(fixturesDir).filter((slug) => existsSync(join(fixturesDir, slug, 'page.html'))).sort();

@@ -503,7 +503,8 @@ impl App {
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connect Customer City</title></head>\
              <body><h1>Connecting the extension…</h1><p id=\"status\">Signed in as {owner}.</p><script>\
              chrome.runtime.sendMessage({extension:?}, {message}).then(\
-             () => {{ document.getElementById('status').textContent = 'Connected. You can close this tab.'; }},\
+             (answer) => {{ document.getElementById('status').textContent = answer && answer.ok\
+               ? 'Connected. You can close this tab.' : 'The extension refused: ' + (answer && answer.error); }},\
              (error) => {{ document.getElementById('status').textContent = 'Could not reach the extension: ' + error.message; }});\
              </script></body></html>",
             owner = crate::dataset::DEMO_OWNER,

@@ -1,0 +1,84 @@
+// Sign-in end to end: side panel → web app hand-off (externally_connectable) → PKCE code
+// exchange by the worker → session stored where content scripts are refused. Against the Rust
+// reference server (tests/reference-server) under the real Customer City host names.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startStandin } from '../server/salesforce-standin.mjs';
+import { launch, startReferenceServer, waitForBadge } from './browser.mjs';
+
+let standin;
+let api;
+let browser;
+
+before(async () => {
+  standin = await startStandin();
+  api = await startReferenceServer();
+  browser = await launch({ port: standin.port, apiPort: api.port });
+});
+
+after(async () => {
+  await browser?.context.close().catch(() => {});
+  api?.stop();
+  await standin?.close();
+});
+
+test('signing in from the side panel stores a session the content script cannot read', async () => {
+  const { context, worker, extensionId } = browser;
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
+  await panel.waitForFunction(() => document.getElementById('status').textContent.startsWith('Signed out'));
+
+  const connectPage = context.waitForEvent('page');
+  await panel.click('#sign-in');
+  const webApp = await connectPage;
+  await webApp.waitForLoadState();
+  assert.match(webApp.url(), /^https:\/\/app\.customercity\.com\/extension\/connect\?extensionId=[a-p]{32}&state=[\w-]{43}&codeChallenge=[\w-]{43}$/);
+  await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('Connected'));
+  await panel.waitForFunction(() => document.getElementById('status').textContent === 'Signed in.');
+
+  const stored = await worker.evaluate(() => chrome.storage.local.get('session'));
+  assert.match(stored.session.accessToken, /^cc_at_/);
+  assert.match(stored.session.refreshToken, /^cc_rt_/);
+  const pending = await worker.evaluate(() => chrome.storage.session.get('pendingSignIn'));
+  assert.deepEqual(pending, {}, 'the pending state is used once');
+
+  // The content script's world is refused the extension's storage.
+  const page = await context.newPage();
+  await page.goto('https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(page, (b) => b && b.label);
+  const cdp = await context.newCDPSession(page);
+  const contexts = [];
+  cdp.on('Runtime.executionContextCreated', (event) => contexts.push(event.context));
+  await cdp.send('Runtime.enable');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const isolated = contexts.find((c) => c.name === 'Customer City Deal Health');
+  assert.ok(isolated, 'the content script world exists');
+  const { result } = await cdp.send('Runtime.evaluate', {
+    contextId: isolated.id,
+    awaitPromise: true,
+    expression: "chrome.storage.local.get('session').then((v) => 'read: ' + JSON.stringify(v), (e) => 'refused: ' + e.message)",
+  });
+  assert.match(result.value, /^refused/, result.value);
+  // And the page itself has no channel to the extension (not externally connectable).
+  assert.equal(await page.evaluate(() => typeof (globalThis.chrome && chrome.runtime && chrome.runtime.sendMessage)), 'undefined');
+
+  // The server saw exactly one code exchange, and nothing else from the extension.
+  const requests = await api.get('/__admin/requests');
+  const apiCalls = requests.filter((r) => r.path.startsWith('/v1/'));
+  assert.deepEqual(apiCalls.map((r) => `${r.method} ${r.path}`), ['POST /v1/auth/token']);
+});
+
+test('a hand-off replayed or from another origin is refused', async () => {
+  const { context, worker } = browser;
+  const before = await worker.evaluate(() => chrome.storage.local.get('session'));
+  // Replay: the web app page sends an old code again; no sign-in is pending any more.
+  const webApp = await context.newPage();
+  await webApp.goto(`https://app.customercity.com/extension/connect?extensionId=${browser.extensionId}&state=forged&codeChallenge=abc`);
+  await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('The extension refused'));
+  assert.match(await webApp.textContent('#status'), /no sign-in is in progress/);
+  const after = await worker.evaluate(() => chrome.storage.local.get('session'));
+  assert.deepEqual(after, before, 'the session is unchanged');
+  const requests = await api.get('/__admin/requests');
+  assert.equal(requests.filter((r) => r.path === '/v1/auth/token').length, 1, 'no second exchange');
+});
