@@ -2,7 +2,9 @@
 // lets the core decide: routeMessage validates sender and shape and names the action; the
 // sign-in functions check the hand-off and build the exchange. This file performs the actions.
 // Signed out, it makes no network request: the only fetch follows a hand-off the user started.
-import init, { acceptHandOff, beginSignIn, routeMessage, sessionFromTokenResponse } from './pkg/core.js';
+import init, {
+  acceptHandOff, beginSignIn, completeAnalysis, planAnalysis, routeMessage, sessionFromTokenResponse, summarizeStored,
+} from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
 let coreReady = false;
@@ -14,6 +16,45 @@ const ready = init({ module_or_path: new URL('./pkg/core_bg.wasm', import.meta.u
 chrome.storage.local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => {});
 
 const nowIso = () => new Date().toISOString();
+const INDEX_KEY = 'cc.cacheIndex';
+const inFlight = new Map(); // cache key → promise: two tabs on one deal make one request
+
+async function cachedSummary(key) {
+  const stored = (await chrome.storage.local.get(key))[key];
+  return stored ? summarizeStored(stored) : null;
+}
+
+// Performs a planned fetch and the storage writes the core names.
+async function fetchAnalysis(plan, index) {
+  const response = await fetch(plan.url, { headers: Object.fromEntries(plan.headers), credentials: 'omit' });
+  const body = await response.text();
+  const done = completeAnalysis(response.status, response.headers.get('etag'), body, index, plan.key, nowIso());
+  const writes = { [INDEX_KEY]: done.index };
+  if (done.analysis) writes[plan.key] = body; // validated by the core before it is kept
+  await chrome.storage.local.set(writes);
+  if (done.evicted.length) await chrome.storage.local.remove(done.evicted);
+  const summary = done.summary ?? (await cachedSummary(plan.key));
+  return { ok: !done.error, signedIn: true, summary, error: done.error ?? undefined };
+}
+
+async function analysisFor(action) {
+  const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
+  const { plan, index } = planAnalysis(stored.session ?? null, stored[INDEX_KEY] ?? null, action.host, action.recordId, nowIso(), API_ORIGIN);
+  if (plan.action === 'signedOut') return { ok: true, signedIn: false };
+  if (plan.action === 'cached') {
+    await chrome.storage.local.set({ [INDEX_KEY]: index }); // records the use (LRU)
+    return { ok: true, signedIn: true, summary: await cachedSummary(plan.key) };
+  }
+  if (!inFlight.has(plan.key)) {
+    inFlight.set(plan.key, fetchAnalysis(plan, index).finally(() => inFlight.delete(plan.key)));
+  }
+  const fetching = inFlight.get(plan.key);
+  if (plan.serveCached) {
+    const summary = await cachedSummary(plan.key); // shown at once; the revalidation runs on
+    if (summary) return { ok: true, signedIn: true, summary };
+  }
+  return fetching;
+}
 
 function decide(message, sender) {
   const from = { id: sender.id, tabId: sender.tab ? sender.tab.id : undefined, url: sender.url };
@@ -41,6 +82,8 @@ async function perform(action) {
       await chrome.tabs.create({ url: started.url });
       return { ok: true };
     }
+    case 'getAnalysis':
+      return analysisFor(action);
     case 'getStatus': {
       const { session } = await chrome.storage.local.get('session');
       return { ok: true, signedIn: Boolean(session) };

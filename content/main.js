@@ -17,6 +17,8 @@
 
   let badge = null;
   let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
+  let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
+  let askedFor = null; // the record whose analysis was last asked for
   let lastUrl = location.href;
   let timer = 0;
   let firstChangeAt = 0;
@@ -42,6 +44,7 @@
         document, url, localToday(),
         shown ? { recordId: shown.recordId, name: shown.name } : null,
         shown ? shown.anchor : undefined,
+        enrichment,
       );
     } catch (error) {
       console.warn('[Deal health] could not evaluate this page:', error);
@@ -58,6 +61,20 @@
     }
     draw(view);
     shown = { recordId: view.recordId, name: result.report.fields.name, anchor: core.badgeAnchor(document, url) };
+    askForAnalysis(view.recordId);
+  }
+
+  // Signed in, the worker answers with the enriched analysis (only the Id goes to it); signed
+  // out it answers at once without any request.
+  function askForAnalysis(recordId) {
+    if (askedFor === recordId) return;
+    askedFor = recordId;
+    chrome.runtime.sendMessage({ type: 'getAnalysis', recordId }).then((answer) => {
+      if (answer && answer.summary && askedFor === recordId) {
+        enrichment = answer.summary;
+        evaluate();
+      }
+    }, () => {});
   }
 
   function schedule() {

@@ -85,6 +85,71 @@ pub fn waiting_view(record_id: &str) -> BadgeView {
     }
 }
 
+/// The badge once the enriched (Tier 2) analysis of the same record has arrived: its score and
+/// band, its top blind spots on the hover card. Falls back to the Tier 1 view for another record
+/// or while the page is still loading.
+pub fn enriched_view(report: &Report, enriched: &crate::client::EnrichedSummary) -> BadgeView {
+    let local = badge_view(report);
+    let same_record = enriched.record_id.get(..15).is_some()
+        && enriched.record_id.get(..15) == report.opportunity_id.get(..15);
+    if !same_record || local.state == BadgeState::Waiting {
+        return local;
+    }
+    let (state, text, accessible_name) = match (enriched.band, enriched.value) {
+        (Band::Won, _) => (
+            BadgeState::Won,
+            "Won".to_string(),
+            "Deal health: closed won".to_string(),
+        ),
+        (Band::Lost, _) => (
+            BadgeState::Lost,
+            "Lost".to_string(),
+            "Deal health: closed lost".to_string(),
+        ),
+        (band @ (Band::Healthy | Band::AtRisk | Band::Critical), Some(value)) => {
+            let words = match band {
+                Band::Healthy => "healthy",
+                Band::AtRisk => "at risk",
+                _ => "critical",
+            };
+            (
+                BadgeState::Score,
+                value.to_string(),
+                format!("Deal health {value} of 100, {words}"),
+            )
+        }
+        _ => return local,
+    };
+    let summary = format!(
+        "Customer City analysis · {}",
+        if state == BadgeState::Score {
+            format!("{text} of 100")
+        } else {
+            text.clone()
+        }
+    );
+    let reasons = if enriched.highlights.is_empty() {
+        local.reasons.clone()
+    } else {
+        enriched.highlights.clone()
+    };
+    let key = format!(
+        "{}|enriched|{text}|{}",
+        report.opportunity_id,
+        reasons.join("|")
+    );
+    BadgeView {
+        state,
+        record_id: report.opportunity_id.clone(),
+        text,
+        tone: enriched.band,
+        accessible_name,
+        summary,
+        reasons,
+        key,
+    }
+}
+
 /// Decides the badge for a report.
 pub fn badge_view(report: &Report) -> BadgeView {
     let nothing_found = report.warnings.iter().any(|w| w.code == "no_record_fields");
@@ -256,6 +321,28 @@ mod tests {
             "an inline edit"
         );
         assert!(!still_shows_previous_record(None, &current, true));
+    }
+
+    #[test]
+    fn the_enriched_score_replaces_the_local_one_for_the_same_record_only() {
+        let local = report(Band::AtRisk, Some(55), vec![]);
+        let enriched = crate::client::EnrichedSummary {
+            record_id: "0065g00000AbCdE".into(),
+            value: Some(81),
+            band: Band::Healthy,
+            highlights: vec!["Only one contact is engaged".into()],
+        };
+        let view = enriched_view(&local, &enriched);
+        assert_eq!(
+            (view.text.as_str(), view.accessible_name.as_str()),
+            ("81", "Deal health 81 of 100, healthy")
+        );
+        assert_eq!(view.reasons, ["Only one contact is engaged"]);
+        let other = crate::client::EnrichedSummary {
+            record_id: "0065g00000ZzZzZ".into(),
+            ..enriched
+        };
+        assert_eq!(enriched_view(&local, &other), badge_view(&local));
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub fn evaluate_page(
     today: &str,
     previous: JsValue,
     previous_anchor: Option<Element>,
+    enriched: JsValue,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Evaluation {
@@ -104,8 +105,12 @@ pub fn evaluate_page(
         (Some(before), Some(now)) => before.is_same_node(Some(&now)),
         _ => false,
     };
+    let enriched: Option<crate::client::EnrichedSummary> =
+        serde_wasm_bindgen::from_value(enriched).ok().flatten();
     let view = if still_shows_previous_record(previous.as_ref(), &report, same_anchor) {
         waiting_view(&report.opportunity_id)
+    } else if let Some(enriched) = &enriched {
+        crate::badge::enriched_view(&report, enriched)
     } else {
         badge_view(&report)
     };
@@ -216,4 +221,87 @@ fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|_| JsValue::from_str("an RFC 3339 time was expected"))
+}
+
+/// Plans an analysis request: `{plan, index}` (see `client::plan_analysis`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = planAnalysis)]
+pub fn plan_analysis(
+    session: JsValue,
+    index: JsValue,
+    host: &str,
+    record_id: &str,
+    now: &str,
+    api_origin: &str,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Planned {
+        plan: crate::client::AnalysisPlan,
+        index: crate::cache::CacheIndex,
+    }
+    let session: Option<crate::auth::Session> =
+        serde_wasm_bindgen::from_value(session).ok().flatten();
+    let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(index).ok().flatten();
+    let (mut index, _orphans) = crate::cache::CacheIndex::load(stored.as_ref());
+    let plan = crate::client::plan_analysis(
+        session.as_ref(),
+        &mut index,
+        host,
+        record_id,
+        parse_instant(now)?,
+        api_origin,
+        true,
+    );
+    to_js(&Planned { plan, index })
+}
+
+/// Interprets an analysis response: `{analysis, summary, evicted, unauthorized, error, index}`.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = completeAnalysis)]
+pub fn complete_analysis(
+    status: u16,
+    etag: Option<String>,
+    body: &str,
+    index: JsValue,
+    key: &str,
+    now: &str,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Completed {
+        analysis: Option<crate::api::Analysis>,
+        summary: Option<crate::client::EnrichedSummary>,
+        evicted: Vec<String>,
+        unauthorized: bool,
+        error: Option<String>,
+        index: crate::cache::CacheIndex,
+    }
+    let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(index).ok().flatten();
+    let (mut index, _orphans) = crate::cache::CacheIndex::load(stored.as_ref());
+    let outcome = crate::client::complete_analysis(
+        status,
+        etag.as_deref(),
+        body.as_bytes(),
+        &mut index,
+        key,
+        parse_instant(now)?,
+    );
+    let summary = outcome.analysis.as_ref().map(crate::client::summarize);
+    to_js(&Completed {
+        summary,
+        analysis: outcome.analysis,
+        evicted: outcome.evicted,
+        unauthorized: outcome.unauthorized,
+        error: outcome.error,
+        index,
+    })
+}
+
+/// The badge summary of a stored analysis (from the cache), or `null` if it no longer decodes.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = summarizeStored)]
+pub fn summarize_stored(analysis_json: &str) -> Result<JsValue, JsValue> {
+    match crate::api::decode_analysis(analysis_json.as_bytes()) {
+        Ok(analysis) => to_js(&crate::client::summarize(&analysis)),
+        Err(_) => Ok(JsValue::NULL),
+    }
 }

@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod badge;
 pub mod cache;
+pub mod client;
 pub mod dom;
 #[cfg(feature = "engine")]
 pub mod enriched;

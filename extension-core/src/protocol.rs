@@ -30,6 +30,11 @@ pub enum Request {
         #[serde(rename = "recordId")]
         record_id: String,
     },
+    /// A content script asks for the enriched analysis of the record its page shows.
+    GetAnalysis {
+        #[serde(rename = "recordId")]
+        record_id: String,
+    },
     /// The side panel's "Sign in": start the hand-off.
     BeginSignIn,
     /// The side panel asks whether the user is signed in (never for tokens).
@@ -44,6 +49,12 @@ pub enum Action {
     OpenSidePanel {
         #[serde(rename = "tabId")]
         tab_id: i64,
+    },
+    /// Answer with the enriched analysis of `record_id` in the org at `host`.
+    GetAnalysis {
+        #[serde(rename = "recordId")]
+        record_id: String,
+        host: String,
     },
     /// Start a sign-in: open the web app's connect page.
     BeginSignIn,
@@ -82,6 +93,25 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             }
             Action::OpenSidePanel { tab_id }
         }
+        Request::GetAnalysis { record_id } => {
+            if sender.tab_id.is_none_or(|id| id < 0) {
+                return ignore("getAnalysis comes only from a content script in a tab");
+            }
+            let Some(host) = sender.url.as_deref().and_then(salesforce_host) else {
+                return ignore("content scripts run only on Salesforce pages");
+            };
+            // The Id must be the record the sender's page shows: a page cannot ask about others.
+            let Some(page) = sender.url.as_deref().and_then(crate::page::recognize) else {
+                return ignore("the sender is not on an Opportunity page");
+            };
+            if opportunity_id(&record_id).is_none() || page.id15() != &record_id[..15] {
+                return ignore("the Id is not the record on the sender's page");
+            }
+            Action::GetAnalysis {
+                record_id: page.record_id,
+                host,
+            }
+        }
         Request::BeginSignIn | Request::GetStatus => {
             // Only the extension's own side panel page may ask; never a content script.
             let panel = format!("chrome-extension://{extension_id}/sidepanel/");
@@ -99,6 +129,17 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             }
         }
     }
+}
+
+fn salesforce_host(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()?
+        .split(':')
+        .next()?
+        .to_ascii_lowercase();
+    crate::page::is_salesforce_host(&host).then_some(host)
 }
 
 fn url_is_salesforce(url: &str) -> bool {
@@ -133,6 +174,41 @@ mod tests {
             route(ME, &tab_sender(), message),
             Action::OpenSidePanel { tab_id: 7 }
         );
+    }
+
+    #[test]
+    fn analysis_requests_name_only_the_senders_own_record() {
+        let ask = |id: &str| format!(r#"{{"type":"getAnalysis","recordId":"{id}"}}"#);
+        assert_eq!(
+            route(ME, &tab_sender(), &ask("0065g00000AbCdE")),
+            Action::GetAnalysis {
+                record_id: "0065g00000AbCdEAAV".into(),
+                host: "acme.lightning.force.com".into()
+            }
+        );
+        assert!(
+            matches!(
+                route(ME, &tab_sender(), &ask("0065g00000ZzZzZAAV")),
+                Action::Ignore { .. }
+            ),
+            "another record"
+        );
+        let list = Sender {
+            url: Some("https://acme.lightning.force.com/lightning/o/Opportunity/list".into()),
+            ..tab_sender()
+        };
+        assert!(matches!(
+            route(ME, &list, &ask("0065g00000AbCdE")),
+            Action::Ignore { .. }
+        ));
+        let panel = Sender {
+            tab_id: None,
+            ..tab_sender()
+        };
+        assert!(matches!(
+            route(ME, &panel, &ask("0065g00000AbCdE")),
+            Action::Ignore { .. }
+        ));
     }
 
     #[test]

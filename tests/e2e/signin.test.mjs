@@ -63,10 +63,37 @@ test('signing in from the side panel stores a session the content script cannot 
   // And the page itself has no channel to the extension (not externally connectable).
   assert.equal(await page.evaluate(() => typeof (globalThis.chrome && chrome.runtime && chrome.runtime.sendMessage)), 'undefined');
 
-  // The server saw exactly one code exchange, and nothing else from the extension.
+  // The server saw the code exchange and, for the page, one analysis request: the Id only.
   const requests = await api.get('/__admin/requests');
   const apiCalls = requests.filter((r) => r.path.startsWith('/v1/'));
-  assert.deepEqual(apiCalls.map((r) => `${r.method} ${r.path}`), ['POST /v1/auth/token']);
+  assert.deepEqual(apiCalls.map((r) => `${r.method} ${r.path}`), [
+    'POST /v1/auth/token',
+    'GET /v1/opportunities/0065g00000AbCdEAAV/analysis',
+  ]);
+  const analysisCall = apiCalls[1];
+  assert.equal(analysisCall.authorization, true);
+  assert.equal(analysisCall.bodyBytes, 0, 'nothing from the page in a body');
+  assert.deepEqual(analysisCall.query, [['ai', 'include']]);
+});
+
+test('signed in, the badge upgrades to the enriched score; a second view makes no request', async () => {
+  const { context } = browser;
+  const page = await context.newPage();
+  const url = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
+  await page.goto(url);
+  const { badge } = await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
+  assert.match(badge.label, /^Deal health \d+ of 100, (healthy|at risk|critical)$/);
+  const before = (await api.get('/__admin/requests')).filter((r) => r.path.includes('/analysis')).length;
+  await page.reload();
+  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
+  const after = (await api.get('/__admin/requests')).filter((r) => r.path.includes('/analysis')).length;
+  assert.equal(after, before, 'served from the cache');
+  // Another record: one more request, and its own enriched score.
+  await page.goto('https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view');
+  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
+  const third = (await api.get('/__admin/requests')).filter((r) => r.path.includes('/analysis'));
+  assert.equal(third.length, after + 1);
+  assert.equal(third.at(-1).path, '/v1/opportunities/0065g00000QwErTAAV/analysis');
 });
 
 test('a hand-off replayed or from another origin is refused', async () => {
