@@ -1,28 +1,53 @@
-// Opens the demo page with the extension loaded; see tests/demo.sh.
+// The demo (see tests/demo.sh): Chromium with the extension on a realistic Opportunity page
+// served under a Salesforce host name, signed in to the local Customer City reference server
+// through the real hand-off, so the badge shows the enriched analysis. With a display the
+// browser stays open; without one, a screenshot (hover card open) is written and its path printed.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStandin } from './server/salesforce-standin.mjs';
-import { launch, root, waitForBadge } from './e2e/browser.mjs';
+import { launch, root, startReferenceServer, waitForBadge } from './e2e/browser.mjs';
 
 const slug = process.argv[2] || 'lightning-record-layout-en-us';
 const url = `https://${slug}.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view`;
 const headless = !process.env.DISPLAY;
 const standin = await startStandin();
-const { context } = await launch({ port: standin.port, headless });
+const api = await startReferenceServer();
+const { context, extensionId } = await launch({ port: standin.port, apiPort: api.port, headless });
+
+// Sign in the way a rep does: side panel → "Sign in" → the web app hands a code to the extension.
+const panel = await context.newPage();
+await panel.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
+await panel.waitForSelector('#sign-in:not([hidden])');
+const connect = context.waitForEvent('page');
+await panel.click('#sign-in');
+const webApp = await connect;
+await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('Connected'), null, { timeout: 10000 });
+await webApp.close();
+await panel.close();
+console.log('Signed in to the local Customer City reference server.');
+
 const page = await context.newPage();
 await page.goto(url);
-const { badge } = await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible', { timeout: 10000 });
+const { badge } = await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis') && b.rect.visible === 'visible', { timeout: 15000 });
 console.log(`Opened ${url}`);
-console.log(`Badge: "${badge.label}"`);
+console.log(`Badge: "${badge.label}" (enriched analysis)`);
+await page.mouse.move(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
 if (headless) {
   const dir = join(root, 'target', 'demo');
   mkdirSync(dir, { recursive: true });
   const shot = join(dir, 'demo.png');
+  await page.waitForTimeout(300);
   await page.screenshot({ path: shot });
   console.log(`No display: screenshot written to ${shot}`);
   await context.close();
+  api.stop();
   await standin.close();
 } else {
   console.log('Browser open; press Ctrl+C to end the demo.');
-  process.on('SIGINT', async () => { await context.close().catch(() => {}); await standin.close(); process.exit(0); });
+  process.on('SIGINT', async () => {
+    await context.close().catch(() => {});
+    api.stop();
+    await standin.close();
+    process.exit(0);
+  });
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The demo: builds the extension and opens Chromium with it on a realistic Opportunity page
-# served locally under a Salesforce host name. With a display the browser stays open (Ctrl+C
-# ends it); without one, a screenshot is written and its path printed.
+# The demo: builds the extension and the Customer City reference server, then opens Chromium
+# with the extension on a realistic Opportunity page served locally under a Salesforce host
+# name, signed in to the reference server, so the badge shows the enriched analysis. With a
+# display the browser stays open (Ctrl+C ends it); without one, a screenshot is written and its
+# path printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/setup.sh browser
 ./build.sh
+cargo build --quiet -p cc-reference-server
 exec node tests/demo.mjs "$@"
