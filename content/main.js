@@ -59,8 +59,8 @@
       if (badge && badge.recordId !== view.recordId) removeBadge();
       return;
     }
-    draw(view);
     shown = { recordId: view.recordId, name: result.report.fields.name, anchor: core.badgeAnchor(document, url) };
+    draw(view);
     askForAnalysis(view.recordId);
   }
 
@@ -197,7 +197,8 @@
     positionFrame = requestAnimationFrame(() => {
       positionFrame = 0;
       if (!badge) return;
-      let anchor = core.badgeAnchor(document, location.href);
+      // The anchor found at the last evaluation: scrolling must not re-query the document.
+      let anchor = shown && shown.anchor && shown.anchor.isConnected ? shown.anchor : core.badgeAnchor(document, location.href);
       let rect = anchor && anchor.getBoundingClientRect();
       while (anchor && rect && rect.width === 0 && rect.height === 0 && anchor.parentElement) {
         anchor = anchor.parentElement; // a <slot> with display: contents has no box of its own
