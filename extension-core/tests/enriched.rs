@@ -368,3 +368,21 @@ fn closed_deals_have_no_value_and_no_blind_spots() {
     d.opportunity.is_won = false;
     assert_eq!(run(&d).score.band, Band::Lost);
 }
+
+#[test]
+fn going_dark_from_fourteen_quiet_days() {
+    let mut d = deal("Value Proposition", 0.4, 5, 10_000.0);
+    d.contacts = vec![contact("c1", "Manager", None)];
+    d.emails = vec![inbound("c1", 13), outbound("c1", 1)];
+    assert!(!has(&run(&d), "going_dark"), "13 days");
+    d.emails = vec![inbound("c1", 14), outbound("c1", 1)];
+    assert!(
+        has(&run(&d), "going_dark"),
+        "14 days, outbound email does not count"
+    );
+    d.meetings = vec![Meeting {
+        start: days_ago(2),
+        contact_ids: vec!["c1".into()],
+    }];
+    assert!(!has(&run(&d), "going_dark"), "a meeting is two-way");
+}
