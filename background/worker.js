@@ -3,7 +3,8 @@
 // sign-in functions check the hand-off and build the exchange. This file performs the actions.
 // Signed out, it makes no network request: the only fetch follows a hand-off the user started.
 import init, {
-  acceptHandOff, beginSignIn, completeAnalysis, planAnalysis, routeMessage, sessionFromTokenResponse, summarizeStored,
+  acceptHandOff, beginSignIn, completeAnalysis, planAnalysis, routeMessage, sessionFromTokenResponse, signOutPlan,
+  summarizeStored,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
@@ -84,6 +85,16 @@ async function perform(action) {
     }
     case 'getAnalysis':
       return analysisFor(action);
+    case 'signOut': {
+      const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
+      const plan = signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, API_ORIGIN);
+      await chrome.storage.local.remove(plan.remove); // local data first, whatever the server says
+      if (plan.revoke) {
+        const [url, body] = plan.revoke;
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, credentials: 'omit' }).catch(() => {});
+      }
+      return { ok: true };
+    }
     case 'getStatus': {
       const { session } = await chrome.storage.local.get('session');
       return { ok: true, signedIn: Boolean(session) };

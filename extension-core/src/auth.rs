@@ -130,6 +130,45 @@ impl Session {
     }
 }
 
+/// Storage keys that hold the session.
+pub const SESSION_KEY: &str = "session";
+/// Where the analytics queue is persisted.
+pub const QUEUE_KEY: &str = "cc.analyticsQueue";
+
+/// What signing out (or "clear local data") removes and sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOutPlan {
+    /// Every key to delete from `chrome.storage.local`: the session, the cache index, every
+    /// cached entry, the analytics queue.
+    pub remove: Vec<String>,
+    /// The best-effort revocation request (`POST` URL and JSON body), if there was a session.
+    pub revoke: Option<(String, String)>,
+}
+
+/// Plans a sign-out from the stored session and cache index.
+pub fn sign_out_plan(
+    session: Option<&Session>,
+    index: &mut crate::cache::CacheIndex,
+    api_origin: &str,
+) -> SignOutPlan {
+    let mut remove = vec![
+        SESSION_KEY.to_string(),
+        crate::cache::INDEX_KEY.to_string(),
+        QUEUE_KEY.to_string(),
+    ];
+    remove.extend(index.clear());
+    let revoke = session
+        .filter(|_| api_origin.starts_with("https://"))
+        .map(|session| {
+            (
+                format!("{}/v1/auth/revoke", api_origin.trim_end_matches('/')),
+                serde_json::json!({ "refreshToken": session.refresh_token }).to_string(),
+            )
+        });
+    SignOutPlan { remove, revoke }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +247,44 @@ mod tests {
             accept_hand_off(&extra, Some(APP), APP, Some(&pending), now()),
             Err(HandOffError::Malformed)
         );
+    }
+
+    #[test]
+    fn sign_out_removes_everything_and_revokes() {
+        let mut index = crate::cache::CacheIndex::default();
+        index.store(
+            "cc.v1.deal:a:0065g00000AbCdE",
+            crate::cache::Kind::Deal,
+            10,
+            None,
+            now(),
+            1000,
+        );
+        let session = Session {
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+            access_expires_at: now(),
+        };
+        let api = "https://api.customercity.com";
+        let plan = sign_out_plan(Some(&session), &mut index, api);
+        assert_eq!(
+            plan.remove,
+            [
+                "session",
+                "cc.cacheIndex",
+                "cc.analyticsQueue",
+                "cc.v1.deal:a:0065g00000AbCdE"
+            ]
+        );
+        assert_eq!(
+            plan.revoke,
+            Some((
+                "https://api.customercity.com/v1/auth/revoke".into(),
+                r#"{"refreshToken":"r"}"#.into()
+            ))
+        );
+        assert!(index.entries.is_empty());
+        assert_eq!(sign_out_plan(None, &mut index, api).revoke, None);
     }
 
     #[test]

@@ -305,3 +305,20 @@ pub fn summarize_stored(analysis_json: &str) -> Result<JsValue, JsValue> {
         Err(_) => Ok(JsValue::NULL),
     }
 }
+
+/// What signing out removes and the revocation to send: `{remove, revoke: [url, body] | null}`.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = signOutPlan)]
+pub fn sign_out_plan(
+    session: JsValue,
+    index: JsValue,
+    api_origin: &str,
+) -> Result<JsValue, JsValue> {
+    let session: Option<crate::auth::Session> =
+        serde_wasm_bindgen::from_value(session).ok().flatten();
+    let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(index).ok().flatten();
+    let (mut index, orphans) = crate::cache::CacheIndex::load(stored.as_ref());
+    let mut plan = crate::auth::sign_out_plan(session.as_ref(), &mut index, api_origin);
+    plan.remove.extend(orphans);
+    to_js(&plan)
+}

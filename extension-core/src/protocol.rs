@@ -39,6 +39,8 @@ pub enum Request {
     BeginSignIn,
     /// The side panel asks whether the user is signed in (never for tokens).
     GetStatus,
+    /// The side panel's "Sign out": wipe tokens, cache and queue.
+    SignOut,
 }
 
 /// What the worker does in answer.
@@ -60,6 +62,8 @@ pub enum Action {
     BeginSignIn,
     /// Answer with the sign-in status.
     GetStatus,
+    /// Sign out and clear local data.
+    SignOut,
     /// Drop the message; `reason` is for logs only.
     Ignore { reason: String },
 }
@@ -112,7 +116,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 host,
             }
         }
-        Request::BeginSignIn | Request::GetStatus => {
+        Request::BeginSignIn | Request::GetStatus | Request::SignOut => {
             // Only the extension's own side panel page may ask; never a content script.
             let panel = format!("chrome-extension://{extension_id}/sidepanel/");
             if !sender
@@ -122,10 +126,10 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             {
                 return ignore("sign-in messages come only from the side panel");
             }
-            if request == Request::BeginSignIn {
-                Action::BeginSignIn
-            } else {
-                Action::GetStatus
+            match request {
+                Request::BeginSignIn => Action::BeginSignIn,
+                Request::SignOut => Action::SignOut,
+                _ => Action::GetStatus,
             }
         }
     }
@@ -225,6 +229,14 @@ mod tests {
         assert_eq!(
             route(ME, &panel, r#"{"type":"getStatus"}"#),
             Action::GetStatus
+        );
+        assert_eq!(route(ME, &panel, r#"{"type":"signOut"}"#), Action::SignOut);
+        assert!(
+            matches!(
+                route(ME, &tab_sender(), r#"{"type":"signOut"}"#),
+                Action::Ignore { .. }
+            ),
+            "a page cannot sign the user out"
         );
         assert!(
             matches!(

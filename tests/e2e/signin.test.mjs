@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { launch, startReferenceServer, waitForBadge } from './browser.mjs';
+import { launch, readBadge, startReferenceServer, waitForBadge } from './browser.mjs';
 
 let standin;
 let api;
@@ -108,4 +108,29 @@ test('a hand-off replayed or from another origin is refused', async () => {
   assert.deepEqual(after, before, 'the session is unchanged');
   const requests = await api.get('/__admin/requests');
   assert.equal(requests.filter((r) => r.path === '/v1/auth/token').length, 1, 'no second exchange');
+});
+
+test('signing out removes tokens and cached analyses, revokes, and the badge is local again', async () => {
+  const { context, worker, extensionId } = browser;
+  const stored = await worker.evaluate(() => chrome.storage.local.get(null));
+  assert.ok(stored.session, 'signed in before');
+  assert.ok(Object.keys(stored).some((key) => key.startsWith('cc.v1.deal:')), 'analyses cached before');
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
+  await panel.click('#sign-out');
+  await panel.waitForFunction(() => document.getElementById('status').textContent.startsWith('Signed out'));
+  assert.deepEqual(await worker.evaluate(() => chrome.storage.local.get(null)), {}, 'nothing left in local storage');
+  const revoked = async () => (await api.get('/__admin/requests')).filter((r) => r.path === '/v1/auth/revoke').length;
+  for (let i = 0; i < 40 && (await revoked()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await revoked(), 1, 'the refresh token was revoked');
+
+  const apiTraffic = async () => (await api.get('/__admin/requests')).filter((r) => !r.path.startsWith('/__admin/')).length;
+  const before = await apiTraffic();
+  const page = await context.newPage();
+  await page.goto('https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(page, (b) => b && b.label);
+  await page.waitForTimeout(500); // time for an (unwanted) upgrade to show
+  const settled = await readBadge(page);
+  assert.ok(!settled.text.includes('Customer City analysis'), settled.text);
+  assert.equal(await apiTraffic(), before, 'signed out: no request');
 });
