@@ -3,8 +3,8 @@
 // sign-in functions check the hand-off and build the exchange. This file performs the actions.
 // Signed out, it makes no network request: the only fetch follows a hand-off the user started.
 import init, {
-  acceptHandOff, beginSignIn, completeAnalysis, planAnalysis, routeMessage, sessionFromTokenResponse, signOutPlan,
-  summarizeStored,
+  acceptHandOff, beginSignIn, completeAnalysis, nextStep, planAnalysis, refreshRequest, routeMessage,
+  sessionFromTokenResponse, signOutPlan, summarizeStored,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
@@ -25,17 +25,81 @@ async function cachedSummary(key) {
   return stored ? summarizeStored(stored) : null;
 }
 
-// Performs a planned fetch and the storage writes the core names.
-async function fetchAnalysis(plan, index) {
-  const response = await fetch(plan.url, { headers: Object.fromEntries(plan.headers), credentials: 'omit' });
-  const body = await response.text();
-  const done = completeAnalysis(response.status, response.headers.get('etag'), body, index, plan.key, nowIso());
-  const writes = { [INDEX_KEY]: done.index };
-  if (done.analysis) writes[plan.key] = body; // validated by the core before it is kept
-  await chrome.storage.local.set(writes);
-  if (done.evicted.length) await chrome.storage.local.remove(done.evicted);
-  const summary = done.summary ?? (await cachedSummary(plan.key));
-  return { ok: !done.error, signedIn: true, summary, error: done.error ?? undefined };
+const TIMEOUT_MS = 10000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function attempt(plan) {
+  try {
+    const response = await fetch(plan.url, {
+      headers: Object.fromEntries(plan.headers), credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    return { response, status: response.status, retryAfter: response.headers.get('retry-after') ?? undefined };
+  } catch (error) {
+    return { response: null, status: undefined, timedOut: Boolean(error && error.name === 'TimeoutError') };
+  }
+}
+
+// Removes everything the core names for a sign-out (without contacting the server).
+async function clearLocalData() {
+  const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
+  await chrome.storage.local.remove(signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, API_ORIGIN).remove);
+}
+
+// One token refresh (rotation); the new session is stored. Null if it failed.
+async function refreshSession() {
+  const { session } = await chrome.storage.local.get('session');
+  const request = refreshRequest(session ?? null, API_ORIGIN);
+  if (!request) return null;
+  try {
+    const response = await fetch(request.url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
+      credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    const fresh = sessionFromTokenResponse(response.status, await response.text(), nowIso());
+    await chrome.storage.local.set({ session: fresh });
+    return fresh;
+  } catch {
+    return null;
+  }
+}
+
+// Performs a planned fetch: each attempt's outcome goes to the core (nextStep), which says
+// whether it is done, waits and retries, refreshes the token once, or gives up.
+async function fetchAnalysis(plan, index, action) {
+  let refreshed = false;
+  for (let number = 1; ; number += 1) {
+    const result = await attempt(plan);
+    const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
+    if (step.next === 'done') {
+      const body = await result.response.text();
+      const done = completeAnalysis(result.status, result.response.headers.get('etag'), body, index, plan.key, nowIso());
+      const writes = { [INDEX_KEY]: done.index };
+      if (done.analysis) writes[plan.key] = body; // validated by the core before it is kept
+      await chrome.storage.local.set(writes);
+      if (done.evicted.length) await chrome.storage.local.remove(done.evicted);
+      const summary = done.summary ?? (await cachedSummary(plan.key));
+      return { ok: !done.error, signedIn: true, summary, error: done.error ?? undefined };
+    }
+    if (step.next === 'retryAfter') {
+      await sleep(step.delayMs);
+      continue;
+    }
+    if (step.next === 'refreshThenRetry') {
+      const session = await refreshSession();
+      if (!session) break; // could not renew: signed out below
+      refreshed = true;
+      const replanned = planAnalysis(session, index, action.host, action.recordId, nowIso(), API_ORIGIN);
+      if (replanned.plan.action !== 'fetch') return { ok: true, signedIn: true, summary: await cachedSummary(plan.key) };
+      plan = replanned.plan;
+      continue;
+    }
+    if (result.status !== 401) {
+      return { ok: false, signedIn: true, summary: await cachedSummary(plan.key), error: step.reason };
+    }
+    break;
+  }
+  await clearLocalData();
+  return { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
 }
 
 async function analysisFor(action) {
@@ -47,7 +111,7 @@ async function analysisFor(action) {
     return { ok: true, signedIn: true, summary: await cachedSummary(plan.key) };
   }
   if (!inFlight.has(plan.key)) {
-    inFlight.set(plan.key, fetchAnalysis(plan, index).finally(() => inFlight.delete(plan.key)));
+    inFlight.set(plan.key, fetchAnalysis(plan, index, action).finally(() => inFlight.delete(plan.key)));
   }
   const fetching = inFlight.get(plan.key);
   if (plan.serveCached) {

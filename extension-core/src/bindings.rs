@@ -322,3 +322,82 @@ pub fn sign_out_plan(
     plan.remove.extend(orphans);
     to_js(&plan)
 }
+
+/// After an attempt: `{next: "done" | "retryAfter" | "refreshThenRetry" | "giveUp", delayMs,
+/// reason}` (see `retry::next_step`). `status` is `null` for a network error or, with
+/// `timed_out`, a timeout.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = nextStep)]
+#[allow(clippy::too_many_arguments)]
+pub fn next_step(
+    attempt: u32,
+    status: Option<u16>,
+    timed_out: bool,
+    retry_after: Option<String>,
+    refreshed: bool,
+    jitter: f64,
+    now: &str,
+) -> Result<JsValue, JsValue> {
+    use crate::retry::{next_step, parse_retry_after, Next, Outcome, RetryPolicy};
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Step {
+        next: &'static str,
+        delay_ms: u64,
+        reason: Option<&'static str>,
+    }
+    let now = parse_instant(now)?;
+    let outcome = match status {
+        Some(status) => Outcome::Status {
+            status,
+            retry_after_ms: retry_after
+                .as_deref()
+                .and_then(|v| parse_retry_after(v, now)),
+        },
+        None if timed_out => Outcome::Timeout,
+        None => Outcome::NetworkError,
+    };
+    let step = match next_step(&RetryPolicy::default(), attempt, outcome, refreshed, jitter) {
+        Next::Done => Step {
+            next: "done",
+            delay_ms: 0,
+            reason: None,
+        },
+        Next::RetryAfter { delay_ms } => Step {
+            next: "retryAfter",
+            delay_ms,
+            reason: None,
+        },
+        Next::RefreshThenRetry => Step {
+            next: "refreshThenRetry",
+            delay_ms: 0,
+            reason: None,
+        },
+        Next::GiveUp { reason } => Step {
+            next: "giveUp",
+            delay_ms: 0,
+            reason: Some(reason),
+        },
+    };
+    to_js(&step)
+}
+
+/// The token refresh request `{url, body}` for a stored session, or `null` without one.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = refreshRequest)]
+pub fn refresh_request(session: JsValue, api_origin: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Refresh {
+        url: String,
+        body: String,
+    }
+    let session: Option<crate::auth::Session> =
+        serde_wasm_bindgen::from_value(session).ok().flatten();
+    match session.filter(|_| api_origin.starts_with("https://")) {
+        Some(session) => to_js(&Refresh {
+            url: format!("{}/v1/auth/refresh", api_origin.trim_end_matches('/')),
+            body: serde_json::json!({ "refreshToken": session.refresh_token }).to_string(),
+        }),
+        None => Ok(JsValue::NULL),
+    }
+}

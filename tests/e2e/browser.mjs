@@ -137,5 +137,13 @@ export async function startReferenceServer() {
       response.on('end', () => resolve(JSON.parse(body)));
     }).on('error', reject);
   });
-  return { port, get, stop: () => child.kill() };
+  const post = (path, body = '') => new Promise((resolve, reject) => {
+    const request = https.request({ host: '127.0.0.1', port, path, method: 'POST', servername: 'api.customercity.com', rejectUnauthorized: false, headers: { host: 'api.customercity.com', 'content-type': 'application/json' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+  return { port, get, post, stop: () => child.kill() };
 }

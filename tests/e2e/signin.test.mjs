@@ -96,6 +96,39 @@ test('signed in, the badge upgrades to the enriched score; a second view makes n
   assert.equal(third.at(-1).path, '/v1/opportunities/0065g00000QwErTAAV/analysis');
 });
 
+test('an expired access token is refreshed once (rotated) and the request retried', async () => {
+  const { context, worker } = browser;
+  const before = await worker.evaluate(() => chrome.storage.local.get('session'));
+  assert.equal(await api.post('/__admin/expire-tokens'), 204);
+  const seen = (await api.get('/__admin/requests')).length;
+  const page = await context.newPage();
+  await page.goto('https://lightning-stale-page-de-de.lightning.force.com/lightning/r/Opportunity/0065g00000ZxCvBAAV/view');
+  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
+  const traffic = (await api.get('/__admin/requests')).slice(seen).filter((r) => !r.path.startsWith('/__admin/'));
+  assert.deepEqual(traffic.map((r) => `${r.method} ${r.path}`), [
+    'GET /v1/opportunities/0065g00000ZxCvBAAV/analysis',
+    'POST /v1/auth/refresh',
+    'GET /v1/opportunities/0065g00000ZxCvBAAV/analysis',
+  ]);
+  const after = await worker.evaluate(() => chrome.storage.local.get('session'));
+  assert.notEqual(after.session.accessToken, before.session.accessToken);
+  assert.notEqual(after.session.refreshToken, before.session.refreshToken, 'rotated');
+});
+
+test('a 503 with Retry-After is waited for and retried, once', async () => {
+  const { context } = browser;
+  const faults = JSON.stringify([{ kind: '503', amount: 1, pathPrefix: '/v1/opportunities/' }]);
+  assert.equal(await api.post('/__admin/faults', faults), 204);
+  const seen = (await api.get('/__admin/requests')).length;
+  const page = await context.newPage();
+  const started = Date.now();
+  await page.goto('https://lightning-dynamic-forms-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000QqQqQAAV/view');
+  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'), { timeout: 8000 });
+  assert.ok(Date.now() - started >= 1000, 'waited for Retry-After');
+  const traffic = (await api.get('/__admin/requests')).slice(seen).filter((r) => !r.path.startsWith('/__admin/'));
+  assert.deepEqual(traffic.map((r) => r.path), ['/v1/opportunities/0065g00000QqQqQAAV/analysis', '/v1/opportunities/0065g00000QqQqQAAV/analysis']);
+});
+
 test('a hand-off replayed or from another origin is refused', async () => {
   const { context, worker } = browser;
   const before = await worker.evaluate(() => chrome.storage.local.get('session'));
