@@ -3,8 +3,8 @@
 // sign-in functions check the hand-off and build the exchange. This file performs the actions.
 // Signed out, it makes no network request: the only fetch follows a hand-off the user started.
 import init, {
-  acceptHandOff, beginSignIn, completeAnalysis, nextStep, planAnalysis, refreshRequest, routeMessage,
-  sessionFromTokenResponse, signOutPlan, summarizeStored,
+  acceptHandOff, acknowledgeBatch, beginSignIn, completeAnalysis, nextStep, planAnalysis, recordEvent, refreshRequest,
+  routeMessage, sessionFromTokenResponse, signOutPlan, summarizeStored, takeBatch,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
@@ -23,6 +23,39 @@ const inFlight = new Map(); // cache key → promise: two tabs on one deal make 
 async function cachedSummary(key) {
   const stored = (await chrome.storage.local.get(key))[key];
   return stored ? summarizeStored(stored) : null;
+}
+
+const QUEUE_KEY = 'cc.analyticsQueue';
+const OPT_OUT = 'feature_analyticsOptOut';
+const FLUSH_ALARM = 'cc.flushAnalytics';
+
+// Analytics: recorded only while signed in; the core applies the allow-list and the opt-out.
+async function record(name, properties) {
+  const stored = await chrome.storage.local.get([QUEUE_KEY, OPT_OUT, 'session']);
+  if (!stored.session || stored[OPT_OUT] === true) return;
+  const queue = recordEvent(stored[QUEUE_KEY] ?? null, name, properties, nowIso(), stored[OPT_OUT] ?? null);
+  await chrome.storage.local.set({ [QUEUE_KEY]: queue });
+}
+
+// Sends one batch if the core says so; the batch is persisted as in flight before it is sent
+// and acknowledged after, so a worker stopped in between resends the same batch Id.
+async function flush(onAlarm) {
+  const stored = await chrome.storage.local.get([QUEUE_KEY, OPT_OUT, 'session']);
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  const taken = takeBatch(stored[QUEUE_KEY] ?? null, random, nowIso(), stored.session ?? null, stored[OPT_OUT] ?? null, onAlarm, API_ORIGIN);
+  if (!taken.batch) {
+    if (stored[OPT_OUT] === true) await chrome.storage.local.remove(QUEUE_KEY);
+    return;
+  }
+  await chrome.storage.local.set({ [QUEUE_KEY]: taken.queue });
+  const { batch } = taken;
+  const response = await fetch(batch.url, {
+    method: 'POST', headers: Object.fromEntries(batch.headers), body: batch.body, credentials: 'omit',
+  }).catch(() => null);
+  if (response && (response.status === 200 || response.status === 202)) {
+    const latest = (await chrome.storage.local.get(QUEUE_KEY))[QUEUE_KEY];
+    await chrome.storage.local.set({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });
+  }
 }
 
 const TIMEOUT_MS = 10000;
@@ -149,6 +182,9 @@ async function perform(action) {
     }
     case 'getAnalysis':
       return analysisFor(action);
+    case 'recordEvent':
+      await record(action.name, action.properties);
+      return { ok: true };
     case 'signOut': {
       const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
       const plan = signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, API_ORIGIN);
@@ -196,6 +232,19 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
   return true;
 });
 
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === FLUSH_ALARM) ready.then(() => flush(true)).catch(() => {});
+});
+
+// The opt-out takes effect at once: what was queued is dropped.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes[OPT_OUT] && changes[OPT_OUT].newValue === true) {
+    chrome.storage.local.remove(QUEUE_KEY).catch(() => {});
+  }
+});
+
 chrome.runtime.onInstalled.addListener(() => {
   chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+  // Every five minutes, starting at a random point so installs do not flush in step.
+  chrome.alarms.create(FLUSH_ALARM, { delayInMinutes: 1 + Math.random() * 4, periodInMinutes: 5 });
 });

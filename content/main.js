@@ -61,6 +61,10 @@
     }
     shown = { recordId: view.recordId, name: result.report.fields.name, anchor: core.badgeAnchor(document, url) };
     draw(view);
+    if (askedFor !== view.recordId) {
+      // Anonymous: the band and the UI kind only (the core's allow-list refuses anything else).
+      chrome.runtime.sendMessage({ type: 'badgeViewed', band: view.tone, ui: result.report.ui }).catch(() => {});
+    }
     askForAnalysis(view.recordId);
   }
 

@@ -401,3 +401,110 @@ pub fn refresh_request(session: JsValue, api_origin: &str) -> Result<JsValue, Js
         None => Ok(JsValue::NULL),
     }
 }
+
+/// `feature_analyticsOptOut === true` (any other value, or none, is not an opt-out).
+#[cfg(feature = "worker")]
+fn opted_out(flag: &JsValue) -> bool {
+    flag.as_bool() == Some(true)
+}
+
+/// Records an event in the stored queue (unless opted out or off the allow-list); returns the
+/// queue to store.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = recordEvent)]
+pub fn record_event(
+    queue: JsValue,
+    name: &str,
+    properties: JsValue,
+    now: &str,
+    opt_out_flag: JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut queue: crate::analytics::Queue = serde_wasm_bindgen::from_value(queue)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let properties: std::collections::BTreeMap<String, serde_json::Value> =
+        serde_wasm_bindgen::from_value(properties).unwrap_or_default();
+    let _ = queue.record(
+        name,
+        properties,
+        parse_instant(now)?,
+        opted_out(&opt_out_flag),
+    );
+    to_js(&queue)
+}
+
+/// The batch to send now, if any: `{queue, batch: {batchId, url, headers, body} | null}`.
+/// Nothing is sent signed out or opted out; a batch in flight is resent with the same Id.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = takeBatch)]
+#[allow(clippy::too_many_arguments)]
+pub fn take_batch(
+    queue: JsValue,
+    random: &[u8],
+    now: &str,
+    session: JsValue,
+    opt_out_flag: JsValue,
+    on_alarm: bool,
+    api_origin: &str,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Send {
+        batch_id: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        body: String,
+    }
+    #[derive(Serialize)]
+    struct Taken {
+        queue: crate::analytics::Queue,
+        batch: Option<Send>,
+    }
+    let mut queue: crate::analytics::Queue = serde_wasm_bindgen::from_value(queue)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let session: Option<crate::auth::Session> =
+        serde_wasm_bindgen::from_value(session).ok().flatten();
+    if opted_out(&opt_out_flag) {
+        queue.purge();
+        return to_js(&Taken { queue, batch: None });
+    }
+    let Some(session) = session.filter(|_| api_origin.starts_with("https://")) else {
+        return to_js(&Taken { queue, batch: None });
+    };
+    if !queue.should_send(true, false, on_alarm) {
+        return to_js(&Taken { queue, batch: None });
+    }
+    let random: [u8; 16] = random
+        .get(..16)
+        .and_then(|r| r.try_into().ok())
+        .ok_or_else(|| JsValue::from_str("16 random bytes expected"))?;
+    let batch = queue.next_batch(|| crate::analytics::uuid_v4(random), parse_instant(now)?);
+    let batch = batch.map(|batch| Send {
+        batch_id: batch.batch_id.clone(),
+        url: format!("{}/v1/events", api_origin.trim_end_matches('/')),
+        headers: vec![
+            (
+                "Authorization".to_string(),
+                format!("Bearer {}", session.access_token),
+            ),
+            ("Content-Type".to_string(), "application/json".to_string()),
+        ],
+        body: serde_json::to_string(&batch).unwrap_or_default(),
+    });
+    to_js(&Taken { queue, batch })
+}
+
+/// The queue after the server acknowledged `batch_id`.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = acknowledgeBatch)]
+pub fn acknowledge_batch(queue: JsValue, batch_id: &str) -> Result<JsValue, JsValue> {
+    let mut queue: crate::analytics::Queue = serde_wasm_bindgen::from_value(queue)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    queue.acknowledged(batch_id);
+    to_js(&queue)
+}

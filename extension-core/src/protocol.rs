@@ -35,6 +35,8 @@ pub enum Request {
         #[serde(rename = "recordId")]
         record_id: String,
     },
+    /// The content script showed a badge: an anonymous `badge_viewed` event (band and UI only).
+    BadgeViewed { band: String, ui: String },
     /// The side panel's "Sign in": start the hand-off.
     BeginSignIn,
     /// The side panel asks whether the user is signed in (never for tokens).
@@ -57,6 +59,11 @@ pub enum Action {
         #[serde(rename = "recordId")]
         record_id: String,
         host: String,
+    },
+    /// Record an allow-listed analytics event.
+    RecordEvent {
+        name: String,
+        properties: std::collections::BTreeMap<String, serde_json::Value>,
     },
     /// Start a sign-in: open the web app's connect page.
     BeginSignIn,
@@ -114,6 +121,26 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             Action::GetAnalysis {
                 record_id: page.record_id,
                 host,
+            }
+        }
+        Request::BadgeViewed { band, ui } => {
+            if sender.tab_id.is_none_or(|id| id < 0)
+                || !sender.url.as_deref().is_some_and(url_is_salesforce)
+            {
+                return ignore("badgeViewed comes only from a content script on Salesforce");
+            }
+            let properties: std::collections::BTreeMap<String, serde_json::Value> = [
+                ("band".to_string(), band.into()),
+                ("ui".to_string(), ui.into()),
+            ]
+            .into_iter()
+            .collect();
+            if crate::analytics::validate("badge_viewed", &properties).is_err() {
+                return ignore("badgeViewed with values outside the allow-list");
+            }
+            Action::RecordEvent {
+                name: "badge_viewed".to_string(),
+                properties,
             }
         }
         Request::BeginSignIn | Request::GetStatus | Request::SignOut => {
@@ -213,6 +240,31 @@ mod tests {
             route(ME, &panel, &ask("0065g00000AbCdE")),
             Action::Ignore { .. }
         ));
+    }
+
+    #[test]
+    fn badge_views_become_allow_listed_events_only() {
+        let ok = route(
+            ME,
+            &tab_sender(),
+            r#"{"type":"badgeViewed","band":"at_risk","ui":"lightning"}"#,
+        );
+        assert!(matches!(ok, Action::RecordEvent { ref name, .. } if name == "badge_viewed"));
+        let leak = route(
+            ME,
+            &tab_sender(),
+            r#"{"type":"badgeViewed","band":"Acme Corp","ui":"lightning"}"#,
+        );
+        assert!(matches!(leak, Action::Ignore { .. }));
+        let extra = route(
+            ME,
+            &tab_sender(),
+            r#"{"type":"badgeViewed","band":"healthy","ui":"classic","url":"x"}"#,
+        );
+        assert!(
+            matches!(extra, Action::Ignore { .. }),
+            "unknown fields are refused"
+        );
     }
 
     #[test]

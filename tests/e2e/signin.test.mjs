@@ -129,6 +129,65 @@ test('a 503 with Retry-After is waited for and retried, once', async () => {
   assert.deepEqual(traffic.map((r) => r.path), ['/v1/opportunities/0065g00000QqQqQAAV/analysis', '/v1/opportunities/0065g00000QqQqQAAV/analysis']);
 });
 
+async function flushNow(worker) {
+  await worker.evaluate(() => chrome.alarms.create('cc.flushAnalytics', { when: Date.now() + 50 }));
+}
+
+test('analytics: anonymous, allow-listed batches are sent while signed in', async () => {
+  const { context, worker } = browser;
+  const page = await context.newPage();
+  await page.goto('https://classic-en-us.my.salesforce.com/0065g00000AbCdE');
+  await waitForBadge(page, (b) => b && b.label);
+  await page.waitForTimeout(300);
+  await flushNow(worker);
+  let batches = [];
+  for (let i = 0; i < 60 && batches.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    batches = await api.get('/__admin/events');
+  }
+  assert.ok(batches.length >= 1, 'a batch arrived');
+  const events = batches.flatMap((b) => b.events);
+  assert.ok(events.some((e) => e.name === 'badge_viewed' && e.properties.ui === 'classic'));
+  for (const event of events) {
+    assert.ok(['badge_viewed'].includes(event.name), event.name);
+    assert.deepEqual(Object.keys(event.properties).sort(), ['band', 'ui']);
+  }
+  const raw = JSON.stringify(batches);
+  for (const leak of ['006', 'force.com', 'salesforce.com', 'Acme', 'Jane']) assert.ok(!raw.includes(leak), `"${leak}" in analytics`);
+  const stored = await worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue'));
+  assert.equal(stored['cc.analyticsQueue'].inFlight, null, 'the batch was acknowledged');
+});
+
+test('analytics: with feature_analyticsOptOut set, nothing is recorded or sent and the queue is purged', async () => {
+  const { context, worker } = browser;
+  const sent = (await api.get('/__admin/requests')).filter((r) => r.path === '/v1/events').length;
+  // An event waits in the queue...
+  const first = await context.newPage();
+  await first.goto('https://lightning-fr-fr.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(first, (b) => b && b.label);
+  let queued = 0;
+  for (let i = 0; i < 40 && queued === 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const q = (await worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue')))['cc.analyticsQueue'];
+    queued = q ? q.waiting.length : 0;
+  }
+  assert.ok(queued >= 1, 'an event is queued before the opt-out');
+  // ...and the opt-out drops it at once.
+  await worker.evaluate(() => chrome.storage.local.set({ feature_analyticsOptOut: true }));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue')))['cc.analyticsQueue'], undefined, 'purged at once');
+  const page = await context.newPage();
+  await page.goto('https://classic-de-labels.my.salesforce.com/0065g00000AbCdEAAV');
+  await waitForBadge(page, (b) => b && b.label);
+  await page.waitForTimeout(300);
+  await flushNow(worker);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await api.get('/__admin/requests')).filter((r) => r.path === '/v1/events').length, sent, 'no /v1/events request');
+  const stored = await worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue'));
+  assert.equal(stored['cc.analyticsQueue'], undefined, 'the queue is gone');
+  await worker.evaluate(() => chrome.storage.local.remove('feature_analyticsOptOut'));
+});
+
 test('a hand-off replayed or from another origin is refused', async () => {
   const { context, worker } = browser;
   const before = await worker.evaluate(() => chrome.storage.local.get('session'));
