@@ -1,7 +1,8 @@
 // Service worker entry (module). Registers every chrome.* listener synchronously at the top and
 // lets the core decide: routeMessage validates sender and shape and names the action; the
-// sign-in functions check the hand-off and build the exchange. This file performs the actions.
-// Signed out, it makes no network request: the only fetch follows a hand-off the user started.
+// core's client, retry, auth and analytics functions plan every request and interpret every
+// answer. This file performs what they name. Signed out it makes no network request: every
+// fetch needs a session, except the code exchange that follows a hand-off the user started.
 import init, {
   acceptHandOff, acknowledgeBatch, beginSignIn, completeAnalysis, nextStep, planAnalysis, recordEvent, refreshRequest,
   routeMessage, sessionFromTokenResponse, signOutPlan, summarizeStored, takeBatch,
