@@ -23,6 +23,16 @@
   let timer = 0;
   let firstChangeAt = 0;
 
+  // After the extension is updated or reloaded, this old content script's messaging throws
+  // synchronously ("Extension context invalidated"): the badge stays, the message is dropped.
+  const send = (message) => {
+    try {
+      return chrome.runtime.sendMessage(message).catch(() => undefined);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+  };
+
   const pad = (n) => String(n).padStart(2, '0');
   const localToday = () => {
     const now = new Date();
@@ -63,7 +73,7 @@
     draw(view);
     if (askedFor !== view.recordId) {
       // Anonymous: the band and the UI kind only (the core's allow-list refuses anything else).
-      chrome.runtime.sendMessage({ type: 'badgeViewed', band: view.tone, ui: result.report.ui }).catch(() => {});
+      send({ type: 'badgeViewed', band: view.tone, ui: result.report.ui });
     }
     askForAnalysis(view.recordId);
   }
@@ -73,12 +83,12 @@
   function askForAnalysis(recordId) {
     if (askedFor === recordId) return;
     askedFor = recordId;
-    chrome.runtime.sendMessage({ type: 'getAnalysis', recordId }).then((answer) => {
+    send({ type: 'getAnalysis', recordId }).then((answer) => {
       if (answer && answer.summary && askedFor === recordId) {
         enrichment = answer.summary;
         evaluate();
       }
-    }, () => {});
+    });
   }
 
   function schedule() {
@@ -164,7 +174,7 @@
       event.preventDefault();
       event.stopPropagation();
       if (!badge) return;
-      chrome.runtime.sendMessage({ type: 'openSidePanel', recordId: badge.recordId }).catch(() => {});
+      send({ type: 'openSidePanel', recordId: badge.recordId });
     });
     return { host, button, value, summary, list, key: '', recordId: '' };
   }
