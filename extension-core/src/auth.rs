@@ -130,6 +130,42 @@ impl Session {
     }
 }
 
+/// A JSON `POST` to the API: the worker sends it as is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostRequest {
+    pub url: String,
+    pub body: String,
+}
+
+/// The PKCE code exchange (`POST /v1/auth/token`); `None` unless the API origin is HTTPS.
+pub fn token_exchange_request(
+    api_origin: &str,
+    code: &str,
+    pending: &PendingSignIn,
+) -> Option<PostRequest> {
+    api_post(
+        api_origin,
+        "/v1/auth/token",
+        serde_json::json!({ "code": code, "codeVerifier": pending.code_verifier }),
+    )
+}
+
+/// The token refresh (`POST /v1/auth/refresh`); `None` unless the API origin is HTTPS.
+pub fn refresh_request(api_origin: &str, session: &Session) -> Option<PostRequest> {
+    api_post(
+        api_origin,
+        "/v1/auth/refresh",
+        serde_json::json!({ "refreshToken": session.refresh_token }),
+    )
+}
+
+fn api_post(api_origin: &str, path: &str, body: serde_json::Value) -> Option<PostRequest> {
+    api_origin.starts_with("https://").then(|| PostRequest {
+        url: format!("{}{path}", api_origin.trim_end_matches('/')),
+        body: body.to_string(),
+    })
+}
+
 /// Storage keys that hold the session.
 pub const SESSION_KEY: &str = "session";
 /// Where the analytics queue is persisted.
@@ -159,13 +195,14 @@ pub fn sign_out_plan(
     ];
     remove.extend(index.clear());
     let revoke = session
-        .filter(|_| api_origin.starts_with("https://"))
-        .map(|session| {
-            (
-                format!("{}/v1/auth/revoke", api_origin.trim_end_matches('/')),
-                serde_json::json!({ "refreshToken": session.refresh_token }).to_string(),
+        .and_then(|session| {
+            api_post(
+                api_origin,
+                "/v1/auth/revoke",
+                serde_json::json!({ "refreshToken": session.refresh_token }),
             )
-        });
+        })
+        .map(|request| (request.url, request.body));
     SignOutPlan { remove, revoke }
 }
 
@@ -247,6 +284,35 @@ mod tests {
             accept_hand_off(&extra, Some(APP), APP, Some(&pending), now()),
             Err(HandOffError::Malformed)
         );
+    }
+
+    #[test]
+    fn api_requests_are_https_only() {
+        let pending = PendingSignIn {
+            state: "s".into(),
+            code_verifier: "v".into(),
+            started_at: now(),
+        };
+        let exchange =
+            token_exchange_request("https://api.customercity.com/", "c1", &pending).unwrap();
+        assert_eq!(exchange.url, "https://api.customercity.com/v1/auth/token");
+        assert_eq!(exchange.body, r#"{"code":"c1","codeVerifier":"v"}"#);
+        let session = Session {
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+            access_expires_at: now(),
+        };
+        assert_eq!(
+            refresh_request("https://api.customercity.com", &session)
+                .unwrap()
+                .body,
+            r#"{"refreshToken":"r"}"#
+        );
+        assert_eq!(
+            refresh_request("http://api.customercity.com", &session),
+            None
+        );
+        assert_eq!(token_exchange_request("http://x", "c1", &pending), None);
     }
 
     #[test]

@@ -173,11 +173,6 @@ pub fn accept_hand_off(
     pending: JsValue,
     now: &str,
 ) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Exchange {
-        url: String,
-        body: String,
-    }
     let pending: Option<crate::auth::PendingSignIn> =
         serde_wasm_bindgen::from_value(pending).ok().flatten();
     let code = crate::auth::accept_hand_off(
@@ -188,15 +183,10 @@ pub fn accept_hand_off(
         parse_instant(now)?,
     )
     .map_err(|error| JsValue::from_str(&error.to_string()))?;
-    if !api_origin.starts_with("https://") {
-        return Err(JsValue::from_str("the API origin must be HTTPS"));
-    }
-    let verifier = pending.map(|p| p.code_verifier).unwrap_or_default();
-    let body = serde_json::json!({"code": code, "codeVerifier": verifier}).to_string();
-    to_js(&Exchange {
-        url: format!("{}/v1/auth/token", api_origin.trim_end_matches('/')),
-        body,
-    })
+    let request = pending
+        .and_then(|pending| crate::auth::token_exchange_request(api_origin, &code, &pending))
+        .ok_or_else(|| JsValue::from_str("the API origin must be HTTPS"))?;
+    to_js(&request)
 }
 
 /// The session to store from the token endpoint's answer, or throws.
@@ -386,18 +376,10 @@ pub fn next_step(
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = refreshRequest)]
 pub fn refresh_request(session: JsValue, api_origin: &str) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Refresh {
-        url: String,
-        body: String,
-    }
     let session: Option<crate::auth::Session> =
         serde_wasm_bindgen::from_value(session).ok().flatten();
-    match session.filter(|_| api_origin.starts_with("https://")) {
-        Some(session) => to_js(&Refresh {
-            url: format!("{}/v1/auth/refresh", api_origin.trim_end_matches('/')),
-            body: serde_json::json!({ "refreshToken": session.refresh_token }).to_string(),
-        }),
+    match session.and_then(|session| crate::auth::refresh_request(api_origin, &session)) {
+        Some(request) => to_js(&request),
         None => Ok(JsValue::NULL),
     }
 }
