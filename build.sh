@@ -96,6 +96,7 @@ export const APP_ORIGIN = '$APP_ORIGIN';
 EOF
 cp -r sidepanel "$OUT/sidepanel"
 cp -r icons "$OUT/icons"
+cp managed_schema.json "$OUT/"
 [ -d _locales ] && cp -r _locales "$OUT/_locales"
 node tests/tools/write-manifest.mjs manifest.json "$OUT/manifest.json" "$API_ORIGIN" "$APP_ORIGIN"
 

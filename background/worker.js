@@ -1,11 +1,12 @@
 // Service worker entry (module). Registers every chrome.* listener synchronously at the top and
 // lets the core decide: routeMessage validates sender and shape and names the action; the
-// core's client, retry, auth and analytics functions plan every request and interpret every
-// answer. This file performs what they name. Signed out it makes no network request: every
-// fetch needs a session, except the code exchange that follows a hand-off the user started.
+// core's client, retry, auth, settings and analytics functions plan every request and
+// interpret every answer. This file performs what they name. Signed out it makes no network
+// request: every fetch needs a session, except the code exchange that follows a hand-off the
+// user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, beginSignIn, completeAnalysis, nextStep, planAnalysis, recordEvent, refreshRequest,
-  routeMessage, sessionFromTokenResponse, signOutPlan, summarizeStored, takeBatch,
+  acceptHandOff, acknowledgeBatch, beginSignIn, completeFetch, effectiveSettings, nextStep, planFetch, readStored,
+  recordEvent, refreshAlarmAt, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, takeBatch,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
@@ -19,48 +20,66 @@ chrome.storage.local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }).catch((
 
 const nowIso = () => new Date().toISOString();
 const INDEX_KEY = 'cc.cacheIndex';
-const inFlight = new Map(); // cache key → promise: two tabs on one deal make one request
-
-async function cachedSummary(key) {
-  const stored = (await chrome.storage.local.get(key))[key];
-  return stored ? summarizeStored(stored) : null;
-}
-
 const QUEUE_KEY = 'cc.analyticsQueue';
 const OPT_OUT = 'feature_analyticsOptOut';
+const DECLINE_AI = 'cc.declineAi';
 const FLUSH_ALARM = 'cc.flushAnalytics';
+const SWEEP_ALARM = 'cc.sweepCache';
+const REFRESH_ALARM = 'cc.refreshToken';
+const TIMEOUT_MS = 10000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Read-modify-write of the cache index and the queue happen one at a time: two tabs finishing
+// their fetches together must not overwrite each other's index entries.
+let chain = Promise.resolve();
+function exclusive(task) {
+  const run = chain.then(task, task);
+  chain = run.catch(() => {});
+  return run;
+}
+
+// The administrator's policy (chrome.storage.managed) over the user's choices.
+async function currentSettings() {
+  const managed = await chrome.storage.managed.get(null).catch(() => null);
+  const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
+  return effectiveSettings(managed, local, API_ORIGIN);
+}
 
 // Analytics: recorded only while signed in; the core applies the allow-list and the opt-out.
-async function record(name, properties) {
-  const stored = await chrome.storage.local.get([QUEUE_KEY, OPT_OUT, 'session']);
-  if (!stored.session || stored[OPT_OUT] === true) return;
-  const queue = recordEvent(stored[QUEUE_KEY] ?? null, name, properties, nowIso(), stored[OPT_OUT] ?? null);
-  await chrome.storage.local.set({ [QUEUE_KEY]: queue });
+function record(name, properties) {
+  return exclusive(async () => {
+    const settings = await currentSettings();
+    const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
+    if (!stored.session || settings.analyticsOptOut) return;
+    const queue = recordEvent(stored[QUEUE_KEY] ?? null, name, properties ?? {}, nowIso(), settings);
+    await chrome.storage.local.set({ [QUEUE_KEY]: queue });
+  });
 }
 
 // Sends one batch if the core says so; the batch is persisted as in flight before it is sent
 // and acknowledged after, so a worker stopped in between resends the same batch Id.
 async function flush(onAlarm) {
-  const stored = await chrome.storage.local.get([QUEUE_KEY, OPT_OUT, 'session']);
-  const random = crypto.getRandomValues(new Uint8Array(16));
-  const taken = takeBatch(stored[QUEUE_KEY] ?? null, random, nowIso(), stored.session ?? null, stored[OPT_OUT] ?? null, onAlarm, API_ORIGIN);
-  if (!taken.batch) {
-    if (stored[OPT_OUT] === true) await chrome.storage.local.remove(QUEUE_KEY);
-    return;
-  }
-  await chrome.storage.local.set({ [QUEUE_KEY]: taken.queue });
+  const taken = await exclusive(async () => {
+    const settings = await currentSettings();
+    const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
+    const random = crypto.getRandomValues(new Uint8Array(16));
+    const result = takeBatch(stored[QUEUE_KEY] ?? null, random, nowIso(), stored.session ?? null, settings, onAlarm);
+    if (result.batch || stored[QUEUE_KEY]) await chrome.storage.local.set({ [QUEUE_KEY]: result.queue });
+    return result;
+  });
   const { batch } = taken;
+  if (!batch) return;
   const response = await fetch(batch.url, {
     method: 'POST', headers: Object.fromEntries(batch.headers), body: batch.body, credentials: 'omit',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
   }).catch(() => null);
   if (response && (response.status === 200 || response.status === 202)) {
-    const latest = (await chrome.storage.local.get(QUEUE_KEY))[QUEUE_KEY];
-    await chrome.storage.local.set({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });
+    await exclusive(async () => {
+      const latest = (await chrome.storage.local.get(QUEUE_KEY))[QUEUE_KEY];
+      await chrome.storage.local.set({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });
+    });
   }
 }
-
-const TIMEOUT_MS = 10000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function attempt(plan) {
   try {
@@ -75,44 +94,71 @@ async function attempt(plan) {
 
 // Removes everything the core names for a sign-out (without contacting the server).
 async function clearLocalData() {
+  const settings = await currentSettings();
   const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
-  await chrome.storage.local.remove(signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, API_ORIGIN).remove);
+  await chrome.storage.local.remove(signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, settings.apiOrigin).remove);
+  await chrome.alarms.clear(REFRESH_ALARM);
 }
 
-// One token refresh (rotation); the new session is stored. Null if it failed.
-async function refreshSession() {
-  const { session } = await chrome.storage.local.get('session');
-  const request = refreshRequest(session ?? null, API_ORIGIN);
-  if (!request) return null;
-  try {
-    const response = await fetch(request.url, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
-      credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const fresh = sessionFromTokenResponse(response.status, await response.text(), nowIso());
-    await chrome.storage.local.set({ session: fresh });
-    return fresh;
-  } catch {
-    return null;
-  }
+// Schedules the proactive token refresh (before expiry, with jitter).
+async function scheduleRefresh(session) {
+  const when = refreshAlarmAt(session ?? null, nowIso(), Math.random());
+  if (when === null) await chrome.alarms.clear(REFRESH_ALARM);
+  else await chrome.alarms.create(REFRESH_ALARM, { when });
+}
+
+// One token refresh (rotation); the new session is stored. Null if it failed. Concurrent
+// callers share one refresh: a rotated refresh token works only once.
+let refreshing = null;
+function refreshSession() {
+  refreshing ??= (async () => {
+    const settings = await currentSettings();
+    const { session } = await chrome.storage.local.get('session');
+    const request = refreshRequest(session ?? null, settings.apiOrigin);
+    if (!request) return null;
+    try {
+      const response = await fetch(request.url, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
+        credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      const fresh = sessionFromTokenResponse(response.status, await response.text(), nowIso());
+      await chrome.storage.local.set({ session: fresh });
+      await scheduleRefresh(fresh);
+      return fresh;
+    } catch {
+      return null;
+    }
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+// What is stored for a resource, decoded again by the core (null if absent or no longer valid).
+async function stored(resource, key, stale) {
+  const body = (await chrome.storage.local.get(key))[key];
+  return body ? readStored(resource, body, nowIso(), Boolean(stale)) : null;
 }
 
 // Performs a planned fetch: each attempt's outcome goes to the core (nextStep), which says
 // whether it is done, waits and retries, refreshes the token once, or gives up.
-async function fetchAnalysis(plan, index, action) {
+async function performFetch(request, plan) {
   let refreshed = false;
   for (let number = 1; ; number += 1) {
     const result = await attempt(plan);
     const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
     if (step.next === 'done') {
       const body = await result.response.text();
-      const done = completeAnalysis(result.status, result.response.headers.get('etag'), body, index, plan.key, nowIso());
-      const writes = { [INDEX_KEY]: done.index };
-      if (done.analysis) writes[plan.key] = body; // validated by the core before it is kept
-      await chrome.storage.local.set(writes);
-      if (done.evicted.length) await chrome.storage.local.remove(done.evicted);
-      const summary = done.summary ?? (await cachedSummary(plan.key));
-      return { ok: !done.error, signedIn: true, summary, error: done.error ?? undefined };
+      const done = await exclusive(async () => {
+        const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY] ?? null;
+        const completed = completeFetch(request.resource, result.status, result.response.headers.get('etag'), body, index, plan.key, nowIso());
+        const writes = { [INDEX_KEY]: completed.index };
+        if (completed.store) writes[plan.key] = body; // validated by the core before it is kept
+        await chrome.storage.local.set(writes);
+        if (completed.evicted.length) await chrome.storage.local.remove(completed.evicted);
+        return completed;
+      });
+      return { ok: !done.error, signedIn: true, data: done.store || plan.serveCached ? await stored(request.resource, plan.key, done.error) : null, error: done.error ?? undefined };
     }
     if (step.next === 'retryAfter') {
       await sleep(step.delayMs);
@@ -122,13 +168,14 @@ async function fetchAnalysis(plan, index, action) {
       const session = await refreshSession();
       if (!session) break; // could not renew: signed out below
       refreshed = true;
-      const replanned = planAnalysis(session, index, action.host, action.recordId, nowIso(), API_ORIGIN);
-      if (replanned.plan.action !== 'fetch') return { ok: true, signedIn: true, summary: await cachedSummary(plan.key) };
-      plan = replanned.plan;
+      const replanned = await planned(request, session);
+      if (replanned.action !== 'fetch') return answerFromCache(request, replanned);
+      plan = replanned;
       continue;
     }
     if (result.status !== 401) {
-      return { ok: false, signedIn: true, summary: await cachedSummary(plan.key), error: step.reason };
+      // Cached data within its time to live stays shown, marked as not refreshed.
+      return { ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error: step.reason };
     }
     break;
   }
@@ -136,23 +183,45 @@ async function fetchAnalysis(plan, index, action) {
   return { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
 }
 
-async function analysisFor(action) {
-  const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
-  const { plan, index } = planAnalysis(stored.session ?? null, stored[INDEX_KEY] ?? null, action.host, action.recordId, nowIso(), API_ORIGIN);
+// Asks the core for a plan; the index (with the use recorded, for LRU) is written back.
+function planned(request, session) {
+  return exclusive(async () => {
+    const settings = await currentSettings();
+    const state = await chrome.storage.local.get(['session', INDEX_KEY]);
+    const result = planFetch(session ?? state.session ?? null, state[INDEX_KEY] ?? null, request.host, request.resource, nowIso(), settings, Boolean(request.refresh));
+    if (result.plan.action === 'cached' || result.plan.action === 'fetch') await chrome.storage.local.set({ [INDEX_KEY]: result.index });
+    if (result.orphans.length) await chrome.storage.local.remove(result.orphans);
+    return result.plan;
+  });
+}
+
+async function answerFromCache(request, plan) {
   if (plan.action === 'signedOut') return { ok: true, signedIn: false };
-  if (plan.action === 'cached') {
-    await chrome.storage.local.set({ [INDEX_KEY]: index }); // records the use (LRU)
-    return { ok: true, signedIn: true, summary: await cachedSummary(plan.key) };
-  }
+  if (plan.action === 'invalid') return { ok: false, signedIn: true, error: 'invalid request' };
+  return { ok: true, signedIn: true, data: await stored(request.resource, plan.key) };
+}
+
+const inFlight = new Map(); // cache key → promise: two tabs on one deal make one request
+
+// A resource for `request` ({host, resource, refresh}): from the cache, fetched, or both (the
+// cached copy at once while a stale one is revalidated in the background).
+async function resourceFor(request) {
+  const plan = await planned(request);
+  if (plan.action !== 'fetch') return answerFromCache(request, plan);
   if (!inFlight.has(plan.key)) {
-    inFlight.set(plan.key, fetchAnalysis(plan, index, action).finally(() => inFlight.delete(plan.key)));
+    inFlight.set(plan.key, performFetch(request, plan).finally(() => inFlight.delete(plan.key)));
   }
   const fetching = inFlight.get(plan.key);
-  if (plan.serveCached) {
-    const summary = await cachedSummary(plan.key); // shown at once; the revalidation runs on
-    if (summary) return { ok: true, signedIn: true, summary };
+  if (plan.serveCached && !request.refresh) {
+    const data = await stored(request.resource, plan.key);
+    if (data) return { ok: true, signedIn: true, data };
   }
   return fetching;
+}
+
+async function analysisFor(action) {
+  const answer = await resourceFor({ host: action.host, resource: { kind: 'deal', recordId: action.recordId } });
+  return { ok: answer.ok, signedIn: answer.signedIn, summary: answer.data ? answer.data.summary : undefined, error: answer.error };
 }
 
 function decide(message, sender) {
@@ -187,9 +256,12 @@ async function perform(action) {
       await record(action.name, action.properties);
       return { ok: true };
     case 'signOut': {
-      const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
-      const plan = signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, API_ORIGIN);
+      await record('signed_out', {});
+      const settings = await currentSettings();
+      const state = await chrome.storage.local.get(['session', INDEX_KEY]);
+      const plan = signOutPlan(state.session ?? null, state[INDEX_KEY] ?? null, settings.apiOrigin);
       await chrome.storage.local.remove(plan.remove); // local data first, whatever the server says
+      await chrome.alarms.clear(REFRESH_ALARM);
       if (plan.revoke) {
         const [url, body] = plan.revoke;
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, credentials: 'omit' }).catch(() => {});
@@ -198,7 +270,7 @@ async function perform(action) {
     }
     case 'getStatus': {
       const { session } = await chrome.storage.local.get('session');
-      return { ok: true, signedIn: Boolean(session) };
+      return { ok: true, signedIn: Boolean(session), settings: await currentSettings() };
     }
     default:
       return { ok: false, ignored: action.reason };
@@ -216,36 +288,68 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => {
   const handOff = async () => {
     await ready;
+    const settings = await currentSettings();
     const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
-    const exchange = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, API_ORIGIN, pendingSignIn ?? null, nowIso());
+    const exchange = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, settings.apiOrigin, pendingSignIn ?? null, nowIso());
     await chrome.storage.session.remove('pendingSignIn');
     const response = await fetch(exchange.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: exchange.body,
       credentials: 'omit',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const session = sessionFromTokenResponse(response.status, await response.text(), nowIso());
     await chrome.storage.local.set({ session });
+    await scheduleRefresh(session);
+    await record('signed_in', {});
     return { ok: true };
   };
   handOff().then(sendResponse, (error) => sendResponse({ ok: false, error: String(error) }));
   return true;
 });
 
+async function sweep() {
+  await exclusive(async () => {
+    const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY];
+    if (!index) return;
+    const swept = sweepCache(index, nowIso());
+    await chrome.storage.local.set({ [INDEX_KEY]: swept.index });
+    if (swept.remove.length) await chrome.storage.local.remove(swept.remove);
+  });
+}
+
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === FLUSH_ALARM) ready.then(() => flush(true)).catch(() => {});
+  const run = { [FLUSH_ALARM]: () => flush(true), [SWEEP_ALARM]: sweep, [REFRESH_ALARM]: refreshSession }[alarm.name];
+  if (run) ready.then(run).catch(() => {});
 });
 
-// The opt-out takes effect at once: what was queued is dropped.
+// The opt-out takes effect at once, whether the user or the administrator set it: what was
+// queued is dropped.
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes[OPT_OUT] && changes[OPT_OUT].newValue === true) {
-    chrome.storage.local.remove(QUEUE_KEY).catch(() => {});
+  if ((area === 'local' && changes[OPT_OUT]) || area === 'managed') {
+    ready.then(() => exclusive(async () => {
+      if ((await currentSettings()).analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);
+    })).catch(() => {});
   }
 });
 
+// Periodic alarms start at a random point so that installs do not act in step.
+function ensureAlarms() {
+  chrome.alarms.get(FLUSH_ALARM).then((existing) => {
+    if (!existing) chrome.alarms.create(FLUSH_ALARM, { delayInMinutes: 1 + Math.random() * 4, periodInMinutes: 5 });
+  });
+  chrome.alarms.get(SWEEP_ALARM).then((existing) => {
+    if (!existing) chrome.alarms.create(SWEEP_ALARM, { delayInMinutes: 5 + Math.random() * 55, periodInMinutes: 60 });
+  });
+  ready.then(async () => {
+    const [{ session }, alarm] = await Promise.all([chrome.storage.local.get('session'), chrome.alarms.get(REFRESH_ALARM)]);
+    if (session && !alarm) await scheduleRefresh(session);
+  });
+}
+
 chrome.runtime.onInstalled.addListener(() => {
   chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
-  // Every five minutes, starting at a random point so installs do not flush in step.
-  chrome.alarms.create(FLUSH_ALARM, { delayInMinutes: 1 + Math.random() * 4, periodInMinutes: 5 });
+  ensureAlarms();
 });
+chrome.runtime.onStartup.addListener(ensureAlarms);

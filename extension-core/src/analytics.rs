@@ -186,6 +186,50 @@ impl Queue {
     }
 }
 
+/// A batch ready to `POST`: the worker sends exactly this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchRequest {
+    pub batch_id: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// The batch to send now, if any. Opted out, the queue is purged and nothing is sent; signed
+/// out (or with a non-HTTPS origin) nothing is sent; a batch in flight is resent with its Id.
+/// Persist the queue before sending.
+pub fn take_batch(
+    queue: &mut Queue,
+    session: Option<&crate::auth::Session>,
+    settings: &crate::settings::Settings,
+    on_alarm: bool,
+    batch_id: impl FnOnce() -> String,
+    now: DateTime<Utc>,
+) -> Option<BatchRequest> {
+    if settings.analytics_opt_out {
+        queue.purge();
+        return None;
+    }
+    let session = session.filter(|_| settings.api_origin.starts_with("https://"))?;
+    if !queue.should_send(true, false, on_alarm) {
+        return None;
+    }
+    let batch = queue.next_batch(batch_id, now)?;
+    Some(BatchRequest {
+        batch_id: batch.batch_id.clone(),
+        url: format!("{}/v1/events", settings.api_origin.trim_end_matches('/')),
+        headers: vec![
+            (
+                "Authorization".to_string(),
+                format!("Bearer {}", session.access_token),
+            ),
+            ("Content-Type".to_string(), "application/json".to_string()),
+        ],
+        body: serde_json::to_string(&batch).unwrap_or_default(),
+    })
+}
+
 /// A version-4 UUID from 16 random bytes.
 pub fn uuid_v4(random: [u8; 16]) -> String {
     let mut bytes = random;
@@ -328,5 +372,55 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
         assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn batches_go_only_signed_in_and_not_opted_out() {
+        let t = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let session = crate::auth::Session {
+            access_token: "at".into(),
+            refresh_token: "rt".into(),
+            access_expires_at: t,
+        };
+        let settings = |local: serde_json::Value| {
+            crate::settings::effective(None, &local, "https://api.customercity.com")
+        };
+        let mut queue = Queue::default();
+        queue
+            .record("signed_in", BTreeMap::new(), t, false)
+            .unwrap();
+        let on = settings(serde_json::json!({}));
+        assert_eq!(
+            take_batch(&mut queue, None, &on, true, || "b".into(), t),
+            None
+        );
+        assert_eq!(
+            take_batch(&mut queue, Some(&session), &on, false, || "b".into(), t),
+            None,
+            "one event waits for the alarm"
+        );
+        let sent = take_batch(&mut queue, Some(&session), &on, true, || "b1".into(), t).unwrap();
+        assert_eq!(sent.url, "https://api.customercity.com/v1/events");
+        assert!(sent.body.contains("\"batchId\":\"b1\""));
+        let again = take_batch(&mut queue, Some(&session), &on, true, || "b2".into(), t).unwrap();
+        assert_eq!(
+            again.batch_id, "b1",
+            "unacknowledged: resent with the same Id"
+        );
+        let off = settings(serde_json::json!({"feature_analyticsOptOut": true}));
+        assert_eq!(
+            take_batch(&mut queue, Some(&session), &off, true, || "b3".into(), t),
+            None
+        );
+        assert_eq!(
+            queue,
+            Queue {
+                dropped: queue.dropped,
+                ..Queue::default()
+            },
+            "purged"
+        );
     }
 }

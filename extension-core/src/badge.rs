@@ -120,21 +120,25 @@ pub fn enriched_view(report: &Report, enriched: &crate::client::EnrichedSummary)
         }
         _ => return local,
     };
-    let summary = format!(
-        "Customer City analysis · {}",
-        if state == BadgeState::Score {
-            format!("{text} of 100")
-        } else {
-            text.clone()
-        }
+    let score = if state == BadgeState::Score {
+        format!("{text} of 100")
+    } else {
+        text.clone()
+    };
+    let mut summary = format!(
+        "Customer City analysis · {score} · updated {}",
+        age_words(enriched.age_minutes)
     );
+    if enriched.stale {
+        summary.push_str(" · could not refresh");
+    }
     let reasons = if enriched.highlights.is_empty() {
         local.reasons.clone()
     } else {
         enriched.highlights.clone()
     };
     let key = format!(
-        "{}|enriched|{text}|{}",
+        "{}|enriched|{text}|{summary}|{}",
         report.opportunity_id,
         reasons.join("|")
     );
@@ -147,6 +151,16 @@ pub fn enriched_view(report: &Report, enriched: &crate::client::EnrichedSummary)
         summary,
         reasons,
         key,
+    }
+}
+
+/// How old data is, in words: "just now", "12 min ago", "3 h ago", "2 days ago".
+pub fn age_words(minutes: i64) -> String {
+    match minutes {
+        i64::MIN..=0 => "just now".to_string(),
+        1..=59 => format!("{minutes} min ago"),
+        60..=2879 => format!("{} h ago", minutes / 60),
+        _ => format!("{} days ago", minutes / 1440),
     }
 }
 
@@ -331,6 +345,8 @@ mod tests {
             value: Some(81),
             band: Band::Healthy,
             highlights: vec!["Only one contact is engaged".into()],
+            age_minutes: 190,
+            stale: false,
         };
         let view = enriched_view(&local, &enriched);
         assert_eq!(
@@ -338,6 +354,28 @@ mod tests {
             ("81", "Deal health 81 of 100, healthy")
         );
         assert_eq!(view.reasons, ["Only one contact is engaged"]);
+        assert_eq!(
+            view.summary,
+            "Customer City analysis · 81 of 100 · updated 3 h ago"
+        );
+        let offline = crate::client::EnrichedSummary {
+            stale: true,
+            ..enriched.clone()
+        };
+        assert!(enriched_view(&local, &offline)
+            .summary
+            .ends_with("updated 3 h ago · could not refresh"));
+        assert_ne!(enriched_view(&local, &offline).key, view.key);
+        assert_eq!(
+            [0, 12, 60, 2879, 2880].map(age_words),
+            [
+                "just now",
+                "12 min ago",
+                "1 h ago",
+                "47 h ago",
+                "2 days ago"
+            ]
+        );
         let other = crate::client::EnrichedSummary {
             record_id: "0065g00000ZzZzZ".into(),
             ..enriched

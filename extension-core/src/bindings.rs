@@ -100,13 +100,12 @@ pub fn evaluate_page(
             today: parse_today(today)?,
         },
     );
-    let previous: Option<PreviousBadge> = serde_wasm_bindgen::from_value(previous).ok().flatten();
+    let previous: Option<PreviousBadge> = from_js(previous);
     let same_anchor = match (&previous_anchor, header_anchor(&dom, Some(page.id15()))) {
         (Some(before), Some(now)) => before.is_same_node(Some(&now)),
         _ => false,
     };
-    let enriched: Option<crate::client::EnrichedSummary> =
-        serde_wasm_bindgen::from_value(enriched).ok().flatten();
+    let enriched: Option<crate::client::EnrichedSummary> = from_js(enriched);
     let view = if still_shows_previous_record(previous.as_ref(), &report, same_anchor) {
         waiting_view(&report.opportunity_id)
     } else if let Some(enriched) = &enriched {
@@ -213,42 +212,88 @@ fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
         .map_err(|_| JsValue::from_str("an RFC 3339 time was expected"))
 }
 
-/// Plans an analysis request: `{plan, index}` (see `client::plan_analysis`).
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
+    serde_wasm_bindgen::from_value(value).ok().flatten()
+}
+
 #[cfg(feature = "worker")]
-#[wasm_bindgen(js_name = planAnalysis)]
-pub fn plan_analysis(
+fn settings_from(value: JsValue) -> Result<crate::settings::Settings, JsValue> {
+    from_js(value).ok_or_else(|| JsValue::from_str("settings expected (from effectiveSettings)"))
+}
+
+#[cfg(feature = "worker")]
+fn load_index(value: JsValue) -> (crate::cache::CacheIndex, Vec<String>) {
+    let stored: Option<serde_json::Value> = from_js(value);
+    crate::cache::CacheIndex::load(stored.as_ref())
+}
+
+/// The settings in force: `managed` is `chrome.storage.managed`'s content (or `null`),
+/// `local` the user's values from `chrome.storage.local` (see `settings::effective`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = effectiveSettings)]
+pub fn effective_settings(
+    managed: JsValue,
+    local: JsValue,
+    built_api_origin: &str,
+) -> Result<JsValue, JsValue> {
+    let managed: Option<serde_json::Value> = from_js(managed);
+    let local: serde_json::Value = from_js(local).unwrap_or_default();
+    to_js(&crate::settings::effective(
+        managed.as_ref(),
+        &local,
+        built_api_origin,
+    ))
+}
+
+/// Plans a request for a resource (`{kind: "deal", recordId}`, `{kind: "portfolio"}`,
+/// `{kind: "descriptions", locale}`): `{plan, index, orphans}` (see `client::plan_fetch`);
+/// `orphans` are keys of a discarded index, to delete.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = planFetch)]
+#[allow(clippy::too_many_arguments)]
+pub fn plan_fetch(
     session: JsValue,
     index: JsValue,
     host: &str,
-    record_id: &str,
+    resource: JsValue,
     now: &str,
-    api_origin: &str,
+    settings: JsValue,
+    refresh: bool,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Planned {
-        plan: crate::client::AnalysisPlan,
+        plan: crate::client::FetchPlan,
         index: crate::cache::CacheIndex,
+        orphans: Vec<String>,
     }
-    let session: Option<crate::auth::Session> =
-        serde_wasm_bindgen::from_value(session).ok().flatten();
-    let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(index).ok().flatten();
-    let (mut index, _orphans) = crate::cache::CacheIndex::load(stored.as_ref());
-    let plan = crate::client::plan_analysis(
-        session.as_ref(),
-        &mut index,
-        host,
-        record_id,
-        parse_instant(now)?,
-        api_origin,
-        true,
-    );
-    to_js(&Planned { plan, index })
+    let session: Option<crate::auth::Session> = from_js(session);
+    let (mut index, orphans) = load_index(index);
+    let plan = match from_js::<crate::client::Resource>(resource) {
+        Some(resource) => crate::client::plan_fetch(
+            session.as_ref(),
+            &mut index,
+            host,
+            &resource,
+            parse_instant(now)?,
+            &settings_from(settings)?,
+            refresh,
+        ),
+        None => crate::client::FetchPlan::Invalid,
+    };
+    to_js(&Planned {
+        plan,
+        index,
+        orphans,
+    })
 }
 
-/// Interprets an analysis response: `{analysis, summary, evicted, unauthorized, error, index}`.
+/// Interprets a response: `{store, evicted, unauthorized, error, index}`; when `store` the
+/// worker keeps the body under the key.
 #[cfg(feature = "worker")]
-#[wasm_bindgen(js_name = completeAnalysis)]
-pub fn complete_analysis(
+#[wasm_bindgen(js_name = completeFetch)]
+#[allow(clippy::too_many_arguments)]
+pub fn complete_fetch(
+    resource: JsValue,
     status: u16,
     etag: Option<String>,
     body: &str,
@@ -258,16 +303,15 @@ pub fn complete_analysis(
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Completed {
-        analysis: Option<crate::api::Analysis>,
-        summary: Option<crate::client::EnrichedSummary>,
-        evicted: Vec<String>,
-        unauthorized: bool,
-        error: Option<String>,
+        #[serde(flatten)]
+        outcome: crate::client::FetchOutcome,
         index: crate::cache::CacheIndex,
     }
-    let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(index).ok().flatten();
-    let (mut index, _orphans) = crate::cache::CacheIndex::load(stored.as_ref());
-    let outcome = crate::client::complete_analysis(
+    let resource: crate::client::Resource =
+        from_js(resource).ok_or_else(|| JsValue::from_str("a resource was expected"))?;
+    let (mut index, _orphans) = load_index(index);
+    let outcome = crate::client::complete_fetch(
+        &resource,
         status,
         etag.as_deref(),
         body.as_bytes(),
@@ -275,25 +319,83 @@ pub fn complete_analysis(
         key,
         parse_instant(now)?,
     );
-    let summary = outcome.analysis.as_ref().map(crate::client::summarize);
-    to_js(&Completed {
-        summary,
-        analysis: outcome.analysis,
-        evicted: outcome.evicted,
-        unauthorized: outcome.unauthorized,
-        error: outcome.error,
-        index,
-    })
+    to_js(&Completed { outcome, index })
 }
 
-/// The badge summary of a stored analysis (from the cache), or `null` if it no longer decodes.
+/// A stored body, decoded again for use: `{summary, analysis}` for a deal (the summary is
+/// what the badge needs), `{portfolio}` or `{descriptions}`; `null` if it no longer decodes.
 #[cfg(feature = "worker")]
-#[wasm_bindgen(js_name = summarizeStored)]
-pub fn summarize_stored(analysis_json: &str) -> Result<JsValue, JsValue> {
-    match crate::api::decode_analysis(analysis_json.as_bytes()) {
-        Ok(analysis) => to_js(&crate::client::summarize(&analysis)),
-        Err(_) => Ok(JsValue::NULL),
+#[wasm_bindgen(js_name = readStored)]
+pub fn read_stored(
+    resource: JsValue,
+    body: Option<String>,
+    now: &str,
+    stale: bool,
+) -> Result<JsValue, JsValue> {
+    use crate::client::Resource;
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Read {
+        Deal {
+            summary: crate::client::EnrichedSummary,
+            analysis: crate::api::Analysis,
+        },
+        Portfolio {
+            portfolio: crate::api::Portfolio,
+        },
+        Descriptions {
+            descriptions: crate::api::Descriptions,
+        },
     }
+    let (Some(resource), Some(body)) = (from_js::<Resource>(resource), body) else {
+        return Ok(JsValue::NULL);
+    };
+    let now = parse_instant(now)?;
+    let read = match resource {
+        Resource::Deal { .. } => {
+            crate::api::decode_analysis(body.as_bytes())
+                .ok()
+                .map(|analysis| Read::Deal {
+                    summary: crate::client::summarize(&analysis, now, stale),
+                    analysis,
+                })
+        }
+        Resource::Portfolio => crate::api::decode_portfolio(body.as_bytes())
+            .ok()
+            .map(|portfolio| Read::Portfolio { portfolio }),
+        Resource::Descriptions { .. } => crate::api::decode_descriptions(body.as_bytes())
+            .ok()
+            .map(|descriptions| Read::Descriptions { descriptions }),
+    };
+    match read {
+        Some(read) => to_js(&read),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// The alarm's sweep: `{index, remove}` (expired entries, and those of a discarded index).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = sweepCache)]
+pub fn sweep_cache(index: JsValue, now: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Swept {
+        index: crate::cache::CacheIndex,
+        remove: Vec<String>,
+    }
+    let (mut index, mut remove) = load_index(index);
+    remove.extend(index.sweep(parse_instant(now)?));
+    to_js(&Swept { index, remove })
+}
+
+/// When to refresh the access token (milliseconds since the epoch), or `null` signed out.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = refreshAlarmAt)]
+pub fn refresh_alarm_at(session: JsValue, now: &str, jitter: f64) -> Result<JsValue, JsValue> {
+    let session: Option<crate::auth::Session> = from_js(session);
+    let now = parse_instant(now)?;
+    Ok(session
+        .map(|s| JsValue::from_f64(s.refresh_alarm_at(now, jitter).timestamp_millis() as f64))
+        .unwrap_or(JsValue::NULL))
 }
 
 /// What signing out removes and the revocation to send: `{remove, revoke: [url, body] | null}`.
@@ -384,12 +486,6 @@ pub fn refresh_request(session: JsValue, api_origin: &str) -> Result<JsValue, Js
     }
 }
 
-/// `feature_analyticsOptOut === true` (any other value, or none, is not an opt-out).
-#[cfg(feature = "worker")]
-fn opted_out(flag: &JsValue) -> bool {
-    flag.as_bool() == Some(true)
-}
-
 /// Records an event in the stored queue (unless opted out or off the allow-list); returns the
 /// queue to store.
 #[cfg(feature = "worker")]
@@ -399,83 +495,52 @@ pub fn record_event(
     name: &str,
     properties: JsValue,
     now: &str,
-    opt_out_flag: JsValue,
+    settings: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut queue: crate::analytics::Queue = serde_wasm_bindgen::from_value(queue)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let mut queue: crate::analytics::Queue = from_js(queue).unwrap_or_default();
     let properties: std::collections::BTreeMap<String, serde_json::Value> =
-        serde_wasm_bindgen::from_value(properties).unwrap_or_default();
+        from_js(properties).unwrap_or_default();
+    let settings = settings_from(settings)?;
     let _ = queue.record(
         name,
         properties,
         parse_instant(now)?,
-        opted_out(&opt_out_flag),
+        settings.analytics_opt_out,
     );
     to_js(&queue)
 }
 
-/// The batch to send now, if any: `{queue, batch: {batchId, url, headers, body} | null}`.
-/// Nothing is sent signed out or opted out; a batch in flight is resent with the same Id.
+/// The batch to send now, if any: `{queue, batch: {batchId, url, headers, body} | null}`
+/// (see `analytics::take_batch`).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = takeBatch)]
-#[allow(clippy::too_many_arguments)]
 pub fn take_batch(
     queue: JsValue,
     random: &[u8],
     now: &str,
     session: JsValue,
-    opt_out_flag: JsValue,
+    settings: JsValue,
     on_alarm: bool,
-    api_origin: &str,
 ) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Send {
-        batch_id: String,
-        url: String,
-        headers: Vec<(String, String)>,
-        body: String,
-    }
     #[derive(Serialize)]
     struct Taken {
         queue: crate::analytics::Queue,
-        batch: Option<Send>,
+        batch: Option<crate::analytics::BatchRequest>,
     }
-    let mut queue: crate::analytics::Queue = serde_wasm_bindgen::from_value(queue)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    let session: Option<crate::auth::Session> =
-        serde_wasm_bindgen::from_value(session).ok().flatten();
-    if opted_out(&opt_out_flag) {
-        queue.purge();
-        return to_js(&Taken { queue, batch: None });
-    }
-    let Some(session) = session.filter(|_| api_origin.starts_with("https://")) else {
-        return to_js(&Taken { queue, batch: None });
-    };
-    if !queue.should_send(true, false, on_alarm) {
-        return to_js(&Taken { queue, batch: None });
-    }
+    let mut queue: crate::analytics::Queue = from_js(queue).unwrap_or_default();
+    let session: Option<crate::auth::Session> = from_js(session);
     let random: [u8; 16] = random
         .get(..16)
         .and_then(|r| r.try_into().ok())
         .ok_or_else(|| JsValue::from_str("16 random bytes expected"))?;
-    let batch = queue.next_batch(|| crate::analytics::uuid_v4(random), parse_instant(now)?);
-    let batch = batch.map(|batch| Send {
-        batch_id: batch.batch_id.clone(),
-        url: format!("{}/v1/events", api_origin.trim_end_matches('/')),
-        headers: vec![
-            (
-                "Authorization".to_string(),
-                format!("Bearer {}", session.access_token),
-            ),
-            ("Content-Type".to_string(), "application/json".to_string()),
-        ],
-        body: serde_json::to_string(&batch).unwrap_or_default(),
-    });
+    let batch = crate::analytics::take_batch(
+        &mut queue,
+        session.as_ref(),
+        &settings_from(settings)?,
+        on_alarm,
+        || crate::analytics::uuid_v4(random),
+        parse_instant(now)?,
+    );
     to_js(&Taken { queue, batch })
 }
 

@@ -6,21 +6,89 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{decode_analysis, Analysis};
+use crate::api::{decode_analysis, decode_descriptions, decode_portfolio, Analysis};
 use crate::auth::Session;
 use crate::cache::{key, CacheIndex, Kind, Lookup, DEFAULT_BUDGET_BYTES};
 use crate::score::Band;
+use crate::settings::Settings;
 
-/// What to do for one analysis request.
+/// What the worker may fetch and cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Resource {
+    /// The analysis of one opportunity.
+    #[serde(rename_all = "camelCase")]
+    Deal { record_id: String },
+    /// The signed-in rep's open deals.
+    Portfolio,
+    /// The texts that explain factors, blind spots and reasons, in one locale.
+    Descriptions { locale: String },
+}
+
+impl Resource {
+    /// The cache kind (and so the TTL) of the resource.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Resource::Deal { .. } => Kind::Deal,
+            Resource::Portfolio => Kind::Portfolio,
+            Resource::Descriptions { .. } => Kind::Descriptions,
+        }
+    }
+
+    /// The request path and query, or `None` for an invalid Id or locale (never sent).
+    fn path(&self, include_ai: bool) -> Option<String> {
+        match self {
+            Resource::Deal { record_id } => {
+                crate::page::opportunity_id(record_id)?;
+                Some(format!(
+                    "/v1/opportunities/{record_id}/analysis?ai={}",
+                    if include_ai { "include" } else { "exclude" }
+                ))
+            }
+            Resource::Portfolio => Some("/v1/portfolio".to_string()),
+            Resource::Descriptions { locale } => {
+                valid_locale(locale).then(|| format!("/v1/descriptions?locale={locale}"))
+            }
+        }
+    }
+
+    fn cache_key(&self, host: &str, include_ai: bool) -> String {
+        match self {
+            // An analysis without AI content is another entry than one with it, so that
+            // declining AI never shows AI text cached before.
+            Resource::Deal { record_id } if include_ai => key(Kind::Deal, host, record_id),
+            Resource::Deal { record_id } => {
+                format!("{}:noai", key(Kind::Deal, host, record_id))
+            }
+            Resource::Portfolio => key(Kind::Portfolio, host, "me"),
+            Resource::Descriptions { locale } => key(Kind::Descriptions, "all", locale),
+        }
+    }
+}
+
+/// `en`, `de`, `pt-BR`: a language and an optional region, nothing else.
+fn valid_locale(locale: &str) -> bool {
+    let mut parts = locale.split(['-', '_']);
+    let language = parts.next().unwrap_or("");
+    let region = parts.next();
+    (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
+        && parts.next().is_none()
+}
+
+/// What to do for one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "camelCase")]
-pub enum AnalysisPlan {
+pub enum FetchPlan {
     /// Not signed in: answer at once, no request of any kind.
     SignedOut,
+    /// The Id or locale is not valid: no request.
+    Invalid,
     /// Fresh in the cache: answer from it, no request.
     Cached { key: String },
     /// Request it; when `serve_cached` the cached copy is shown meanwhile (and `If-None-Match`
-    /// makes an unchanged analysis cost a 304).
+    /// makes an unchanged answer cost a 304).
     #[serde(rename_all = "camelCase")]
     Fetch {
         key: String,
@@ -30,48 +98,57 @@ pub enum AnalysisPlan {
     },
 }
 
-/// Plans the request for `record_id` in the org at `host`.
-pub fn plan_analysis(
+/// Plans the request for `resource` in the org at `host`. `refresh` (the side panel's button)
+/// revalidates even a fresh entry.
+pub fn plan_fetch(
     session: Option<&Session>,
     index: &mut CacheIndex,
     host: &str,
-    record_id: &str,
+    resource: &Resource,
     now: DateTime<Utc>,
-    api_origin: &str,
-    include_ai: bool,
-) -> AnalysisPlan {
+    settings: &Settings,
+    refresh: bool,
+) -> FetchPlan {
     let Some(session) = session else {
-        return AnalysisPlan::SignedOut;
+        return FetchPlan::SignedOut;
     };
-    if !api_origin.starts_with("https://") || crate::page::opportunity_id(record_id).is_none() {
-        return AnalysisPlan::SignedOut;
+    if !settings.api_origin.starts_with("https://") {
+        return FetchPlan::SignedOut;
     }
-    let cache_key = key(Kind::Deal, host, record_id);
+    let Some(path) = resource.path(settings.include_ai) else {
+        return FetchPlan::Invalid;
+    };
+    let host_ok = crate::page::is_salesforce_host(host)
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if !host_ok && !matches!(resource, Resource::Descriptions { .. }) {
+        return FetchPlan::Invalid;
+    }
+    let cache_key = resource.cache_key(host, settings.include_ai);
     let (serve_cached, etag) = match index.lookup(&cache_key, now) {
-        Lookup::Fresh => return AnalysisPlan::Cached { key: cache_key },
+        Lookup::Fresh if !refresh => return FetchPlan::Cached { key: cache_key },
+        Lookup::Fresh => (
+            true,
+            index.entries.get(&cache_key).and_then(|m| m.etag.clone()),
+        ),
         Lookup::Stale { etag } => (true, etag),
         Lookup::Miss => (false, None),
     };
-    let mut headers = vec![
-        (
-            "Authorization".to_string(),
-            format!("Bearer {}", session.access_token),
-        ),
-        ("X-Salesforce-Host".to_string(), host.to_string()),
-        ("Accept".to_string(), "application/json".to_string()),
-    ];
+    let mut headers = vec![(
+        "Authorization".to_string(),
+        format!("Bearer {}", session.access_token),
+    )];
+    if !matches!(resource, Resource::Descriptions { .. }) {
+        headers.push(("X-Salesforce-Host".to_string(), host.to_string()));
+    }
+    headers.push(("Accept".to_string(), "application/json".to_string()));
     if let Some(etag) = etag {
         headers.push(("If-None-Match".to_string(), etag));
     }
-    let url = format!(
-        "{}/v1/opportunities/{}/analysis?ai={}",
-        api_origin.trim_end_matches('/'),
-        record_id,
-        if include_ai { "include" } else { "exclude" }
-    );
-    AnalysisPlan::Fetch {
+    FetchPlan::Fetch {
         key: cache_key,
-        url,
+        url: format!("{}{path}", settings.api_origin.trim_end_matches('/')),
         headers,
         serve_cached,
     }
@@ -80,9 +157,9 @@ pub fn plan_analysis(
 /// What the answer means.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AnalysisOutcome {
-    /// A new analysis to store under the key and show.
-    pub analysis: Option<Analysis>,
+pub struct FetchOutcome {
+    /// The body was valid: store it under the key.
+    pub store: bool,
     /// Keys to delete (evicted to stay within the budget).
     pub evicted: Vec<String>,
     /// The access token was refused: refresh, or sign out.
@@ -91,37 +168,39 @@ pub struct AnalysisOutcome {
     pub error: Option<String>,
 }
 
-/// Interprets the response to a planned fetch and updates the index.
-pub fn complete_analysis(
+/// Interprets the response to a planned fetch of `resource` and updates the index.
+pub fn complete_fetch(
+    resource: &Resource,
     status: u16,
     etag: Option<&str>,
     body: &[u8],
     index: &mut CacheIndex,
     cache_key: &str,
     now: DateTime<Utc>,
-) -> AnalysisOutcome {
-    let mut outcome = AnalysisOutcome {
-        analysis: None,
+) -> FetchOutcome {
+    let mut outcome = FetchOutcome {
+        store: false,
         evicted: Vec::new(),
         unauthorized: false,
         error: None,
     };
     match status {
-        200 => match decode_analysis(body) {
-            Ok(analysis) => {
+        200 => match validate(resource, body) {
+            Ok(()) => {
                 outcome.evicted = index.store(
                     cache_key,
-                    Kind::Deal,
+                    resource.kind(),
                     body.len() as u64,
                     etag.map(str::to_string),
                     now,
                     DEFAULT_BUDGET_BYTES,
                 );
-                outcome.analysis = Some(analysis);
+                outcome.store = !outcome.evicted.iter().any(|k| k == cache_key);
             }
-            Err(error) => outcome.error = Some(error.to_string()),
+            Err(error) => outcome.error = Some(error),
         },
-        304 => index.revalidated(cache_key, now),
+        304 if index.entries.contains_key(cache_key) => index.revalidated(cache_key, now),
+        304 => outcome.error = Some("the service answered 304 for nothing cached".to_string()),
         401 => {
             outcome.unauthorized = true;
             outcome.error = Some("the session expired".to_string());
@@ -132,8 +211,27 @@ pub fn complete_analysis(
     outcome
 }
 
-/// The little the content script needs to upgrade its badge: score, band and the top blind
-/// spots' summaries. Computed in the worker; the content script never parses server JSON.
+/// Whether a body is a valid answer for the resource: for a deal, an analysis of that very
+/// record (a server answering for another deal is refused, never shown).
+fn validate(resource: &Resource, body: &[u8]) -> Result<(), String> {
+    match resource {
+        Resource::Deal { record_id } => {
+            let analysis = decode_analysis(body).map_err(|e| e.to_string())?;
+            if analysis.opportunity_id.get(..15) != record_id.get(..15) {
+                return Err("the service answered for another opportunity".to_string());
+            }
+            Ok(())
+        }
+        Resource::Portfolio => decode_portfolio(body).map(drop).map_err(|e| e.to_string()),
+        Resource::Descriptions { .. } => decode_descriptions(body)
+            .map(drop)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// The little the content script needs to upgrade its badge: score, band, the top blind
+/// spots' summaries and the data's age. Computed in the worker; the content script never
+/// parses server JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrichedSummary {
@@ -141,10 +239,16 @@ pub struct EnrichedSummary {
     pub value: Option<u8>,
     pub band: Band,
     pub highlights: Vec<String>,
+    /// Minutes since the server read the Salesforce data.
+    #[serde(default)]
+    pub age_minutes: i64,
+    /// The latest refresh failed: this is the last known analysis.
+    #[serde(default)]
+    pub stale: bool,
 }
 
-/// Summarises an analysis for the badge.
-pub fn summarize(analysis: &Analysis) -> EnrichedSummary {
+/// Summarises an analysis for the badge, at `now`.
+pub fn summarize(analysis: &Analysis, now: DateTime<Utc>, stale: bool) -> EnrichedSummary {
     EnrichedSummary {
         record_id: analysis.opportunity_id.clone(),
         value: analysis.score.value,
@@ -155,6 +259,8 @@ pub fn summarize(analysis: &Analysis) -> EnrichedSummary {
             .take(crate::badge::TOP_REASONS)
             .map(|s| s.summary.clone())
             .collect(),
+        age_minutes: (now - analysis.data_as_of).num_minutes().max(0),
+        stale,
     }
 }
 
@@ -186,49 +292,88 @@ mod tests {
         "blindSpots":[{"kind":"stuck_deal","severity":"medium","summary":"45 days in Value Proposition","evidence":{},"recommendation":"Plan."}],
         "recommendations":[],"generatedAt":"2026-11-23T12:00:00Z","dataAsOf":"2026-11-23T11:55:00Z","aiIncluded":false}"#;
 
+    fn settings(include_ai: bool) -> Settings {
+        let local = if include_ai {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({"cc.declineAi": true})
+        };
+        crate::settings::effective(None, &local, API)
+    }
+
+    fn deal(id: &str) -> Resource {
+        Resource::Deal {
+            record_id: id.to_string(),
+        }
+    }
+
+    const HOST: &str = "acme.my.salesforce.com";
+
     #[test]
-    fn signed_out_never_plans_a_request() {
+    fn signed_out_or_invalid_never_plans_a_request() {
         let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
         assert_eq!(
-            plan_analysis(
-                None,
-                &mut index,
-                "acme.my.salesforce.com",
-                "0065g00000AbCdEAAV",
-                now(),
-                API,
-                true
-            ),
-            AnalysisPlan::SignedOut
+            plan_fetch(None, &mut index, HOST, &id, now(), &settings(true), false),
+            FetchPlan::SignedOut
         );
+        let mut plain = settings(true);
+        plain.api_origin = "http://plain".into();
         assert_eq!(
-            plan_analysis(
+            plan_fetch(
                 Some(&session()),
                 &mut index,
-                "a",
-                "0065g00000AbCdEAAV",
+                HOST,
+                &id,
                 now(),
-                "http://plain",
-                true
+                &plain,
+                false
             ),
-            AnalysisPlan::SignedOut,
+            FetchPlan::SignedOut,
             "HTTPS only"
         );
+        for (host, resource) in [
+            (HOST, deal("0015g00000AbCdEAAV")),
+            (HOST, deal("006/../../v1/events")),
+            ("evil.example.com", deal("0065g00000AbCdEAAV")),
+            ("acme.my.salesforce.com\r\nX: y", Resource::Portfolio),
+            (
+                HOST,
+                Resource::Descriptions {
+                    locale: "en&x=1".into(),
+                },
+            ),
+        ] {
+            assert_eq!(
+                plan_fetch(
+                    Some(&session()),
+                    &mut index,
+                    host,
+                    &resource,
+                    now(),
+                    &settings(true),
+                    false
+                ),
+                FetchPlan::Invalid,
+                "{host} {resource:?}"
+            );
+        }
     }
 
     #[test]
     fn fetch_then_cache_then_revalidate() {
         let mut index = CacheIndex::default();
-        let plan = plan_analysis(
+        let id = deal("0065g00000AbCdEAAV");
+        let plan = plan_fetch(
             Some(&session()),
             &mut index,
-            "acme.my.salesforce.com",
-            "0065g00000AbCdEAAV",
+            HOST,
+            &id,
             now(),
-            API,
+            &settings(false),
             false,
         );
-        let AnalysisPlan::Fetch {
+        let FetchPlan::Fetch {
             key,
             url,
             headers,
@@ -248,7 +393,8 @@ mod tests {
             ["Authorization", "X-Salesforce-Host", "Accept"],
             "the Id goes in the path; nothing else from the page"
         );
-        let outcome = complete_analysis(
+        let outcome = complete_fetch(
+            &id,
             200,
             Some("\"e1\""),
             BODY.as_bytes(),
@@ -256,36 +402,47 @@ mod tests {
             &key,
             now(),
         );
-        assert_eq!(
-            outcome.analysis.as_ref().map(|a| a.score.value),
-            Some(Some(58))
-        );
-        assert_eq!(
-            summarize(outcome.analysis.as_ref().unwrap()).highlights,
-            ["45 days in Value Proposition"]
-        );
-        // A second view: from the cache, no request.
-        let again = plan_analysis(
+        assert!(outcome.store && outcome.error.is_none());
+        let analysis = decode_analysis(BODY.as_bytes()).unwrap();
+        let summary = summarize(&analysis, now(), false);
+        assert_eq!(summary.highlights, ["45 days in Value Proposition"]);
+        assert_eq!(summary.age_minutes, 5);
+        // A second view, by the other Id form: from the cache, no request.
+        let again = plan_fetch(
             Some(&session()),
             &mut index,
-            "acme.my.salesforce.com",
-            "0065g00000AbCdE",
+            HOST,
+            &deal("0065g00000AbCdE"),
             now() + Duration::minutes(5),
-            API,
+            &settings(false),
             false,
         );
-        assert_eq!(again, AnalysisPlan::Cached { key: key.clone() });
-        // Hours later: shown from the cache and revalidated with the ETag.
-        let later = plan_analysis(
+        assert_eq!(again, FetchPlan::Cached { key: key.clone() });
+        // The refresh button revalidates even a fresh entry, with its ETag.
+        let refresh = plan_fetch(
             Some(&session()),
             &mut index,
-            "acme.my.salesforce.com",
-            "0065g00000AbCdEAAV",
+            HOST,
+            &id,
+            now() + Duration::minutes(6),
+            &settings(false),
+            true,
+        );
+        assert!(
+            matches!(&refresh, FetchPlan::Fetch { serve_cached: true, headers, .. }
+            if headers.contains(&("If-None-Match".to_string(), "\"e1\"".to_string())))
+        );
+        // Hours later: shown from the cache and revalidated with the ETag.
+        let later = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &id,
             now() + Duration::hours(5),
-            API,
+            &settings(false),
             false,
         );
-        let AnalysisPlan::Fetch {
+        let FetchPlan::Fetch {
             headers,
             serve_cached,
             ..
@@ -295,20 +452,124 @@ mod tests {
         };
         assert!(serve_cached);
         assert!(headers.contains(&("If-None-Match".to_string(), "\"e1\"".to_string())));
-        let not_modified =
-            complete_analysis(304, None, b"", &mut index, &key, now() + Duration::hours(5));
-        assert_eq!((not_modified.analysis, not_modified.error), (None, None));
+        let not_modified = complete_fetch(
+            &id,
+            304,
+            None,
+            b"",
+            &mut index,
+            &key,
+            now() + Duration::hours(5),
+        );
+        assert_eq!((not_modified.store, not_modified.error), (false, None));
+        // Declining AI is another entry: AI text cached before is never shown.
+        let with_ai = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &id,
+            now(),
+            &settings(true),
+            false,
+        );
+        assert!(matches!(
+            with_ai,
+            FetchPlan::Fetch {
+                serve_cached: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn portfolio_and_descriptions_have_their_own_entries_and_ttls() {
+        let mut index = CacheIndex::default();
+        let plan = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &Resource::Portfolio,
+            now(),
+            &settings(true),
+            false,
+        );
+        let FetchPlan::Fetch { key, url, .. } = plan else {
+            panic!()
+        };
+        assert_eq!(url, "https://api.customercity.com/v1/portfolio");
+        let body = br#"{"generatedAt":"2026-11-23T12:00:00Z","deals":[]}"#;
+        assert!(
+            complete_fetch(
+                &Resource::Portfolio,
+                200,
+                None,
+                body,
+                &mut index,
+                &key,
+                now()
+            )
+            .store
+        );
+        assert_eq!(index.entries[&key].kind, Kind::Portfolio);
+        let descriptions = Resource::Descriptions {
+            locale: "pt-BR".into(),
+        };
+        let plan = plan_fetch(
+            Some(&session()),
+            &mut index,
+            "",
+            &descriptions,
+            now(),
+            &settings(true),
+            false,
+        );
+        let FetchPlan::Fetch { url, headers, .. } = plan else {
+            panic!("{plan:?}")
+        };
+        assert_eq!(
+            url,
+            "https://api.customercity.com/v1/descriptions?locale=pt-BR"
+        );
+        assert!(headers.iter().all(|(name, _)| name != "X-Salesforce-Host"));
     }
 
     #[test]
     fn failures_are_reported_not_stored() {
         let mut index = CacheIndex::default();
-        let bad = complete_analysis(200, None, b"{\"opportunityId\":", &mut index, "k", now());
-        assert!(bad.analysis.is_none() && bad.error.is_some());
+        let id = deal("0065g00000AbCdEAAV");
+        let bad = complete_fetch(
+            &id,
+            200,
+            None,
+            b"{\"opportunityId\":",
+            &mut index,
+            "k",
+            now(),
+        );
+        assert!(!bad.store && bad.error.is_some());
+        let other = complete_fetch(
+            &deal("0065g00000ZZZZZAAV"),
+            200,
+            None,
+            BODY.as_bytes(),
+            &mut index,
+            "k",
+            now(),
+        );
+        assert_eq!(
+            other.error.as_deref(),
+            Some("the service answered for another opportunity")
+        );
         assert!(index.entries.is_empty());
-        assert!(complete_analysis(401, None, b"", &mut index, "k", now()).unauthorized);
-        assert!(complete_analysis(503, None, b"", &mut index, "k", now())
+        assert!(complete_fetch(&id, 401, None, b"", &mut index, "k", now()).unauthorized);
+        assert!(complete_fetch(&id, 503, None, b"", &mut index, "k", now())
             .error
             .is_some());
+        assert!(
+            complete_fetch(&id, 304, None, b"", &mut index, "k", now())
+                .error
+                .is_some(),
+            "304 for nothing cached"
+        );
     }
 }

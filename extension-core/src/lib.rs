@@ -25,6 +25,7 @@ pub mod protocol;
 pub mod report;
 pub mod retry;
 pub mod score;
+pub mod settings;
 pub mod value;
 
 #[cfg(all(feature = "web", target_arch = "wasm32"))]

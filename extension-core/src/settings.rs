@@ -1,0 +1,192 @@
+//! The settings in force: the user's own choices (in `chrome.storage.local`) under the
+//! administrator's policy (`chrome.storage.managed`, schema in `managed_schema.json`). A policy
+//! can only take choices away from the user in the privacy-preserving direction (force the
+//! analytics opt-out, force AI insights off) or point the extension at another HTTPS API origin
+//! (a regional or self-hosted deployment). Invalid policy values are ignored and reported, never
+//! half-applied.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::analytics::OPT_OUT_FLAG;
+
+/// The local key of "decline AI insights" (`true` when declined).
+pub const DECLINE_AI_KEY: &str = "cc.declineAi";
+
+/// Which settings the administrator has fixed (the side panel shows them as such).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Forced {
+    pub analytics_opt_out: bool,
+    pub ai_insights: bool,
+    pub api_origin: bool,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Where Tier 2 requests go (always `https://`, no path).
+    pub api_origin: String,
+    /// Nothing is recorded or sent, and the queue is purged.
+    pub analytics_opt_out: bool,
+    /// Whether AI-written recommendations are asked for.
+    pub include_ai: bool,
+    pub forced: Forced,
+    /// Policy values that were ignored, and why (shown in the side panel's settings).
+    pub policy_errors: Vec<String>,
+}
+
+/// Reads an origin: `https://host[:port]`, nothing else (no path, query, user or fragment).
+pub fn https_origin(text: &str) -> Option<String> {
+    let rest = text.strip_prefix("https://")?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.parse::<u16>().is_ok_and(|n| n > 0));
+    (host_ok && port_ok).then(|| format!("https://{}", rest.to_ascii_lowercase()))
+}
+
+/// The settings in force, from the managed policy (`None` when the platform has none), the
+/// local storage values and the API origin the extension was built with.
+pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) -> Settings {
+    let mut errors = Vec::new();
+    let mut forced = Forced::default();
+    let policy = policy.and_then(Value::as_object);
+    let policy_flag = |name: &str, errors: &mut Vec<String>| -> bool {
+        match policy.and_then(|p| p.get(name)) {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(value)) => *value,
+            Some(_) => {
+                errors.push(format!("{name}: a boolean was expected"));
+                false
+            }
+        }
+    };
+    if policy_flag("analyticsOptOut", &mut errors) {
+        forced.analytics_opt_out = true;
+    }
+    if policy_flag("disableAiInsights", &mut errors) {
+        forced.ai_insights = true;
+    }
+    let mut api_origin = https_origin(built_api_origin).unwrap_or_default();
+    match policy.and_then(|p| p.get("apiOrigin")) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(text)) => match https_origin(text) {
+            Some(origin) => {
+                api_origin = origin;
+                forced.api_origin = true;
+            }
+            None => errors.push("apiOrigin: an https:// origin without a path was expected".into()),
+        },
+        Some(_) => errors.push("apiOrigin: a string was expected".into()),
+    }
+    // Only `true` opts out (PRODUCT.md): any other value is not an opt-out.
+    let user_opt_out = local.get(OPT_OUT_FLAG) == Some(&Value::Bool(true));
+    let user_declines_ai = local.get(DECLINE_AI_KEY) == Some(&Value::Bool(true));
+    Settings {
+        api_origin,
+        analytics_opt_out: forced.analytics_opt_out || user_opt_out,
+        include_ai: !(forced.ai_insights || user_declines_ai),
+        forced,
+        policy_errors: errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const BUILT: &str = "https://api.customercity.com";
+
+    #[test]
+    fn without_a_policy_the_users_choices_apply() {
+        let settings = effective(None, &json!({}), BUILT);
+        assert_eq!(settings.api_origin, BUILT);
+        assert!(!settings.analytics_opt_out && settings.include_ai);
+        assert_eq!(settings.forced, Forced::default());
+        let settings = effective(
+            None,
+            &json!({"feature_analyticsOptOut": true, "cc.declineAi": true}),
+            BUILT,
+        );
+        assert!(settings.analytics_opt_out && !settings.include_ai);
+        for not_true in [json!("true"), json!(1), json!(null), json!(false)] {
+            let settings = effective(None, &json!({ "feature_analyticsOptOut": not_true }), BUILT);
+            assert!(!settings.analytics_opt_out, "only true opts out");
+        }
+    }
+
+    #[test]
+    fn a_policy_forces_the_private_direction_only() {
+        let policy = json!({"analyticsOptOut": true, "disableAiInsights": true});
+        let settings = effective(
+            Some(&policy),
+            &json!({"feature_analyticsOptOut": false}),
+            BUILT,
+        );
+        assert!(settings.analytics_opt_out && !settings.include_ai);
+        assert!(settings.forced.analytics_opt_out && settings.forced.ai_insights);
+        let policy = json!({"analyticsOptOut": false});
+        let settings = effective(
+            Some(&policy),
+            &json!({"feature_analyticsOptOut": true}),
+            BUILT,
+        );
+        assert!(
+            settings.analytics_opt_out,
+            "a policy cannot turn analytics back on"
+        );
+        assert!(!settings.forced.analytics_opt_out);
+    }
+
+    #[test]
+    fn the_api_origin_from_a_policy_must_be_a_bare_https_origin() {
+        let settings = effective(
+            Some(&json!({"apiOrigin": "https://API.eu.customercity.com/"})),
+            &json!({}),
+            BUILT,
+        );
+        assert_eq!(settings.api_origin, "https://api.eu.customercity.com");
+        assert!(settings.forced.api_origin);
+        for bad in [
+            json!("http://api.example.com"),
+            json!("https://api.example.com/v1"),
+            json!("https://user@api.example.com"),
+            json!("https://api.example.com?x=1"),
+            json!("https://api.example.com:99999"),
+            json!("https://"),
+            json!("javascript:alert(1)"),
+            json!(42),
+        ] {
+            let settings = effective(Some(&json!({ "apiOrigin": bad })), &json!({}), BUILT);
+            assert_eq!(settings.api_origin, BUILT, "{bad} ignored");
+            assert!(!settings.forced.api_origin);
+            assert_eq!(settings.policy_errors.len(), 1, "{bad} reported");
+        }
+        let settings = effective(Some(&json!({"analyticsOptOut": "yes"})), &json!({}), BUILT);
+        assert!(!settings.analytics_opt_out);
+        assert_eq!(
+            settings.policy_errors,
+            ["analyticsOptOut: a boolean was expected"]
+        );
+    }
+
+    #[test]
+    fn origins_keep_their_port() {
+        assert_eq!(
+            https_origin("https://localhost:8443").as_deref(),
+            Some("https://localhost:8443")
+        );
+        assert_eq!(https_origin("https://a.b:0"), None);
+    }
+}
