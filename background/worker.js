@@ -136,8 +136,8 @@ function refreshSession() {
 
 // What is stored for a resource, decoded again by the core (null if absent or no longer valid).
 async function stored(resource, key, stale) {
-  const body = (await chrome.storage.local.get(key))[key];
-  return body ? readStored(resource, body, nowIso(), Boolean(stale)) : null;
+  const found = await chrome.storage.local.get([key, INDEX_KEY]);
+  return found[key] ? readStored(resource, found[key], found[INDEX_KEY] ?? null, key, nowIso(), Boolean(stale)) : null;
 }
 
 // Performs a planned fetch: each attempt's outcome goes to the core (nextStep), which says

@@ -322,13 +322,15 @@ pub fn complete_fetch(
     to_js(&Completed { outcome, index })
 }
 
-/// A stored body, decoded again for use: `{summary, analysis}` for a deal (the summary is
+/// A stored body (under `key`), decoded again for use: `{summary, analysis}` for a deal (the summary is
 /// what the badge needs), `{portfolio}` or `{descriptions}`; `null` if it no longer decodes.
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = readStored)]
 pub fn read_stored(
     resource: JsValue,
     body: Option<String>,
+    index: JsValue,
+    key: &str,
     now: &str,
     stale: bool,
 ) -> Result<JsValue, JsValue> {
@@ -351,12 +353,17 @@ pub fn read_stored(
         return Ok(JsValue::NULL);
     };
     let now = parse_instant(now)?;
+    let confirmed_at = load_index(index)
+        .0
+        .entries
+        .get(key)
+        .map(|meta| meta.stored_at);
     let read = match resource {
         Resource::Deal { .. } => {
             crate::api::decode_analysis(body.as_bytes())
                 .ok()
                 .map(|analysis| Read::Deal {
-                    summary: crate::client::summarize(&analysis, now, stale),
+                    summary: crate::client::summarize(&analysis, confirmed_at, now, stale),
                     analysis,
                 })
         }

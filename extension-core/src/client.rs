@@ -239,7 +239,7 @@ pub struct EnrichedSummary {
     pub value: Option<u8>,
     pub band: Band,
     pub highlights: Vec<String>,
-    /// Minutes since the server read the Salesforce data.
+    /// Minutes since the analysis was last confirmed by the server (fetched or revalidated).
     #[serde(default)]
     pub age_minutes: i64,
     /// The latest refresh failed: this is the last known analysis.
@@ -247,8 +247,14 @@ pub struct EnrichedSummary {
     pub stale: bool,
 }
 
-/// Summarises an analysis for the badge, at `now`.
-pub fn summarize(analysis: &Analysis, now: DateTime<Utc>, stale: bool) -> EnrichedSummary {
+/// Summarises an analysis for the badge, at `now`; `confirmed_at` is when the server last
+/// confirmed it (the cache entry's time), else the analysis's own `dataAsOf` counts.
+pub fn summarize(
+    analysis: &Analysis,
+    confirmed_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    stale: bool,
+) -> EnrichedSummary {
     EnrichedSummary {
         record_id: analysis.opportunity_id.clone(),
         value: analysis.score.value,
@@ -259,7 +265,9 @@ pub fn summarize(analysis: &Analysis, now: DateTime<Utc>, stale: bool) -> Enrich
             .take(crate::badge::TOP_REASONS)
             .map(|s| s.summary.clone())
             .collect(),
-        age_minutes: (now - analysis.data_as_of).num_minutes().max(0),
+        age_minutes: (now - confirmed_at.unwrap_or(analysis.data_as_of))
+            .num_minutes()
+            .max(0),
         stale,
     }
 }
@@ -404,9 +412,11 @@ mod tests {
         );
         assert!(outcome.store && outcome.error.is_none());
         let analysis = decode_analysis(BODY.as_bytes()).unwrap();
-        let summary = summarize(&analysis, now(), false);
+        let summary = summarize(&analysis, None, now(), false);
         assert_eq!(summary.highlights, ["45 days in Value Proposition"]);
-        assert_eq!(summary.age_minutes, 5);
+        assert_eq!(summary.age_minutes, 5, "the data's own time");
+        let confirmed = summarize(&analysis, Some(now() - Duration::hours(3)), now(), false);
+        assert_eq!(confirmed.age_minutes, 180, "the cache entry's time");
         // A second view, by the other Id form: from the cache, no request.
         let again = plan_fetch(
             Some(&session()),

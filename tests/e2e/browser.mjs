@@ -15,7 +15,7 @@ export const CHROMIUM_OWN_HOSTS = /(^|\.)(google\.com|googleapis\.com|gstatic\.c
 
 /** `port`: the Salesforce stand-in; `apiPort`: the Customer City reference server (default:
  *  the stand-in too, which records any request that reaches it). */
-export async function launch({ port, apiPort = port, headless = true, netLog } = {}) {
+export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
   const rules = [
     `MAP *.force.com 127.0.0.1:${port}`,
@@ -30,7 +30,7 @@ export async function launch({ port, apiPort = port, headless = true, netLog } =
     `--host-resolver-rules=${rules}`,
     // The stand-ins' certificates are self-signed; this also covers the worker's fetch.
     '--ignore-certificate-errors',
-    `--disable-extensions-except=${dist}`, `--load-extension=${dist}`,
+    `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`,
   ];
   if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -146,4 +146,56 @@ export async function startReferenceServer() {
     request.end(body);
   });
   return { port, get, post, stop: () => child.kill() };
+}
+
+/** Signs in through the real flow: the side panel's button, the web app's connect page, the
+ *  hand-off to the worker. Resolves to the side panel page. */
+export async function signIn({ context, extensionId }) {
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
+  await panel.waitForSelector('#sign-in:not([hidden])');
+  const connectPage = context.waitForEvent('page');
+  await panel.click('#sign-in');
+  const webApp = await connectPage;
+  await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('Connected'));
+  await webApp.close();
+  await panel.waitForSelector('#sign-out:not([hidden])');
+  return panel;
+}
+
+/** Stops the extension's service worker the way Chrome does when it idles (through CDP, from an
+ *  extension page), waits until it has stopped, then lets `wake(page)` start it again. Proves
+ *  the restart: a marker left in the old worker's global scope is gone. */
+export async function restartWorker(browser, wake) {
+  const { context, extensionId, worker } = browser;
+  await worker.evaluate(() => { globalThis.ccTestMarker = true; });
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
+  const cdp = await context.newCDPSession(page);
+  const stopped = new Promise((resolve) => {
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      if (versions.some((v) => v.scriptURL.includes(extensionId) && v.runningStatus === 'stopped')) resolve();
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+  await cdp.detach();
+  await wake(page);
+  // Playwright reattaches the same Worker object to the restarted worker.
+  const fresh = await worker.evaluate(() => globalThis.ccTestMarker === undefined);
+  if (!fresh) throw new Error('the service worker was not restarted');
+  await page.close();
+  return worker;
+}
+
+/** Polls `probe` until it returns a truthy value (or throws after `timeout` ms). */
+export async function eventually(probe, { timeout = 5000, every = 50 } = {}) {
+  const start = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - start > timeout) throw new Error(`not met in ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, every));
+  }
 }

@@ -165,6 +165,7 @@ impl App {
             "method": request.method, "host": request.host, "path": request.path,
             "query": request.query, "authorization": request.header("authorization").is_some(),
             "bodyBytes": request.body.len(),
+            "ifNoneMatch": request.header("if-none-match"),
         }));
         let segments: Vec<&str> = request.path.split('/').filter(|s| !s.is_empty()).collect();
         match (request.method.as_str(), segments.as_slice()) {
