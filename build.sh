@@ -87,7 +87,7 @@ mkdir -p "$OUT/content"
   --target=chrome120 --log-level=warning --outfile="$OUT/content/core.js"
 
 echo "== static files"
-cp content/main.js "$OUT/content/"
+cp content/main.js content/i18n.js "$OUT/content/"
 cp background/worker.js "$OUT/background/"
 cat > "$OUT/background/config.js" <<EOF
 // Written by build.sh: the origins chosen at build time.

@@ -8,6 +8,7 @@
   'use strict';
 
   const core = globalThis.CustomerCityCore;
+  const text = globalThis.CustomerCityText;
   if (!core || globalThis.__customerCityDealHealth) return;
   globalThis.__customerCityDealHealth = true;
 
@@ -161,13 +162,13 @@
     card.setAttribute('role', 'tooltip');
     const title = document.createElement('p');
     title.className = 'title';
-    title.textContent = 'Deal health';
+    title.textContent = chrome.i18n.getMessage('badge_title');
     const summary = document.createElement('p');
     summary.className = 'summary';
     const list = document.createElement('ul');
     const hint = document.createElement('p');
     hint.className = 'hint';
-    hint.textContent = 'Click for the full analysis';
+    hint.textContent = chrome.i18n.getMessage('badge_hint');
     card.append(title, summary, list, hint);
     root.append(style, button, card);
     button.addEventListener('click', (event) => {
@@ -186,13 +187,13 @@
       badge.key = view.key;
       badge.recordId = view.recordId;
       badge.button.className = `badge tone-${view.tone}`;
-      badge.button.setAttribute('aria-label', view.accessibleName);
-      badge.value.textContent = view.text;
-      badge.summary.textContent = view.summary;
+      badge.button.setAttribute('aria-label', text(view.accessibleName));
+      badge.value.textContent = text(view.text);
+      badge.summary.textContent = text(view.summary);
       badge.list.replaceChildren(
         ...view.reasons.map((reason) => {
           const item = document.createElement('li');
-          item.textContent = reason;
+          item.textContent = text(reason);
           return item;
         }),
       );

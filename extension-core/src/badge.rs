@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::i18n::Text;
 use crate::report::Report;
 use crate::score::Band;
 
@@ -33,15 +34,15 @@ pub struct BadgeView {
     /// The record the view belongs to; the content script checks it against the URL.
     pub record_id: String,
     /// The short text on the badge: the score, "Won", "Lost" or "?".
-    pub text: String,
+    pub text: Text,
     /// The colour family (`healthy`, `at_risk`, `critical`, `won`, `lost`, `unknown`).
     pub tone: Band,
-    /// The accessible name, exactly `Deal health 72 of 100, healthy` and so on.
-    pub accessible_name: String,
+    /// The accessible name, exactly `Deal health 72 of 100, healthy` and so on (in English).
+    pub accessible_name: Text,
     /// One line under the title of the hover card.
-    pub summary: String,
+    pub summary: Text,
     /// The top reasons, most harmful first.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Text>,
     /// A key that changes whenever anything drawn changes (to skip redundant redraws).
     pub key: String,
 }
@@ -76,10 +77,10 @@ pub fn waiting_view(record_id: &str) -> BadgeView {
     BadgeView {
         state: BadgeState::Waiting,
         record_id: record_id.to_string(),
-        text: String::new(),
+        text: Text::new("empty"),
         tone: Band::Unknown,
-        accessible_name: String::new(),
-        summary: String::new(),
+        accessible_name: Text::new("empty"),
+        summary: Text::new("empty"),
         reasons: Vec::new(),
         key: format!("{record_id}|waiting"),
     }
@@ -95,52 +96,45 @@ pub fn enriched_view(report: &Report, enriched: &crate::client::EnrichedSummary)
     if !same_record || local.state == BadgeState::Waiting {
         return local;
     }
-    let (state, text, accessible_name) = match (enriched.band, enriched.value) {
+    let (state, text, accessible_name, score) = match (enriched.band, enriched.value) {
         (Band::Won, _) => (
             BadgeState::Won,
-            "Won".to_string(),
-            "Deal health: closed won".to_string(),
+            Text::new("badge_won"),
+            Text::new("badge_name_won"),
+            Text::new("badge_won"),
         ),
         (Band::Lost, _) => (
             BadgeState::Lost,
-            "Lost".to_string(),
-            "Deal health: closed lost".to_string(),
+            Text::new("badge_lost"),
+            Text::new("badge_name_lost"),
+            Text::new("badge_lost"),
         ),
-        (band @ (Band::Healthy | Band::AtRisk | Band::Critical), Some(value)) => {
-            let words = match band {
-                Band::Healthy => "healthy",
-                Band::AtRisk => "at risk",
-                _ => "critical",
-            };
-            (
-                BadgeState::Score,
-                value.to_string(),
-                format!("Deal health {value} of 100, {words}"),
-            )
-        }
+        (band @ (Band::Healthy | Band::AtRisk | Band::Critical), Some(value)) => (
+            BadgeState::Score,
+            Text::literal(value.to_string()),
+            score_name(band, value),
+            Text::new("score_of_100").arg(value.to_string()),
+        ),
         _ => return local,
     };
-    let score = if state == BadgeState::Score {
-        format!("{text} of 100")
+    let summary = Text::new(if enriched.stale {
+        "badge_enriched_summary_stale"
     } else {
-        text.clone()
-    };
-    let mut summary = format!(
-        "Customer City analysis · {score} · updated {}",
-        age_words(enriched.age_minutes)
-    );
-    if enriched.stale {
-        summary.push_str(" · could not refresh");
-    }
+        "badge_enriched_summary"
+    })
+    .arg(score)
+    .arg(age(enriched.age_minutes));
     let reasons = if enriched.highlights.is_empty() {
         local.reasons.clone()
     } else {
-        enriched.highlights.clone()
+        enriched.highlights.iter().map(Text::literal).collect()
     };
-    let key = format!(
-        "{}|enriched|{text}|{summary}|{}",
-        report.opportunity_id,
-        reasons.join("|")
+    let key = view_key(
+        &report.opportunity_id,
+        "enriched",
+        &text,
+        &summary,
+        &reasons,
     );
     BadgeView {
         state,
@@ -154,14 +148,34 @@ pub fn enriched_view(report: &Report, enriched: &crate::client::EnrichedSummary)
     }
 }
 
-/// How old data is, in words: "just now", "12 min ago", "3 h ago", "2 days ago".
-pub fn age_words(minutes: i64) -> String {
+/// How old data is: "just now", "12 min ago", "3 h ago", "2 days ago".
+pub fn age(minutes: i64) -> Text {
     match minutes {
-        i64::MIN..=0 => "just now".to_string(),
-        1..=59 => format!("{minutes} min ago"),
-        60..=2879 => format!("{} h ago", minutes / 60),
-        _ => format!("{} days ago", minutes / 1440),
+        i64::MIN..=0 => Text::new("age_now"),
+        1..=59 => Text::new("age_minutes").arg(minutes.to_string()),
+        60..=2879 => Text::new("age_hours").arg((minutes / 60).to_string()),
+        _ => Text::new("age_days").arg((minutes / 1440).to_string()),
     }
+}
+
+/// "Deal health 72 of 100, healthy" and its siblings.
+fn score_name(band: Band, value: u8) -> Text {
+    Text::new(match band {
+        Band::Healthy => "badge_name_healthy",
+        Band::AtRisk => "badge_name_at_risk",
+        _ => "badge_name_critical",
+    })
+    .arg(value.to_string())
+}
+
+fn view_key(record_id: &str, tier: &str, text: &Text, summary: &Text, reasons: &[Text]) -> String {
+    let reasons: Vec<String> = reasons.iter().map(Text::key).collect();
+    format!(
+        "{record_id}|{tier}|{}|{}|{}",
+        text.key(),
+        summary.key(),
+        reasons.join("|")
+    )
 }
 
 /// Decides the badge for a report.
@@ -171,57 +185,48 @@ pub fn badge_view(report: &Report) -> BadgeView {
     let (state, text, accessible_name, summary) = match (score.band, score.value) {
         _ if nothing_found => (
             BadgeState::Waiting,
-            String::new(),
-            String::new(),
-            String::new(),
+            Text::new("empty"),
+            Text::new("empty"),
+            Text::new("empty"),
         ),
         (Band::Won, _) => (
             BadgeState::Won,
-            "Won".to_string(),
-            "Deal health: closed won".to_string(),
-            "Closed won".to_string(),
+            Text::new("badge_won"),
+            Text::new("badge_name_won"),
+            Text::new("badge_summary_won"),
         ),
         (Band::Lost, _) => (
             BadgeState::Lost,
-            "Lost".to_string(),
-            "Deal health: closed lost".to_string(),
-            "Closed lost".to_string(),
+            Text::new("badge_lost"),
+            Text::new("badge_name_lost"),
+            Text::new("badge_summary_lost"),
         ),
-        (Band::Healthy | Band::AtRisk | Band::Critical, Some(value)) => {
-            let band = match score.band {
-                Band::Healthy => "healthy",
-                Band::AtRisk => "at risk",
-                _ => "critical",
-            };
-            (
-                BadgeState::Score,
-                value.to_string(),
-                format!("Deal health {value} of 100, {band}"),
-                format!("{value} of 100 · {band}"),
-            )
-        }
+        (band @ (Band::Healthy | Band::AtRisk | Band::Critical), Some(value)) => (
+            BadgeState::Score,
+            Text::literal(value.to_string()),
+            score_name(band, value),
+            Text::new(match band {
+                Band::Healthy => "badge_summary_healthy",
+                Band::AtRisk => "badge_summary_at_risk",
+                _ => "badge_summary_critical",
+            })
+            .arg(value.to_string()),
+        ),
         _ => (
             BadgeState::Incomplete,
-            "?".to_string(),
-            "Deal health: not enough data".to_string(),
-            "Incomplete data: the stage and close date could not be read".to_string(),
+            Text::literal("?"),
+            Text::new("badge_name_incomplete"),
+            Text::new("badge_summary_incomplete"),
         ),
     };
-    let reasons: Vec<String> = score
+    let reasons: Vec<Text> = score
         .reasons
         .iter()
         .filter(|reason| reason.points != 0 || state != BadgeState::Score)
         .take(TOP_REASONS)
-        .map(|reason| reason.message.clone())
+        .map(|reason| reason.text.clone())
         .collect();
-    let key = format!(
-        "{}|{:?}|{}|{}|{}",
-        report.opportunity_id,
-        state,
-        text,
-        summary,
-        reasons.join("|")
-    );
+    let key = view_key(&report.opportunity_id, "local", &text, &summary, &reasons);
     BadgeView {
         state,
         record_id: report.opportunity_id.clone(),
@@ -257,22 +262,22 @@ mod tests {
                     Reason {
                         code: "a",
                         points: -15,
-                        message: "first".into(),
+                        text: Text::literal("first"),
                     },
                     Reason {
                         code: "b",
                         points: -5,
-                        message: "second".into(),
+                        text: Text::literal("second"),
                     },
                     Reason {
                         code: "c",
                         points: 5,
-                        message: "third".into(),
+                        text: Text::literal("third"),
                     },
                     Reason {
                         code: "d",
                         points: 5,
-                        message: "fourth".into(),
+                        text: Text::literal("fourth"),
                     },
                 ],
             },
@@ -283,27 +288,39 @@ mod tests {
     #[test]
     fn accessible_names_have_the_exact_form() {
         assert_eq!(
-            badge_view(&report(Band::Healthy, Some(72), vec![])).accessible_name,
+            badge_view(&report(Band::Healthy, Some(72), vec![]))
+                .accessible_name
+                .english(),
             "Deal health 72 of 100, healthy"
         );
         assert_eq!(
-            badge_view(&report(Band::AtRisk, Some(55), vec![])).accessible_name,
+            badge_view(&report(Band::AtRisk, Some(55), vec![]))
+                .accessible_name
+                .english(),
             "Deal health 55 of 100, at risk"
         );
         assert_eq!(
-            badge_view(&report(Band::Critical, Some(5), vec![])).accessible_name,
+            badge_view(&report(Band::Critical, Some(5), vec![]))
+                .accessible_name
+                .english(),
             "Deal health 5 of 100, critical"
         );
         assert_eq!(
-            badge_view(&report(Band::Won, None, vec![])).accessible_name,
+            badge_view(&report(Band::Won, None, vec![]))
+                .accessible_name
+                .english(),
             "Deal health: closed won"
         );
         assert_eq!(
-            badge_view(&report(Band::Lost, None, vec![])).accessible_name,
+            badge_view(&report(Band::Lost, None, vec![]))
+                .accessible_name
+                .english(),
             "Deal health: closed lost"
         );
         assert_eq!(
-            badge_view(&report(Band::Unknown, None, vec![])).accessible_name,
+            badge_view(&report(Band::Unknown, None, vec![]))
+                .accessible_name
+                .english(),
             "Deal health: not enough data"
         );
     }
@@ -350,12 +367,15 @@ mod tests {
         };
         let view = enriched_view(&local, &enriched);
         assert_eq!(
-            (view.text.as_str(), view.accessible_name.as_str()),
-            ("81", "Deal health 81 of 100, healthy")
+            (view.text.english(), view.accessible_name.english()),
+            (
+                "81".to_string(),
+                "Deal health 81 of 100, healthy".to_string()
+            )
         );
-        assert_eq!(view.reasons, ["Only one contact is engaged"]);
+        assert_eq!(view.reasons, [Text::literal("Only one contact is engaged")]);
         assert_eq!(
-            view.summary,
+            view.summary.english(),
             "Customer City analysis · 81 of 100 · updated 3 h ago"
         );
         let offline = crate::client::EnrichedSummary {
@@ -364,10 +384,11 @@ mod tests {
         };
         assert!(enriched_view(&local, &offline)
             .summary
+            .english()
             .ends_with("updated 3 h ago · could not refresh"));
         assert_ne!(enriched_view(&local, &offline).key, view.key);
         assert_eq!(
-            [0, 12, 60, 2879, 2880].map(age_words),
+            [0, 12, 60, 2879, 2880].map(|m| age(m).english()),
             [
                 "just now",
                 "12 min ago",
@@ -386,8 +407,12 @@ mod tests {
     #[test]
     fn states_and_reasons() {
         let view = badge_view(&report(Band::AtRisk, Some(55), vec![]));
-        assert_eq!((view.state, view.text.as_str()), (BadgeState::Score, "55"));
-        assert_eq!(view.reasons, ["first", "second", "third"]);
+        assert_eq!(
+            (view.state, view.text.english().as_str()),
+            (BadgeState::Score, "55")
+        );
+        let reasons: Vec<String> = view.reasons.iter().map(Text::english).collect();
+        assert_eq!(reasons, ["first", "second", "third"]);
         let waiting = Warning {
             code: "no_record_fields",
             field: None,
@@ -398,7 +423,12 @@ mod tests {
             badge_view(&report(Band::Unknown, None, vec![waiting])).state,
             BadgeState::Waiting
         );
-        assert_eq!(badge_view(&report(Band::Unknown, None, vec![])).text, "?");
+        assert_eq!(
+            badge_view(&report(Band::Unknown, None, vec![]))
+                .text
+                .english(),
+            "?"
+        );
         assert_ne!(
             badge_view(&report(Band::AtRisk, Some(55), vec![])).key,
             badge_view(&report(Band::AtRisk, Some(56), vec![])).key

@@ -19,6 +19,7 @@ pub mod dom;
 #[cfg(feature = "engine")]
 pub mod enriched;
 pub mod extract;
+pub mod i18n;
 pub mod locale;
 pub mod page;
 pub mod protocol;

@@ -7,6 +7,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::i18n::{Arg, Text};
+
 use crate::extract::rules::{Field, CLOSED_LOST_STAGES, CLOSED_WON_STAGES};
 use crate::extract::{Extraction, PathOutcome};
 
@@ -30,11 +32,27 @@ pub enum Band {
 }
 
 /// One reason: a stable code, signed points and a plain-language message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
     pub code: &'static str,
     pub points: i32,
-    pub message: String,
+    /// What the reason says, as a message of `_locales` (see [`crate::i18n`]).
+    pub text: Text,
+}
+
+/// `{code, points, message, text}`: natively (the CLI's JSON) the English `message` is
+/// included; the extension renders `text` in the browser's language instead.
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut reason = serializer.serialize_struct("Reason", 4)?;
+        reason.serialize_field("code", self.code)?;
+        reason.serialize_field("points", &self.points)?;
+        #[cfg(not(target_arch = "wasm32"))]
+        reason.serialize_field("message", &self.text.english())?;
+        reason.serialize_field("text", &self.text)?;
+        reason.end()
+    }
 }
 
 /// The score of a deal.
@@ -137,22 +155,14 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
             return Score {
                 value: None,
                 band: Band::Won,
-                reasons: vec![reason(
-                    "closed_won",
-                    0,
-                    "The deal is closed and won.".to_string(),
-                )],
+                reasons: vec![reason("closed_won", 0, Text::new("reason_closed_won"))],
             }
         }
         Some(PathOutcome::Lost) => {
             return Score {
                 value: None,
                 band: Band::Lost,
-                reasons: vec![reason(
-                    "closed_lost",
-                    0,
-                    "The deal is closed and lost.".to_string(),
-                )],
+                reasons: vec![reason("closed_lost", 0, Text::new("reason_closed_lost"))],
             }
         }
         None => {}
@@ -164,7 +174,7 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
             reasons: vec![reason(
                 "insufficient_data",
                 0,
-                "Neither the stage nor the close date could be read, so there is not enough data to score.".to_string(),
+                Text::new("reason_insufficient_data"),
             )],
         };
     }
@@ -177,10 +187,12 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
         .map(|p| f64::from(p) / 100.0)
         .or(extraction.path_progress)
         .or(fields.probability.map(|p| f64::from(p) / 100.0));
-    let stage_label = fields
-        .stage
-        .clone()
-        .unwrap_or_else(|| "an unknown stage".to_string());
+    let stage_label = || -> Arg {
+        match &fields.stage {
+            Some(stage) => Arg::Plain(stage.clone()),
+            None => Arg::Text(Text::new("unknown_stage")),
+        }
+    };
 
     match fields.close_date {
         Some(close_date) => {
@@ -189,10 +201,7 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
                 reasons.push(reason(
                     "close_date_passed",
                     -60,
-                    format!(
-                        "The close date passed {} ago and the deal is still open.",
-                        plural_days(-days)
-                    ),
+                    Text::new("reason_close_date_passed").arg(Text::days(-days)),
                 ));
             } else {
                 let progress = progress.unwrap_or(0.5);
@@ -200,44 +209,40 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
                     reasons.push(reason(
                         "close_date_too_soon",
                         -20,
-                        format!(
-                            "Closes in {} but is still at an early stage ({stage_label}).",
-                            plural_days(days)
-                        ),
+                        Text::new("reason_close_date_too_soon_early")
+                            .arg(Text::days(days))
+                            .arg(stage_label()),
                     ));
                 } else if progress <= 0.2 && days < 30 {
                     reasons.push(reason(
                         "close_date_too_soon",
                         -10,
-                        format!(
-                            "Closes in {} but is still at an early stage ({stage_label}).",
-                            plural_days(days)
-                        ),
+                        Text::new("reason_close_date_too_soon_early")
+                            .arg(Text::days(days))
+                            .arg(stage_label()),
                     ));
                 } else if progress < 0.7 && days < 7 {
                     reasons.push(reason(
                         "close_date_too_soon",
                         -10,
-                        format!(
-                            "Closes in {} while still at {stage_label}.",
-                            plural_days(days)
-                        ),
+                        Text::new("reason_close_date_too_soon")
+                            .arg(Text::days(days))
+                            .arg(stage_label()),
                     ));
                 } else if progress >= 0.7 && days <= 30 {
                     reasons.push(reason(
                         "closing_soon_late_stage",
                         5,
-                        format!(
-                            "Late stage ({stage_label}) and closing within {}.",
-                            plural_days(days)
-                        ),
+                        Text::new("reason_closing_soon_late_stage")
+                            .arg(stage_label())
+                            .arg(Text::days(days)),
                     ));
                 }
                 if days > 365 {
                     reasons.push(reason(
                         "close_date_far",
                         -10,
-                        format!("The close date is more than a year away ({}); it may be a placeholder.", close_date),
+                        Text::new("reason_close_date_far").arg(close_date.to_string()),
                     ));
                 }
             }
@@ -245,12 +250,12 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
         None if extraction.was_found(Field::CloseDate) => reasons.push(reason(
             "close_date_unreadable",
             -10,
-            "The close date on the page could not be read with certainty.".to_string(),
+            Text::new("reason_close_date_unreadable"),
         )),
         None => reasons.push(reason(
             "close_date_missing",
             -15,
-            "No close date is set.".to_string(),
+            Text::new("reason_close_date_missing"),
         )),
     }
 
@@ -258,7 +263,7 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
         reasons.push(reason(
             "stage_missing",
             -15,
-            "The stage could not be read.".to_string(),
+            Text::new("reason_stage_missing"),
         ));
     }
 
@@ -267,15 +272,16 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
             reasons.push(reason(
                 "probability_stage_mismatch",
                 -15,
-                format!(
-                    "Probability {probability}% is far from the {default}% usual at {stage_label}."
-                ),
+                Text::new("reason_probability_stage_mismatch")
+                    .arg(probability.to_string())
+                    .arg(default.to_string())
+                    .arg(stage_label()),
             ))
         }
         (None, _) => reasons.push(reason(
             "probability_missing",
             -5,
-            "No probability is set.".to_string(),
+            Text::new("reason_probability_missing"),
         )),
         _ => {}
     }
@@ -284,12 +290,12 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
         Some(_) => reasons.push(reason(
             "next_step_set",
             5,
-            "A next step is recorded.".to_string(),
+            Text::new("reason_next_step_set"),
         )),
         None if extraction.was_found(Field::NextStep) => reasons.push(reason(
             "next_step_missing",
             -15,
-            "No next step is recorded.".to_string(),
+            Text::new("reason_next_step_missing"),
         )),
         None => {}
     }
@@ -298,13 +304,13 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
         Some(amount) if amount.value <= 0.0 => reasons.push(reason(
             "amount_not_positive",
             -10,
-            "The amount is zero or negative.".to_string(),
+            Text::new("reason_amount_not_positive"),
         )),
         Some(_) => {}
         None => reasons.push(reason(
             "amount_missing",
             -10,
-            "No amount could be read.".to_string(),
+            Text::new("reason_amount_missing"),
         )),
     }
 
@@ -318,20 +324,8 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
     }
 }
 
-fn reason(code: &'static str, points: i32, message: String) -> Reason {
-    Reason {
-        code,
-        points,
-        message,
-    }
-}
-
-fn plural_days(days: i64) -> String {
-    if days == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{days} days")
-    }
+fn reason(code: &'static str, points: i32, text: Text) -> Reason {
+    Reason { code, points, text }
 }
 
 #[cfg(test)]

@@ -101,7 +101,7 @@ proptest! {
         let closed = extraction.path_outcome.is_some()
             || fields.stage.as_deref().is_some_and(|s| extension_core::score::closed_outcome(s).is_some());
         for reason in &result.reasons {
-            prop_assert!(!reason.code.is_empty() && !reason.message.is_empty());
+            prop_assert!(!reason.code.is_empty() && !reason.text.english().is_empty());
         }
         if closed {
             prop_assert!(matches!(result.band, Band::Won | Band::Lost));
