@@ -15,6 +15,7 @@ cargo fmt --all -- --check
 
 step "fixture corpus matches its generator"
 python3 tests/fixtures/generate.py --check
+python3 tests/tools/locales.py --check
 
 step "clippy, host and wasm32 (warnings are errors)"
 cargo clippy --locked --all-targets -- -D warnings

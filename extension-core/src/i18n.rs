@@ -8,18 +8,22 @@
 //! `tests/i18n.rs` checks that every id used in the code exists in every locale, with the
 //! same placeholders.
 
-use serde::Serialize;
+use std::borrow::Cow;
 
-/// A message to show: its id in `messages.json` and its arguments (`$1`, `$2`, …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+use serde::{Deserialize, Serialize};
+
+/// A message to show: its id in `messages.json` and its arguments (`$1`, `$2`, …). It crosses
+/// the message protocol (the content script reports its Tier 1 reasons to the side panel), so
+/// it deserializes too; [`Text::is_well_formed`] bounds what a sender can put in one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
-    pub id: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub id: Cow<'static, str>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<Arg>,
 }
 
 /// One argument: plain text, or a message rendered first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
     Plain(String),
@@ -48,9 +52,30 @@ impl Text {
     /// A message without arguments.
     pub const fn new(id: &'static str) -> Text {
         Text {
-            id,
+            id: Cow::Borrowed(id),
             args: Vec::new(),
         }
+    }
+
+    /// A plausible message: a short id of `[a-z0-9_]`, at most nine arguments, nested at most
+    /// twice, each plain argument at most 1,000 characters. (The browser shows an unknown id as
+    /// nothing.)
+    pub fn is_well_formed(&self) -> bool {
+        fn check(text: &Text, depth: usize) -> bool {
+            depth <= 2
+                && !text.id.is_empty()
+                && text.id.len() <= 64
+                && text
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                && text.args.len() <= 9
+                && text.args.iter().all(|arg| match arg {
+                    Arg::Plain(plain) => plain.chars().count() <= 1000,
+                    Arg::Text(inner) => check(inner, depth + 1),
+                })
+        }
+        check(self, 0)
     }
 
     /// Adds the next argument.
@@ -83,8 +108,8 @@ impl Text {
     }
 
     /// Every message id this text uses, its own and its arguments'.
-    pub fn ids(&self) -> Vec<&'static str> {
-        let mut ids = vec![self.id];
+    pub fn ids(&self) -> Vec<&str> {
+        let mut ids = vec![self.id.as_ref()];
         for arg in &self.args {
             if let Arg::Text(text) = arg {
                 ids.extend(text.ids());
@@ -151,9 +176,9 @@ mod english {
                 })
                 .collect();
             let template = catalog()
-                .get(self.id)
+                .get(self.id.as_ref())
                 .map(String::as_str)
-                .unwrap_or(self.id);
+                .unwrap_or(&self.id);
             substitute(template, &args)
         }
     }

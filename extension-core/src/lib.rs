@@ -22,6 +22,7 @@ pub mod extract;
 pub mod i18n;
 pub mod locale;
 pub mod page;
+pub mod panel;
 pub mod protocol;
 pub mod report;
 pub mod retry;

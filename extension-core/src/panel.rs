@@ -1,0 +1,748 @@
+//! What the side panel shows: the active tab's deal (Tier 1 always; the enriched analysis when
+//! signed in), the rep's pipeline, and the settings, each in one of its states. Pure: the panel
+//! page draws exactly this, as text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Analysis, Portfolio, RecommendationSource, Severity};
+use crate::badge::age;
+use crate::client::EnrichedSummary;
+use crate::i18n::Text;
+use crate::report::Report;
+use crate::score::Band;
+use crate::settings::Settings;
+
+/// How many Tier 1 reasons a content script may report.
+const MAX_REASONS: usize = 20;
+
+/// The Tier 1 result a content script reports for its tab (kept in `chrome.storage.session`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tier1Summary {
+    pub record_id: String,
+    pub name: Option<String>,
+    pub value: Option<u8>,
+    pub band: Band,
+    pub reasons: Vec<Text>,
+}
+
+impl Tier1Summary {
+    /// The summary of a report (all its reasons, most harmful first).
+    pub fn from_report(report: &Report) -> Tier1Summary {
+        Tier1Summary {
+            record_id: report.opportunity_id.clone(),
+            name: report.fields.name.clone(),
+            value: report.score.value,
+            band: report.score.band,
+            reasons: report
+                .score
+                .reasons
+                .iter()
+                .take(MAX_REASONS)
+                .map(|r| r.text.clone())
+                .collect(),
+        }
+    }
+
+    /// Bounds on what a content script can report.
+    pub fn is_well_formed(&self) -> bool {
+        crate::page::opportunity_id(&self.record_id).is_some()
+            && self.name.as_ref().is_none_or(|n| n.chars().count() <= 1000)
+            && self.value.is_none_or(|v| v <= 100)
+            && self.reasons.len() <= MAX_REASONS
+            && self.reasons.iter().all(Text::is_well_formed)
+    }
+}
+
+/// The active tab, as the worker saw it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TabContext {
+    /// The Salesforce host of the tab, if it is on Salesforce.
+    pub host: Option<String>,
+    /// The Opportunity the tab shows, if any.
+    pub record_id: Option<String>,
+}
+
+/// A worker answer for a deal: `{ok, data: {summary, analysis}, error}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DealAnswer {
+    #[serde(default)]
+    pub ok: bool,
+    pub data: Option<DealData>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DealData {
+    pub summary: EnrichedSummary,
+    pub analysis: Analysis,
+}
+
+/// A worker answer for the portfolio: `{ok, data: {portfolio}, error}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PortfolioAnswer {
+    #[serde(default)]
+    pub ok: bool,
+    pub data: Option<PortfolioData>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PortfolioData {
+    pub portfolio: Portfolio,
+}
+
+/// Everything the panel knows; `None` parts are still loading.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PanelInput {
+    #[serde(default)]
+    pub tab: TabContext,
+    pub tier1: Option<Tier1Summary>,
+    #[serde(default)]
+    pub signed_in: bool,
+    pub settings: Option<Settings>,
+    pub deal: Option<DealAnswer>,
+    pub portfolio: Option<PortfolioAnswer>,
+    /// The portfolio's time in the cache (for its age).
+    pub portfolio_age_minutes: Option<i64>,
+}
+
+/// One section's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Status {
+    /// Nothing to show here (not an opportunity, not Salesforce).
+    Absent,
+    SignedOut,
+    Loading,
+    Ready,
+    /// Shown from the cache: the latest refresh failed.
+    Stale,
+    Error,
+}
+
+/// A score as drawn: number (or Won/Lost/?), band and a one-line label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScoreView {
+    pub text: Text,
+    pub band: Band,
+    pub label: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FactorView {
+    pub title: Text,
+    pub score: u8,
+    /// "15 %": the factor's weight.
+    pub weight: Text,
+    pub evidence: Vec<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlindSpotView {
+    pub severity: Severity,
+    pub severity_label: Text,
+    pub summary: Text,
+    pub evidence: Vec<Text>,
+    pub recommendation: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecommendationView {
+    pub text: Text,
+    /// Written by AI: the panel marks it.
+    pub ai: bool,
+    pub priority: Severity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrichedView {
+    pub status: Status,
+    pub score: Option<ScoreView>,
+    pub age: Option<Text>,
+    pub message: Option<Text>,
+    pub factors: Vec<FactorView>,
+    pub blind_spots: Vec<BlindSpotView>,
+    pub recommendations: Vec<RecommendationView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DealView {
+    pub status: Status,
+    pub title: Text,
+    pub message: Option<Text>,
+    pub local: Option<ScoreView>,
+    pub reasons: Vec<Text>,
+    pub enriched: EnrichedView,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PipelineDeal {
+    pub name: Text,
+    /// The record in Lightning, on the tab's own org host.
+    pub url: String,
+    pub score: ScoreView,
+    /// Amount value and ISO currency, for the browser's number formatting.
+    pub amount: Option<(f64, String)>,
+    pub stage: Text,
+    pub close_date: String,
+    pub top_blind_spot: Option<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PipelineView {
+    pub status: Status,
+    pub message: Option<Text>,
+    pub age: Option<Text>,
+    pub deals: Vec<PipelineDeal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Toggle {
+    pub on: bool,
+    /// Set by the administrator's policy: shown, not changeable.
+    pub forced: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub signed_in: bool,
+    /// "Send anonymous usage statistics" (on = not opted out).
+    pub analytics: Toggle,
+    /// "Include AI-written recommendations".
+    pub ai_insights: Toggle,
+    pub policy_notes: Vec<Text>,
+}
+
+/// The whole panel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PanelView {
+    pub deal: DealView,
+    pub pipeline: PipelineView,
+    pub settings: SettingsView,
+}
+
+fn band_label(band: Band, value: Option<u8>) -> (Text, Text) {
+    match (band, value) {
+        (Band::Won, _) => (Text::new("badge_won"), Text::new("badge_summary_won")),
+        (Band::Lost, _) => (Text::new("badge_lost"), Text::new("badge_summary_lost")),
+        (Band::Healthy | Band::AtRisk | Band::Critical, Some(v)) => (
+            Text::literal(v.to_string()),
+            Text::new(match band {
+                Band::Healthy => "badge_summary_healthy",
+                Band::AtRisk => "badge_summary_at_risk",
+                _ => "badge_summary_critical",
+            })
+            .arg(v.to_string()),
+        ),
+        _ => (Text::literal("?"), Text::new("badge_summary_incomplete")),
+    }
+}
+
+fn score_view(band: Band, value: Option<u8>) -> ScoreView {
+    let (text, label) = band_label(band, value);
+    ScoreView { text, band, label }
+}
+
+fn severity_label(severity: Severity) -> Text {
+    Text::new(match severity {
+        Severity::High => "severity_high",
+        Severity::Medium => "severity_medium",
+        Severity::Low => "severity_low",
+    })
+}
+
+/// A factor's title: its own message for the seven known codes, else the code itself.
+fn factor_title(code: &str) -> Text {
+    match crate::api::FACTOR_CODES.iter().find(|c| **c == code) {
+        Some(known) => Text {
+            id: format!("factor_{known}").into(),
+            args: Vec::new(),
+        },
+        None => Text::literal(code),
+    }
+}
+
+/// Blind-spot evidence (`{name: value}`) as lines of text.
+fn evidence_lines(evidence: &serde_json::Value) -> Vec<Text> {
+    let Some(map) = evidence.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .take(10)
+        .map(|(name, value)| {
+            let value = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Text::new("evidence_line").arg(name.as_str()).arg(value)
+        })
+        .collect()
+}
+
+fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
+    let mut view = EnrichedView {
+        status: Status::Loading,
+        score: None,
+        age: None,
+        message: None,
+        factors: Vec::new(),
+        blind_spots: Vec::new(),
+        recommendations: Vec::new(),
+    };
+    if !input.signed_in {
+        view.status = Status::SignedOut;
+        view.message = Some(Text::new("panel_sign_in_invitation"));
+        return view;
+    }
+    let Some(answer) = &input.deal else {
+        view.message = Some(Text::new("panel_loading"));
+        return view;
+    };
+    let data = answer
+        .data
+        .as_ref()
+        .filter(|d| d.analysis.opportunity_id.get(..15) == record_id.get(..15));
+    let Some(data) = data else {
+        view.status = Status::Error;
+        view.message = Some(match &answer.error {
+            Some(error) if error.contains("no analysis") => Text::new("panel_no_analysis"),
+            _ => Text::new("panel_error"),
+        });
+        return view;
+    };
+    let analysis = &data.analysis;
+    view.status = if answer.ok && !data.summary.stale {
+        Status::Ready
+    } else {
+        view.message = Some(Text::new("panel_stale"));
+        Status::Stale
+    };
+    view.score = Some(score_view(analysis.score.band, analysis.score.value));
+    view.age = Some(Text::new("panel_updated").arg(age(data.summary.age_minutes)));
+    view.factors = analysis
+        .factors
+        .iter()
+        .map(|f| FactorView {
+            title: factor_title(&f.code),
+            score: f.score,
+            weight: Text::new("percent").arg(format!("{:.0}", f.weight * 100.0)),
+            evidence: f.evidence.iter().take(5).map(Text::literal).collect(),
+        })
+        .collect();
+    view.blind_spots = analysis
+        .blind_spots
+        .iter()
+        .map(|s| BlindSpotView {
+            severity: s.severity,
+            severity_label: severity_label(s.severity),
+            summary: Text::literal(&s.summary),
+            evidence: evidence_lines(&s.evidence),
+            recommendation: Text::literal(&s.recommendation),
+        })
+        .collect();
+    view.recommendations = analysis
+        .recommendations
+        .iter()
+        // Never AI text the analysis says was not allowed (api.rs refuses it too).
+        .filter(|r| analysis.ai_included || r.source != RecommendationSource::Ai)
+        .map(|r| RecommendationView {
+            text: Text::literal(&r.text),
+            ai: r.source == RecommendationSource::Ai,
+            priority: r.priority,
+        })
+        .collect();
+    view
+}
+
+fn deal_view(input: &PanelInput) -> DealView {
+    let Some(record_id) = input.tab.record_id.as_deref() else {
+        return DealView {
+            status: Status::Absent,
+            title: Text::new("panel_deal_title"),
+            message: Some(Text::new("panel_not_opportunity")),
+            local: None,
+            reasons: Vec::new(),
+            enriched: EnrichedView {
+                status: Status::Absent,
+                score: None,
+                age: None,
+                message: None,
+                factors: Vec::new(),
+                blind_spots: Vec::new(),
+                recommendations: Vec::new(),
+            },
+        };
+    };
+    // Only the report of this very record: a tab that moved on shows "reading the page".
+    let tier1 = input
+        .tier1
+        .as_ref()
+        .filter(|t| t.record_id.get(..15) == record_id.get(..15));
+    let title = match tier1.and_then(|t| t.name.as_deref()) {
+        Some(name) => Text::literal(name),
+        None => Text::new("panel_deal_title"),
+    };
+    DealView {
+        status: if tier1.is_some() {
+            Status::Ready
+        } else {
+            Status::Loading
+        },
+        title,
+        message: tier1.is_none().then(|| Text::new("panel_reading_page")),
+        local: tier1.map(|t| score_view(t.band, t.value)),
+        reasons: tier1.map(|t| t.reasons.clone()).unwrap_or_default(),
+        enriched: enriched_view(input, record_id),
+    }
+}
+
+fn pipeline_view(input: &PanelInput) -> PipelineView {
+    let mut view = PipelineView {
+        status: Status::Loading,
+        message: None,
+        age: None,
+        deals: Vec::new(),
+    };
+    if !input.signed_in {
+        view.status = Status::SignedOut;
+        view.message = Some(Text::new("panel_pipeline_signed_out"));
+        return view;
+    }
+    let Some(host) = input.tab.host.as_deref() else {
+        view.status = Status::Absent;
+        view.message = Some(Text::new("panel_pipeline_open_salesforce"));
+        return view;
+    };
+    let Some(answer) = &input.portfolio else {
+        view.message = Some(Text::new("panel_loading"));
+        return view;
+    };
+    let Some(data) = &answer.data else {
+        view.status = Status::Error;
+        view.message = Some(Text::new("panel_error"));
+        return view;
+    };
+    view.status = if answer.ok {
+        Status::Ready
+    } else {
+        view.message = Some(Text::new("panel_stale"));
+        Status::Stale
+    };
+    view.age = input
+        .portfolio_age_minutes
+        .map(|m| Text::new("panel_updated").arg(age(m)));
+    let mut deals: Vec<&crate::api::PortfolioDeal> = data
+        .portfolio
+        .deals
+        .iter()
+        .filter(|d| crate::page::opportunity_id(&d.id).is_some())
+        .collect();
+    // Riskiest first, whatever order the server used; closed or unscored deals last.
+    deals.sort_by_key(|d| (d.score.map_or(u16::MAX, u16::from), d.id.clone()));
+    view.deals = deals
+        .into_iter()
+        .map(|d| PipelineDeal {
+            name: Text::literal(&d.name),
+            url: format!("https://{host}/lightning/r/Opportunity/{}/view", d.id),
+            score: score_view(d.band, d.score),
+            amount: d.amount.as_ref().map(|m| (m.value, m.currency.clone())),
+            stage: Text::literal(&d.stage),
+            close_date: d.close_date.to_string(),
+            top_blind_spot: d.top_blind_spot.as_ref().map(|s| {
+                Text::new("panel_top_blind_spot")
+                    .arg(severity_label(s.severity))
+                    .arg(blind_spot_title(&s.kind))
+            }),
+        })
+        .collect();
+    if view.deals.is_empty() {
+        view.message = Some(Text::new("panel_pipeline_empty"));
+    }
+    view
+}
+
+/// A blind spot kind's name: its own message for the known kinds, else the kind itself.
+fn blind_spot_title(kind: &str) -> Text {
+    const KINDS: [&str; 6] = [
+        "silent_champion",
+        "missing_economic_buyer",
+        "stuck_deal",
+        "single_threaded",
+        "going_dark",
+        "close_date_slipping",
+    ];
+    match KINDS.iter().find(|k| **k == kind) {
+        Some(known) => Text {
+            id: format!("spot_{known}").into(),
+            args: Vec::new(),
+        },
+        None => Text::literal(kind),
+    }
+}
+
+fn settings_view(input: &PanelInput) -> SettingsView {
+    let settings = input.settings.clone().unwrap_or_else(|| {
+        crate::settings::effective(None, &serde_json::Value::Null, "https://invalid")
+    });
+    let mut notes = Vec::new();
+    if settings.forced.api_origin {
+        notes.push(Text::new("settings_policy_api").arg(settings.api_origin.as_str()));
+    }
+    notes.extend(
+        settings
+            .policy_errors
+            .iter()
+            .map(|e| Text::new("settings_policy_ignored").arg(e.as_str())),
+    );
+    SettingsView {
+        signed_in: input.signed_in,
+        analytics: Toggle {
+            on: !settings.analytics_opt_out,
+            forced: settings.forced.analytics_opt_out,
+        },
+        ai_insights: Toggle {
+            on: settings.include_ai,
+            forced: settings.forced.ai_insights,
+        },
+        policy_notes: notes,
+    }
+}
+
+/// The panel for what is known.
+pub fn panel_view(input: &PanelInput) -> PanelView {
+    PanelView {
+        deal: deal_view(input),
+        pipeline: pipeline_view(input),
+        settings: settings_view(input),
+    }
+}
+
+/// What the panel needs to know about a tab from its URL.
+pub fn tab_context(url: &str) -> (Option<String>, Option<String>) {
+    if let Some(page) = crate::page::recognize(url) {
+        return (Some(page.host), Some(page.record_id));
+    }
+    let host = url
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .map(|h| h.split(':').next().unwrap_or("").to_ascii_lowercase())
+        .filter(|h| crate::page::is_salesforce_host(h));
+    (host, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ID: &str = "0065g00000AbCdEAAV";
+
+    fn tier1(name: &str) -> Tier1Summary {
+        Tier1Summary {
+            record_id: ID.into(),
+            name: Some(name.into()),
+            value: Some(55),
+            band: Band::AtRisk,
+            reasons: vec![Text::new("reason_next_step_missing")],
+        }
+    }
+
+    fn analysis(id: &str, ai: bool) -> serde_json::Value {
+        let factors: Vec<serde_json::Value> = crate::api::FACTOR_CODES
+            .iter()
+            .enumerate()
+            .map(|(i, code)| json!({"code": code, "score": 40 + i * 5, "weight": if i == 0 { 0.1 } else { 0.15 }, "evidence": ["<b>5</b> emails"]}))
+            .collect();
+        let mut recommendations = vec![
+            json!({"id": "r1", "text": "Call the CFO", "source": "rules", "priority": "high"}),
+        ];
+        if ai {
+            recommendations
+                .push(json!({"id": "ai-1", "text": "Draft", "source": "ai", "priority": "medium"}));
+        }
+        json!({"opportunityId": id, "score": {"value": 48, "band": "at_risk"}, "factors": factors,
+            "blindSpots": [{"kind": "stuck_deal", "severity": "high", "summary": "<img src=x onerror=alert(1)>", "evidence": {"daysInStage": 61}, "recommendation": "Book a review"}],
+            "recommendations": recommendations, "generatedAt": "2026-11-23T12:00:00Z", "dataAsOf": "2026-11-23T11:00:00Z", "aiIncluded": ai})
+    }
+
+    fn deal_answer(id: &str, ai: bool, ok: bool, stale: bool) -> DealAnswer {
+        let analysis: Analysis = serde_json::from_value(analysis(id, ai)).unwrap();
+        let summary = crate::client::summarize(&analysis, None, analysis.generated_at, stale);
+        DealAnswer {
+            ok,
+            data: Some(DealData { summary, analysis }),
+            error: (!ok).then(|| "the service answered 503".into()),
+        }
+    }
+
+    fn input() -> PanelInput {
+        PanelInput {
+            tab: TabContext {
+                host: Some("acme.lightning.force.com".into()),
+                record_id: Some(ID.into()),
+            },
+            tier1: Some(tier1("Acme renewal")),
+            ..PanelInput::default()
+        }
+    }
+
+    #[test]
+    fn not_on_an_opportunity() {
+        let view = panel_view(&PanelInput::default());
+        assert_eq!(view.deal.status, Status::Absent);
+        assert_eq!(view.deal.message, Some(Text::new("panel_not_opportunity")));
+        assert_eq!(view.pipeline.status, Status::SignedOut);
+    }
+
+    #[test]
+    fn signed_out_shows_tier1_and_an_invitation() {
+        let view = panel_view(&input());
+        assert_eq!(view.deal.status, Status::Ready);
+        assert_eq!(view.deal.title, Text::literal("Acme renewal"));
+        assert_eq!(view.deal.local.as_ref().unwrap().text, Text::literal("55"));
+        assert_eq!(view.deal.reasons.len(), 1);
+        assert_eq!(view.deal.enriched.status, Status::SignedOut);
+    }
+
+    #[test]
+    fn a_report_of_another_record_is_not_shown() {
+        let mut moved = input();
+        moved.tier1 = Some(Tier1Summary {
+            record_id: "0065g00000ZzZzZAAV".into(),
+            ..tier1("Old deal")
+        });
+        let view = panel_view(&moved);
+        assert_eq!(view.deal.status, Status::Loading);
+        assert_eq!(view.deal.title, Text::new("panel_deal_title"));
+    }
+
+    #[test]
+    fn signed_in_loading_ready_stale_and_error() {
+        let mut state = input();
+        state.signed_in = true;
+        assert_eq!(panel_view(&state).deal.enriched.status, Status::Loading);
+        state.deal = Some(deal_answer(ID, true, true, false));
+        let view = panel_view(&state).deal.enriched;
+        assert_eq!(view.status, Status::Ready);
+        assert_eq!(view.factors.len(), 7);
+        assert_eq!(view.factors[0].weight.english(), "10%");
+        assert_eq!(view.factors[0].title.english(), "Activity recency");
+        assert_eq!(
+            view.blind_spots[0].summary,
+            Text::literal("<img src=x onerror=alert(1)>"),
+            "data stays text"
+        );
+        assert_eq!(view.blind_spots[0].evidence[0].english(), "daysInStage: 61");
+        assert_eq!(view.recommendations.iter().filter(|r| r.ai).count(), 1);
+        assert_eq!(view.age.unwrap().english(), "Updated 1 h ago");
+        state.deal = Some(deal_answer(ID, false, false, true));
+        let stale = panel_view(&state).deal.enriched;
+        assert_eq!(stale.status, Status::Stale);
+        assert!(stale.recommendations.iter().all(|r| !r.ai));
+        state.deal = Some(DealAnswer {
+            ok: false,
+            data: None,
+            error: Some("the service answered 500".into()),
+        });
+        assert_eq!(panel_view(&state).deal.enriched.status, Status::Error);
+        state.deal = Some(deal_answer("0065g00000ZzZzZAAV", false, true, false));
+        assert_eq!(
+            panel_view(&state).deal.enriched.status,
+            Status::Error,
+            "another record's analysis is never shown"
+        );
+    }
+
+    #[test]
+    fn the_pipeline_is_riskiest_first_and_links_to_the_org() {
+        let mut state = input();
+        state.signed_in = true;
+        let portfolio: Portfolio = serde_json::from_value(json!({"generatedAt": "2026-11-23T12:00:00Z", "deals": [
+            {"id": "0065g00000AAAAAAAA", "name": "Safe", "amount": {"value": 1000.0, "currency": "EUR"}, "stage": "Proposal", "closeDate": "2026-12-01", "score": 90, "band": "healthy", "topBlindSpot": null},
+            {"id": "0065g00000BBBBBBBB", "name": "Risky", "amount": null, "stage": "Prospecting", "closeDate": "2026-12-01", "score": 20, "band": "critical", "topBlindSpot": {"kind": "going_dark", "severity": "high"}},
+            {"id": "javascript:alert(1)", "name": "Bad", "amount": null, "stage": "x", "closeDate": "2026-12-01", "score": 1, "band": "critical", "topBlindSpot": null}
+        ]})).unwrap();
+        state.portfolio = Some(PortfolioAnswer {
+            ok: true,
+            data: Some(PortfolioData { portfolio }),
+            error: None,
+        });
+        state.portfolio_age_minutes = Some(20);
+        let view = panel_view(&state).pipeline;
+        let names: Vec<String> = view.deals.iter().map(|d| d.name.english()).collect();
+        assert_eq!(
+            names,
+            ["Risky", "Safe"],
+            "riskiest first; an invalid Id is dropped"
+        );
+        assert_eq!(
+            view.deals[0].url,
+            "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000BBBBBBBB/view"
+        );
+        assert_eq!(
+            view.deals[0].top_blind_spot.as_ref().unwrap().english(),
+            "High: Going dark"
+        );
+        assert_eq!(view.age.unwrap().english(), "Updated 20 min ago");
+    }
+
+    #[test]
+    fn forced_settings_show_as_forced() {
+        let mut state = input();
+        state.settings = Some(crate::settings::effective(
+            Some(&json!({"analyticsOptOut": true, "apiOrigin": "ftp://x"})),
+            &json!({}),
+            "https://api.customercity.com",
+        ));
+        let view = panel_view(&state).settings;
+        assert_eq!(
+            view.analytics,
+            Toggle {
+                on: false,
+                forced: true
+            }
+        );
+        assert_eq!(
+            view.ai_insights,
+            Toggle {
+                on: true,
+                forced: false
+            }
+        );
+        assert_eq!(view.policy_notes.len(), 1);
+    }
+
+    #[test]
+    fn reports_are_bounded() {
+        assert!(tier1("ok").is_well_formed());
+        let mut bad = tier1(&"x".repeat(1001));
+        assert!(!bad.is_well_formed());
+        bad = tier1("ok");
+        bad.reasons = vec![Text {
+            id: "<script>".into(),
+            args: vec![],
+        }];
+        assert!(!bad.is_well_formed());
+        bad.reasons = vec![Text::new("literal"); 21];
+        assert!(!bad.is_well_formed());
+        assert_eq!(
+            tab_context("https://acme.my.salesforce.com/lightning/o/Account/list"),
+            (Some("acme.my.salesforce.com".into()), None)
+        );
+        assert_eq!(tab_context("https://example.com/"), (None, None));
+    }
+}
