@@ -5,8 +5,9 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, beginSignIn, completeFetch, effectiveSettings, nextStep, planFetch, readStored,
-  recordEvent, refreshAlarmAt, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, takeBatch,
+  acceptHandOff, acknowledgeBatch, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  recordEvent, refreshAlarmAt, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
+  takeBatch,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
@@ -219,6 +220,39 @@ async function resourceFor(request) {
   return fetching;
 }
 
+const tabKey = (tabId) => `cc.tab.${tabId}`;
+
+// Everything the side panel shows for a tab: the core turns it into the panel's view.
+async function panelInput(action) {
+  const tab = await chrome.tabs.get(action.tabId).catch(() => null);
+  const context = tabContext(tab && tab.url ? tab.url : '');
+  const tier1 = (await chrome.storage.session.get(tabKey(action.tabId)))[tabKey(action.tabId)] ?? null;
+  const { session } = await chrome.storage.local.get('session');
+  const input = { tab: context, tier1, signedIn: Boolean(session), settings: await currentSettings() };
+  if (action.enriched && session) {
+    const [deal, portfolio] = await Promise.all([
+      context.recordId ? resourceFor({ host: context.host, resource: { kind: 'deal', recordId: context.recordId }, refresh: action.refresh }) : null,
+      context.host ? resourceFor({ host: context.host, resource: { kind: 'portfolio' }, refresh: action.refresh }) : null,
+    ]);
+    Object.assign(input, { deal, portfolio, signedIn: deal ? deal.signedIn !== false : input.signedIn });
+    if (action.refresh) await record('analysis_refreshed', { trigger: 'manual', cached: false });
+  }
+  return input;
+}
+
+async function signOut() {
+  await record('signed_out', {});
+  const settings = await currentSettings();
+  const state = await chrome.storage.local.get(['session', INDEX_KEY]);
+  const plan = signOutPlan(state.session ?? null, state[INDEX_KEY] ?? null, settings.apiOrigin);
+  await chrome.storage.local.remove(plan.remove); // local data first, whatever the server says
+  await chrome.alarms.clear(REFRESH_ALARM);
+  if (plan.revoke) {
+    const [url, body] = plan.revoke;
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, credentials: 'omit' }).catch(() => {});
+  }
+}
+
 async function analysisFor(action) {
   const answer = await resourceFor({ host: action.host, resource: { kind: 'deal', recordId: action.recordId } });
   return { ok: answer.ok, signedIn: answer.signedIn, summary: answer.data ? answer.data.summary : undefined, error: answer.error };
@@ -255,17 +289,22 @@ async function perform(action) {
     case 'recordEvent':
       await record(action.name, action.properties);
       return { ok: true };
-    case 'signOut': {
-      await record('signed_out', {});
-      const settings = await currentSettings();
-      const state = await chrome.storage.local.get(['session', INDEX_KEY]);
-      const plan = signOutPlan(state.session ?? null, state[INDEX_KEY] ?? null, settings.apiOrigin);
-      await chrome.storage.local.remove(plan.remove); // local data first, whatever the server says
-      await chrome.alarms.clear(REFRESH_ALARM);
-      if (plan.revoke) {
-        const [url, body] = plan.revoke;
-        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, credentials: 'omit' }).catch(() => {});
-      }
+    case 'signOut':
+      await signOut();
+      return { ok: true };
+    case 'clearLocalData':
+      await signOut(); // tokens (revoked), cache, portfolio, queue
+      await chrome.storage.session.clear(); // the tabs' Tier 1 reports, a pending sign-in
+      return { ok: true };
+    case 'storeTier1':
+      await chrome.storage.session.set({ [tabKey(action.tabId)]: action.summary });
+      return { ok: true };
+    case 'getPanel':
+      return panelInput(action);
+    case 'setPreference': {
+      if (isForced(await currentSettings(), action.setting)) return { ok: false, forced: true };
+      await chrome.storage.local.set({ [action.key]: action.value });
+      if (action.setting === 'aiInsights') await record('settings_changed', { setting: 'ai_insights' });
       return { ok: true };
     }
     case 'getStatus': {
@@ -347,6 +386,19 @@ function ensureAlarms() {
     if (session && !alarm) await scheduleRefresh(session);
   });
 }
+
+// The side panel is enabled on Salesforce tabs only (the core reads the URL; other tabs' URLs
+// are not even visible to the extension).
+chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
+  if (!change.url && change.status !== 'loading') return;
+  ready.then(() => {
+    const { host } = tabContext(tab.url ?? '');
+    return chrome.sidePanel.setOptions({ tabId, path: 'sidepanel/index.html', enabled: Boolean(host) });
+  }).catch(() => {});
+});
+chrome.tabs.onRemoved.addListener((tabId) => {
+  chrome.storage.session.remove(tabKey(tabId)).catch(() => {});
+});
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});

@@ -18,6 +18,7 @@
 
   let badge = null;
   let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
+  let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
   let lastUrl = location.href;
@@ -77,6 +78,13 @@
       send({ type: 'badgeViewed', band: view.tone, ui: result.report.ui });
     }
     askForAnalysis(view.recordId);
+    // The side panel shows this tab's Tier 1 result: reported when it changes (it stays in the
+    // extension; the worker keeps it in session storage for this tab).
+    const tier1 = JSON.stringify(result.tier1);
+    if (tier1 !== reported) {
+      reported = tier1;
+      send({ type: 'tier1Report', summary: result.tier1 });
+    }
   }
 
   // Signed in, the worker answers with the enriched analysis (only the Id goes to it); signed

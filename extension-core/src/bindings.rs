@@ -87,6 +87,7 @@ pub fn evaluate_page(
     struct Evaluation {
         view: BadgeView,
         report: Report,
+        tier1: crate::panel::Tier1Summary,
     }
     let Some(page) = recognize(url) else {
         return Ok(JsValue::NULL);
@@ -113,7 +114,12 @@ pub fn evaluate_page(
     } else {
         badge_view(&report)
     };
-    to_js(&Evaluation { view, report })
+    let tier1 = crate::panel::Tier1Summary::from_report(&report);
+    to_js(&Evaluation {
+        view,
+        report,
+        tier1,
+    })
 }
 
 /// The element the badge is placed beside, or `null`.
@@ -336,6 +342,13 @@ pub fn read_stored(
 ) -> Result<JsValue, JsValue> {
     use crate::client::Resource;
     #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Stored {
+        #[serde(flatten)]
+        read: Read,
+        age_minutes: Option<i64>,
+    }
+    #[derive(Serialize)]
     #[serde(untagged)]
     enum Read {
         Deal {
@@ -375,7 +388,10 @@ pub fn read_stored(
             .map(|descriptions| Read::Descriptions { descriptions }),
     };
     match read {
-        Some(read) => to_js(&read),
+        Some(read) => to_js(&Stored {
+            read,
+            age_minutes: confirmed_at.map(|at| (now - at).num_minutes().max(0)),
+        }),
         None => Ok(JsValue::NULL),
     }
 }
@@ -562,3 +578,61 @@ pub fn acknowledge_batch(queue: JsValue, batch_id: &str) -> Result<JsValue, JsVa
     queue.acknowledged(batch_id);
     to_js(&queue)
 }
+
+/// Whether the administrator's policy fixes a panel setting (`analytics`, `aiInsights`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = isForced)]
+pub fn is_forced(settings: JsValue, setting: &str) -> Result<bool, JsValue> {
+    Ok(settings_from(settings)?.is_forced(setting))
+}
+
+/// What the side panel needs to know of a tab from its URL: `{host, recordId}` (each `null`
+/// when not Salesforce / not an Opportunity).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = tabContext)]
+pub fn tab_context(url: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Context {
+        host: Option<String>,
+        record_id: Option<String>,
+    }
+    let (host, record_id) = crate::panel::tab_context(url);
+    to_js(&Context { host, record_id })
+}
+
+/// The side panel's view of what the worker answered (see `panel::panel_view`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = panelView)]
+pub fn panel_view(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: crate::panel::PanelInput = from_js(input).unwrap_or_default();
+    to_js(&crate::panel::panel_view(&input))
+}
+
+/// The panel's theme: `system`, `light` or `dark` (a panel-local preference in the panel's
+/// `localStorage`, through gloo-storage; anything else reads as `system`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = themePreference)]
+pub fn theme_preference() -> String {
+    use gloo_storage::Storage;
+    let stored: Option<String> = gloo_storage::LocalStorage::get(THEME_KEY).ok();
+    match stored.as_deref() {
+        Some(theme @ ("light" | "dark")) => theme.to_string(),
+        _ => "system".to_string(),
+    }
+}
+
+/// Stores the panel's theme; refuses anything but `system`, `light` and `dark`.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = setThemePreference)]
+pub fn set_theme_preference(theme: &str) -> Result<(), JsValue> {
+    use gloo_storage::Storage;
+    if !matches!(theme, "system" | "light" | "dark") {
+        return Err(JsValue::from_str("theme must be system, light or dark"));
+    }
+    gloo_storage::LocalStorage::set(THEME_KEY, theme)
+        .map_err(|error| JsValue::from_str(&error.to_string()))
+}
+
+#[cfg(feature = "worker")]
+const THEME_KEY: &str = "cc.theme";

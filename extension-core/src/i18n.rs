@@ -2,8 +2,8 @@
 //! by id with its arguments; the content script and the side panel render it through
 //! `chrome.i18n.getMessage`, so the browser's language decides. An argument is plain text
 //! (data from the page or the server: rendered as text, never markup) or a message of its own
-//! ("3 days", "an unknown stage"). Natively, [`Text::english`] renders the same catalog for the
-//! CLI and the tests.
+//! ("3 days", "an unknown stage"). [`Text::english`] renders the English catalog for the CLI and
+//! the tests (the extension's builds never call it, so it is not linked into them).
 //!
 //! `tests/i18n.rs` checks that every id used in the code exists in every locale, with the
 //! same placeholders.
@@ -119,7 +119,6 @@ impl Text {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 mod english {
     use super::{Arg, Text};
     use std::collections::BTreeMap;
@@ -184,5 +183,4 @@ mod english {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 pub use english::{substitute, CATALOG as ENGLISH_CATALOG};

@@ -89,8 +89,12 @@ pub struct PortfolioAnswer {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PortfolioData {
     pub portfolio: Portfolio,
+    /// Minutes since the server last confirmed it.
+    #[serde(default)]
+    pub age_minutes: Option<i64>,
 }
 
 /// Everything the panel knows; `None` parts are still loading.
@@ -105,8 +109,6 @@ pub struct PanelInput {
     pub settings: Option<Settings>,
     pub deal: Option<DealAnswer>,
     pub portfolio: Option<PortfolioAnswer>,
-    /// The portfolio's time in the cache (for its age).
-    pub portfolio_age_minutes: Option<i64>,
 }
 
 /// One section's state.
@@ -442,8 +444,8 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
         view.message = Some(Text::new("panel_stale"));
         Status::Stale
     };
-    view.age = input
-        .portfolio_age_minutes
+    view.age = data
+        .age_minutes
         .map(|m| Text::new("panel_updated").arg(age(m)));
     let mut deals: Vec<&crate::api::PortfolioDeal> = data
         .portfolio
@@ -678,10 +680,12 @@ mod tests {
         ]})).unwrap();
         state.portfolio = Some(PortfolioAnswer {
             ok: true,
-            data: Some(PortfolioData { portfolio }),
+            data: Some(PortfolioData {
+                portfolio,
+                age_minutes: Some(20),
+            }),
             error: None,
         });
-        state.portfolio_age_minutes = Some(20);
         let view = panel_view(&state).pipeline;
         let names: Vec<String> = view.deals.iter().map(|d| d.name.english()).collect();
         assert_eq!(

@@ -37,12 +37,30 @@ pub enum Request {
     },
     /// The content script showed a badge: an anonymous `badge_viewed` event (band and UI only).
     BadgeViewed { band: String, ui: String },
+    /// The content script's Tier 1 result for its tab, for the side panel.
+    Tier1Report { summary: crate::panel::Tier1Summary },
     /// The side panel's "Sign in": start the hand-off.
     BeginSignIn,
     /// The side panel asks whether the user is signed in (never for tokens).
     GetStatus,
     /// The side panel's "Sign out": wipe tokens, cache and queue.
     SignOut,
+    /// The side panel's "Clear local data": the same wipe, without contacting the server.
+    ClearLocalData,
+    /// The side panel asks what it shows for a tab (`enriched`: also the analysis and the
+    /// portfolio, which may take a request; `refresh`: revalidate them).
+    GetPanel {
+        #[serde(rename = "tabId")]
+        tab_id: i64,
+        #[serde(default)]
+        enriched: bool,
+        #[serde(default)]
+        refresh: bool,
+    },
+    /// The side panel changes a preference: `analytics` (on = not opted out) or `aiInsights`.
+    SetPreference { name: String, on: bool },
+    /// The side panel was opened (an anonymous event).
+    PanelOpened,
 }
 
 /// What the worker does in answer.
@@ -65,12 +83,33 @@ pub enum Action {
         name: String,
         properties: std::collections::BTreeMap<String, serde_json::Value>,
     },
+    /// Keep a tab's Tier 1 result (in `chrome.storage.session`, for the side panel).
+    StoreTier1 {
+        #[serde(rename = "tabId")]
+        tab_id: i64,
+        summary: crate::panel::Tier1Summary,
+    },
     /// Start a sign-in: open the web app's connect page.
     BeginSignIn,
     /// Answer with the sign-in status.
     GetStatus,
     /// Sign out and clear local data.
     SignOut,
+    /// Clear local data (signs out locally).
+    ClearLocalData,
+    /// Answer with the panel's input for a tab.
+    GetPanel {
+        #[serde(rename = "tabId")]
+        tab_id: i64,
+        enriched: bool,
+        refresh: bool,
+    },
+    /// Write a user preference (refused when the policy forces it; the worker checks).
+    SetPreference {
+        key: String,
+        value: bool,
+        setting: String,
+    },
     /// Drop the message; `reason` is for logs only.
     Ignore { reason: String },
 }
@@ -143,20 +182,61 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 properties,
             }
         }
-        Request::BeginSignIn | Request::GetStatus | Request::SignOut => {
-            // Only the extension's own side panel page may ask; never a content script.
+        Request::Tier1Report { summary } => {
+            let Some(tab_id) = sender.tab_id.filter(|id| *id >= 0) else {
+                return ignore("tier1Report comes only from a content script in a tab");
+            };
+            let Some(page) = sender.url.as_deref().and_then(crate::page::recognize) else {
+                return ignore("the sender is not on an Opportunity page");
+            };
+            if !summary.is_well_formed() || summary.record_id.get(..15) != Some(page.id15()) {
+                return ignore("the report is not about the record on the sender's page");
+            }
+            Action::StoreTier1 { tab_id, summary }
+        }
+        request => {
+            // Only the extension's own side panel page may ask (also when opened in a tab);
+            // never a content script, whose sender URL is the web page's.
             let panel = format!("chrome-extension://{extension_id}/sidepanel/");
             if !sender
                 .url
                 .as_deref()
                 .is_some_and(|url| url.starts_with(&panel))
             {
-                return ignore("sign-in messages come only from the side panel");
+                return ignore("account and panel messages come only from the side panel");
             }
             match request {
                 Request::BeginSignIn => Action::BeginSignIn,
                 Request::SignOut => Action::SignOut,
-                _ => Action::GetStatus,
+                Request::ClearLocalData => Action::ClearLocalData,
+                Request::GetPanel {
+                    tab_id,
+                    enriched,
+                    refresh,
+                } if tab_id >= 0 => Action::GetPanel {
+                    tab_id,
+                    enriched,
+                    refresh,
+                },
+                Request::SetPreference { name, on } => match name.as_str() {
+                    "analytics" => Action::SetPreference {
+                        key: crate::analytics::OPT_OUT_FLAG.to_string(),
+                        value: !on,
+                        setting: name,
+                    },
+                    "aiInsights" => Action::SetPreference {
+                        key: crate::settings::DECLINE_AI_KEY.to_string(),
+                        value: !on,
+                        setting: name,
+                    },
+                    _ => ignore("unknown preference"),
+                },
+                Request::PanelOpened => Action::RecordEvent {
+                    name: "side_panel_opened".to_string(),
+                    properties: Default::default(),
+                },
+                Request::GetStatus => Action::GetStatus,
+                _ => ignore("malformed panel message"),
             }
         }
     }
@@ -343,5 +423,74 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    fn panel_sender() -> Sender {
+        Sender {
+            id: Some(ME.into()),
+            tab_id: None,
+            url: Some(format!("chrome-extension://{ME}/sidepanel/index.html")),
+        }
+    }
+
+    #[test]
+    fn tier1_reports_are_about_the_senders_own_record() {
+        let report = |id: &str, name: &str| {
+            serde_json::json!({"type": "tier1Report", "summary": {"recordId": id, "name": name,
+                "value": 55, "band": "at_risk", "reasons": [{"id": "reason_next_step_missing"}]}})
+            .to_string()
+        };
+        assert!(matches!(
+            route(ME, &tab_sender(), &report("0065g00000AbCdEAAV", "Acme")),
+            Action::StoreTier1 { tab_id: 7, .. }
+        ));
+        for bad in [
+            report("0065g00000ZzZzZAAV", "Another deal"),
+            report("0065g00000AbCdEAAV", &"x".repeat(5000)),
+        ] {
+            assert!(matches!(
+                route(ME, &tab_sender(), &bad),
+                Action::Ignore { .. }
+            ));
+        }
+        assert!(matches!(
+            route(ME, &panel_sender(), &report("0065g00000AbCdEAAV", "Acme")),
+            Action::Ignore { .. }
+        ));
+    }
+
+    #[test]
+    fn panel_messages_come_only_from_the_panel() {
+        let get = r#"{"type":"getPanel","tabId":3,"enriched":true}"#;
+        assert_eq!(
+            route(ME, &panel_sender(), get),
+            Action::GetPanel {
+                tab_id: 3,
+                enriched: true,
+                refresh: false
+            }
+        );
+        assert!(matches!(
+            route(ME, &tab_sender(), get),
+            Action::Ignore { .. }
+        ));
+        let set = r#"{"type":"setPreference","name":"analytics","on":false}"#;
+        assert_eq!(
+            route(ME, &panel_sender(), set),
+            Action::SetPreference {
+                key: "feature_analyticsOptOut".into(),
+                value: true,
+                setting: "analytics".into()
+            }
+        );
+        let other = r#"{"type":"setPreference","name":"session","on":false}"#;
+        assert!(matches!(
+            route(ME, &panel_sender(), other),
+            Action::Ignore { .. }
+        ));
+        assert!(matches!(
+            route(ME, &tab_sender(), r#"{"type":"clearLocalData"}"#),
+            Action::Ignore { .. }
+        ));
     }
 }

@@ -37,6 +37,18 @@ pub struct Settings {
     pub policy_errors: Vec<String>,
 }
 
+impl Settings {
+    /// Whether the administrator fixed a panel setting (`analytics` or `aiInsights`); unknown
+    /// settings count as fixed.
+    pub fn is_forced(&self, setting: &str) -> bool {
+        match setting {
+            "analytics" => self.forced.analytics_opt_out,
+            "aiInsights" => self.forced.ai_insights,
+            _ => true,
+        }
+    }
+}
+
 /// Reads an origin: `https://host[:port]`, nothing else (no path, query, user or fragment).
 pub fn https_origin(text: &str) -> Option<String> {
     let rest = text.strip_prefix("https://")?;
@@ -136,6 +148,8 @@ mod tests {
         );
         assert!(settings.analytics_opt_out && !settings.include_ai);
         assert!(settings.forced.analytics_opt_out && settings.forced.ai_insights);
+        assert!(settings.is_forced("analytics") && settings.is_forced("aiInsights"));
+        assert!(settings.is_forced("anything else"));
         let policy = json!({"analyticsOptOut": false});
         let settings = effective(
             Some(&policy),

@@ -43,7 +43,7 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
   let [worker] = context.serviceWorkers();
   if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
   const extensionId = new URL(worker.url()).host;
-  return { context, worker, extensionId };
+  return { context, worker, extensionId, userDataDir };
 }
 
 /** The badge as the accessibility layer sees it, read through CDP with closed shadow roots
@@ -198,4 +198,55 @@ export async function eventually(probe, { timeout = 5000, every = 50 } = {}) {
     if (Date.now() - start > timeout) throw new Error(`not met in ${timeout} ms`);
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/** The real side panel (not a tab, so not a Playwright page), driven over CDP: found with
+ *  `Target.getTargets` and attached through a page's CDP session (messages relayed with
+ *  `Target.sendMessageToTarget`). Resolves once the panel document exists. */
+export async function sidePanel(browser, via, { timeout = 5000 } = {}) {
+  const { context, extensionId } = browser;
+  const url = `chrome-extension://${extensionId}/sidepanel/index.html`;
+  // Relayed through the CDP session of a page that already exists (`via`): a new tab would
+  // become the active tab, and the panel would follow it.
+  const cdp = await context.newCDPSession(via);
+  const target = await eventually(async () => {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    return targetInfos.find((t) => t.url === url);
+  }, { timeout });
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+  let next = 0;
+  const waiting = new Map();
+  cdp.on('Target.receivedMessageFromTarget', (event) => {
+    if (event.sessionId !== sessionId) return;
+    const message = JSON.parse(event.message);
+    const pending = waiting.get(message.id);
+    if (!pending) return;
+    waiting.delete(message.id);
+    if (message.error) pending.reject(new Error(message.error.message));
+    else pending.resolve(message.result);
+  });
+  const send = (method, params = {}) => new Promise((resolve, reject) => {
+    const id = ++next;
+    waiting.set(id, { resolve, reject });
+    cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+  });
+  /** Evaluates `expression` (awaiting a promise) in the panel and returns its JSON value. */
+  const evaluate = async (expression) => {
+    const { result, exceptionDetails } = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+    if (exceptionDetails) throw new Error(`${exceptionDetails.text} ${exceptionDetails.exception?.description ?? ''}`);
+    return result.value;
+  };
+  return {
+    evaluate,
+    /** Waits until `expression` is truthy in the panel; returns its value. */
+    waitFor: (expression, options) => eventually(() => evaluate(expression).catch(() => null), options),
+    text: (id) => evaluate(`document.getElementById(${JSON.stringify(id)}).textContent`),
+    click: (id) => evaluate(`document.getElementById(${JSON.stringify(id)}).click()`),
+    screenshot: async (path) => {
+      const { writeFileSync } = await import('node:fs');
+      const { data } = await send('Page.captureScreenshot', { format: 'png' });
+      writeFileSync(path, Buffer.from(data, 'base64'));
+    },
+    close: () => cdp.detach().catch(() => {}),
+  };
 }

@@ -219,7 +219,8 @@ const NAMES: [&str; 26] = [
     "Los Pollos Hermanos Ordering",
     "Nakatomi Trading Platform",
     "Weyland-Yutani Terraforming",
-    "Zorg Industries Security",
+    // Hostile on purpose: clients must show it as text (the side panel's pipeline test).
+    "<img src=x onerror=\"document.title='pwned'\">Zorg & <b>Sons</b>",
     "Nordic Timber AB",
     "Tata Logistics Rollout",
     "Siemens Retrofit (EU)",
