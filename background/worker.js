@@ -387,15 +387,10 @@ function ensureAlarms() {
   });
 }
 
-// The side panel is enabled on Salesforce tabs only (the core reads the URL; other tabs' URLs
-// are not even visible to the extension).
-chrome.tabs.onUpdated.addListener((tabId, change, tab) => {
-  if (!change.url && change.status !== 'loading') return;
-  ready.then(() => {
-    const { host } = tabContext(tab.url ?? '');
-    return chrome.sidePanel.setOptions({ tabId, path: 'sidepanel/index.html', enabled: Boolean(host) });
-  }).catch(() => {});
-});
+// One global side panel follows the active tab. It is not disabled per tab: tab-specific
+// options give each tab its own panel document (and a new tab starts as about:blank, whose URL
+// the extension cannot see), so the panel would close on every tab switch. On a tab that is not
+// a Salesforce Opportunity the panel reads nothing and says so.
 chrome.tabs.onRemoved.addListener((tabId) => {
   chrome.storage.session.remove(tabKey(tabId)).catch(() => {});
 });

@@ -10,7 +10,9 @@ const send = (message) => chrome.runtime.sendMessage(message).catch(() => null);
 await init({ module_or_path: new URL('../background/pkg/core_bg.wasm', import.meta.url) });
 
 // Static strings, in the browser's language.
-document.documentElement.lang = chrome.i18n.getUILanguage();
+// The language of the catalog the browser chose from _locales.
+const locale = chrome.i18n.getMessage('locale_tag') || 'en';
+document.documentElement.lang = locale;
 for (const element of document.querySelectorAll('[data-i18n]')) {
   element.textContent = chrome.i18n.getMessage(element.dataset.i18n);
 }
@@ -101,7 +103,7 @@ function drawPipeline(pipeline) {
   const amount = (value) => {
     if (!value) return null;
     try {
-      return new Intl.NumberFormat(chrome.i18n.getUILanguage(), { style: 'currency', currency: value[1], maximumFractionDigits: 0 }).format(value[0]);
+      return new Intl.NumberFormat(locale, { style: 'currency', currency: value[1], maximumFractionDigits: 0 }).format(value[0]);
     } catch {
       return `${value[0]} ${value[1]}`;
     }

@@ -15,7 +15,7 @@ export const CHROMIUM_OWN_HOSTS = /(^|\.)(google\.com|googleapis\.com|gstatic\.c
 
 /** `port`: the Salesforce stand-in; `apiPort`: the Customer City reference server (default:
  *  the stand-in too, which records any request that reaches it). */
-export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist } = {}) {
+export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
   const rules = [
     `MAP *.force.com 127.0.0.1:${port}`,
@@ -32,6 +32,7 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
     '--ignore-certificate-errors',
     `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`,
   ];
+  if (lang) args.push(`--lang=${lang}`);
   if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -239,7 +240,10 @@ export async function sidePanel(browser, via, { timeout = 5000 } = {}) {
   return {
     evaluate,
     /** Waits until `expression` is truthy in the panel; returns its value. */
-    waitFor: (expression, options) => eventually(() => evaluate(expression).catch(() => null), options),
+    waitFor: (expression, options) => eventually(() => evaluate(expression).catch(() => null), options).catch(async (error) => {
+      const body = await evaluate('document.body.innerText.slice(0, 600)').catch(() => '?');
+      throw new Error(`${error.message}: ${expression}\npanel: ${body}`);
+    }),
     text: (id) => evaluate(`document.getElementById(${JSON.stringify(id)}).textContent`),
     click: (id) => evaluate(`document.getElementById(${JSON.stringify(id)}).click()`),
     screenshot: async (path) => {

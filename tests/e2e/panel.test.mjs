@@ -18,6 +18,7 @@ let standin;
 let api;
 let browser;
 let page;
+let relay; // a background tab that never navigates: the CDP relay to the side panel
 let panel;
 
 before(async () => {
@@ -25,6 +26,7 @@ before(async () => {
   standin = await startStandin();
   api = await startReferenceServer();
   browser = await launch({ port: standin.port, apiPort: api.port });
+  [relay] = browser.context.pages();
   page = await browser.context.newPage();
 });
 
@@ -40,7 +42,7 @@ async function openPanel() {
   const { badge } = await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
   await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
   panel?.close();
-  panel = await sidePanel(browser, page);
+  panel = await sidePanel(browser, relay);
   await panel.waitFor("document.readyState === 'complete' && document.getElementById('deal-title').textContent !== ''");
 }
 
@@ -122,6 +124,7 @@ test('the panel follows the active tab: another deal, back, and a page that is n
 });
 
 test('loading, error with retry, and a stale analysis when the refresh fails', async () => {
+
   // Loading: the analysis of a new deal takes a while.
   await api.post('/__admin/faults', JSON.stringify([{ kind: 'latency', amount: 1500, pathPrefix: '/v1/opportunities/0065g00000ZxCvBAAV' }]));
   await page.goto(url('lightning-stale-page-de-de', '0065g00000ZxCvBAAV'));

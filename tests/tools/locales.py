@@ -14,6 +14,7 @@ M = {
  "extensionName": ("The extension's name.", "Customer City Deal Health", "Customer City Deal Health", "Customer City Deal Health", "Customer City Deal Health"),
  "extensionDescription": ("The store description.", "See how healthy a Salesforce Opportunity is at a glance, computed on your device.", "Sehen Sie auf einen Blick, wie gesund eine Salesforce-Opportunity ist – berechnet auf Ihrem Gerät.", "Voyez d'un coup d'œil la santé d'une opportunité Salesforce, calculée sur votre appareil.", "Salesforce の商談の健全性をひと目で確認。計算はお使いのデバイス上で行われます。"),
  "actionTitle": ("Toolbar button tooltip.", "Deal health", "Deal-Gesundheit", "Santé de l'affaire", "商談の健全性"),
+ "locale_tag": ("The BCP 47 tag of this catalog's language (for lang= and number formats).", "en", "de", "fr", "ja"),
  "empty": ("Nothing (a badge that is not drawn).", "", "", "", ""),
  "literal": ("Text from the page or the server, shown as is.", "$1", "$1", "$1", "$1"),
  "days_one": ("One day.", "$1 day", "$1 Tag", "$1 jour", "$1 日"),
