@@ -5,14 +5,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStandin } from './server/salesforce-standin.mjs';
-import { launch, root, startReferenceServer, waitForBadge } from './e2e/browser.mjs';
+import { launch, root, sidePanel, startReferenceServer, waitForBadge } from './e2e/browser.mjs';
 
 const slug = process.argv[2] || 'lightning-record-layout-en-us';
 const url = `https://${slug}.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view`;
 const headless = !process.env.DISPLAY;
 const standin = await startStandin();
 const api = await startReferenceServer();
-const { context, extensionId } = await launch({ port: standin.port, apiPort: api.port, headless });
+const browser = await launch({ port: standin.port, apiPort: api.port, headless });
+const { context, extensionId } = browser;
+const [relay] = context.pages();
 
 // Sign in the way a rep does: side panel → "Sign in" → the web app hands a code to the extension.
 const panel = await context.newPage();
@@ -39,6 +41,14 @@ if (headless) {
   await page.waitForTimeout(300);
   await page.screenshot({ path: shot });
   console.log(`No display: screenshot written to ${shot}`);
+  // A click on the badge opens the side panel with the full analysis and the pipeline.
+  await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
+  const panel = await sidePanel(browser, relay);
+  await panel.waitFor("!document.getElementById('enriched-body').hidden && document.querySelectorAll('#pipeline-deals li').length > 0", { timeout: 10000 });
+  const panelShot = join(dir, 'side-panel.png');
+  await panel.screenshot(panelShot);
+  panel.close();
+  console.log(`Side panel screenshot written to ${panelShot}`);
   await context.close();
   api.stop();
   await standin.close();

@@ -16,7 +16,7 @@ before(async () => {
   standin = await startStandin();
   api = await startReferenceServer();
   browser = await launch({ port: standin.port, apiPort: api.port });
-  await signIn(browser);
+  await (await signIn(browser)).close(); // a panel left open would follow the tabs and revalidate too
 });
 
 after(async () => {
