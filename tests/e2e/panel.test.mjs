@@ -123,6 +123,19 @@ test('the panel follows the active tab: another deal, back, and a page that is n
   await page.bringToFront();
 });
 
+test('a hostile page: the name and the stage in the reasons are shown as text', async () => {
+  await page.goto(url('lightning-hostile-text'));
+  await panel.waitFor("document.getElementById('deal-title').textContent.includes('שלום')");
+  const shown = await panel.evaluate("({ title: document.getElementById('deal-title').textContent, elements: document.getElementById('deal-title').childElementCount, reasons: [...document.querySelectorAll('#local-reasons li')].map((li) => [li.textContent, li.childElementCount]), images: document.images.length, scripts: document.scripts.length })");
+  assert.equal(shown.title, '<img src=x onerror=alert(1)> שלום 🚀 Deal');
+  assert.equal(shown.elements, 0);
+  assert.ok(shown.reasons.some(([text]) => text.includes('<img src=x onerror=alert(1)><b>Prospecting</b>')), JSON.stringify(shown.reasons));
+  assert.ok(shown.reasons.every(([, children]) => children === 0));
+  assert.equal(shown.images, 0);
+  assert.equal(shown.scripts, 2, 'only the panel\'s own scripts (i18n.js, panel.js)');
+  await page.goto(url('lightning-record-layout-en-us'));
+});
+
 test('loading, error with retry, and a stale analysis when the refresh fails', async () => {
 
   // Loading: the analysis of a new deal takes a while.

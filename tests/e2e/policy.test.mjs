@@ -71,6 +71,15 @@ test('a forced opt-out and forced AI decline apply whatever the user set; a bad 
   assert.equal(status.settings.includeAi, false);
   assert.equal(status.settings.apiOrigin, 'https://api.customercity.com', 'an http:// origin is never used');
   assert.equal(status.settings.policyErrors.length, 1);
+  // The panel shows both settings as the administrator's, unchangeable.
+  await panel.waitForSelector('#analytics-forced:not([hidden])');
+  assert.equal(await panel.isDisabled('#setting-analytics'), true);
+  assert.equal(await panel.isChecked('#setting-analytics'), false);
+  assert.equal(await panel.isDisabled('#setting-ai'), true);
+  assert.equal(await panel.textContent('#analytics-forced'), 'Set by your administrator');
+  assert.match(await panel.textContent('#policy-notes'), /^A policy value was ignored: apiOrigin/);
+  const refused = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'setPreference', name: 'analytics', on: true }));
+  assert.deepEqual(refused, { ok: false, forced: true }, 'the worker refuses a forced setting too');
 
   const page = await browser.context.newPage();
   await page.goto('https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
