@@ -15,8 +15,11 @@ use crate::api::{Event, EventBatch};
 pub const OPT_OUT_FLAG: &str = "feature_analyticsOptOut";
 /// Queue bound: past it, the oldest events are dropped.
 pub const MAX_QUEUED: usize = 1000;
-/// A batch is sent once this many events wait (or on the alarm).
+/// A batch is sent once this many events wait...
 pub const BATCH_SIZE: usize = 50;
+/// ...or, on the alarm, once the oldest waiting event is this old (a light user's events still
+/// arrive the same day; a busy user's go in full batches, at most one request per 50 events).
+pub const MAX_WAIT_HOURS: i64 = 4;
 
 /// A property's allowed values.
 enum Allowed {
@@ -133,14 +136,24 @@ impl Queue {
         Ok(())
     }
 
-    /// Whether to send now: signed in, not opted out, and a batch is in flight (to resend) or
-    /// enough events wait (`on_alarm` sends whatever waits).
-    pub fn should_send(&self, signed_in: bool, opted_out: bool, on_alarm: bool) -> bool {
+    /// Whether to send now: signed in, not opted out, and a batch is in flight (to resend), a
+    /// full batch waits, or (on the alarm) the oldest event has waited [`MAX_WAIT_HOURS`].
+    pub fn should_send(
+        &self,
+        signed_in: bool,
+        opted_out: bool,
+        on_alarm: bool,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let overdue = self
+            .waiting
+            .front()
+            .is_some_and(|oldest| now - oldest.at >= chrono::Duration::hours(MAX_WAIT_HOURS));
         signed_in
             && !opted_out
             && (self.in_flight.is_some()
                 || self.waiting.len() >= BATCH_SIZE
-                || (on_alarm && !self.waiting.is_empty()))
+                || (on_alarm && overdue))
     }
 
     /// The batch to send: the one in flight (same Id: the server drops duplicates), else a new
@@ -212,7 +225,7 @@ pub fn take_batch(
         return None;
     }
     let session = session.filter(|_| settings.api_origin.starts_with("https://"))?;
-    if !queue.should_send(true, false, on_alarm) {
+    if !queue.should_send(true, false, on_alarm, now) {
         return None;
     }
     let batch = queue.next_batch(batch_id, now)?;
@@ -303,7 +316,7 @@ mod tests {
             .record("signed_in", BTreeMap::new(), at(), false)
             .unwrap();
         assert!(
-            !queue.should_send(true, true, true),
+            !queue.should_send(true, true, true, at()),
             "nothing is sent while opted out"
         );
         queue.purge();
@@ -318,9 +331,9 @@ mod tests {
                 .record("portfolio_opened", BTreeMap::new(), at(), false)
                 .unwrap();
         }
-        assert!(queue.should_send(true, false, false));
+        assert!(queue.should_send(true, false, false, at()));
         assert!(
-            !queue.should_send(false, false, true),
+            !queue.should_send(false, false, true, at()),
             "only while signed in"
         );
         let first = queue.next_batch(|| "b1".into(), at()).unwrap();
@@ -401,10 +414,18 @@ mod tests {
             None,
             "one event waits for the alarm"
         );
-        let sent = take_batch(&mut queue, Some(&session), &on, true, || "b1".into(), t).unwrap();
+        assert_eq!(
+            take_batch(&mut queue, Some(&session), &on, true, || "b".into(), t),
+            None,
+            "one fresh event waits: not worth a request"
+        );
+        let later = t + chrono::Duration::hours(MAX_WAIT_HOURS);
+        let sent =
+            take_batch(&mut queue, Some(&session), &on, true, || "b1".into(), later).unwrap();
         assert_eq!(sent.url, "https://api.customercity.com/v1/events");
         assert!(sent.body.contains("\"batchId\":\"b1\""));
-        let again = take_batch(&mut queue, Some(&session), &on, true, || "b2".into(), t).unwrap();
+        let again =
+            take_batch(&mut queue, Some(&session), &on, true, || "b2".into(), later).unwrap();
         assert_eq!(
             again.batch_id, "b1",
             "unacknowledged: resent with the same Id"

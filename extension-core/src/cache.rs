@@ -36,11 +36,13 @@ impl Kind {
         }
     }
 
-    /// After this age an entry is still shown, and refreshed in the background.
+    /// After this age an entry is still shown, and refreshed in the background. A deal is
+    /// fetched at most once in a working day (12 h) and revalidated the next; the portfolio about
+    /// once an hour.
     pub fn fresh_for(self) -> Duration {
         match self {
-            Kind::Deal => Duration::hours(4),
-            Kind::Portfolio => Duration::minutes(15),
+            Kind::Deal => Duration::hours(12),
+            Kind::Portfolio => Duration::minutes(55),
             Kind::Descriptions => Duration::days(1),
         }
     }
@@ -274,7 +276,12 @@ mod tests {
             "one view, then a second: no request"
         );
         assert_eq!(
-            index.lookup(&deal, t(4 * 60)),
+            index.lookup(&deal, t(12 * 60 - 1)),
+            Lookup::Fresh,
+            "a working day"
+        );
+        assert_eq!(
+            index.lookup(&deal, t(12 * 60)),
             Lookup::Stale {
                 etag: Some("\"e1\"".into())
             }
@@ -286,7 +293,11 @@ mod tests {
             }
         );
         assert_eq!(index.lookup(&deal, t(24 * 60)), Lookup::Miss, "24 h");
-        assert_eq!(index.lookup(&portfolio, t(14)), Lookup::Fresh);
+        assert_eq!(index.lookup(&portfolio, t(54)), Lookup::Fresh);
+        assert!(matches!(
+            index.lookup(&portfolio, t(55)),
+            Lookup::Stale { .. }
+        ));
         assert_eq!(index.lookup(&portfolio, t(60)), Lookup::Miss, "1 h");
         index.revalidated(&deal, t(24 * 60 - 1));
         assert_eq!(

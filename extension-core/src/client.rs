@@ -205,7 +205,20 @@ pub fn complete_fetch(
             outcome.unauthorized = true;
             outcome.error = Some("the session expired".to_string());
         }
-        404 => outcome.error = Some("no analysis is available for this opportunity".to_string()),
+        404 => {
+            // Remembered like an answer (an empty entry), so that a deal the server cannot
+            // analyse costs one request a day, not one per view; any older body goes.
+            outcome.evicted = index.store(
+                cache_key,
+                resource.kind(),
+                0,
+                None,
+                now,
+                DEFAULT_BUDGET_BYTES,
+            );
+            outcome.evicted.push(cache_key.to_string());
+            outcome.error = Some("no analysis is available for this opportunity".to_string());
+        }
         other => outcome.error = Some(format!("the service answered {other}")),
     }
     outcome
@@ -442,13 +455,13 @@ mod tests {
             matches!(&refresh, FetchPlan::Fetch { serve_cached: true, headers, .. }
             if headers.contains(&("If-None-Match".to_string(), "\"e1\"".to_string())))
         );
-        // Hours later: shown from the cache and revalidated with the ETag.
+        // The next day: shown from the cache and revalidated with the ETag.
         let later = plan_fetch(
             Some(&session()),
             &mut index,
             HOST,
             &id,
-            now() + Duration::hours(5),
+            now() + Duration::hours(13),
             &settings(false),
             false,
         );
@@ -469,7 +482,7 @@ mod tests {
             b"",
             &mut index,
             &key,
-            now() + Duration::hours(5),
+            now() + Duration::hours(13),
         );
         assert_eq!((not_modified.store, not_modified.error), (false, None));
         // Declining AI is another entry: AI text cached before is never shown.

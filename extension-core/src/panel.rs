@@ -322,6 +322,8 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
         view.status = Status::Error;
         view.message = Some(match &answer.error {
             Some(error) if error.contains("no analysis") => Text::new("panel_no_analysis"),
+            // Answered from the cache without a body: the server had no analysis for it.
+            None if answer.ok => Text::new("panel_no_analysis"),
             _ => Text::new("panel_error"),
         });
         return view;

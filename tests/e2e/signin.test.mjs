@@ -130,8 +130,17 @@ test('a 503 with Retry-After is waited for and retried, once', async () => {
   assert.deepEqual(traffic.map((r) => r.path), ['/v1/opportunities/0065g00000QqQqQAAV/analysis', '/v1/opportunities/0065g00000QqQqQAAV/analysis']);
 });
 
+// The alarm sends a batch once 50 events wait or the oldest has waited 4 hours: the queued
+// events are made 5 hours old first (as if recorded in the morning).
 async function flushNow(worker) {
-  await worker.evaluate(() => chrome.alarms.create('cc.flushAnalytics', { when: Date.now() + 50 }));
+  await worker.evaluate(async () => {
+    const { 'cc.analyticsQueue': queue } = await chrome.storage.local.get('cc.analyticsQueue');
+    if (queue) {
+      for (const event of queue.waiting) event.at = new Date(Date.parse(event.at) - 5 * 3600 * 1000).toISOString();
+      await chrome.storage.local.set({ 'cc.analyticsQueue': queue });
+    }
+    await chrome.alarms.create('cc.flushAnalytics', { when: Date.now() + 50 });
+  });
 }
 
 test('analytics: anonymous, allow-listed batches are sent while signed in', async () => {

@@ -6,6 +6,8 @@
 
 mod app;
 mod dataset;
+#[cfg(test)]
+mod network_day;
 
 use std::sync::Arc;
 
