@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The bench command (README): builds dist/, then measures what the extension costs and writes
+# the figures to target/bench/: browser.json (time to badge cold and warm, main-thread time,
+# long tasks, memory, sizes; tests/bench/time-to-badge.mjs), network-day.json (a signed-in
+# working day's requests; tests/reference-server/src/network_day.rs) and criterion's report
+# (native extraction + scoring against the bare parse). Figures vary with the machine: read
+# medians and ratios. Method and latest figures: docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash tests/setup.sh browser
+./build.sh > /dev/null
+echo "== network: a signed-in working day"
+cargo test --quiet -p cc-reference-server network_day -- --nocapture
+echo "== browser: time to badge, main thread, memory, sizes (largest fixture)"
+node tests/bench/time-to-badge.mjs "${1:-30}"
+echo "== native: extraction + scoring against the bare parse (criterion)"
+cargo bench --quiet -p extension-core --bench extract
+echo "Figures written to target/bench/ (and target/criterion/)."

@@ -1,0 +1,143 @@
+// The extension's cost to a Salesforce page, in headless Chromium with the real dist/ (run
+// ./build.sh first), on the largest fixture page. Writes target/bench/browser.json.
+//   cold: a new tab loads the page; from the DOM being parsed (domInteractive: the fields are
+//         in it) to the frame the badge is positioned (the content script's `cc-badge-painted`
+//         mark), so script load, compile and the first evaluation are included
+//   warm: in-app navigation (the DOM swapped, then history.pushState, as Lightning does); from
+//         the swap to the badge's frame
+//   main thread: the content script's `cc-evaluate` measures per page view, and long tasks
+//   memory: JS heap (with ArrayBuffers) of the page with the extension minus without it
+//   sizes: every file in dist/, raw and gzip -9
+// Usage: node tests/bench/time-to-badge.mjs [runs]   (default 30)
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+import { startStandin } from '../server/salesforce-standin.mjs';
+import { dist, launch, root } from '../e2e/browser.mjs';
+
+const runs = Number(process.argv[2] || 30);
+const LARGE = 'lightning-large-page-en-us';
+const OTHER = 'lightning-overdue-critical';
+const pathOf = (slug) => new URL(JSON.parse(readFileSync(join(root, 'tests', 'fixtures', slug, 'meta.json'), 'utf8')).url).pathname;
+const bodyOf = (slug) => {
+  const html = readFileSync(join(root, 'tests', 'fixtures', slug, 'page.html'), 'utf8');
+  const body = html.slice(html.indexOf('<body'), html.lastIndexOf('</body>'));
+  return body.slice(body.indexOf('>') + 1);
+};
+const stats = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  return { median: +at(0.5).toFixed(2), p95: +at(0.95).toFixed(2), max: +sorted.at(-1).toFixed(2), runs: sorted.length };
+};
+
+// Long tasks, seen from the page (all of them: the page's own too).
+const OBSERVE = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });
+};
+
+const standin = await startStandin();
+const browser = await launch({ port: standin.port });
+const url = `https://${LARGE}.lightning.force.com${pathOf(LARGE)}`;
+await browser.context.addInitScript(OBSERVE);
+
+// Cold.
+const cold = [];
+const coldMainThread = [];
+const longTasks = [];
+for (let i = 0; i < runs; i++) {
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('cc-badge-painted').length > 0, null, { timeout: 15000 });
+  const r = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const painted = performance.getEntriesByName('cc-badge-painted')[0].startTime;
+    const evaluations = performance.getEntriesByName('cc-evaluate').filter((e) => e.startTime <= painted);
+    return { ms: painted - nav.domInteractive, main: evaluations.reduce((sum, e) => sum + e.duration, 0), longTasks: window.__longTasks };
+  });
+  cold.push(r.ms);
+  coldMainThread.push(r.main);
+  longTasks.push(...r.longTasks);
+  await page.close();
+}
+
+// Warm: one tab, in-app navigation back and forth.
+const warm = [];
+const warmMainThread = [];
+const page = await browser.context.newPage();
+await page.goto(url);
+await page.waitForFunction(() => performance.getEntriesByName('cc-badge-painted').length > 0, null, { timeout: 15000 });
+const pages = [[OTHER, bodyOf(OTHER), '/lightning/r/Opportunity/0065g00000QwErTAAV/view'], [LARGE, bodyOf(LARGE), pathOf(LARGE)]];
+for (let i = 0; i < runs; i++) {
+  const [, inner, path] = pages[i % 2];
+  const r = await page.evaluate(async ({ inner, path }) => {
+    document.body.innerHTML = inner; // the fields are in the DOM from here
+    const start = performance.now();
+    history.pushState({}, '', path);
+    const painted = await new Promise((resolve) => {
+      const look = () => {
+        const mark = performance.getEntriesByName('cc-badge-painted').find((m) => m.startTime > start);
+        if (mark) resolve(mark.startTime);
+        else setTimeout(look, 2);
+      };
+      look();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // trailing evaluations count too
+    const evaluations = performance.getEntriesByName('cc-evaluate').filter((e) => e.startTime >= start);
+    return { ms: painted - start, main: evaluations.reduce((sum, e) => sum + e.duration, 0) };
+  }, { inner, path });
+  warm.push(r.ms);
+  warmMainThread.push(r.main);
+}
+longTasks.push(...(await page.evaluate(() => window.__longTasks)));
+
+// Memory: the same page with and without the extension.
+async function heap(context, target) {
+  const p = await context.newPage();
+  await p.goto(url);
+  await p.waitForTimeout(1500);
+  const cdp = await context.newCDPSession(p);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  await p.close();
+  void target;
+  return usage.usedSize + (usage.backingStorageSize || 0);
+}
+const withExtension = await heap(browser.context);
+await browser.context.close();
+const plain = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', `--host-resolver-rules=MAP *.force.com 127.0.0.1:${standin.port}, MAP * ~NOTFOUND`, '--ignore-certificate-errors'],
+});
+const withoutExtension = await heap(await plain.newContext({ ignoreHTTPSErrors: true }));
+await plain.close();
+await standin.close();
+
+// Sizes.
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (/\.(js|wasm)$/.test(name)) {
+      const bytes = readFileSync(path);
+      files.push({ file: relative(dist, path), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+    }
+  }
+};
+walk(dist);
+
+const results = {
+  page: LARGE,
+  coldTimeToBadgeMs: stats(cold),
+  warmTimeToBadgeMs: stats(warm),
+  mainThreadPerViewMs: { cold: stats(coldMainThread), warm: stats(warmMainThread) },
+  longTasksOver50Ms: { count: longTasks.filter((d) => d > 50).length, longestMs: longTasks.length ? Math.max(...longTasks) : 0, note: 'all long tasks in the tab, the page\'s own included' },
+  memoryAddedMB: +((withExtension - withoutExtension) / 1048576).toFixed(2),
+  sizes: files.sort((a, b) => a.file.localeCompare(b.file)),
+};
+mkdirSync(join(root, 'target', 'bench'), { recursive: true });
+writeFileSync(join(root, 'target', 'bench', 'browser.json'), JSON.stringify(results, null, 2));
+console.log(JSON.stringify(results, null, 2));
