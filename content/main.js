@@ -127,6 +127,10 @@
       // Never leave one record's badge up while another record's URL is showing.
       lastUrl = location.href;
       removeBadge();
+      // At once: when the record is already rendered (Lightning often swaps the DOM first),
+      // the badge follows within the frame; when it is not, the core answers "waiting" and the
+      // debounced evaluation below catches the record as it renders.
+      evaluate();
       schedule();
     }
   }
