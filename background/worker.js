@@ -39,11 +39,19 @@ function exclusive(task) {
   return run;
 }
 
-// The administrator's policy (chrome.storage.managed) over the user's choices.
-async function currentSettings() {
-  const managed = await chrome.storage.managed.get(null).catch(() => null);
-  const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
-  return effectiveSettings(managed, local, API_ORIGIN);
+// The administrator's policy (chrome.storage.managed) over the user's choices. Read once and
+// kept until either changes (storage.onChanged below), not on every request.
+let settingsCache = null;
+function currentSettings() {
+  settingsCache ??= (async () => {
+    const managed = await chrome.storage.managed.get(null).catch(() => null);
+    const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
+    return effectiveSettings(managed, local, API_ORIGIN);
+  })().catch((error) => {
+    settingsCache = null; // a failed read is not kept
+    throw error;
+  });
+  return settingsCache;
 }
 
 // Analytics: recorded only while signed in; the core applies the allow-list and the opt-out.
@@ -65,7 +73,10 @@ async function flush(onAlarm) {
     const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
     const random = crypto.getRandomValues(new Uint8Array(16));
     const result = takeBatch(stored[QUEUE_KEY] ?? null, random, nowIso(), stored.session ?? null, settings, onAlarm);
-    if (result.batch || stored[QUEUE_KEY]) await chrome.storage.local.set({ [QUEUE_KEY]: result.queue });
+    // Opted out, the core has purged the queue: nothing stays. Otherwise the queue changes
+    // only when a batch is taken.
+    if (settings.analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);
+    else if (result.batch) await chrome.storage.local.set({ [QUEUE_KEY]: result.queue });
     return result;
   });
   const { batch } = taken;
@@ -304,6 +315,7 @@ async function perform(action) {
     case 'setPreference': {
       if (isForced(await currentSettings(), action.setting)) return { ok: false, forced: true };
       await chrome.storage.local.set({ [action.key]: action.value });
+      settingsCache = null; // before the panel's next question, whenever onChanged arrives
       if (action.setting === 'aiInsights') await record('settings_changed', { setting: 'ai_insights' });
       return { ok: true };
     }
@@ -366,6 +378,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 // The opt-out takes effect at once, whether the user or the administrator set it: what was
 // queued is dropped.
 chrome.storage.onChanged.addListener((changes, area) => {
+  if ((area === 'local' && (changes[OPT_OUT] || changes[DECLINE_AI])) || area === 'managed') settingsCache = null;
   if ((area === 'local' && changes[OPT_OUT]) || area === 'managed') {
     ready.then(() => exclusive(async () => {
       if ((await currentSettings()).analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);

@@ -214,6 +214,17 @@ pub const FACTOR_CODES: [&str; 7] = [
     "close_date_integrity",
 ];
 
+/// The blind-spot kinds the contract names (docs/api.md); a server may send others, which
+/// clients show by their summary.
+pub const BLIND_SPOT_KINDS: [&str; 6] = [
+    "silent_champion",
+    "missing_economic_buyer",
+    "stuck_deal",
+    "single_threaded",
+    "going_dark",
+    "close_date_slipping",
+];
+
 /// Decodes and validates an analysis.
 pub fn decode_analysis(body: &[u8]) -> Result<Analysis, ApiError> {
     let analysis: Analysis = decode(body)?;

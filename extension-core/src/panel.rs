@@ -267,14 +267,16 @@ fn severity_label(severity: Severity) -> Text {
     })
 }
 
-/// A factor's title: its own message for the seven known codes, else the code itself.
-fn factor_title(code: &str) -> Text {
-    match crate::api::FACTOR_CODES.iter().find(|c| **c == code) {
-        Some(known) => Text {
-            id: format!("factor_{known}").into(),
+/// The title of a code the contract names (`factor_<code>`, `spot_<kind>` in `_locales`), else
+/// the code itself, shown as text.
+fn known_title(prefix: &str, known: &[&str], code: &str) -> Text {
+    if known.contains(&code) {
+        Text {
+            id: format!("{prefix}{code}").into(),
             args: Vec::new(),
-        },
-        None => Text::literal(code),
+        }
+    } else {
+        Text::literal(code)
     }
 }
 
@@ -295,16 +297,22 @@ fn evidence_lines(evidence: &serde_json::Value) -> Vec<Text> {
         .collect()
 }
 
+impl EnrichedView {
+    fn empty(status: Status) -> EnrichedView {
+        EnrichedView {
+            status,
+            score: None,
+            age: None,
+            message: None,
+            factors: Vec::new(),
+            blind_spots: Vec::new(),
+            recommendations: Vec::new(),
+        }
+    }
+}
+
 fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
-    let mut view = EnrichedView {
-        status: Status::Loading,
-        score: None,
-        age: None,
-        message: None,
-        factors: Vec::new(),
-        blind_spots: Vec::new(),
-        recommendations: Vec::new(),
-    };
+    let mut view = EnrichedView::empty(Status::Loading);
     if !input.signed_in {
         view.status = Status::SignedOut;
         view.message = Some(Text::new("panel_sign_in_invitation"));
@@ -341,7 +349,7 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
         .factors
         .iter()
         .map(|f| FactorView {
-            title: factor_title(&f.code),
+            title: known_title("factor_", &crate::api::FACTOR_CODES, &f.code),
             score: f.score,
             weight: Text::new("percent").arg(format!("{:.0}", f.weight * 100.0)),
             evidence: f.evidence.iter().take(5).map(Text::literal).collect(),
@@ -380,15 +388,7 @@ fn deal_view(input: &PanelInput) -> DealView {
             message: Some(Text::new("panel_not_opportunity")),
             local: None,
             reasons: Vec::new(),
-            enriched: EnrichedView {
-                status: Status::Absent,
-                score: None,
-                age: None,
-                message: None,
-                factors: Vec::new(),
-                blind_spots: Vec::new(),
-                recommendations: Vec::new(),
-            },
+            enriched: EnrichedView::empty(Status::Absent),
         };
     };
     // Only the report of this very record: a tab that moved on shows "reading the page".
@@ -469,7 +469,7 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
             top_blind_spot: d.top_blind_spot.as_ref().map(|s| {
                 Text::new("panel_top_blind_spot")
                     .arg(severity_label(s.severity))
-                    .arg(blind_spot_title(&s.kind))
+                    .arg(known_title("spot_", &crate::api::BLIND_SPOT_KINDS, &s.kind))
             }),
         })
         .collect();
@@ -477,25 +477,6 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
         view.message = Some(Text::new("panel_pipeline_empty"));
     }
     view
-}
-
-/// A blind spot kind's name: its own message for the known kinds, else the kind itself.
-fn blind_spot_title(kind: &str) -> Text {
-    const KINDS: [&str; 6] = [
-        "silent_champion",
-        "missing_economic_buyer",
-        "stuck_deal",
-        "single_threaded",
-        "going_dark",
-        "close_date_slipping",
-    ];
-    match KINDS.iter().find(|k| **k == kind) {
-        Some(known) => Text {
-            id: format!("spot_{known}").into(),
-            args: Vec::new(),
-        },
-        None => Text::literal(kind),
-    }
 }
 
 fn settings_view(input: &PanelInput) -> SettingsView {

@@ -112,6 +112,9 @@ fn every_id_the_code_names_exists() {
     for code in extension_core::api::FACTOR_CODES {
         assert!(en.contains_key(&format!("factor_{code}")), "factor_{code}");
     }
+    for kind in extension_core::api::BLIND_SPOT_KINDS {
+        assert!(en.contains_key(&format!("spot_{kind}")), "spot_{kind}");
+    }
     // The pages: chrome.i18n.getMessage('id') and data-i18n="id".
     for file in [
         "content/main.js",

@@ -44,7 +44,7 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
   let [worker] = context.serviceWorkers();
   if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
   const extensionId = new URL(worker.url()).host;
-  return { context, worker, extensionId, userDataDir };
+  return { context, worker, extensionId };
 }
 
 /** The badge as the accessibility layer sees it, read through CDP with closed shadow roots

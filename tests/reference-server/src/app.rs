@@ -42,6 +42,37 @@ impl Request {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
+
+    /// A request to the API host from its path and query (tests drive `App::handle` with it).
+    #[cfg(test)]
+    pub fn to_api(
+        method: &str,
+        path_and_query: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Request {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        Request {
+            method: method.into(),
+            host: "api.customercity.com".into(),
+            path: path.into(),
+            query: query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (n, v) = p.split_once('=').unwrap_or((p, ""));
+                    (n.to_string(), v.to_string())
+                })
+                .collect(),
+            headers: headers
+                .into_iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), v))
+                .collect(),
+            body,
+        }
+    }
 }
 
 /// A response to write.

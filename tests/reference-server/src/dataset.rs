@@ -461,14 +461,7 @@ mod tests {
                     .map(|s| s.kind)
             })
             .collect();
-        for kind in [
-            "silent_champion",
-            "missing_economic_buyer",
-            "stuck_deal",
-            "single_threaded",
-            "going_dark",
-            "close_date_slipping",
-        ] {
+        for kind in extension_core::api::BLIND_SPOT_KINDS {
             assert!(kinds.contains(kind), "no deal trips {kind}: {kinds:?}");
         }
         let ids: BTreeSet<&str> = deals.iter().map(|d| d.opportunity.id.as_str()).collect();

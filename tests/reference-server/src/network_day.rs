@@ -32,28 +32,12 @@ struct Counts {
 }
 
 fn to_request(method: &str, url: &str, headers: &[(String, String)], body: &str) -> Request {
-    let path_and_query = url.strip_prefix(API).unwrap_or(url);
-    let (path, query) = path_and_query
-        .split_once('?')
-        .unwrap_or((path_and_query, ""));
-    Request {
-        method: method.into(),
-        host: "api.customercity.com".into(),
-        path: path.into(),
-        query: query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (n, v) = p.split_once('=').unwrap_or((p, ""));
-                (n.to_string(), v.to_string())
-            })
-            .collect(),
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
-            .collect(),
-        body: body.as_bytes().to_vec(),
-    }
+    Request::to_api(
+        method,
+        url.strip_prefix(API).unwrap_or(url),
+        headers.to_vec(),
+        body.as_bytes().to_vec(),
+    )
 }
 
 struct Day {

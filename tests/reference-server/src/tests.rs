@@ -19,9 +19,6 @@ fn app() -> App {
 }
 
 fn request(method: &str, path_and_query: &str, token: Option<&str>, body: Value) -> Request {
-    let (path, query) = path_and_query
-        .split_once('?')
-        .unwrap_or((path_and_query, ""));
     let mut headers = vec![(
         "x-salesforce-host".to_string(),
         "acme.my.salesforce.com".to_string(),
@@ -29,25 +26,12 @@ fn request(method: &str, path_and_query: &str, token: Option<&str>, body: Value)
     if let Some(token) = token {
         headers.push(("authorization".into(), format!("Bearer {token}")));
     }
-    Request {
-        method: method.into(),
-        host: "api.customercity.com".into(),
-        path: path.into(),
-        query: query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (n, v) = p.split_once('=').unwrap_or((p, ""));
-                (n.to_string(), v.to_string())
-            })
-            .collect(),
-        headers,
-        body: if body.is_null() {
-            Vec::new()
-        } else {
-            serde_json::to_vec(&body).unwrap()
-        },
-    }
+    let body = if body.is_null() {
+        Vec::new()
+    } else {
+        serde_json::to_vec(&body).unwrap()
+    };
+    Request::to_api(method, path_and_query, headers, body)
 }
 
 fn body(response: &Response) -> Value {
