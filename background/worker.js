@@ -6,7 +6,7 @@
 // user started.
 import init, {
   acceptHandOff, acknowledgeBatch, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
-  recordEvent, refreshAlarmAt, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
+  reclaimStorage, recordEvent, refreshAlarmAt, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
@@ -54,6 +54,27 @@ function currentSettings() {
   return settingsCache;
 }
 
+// Every write to chrome.storage.local. A full storage area (its quota) is not a failure: the
+// core names what to give up (orphaned cache entries, then the least recently used half of
+// the cache, never the session, the queue or a privacy choice) and the write is tried again.
+// Called inside exclusive(). Returns what was written (a cache body the core gave up is not).
+async function write(items) {
+  for (let round = 0; ; round += 1) {
+    try {
+      await chrome.storage.local.set(items);
+      return items;
+    } catch (error) {
+      if (round >= 8 || !/quota/i.test(String(error?.message ?? error))) throw error;
+      const everything = await chrome.storage.local.get(null);
+      const reclaimed = reclaimStorage(items[INDEX_KEY] ?? everything[INDEX_KEY] ?? null, Object.keys(everything));
+      if (reclaimed.remove.length === 0) throw error;
+      await chrome.storage.local.remove(reclaimed.remove);
+      items = { ...items, [INDEX_KEY]: reclaimed.index };
+      for (const key of reclaimed.remove) delete items[key];
+    }
+  }
+}
+
 // Analytics: recorded only while signed in; the core applies the allow-list and the opt-out.
 function record(name, properties) {
   return exclusive(async () => {
@@ -61,7 +82,7 @@ function record(name, properties) {
     const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
     if (!stored.session || settings.analyticsOptOut) return;
     const queue = recordEvent(stored[QUEUE_KEY] ?? null, name, properties ?? {}, nowIso(), settings);
-    await chrome.storage.local.set({ [QUEUE_KEY]: queue });
+    await write({ [QUEUE_KEY]: queue });
   });
 }
 
@@ -76,7 +97,7 @@ async function flush(onAlarm) {
     // Opted out, the core has purged the queue: nothing stays. Otherwise the queue changes
     // only when a batch is taken.
     if (settings.analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);
-    else if (result.batch) await chrome.storage.local.set({ [QUEUE_KEY]: result.queue });
+    else if (result.batch) await write({ [QUEUE_KEY]: result.queue });
     return result;
   });
   const { batch } = taken;
@@ -88,7 +109,7 @@ async function flush(onAlarm) {
   if (response && (response.status === 200 || response.status === 202)) {
     await exclusive(async () => {
       const latest = (await chrome.storage.local.get(QUEUE_KEY))[QUEUE_KEY];
-      await chrome.storage.local.set({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });
+      await write({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });
     });
   }
 }
@@ -134,7 +155,7 @@ function refreshSession() {
         credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       const fresh = sessionFromTokenResponse(response.status, await response.text(), nowIso());
-      await chrome.storage.local.set({ session: fresh });
+      await exclusive(() => write({ session: fresh }));
       await scheduleRefresh(fresh);
       return fresh;
     } catch {
@@ -147,9 +168,15 @@ function refreshSession() {
 }
 
 // What is stored for a resource, decoded again by the core (null if absent or no longer valid).
-async function stored(resource, key, stale) {
+// What storage holds under `key`, validated by the core as strictly as a response: the data,
+// null, or {corrupt: true} for a damaged entry (never shown; the caller fetches again).
+async function recalled(resource, key, stale) {
   const found = await chrome.storage.local.get([key, INDEX_KEY]);
-  return found[key] ? readStored(resource, found[key], found[INDEX_KEY] ?? null, key, nowIso(), Boolean(stale)) : null;
+  return readStored(resource, found[key] ?? null, found[INDEX_KEY] ?? null, key, nowIso(), Boolean(stale));
+}
+async function stored(resource, key, stale) {
+  const data = await recalled(resource, key, stale);
+  return data?.corrupt ? null : data;
 }
 
 // Performs a planned fetch: each attempt's outcome goes to the core (nextStep), which says
@@ -166,11 +193,14 @@ async function performFetch(request, plan) {
         const completed = completeFetch(request.resource, result.status, result.response.headers.get('etag'), body, index, plan.key, nowIso());
         const writes = { [INDEX_KEY]: completed.index };
         if (completed.store) writes[plan.key] = body; // validated by the core before it is kept
-        await chrome.storage.local.set(writes);
+        const written = await write(writes);
         if (completed.evicted.length) await chrome.storage.local.remove(completed.evicted);
-        return completed;
+        return { ...completed, index: written[INDEX_KEY] };
       });
-      return { ok: !done.error, signedIn: true, data: done.store || plan.serveCached ? await stored(request.resource, plan.key, done.error) : null, error: done.error ?? undefined };
+      // A new body is answered from memory (even if a full storage could not keep it).
+      const data = done.store ? readStored(request.resource, body, done.index, plan.key, nowIso(), false)
+        : plan.serveCached ? await stored(request.resource, plan.key, done.error) : null;
+      return { ok: !done.error, signedIn: true, data: data?.corrupt ? null : data, error: done.error ?? undefined };
     }
     if (step.next === 'retryAfter') {
       await sleep(step.delayMs);
@@ -201,7 +231,7 @@ function planned(request, session) {
     const settings = await currentSettings();
     const state = await chrome.storage.local.get(['session', INDEX_KEY]);
     const result = planFetch(session ?? state.session ?? null, state[INDEX_KEY] ?? null, request.host, request.resource, nowIso(), settings, Boolean(request.refresh));
-    if (result.plan.action === 'cached' || result.plan.action === 'fetch') await chrome.storage.local.set({ [INDEX_KEY]: result.index });
+    if (result.plan.action === 'cached' || result.plan.action === 'fetch') await write({ [INDEX_KEY]: result.index });
     if (result.orphans.length) await chrome.storage.local.remove(result.orphans);
     return result.plan;
   });
@@ -210,7 +240,10 @@ function planned(request, session) {
 async function answerFromCache(request, plan) {
   if (plan.action === 'signedOut') return { ok: true, signedIn: false };
   if (plan.action === 'invalid') return { ok: false, signedIn: true, error: 'invalid request' };
-  return { ok: true, signedIn: true, data: await stored(request.resource, plan.key) };
+  const data = await recalled(request.resource, plan.key);
+  // A damaged entry is replaced by a fresh fetch (which overwrites it), once.
+  if (data?.corrupt && !request.refresh) return resourceFor({ ...request, refresh: true });
+  return { ok: true, signedIn: true, data: data?.corrupt ? null : data };
 }
 
 const inFlight = new Map(); // cache key → promise: two tabs on one deal make one request
@@ -226,7 +259,7 @@ async function resourceFor(request) {
   const fetching = inFlight.get(plan.key);
   if (plan.serveCached && !request.refresh) {
     const data = await stored(request.resource, plan.key);
-    if (data) return { ok: true, signedIn: true, data };
+    if (data) return { ok: true, signedIn: true, data }; // damaged: wait for the fetch
   }
   return fetching;
 }
@@ -314,7 +347,7 @@ async function perform(action) {
       return panelInput(action);
     case 'setPreference': {
       if (isForced(await currentSettings(), action.setting)) return { ok: false, forced: true };
-      await chrome.storage.local.set({ [action.key]: action.value });
+      await exclusive(() => write({ [action.key]: action.value }));
       settingsCache = null; // before the panel's next question, whenever onChanged arrives
       if (action.setting === 'aiInsights') await record('settings_changed', { setting: 'ai_insights' });
       return { ok: true };
@@ -351,7 +384,7 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     const session = sessionFromTokenResponse(response.status, await response.text(), nowIso());
-    await chrome.storage.local.set({ session });
+    await exclusive(() => write({ session }));
     await scheduleRefresh(session);
     await record('signed_in', {});
     return { ok: true };
@@ -365,7 +398,7 @@ async function sweep() {
     const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY];
     if (!index) return;
     const swept = sweepCache(index, nowIso());
-    await chrome.storage.local.set({ [INDEX_KEY]: swept.index });
+    await write({ [INDEX_KEY]: swept.index });
     if (swept.remove.length) await chrome.storage.local.remove(swept.remove);
   });
 }

@@ -172,14 +172,15 @@ $('clear').addEventListener('click', async () => {
 });
 $('refresh').addEventListener('click', () => update({ refresh: true }));
 $('retry').addEventListener('click', () => update({ refresh: true }));
-$('setting-analytics').addEventListener('change', async (event) => {
-  await send({ type: 'setPreference', name: 'analytics', on: event.target.checked });
+// A user's toggle outdates every answer already on its way: one computed before the change
+// would flip the switch back under the user's finger.
+async function setPreference(name, on) {
+  generation += 1;
+  await send({ type: 'setPreference', name, on });
   update();
-});
-$('setting-ai').addEventListener('change', async (event) => {
-  await send({ type: 'setPreference', name: 'aiInsights', on: event.target.checked });
-  update();
-});
+}
+$('setting-analytics').addEventListener('change', (event) => setPreference('analytics', event.target.checked));
+$('setting-ai').addEventListener('change', (event) => setPreference('aiInsights', event.target.checked));
 $('theme').addEventListener('change', (event) => {
   setThemePreference(event.target.value);
   applyTheme(themePreference());

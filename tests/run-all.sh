@@ -28,6 +28,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p extension-core --quie
 step "native tests: units, fixtures (parsed DOM), properties, CLI, architecture"
 cargo test --locked
 
+step "fuzz smoke: every cargo-fuzz target for 15 s (the long form: bash tests/fuzz/run.sh)"
+bash tests/fuzz/run.sh 15
+
 step "browser tests: fixtures through the live DOM backend in headless Chromium"
 cargo test --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features web
 

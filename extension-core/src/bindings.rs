@@ -328,8 +328,10 @@ pub fn complete_fetch(
     to_js(&Completed { outcome, index })
 }
 
-/// A stored body (under `key`), decoded again for use: `{summary, analysis}` for a deal (the summary is
-/// what the badge needs), `{portfolio}` or `{descriptions}`; `null` if it no longer decodes.
+/// A stored body (under `key`), decoded and validated again for use: `{summary, analysis,
+/// ageMinutes}` for a deal (the summary is what the badge needs), `{portfolio}` or
+/// `{descriptions}`; `null` when nothing is stored; `{corrupt: true}` when the entry is damaged
+/// (the worker discards it and fetches again).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = readStored)]
 pub fn read_stored(
@@ -340,60 +342,55 @@ pub fn read_stored(
     now: &str,
     stale: bool,
 ) -> Result<JsValue, JsValue> {
-    use crate::client::Resource;
+    use crate::client::{recall, Recall, Resource, StoredRead};
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Stored {
         #[serde(flatten)]
-        read: Read,
+        read: StoredRead,
         age_minutes: Option<i64>,
     }
     #[derive(Serialize)]
-    #[serde(untagged)]
-    enum Read {
-        Deal {
-            summary: crate::client::EnrichedSummary,
-            analysis: crate::api::Analysis,
-        },
-        Portfolio {
-            portfolio: crate::api::Portfolio,
-        },
-        Descriptions {
-            descriptions: crate::api::Descriptions,
-        },
+    struct Corrupt {
+        corrupt: bool,
     }
-    let (Some(resource), Some(body)) = (from_js::<Resource>(resource), body) else {
+    let Some(resource) = from_js::<Resource>(resource) else {
         return Ok(JsValue::NULL);
     };
     let now = parse_instant(now)?;
-    let confirmed_at = load_index(index)
-        .0
-        .entries
-        .get(key)
-        .map(|meta| meta.stored_at);
-    let read = match resource {
-        Resource::Deal { .. } => {
-            crate::api::decode_analysis(body.as_bytes())
-                .ok()
-                .map(|analysis| Read::Deal {
-                    summary: crate::client::summarize(&analysis, confirmed_at, now, stale),
-                    analysis,
-                })
-        }
-        Resource::Portfolio => crate::api::decode_portfolio(body.as_bytes())
-            .ok()
-            .map(|portfolio| Read::Portfolio { portfolio }),
-        Resource::Descriptions { .. } => crate::api::decode_descriptions(body.as_bytes())
-            .ok()
-            .map(|descriptions| Read::Descriptions { descriptions }),
-    };
-    match read {
-        Some(read) => to_js(&Stored {
-            read,
-            age_minutes: confirmed_at.map(|at| (now - at).num_minutes().max(0)),
+    let index = load_index(index).0;
+    match recall(
+        &resource,
+        body.as_deref().map(str::as_bytes),
+        &index,
+        key,
+        now,
+        stale,
+    ) {
+        Recall::Found { read, age_minutes } => to_js(&Stored {
+            read: *read,
+            age_minutes,
         }),
-        None => Ok(JsValue::NULL),
+        Recall::Nothing => Ok(JsValue::NULL),
+        Recall::Corrupt => to_js(&Corrupt { corrupt: true }),
     }
+}
+
+/// Storage is full: `{index, remove}`, what to delete so that a write can succeed (orphaned
+/// entries, then the least recently used half; see `CacheIndex::reclaim`). `storedKeys` are
+/// every key in the storage area.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = reclaimStorage)]
+pub fn reclaim_storage(index: JsValue, stored_keys: JsValue) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Reclaimed {
+        index: crate::cache::CacheIndex,
+        remove: Vec<String>,
+    }
+    let (mut index, mut remove) = load_index(index);
+    let stored_keys: Vec<String> = from_js(stored_keys).unwrap_or_default();
+    remove.extend(index.reclaim(&stored_keys));
+    to_js(&Reclaimed { index, remove })
 }
 
 /// The alarm's sweep: `{index, remove}` (expired entries, and those of a discarded index).

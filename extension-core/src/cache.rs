@@ -71,6 +71,15 @@ pub fn key(kind: Kind, org_host: &str, subject: &str) -> String {
     )
 }
 
+/// Whether a storage key is a cache entry's, of this or any other schema version
+/// (`cc.v<digits>.`).
+pub fn is_entry_key(key: &str) -> bool {
+    key.strip_prefix("cc.v").is_some_and(|rest| {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest.as_bytes().get(digits) == Some(&b'.')
+    })
+}
+
 /// What the index knows of one entry (the entry's body is stored under its key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -216,6 +225,31 @@ impl CacheIndex {
         expired
     }
 
+    /// Storage is full: what to remove so that a write can succeed, most expendable first.
+    /// Every stored key that looks like a cache entry (of any schema version) but is not in
+    /// this index, then the least recently used half of the entries (at least one). The index
+    /// forgets what it returns. Privacy choices, the session and the analytics queue are never
+    /// cache entries, so they are never chosen.
+    pub fn reclaim(&mut self, stored_keys: &[String]) -> Vec<String> {
+        let mut remove: Vec<String> = stored_keys
+            .iter()
+            .filter(|key| is_entry_key(key) && !self.entries.contains_key(key.as_str()))
+            .cloned()
+            .collect();
+        let mut by_use: Vec<(DateTime<Utc>, String)> = self
+            .entries
+            .iter()
+            .map(|(key, meta)| (meta.last_used, key.clone()))
+            .collect();
+        by_use.sort();
+        let count = by_use.len().div_ceil(2);
+        for (_, key) in by_use.into_iter().take(count) {
+            self.entries.remove(&key);
+            remove.push(key);
+        }
+        remove
+    }
+
     /// Every key (for sign-out and "clear local data").
     pub fn clear(&mut self) -> Vec<String> {
         std::mem::take(&mut self.entries).into_keys().collect()
@@ -235,6 +269,53 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc)
             + Duration::minutes(minutes)
+    }
+
+    #[test]
+    fn a_full_storage_gives_up_orphans_then_the_least_recently_used_half() {
+        let mut index = CacheIndex::default();
+        for (n, minutes) in [(1, 30), (2, 10), (3, 20), (4, 40), (5, 0)] {
+            let k = key(Kind::Deal, "a", &format!("0065g00000AbCd{n}"));
+            index.store(&k, Kind::Deal, 10, None, t(minutes), DEFAULT_BUDGET_BYTES);
+        }
+        let stored: Vec<String> = index
+            .entries
+            .keys()
+            .cloned()
+            .chain(
+                [
+                    "cc.v0.deal:a:0065g00000Old00",
+                    "cc.v1.deal:a:0065g00000Lost0",
+                    INDEX_KEY,
+                    "session",
+                    "feature_analyticsOptOut",
+                    "cc.analyticsQueue",
+                    "cc.declineAi",
+                    "cc.vx.other",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        let removed = index.reclaim(&stored);
+        assert_eq!(
+            removed,
+            [
+                "cc.v0.deal:a:0065g00000Old00".to_string(),
+                "cc.v1.deal:a:0065g00000Lost0".to_string(),
+                key(Kind::Deal, "a", "0065g00000AbCd5"),
+                key(Kind::Deal, "a", "0065g00000AbCd2"),
+                key(Kind::Deal, "a", "0065g00000AbCd3"),
+            ]
+        );
+        assert_eq!(index.entries.len(), 2, "the two most recently used stay");
+        assert!(CacheIndex::default().reclaim(&[]).is_empty());
+        let mut one = CacheIndex::default();
+        one.store("cc.v1.deal:a:x", Kind::Deal, 1, None, t(0), 10);
+        assert_eq!(
+            one.reclaim(&[]),
+            ["cc.v1.deal:a:x"],
+            "at least one entry goes"
+        );
     }
 
     #[test]

@@ -285,6 +285,81 @@ pub fn summarize(
     }
 }
 
+/// A stored entry, read back for use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StoredRead {
+    /// A deal: the summary the badge needs, and the whole analysis for the panel.
+    Deal {
+        summary: EnrichedSummary,
+        analysis: Analysis,
+    },
+    Portfolio {
+        portfolio: crate::api::Portfolio,
+    },
+    Descriptions {
+        descriptions: crate::api::Descriptions,
+    },
+}
+
+/// What storage holds for a planned resource.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recall {
+    /// A valid entry, with minutes since the server last confirmed it.
+    Found {
+        read: Box<StoredRead>,
+        age_minutes: Option<i64>,
+    },
+    /// Nothing to show: never fetched, or remembered as unavailable (a 404).
+    Nothing,
+    /// The index promises a body that is missing, or the body no longer decodes as this very
+    /// resource (damaged storage, an older format, another deal's analysis): discard and fetch.
+    Corrupt,
+}
+
+/// Reads the body stored under `cache_key` (`None` when storage has no such key) for
+/// `resource`. Validated exactly like a fresh response: storage is never trusted more than the
+/// network.
+pub fn recall(
+    resource: &Resource,
+    body: Option<&[u8]>,
+    index: &CacheIndex,
+    cache_key: &str,
+    now: DateTime<Utc>,
+    stale: bool,
+) -> Recall {
+    let meta = index.entries.get(cache_key);
+    let Some(body) = body else {
+        return match meta {
+            Some(meta) if meta.bytes > 0 => Recall::Corrupt,
+            _ => Recall::Nothing,
+        };
+    };
+    if validate(resource, body).is_err() {
+        return Recall::Corrupt;
+    }
+    let confirmed_at = meta.map(|meta| meta.stored_at);
+    let read = match resource {
+        Resource::Deal { .. } => decode_analysis(body).ok().map(|analysis| StoredRead::Deal {
+            summary: summarize(&analysis, confirmed_at, now, stale),
+            analysis,
+        }),
+        Resource::Portfolio => decode_portfolio(body)
+            .ok()
+            .map(|portfolio| StoredRead::Portfolio { portfolio }),
+        Resource::Descriptions { .. } => decode_descriptions(body)
+            .ok()
+            .map(|descriptions| StoredRead::Descriptions { descriptions }),
+    };
+    match read {
+        Some(read) => Recall::Found {
+            read: Box::new(read),
+            age_minutes: confirmed_at.map(|at| (now - at).num_minutes().max(0)),
+        },
+        None => Recall::Corrupt,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -593,6 +668,69 @@ mod tests {
                 .error
                 .is_some(),
             "304 for nothing cached"
+        );
+    }
+
+    #[test]
+    fn storage_is_validated_like_the_network() {
+        let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
+        let stored = complete_fetch(&id, 200, None, BODY.as_bytes(), &mut index, "k", now());
+        assert!(stored.store);
+        let later = now() + Duration::minutes(30);
+        match recall(&id, Some(BODY.as_bytes()), &index, "k", later, false) {
+            Recall::Found { read, age_minutes } => {
+                let StoredRead::Deal { summary, .. } = *read else {
+                    panic!("expected the deal");
+                };
+                assert_eq!(summary.value, Some(58));
+                assert_eq!(age_minutes, Some(30));
+            }
+            other => panic!("expected the deal, got {other:?}"),
+        }
+        assert_eq!(
+            recall(&id, None, &index, "k", later, false),
+            Recall::Corrupt,
+            "the index promises a body that is gone"
+        );
+        assert_eq!(
+            recall(&id, Some(b"{\"opportunityId\":"), &index, "k", later, false),
+            Recall::Corrupt,
+            "a damaged body"
+        );
+        assert_eq!(
+            recall(
+                &deal("0065g00000ZZZZZAAV"),
+                Some(BODY.as_bytes()),
+                &index,
+                "k",
+                later,
+                false
+            ),
+            Recall::Corrupt,
+            "another deal's analysis under this deal's key is never shown"
+        );
+        assert_eq!(
+            recall(
+                &Resource::Portfolio,
+                Some(BODY.as_bytes()),
+                &index,
+                "k",
+                later,
+                false
+            ),
+            Recall::Corrupt
+        );
+        let mut gone = CacheIndex::default();
+        complete_fetch(&id, 404, None, b"", &mut gone, "k", now());
+        assert_eq!(
+            recall(&id, None, &gone, "k", later, false),
+            Recall::Nothing,
+            "a remembered 404 is nothing to show, not damage"
+        );
+        assert_eq!(
+            recall(&id, None, &CacheIndex::default(), "k", later, false),
+            Recall::Nothing
         );
     }
 }

@@ -114,13 +114,15 @@ pub fn opportunity_id(text: &str) -> Option<&str> {
     if !text.starts_with("006") {
         return None;
     }
-    let valid = match text.len() {
-        15 => text.bytes().all(|b| b.is_ascii_alphanumeric()),
+    // Bytes, not `str` slices: a multi-byte character must not split a slice (found by fuzzing).
+    let bytes = text.as_bytes();
+    let valid = match bytes.len() {
+        15 => bytes.iter().all(u8::is_ascii_alphanumeric),
         18 => {
-            text[..15].bytes().all(|b| b.is_ascii_alphanumeric())
-                && text[15..]
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || (b'0'..=b'5').contains(&b))
+            bytes[..15].iter().all(u8::is_ascii_alphanumeric)
+                && bytes[15..]
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || (b'0'..=b'5').contains(b))
         }
         _ => false,
     };
@@ -222,6 +224,8 @@ mod tests {
             format!("https://acme.my.salesforce.com/{}", &ID18[..17]),
             "https://acme.my.salesforce.com/0065g00000AbCdEaav".to_string(),
             format!("ftp://acme.my.salesforce.com/{ID15}"),
+            // 18 bytes with a multi-byte character across byte 15 (found by fuzzing: it panicked).
+            "https://acme.my.force.com/0065g[,+\0\0\0\"Cd\u{fffd}E".to_string(),
             "not a url".to_string(),
             String::new(),
         ] {

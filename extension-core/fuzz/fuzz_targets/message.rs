@@ -1,0 +1,65 @@
+//! Messages into the worker, and state it reads back from storage: message routing for every
+//! kind of sender, the sign-in hand-off, the stored cache index, the settings under a policy.
+#![no_main]
+
+use chrono::{DateTime, Utc};
+use extension_core::auth::{accept_hand_off, PendingSignIn};
+use extension_core::cache::CacheIndex;
+use extension_core::protocol::{route, Action, Sender};
+use extension_core::settings::effective;
+use libfuzzer_sys::fuzz_target;
+
+const OURS: &str = "abcdefghijklmnopabcdefghijklmnop";
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let senders = [
+        Sender {
+            id: Some(OURS.into()),
+            tab_id: Some(7),
+            url: Some(
+                "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view"
+                    .into(),
+            ),
+        },
+        Sender {
+            id: Some(OURS.into()),
+            tab_id: None,
+            url: Some(format!("chrome-extension://{OURS}/sidepanel/index.html")),
+        },
+        Sender {
+            id: Some("pppppppppppppppppppppppppppppppp".into()),
+            tab_id: Some(7),
+            url: Some("https://evil.example/".into()),
+        },
+        Sender {
+            id: None,
+            tab_id: None,
+            url: None,
+        },
+    ];
+    for (number, sender) in senders.iter().enumerate() {
+        let action = route(OURS, sender, &text);
+        if number >= 2 {
+            assert!(
+                matches!(action, Action::Ignore { .. }),
+                "a foreign sender is ignored"
+            );
+        }
+    }
+    let now: DateTime<Utc> = "2026-11-24T12:00:00Z".parse().expect("an instant");
+    let pending = PendingSignIn::start(&[7; 64], now);
+    let _ = accept_hand_off(
+        &text,
+        Some("https://app.customercity.com"),
+        "https://app.customercity.com",
+        Some(&pending),
+        now,
+    );
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
+        let (mut index, _) = CacheIndex::load(Some(&value));
+        let _ = index.sweep(now);
+        let settings = effective(Some(&value), &value, "https://api.customercity.com");
+        assert!(settings.api_origin.starts_with("https://"));
+    }
+});
