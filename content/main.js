@@ -202,7 +202,7 @@
     button.addEventListener('click', (event) => {
       event.preventDefault();
       event.stopPropagation();
-      if (!badge) return;
+      if (!badge || !event.isTrusted) return; // only the user's own click, never a script's
       send({ type: 'openSidePanel', recordId: badge.recordId });
     });
     return { host, button, value, summary, list, key: '', recordId: '' };

@@ -10,9 +10,18 @@ pub fn normalize_spaces(text: &str) -> String {
         .map(|c| match c {
             '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\u{2002}' | '\u{2003}'
             | '\u{3000}' | '\t' | '\n' | '\r' => ' ',
-            // Zero-width characters carry nothing for a number or a name.
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{200E}'
-            | '\u{200F}' => '\u{0}',
+            // Zero-width characters and direction controls (marks, embeddings, overrides,
+            // isolates) carry nothing for a number or a name, and an override could make
+            // shown text read backwards.
+            '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' => '\u{0}',
             other => other,
         })
         .filter(|c| *c != '\u{0}')
@@ -220,5 +229,9 @@ mod tests {
             "1 250 000,00 €"
         );
         assert_eq!(normalize_spaces("a\u{200B}b"), "ab");
+        assert_eq!(
+            normalize_spaces("\u{202E}abc\u{202C} \u{2067}d\u{2069}"),
+            "abc d"
+        );
     }
 }

@@ -1,0 +1,161 @@
+// Hostile pages, signed out (Tier 1): page scripts that clobber globals, forge events and
+// messages, plant another opportunity's fields; 50,000-node pages, a 200 KB field value, RTL,
+// emoji and zero-width text. Each page is a real fixture rewritten on its way to the browser
+// (Playwright's route). Expected: the same deal's score as on the clean page, one badge, no
+// crash, bounded time, nothing sent anywhere.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import https from 'node:https';
+
+import { startStandin } from '../server/salesforce-standin.mjs';
+import { launch, readBadge, waitForBadge } from './browser.mjs';
+
+let standin;
+let browser;
+let clean; // the badge on the unmodified page
+
+const URL_ = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
+
+before(async () => {
+  standin = await startStandin();
+  browser = await launch({ port: standin.port });
+  const page = await browser.context.newPage();
+  await page.goto(URL_);
+  clean = (await waitForBadge(page, (b) => b && b.label)).badge;
+  await page.close();
+});
+
+after(async () => {
+  await browser?.context.close().catch(() => {});
+  await standin?.close();
+});
+
+/** The stand-in's page for `url` (asked directly: Playwright's own fetch does not use the
+ *  browser's host mapping). */
+function fetchFromStandin(url) {
+  const { hostname, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    https.get({ host: '127.0.0.1', port: standin.port, path: pathname, servername: hostname, rejectUnauthorized: false, headers: { host: hostname } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+/** Opens the fixture with its HTML rewritten by `rewrite(html)`. */
+async function openRewritten(rewrite) {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  const original = await fetchFromStandin(URL_);
+  const body = rewrite(original);
+  assert.notEqual(body, original, 'the page was rewritten');
+  await page.route(URL_, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body }));
+  await page.goto(URL_);
+  return { page, errors };
+}
+
+const atBodyStart = (html, inject) => html.replace(/<body([^>]*)>/, `<body$1>${inject}`);
+const atBodyEnd = (html, inject) => html.replace('</body>', `${inject}</body>`);
+const settle = (page) => page.waitForTimeout(600); // past the content script's debounce
+
+test('globals clobbered by the page (id="chrome", named forms, patched prototypes) change nothing', async () => {
+  const { page } = await openRewritten((html) => atBodyStart(html, `
+    <div id="chrome"></div><form name="chrome"><input name="runtime"></form><div id="browser"></div>
+    <img name="CustomerCityText"><a id="CustomerCityText"></a><div id="navigation"></div><embed name="i18n">
+    <script>
+      Element.prototype.attachShadow = function () { throw new Error('no shadow for you'); };
+      Node.prototype.appendChild = function () { throw new Error('no children'); };
+      JSON.parse = () => ({ hijacked: true });
+      Array.prototype.map = function () { return ['hijacked']; };
+      window.requestAnimationFrame = null;
+      window.MutationObserver = function () {};
+      String.prototype.trim = function () { return 'hijacked'; };
+      Object.defineProperty(Object.prototype, 'recordId', { get() { return '0065g00000ZzZzZAAV'; }, configurable: true });
+    </script>`));
+  const { badge } = await waitForBadge(page, (b) => b && b.label);
+  assert.equal(badge.label, clean.label, 'the same deal, the same score');
+  assert.equal(badge.text, clean.text);
+  await page.close();
+});
+
+test('forged events and messages from the page are ignored', async () => {
+  const { page } = await openRewritten((html) => atBodyEnd(html, '<!-- a page that talks to the extension -->'));
+  await waitForBadge(page, (b) => b && b.label);
+  const before = standin.requests.length;
+  await page.evaluate(async () => {
+    const host = document.querySelector('cc-deal-health');
+    for (let i = 0; i < 200; i += 1) {
+      window.postMessage({ type: 'getAnalysis', recordId: '0065g00000ZzZzZAAV' }, '*');
+      window.postMessage({ type: 'openSidePanel', recordId: '0065g00000ZzZzZAAV' }, '*');
+      dispatchEvent(new PopStateEvent('popstate'));
+      host.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+      document.dispatchEvent(new CustomEvent('cc-evaluate', { detail: { recordId: '0065g00000ZzZzZAAV' } }));
+    }
+    host.setAttribute('style', 'display:none');
+    host.setAttribute('aria-label', 'forged');
+    await new Promise((r) => setTimeout(r, 50));
+  });
+  await settle(page);
+  const badge = await readBadge(page);
+  assert.equal(badge.label, clean.label, 'still this deal, still its score');
+  assert.equal(standin.requests.length, before, 'nothing was requested');
+  await page.close();
+});
+
+test('another opportunity\'s fields planted in a related list are not read as this deal\'s', async () => {
+  const foreign = `
+    <lst-related-list-single-container><article class="slds-card">
+      <a href="/lightning/r/Opportunity/0065g00000ZzZzZAAV/view">Other deal</a>
+      ${[['Amount', '$1.00'], ['Stage', 'Closed Lost'], ['Close Date', '1/1/2020'], ['Probability (%)', '0%'], ['Next Step', '']]
+    .map(([label, value]) => `<records-record-layout-item field-label="${label}" class="slds-form__item"><div class="slds-form-element"><div class="slds-form-element__label"><span class="test-id__field-label">${label}</span></div><div class="slds-form-element__control"><span class="test-id__field-value"><lightning-formatted-text>${value}</lightning-formatted-text></span></div></div></records-record-layout-item>`).join('')}
+    </article></lst-related-list-single-container>`;
+  const { page } = await openRewritten((html) => atBodyEnd(html, foreign));
+  const { badge } = await waitForBadge(page, (b) => b && b.label);
+  assert.equal(badge.label, clean.label, 'planted at load');
+  // Planted later, as a related list that renders after the record.
+  await page.evaluate((markup) => document.querySelector('.lafPageHost.active').insertAdjacentHTML('beforeend', markup), foreign);
+  await settle(page);
+  assert.equal((await readBadge(page)).label, clean.label, 'planted after the badge');
+  await page.close();
+});
+
+test('a page of 50,000 more nodes gets the same badge in bounded time', async () => {
+  const rows = Array.from({ length: 7000 }, (_, i) => `<tr><td><a href="/lightning/r/Opportunity/0065g00000Zz${String(i).padStart(3, '0').slice(-3)}AAV/view">Deal ${i}</a></td><td><lightning-formatted-number>$${i},000.00</lightning-formatted-number></td><td>Prospecting</td><td><span>Amount</span></td></tr>`).join('');
+  const started = Date.now();
+  const { page } = await openRewritten((html) => atBodyEnd(html, `<lst-related-list-single-container><table>${rows}</table></lst-related-list-single-container>`));
+  const count = await page.evaluate(() => document.getElementsByTagName('*').length);
+  assert.ok(count > 50000, `${count} elements`);
+  const { badge } = await waitForBadge(page, (b) => b && b.label, { timeout: 15000 });
+  assert.equal(badge.label, clean.label);
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed < 15000, `badge within 15 s of navigation (${elapsed} ms)`);
+  await page.close();
+});
+
+test('a 200 KB field value: no crash, the badge stays small', async () => {
+  const huge = 'Call the CFO. '.repeat(15000); // about 210 KB
+  const { page, errors } = await openRewritten((html) => html
+    .replace(/(field-label="Next Step"[\s\S]*?<lightning-formatted-text[^>]*>)[^<]*/, `$1${huge}`)
+    .replace(/(field-label="Opportunity Name"[\s\S]*?<lightning-formatted-text[^>]*>)[^<]*/, `$1${huge}`));
+  const { badge } = await waitForBadge(page, (b) => b && b.label, { timeout: 10000 });
+  assert.ok(await page.evaluate(() => document.body.textContent.length > 400000), 'both values are on the page');
+  assert.ok(badge.label.length < 300, `a short accessible name (${badge.label.length})`);
+  assert.ok(badge.text.length < 2000, `a short card (${badge.text.length})`);
+  assert.ok(badge.rect.w < 400 && badge.rect.h < 100, `a small badge (${JSON.stringify(badge.rect)})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('RTL, emoji and zero-width text: the same reading as the plain page', async () => {
+  const { page } = await openRewritten((html) => html
+    .replace('$5,000,000.00', '$\u200b5,000,000.00\u200f')
+    .replace(/(field-label="Opportunity Name"[\s\S]*?<lightning-formatted-text[^>]*>)([^<]*)/, '$1\u202e\u05e2\u05e1\u05e7\u05d4 🚀 $2\u202c\u200d')
+    .replace(/(field-label="Stage"[\s\S]*?<lightning-formatted-text[^>]*>)([^<]*)/, (m, open, stage) => `${open}\u2067${stage.split('').join('\u200b')}\u2069`));
+  const { badge } = await waitForBadge(page, (b) => b && b.label);
+  assert.equal(badge.label, clean.label, 'zero-width and direction marks carry nothing');
+  assert.doesNotMatch(badge.text, /[\u202a-\u202e\u2066-\u2069]/, 'no direction override reaches the badge');
+  await page.close();
+});
