@@ -5,7 +5,7 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  acceptHandOff, acknowledgeBatch, acknowledges, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
   reclaimStorage, recordEvent, refreshAlarmAt, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
@@ -106,7 +106,8 @@ async function flush(onAlarm) {
     method: 'POST', headers: Object.fromEntries(batch.headers), body: batch.body, credentials: 'omit',
     signal: AbortSignal.timeout(TIMEOUT_MS),
   }).catch(() => null);
-  if (response && (response.status === 200 || response.status === 202)) {
+  const body = response ? await response.text().catch(() => '') : '';
+  if (response && acknowledges(response.status, body, batch.batchId)) {
     await exclusive(async () => {
       const latest = (await chrome.storage.local.get(QUEUE_KEY))[QUEUE_KEY];
       await write({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });

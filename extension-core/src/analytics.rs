@@ -209,6 +209,15 @@ pub struct BatchRequest {
     pub body: String,
 }
 
+/// Whether a response to `POST /v1/events` acknowledges the batch `batch_id`: a 200 or 202
+/// whose body is an acknowledgement of that very batch. Anything else (an error, a proxy's
+/// page, a truncated body) leaves the batch in flight, to be resent with the same Id; the
+/// server drops the duplicate if it had recorded it.
+pub fn acknowledges(status: u16, body: &[u8], batch_id: &str) -> bool {
+    matches!(status, 200 | 202)
+        && crate::api::decode_event_ack(body).is_ok_and(|ack| ack.batch_id == batch_id)
+}
+
 /// The batch to send now, if any. Opted out, the queue is purged and nothing is sent; signed
 /// out (or with a non-HTTPS origin) nothing is sent; a batch in flight is resent with its Id.
 /// Persist the queue before sending.
@@ -442,6 +451,26 @@ mod tests {
                 ..Queue::default()
             },
             "purged"
+        );
+    }
+
+    #[test]
+    fn only_an_acknowledgement_of_this_batch_acknowledges_it() {
+        let ack = br#"{"batchId":"b1","accepted":50,"duplicate":false}"#;
+        assert!(acknowledges(202, ack, "b1"));
+        assert!(acknowledges(200, ack, "b1"));
+        assert!(
+            !acknowledges(202, ack, "b2"),
+            "another batch's acknowledgement"
+        );
+        assert!(!acknowledges(500, ack, "b1"));
+        assert!(
+            !acknowledges(200, b"{\"batchId\":", "b1"),
+            "a truncated body"
+        );
+        assert!(
+            !acknowledges(200, b"<html>Maintenance</html>", "b1"),
+            "a proxy's page"
         );
     }
 }

@@ -564,6 +564,13 @@ pub fn take_batch(
     to_js(&Taken { queue, batch })
 }
 
+/// Whether a response (status and body text) acknowledges the batch (`analytics::acknowledges`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen]
+pub fn acknowledges(status: u16, body: &str, batch_id: &str) -> bool {
+    crate::analytics::acknowledges(status, body.as_bytes(), batch_id)
+}
+
 /// The queue after the server acknowledged `batch_id`.
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = acknowledgeBatch)]

@@ -146,7 +146,13 @@ export async function startReferenceServer() {
     request.on('error', reject);
     request.end(body);
   });
-  return { port, get, post, stop: () => child.kill() };
+  const clearFaults = () => new Promise((resolve, reject) => {
+    https.request({ host: '127.0.0.1', port, path: '/__admin/faults', method: 'DELETE', servername: 'api.customercity.com', rejectUnauthorized: false, headers: { host: 'api.customercity.com' } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode));
+    }).on('error', reject).end();
+  });
+  return { port, get, post, clearFaults, stop: () => child.kill() };
 }
 
 /** Signs in through the real flow: the side panel's button, the web app's connect page, the

@@ -217,6 +217,13 @@ impl App {
                     }
                 }
             }
+            ("DELETE", ["__admin", "faults"]) => {
+                state.faults.clear();
+                Response {
+                    status: 204,
+                    ..Response::default()
+                }
+            }
             ("POST", ["__admin", "expire-tokens"]) => {
                 state.access.clear();
                 Response {

@@ -1,0 +1,155 @@
+// Server faults through the reference server's fault injection, signed in: 500, 503 and 429
+// with Retry-After, malformed, oversized (> 1 MB) and wrong-content-type bodies, timeouts and
+// a refused connection. For each: the cached analysis stays shown with its age, retries stay
+// bounded (counted on the server), and no analytics event is lost or sent twice.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startStandin } from '../server/salesforce-standin.mjs';
+import { eventually, launch, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+
+let standin;
+let api;
+let browser;
+
+before(async () => {
+  standin = await startStandin();
+  api = await startReferenceServer();
+  browser = await launch({ port: standin.port, apiPort: api.port });
+  await (await signIn(browser)).close();
+});
+
+after(async () => {
+  await browser?.context.close().catch(() => {});
+  api?.stop();
+  await standin?.close();
+});
+
+const ID = '0065g00000AbCdEAAV';
+const DEAL = `https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/${ID}/view`;
+const enriched = (b) => b && b.text.includes('Customer City analysis');
+const attempts = async () => (await api.get('/__admin/requests')).filter((r) => r.path === `/v1/opportunities/${ID}/analysis`).length;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function view() {
+  const page = await browser.context.newPage();
+  await page.goto(DEAL);
+  const { badge } = await waitForBadge(page, enriched, { timeout: 8000 });
+  await page.close();
+  return badge;
+}
+
+/** Moves every cache entry `hours` into the past. */
+async function age(hours) {
+  await browser.worker.evaluate(async (ms) => {
+    const { 'cc.cacheIndex': index } = await chrome.storage.local.get('cc.cacheIndex');
+    for (const meta of Object.values(index.entries)) {
+      meta.storedAt = new Date(Date.parse(meta.storedAt) - ms).toISOString();
+      meta.lastUsed = new Date(Date.parse(meta.lastUsed) - ms).toISOString();
+    }
+    await chrome.storage.local.set({ 'cc.cacheIndex': index });
+  }, hours * 3600 * 1000);
+}
+
+/** Waits until the number of attempts has not moved for `quietMs`; returns it. */
+async function settledAttempts(quietMs) {
+  let last = await attempts();
+  for (;;) {
+    await sleep(quietMs);
+    const now = await attempts();
+    if (now === last) return now;
+    last = now;
+  }
+}
+
+// kind, the most attempts one view may make (4 = the retry policy's limit; a body that arrives
+// but is refused is not retried), the fault's Retry-After.
+const FAULTS = [
+  ['500', 4], ['503', 4, 1], ['429', 4, 1], ['malformed', 1], ['oversized', 1], ['wrong-content-type', 1],
+];
+
+for (const [kind, most, retryAfter] of FAULTS) {
+  test(`${kind}: the cached analysis stays shown with its age, ${most === 1 ? 'no retry' : `at most ${most} attempts`}`, async () => {
+    await api.clearFaults();
+    await view(); // fresh in the cache
+    await age(13); // stale: the next view shows it at once and revalidates
+    const before = await attempts();
+    await api.post('/__admin/faults', JSON.stringify([{ kind, count: 20, amount: retryAfter, pathPrefix: `/v1/opportunities/${ID}` }]));
+    const badge = await view();
+    assert.match(badge.text, /updated 13 h ago/, 'the last known analysis, with its age');
+    const made = (await settledAttempts(retryAfter ? 2500 : 1200)) - before;
+    assert.ok(made >= 1 && made <= most, `${made} attempts (at most ${most})`);
+    const again = await view();
+    assert.match(again.text, /updated 13 h ago/, 'still shown after the failed refresh');
+    await api.clearFaults();
+    await age(-13); // back to fresh for the next case
+  });
+}
+
+test('a server that never answers: each attempt times out, at most 4, the deal keeps its local score', async () => {
+  await api.clearFaults();
+  const other = '0065g00000QqQqQAAV';
+  const count = async () => (await api.get('/__admin/requests')).filter((r) => r.path === `/v1/opportunities/${other}/analysis`).length;
+  await api.post('/__admin/faults', JSON.stringify([{ kind: 'latency', count: 8, amount: 12000, pathPrefix: `/v1/opportunities/${other}` }]));
+  const before = await count();
+  const page = await browser.context.newPage();
+  await page.goto(`https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/${other}/view`);
+  const { badge } = await waitForBadge(page, (b) => b && b.label);
+  assert.ok(!badge.text.includes('Customer City analysis'), 'the local score at once');
+  // Four attempts of 10 s each, with backoff between them: then the worker gives up.
+  await eventually(async () => (await count()) - before >= 4, { timeout: 60000, every: 1000 });
+  await sleep(13000);
+  assert.equal((await count()) - before, 4, 'no fifth attempt');
+  const still = await waitForBadge(page, (b) => b && b.label);
+  assert.ok(!still.badge.text.includes('Customer City analysis'));
+  await page.close();
+  await api.clearFaults();
+});
+
+test('analytics batches refused by the server stay queued and arrive exactly once', async () => {
+  const { worker } = browser;
+  const base = Date.now() - 5 * 3600 * 1000; // old enough for the alarm to send a partial batch
+  const total = 60;
+  await worker.evaluate(async ([count, start]) => {
+    const waiting = Array.from({ length: count }, (_, i) => ({
+      name: 'badge_viewed', at: new Date(start + i * 1000).toISOString(), properties: { band: 'healthy', ui: 'lightning' },
+    }));
+    await chrome.storage.local.set({ 'cc.analyticsQueue': { waiting, inFlight: null, dropped: 0 } });
+  }, [total, base]);
+  const recorded = (await api.get('/__admin/events')).length;
+  const fire = () => worker.evaluate(() => chrome.alarms.create('cc.flushAnalytics', { when: Date.now() + 20 }));
+  const queue = async () => (await worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue')))['cc.analyticsQueue'];
+  for (const kind of ['500', '503', 'malformed', 'wrong-content-type']) {
+    await api.post('/__admin/faults', JSON.stringify([{ kind, count: 1, amount: 0, pathPrefix: '/v1/events' }]));
+    const calls = (await api.get('/__admin/requests')).filter((r) => r.path === '/v1/events').length;
+    await fire();
+    await eventually(async () => (await api.get('/__admin/requests')).filter((r) => r.path === '/v1/events').length > calls);
+    await sleep(300);
+    const q = await queue();
+    assert.ok(q.inFlight || q.waiting.length === total, `after a ${kind}, the batch is kept`);
+  }
+  await api.clearFaults();
+  await eventually(async () => {
+    const q = await queue();
+    if (q.inFlight === null && q.waiting.length === 0) return true;
+    await fire();
+    await sleep(400);
+    return false;
+  }, { timeout: 20000 });
+  const batches = (await api.get('/__admin/events')).slice(recorded);
+  const times = batches.flatMap((b) => b.events.map((e) => Date.parse(e.at))).filter((t) => t >= base && t < base + total * 1000);
+  assert.equal(times.length, total, 'every event arrived');
+  assert.equal(new Set(times).size, total, 'none twice');
+});
+
+test('a refused connection: the cached analysis is shown with its age, nothing hangs', async () => {
+  await api.clearFaults();
+  await view();
+  await age(13);
+  api.stop();
+  await sleep(200);
+  const started = Date.now();
+  const badge = await view();
+  assert.match(badge.text, /updated 13 h ago/);
+  assert.ok(Date.now() - started < 8000, 'shown at once, not after the retries');
+});
