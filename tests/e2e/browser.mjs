@@ -15,7 +15,7 @@ export const CHROMIUM_OWN_HOSTS = /(^|\.)(google\.com|googleapis\.com|gstatic\.c
 
 /** `port`: the Salesforce stand-in; `apiPort`: the Customer City reference server (default:
  *  the stand-in too, which records any request that reaches it). */
-export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang } = {}) {
+export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [] } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
   const rules = [
     `MAP *.force.com 127.0.0.1:${port}`,
@@ -30,7 +30,8 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
     `--host-resolver-rules=${rules}`,
     // The stand-ins' certificates are self-signed; this also covers the worker's fetch.
     '--ignore-certificate-errors',
-    `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`,
+    `--disable-extensions-except=${[extensionPath, ...otherExtensions].join(',')}`,
+    `--load-extension=${[extensionPath, ...otherExtensions].join(',')}`,
   ];
   if (lang) args.push(`--lang=${lang}`);
   if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
@@ -41,8 +42,9 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
     viewport: { width: 1280, height: 800 },
     args,
   });
-  let [worker] = context.serviceWorkers();
-  if (!worker) worker = await context.waitForEvent('serviceworker', { timeout: 15000 });
+  const ours = (w) => w.url().endsWith('/background/worker.js');
+  let worker = context.serviceWorkers().find(ours);
+  if (!worker) worker = await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 });
   const extensionId = new URL(worker.url()).host;
   return { context, worker, extensionId };
 }
