@@ -124,18 +124,25 @@
     timer = setTimeout(evaluate, wait);
   }
 
+  // Returns whether the URL changed (and so the page was evaluated).
   function onUrlMaybeChanged() {
-    if (location.href !== lastUrl) {
-      // Never leave one record's badge up while another record's URL is showing.
-      lastUrl = location.href;
-      removeBadge();
-      // At once: when the record is already rendered (Lightning often swaps the DOM first),
-      // the badge follows within the frame; when it is not, the core answers "waiting" and the
-      // debounced evaluation below catches the record as it renders.
-      evaluate();
-      schedule();
-    }
+    if (location.href === lastUrl) return false;
+    // Never leave one record's badge up while another record's URL is showing.
+    lastUrl = location.href;
+    removeBadge();
+    // At once: when the record is already rendered (Lightning often swaps the DOM first), the
+    // badge follows within the frame, and later changes to it arrive through the observer.
+    // When it is not, the core answers "waiting" and the debounced evaluation catches the
+    // record as it renders.
+    evaluate();
+    if (!badge) schedule();
+    return true;
   }
+
+  // The extension's own badge coming or going is not a change to the page.
+  const isOwn = (record) => (badge && record.target === badge.host)
+    || (record.type === 'childList'
+      && [...record.addedNodes, ...record.removedNodes].every((node) => node.nodeName === HOST_TAG.toUpperCase()));
 
   // ---- drawing -------------------------------------------------------------------------------
 
@@ -282,13 +289,9 @@
   // ---- wiring --------------------------------------------------------------------------------
 
   new MutationObserver((records) => {
-    onUrlMaybeChanged();
-    for (const record of records) {
-      if (!badge || record.target !== badge.host) {
-        schedule();
-        return;
-      }
-    }
+    // A new URL is evaluated at once, after every change in this batch: nothing left to do.
+    if (onUrlMaybeChanged()) return;
+    if (records.some((record) => !isOwn(record))) schedule();
   }).observe(document, { childList: true, subtree: true, characterData: true });
 
   if (globalThis.navigation) {

@@ -10,8 +10,12 @@
 //   memory: JS heap (with ArrayBuffers) of the page with the extension minus without it
 //   sizes: every file in dist/, raw and gzip -9
 // Usage: node tests/bench/time-to-badge.mjs [runs]   (default 30)
+//   CC_BENCH_REGRESSION_MS=10 adds a busy loop of that many milliseconds to every evaluation
+//   of the content script (in a copy of dist/) and writes browser-regression.json instead: the
+//   demonstration that the bench notices a regression (docs/performance.md).
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -46,7 +50,19 @@ const OBSERVE = () => {
 };
 
 const standin = await startStandin();
-const browser = await launch({ port: standin.port });
+const regressionMs = Number(process.env.CC_BENCH_REGRESSION_MS || 0);
+let extensionPath = dist;
+if (regressionMs > 0) {
+  extensionPath = join(mkdtempSync(join(tmpdir(), 'cc-regression-')), 'dist');
+  cpSync(dist, extensionPath, { recursive: true });
+  const main = join(extensionPath, 'content', 'main.js');
+  const source = readFileSync(main, 'utf8');
+  const patched = source.replace('function evaluateNow() {', `function evaluateNow() {\n    for (const until = performance.now() + ${regressionMs}; performance.now() < until;);`);
+  if (patched === source) throw new Error('could not find evaluateNow() in content/main.js');
+  writeFileSync(main, patched);
+  console.error(`regression: a ${regressionMs} ms busy loop in every evaluation (${extensionPath})`);
+}
+const browser = await launch({ port: standin.port, extensionPath });
 const url = `https://${LARGE}.lightning.force.com${pathOf(LARGE)}`;
 await browser.context.addInitScript(OBSERVE);
 
@@ -157,5 +173,5 @@ const results = {
   sizes: files.sort((a, b) => a.file.localeCompare(b.file)),
 };
 mkdirSync(join(root, 'target', 'bench'), { recursive: true });
-writeFileSync(join(root, 'target', 'bench', 'browser.json'), JSON.stringify(results, null, 2));
+writeFileSync(join(root, 'target', 'bench', regressionMs > 0 ? 'browser-regression.json' : 'browser.json'), JSON.stringify({ ...results, regressionMs }, null, 2));
 console.log(JSON.stringify(results, null, 2));
