@@ -198,6 +198,19 @@ export async function restartWorker(browser, wake) {
   return worker;
 }
 
+/** Moves every cache entry's time stamps `hours` into the past, as if the clock had advanced
+ *  (negative: back towards now). */
+export async function ageCache({ worker }, hours) {
+  await worker.evaluate(async (ms) => {
+    const { 'cc.cacheIndex': index } = await chrome.storage.local.get('cc.cacheIndex');
+    for (const meta of Object.values(index.entries)) {
+      meta.storedAt = new Date(Date.parse(meta.storedAt) - ms).toISOString();
+      meta.lastUsed = new Date(Date.parse(meta.lastUsed) - ms).toISOString();
+    }
+    await chrome.storage.local.set({ 'cc.cacheIndex': index });
+  }, hours * 3600 * 1000);
+}
+
 /** Polls `probe` until it returns a truthy value (or throws after `timeout` ms). */
 export async function eventually(probe, { timeout = 5000, every = 50 } = {}) {
   const start = Date.now();

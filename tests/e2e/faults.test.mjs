@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, launch, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+import { ageCache, eventually, launch, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
 
 let standin;
 let api;
@@ -39,17 +39,7 @@ async function view() {
   return badge;
 }
 
-/** Moves every cache entry `hours` into the past. */
-async function age(hours) {
-  await browser.worker.evaluate(async (ms) => {
-    const { 'cc.cacheIndex': index } = await chrome.storage.local.get('cc.cacheIndex');
-    for (const meta of Object.values(index.entries)) {
-      meta.storedAt = new Date(Date.parse(meta.storedAt) - ms).toISOString();
-      meta.lastUsed = new Date(Date.parse(meta.lastUsed) - ms).toISOString();
-    }
-    await chrome.storage.local.set({ 'cc.cacheIndex': index });
-  }, hours * 3600 * 1000);
-}
+const age = (hours) => ageCache(browser, hours);
 
 /** Waits until the number of attempts has not moved for `quietMs`; returns it. */
 async function settledAttempts(quietMs) {

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, launch, restartWorker, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+import { ageCache, eventually, launch, restartWorker, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
 
 let standin;
 let api;
@@ -29,17 +29,7 @@ const DEAL = 'https://lightning-record-layout-en-us.lightning.force.com/lightnin
 const enriched = (b) => b && b.text.includes('Customer City analysis');
 const analysisRequests = async (id) => (await api.get('/__admin/requests')).filter((r) => r.path === `/v1/opportunities/${id}/analysis`);
 
-/** Moves every cache entry's time stamps `hours` into the past (as if the clock had advanced). */
-async function age(hours) {
-  await browser.worker.evaluate(async (ms) => {
-    const { 'cc.cacheIndex': index } = await chrome.storage.local.get('cc.cacheIndex');
-    for (const meta of Object.values(index.entries)) {
-      meta.storedAt = new Date(Date.parse(meta.storedAt) - ms).toISOString();
-      meta.lastUsed = new Date(Date.parse(meta.lastUsed) - ms).toISOString();
-    }
-    await chrome.storage.local.set({ 'cc.cacheIndex': index });
-  }, hours * 3600 * 1000);
-}
+const age = (hours) => ageCache(browser, hours);
 
 const fire = (name) => browser.worker.evaluate((alarm) => chrome.alarms.create(alarm, { when: Date.now() + 20 }), name);
 
