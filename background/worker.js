@@ -5,8 +5,8 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, acknowledges, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
-  reclaimStorage, recordEvent, refreshAlarmAt, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
+  acceptHandOff, acknowledgeBatch, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
@@ -87,8 +87,9 @@ function record(name, properties) {
 }
 
 // Sends one batch if the core says so; the batch is persisted as in flight before it is sent
-// and acknowledged after, so a worker stopped in between resends the same batch Id.
-async function flush(onAlarm) {
+// and acknowledged after, so a worker stopped in between resends the same batch Id. An expired
+// access token is refreshed once and the same batch resent.
+async function flush(onAlarm, refreshed = false) {
   const taken = await exclusive(async () => {
     const settings = await currentSettings();
     const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
@@ -107,11 +108,15 @@ async function flush(onAlarm) {
     signal: AbortSignal.timeout(TIMEOUT_MS),
   }).catch(() => null);
   const body = response ? await response.text().catch(() => '') : '';
-  if (response && acknowledges(response.status, body, batch.batchId)) {
+  const outcome = batchOutcome(response?.status ?? 0, body, batch.batchId, refreshed);
+  if (outcome === 'acknowledged') {
     await exclusive(async () => {
       const latest = (await chrome.storage.local.get(QUEUE_KEY))[QUEUE_KEY];
       await write({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });
     });
+  } else if (outcome === 'refreshThenResend') {
+    const refresh = await refreshSession();
+    if (refresh.renewed) await flush(onAlarm, true);
   }
 }
 
@@ -141,28 +146,31 @@ async function scheduleRefresh(session) {
   else await chrome.alarms.create(REFRESH_ALARM, { when });
 }
 
-// One token refresh (rotation); the new session is stored. Null if it failed. Concurrent
-// callers share one refresh: a rotated refresh token works only once.
+// One token refresh (rotation), judged by the core: {renewed: session} (stored), {refused: true}
+// (the grant is gone: local data is wiped, signed out) or {unavailable: reason} (the session is
+// kept; the next request or alarm tries again). Concurrent callers share one refresh: a rotated
+// refresh token works only once.
 let refreshing = null;
 function refreshSession() {
   refreshing ??= (async () => {
     const settings = await currentSettings();
     const { session } = await chrome.storage.local.get('session');
     const request = refreshRequest(session ?? null, settings.apiOrigin);
-    if (!request) return null;
-    try {
-      const response = await fetch(request.url, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
-        credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      const fresh = sessionFromTokenResponse(response.status, await response.text(), nowIso());
-      await exclusive(() => write({ session: fresh }));
-      await scheduleRefresh(fresh);
-      return fresh;
-    } catch {
-      return null;
+    if (!request) return { refused: true };
+    const response = await fetch(request.url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
+      credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
+    }).catch(() => null);
+    const body = response ? await response.text().catch(() => '') : '';
+    const outcome = refreshOutcome(response ? response.status : 0, body, nowIso());
+    if (outcome.renewed) {
+      await exclusive(() => write({ session: outcome.renewed }));
+      await scheduleRefresh(outcome.renewed);
+    } else if (outcome.refused) {
+      await clearLocalData();
     }
-  })().finally(() => {
+    return outcome;
+  })().catch((error) => ({ unavailable: String(error?.message ?? error) })).finally(() => {
     refreshing = null;
   });
   return refreshing;
@@ -184,6 +192,9 @@ async function stored(resource, key, stale) {
 // whether it is done, waits and retries, refreshes the token once, or gives up.
 async function performFetch(request, plan) {
   let refreshed = false;
+  // Not done, still signed in: cached data within its time to live stays shown, marked as not
+  // refreshed.
+  const failed = async (error) => ({ ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error });
   for (let number = 1; ; number += 1) {
     const result = await attempt(plan);
     const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
@@ -208,18 +219,16 @@ async function performFetch(request, plan) {
       continue;
     }
     if (step.next === 'refreshThenRetry') {
-      const session = await refreshSession();
-      if (!session) break; // could not renew: signed out below
+      const refresh = await refreshSession();
+      if (refresh.refused) break; // the grant is gone: signed out below
+      if (!refresh.renewed) return failed(refresh.unavailable); // offline or failing: try later
       refreshed = true;
-      const replanned = await planned(request, session);
+      const replanned = await planned(request, refresh.renewed);
       if (replanned.action !== 'fetch') return answerFromCache(request, replanned);
       plan = replanned;
       continue;
     }
-    if (result.status !== 401) {
-      // Cached data within its time to live stays shown, marked as not refreshed.
-      return { ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error: step.reason };
-    }
+    if (result.status !== 401) return failed(step.reason);
     break;
   }
   await clearLocalData();

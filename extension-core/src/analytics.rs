@@ -218,6 +218,33 @@ pub fn acknowledges(status: u16, body: &[u8], batch_id: &str) -> bool {
         && crate::api::decode_event_ack(body).is_ok_and(|ack| ack.batch_id == batch_id)
 }
 
+/// What to do after an answer to `POST /v1/events`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BatchOutcome {
+    /// Acknowledged: the batch is done.
+    Acknowledged,
+    /// The access token expired or was revoked: refresh it once, then resend the same batch.
+    RefreshThenResend,
+    /// Anything else: the batch stays in flight and is resent with its Id on a later flush.
+    Keep,
+}
+
+/// Judges an answer (`status` is `None` when none came) to the batch `batch_id`; `refreshed`
+/// says the token was already refreshed for this flush (a second 401 waits for a later one).
+pub fn batch_outcome(
+    status: Option<u16>,
+    body: &[u8],
+    batch_id: &str,
+    refreshed: bool,
+) -> BatchOutcome {
+    match status {
+        Some(401) if !refreshed => BatchOutcome::RefreshThenResend,
+        Some(status) if acknowledges(status, body, batch_id) => BatchOutcome::Acknowledged,
+        _ => BatchOutcome::Keep,
+    }
+}
+
 /// The batch to send now, if any. Opted out, the queue is purged and nothing is sent; signed
 /// out (or with a non-HTTPS origin) nothing is sent; a batch in flight is resent with its Id.
 /// Persist the queue before sending.
@@ -471,6 +498,29 @@ mod tests {
         assert!(
             !acknowledges(200, b"<html>Maintenance</html>", "b1"),
             "a proxy's page"
+        );
+    }
+
+    #[test]
+    fn an_expired_token_is_refreshed_once_and_the_batch_resent() {
+        let ack = br#"{"batchId":"b1","accepted":50,"duplicate":false}"#;
+        assert_eq!(
+            batch_outcome(Some(202), ack, "b1", false),
+            BatchOutcome::Acknowledged
+        );
+        assert_eq!(
+            batch_outcome(Some(401), b"{}", "b1", false),
+            BatchOutcome::RefreshThenResend
+        );
+        assert_eq!(
+            batch_outcome(Some(401), b"{}", "b1", true),
+            BatchOutcome::Keep,
+            "one refresh per flush"
+        );
+        assert_eq!(batch_outcome(None, b"", "b1", false), BatchOutcome::Keep);
+        assert_eq!(
+            batch_outcome(Some(503), b"", "b1", false),
+            BatchOutcome::Keep
         );
     }
 }

@@ -130,6 +130,36 @@ impl Session {
     }
 }
 
+/// What a token refresh came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// A new pair: store it and carry on.
+    Renewed(Session),
+    /// The server refused the grant (400 or 401): the session is over, sign out.
+    Refused,
+    /// No usable answer (offline, timeout, 429, 5xx, an unreadable body): keep the session and
+    /// try again later; the reason is shown.
+    Unavailable(&'static str),
+}
+
+/// Judges the answer to `POST /v1/auth/refresh`: `status` is `None` when no answer came. Only
+/// a refusal of the grant signs the user out; a failing server or network never does.
+pub fn refresh_outcome(status: Option<u16>, body: &[u8], now: DateTime<Utc>) -> RefreshOutcome {
+    match status {
+        None => RefreshOutcome::Unavailable("could not reach Customer City to renew the sign-in"),
+        Some(200) => match crate::api::decode_tokens(body) {
+            Ok(tokens) => RefreshOutcome::Renewed(Session::from_tokens(&tokens, now)),
+            Err(_) => {
+                RefreshOutcome::Unavailable("Customer City sent an unreadable sign-in renewal")
+            }
+        },
+        Some(400 | 401) => RefreshOutcome::Refused,
+        Some(_) => {
+            RefreshOutcome::Unavailable("Customer City could not renew the sign-in just now")
+        }
+    }
+}
+
 /// A JSON `POST` to the API: the worker sends it as is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PostRequest {
@@ -235,6 +265,39 @@ mod tests {
         assert!(started
             .connect_url(APP, "abc")
             .starts_with("https://app.customercity.com/extension/connect?extensionId=abc&state="));
+    }
+
+    #[test]
+    fn only_a_refused_grant_ends_the_session() {
+        let pair = br#"{"accessToken":"cc_at_2","refreshToken":"cc_rt_2","expiresIn":3600,"tokenType":"Bearer"}"#;
+        match refresh_outcome(Some(200), pair, now()) {
+            RefreshOutcome::Renewed(session) => {
+                assert_eq!(session.refresh_token, "cc_rt_2");
+                assert_eq!(session.access_expires_at, now() + Duration::seconds(3600));
+            }
+            other => panic!("renewed expected, got {other:?}"),
+        }
+        assert_eq!(
+            refresh_outcome(Some(401), b"{}", now()),
+            RefreshOutcome::Refused
+        );
+        assert_eq!(
+            refresh_outcome(Some(400), b"", now()),
+            RefreshOutcome::Refused
+        );
+        for status in [None, Some(429), Some(500), Some(503), Some(302)] {
+            assert!(
+                matches!(
+                    refresh_outcome(status, b"", now()),
+                    RefreshOutcome::Unavailable(_)
+                ),
+                "{status:?} keeps the session"
+            );
+        }
+        assert!(matches!(
+            refresh_outcome(Some(200), b"<html>proxy</html>", now()),
+            RefreshOutcome::Unavailable(_)
+        ));
     }
 
     #[test]

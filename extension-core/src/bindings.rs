@@ -211,6 +211,29 @@ pub fn session_from_token_response(status: u16, body: &str, now: &str) -> Result
     ))
 }
 
+/// Judges the answer to a token refresh (`auth::refresh_outcome`; `status` 0 when none came):
+/// `{renewed: session}`, `{refused: true}` (sign out) or `{unavailable: reason}` (keep it).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = refreshOutcome)]
+pub fn refresh_outcome(status: u16, body: &str, now: &str) -> Result<JsValue, JsValue> {
+    use crate::auth::RefreshOutcome;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum Outcome {
+        Renewed(crate::auth::Session),
+        Refused(bool),
+        Unavailable(&'static str),
+    }
+    let status = (status != 0).then_some(status);
+    to_js(
+        &match crate::auth::refresh_outcome(status, body.as_bytes(), parse_instant(now)?) {
+            RefreshOutcome::Renewed(session) => Outcome::Renewed(session),
+            RefreshOutcome::Refused => Outcome::Refused(true),
+            RefreshOutcome::Unavailable(reason) => Outcome::Unavailable(reason),
+        },
+    )
+}
+
 #[cfg(feature = "worker")]
 fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
     chrono::DateTime::parse_from_rfc3339(text)
@@ -564,11 +587,23 @@ pub fn take_batch(
     to_js(&Taken { queue, batch })
 }
 
-/// Whether a response (status and body text) acknowledges the batch (`analytics::acknowledges`).
+/// After an answer to a batch (`status` 0 when none came): `"acknowledged"`,
+/// `"refreshThenResend"` or `"keep"` (`analytics::batch_outcome`).
 #[cfg(feature = "worker")]
-#[wasm_bindgen]
-pub fn acknowledges(status: u16, body: &str, batch_id: &str) -> bool {
-    crate::analytics::acknowledges(status, body.as_bytes(), batch_id)
+#[wasm_bindgen(js_name = batchOutcome)]
+pub fn batch_outcome(
+    status: u16,
+    body: &str,
+    batch_id: &str,
+    refreshed: bool,
+) -> Result<JsValue, JsValue> {
+    let status = (status != 0).then_some(status);
+    to_js(&crate::analytics::batch_outcome(
+        status,
+        body.as_bytes(),
+        batch_id,
+        refreshed,
+    ))
 }
 
 /// The queue after the server acknowledged `batch_id`.

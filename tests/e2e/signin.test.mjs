@@ -5,7 +5,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { launch, readBadge, startReferenceServer, waitForBadge } from './browser.mjs';
+import { ageCache, eventually, launch, readBadge, startReferenceServer, waitForBadge } from './browser.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let standin;
 let api;
@@ -114,6 +116,57 @@ test('an expired access token is refreshed once (rotated) and the request retrie
   const after = await worker.evaluate(() => chrome.storage.local.get('session'));
   assert.notEqual(after.session.accessToken, before.session.accessToken);
   assert.notEqual(after.session.refreshToken, before.session.refreshToken, 'rotated');
+});
+
+test('an analytics flush with an expired token refreshes it once and resends the same batch', async () => {
+  const { worker } = browser;
+  const at = Date.now() - 5 * 3600 * 1000; // overdue: the alarm sends it
+  await worker.evaluate(async (start) => {
+    const old = Array.from({ length: 3 }, (_, i) => ({ name: 'badge_viewed', at: new Date(start + i).toISOString(), properties: { band: 'healthy', ui: 'lightning' } }));
+    const { 'cc.analyticsQueue': queue } = await chrome.storage.local.get('cc.analyticsQueue');
+    const waiting = [...old, ...(queue?.waiting ?? [])]; // the oldest first: the batch is overdue
+    await chrome.storage.local.set({ 'cc.analyticsQueue': { waiting, inFlight: null, dropped: 0 } });
+  }, at);
+  assert.equal(await api.post('/__admin/expire-tokens'), 204);
+  const seen = (await api.get('/__admin/requests')).length;
+  const recorded = (await api.get('/__admin/events')).length;
+  await worker.evaluate(() => chrome.alarms.create('cc.flushAnalytics', { when: Date.now() + 10 }));
+  await eventually(async () => (await api.get('/__admin/events')).length > recorded, { timeout: 10000 });
+  const traffic = (await api.get('/__admin/requests')).slice(seen).filter((r) => !r.path.startsWith('/__admin/'));
+  assert.deepEqual(traffic.map((r) => `${r.method} ${r.path}`), ['POST /v1/events', 'POST /v1/auth/refresh', 'POST /v1/events']);
+  const batches = (await api.get('/__admin/events')).slice(recorded);
+  assert.equal(batches.length, 1);
+  assert.deepEqual(batches[0].events.slice(0, 3).map((e) => Date.parse(e.at)), [at, at + 1, at + 2]);
+  await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue')))['cc.analyticsQueue'].inFlight === null);
+});
+
+test('a token refresh the server fails (503) or cannot be reached keeps the user signed in', async () => {
+  const { context, worker } = browser;
+  const url = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
+  for (const fault of [{ kind: '503', amount: 1 }, { kind: 'latency', amount: 12000 }]) {
+    assert.equal(await api.post('/__admin/expire-tokens'), 204);
+    // Every refresh of this view fails (the deal and the portfolio may each ask for one).
+    await api.post('/__admin/faults', JSON.stringify([{ ...fault, count: 5, pathPrefix: '/v1/auth/refresh' }]));
+    const before = await worker.evaluate(() => chrome.storage.local.get('session'));
+    await ageCache(browser, 13); // stale: the view revalidates, and so needs a token
+    const page = await context.newPage();
+    await page.goto(url);
+    await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'), { timeout: 8000 });
+    await eventually(async () => (await api.get('/__admin/requests')).some((r) => r.path === '/v1/auth/refresh'), { timeout: 5000 });
+    await sleep(fault.kind === 'latency' ? 11000 : 1000); // past the refresh's 10 s timeout
+    const after = await worker.evaluate(() => chrome.storage.local.get('session'));
+    assert.deepEqual(after.session, before.session, `${fault.kind}: the session is kept as it was`);
+    assert.match((await readBadge(page)).text, /Customer City analysis/, `${fault.kind}: the last analysis stays shown`);
+    await page.close();
+    await api.clearFaults();
+    await ageCache(browser, -13);
+  }
+  // The server is back: the next view renews the token and fetches.
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
+  await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('session'))).session?.accessToken !== undefined);
+  await page.close();
 });
 
 test('a 503 with Retry-After is waited for and retried, once', async () => {

@@ -241,17 +241,6 @@ fn portfolio_descriptions_and_refresh_rotation() {
     ));
     assert_eq!(rotated.status, 200);
     assert_schema("TokenResponse", &body(&rotated));
-    assert_eq!(
-        app.handle(&request(
-            "POST",
-            "/v1/auth/refresh",
-            None,
-            json!({"refreshToken": refresh})
-        ))
-        .status,
-        401,
-        "single use"
-    );
     app.handle(&request(
         "POST",
         "/__admin/expire-tokens",
@@ -269,6 +258,43 @@ fn portfolio_descriptions_and_refresh_rotation() {
         ),
         (401, true)
     );
+}
+
+#[test]
+fn a_rotated_refresh_token_works_again_only_within_the_grace_then_revokes_the_family() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+    let offset = Arc::new(AtomicI64::new(0));
+    let clock = offset.clone();
+    let app = App::new(Box::new(move || {
+        now() + chrono::Duration::seconds(clock.load(Ordering::SeqCst))
+    }));
+    let refresh_with = |token: &str| {
+        app.handle(&request(
+            "POST",
+            "/v1/auth/refresh",
+            None,
+            json!({ "refreshToken": token }),
+        ))
+    };
+    let first = sign_in(&app)["refreshToken"].as_str().unwrap().to_string();
+    let rotated = refresh_with(&first);
+    assert_eq!(rotated.status, 200);
+    let newer = body(&rotated)["refreshToken"].as_str().unwrap().to_string();
+    assert_ne!(newer, first, "rotated");
+    // A worker stopped before it stored the answer asks again with the old token: still served.
+    offset.store(crate::app::REFRESH_REUSE_SECONDS, Ordering::SeqCst);
+    assert_eq!(refresh_with(&first).status, 200, "within the grace");
+    // Later, the old token is a replay: refused, and the family revoked with it.
+    offset.store(crate::app::REFRESH_REUSE_SECONDS + 1, Ordering::SeqCst);
+    let replay = refresh_with(&first);
+    assert_eq!(replay.status, 401);
+    assert!(body(&replay)["type"]
+        .as_str()
+        .unwrap()
+        .ends_with("invalid-grant"));
+    assert_eq!(refresh_with(&newer).status, 401, "the family is revoked");
+    assert_eq!(refresh_with("cc_rt_unknown").status, 401);
 }
 
 #[test]
