@@ -50,11 +50,14 @@ WASM2JS=node_modules/binaryen/bin/wasm2js
 ESBUILD=node_modules/.bin/esbuild
 
 echo "== service worker module: real WebAssembly (the extension's own CSP allows it)"
+rm -rf "$WORK/web" "$WORK/bundler"
 wasm-bindgen --target web --no-typescript --out-dir "$WORK/web" --out-name core "$WORKER_WASM"
 # Debian's binaryen breaks modules; the npm build is known good. Never pass --all-features.
 "$WASM_OPT" "${WASM_FEATURES[@]}" -Oz "$WORK/web/core_bg.wasm" -o "$WORK/web/core_bg.wasm"
 mkdir -p "$OUT/background/pkg"
 cp "$WORK/web/core.js" "$WORK/web/core_bg.wasm" "$OUT/background/pkg/"
+# The core's few inline JavaScript helpers (the live DOM's), imported by core.js.
+if [ -d "$WORK/web/snippets" ]; then cp -r "$WORK/web/snippets" "$OUT/background/pkg/"; fi
 
 echo "== content script: the same core as plain JavaScript (wasm2js), one classic script"
 wasm-bindgen --target bundler --no-typescript --out-dir "$WORK/bundler" --out-name core "$CONTENT_WASM"

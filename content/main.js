@@ -87,7 +87,7 @@
       if (badge && badge.recordId !== view.recordId) removeBadge();
       return;
     }
-    shown = { recordId: view.recordId, name: result.report.fields.name, anchor: core.badgeAnchor(document, url) };
+    shown = { recordId: view.recordId, name: result.report.fields.name, anchor: result.anchor };
     draw(view);
     if (askedFor !== view.recordId) {
       // Anonymous: the band and the UI kind only (the core's allow-list refuses anything else).

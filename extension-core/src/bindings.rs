@@ -71,7 +71,8 @@ pub fn analyze_document(
     ))
 }
 
-/// What the content script draws: `{view, report}` for an Opportunity page, `null` elsewhere.
+/// What the content script draws: `{view, report, tier1, anchor}` for an Opportunity page
+/// (`anchor`: the element the badge goes beside, or `null`), `null` elsewhere.
 /// `previous` (`{recordId, name}`) and `previous_anchor` describe the badge drawn last, so that
 /// a record left on the page after the URL changed is never shown as the new one.
 #[wasm_bindgen(js_name = evaluatePage)]
@@ -102,8 +103,9 @@ pub fn evaluate_page(
         },
     );
     let previous: Option<PreviousBadge> = from_js(previous);
-    let same_anchor = match (&previous_anchor, header_anchor(&dom, Some(page.id15()))) {
-        (Some(before), Some(now)) => before.is_same_node(Some(&now)),
+    let anchor = header_anchor(&dom, Some(page.id15()));
+    let same_anchor = match (&previous_anchor, &anchor) {
+        (Some(before), Some(now)) => before.is_same_node(Some(now)),
         _ => false,
     };
     let enriched: Option<crate::client::EnrichedSummary> = from_js(enriched);
@@ -115,14 +117,22 @@ pub fn evaluate_page(
         badge_view(&report)
     };
     let tier1 = crate::panel::Tier1Summary::from_report(&report);
-    to_js(&Evaluation {
+    let evaluation = to_js(&Evaluation {
         view,
         report,
         tier1,
-    })
+    })?;
+    // The element the badge goes beside, found in this same pass (a second pass would cost a
+    // quarter of an evaluation again on a large page).
+    let anchor = anchor
+        .and_then(|node| node.dyn_into::<Element>().ok())
+        .map_or(JsValue::NULL, JsValue::from);
+    js_sys::Reflect::set(&evaluation, &JsValue::from_str("anchor"), &anchor)?;
+    Ok(evaluation)
 }
 
-/// The element the badge is placed beside, or `null`.
+/// The element the badge is placed beside, or `null` (`evaluatePage` returns it too, as
+/// `anchor`).
 #[wasm_bindgen(js_name = badgeAnchor)]
 pub fn badge_anchor(document: Document, url: &str) -> Option<Element> {
     let page = recognize(url)?;

@@ -17,9 +17,9 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ ignoreHTTPSErrors: true });
 await page.route('**/__cc/**', (route) => {
-  const name = new URL(route.request().url()).pathname.split('/').pop();
+  const name = new URL(route.request().url()).pathname.replace(/^\/__cc\//, ''); // may be under snippets/
   const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-  route.fulfill({ body: readFileSync(join(root, 'dist', 'background', 'pkg', name)), contentType: type });
+  route.fulfill({ body: readFileSync(join(root, 'dist', 'background', 'pkg', ...name.split('/').filter((part) => part !== '..'))), contentType: type });
 });
 const stats = (samples) => {
   const sorted = [...samples].sort((a, b) => a - b);
