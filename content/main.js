@@ -61,6 +61,10 @@
     clearTimeout(timer);
     timer = 0;
     firstChangeAt = 0;
+    // Changes made before this point are in the DOM this evaluation reads: their records, still
+    // queued (Lightning swaps the DOM, then pushes the URL, which evaluates at once), must not
+    // schedule a second evaluation of the same page.
+    observer?.takeRecords();
     const url = location.href;
     if (url !== lastUrl) {
       lastUrl = url;
@@ -115,6 +119,8 @@
       }
     });
   }
+
+  let observer = null;
 
   function schedule() {
     const now = performance.now();
@@ -288,11 +294,12 @@
 
   // ---- wiring --------------------------------------------------------------------------------
 
-  new MutationObserver((records) => {
+  observer = new MutationObserver((records) => {
     // A new URL is evaluated at once, after every change in this batch: nothing left to do.
     if (onUrlMaybeChanged()) return;
     if (records.some((record) => !isOwn(record))) schedule();
-  }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
 
   if (globalThis.navigation) {
     navigation.addEventListener('navigate', () => queueMicrotask(onUrlMaybeChanged));

@@ -221,10 +221,19 @@ test('in-app navigation to another opportunity shows the new score within 500 ms
   const newLabel = expectedLabel(cliReport(next, new URL(path, page.url()).href));
   assert.notEqual(newLabel, oldLabel);
 
+  // The content script's User Timing entries (one `cc-evaluate` per evaluation), seen from the page.
+  await page.evaluate(() => {
+    window.ccEvaluations = 0;
+    new PerformanceObserver((list) => {
+      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
+    }).observe({ type: 'measure' });
+  });
   await navigateInApp(next, path, { domFirst: true });
   const dom = await waitForBadge(page, (b) => b && b.label === newLabel, { timeout: 2000 });
   assert.ok(dom.elapsed <= 500, `new score after ${dom.elapsed} ms`);
   assert.ok(!dom.seen.includes(oldLabel), `old score seen after navigating: ${JSON.stringify(dom.seen)}`);
+  await page.waitForTimeout(600); // past the observer's debounce
+  assert.equal(await page.evaluate(() => window.ccEvaluations), 1, 'the swap already read by the URL change is not evaluated again');
 
   // URL first, DOM 250 ms later (a slow org): the old badge must go at once.
   const back = 'lightning-stale-page-de-de';
