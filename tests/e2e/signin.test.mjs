@@ -140,35 +140,6 @@ test('an analytics flush with an expired token refreshes it once and resends the
   await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue')))['cc.analyticsQueue'].inFlight === null);
 });
 
-test('a token refresh the server fails (503) or cannot be reached keeps the user signed in', async () => {
-  const { context, worker } = browser;
-  const url = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
-  for (const fault of [{ kind: '503', amount: 1 }, { kind: 'latency', amount: 12000 }]) {
-    assert.equal(await api.post('/__admin/expire-tokens'), 204);
-    // Every refresh of this view fails (the deal and the portfolio may each ask for one).
-    await api.post('/__admin/faults', JSON.stringify([{ ...fault, count: 5, pathPrefix: '/v1/auth/refresh' }]));
-    const before = await worker.evaluate(() => chrome.storage.local.get('session'));
-    await ageCache(browser, 13); // stale: the view revalidates, and so needs a token
-    const page = await context.newPage();
-    await page.goto(url);
-    await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'), { timeout: 8000 });
-    await eventually(async () => (await api.get('/__admin/requests')).some((r) => r.path === '/v1/auth/refresh'), { timeout: 5000 });
-    await sleep(fault.kind === 'latency' ? 11000 : 1000); // past the refresh's 10 s timeout
-    const after = await worker.evaluate(() => chrome.storage.local.get('session'));
-    assert.deepEqual(after.session, before.session, `${fault.kind}: the session is kept as it was`);
-    assert.match((await readBadge(page)).text, /Customer City analysis/, `${fault.kind}: the last analysis stays shown`);
-    await page.close();
-    await api.clearFaults();
-    await ageCache(browser, -13);
-  }
-  // The server is back: the next view renews the token and fetches.
-  const page = await context.newPage();
-  await page.goto(url);
-  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
-  await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('session'))).session?.accessToken !== undefined);
-  await page.close();
-});
-
 test('a 503 with Retry-After is waited for and retried, once', async () => {
   const { context } = browser;
   const faults = JSON.stringify([{ kind: '503', amount: 1, pathPrefix: '/v1/opportunities/' }]);
@@ -181,6 +152,53 @@ test('a 503 with Retry-After is waited for and retried, once', async () => {
   assert.ok(Date.now() - started >= 1000, 'waited for Retry-After');
   const traffic = (await api.get('/__admin/requests')).slice(seen).filter((r) => !r.path.startsWith('/__admin/') && r.path !== '/v1/portfolio');
   assert.deepEqual(traffic.map((r) => r.path), ['/v1/opportunities/0065g00000QqQqQAAV/analysis', '/v1/opportunities/0065g00000QqQqQAAV/analysis']);
+});
+
+test('a token refresh the server fails (503) or cannot be reached keeps the user signed in', async () => {
+  const { context, worker } = browser;
+  const url = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
+  const requests = async (since) => (await api.get('/__admin/requests')).slice(since).filter((r) => !r.path.startsWith('/__admin/'));
+  for (const fault of [{ kind: '503', amount: 1 }, { kind: 'latency', amount: 12000 }]) {
+    assert.equal(await api.post('/__admin/expire-tokens'), 204);
+    // More failures armed than the view can ask for: no refresh of this case succeeds.
+    await api.post('/__admin/faults', JSON.stringify([{ ...fault, count: 20, pathPrefix: '/v1/auth/refresh' }]));
+    const seen = (await api.get('/__admin/requests')).length;
+    const page = await context.newPage();
+    try {
+      await ageCache(browser, 13); // stale: the view revalidates, and so needs a token
+      await page.goto(url);
+      await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'), { timeout: 8000 });
+      await eventually(async () => (await requests(seen)).some((r) => r.path === '/v1/auth/refresh'), { timeout: 5000 });
+      await sleep(fault.kind === 'latency' ? 11000 : 1500); // past the refresh's 10 s timeout
+      const { session } = await worker.evaluate(() => chrome.storage.local.get('session'));
+      assert.ok(session?.refreshToken, `${fault.kind}: still signed in`);
+      assert.match((await readBadge(page)).text, /Customer City analysis/, `${fault.kind}: the last analysis stays shown`);
+      // Bounded: one refresh at most per request that met the expired token, none in a loop
+      // (the side panel left open by an earlier test asks for the deal and the portfolio again
+      // as the tab loads).
+      const made = await requests(seen);
+      const refreshes = made.filter((r) => r.path === '/v1/auth/refresh').length;
+      const asked = made.length - refreshes;
+      assert.ok(refreshes >= 1 && refreshes <= asked && asked <= 8, `${fault.kind}: ${refreshes} refreshes for ${asked} requests`);
+    } finally {
+      // Fresh again before the tab closes: the side panel (open since an earlier test) then
+      // follows another tab, and must find nothing to fetch that a later test's fault would meet.
+      await ageCache(browser, -13);
+      await api.clearFaults();
+      await page.close();
+    }
+  }
+  // The server is back: the next view (of a stale analysis) renews the token and fetches.
+  const seen = (await api.get('/__admin/requests')).length;
+  await ageCache(browser, 13);
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
+  await eventually(async () => (await requests(seen)).some((r) => r.path === '/v1/auth/refresh'), { timeout: 5000 });
+  await eventually(async () => (await requests(seen)).filter((r) => r.path.endsWith('/analysis')).length >= 2, { timeout: 5000 });
+  assert.ok((await worker.evaluate(() => chrome.storage.local.get('session'))).session?.refreshToken, 'signed in');
+  await ageCache(browser, -13);
+  await page.close();
 });
 
 // The alarm sends a batch once 50 events wait or the oldest has waited 4 hours: the queued
