@@ -29,10 +29,14 @@ mkdir -p "$OUT" "$WORK"
 
 echo "== core → wasm32 (size-optimised)"
 # wasm2js understands neither reference types nor multi-value: build the module without them.
+# The stack is 256 KB, not rustc's 1 MB: the linear memory starts with it, and in the content
+# script (wasm2js) that memory is an ArrayBuffer in every Salesforce tab. The deepest recursion
+# (reading text, capped at 256 levels) runs in 16 KB (hostile.test.mjs, "nested thousands of
+# elements deep"); wasm2js does not trap on overflow, so the margin stays wide.
 # Two builds of the one core: the content script's (`web`: page recognition, extraction, score,
 # badge) and the worker's (`worker`: adds message routing and, later, the Tier 2 client).
 build_core() { # feature set, output file
-  RUSTFLAGS="-C target-feature=-reference-types,-multivalue" \
+  RUSTFLAGS="-C target-feature=-reference-types,-multivalue -C link-arg=-zstack-size=262144" \
     cargo build --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
     --no-default-features --features "$1"
   cp target/wasm32-unknown-unknown/wasm-release/extension_core.wasm "$2"

@@ -149,6 +149,33 @@ test('a 200 KB field value: no crash, the badge stays small', async () => {
   await page.close();
 });
 
+test('a field value nested thousands of elements deep: the core does not run out of stack', async () => {
+  // Chromium's parser stops nesting at 512 levels; the core reads text to 256 and stops.
+  const deep = `${'<span>'.repeat(3000)}Call the CFO${'</span>'.repeat(3000)}`;
+  const { page, errors } = await openRewritten((html) => html
+    .replace(/(field-label="Next Step"[\s\S]*?<lightning-formatted-text[^>]*>)[^<]*/, `$1${deep}`));
+  const warnings = [];
+  page.on('console', (message) => { if (message.text().includes('could not evaluate')) warnings.push(message.text()); });
+  // (Read without waitForBadge: DevTools' protocol refuses a document this deep.)
+  await page.waitForFunction(() => document.querySelector('cc-deal-health'), null, { timeout: 10000 });
+  const depth = await page.evaluate(() => {
+    let deepest = 0;
+    for (const span of document.querySelectorAll('span')) {
+      if (span.childElementCount) continue;
+      let n = 0;
+      for (let node = span; node; node = node.parentElement) n += 1;
+      deepest = Math.max(deepest, n);
+    }
+    return deepest;
+  });
+  assert.ok(depth > 300, `nested ${depth} deep`);
+  await settle(page);
+  assert.deepEqual(warnings, [], 'every evaluation succeeded');
+  assert.ok(await page.evaluate(() => document.querySelector('cc-deal-health')), 'the badge stays');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('RTL, emoji and zero-width text: the same reading as the plain page', async () => {
   const { page } = await openRewritten((html) => html
     .replace('$5,000,000.00', '$\u200b5,000,000.00\u200f')
