@@ -24,8 +24,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn parse_today(today: &str) -> Result<NaiveDate, JsValue> {
-    NaiveDate::parse_from_str(today, "%Y-%m-%d")
-        .map_err(|_| JsValue::from_str("today must be YYYY-MM-DD"))
+    crate::value::parse_iso_date(today).ok_or_else(|| JsValue::from_str("today must be YYYY-MM-DD"))
 }
 
 /// `{recordId, ui, host}` when `url` is an Opportunity record page, else `null`.

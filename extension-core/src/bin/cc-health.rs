@@ -8,7 +8,6 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use extension_core::locale::Locale;
 use extension_core::page::recognize;
@@ -72,7 +71,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         locale,
     } = cli.command;
     let today = match today {
-        Some(text) => NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        Some(text) => extension_core::value::parse_iso_date(&text)
             .with_context(|| format!("--today {text:?} is not a date of the form YYYY-MM-DD"))?,
         None => chrono::Local::now().date_naive(),
     };

@@ -61,7 +61,9 @@ fn serialize_date<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match date {
-        Some(date) => serializer.serialize_str(&date.format("%Y-%m-%d").to_string()),
+        // NaiveDate's Display is ISO 8601 (`YYYY-MM-DD` for the years a value parser accepts)
+        // and, unlike `format`, brings no strftime machinery into the content script.
+        Some(date) => serializer.serialize_str(&date.to_string()),
         None => serializer.serialize_none(),
     }
 }

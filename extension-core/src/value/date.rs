@@ -120,8 +120,61 @@ pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Opti
     }
 }
 
+/// A strict ISO 8601 calendar date, `YYYY-MM-DD` (the extension's own dates, such as "today"
+/// from the content script), read by hand: chrono's format parser would bring its whole
+/// machinery into the content script for this (16 KB gzip of `content/core.js`).
+pub fn parse_iso_date(text: &str) -> Option<NaiveDate> {
+    let number = |part: &str, width: usize| {
+        (part.len() == width && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let mut parts = text.split('-');
+    let (Some(year), Some(month), Some(day), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(number(year, 4)? as i32, number(month, 2)?, number(day, 2)?)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn iso_dates_strictly() {
+        use super::parse_iso_date;
+        assert_eq!(
+            parse_iso_date("2026-11-23"),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        );
+        assert_eq!(
+            parse_iso_date("2024-02-29"),
+            chrono::NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        for bad in [
+            "",
+            "2026-11",
+            "2026-11-23-1",
+            "26-11-23",
+            "2026-1-23",
+            "2026-11-3",
+            "2026-13-01",
+            "2025-02-29",
+            "2026-11-2x",
+            "+026-11-23",
+            "２０２６-11-23",
+            "2026/11/23",
+        ] {
+            assert_eq!(parse_iso_date(bad), None, "{bad:?}");
+        }
+        // Every date round-trips through the serialised form the reports use.
+        let mut date = chrono::NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        for _ in 0..800 {
+            assert_eq!(parse_iso_date(&date.to_string()), Some(date));
+            date += chrono::Duration::days(17);
+        }
+    }
+
     use super::*;
 
     fn ymd(y: i32, m: u32, d: u32) -> Result<NaiveDate, ValueError> {

@@ -11,7 +11,7 @@ mod number;
 mod percent;
 
 pub use amount::{parse_amount, Amount};
-pub use date::{date_order_evidence, parse_date};
+pub use date::{date_order_evidence, parse_date, parse_iso_date};
 pub use number::normalize_spaces;
 pub use percent::parse_percent;
 
