@@ -55,6 +55,98 @@ pub struct PreviousBadge {
     pub name: Option<String>,
 }
 
+/// One property of a plain object handed over by JavaScript (`null` and `undefined` are absent).
+/// The content script's two inputs are read field by field through this rather than by a
+/// generic deserialiser: serde-wasm-bindgen's would be a fifth of `content/core.js`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsField {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+    /// An array whose every item is a string.
+    Texts(Vec<String>),
+    /// Anything else (an object, a mixed array, a symbol).
+    Other,
+}
+
+impl JsField {
+    fn text(self) -> Result<String, ()> {
+        match self {
+            JsField::Text(text) => Ok(text),
+            _ => Err(()),
+        }
+    }
+
+    /// An integer in `[min, max]`, as serde reads a JavaScript number into an integer type.
+    fn integer(self, min: f64, max: f64) -> Result<f64, ()> {
+        match self {
+            JsField::Number(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(n),
+            _ => Err(()),
+        }
+    }
+}
+
+/// A required field, an optional one, one with a default: the shapes serde's derive accepts.
+fn required<T>(
+    field: &impl Fn(&str) -> Option<JsField>,
+    name: &str,
+    read: impl FnOnce(JsField) -> Result<T, ()>,
+) -> Result<T, ()> {
+    field(name).ok_or(()).and_then(read)
+}
+
+fn optional<T>(
+    field: &impl Fn(&str) -> Option<JsField>,
+    name: &str,
+    read: impl FnOnce(JsField) -> Result<T, ()>,
+) -> Result<Option<T>, ()> {
+    field(name).map(read).transpose()
+}
+
+impl PreviousBadge {
+    /// From the object `{recordId, name}`, as strictly as its serde form; `None` if malformed.
+    pub fn from_fields(field: impl Fn(&str) -> Option<JsField>) -> Option<PreviousBadge> {
+        Some(PreviousBadge {
+            record_id: required(&field, "recordId", JsField::text).ok()?,
+            name: optional(&field, "name", JsField::text).ok()?,
+        })
+    }
+}
+
+impl crate::client::EnrichedSummary {
+    /// From the object the worker sent (`{recordId, value, band, highlights, ageMinutes,
+    /// stale}`), as strictly as its serde form; `None` if malformed.
+    pub fn from_fields(
+        field: impl Fn(&str) -> Option<JsField>,
+    ) -> Option<crate::client::EnrichedSummary> {
+        Some(crate::client::EnrichedSummary {
+            record_id: required(&field, "recordId", JsField::text).ok()?,
+            value: optional(&field, "value", |f| f.integer(0.0, 255.0).map(|n| n as u8)).ok()?,
+            band: required(&field, "band", |f| {
+                crate::score::Band::from_code(&f.text()?).ok_or(())
+            })
+            .ok()?,
+            highlights: required(&field, "highlights", |f| match f {
+                JsField::Texts(texts) => Ok(texts),
+                _ => Err(()),
+            })
+            .ok()?,
+            age_minutes: optional(&field, "ageMinutes", |f| {
+                f.integer(-9_007_199_254_740_991.0, 9_007_199_254_740_991.0)
+                    .map(|n| n as i64)
+            })
+            .ok()?
+            .unwrap_or_default(),
+            stale: optional(&field, "stale", |f| match f {
+                JsField::Flag(flag) => Ok(flag),
+                _ => Err(()),
+            })
+            .ok()?
+            .unwrap_or_default(),
+        })
+    }
+}
+
 /// Whether the page still shows the record drawn before the URL changed: Lightning may update
 /// the URL before it renders the next record, and an old page without record-Id markers would
 /// otherwise be read as the new record. `same_anchor_node` says the record-name element is the
@@ -249,6 +341,80 @@ mod tests {
     use crate::extract::{Fields, Warning};
     use crate::page::Ui;
     use crate::score::{Reason, Score};
+
+    /// The fields of a JSON object as the bindings hand them over from JavaScript.
+    fn fields(value: &serde_json::Value) -> impl Fn(&str) -> Option<JsField> + '_ {
+        move |name| {
+            Some(match value.get(name)? {
+                serde_json::Value::Null => return None,
+                serde_json::Value::String(text) => JsField::Text(text.clone()),
+                serde_json::Value::Number(n) => JsField::Number(n.as_f64().unwrap()),
+                serde_json::Value::Bool(flag) => JsField::Flag(*flag),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .map_or(JsField::Other, JsField::Texts),
+                serde_json::Value::Object(_) => JsField::Other,
+            })
+        }
+    }
+
+    #[test]
+    fn content_inputs_are_read_as_strictly_as_their_serde_form() {
+        use crate::client::EnrichedSummary;
+        use serde_json::json;
+        let summaries = [
+            json!({"recordId": "006A", "value": 72, "band": "healthy", "highlights": ["a", "b"], "ageMinutes": 5, "stale": true}),
+            json!({"recordId": "006A", "value": null, "band": "won", "highlights": []}),
+            json!({"recordId": "006A", "band": "at_risk", "highlights": [], "ageMinutes": -3}),
+            json!({"recordId": "006A", "value": 300, "band": "healthy", "highlights": []}),
+            json!({"recordId": "006A", "value": -1, "band": "healthy", "highlights": []}),
+            json!({"recordId": "006A", "value": 7.5, "band": "healthy", "highlights": []}),
+            json!({"recordId": "006A", "value": "72", "band": "healthy", "highlights": []}),
+            json!({"recordId": "006A", "band": "great", "highlights": []}),
+            json!({"recordId": "006A", "band": "healthy"}),
+            json!({"recordId": "006A", "band": "healthy", "highlights": ["a", 1]}),
+            json!({"recordId": "006A", "band": "healthy", "highlights": "a"}),
+            json!({"recordId": "006A", "band": "healthy", "highlights": [], "stale": "yes"}),
+            json!({"recordId": 6, "band": "healthy", "highlights": []}),
+            json!({"band": "healthy", "highlights": []}),
+            json!({"recordId": "006A", "band": "critical", "highlights": ["<b>x</b>"], "extra": {"x": 1}}),
+        ];
+        for summary in &summaries {
+            assert_eq!(
+                EnrichedSummary::from_fields(fields(summary)),
+                serde_json::from_value::<EnrichedSummary>(summary.clone()).ok(),
+                "{summary}"
+            );
+        }
+        let previous = [
+            json!({"recordId": "006A", "name": "Acme"}),
+            json!({"recordId": "006A", "name": null}),
+            json!({"recordId": "006A"}),
+            json!({"recordId": "006A", "name": 3}),
+            json!({"name": "Acme"}),
+            json!({"recordId": ["006A"]}),
+        ];
+        for badge in &previous {
+            assert_eq!(
+                PreviousBadge::from_fields(fields(badge)),
+                serde_json::from_value::<PreviousBadge>(badge.clone()).ok(),
+                "{badge}"
+            );
+        }
+        for band in [
+            Band::Healthy,
+            Band::AtRisk,
+            Band::Critical,
+            Band::Won,
+            Band::Lost,
+            Band::Unknown,
+        ] {
+            let code = serde_json::to_value(band).unwrap();
+            assert_eq!(Band::from_code(code.as_str().unwrap()), Some(band));
+        }
+    }
 
     fn report(band: Band, value: Option<u8>, warnings: Vec<Warning>) -> Report {
         Report {

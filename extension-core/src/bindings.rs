@@ -101,13 +101,13 @@ pub fn evaluate_page(
             today: parse_today(today)?,
         },
     );
-    let previous: Option<PreviousBadge> = from_js(previous);
+    let previous = PreviousBadge::from_fields(|name| js_field(&previous, name));
     let anchor = header_anchor(&dom, Some(page.id15()));
     let same_anchor = match (&previous_anchor, &anchor) {
         (Some(before), Some(now)) => before.is_same_node(Some(now)),
         _ => false,
     };
-    let enriched: Option<crate::client::EnrichedSummary> = from_js(enriched);
+    let enriched = crate::client::EnrichedSummary::from_fields(|name| js_field(&enriched, name));
     let view = if still_shows_previous_record(previous.as_ref(), &report, same_anchor) {
         waiting_view(&report.opportunity_id)
     } else if let Some(enriched) = &enriched {
@@ -250,6 +250,35 @@ fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
         .map_err(|_| JsValue::from_str("an RFC 3339 time was expected"))
 }
 
+/// The property `name` of `object` for the core's field readers (`badge::JsField`); absent for
+/// `null`, `undefined` or when `object` is not an object.
+fn js_field(object: &JsValue, name: &str) -> Option<crate::badge::JsField> {
+    use crate::badge::JsField;
+    if !object.is_object() {
+        return None;
+    }
+    let value = js_sys::Reflect::get(object, &JsValue::from_str(name)).ok()?;
+    if value.is_undefined() || value.is_null() {
+        return None;
+    }
+    Some(if let Some(text) = value.as_string() {
+        JsField::Text(text)
+    } else if let Some(number) = value.as_f64() {
+        JsField::Number(number)
+    } else if let Some(flag) = value.as_bool() {
+        JsField::Flag(flag)
+    } else if js_sys::Array::is_array(&value) {
+        js_sys::Array::from(&value)
+            .iter()
+            .map(|item| item.as_string())
+            .collect::<Option<Vec<_>>>()
+            .map_or(JsField::Other, JsField::Texts)
+    } else {
+        JsField::Other
+    })
+}
+
+#[cfg(feature = "worker")]
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok().flatten()
 }

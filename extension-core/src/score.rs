@@ -31,6 +31,21 @@ pub enum Band {
     Unknown,
 }
 
+impl Band {
+    /// The band named by its serialised code (`healthy`, `at_risk`, ...).
+    pub fn from_code(code: &str) -> Option<Band> {
+        Some(match code {
+            "healthy" => Band::Healthy,
+            "at_risk" => Band::AtRisk,
+            "critical" => Band::Critical,
+            "won" => Band::Won,
+            "lost" => Band::Lost,
+            "unknown" => Band::Unknown,
+            _ => return None,
+        })
+    }
+}
+
 /// One reason: a stable code, signed points and a plain-language message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
