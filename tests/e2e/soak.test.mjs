@@ -118,13 +118,22 @@ test(`the worker stopped ${RESTARTS} times during flushes, refreshes and sign-in
 
   // Drain: every seeded event arrives exactly once.
   const queue = async () => (await local('cc.analyticsQueue'))['cc.analyticsQueue'];
-  await eventually(async () => {
+  try {
+    await eventually(async () => {
+      const q = await queue();
+      if (q && q.inFlight === null && q.waiting.every((e) => Date.parse(e.at) >= base + total)) return true;
+      await fire();
+      await sleep(300);
+      return false;
+    }, { timeout: 60000, every: 100 });
+  } catch (error) {
+    // What was stuck, for the next person: the queue, the session, the server's last answers.
     const q = await queue();
-    if (q && q.inFlight === null && q.waiting.every((e) => Date.parse(e.at) >= base + total)) return true;
-    await fire();
-    await sleep(300);
-    return false;
-  }, { timeout: 60000, every: 100 });
+    const { session } = await local('session');
+    const recent = (await api.get('/__admin/requests')).slice(-8).map((r) => `${r.method} ${r.path}`);
+    console.log(`soak: drain stuck: inFlight ${q?.inFlight ? q.inFlight.events.length : null}, waiting ${q?.waiting.length}, signed in ${Boolean(session)}, last requests ${JSON.stringify(recent)}`);
+    throw error;
+  }
   const batches = (await api.get('/__admin/events')).slice(recordedBefore);
   const seen = batches.flatMap((b) => b.events.map((e) => Date.parse(e.at))).filter((t) => t >= base && t < base + total);
   const lost = total - new Set(seen).size;

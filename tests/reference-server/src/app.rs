@@ -141,16 +141,13 @@ fn one() -> u32 {
 
 /// Access tokens live this long.
 pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
-/// A rotated refresh token still works this long after its first use (docs/api.md): Chrome may
-/// stop the worker between the server's answer and the write of the new pair.
-pub const REFRESH_REUSE_SECONDS: i64 = 60;
 
 #[derive(Default)]
 struct State {
     codes: HashMap<String, (String, DateTime<Utc>)>,
     access: HashMap<String, DateTime<Utc>>,
-    /// Every refresh token issued: `None` while unused, else when it was first used.
-    refresh: HashMap<String, Option<DateTime<Utc>>>,
+    /// Every refresh token issued: `None` while unused, else the token that succeeded it.
+    refresh: HashMap<String, Option<String>>,
     batches: Vec<EventBatch>,
     batch_ids: HashSet<String>,
     faults: VecDeque<Fault>,
@@ -507,15 +504,15 @@ impl App {
         let Some(token) = body["refreshToken"].as_str() else {
             return invalid();
         };
-        // Rotation: a token is used once, with a short grace for a client that never received
-        // (or never stored) the answer; a later reuse revokes the family (here every token:
+        // Rotation (docs/api.md): a used token keeps working until its successor is used, since
+        // Chrome may stop the worker between this answer and the write of the new pair; once the
+        // successor has been used, a reuse is a replay and revokes the family (here every token:
         // the reference server has one user).
-        let now = self.now();
-        match state.refresh.get(token).copied() {
-            Some(None) => {
-                state.refresh.insert(token.to_string(), Some(now));
+        match state.refresh.get(token).cloned() {
+            Some(None) => {}
+            Some(Some(successor)) if state.refresh.get(&successor) == Some(&None) => {
+                state.refresh.remove(&successor); // never received: replaced by the new pair
             }
-            Some(Some(used)) if now - used <= Duration::seconds(REFRESH_REUSE_SECONDS) => {}
             Some(Some(_)) => {
                 state.refresh.clear();
                 state.access.clear();
@@ -524,6 +521,9 @@ impl App {
             None => return invalid(),
         }
         let tokens = self.issue_tokens(state);
+        state
+            .refresh
+            .insert(token.to_string(), Some(tokens.refresh_token.clone()));
         Response::json(200, &tokens)
     }
 
