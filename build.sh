@@ -54,7 +54,6 @@ WASM2JS=node_modules/binaryen/bin/wasm2js
 ESBUILD=node_modules/.bin/esbuild
 
 echo "== service worker module: real WebAssembly (the extension's own CSP allows it)"
-rm -rf "$WORK/web" "$WORK/bundler"
 wasm-bindgen --target web --no-typescript --out-dir "$WORK/web" --out-name core "$WORKER_WASM"
 # Debian's binaryen breaks modules; the npm build is known good. Never pass --all-features.
 "$WASM_OPT" "${WASM_FEATURES[@]}" -Oz "$WORK/web/core_bg.wasm" -o "$WORK/web/core_bg.wasm"

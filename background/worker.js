@@ -195,6 +195,7 @@ async function performFetch(request, plan) {
   // Not done, still signed in: cached data within its time to live stays shown, marked as not
   // refreshed.
   const failed = async (error) => ({ ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error });
+  const signedOut = { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
   for (let number = 1; ; number += 1) {
     const result = await attempt(plan);
     const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
@@ -220,7 +221,7 @@ async function performFetch(request, plan) {
     }
     if (step.next === 'refreshThenRetry') {
       const refresh = await refreshSession();
-      if (refresh.refused) break; // the grant is gone: signed out below
+      if (refresh.refused) return signedOut; // the grant is gone: refreshSession wiped local data
       if (!refresh.renewed) return failed(refresh.unavailable); // offline or failing: try later
       refreshed = true;
       const replanned = await planned(request, refresh.renewed);
@@ -231,8 +232,8 @@ async function performFetch(request, plan) {
     if (result.status !== 401) return failed(step.reason);
     break;
   }
-  await clearLocalData();
-  return { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
+  await clearLocalData(); // a second 401 after a renewed token
+  return signedOut;
 }
 
 // Asks the core for a plan; the index (with the use recorded, for LRU) is written back.
