@@ -314,7 +314,12 @@ async function analysisFor(action) {
 }
 
 function decide(message, sender) {
-  const from = { id: sender.id, tabId: sender.tab ? sender.tab.id : undefined, url: sender.url };
+  // sender.url stays at the URL the document was loaded with after history.pushState; the
+  // tab's URL follows Lightning's in-app navigation. The core checks both (protocol.rs).
+  const from = {
+    id: sender.id, tabId: sender.tab ? sender.tab.id : undefined, url: sender.url,
+    tabUrl: sender.tab ? sender.tab.url : undefined, frameId: sender.frameId, documentLifecycle: sender.documentLifecycle,
+  };
   let json = 'null';
   try {
     json = JSON.stringify(message ?? null) ?? 'null';

@@ -47,9 +47,9 @@ fi
 step "build the extension (dist/ and the zip)"
 ./build.sh
 
-step "end-to-end in Chromium with the real manifest and service worker"
+step "end-to-end in Chromium with the real manifest and service worker (clock at the fixtures' date)"
 cargo build --locked --quiet -p cc-reference-server -p extension-core
 mkdir -p tests/e2e/output
-node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
+bash tests/tools/fixed-clock.sh node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 
 printf '\nAll tests passed.\n'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build, the tests and the demo need, only when missing. Idempotent.
 #   tests/setup.sh build     Rust wasm target, pinned wasm-bindgen-cli, npm tools
-#   tests/setup.sh browser   the above plus Debian's chromium and chromium-driver
+#   tests/setup.sh browser   the above plus Debian's chromium, chromium-driver and faketime
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-browser}"
@@ -12,6 +12,8 @@ if [ "$what" = browser ]; then
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  # The browser tests and the demo run at the fixtures' date (tests/tools/fixed-clock.sh).
+  command -v faketime >/dev/null 2>&1 || missing+=(faketime)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing ${missing[*]} (apt)"
     as_root apt-get update -qq

@@ -16,8 +16,48 @@ pub struct Sender {
     pub id: Option<String>,
     /// `sender.tab.id`, when a content script sent it.
     pub tab_id: Option<i64>,
-    /// `sender.url` or `sender.origin`.
+    /// `sender.url` or `sender.origin`: the URL the sending document was *loaded* with.
+    /// Chromium does not update it after `history.pushState`, so it says which site the
+    /// content script runs on, never which record it shows now.
     pub url: Option<String>,
+    /// `sender.tab.url`: the tab's current URL, which follows same-document navigation
+    /// (Lightning moves between records with `pushState`).
+    pub tab_url: Option<String>,
+    /// `sender.frameId`: 0 for the top frame (the only frame content scripts run in).
+    pub frame_id: Option<i64>,
+    /// `sender.documentLifecycle`: `active`, or `prerender` / `cached` / `pending_deletion`.
+    pub document_lifecycle: Option<String>,
+}
+
+impl Sender {
+    /// The URL a content script may speak for: the tab's current URL, when the sender is the
+    /// top frame of a tab, its document is live, and both the document and the tab are on the
+    /// same Salesforce origin (same-document navigation never changes the origin; a tab that
+    /// has since loaded another site or org refuses what its old document says).
+    fn content_page(&self) -> Result<&str, &'static str> {
+        if self.tab_id.is_none_or(|id| id < 0) {
+            return Err("content-script messages come only from a tab");
+        }
+        if self.frame_id != Some(0) {
+            return Err("content scripts run only in the top frame");
+        }
+        if self
+            .document_lifecycle
+            .as_deref()
+            .is_some_and(|state| state != "active")
+        {
+            return Err("the sending document is not the tab's live page");
+        }
+        let document = self.url.as_deref().and_then(salesforce_origin);
+        let Some(document) = document else {
+            return Err("content scripts run only on Salesforce pages");
+        };
+        let tab_url = self.tab_url.as_deref().unwrap_or("");
+        if salesforce_origin(tab_url).as_deref() != Some(document.as_str()) {
+            return Err("the tab no longer shows the sender's site");
+        }
+        Ok(tab_url)
+    }
 }
 
 /// Messages the worker accepts.
@@ -131,31 +171,33 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
         Err(_) => return ignore("malformed message"),
     };
     match request {
+        // The four content-script messages: checked against the tab's current URL (see
+        // `Sender::content_page`), so they follow Lightning's in-app navigation.
         Request::OpenSidePanel { record_id } => {
-            let Some(tab_id) = sender.tab_id.filter(|id| *id >= 0) else {
-                return ignore("openSidePanel comes only from a content script in a tab");
-            };
+            if let Err(reason) = sender.content_page() {
+                return ignore(reason);
+            }
             if opportunity_id(&record_id).is_none() {
                 return ignore("not an Opportunity Id");
             }
-            if !sender.url.as_deref().is_some_and(url_is_salesforce) {
-                return ignore("content scripts run only on Salesforce pages");
+            Action::OpenSidePanel {
+                tab_id: sender.tab_id.unwrap_or_default(),
             }
-            Action::OpenSidePanel { tab_id }
         }
         Request::GetAnalysis { record_id } => {
-            if sender.tab_id.is_none_or(|id| id < 0) {
-                return ignore("getAnalysis comes only from a content script in a tab");
-            }
-            let Some(host) = sender.url.as_deref().and_then(salesforce_host) else {
+            let current = match sender.content_page() {
+                Ok(url) => url,
+                Err(reason) => return ignore(reason),
+            };
+            let Some(host) = salesforce_host(current) else {
                 return ignore("content scripts run only on Salesforce pages");
             };
-            // The Id must be the record the sender's page shows: a page cannot ask about others.
-            let Some(page) = sender.url.as_deref().and_then(crate::page::recognize) else {
-                return ignore("the sender is not on an Opportunity page");
+            // The Id must be the record the tab shows now: a page cannot ask about others.
+            let Some(page) = crate::page::recognize(current) else {
+                return ignore("the tab is not on an Opportunity page");
             };
             if opportunity_id(&record_id).is_none() || page.id15() != &record_id[..15] {
-                return ignore("the Id is not the record on the sender's page");
+                return ignore("the Id is not the record the tab shows");
             }
             Action::GetAnalysis {
                 record_id: page.record_id,
@@ -163,10 +205,8 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             }
         }
         Request::BadgeViewed { band, ui } => {
-            if sender.tab_id.is_none_or(|id| id < 0)
-                || !sender.url.as_deref().is_some_and(url_is_salesforce)
-            {
-                return ignore("badgeViewed comes only from a content script on Salesforce");
+            if let Err(reason) = sender.content_page() {
+                return ignore(reason);
             }
             let properties: std::collections::BTreeMap<String, serde_json::Value> = [
                 ("band".to_string(), band.into()),
@@ -183,16 +223,20 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             }
         }
         Request::Tier1Report { summary } => {
-            let Some(tab_id) = sender.tab_id.filter(|id| *id >= 0) else {
-                return ignore("tier1Report comes only from a content script in a tab");
+            let current = match sender.content_page() {
+                Ok(url) => url,
+                Err(reason) => return ignore(reason),
             };
-            let Some(page) = sender.url.as_deref().and_then(crate::page::recognize) else {
-                return ignore("the sender is not on an Opportunity page");
+            let Some(page) = crate::page::recognize(current) else {
+                return ignore("the tab is not on an Opportunity page");
             };
             if !summary.is_well_formed() || summary.record_id.get(..15) != Some(page.id15()) {
-                return ignore("the report is not about the record on the sender's page");
+                return ignore("the report is not about the record the tab shows");
             }
-            Action::StoreTier1 { tab_id, summary }
+            Action::StoreTier1 {
+                tab_id: sender.tab_id.unwrap_or_default(),
+                summary,
+            }
         }
         request => {
             // Only the extension's own side panel page may ask (also when opened in a tab);
@@ -253,12 +297,15 @@ fn salesforce_host(url: &str) -> Option<String> {
     crate::page::is_salesforce_host(&host).then_some(host)
 }
 
-fn url_is_salesforce(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("https://") else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    crate::page::is_salesforce_host(host.split(':').next().unwrap_or(""))
+/// `https://host[:port]` of a Salesforce URL, lower-cased; `None` for anything else.
+fn salesforce_origin(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if authority.contains('@') {
+        return None; // credentials in a URL: never a Salesforce page the browser reports
+    }
+    let host = authority.split(':').next()?;
+    crate::page::is_salesforce_host(host).then(|| format!("https://{authority}"))
 }
 
 #[cfg(test)]
@@ -267,14 +314,138 @@ mod tests {
 
     const ME: &str = "abcdefghijklmnopabcdefghijklmnop";
 
+    const PAGE: &str =
+        "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view";
+
     fn tab_sender() -> Sender {
         Sender {
             id: Some(ME.into()),
             tab_id: Some(7),
-            url: Some(
-                "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view"
-                    .into(),
+            url: Some(PAGE.into()),
+            tab_url: Some(PAGE.into()),
+            frame_id: Some(0),
+            document_lifecycle: Some("active".into()),
+        }
+    }
+
+    /// Lightning loaded record A, then moved to B with `pushState`: `sender.url` stays at A.
+    fn moved_sender(to: &str) -> Sender {
+        Sender {
+            tab_url: Some(to.into()),
+            ..tab_sender()
+        }
+    }
+
+    const OTHER: &str =
+        "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?ws=x";
+
+    #[test]
+    fn after_in_app_navigation_messages_speak_for_the_tabs_current_record() {
+        let ask = |id: &str| format!(r#"{{"type":"getAnalysis","recordId":"{id}"}}"#);
+        assert_eq!(
+            route(ME, &moved_sender(OTHER), &ask("0065g00000QwErTAAV")),
+            Action::GetAnalysis {
+                record_id: "0065g00000QwErTAAV".into(),
+                host: "acme.lightning.force.com".into()
+            }
+        );
+        assert!(
+            matches!(
+                route(ME, &moved_sender(OTHER), &ask("0065g00000AbCdEAAV")),
+                Action::Ignore { .. }
             ),
+            "the record the document was loaded with is no longer on screen"
+        );
+        let report = |id: &str| {
+            serde_json::json!({"type": "tier1Report", "summary": {"recordId": id, "name": "B",
+                "value": 55, "band": "at_risk", "reasons": []}})
+            .to_string()
+        };
+        assert!(matches!(
+            route(ME, &moved_sender(OTHER), &report("0065g00000QwErTAAV")),
+            Action::StoreTier1 { tab_id: 7, .. }
+        ));
+        assert!(matches!(
+            route(ME, &moved_sender(OTHER), &report("0065g00000AbCdEAAV")),
+            Action::Ignore { .. }
+        ));
+        // Moved on to a list view: no record to speak for.
+        let list = "https://acme.lightning.force.com/lightning/o/Opportunity/list";
+        assert!(matches!(
+            route(ME, &moved_sender(list), &ask("0065g00000AbCdEAAV")),
+            Action::Ignore { .. }
+        ));
+    }
+
+    #[test]
+    fn content_messages_need_the_live_top_frame_of_a_tab_still_on_the_same_org() {
+        let ask = r#"{"type":"getAnalysis","recordId":"0065g00000AbCdEAAV"}"#;
+        let refused = [
+            (
+                "a subframe",
+                Sender {
+                    frame_id: Some(3),
+                    ..tab_sender()
+                },
+            ),
+            (
+                "no frame reported",
+                Sender {
+                    frame_id: None,
+                    ..tab_sender()
+                },
+            ),
+            (
+                "a prerendered document",
+                Sender {
+                    document_lifecycle: Some("prerender".into()),
+                    ..tab_sender()
+                },
+            ),
+            (
+                "a document kept in the back-forward cache",
+                Sender {
+                    document_lifecycle: Some("cached".into()),
+                    ..tab_sender()
+                },
+            ),
+            ("no tab URL", moved_sender("")),
+            (
+                "the tab has loaded another org",
+                moved_sender(
+                    "https://other.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view",
+                ),
+            ),
+            (
+                "the tab has left Salesforce",
+                moved_sender("https://evil.example/lightning/r/Opportunity/0065g00000AbCdEAAV/view"),
+            ),
+            (
+                "credentials in the document URL",
+                Sender {
+                    url: Some("https://evil.example@acme.lightning.force.com/".into()),
+                    ..tab_sender()
+                },
+            ),
+            (
+                "a web page's own URL",
+                Sender {
+                    url: Some("https://evil.example/".into()),
+                    ..tab_sender()
+                },
+            ),
+        ];
+        for (case, sender) in refused {
+            for message in [
+                ask,
+                r#"{"type":"openSidePanel","recordId":"0065g00000AbCdEAAV"}"#,
+                r#"{"type":"badgeViewed","band":"healthy","ui":"lightning"}"#,
+            ] {
+                assert!(
+                    matches!(route(ME, &sender, message), Action::Ignore { .. }),
+                    "{case}: {message}"
+                );
+            }
         }
     }
 
@@ -304,10 +475,7 @@ mod tests {
             ),
             "another record"
         );
-        let list = Sender {
-            url: Some("https://acme.lightning.force.com/lightning/o/Opportunity/list".into()),
-            ..tab_sender()
-        };
+        let list = moved_sender("https://acme.lightning.force.com/lightning/o/Opportunity/list");
         assert!(matches!(
             route(ME, &list, &ask("0065g00000AbCdE")),
             Action::Ignore { .. }
@@ -351,8 +519,8 @@ mod tests {
     fn sign_in_messages_come_only_from_the_side_panel() {
         let panel = Sender {
             id: Some(ME.into()),
-            tab_id: None,
             url: Some(format!("chrome-extension://{ME}/sidepanel/index.html")),
+            ..Sender::default()
         };
         assert_eq!(
             route(ME, &panel, r#"{"type":"beginSignIn"}"#),
@@ -428,8 +596,8 @@ mod tests {
     fn panel_sender() -> Sender {
         Sender {
             id: Some(ME.into()),
-            tab_id: None,
             url: Some(format!("chrome-extension://{ME}/sidepanel/index.html")),
+            ..Sender::default()
         }
     }
 

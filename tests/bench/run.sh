@@ -12,7 +12,7 @@ bash tests/setup.sh browser
 echo "== network: a signed-in working day"
 cargo test --quiet -p cc-reference-server network_day -- --nocapture
 echo "== browser: time to badge, main thread, memory, sizes (largest fixture)"
-node tests/bench/time-to-badge.mjs "${1:-30}"
+bash tests/tools/fixed-clock.sh node tests/bench/time-to-badge.mjs "${1:-30}"
 echo "== native: extraction + scoring against the bare parse (criterion)"
 cargo bench --quiet -p extension-core --bench extract
 echo "Figures written to target/bench/ (and target/criterion/)."

@@ -2,7 +2,7 @@
 // stand-in reached under real host names, and helpers that read the badge through CDP (the
 // page itself cannot: the shadow root is closed).
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +10,31 @@ import { fileURLToPath } from 'node:url';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const dist = join(root, 'dist');
 
+/** The date the fixture pages were written for (`TODAY` in tests/fixtures/generate.py). The
+ *  browser tests run with every clock at this date (tests/tools/fixed-clock.sh): the fixtures'
+ *  close dates are fixed, so "today" must be too, in node, Chromium and the reference server. */
+export const FIXTURE_TODAY = readFileSync(join(root, 'tests', 'fixtures', 'generate.py'), 'utf8')
+  .match(/^TODAY = "(\d{4}-\d{2}-\d{2})"$/m)[1];
+
+/** Refuses to run at any other date: a test passing today and failing next month is worse
+ *  than one that will not start. */
+export function assertFixedClock() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  if (local !== FIXTURE_TODAY) {
+    throw new Error(`the clock says ${local}, the fixtures were written for ${FIXTURE_TODAY}: `
+      + 'run the browser tests through tests/tools/fixed-clock.sh (tests/run-all.sh does)');
+  }
+}
+
 /** Hosts whose lookups Chromium makes on its own; never the extension's. */
 export const CHROMIUM_OWN_HOSTS = /(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)$/;
 
 /** `port`: the Salesforce stand-in; `apiPort`: the Customer City reference server (default:
  *  the stand-in too, which records any request that reaches it). */
 export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [] } = {}) {
+  assertFixedClock();
   const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
   const rules = [
     `MAP *.force.com 127.0.0.1:${port}`,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { CHROMIUM_OWN_HOSTS, launch, readBadge, root, waitForBadge } from './browser.mjs';
+import { CHROMIUM_OWN_HOSTS, FIXTURE_TODAY, launch, readBadge, root, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = join(root, 'target', 'debug', 'cc-health');
@@ -22,9 +22,7 @@ let page;
 const navigations = new Set();
 const pageRequests = [];
 
-const pad = (n) => String(n).padStart(2, '0');
-const now = new Date();
-const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+const today = FIXTURE_TODAY; // the browser's clock too (tests/tools/fixed-clock.sh)
 
 /** The served URL of a fixture: its slug is the host's first label, its real path kept. */
 function servedUrl(slug, query = '') {

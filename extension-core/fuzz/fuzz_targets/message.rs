@@ -21,22 +21,26 @@ fuzz_target!(|data: &[u8]| {
                 "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view"
                     .into(),
             ),
+            tab_url: Some(
+                "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view"
+                    .into(),
+            ),
+            frame_id: Some(0),
+            document_lifecycle: Some("active".into()),
         },
         Sender {
             id: Some(OURS.into()),
-            tab_id: None,
             url: Some(format!("chrome-extension://{OURS}/sidepanel/index.html")),
+            ..Sender::default()
         },
         Sender {
             id: Some("pppppppppppppppppppppppppppppppp".into()),
             tab_id: Some(7),
             url: Some("https://evil.example/".into()),
+            frame_id: Some(0),
+            ..Sender::default()
         },
-        Sender {
-            id: None,
-            tab_id: None,
-            url: None,
-        },
+        Sender::default(),
     ];
     for (number, sender) in senders.iter().enumerate() {
         let action = route(OURS, sender, &text);
