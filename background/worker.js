@@ -280,13 +280,14 @@ const tabKey = (tabId) => `cc.tab.${tabId}`;
 // Everything the side panel shows for a tab: the core turns it into the panel's view.
 async function panelInput(action) {
   const tab = await chrome.tabs.get(action.tabId).catch(() => null);
-  const context = tabContext(tab && tab.url ? tab.url : '');
   const tier1 = (await chrome.storage.session.get(tabKey(action.tabId)))[tabKey(action.tabId)] ?? null;
+  // The analysis only of a record the content script has seen on the page (not the URL alone).
+  const context = tabContext(tab && tab.url ? tab.url : '', tier1);
   const { session } = await chrome.storage.local.get('session');
   const input = { tab: context, tier1, signedIn: Boolean(session), settings: await currentSettings() };
   if (action.enriched && session) {
     const [deal, portfolio] = await Promise.all([
-      context.recordId ? resourceFor({ host: context.host, resource: { kind: 'deal', recordId: context.recordId }, refresh: action.refresh }) : null,
+      context.analyse ? resourceFor({ host: context.host, resource: { kind: 'deal', recordId: context.analyse }, refresh: action.refresh }) : null,
       context.host ? resourceFor({ host: context.host, resource: { kind: 'portfolio' }, refresh: action.refresh }) : null,
     ]);
     Object.assign(input, { deal, portfolio, signedIn: deal ? deal.signedIn !== false : input.signedIn });

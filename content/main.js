@@ -82,10 +82,12 @@
       console.warn('[Deal health] could not evaluate this page:', error);
     }
     if (!result) {
+      watchVisibility(false);
       removeBadge();
       return;
     }
     const view = result.view;
+    watchVisibility(view.state === 'waiting');
     if (view.state === 'waiting') {
       // Nothing of this record is rendered yet; a badge of this same record may stay.
       if (badge && badge.recordId !== view.recordId) removeBadge();
@@ -121,6 +123,17 @@
   }
 
   let observer = null;
+  const CHANGES = { childList: true, subtree: true, characterData: true };
+  // While the URL's record is not on screen yet, changes of what is shown count too: a console
+  // app switches to an open record subtab by moving the `active` class, and may do so after it
+  // pushed the URL. Watched only then: class changes are constant on a Lightning page.
+  const VISIBILITY = { ...CHANGES, attributes: true, attributeFilter: ['class', 'hidden'] };
+  let watchingVisibility = false;
+  function watchVisibility(on) {
+    if (!observer || on === watchingVisibility) return;
+    watchingVisibility = on;
+    observer.observe(document, on ? VISIBILITY : CHANGES); // replaces the options in force
+  }
 
   function schedule() {
     const now = performance.now();
@@ -299,7 +312,7 @@
     if (onUrlMaybeChanged()) return;
     if (records.some((record) => !isOwn(record))) schedule();
   });
-  observer.observe(document, { childList: true, subtree: true, characterData: true });
+  observer.observe(document, CHANGES);
 
   if (globalThis.navigation) {
     navigation.addEventListener('navigate', () => queueMicrotask(onUrlMaybeChanged));

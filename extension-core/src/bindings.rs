@@ -663,19 +663,27 @@ pub fn is_forced(settings: JsValue, setting: &str) -> Result<bool, JsValue> {
     Ok(settings_from(settings)?.is_forced(setting))
 }
 
-/// What the side panel needs to know of a tab from its URL: `{host, recordId}` (each `null`
-/// when not Salesforce / not an Opportunity).
+/// What the side panel needs to know of a tab from its URL and the content script's Tier 1
+/// report for it: `{host, recordId, analyse}` (each `null` when not Salesforce / not an
+/// Opportunity / not yet seen on the page; see `panel::record_to_analyse`).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = tabContext)]
-pub fn tab_context(url: &str) -> Result<JsValue, JsValue> {
+pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Context {
         host: Option<String>,
         record_id: Option<String>,
+        analyse: Option<String>,
     }
     let (host, record_id) = crate::panel::tab_context(url);
-    to_js(&Context { host, record_id })
+    let tier1: Option<crate::panel::Tier1Summary> = from_js(tier1);
+    let analyse = crate::panel::record_to_analyse(record_id.as_deref(), tier1.as_ref());
+    to_js(&Context {
+        host,
+        record_id,
+        analyse,
+    })
 }
 
 /// The side panel's view of what the worker answered (see `panel::panel_view`).

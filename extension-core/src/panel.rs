@@ -529,10 +529,44 @@ pub fn tab_context(url: &str) -> (Option<String>, Option<String>) {
     (host, None)
 }
 
+/// The record whose enriched analysis the panel asks the API for: the tab's record, once the
+/// content script has reported that the page shows it (a Tier 1 report of the same record).
+/// The tab's URL alone is not enough: a page may push another record's URL over its own DOM,
+/// and the worker must not fetch a record the page does not show.
+pub fn record_to_analyse(tab_record: Option<&str>, tier1: Option<&Tier1Summary>) -> Option<String> {
+    let record = tab_record?;
+    let reported = tier1?.record_id.get(..15)?;
+    (record.get(..15) == Some(reported)).then(|| record.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_panel_analyses_only_a_record_the_page_was_seen_to_show() {
+        let shown = tier1("Acme renewal");
+        assert_eq!(
+            record_to_analyse(Some(ID), Some(&shown)),
+            Some(ID.to_string())
+        );
+        assert_eq!(
+            record_to_analyse(Some(&ID[..15]), Some(&shown)).as_deref(),
+            Some(&ID[..15])
+        );
+        assert_eq!(record_to_analyse(Some(ID), None), None, "not read yet");
+        let other = Tier1Summary {
+            record_id: "0065g00000QqQqQAAV".into(),
+            ..tier1("Another deal")
+        };
+        assert_eq!(
+            record_to_analyse(Some(ID), Some(&other)),
+            None,
+            "the URL names a record the page was not seen to show"
+        );
+        assert_eq!(record_to_analyse(None, Some(&shown)), None);
+    }
 
     const ID: &str = "0065g00000AbCdEAAV";
 
