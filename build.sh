@@ -82,16 +82,12 @@ if grep -qE 'Memory0\.byteLength === 0|buffer\.detached' "$WORK/bundler/core_bg.
 fi
 # The glue imports the module as './core_bg.wasm'; point it at the JavaScript translation.
 sed -i 's#"\./core_bg\.wasm"#"./core_bg.wasm.js"#; s#'"'"'\./core_bg\.wasm'"'"'#'"'"'./core_bg.wasm.js'"'"'#' "$WORK/bundler/core.js"
-cat > "$WORK/bundler/entry.js" <<'EOF'
-// Exposes the core to content/main.js in the content script's isolated world (the page's
-// own JavaScript cannot see this global).
-import * as core from './core.js';
-globalThis.CustomerCityCore = core;
-EOF
 mkdir -p "$OUT/content"
-"$ESBUILD" "$WORK/bundler/entry.js" --bundle --format=iife --minify --legal-comments=none \
-  --target=chrome120 --log-level=warning --outfile="$OUT/content/core.js"
-
+# One ES module, loaded by content/main.js with import() only on a page whose URL may name an
+# Opportunity record (web-accessible under a per-session URL only: use_dynamic_url). On every
+# other Salesforce page nothing of the core is fetched or compiled.
+"$ESBUILD" "$WORK/bundler/core.js" --bundle --format=esm --minify --legal-comments=none \
+  --target=chrome120 --log-level=warning --outfile="$OUT/content/core.mjs"
 echo "== static files"
 cp content/main.js content/i18n.js "$OUT/content/"
 cp background/worker.js "$OUT/background/"
@@ -119,7 +115,7 @@ with zipfile.ZipFile(os.path.join('..', sys.argv[1]), 'w', zipfile.ZIP_DEFLATED,
 " "$ZIP")
 
 echo "== artefacts (bytes: raw, gzip -9)"
-find "$OUT" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.json' -o -name '*.html' -o -name '*.css' \) | sort | while read -r file; do
+find "$OUT" -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.wasm' -o -name '*.json' -o -name '*.html' -o -name '*.css' \) | sort | while read -r file; do
   printf '%10d %10d  %s\n' "$(stat -c %s "$file")" "$(gzip -9 -c "$file" | wc -c)" "$file"
 done
 printf '%10d %10s  %s\n' "$(stat -c %s "$ZIP")" "-" "$ZIP"

@@ -1,17 +1,27 @@
 // Content script entry: watches the page, asks the core what to show, draws the badge.
 //
 // Every decision (is this an Opportunity record page, which record, which fields, what score,
-// what the badge says and where it goes) is made by the core in content/core.js (Rust compiled
+// what the badge says and where it goes) is made by the core in content/core.mjs (Rust compiled
 // to JavaScript, see ARCHITECTURE.md). This file wires browser events to it and draws what it
 // returns, as text, inside a closed shadow root.
+//
+// It runs on every Salesforce page, so it costs almost nothing where there is no deal: the core
+// is imported only once the URL may name an Opportunity record (RECORD_ID_HINT), and the
+// mutation observer runs only while the core says the URL is an Opportunity record page.
+// Elsewhere only the Navigation API's URL changes are listened to.
 (() => {
   'use strict';
 
-  const core = globalThis.CustomerCityCore;
   const text = globalThis.CustomerCityText;
-  if (!core || globalThis.__customerCityDealHealth) return;
+  if (globalThis.__customerCityDealHealth) return;
   globalThis.__customerCityDealHealth = true;
 
+  // A cheap, permissive filter, never a decision: every URL the core recognises contains an
+  // Opportunity Id (prefix 006, 15 or 18 characters). extension-core/tests/architecture.rs
+  // checks that no URL `page::recognize` accepts fails it.
+  const RECORD_ID_HINT = /006[0-9A-Za-z]{12}/;
+  let core = null; // the module, once imported
+  let importing = null;
   const HOST_TAG = 'cc-deal-health';
   const QUIET_MS = 60; // re-evaluate once the page has been quiet this long...
   const MAX_WAIT_MS = 250; // ...or at the latest this long after the first change
@@ -70,6 +80,7 @@
       lastUrl = url;
       removeBadge();
     }
+    if (!core) return;
     let result = null;
     try {
       result = core.evaluatePage(
@@ -81,8 +92,9 @@
     } catch (error) {
       console.warn('[Deal health] could not evaluate this page:', error);
     }
+    // Not an Opportunity record page (the core's answer): nothing to watch until the URL changes.
+    observe(Boolean(result));
     if (!result) {
-      watchVisibility(false);
       removeBadge();
       return;
     }
@@ -130,7 +142,7 @@
   const VISIBILITY = { ...CHANGES, attributes: true, attributeFilter: ['class', 'hidden'] };
   let watchingVisibility = false;
   function watchVisibility(on) {
-    if (!observer || on === watchingVisibility) return;
+    if (!observing || on === watchingVisibility) return;
     watchingVisibility = on;
     observer.observe(document, on ? VISIBILITY : CHANGES); // replaces the options in force
   }
@@ -149,12 +161,16 @@
     // Never leave one record's badge up while another record's URL is showing.
     lastUrl = location.href;
     removeBadge();
+    if (!core) {
+      start();
+      return true;
+    }
     // At once: when the record is already rendered (Lightning often swaps the DOM first), the
     // badge follows within the frame, and later changes to it arrive through the observer.
     // When it is not, the core answers "waiting" and the debounced evaluation catches the
     // record as it renders.
     evaluate();
-    if (!badge) schedule();
+    if (!badge && observing) schedule();
     return true;
   }
 
@@ -312,7 +328,39 @@
     if (onUrlMaybeChanged()) return;
     if (records.some((record) => !isOwn(record))) schedule();
   });
-  observer.observe(document, CHANGES);
+
+  // The observer runs only while the URL is an Opportunity record page (the core's answer);
+  // URL changes arrive through the Navigation API (and popstate) on every page.
+  let observing = false;
+  function observe(on) {
+    if (on === observing) return;
+    observing = on;
+    if (on) {
+      watchingVisibility = false;
+      observer.observe(document, CHANGES);
+    } else {
+      observer.disconnect();
+      clearTimeout(timer);
+      timer = 0;
+      firstChangeAt = 0;
+    }
+  }
+
+  // Imports the core the first time the URL may name a record, then evaluates.
+  function start() {
+    if (!RECORD_ID_HINT.test(location.href)) return;
+    importing ??= import(chrome.runtime.getURL('content/core.mjs')).then(
+      (module) => {
+        core = module;
+        evaluate();
+        if (!badge && observing) schedule();
+      },
+      (error) => {
+        importing = null; // tried again at the next URL change
+        console.warn('[Deal health] could not load:', error);
+      },
+    );
+  }
 
   if (globalThis.navigation) {
     navigation.addEventListener('navigate', () => queueMicrotask(onUrlMaybeChanged));
@@ -322,5 +370,5 @@
   addEventListener('scroll', position, { capture: true, passive: true });
   addEventListener('resize', position, { passive: true });
 
-  evaluate();
+  start();
 })();

@@ -13,6 +13,10 @@ use std::process::Command;
 fn cargo_tree_inverted(package: &str, extra: &[&str]) -> String {
     let output = Command::new(env!("CARGO"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        // Dates play no part here, and cargo stalls under libfaketime (tests/tools/any-day.sh
+        // runs the native tests with the system date moved).
+        .env_remove("LD_PRELOAD")
+        .env_remove("FAKETIME")
         .args([
             "tree",
             "--offline",
@@ -148,4 +152,65 @@ fn the_extension_wasm_does_not_carry_the_enriched_engine() {
         lib.contains("#[cfg(feature = \"engine\")]\npub mod enriched;"),
         "the engine is gated"
     );
+}
+
+/// The content script's gate (`RECORD_ID_HINT` in content/main.js) in Rust: an Opportunity Id's
+/// prefix and twelve more ASCII letters or digits somewhere in the URL.
+fn passes_record_id_hint(url: &str) -> bool {
+    let bytes = url.as_bytes();
+    (0..bytes.len()).any(|start| {
+        bytes[start..].starts_with(b"006")
+            && bytes.len() >= start + 15
+            && bytes[start + 3..start + 15]
+                .iter()
+                .all(u8::is_ascii_alphanumeric)
+    })
+}
+
+/// 6. The content script imports the core only where the URL passes its gate, so the gate must
+///    never refuse a URL the core recognises: every URL form `page::recognize` accepts, in every
+///    fixture, in both Id lengths, with console and query decorations.
+#[test]
+fn the_content_gate_never_refuses_an_opportunity_url() {
+    let main =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/main.js"))
+            .expect("content/main.js");
+    assert!(
+        main.contains("const RECORD_ID_HINT = /006[0-9A-Za-z]{12}/;"),
+        "content/main.js's gate changed: update passes_record_id_hint to match it"
+    );
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let mut urls: Vec<String> = std::fs::read_dir(&fixtures)
+        .expect("fixtures")
+        .filter_map(|entry| {
+            let meta = std::fs::read_to_string(entry.ok()?.path().join("meta.json")).ok()?;
+            let meta: serde_json::Value = serde_json::from_str(&meta).ok()?;
+            Some(meta["url"].as_str()?.to_string())
+        })
+        .collect();
+    assert!(urls.len() > 20, "the fixture corpus is read");
+    for id in ["0065g00000AbCdE", "0065g00000AbCdEAAV", "006000000000001"] {
+        for host in ["acme.lightning.force.com", "acme.my.salesforce.com"] {
+            for form in [
+                format!("/lightning/r/Opportunity/{id}/view"),
+                format!("/lightning/r/Opportunity/{id}/edit?navigationLocation=LIST_VIEW"),
+                format!("/lightning/r/{id}/view"),
+                format!("/lightning/r/Opportunity/{id}/view?ws=%2Flightning%2Fr%2FAccount%2F0015g00000XyZabAAB%2Fview"),
+                format!("/one/one.app#/sObject/{id}/view"),
+                format!("/one/one.app#/sObject/{id}?a=1"),
+                format!("/{id}"),
+                format!("/{id}?srPos=0&srKp=006"),
+            ] {
+                urls.push(format!("https://{host}{form}"));
+            }
+        }
+    }
+    let mut recognised = 0;
+    for url in &urls {
+        if extension_core::page::recognize(url).is_some() {
+            recognised += 1;
+            assert!(passes_record_id_hint(url), "the gate refuses {url}");
+        }
+    }
+    assert!(recognised >= 40, "{recognised} URLs recognised");
 }

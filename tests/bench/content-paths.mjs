@@ -1,6 +1,6 @@
 // Measures the two ways the content script could run the core on a page, in Chromium:
 //   wasm    the core as real WebAssembly (background/pkg, --target web): fails under a strict CSP
-//   wasm2js the core translated to JavaScript (content/core.js): what the extension ships
+//   wasm2js the core translated to JavaScript (content/core.mjs): what the extension ships
 // Prints the median and p95 of evaluatePage over 31 runs (after 5 warm-ups) and the cold first
 // call, per fixture. Usage: node tests/bench/content-paths.mjs [slug...]   (needs ./build.sh)
 import { chromium } from 'playwright-core';
@@ -19,7 +19,9 @@ const page = await browser.newPage({ ignoreHTTPSErrors: true });
 await page.route('**/__cc/**', (route) => {
   const name = new URL(route.request().url()).pathname.replace(/^\/__cc\//, ''); // may be under snippets/
   const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-  route.fulfill({ body: readFileSync(join(root, 'dist', 'background', 'pkg', ...name.split('/').filter((part) => part !== '..'))), contentType: type });
+  const file = name === 'content-core.mjs' ? join(root, 'dist', 'content', 'core.mjs')
+    : join(root, 'dist', 'background', 'pkg', ...name.split('/').filter((part) => part !== '..'));
+  route.fulfill({ body: readFileSync(file), contentType: type });
 });
 const stats = (samples) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -34,10 +36,8 @@ for (const slug of slugs) {
       await page.addScriptTag({ type: 'module', content: "import init, * as m from '/__cc/core.js'; const t = performance.now(); await init(); window.loadMs = performance.now() - t; window.M = m;" });
       await page.waitForFunction(() => window.M);
     } else {
-      const code = readFileSync(join(root, 'dist', 'content', 'core.js'), 'utf8');
-      const t = Date.now();
-      await page.addScriptTag({ content: `window.__t=performance.now();${code};window.loadMs=performance.now()-window.__t;window.M=CustomerCityCore;` });
-      void t;
+      await page.addScriptTag({ type: 'module', content: "const t = performance.now(); const m = await import('/__cc/content-core.mjs'); window.loadMs = performance.now() - t; window.M = m;" });
+      await page.waitForFunction(() => window.M);
     }
     const result = await page.evaluate(() => {
       const run = () => { const t = performance.now(); window.M.evaluatePage(document, location.href, '2026-11-23', null); return performance.now() - t; };

@@ -90,7 +90,11 @@ test('the manifest asks for exactly the promised permissions', () => {
   ]);
   assert.deepEqual(manifest.content_scripts.map((s) => s.matches), [['https://*.salesforce.com/*', 'https://*.force.com/*']]);
   assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
-  assert.equal(manifest.web_accessible_resources, undefined, 'nothing of ours is reachable from pages');
+  // Only the content script's core, for its import() on Salesforce pages, and only under a URL
+  // that changes every session (a page cannot probe for the extension by a fixed URL).
+  assert.deepEqual(manifest.web_accessible_resources, [{
+    resources: ['content/core.mjs'], matches: ['https://*.salesforce.com/*', 'https://*.force.com/*'], use_dynamic_url: true,
+  }]);
   assert.deepEqual(manifest.externally_connectable, { matches: ['https://app.customercity.com/*'] }, 'only the web app may message the extension');
 });
 
@@ -293,8 +297,10 @@ test('a screenshot of the badge is written to the test output', async () => {
 });
 
 test('signed out, the extension made zero network requests (page, worker, whole browser)', async () => {
-  // 1. What the page saw: only the documents the test navigated to.
-  const extra = pageRequests.filter((r) => r.type !== 'document' && !r.url.endsWith('/favicon.ico'));
+  // 1. What the page saw: only the documents the test navigated to, and the content script's
+  //    import of the core from the extension's own package (chrome-extension:, no network).
+  const ownCore = (r) => r.type === 'script' && /^chrome-extension:\/\/[^/]+\/content\/core\.mjs$/.test(r.url);
+  const extra = pageRequests.filter((r) => r.type !== 'document' && !r.url.endsWith('/favicon.ico') && !ownCore(r));
   assert.deepEqual(extra, [], 'requests beyond the navigated documents');
   // 2. What reached the stand-in (every Salesforce and Customer City host resolves to it).
   const unexpected = standin.requests.filter((r) => !navigations.has(r.url) && r.path !== '/favicon.ico');

@@ -107,12 +107,14 @@ test('an expired access token is refreshed once (rotated) and the request retrie
   const page = await context.newPage();
   await page.goto('https://lightning-stale-page-de-de.lightning.force.com/lightning/r/Opportunity/0065g00000ZxCvBAAV/view');
   await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
-  const traffic = (await api.get('/__admin/requests')).slice(seen).filter((r) => !r.path.startsWith('/__admin/') && r.path !== '/v1/portfolio');
-  assert.deepEqual(traffic.map((r) => `${r.method} ${r.path}`), [
-    'GET /v1/opportunities/0065g00000ZxCvBAAV/analysis',
-    'POST /v1/auth/refresh',
-    'GET /v1/opportunities/0065g00000ZxCvBAAV/analysis',
-  ]);
+  // The side panel left open by the first test follows this tab and asks for the portfolio,
+  // which may meet the expired token first: whichever request does, one refresh serves both.
+  const traffic = (await api.get('/__admin/requests')).slice(seen).filter((r) => !r.path.startsWith('/__admin/') && r.path !== '/v1/portfolio')
+    .map((r) => `${r.method} ${r.path}`);
+  const analysis = 'GET /v1/opportunities/0065g00000ZxCvBAAV/analysis';
+  assert.deepEqual(traffic.filter((r) => r === 'POST /v1/auth/refresh'), ['POST /v1/auth/refresh'], JSON.stringify(traffic));
+  assert.ok([[analysis, 'POST /v1/auth/refresh', analysis], ['POST /v1/auth/refresh', analysis]]
+    .some((expected) => JSON.stringify(expected) === JSON.stringify(traffic)), JSON.stringify(traffic));
   const after = await worker.evaluate(() => chrome.storage.local.get('session'));
   assert.notEqual(after.session.accessToken, before.session.accessToken);
   assert.notEqual(after.session.refreshToken, before.session.refreshToken, 'rotated');
@@ -195,7 +197,13 @@ test('a token refresh the server fails (503) or cannot be reached keeps the user
   await page.goto(url);
   await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'));
   await eventually(async () => (await requests(seen)).some((r) => r.path === '/v1/auth/refresh'), { timeout: 5000 });
-  await eventually(async () => (await requests(seen)).filter((r) => r.path.endsWith('/analysis')).length >= 2, { timeout: 5000 });
+  // An analysis fetched after the refresh (the request that met the expired token first may be
+  // the side panel's portfolio or this analysis).
+  await eventually(async () => {
+    const made = await requests(seen);
+    const refreshed = made.findIndex((r) => r.path === '/v1/auth/refresh');
+    return made.slice(refreshed + 1).some((r) => r.path.endsWith('/analysis'));
+  }, { timeout: 5000 });
   assert.ok((await worker.evaluate(() => chrome.storage.local.get('session'))).session?.refreshToken, 'signed in');
   await ageCache(browser, -13);
   await page.close();

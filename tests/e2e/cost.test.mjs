@@ -1,0 +1,134 @@
+// What the extension costs the pages it runs on, as counts that a noisy machine cannot blur
+// (the timings are the bench's: tests/bench/page-cost.mjs). On a Salesforce page that is not an
+// Opportunity record nothing of the core is fetched or compiled and nothing is evaluated; on an
+// Opportunity record the core is compiled once per tab, whatever the in-app navigation, and
+// after leaving the record for another page no evaluation runs. Counted from the browser's side:
+// the scripts V8 parsed (CDP Debugger.scriptParsed, every world of the tab) and the content
+// script's `cc-evaluate` User Timing measures.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startStandin } from '../server/salesforce-standin.mjs';
+import { launch, root, waitForBadge } from './browser.mjs';
+
+const fixturesDir = join(root, 'tests', 'fixtures');
+const host = 'https://lightning-record-layout-en-us.lightning.force.com';
+const OTHER_PAGES = {
+  'an Account record (a full record page)': `${host}/lightning/r/Account/0015g00000XyZabAAB/view`,
+  'a list view': `${host}/lightning/o/Opportunity/list?filterName=Recent`,
+  'Home': `${host}/lightning/page/home`,
+  'Setup': 'https://acme.lightning.force.com/lightning/setup/SetupOneHome/home',
+  'Classic, an Account': 'https://acme.my.salesforce.com/0015g00000XyZab',
+};
+
+let standin;
+let browser;
+
+before(async () => {
+  standin = await startStandin();
+  browser = await launch({ port: standin.port });
+});
+
+after(async () => {
+  await browser?.context.close().catch(() => {});
+  await standin?.close();
+});
+
+/** A new tab whose parsed scripts and evaluations are counted from before its first load. */
+async function countedPage() {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    window.ccEvaluations = 0;
+    new PerformanceObserver((list) => {
+      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
+    }).observe({ type: 'measure' });
+  });
+  const cdp = await browser.context.newCDPSession(page);
+  const parsed = [];
+  cdp.on('Debugger.scriptParsed', (event) => parsed.push(event.url));
+  await cdp.send('Debugger.enable');
+  // Every script of ours V8 parsed in this tab, by path (the core's URL has a per-session host).
+  const ours = () => parsed.filter((url) => url.startsWith('chrome-extension://')).map((url) => new URL(url).pathname).sort();
+  const count = async () => ({
+    scripts: ours(),
+    core: ours().filter((path) => path === '/content/core.mjs').length,
+    evaluations: await page.evaluate(() => window.ccEvaluations),
+  });
+  return { page, count, close: async () => { await cdp.detach().catch(() => {}); await page.close(); } };
+}
+
+const body = (fixture) => {
+  const html = readFileSync(join(fixturesDir, fixture, 'page.html'), 'utf8');
+  const inner = html.slice(html.indexOf('<body'), html.lastIndexOf('</body>'));
+  return inner.slice(inner.indexOf('>') + 1);
+};
+
+for (const [name, url] of Object.entries(OTHER_PAGES)) {
+  test(`${name}: the content script runs, the core is never loaded, nothing is evaluated`, async () => {
+    const tab = await countedPage();
+    await tab.page.goto(url, { waitUntil: 'load' });
+    // Changes to the page, as an app makes all the time: nothing is watching them.
+    await tab.page.evaluate(async () => {
+      for (let i = 0; i < 20; i += 1) {
+        document.body.append(document.createElement('div'));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    await tab.page.waitForTimeout(500);
+    assert.deepEqual(await tab.count(), { scripts: ['/content/i18n.js', '/content/main.js'], core: 0, evaluations: 0 });
+    await tab.close();
+  });
+}
+
+test('an Opportunity record: the core is compiled once per tab, one evaluation per in-app view, none after leaving', async () => {
+  const tab = await countedPage();
+  await tab.page.goto(`${host}/lightning/r/Opportunity/0065g00000AbCdEAAV/view`, { waitUntil: 'load' });
+  await waitForBadge(tab.page, (b) => b && b.label);
+  await tab.page.waitForTimeout(500); // past the debounce: a late second evaluation would show
+  const first = await tab.count();
+  assert.deepEqual(first.scripts, ['/content/core.mjs', '/content/i18n.js', '/content/main.js']);
+  assert.equal(first.evaluations, 1, 'one evaluation for the first view');
+
+  const go = (inner, path) => tab.page.evaluate(({ inner, path }) => {
+    document.body.setHTMLUnsafe(inner);
+    history.pushState({}, '', path);
+  }, { inner, path });
+  // To a list view and its changes: no evaluation loop left running there.
+  await go('<div class="oneContent active lafPageHost"><h1>Recently Viewed</h1><table></table></div>', '/lightning/o/Opportunity/list');
+  await waitForBadge(tab.page, (b) => b === null);
+  const left = await tab.count();
+  await tab.page.evaluate(async () => {
+    for (let i = 0; i < 20; i += 1) {
+      document.querySelector('table').append(document.createElement('tr'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+  await tab.page.waitForTimeout(500);
+  assert.equal((await tab.count()).evaluations, left.evaluations, 'no evaluation on the list view after it was left for');
+
+  // Back to another Opportunity in-app: the core already loaded, one evaluation.
+  await go(body('lightning-overdue-critical'), '/lightning/r/Opportunity/0065g00000QwErTAAV/view');
+  await waitForBadge(tab.page, (b) => b && b.label);
+  await tab.page.waitForTimeout(500);
+  const last = await tab.count();
+  assert.deepEqual(last.scripts, first.scripts, 'the core compiled once per tab');
+  assert.equal(last.evaluations - left.evaluations, 1, 'one evaluation for the in-app view');
+  await tab.close();
+});
+
+test('the core is not reachable from a page at its fixed extension URL', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${host}/lightning/o/Opportunity/list`);
+  const outcome = await page.evaluate(async (id) => {
+    try {
+      const response = await fetch(`chrome-extension://${id}/content/core.mjs`);
+      return `status ${response.status}`;
+    } catch (error) {
+      return `refused: ${error.name}`;
+    }
+  }, browser.extensionId);
+  assert.match(outcome, /^refused/);
+  await page.close();
+});
