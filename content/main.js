@@ -31,6 +31,7 @@
   let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
+  let viewedFor = null; // the record whose badge view was last counted (analytics)
   let lastUrl = location.href;
   let timer = 0;
   let firstChangeAt = 0;
@@ -82,6 +83,7 @@
     }
     if (!core) return;
     let result = null;
+    let failed = false;
     try {
       result = core.evaluatePage(
         document, url, localToday(),
@@ -90,10 +92,12 @@
         enrichment,
       );
     } catch (error) {
+      failed = true;
       console.warn('[Deal health] could not evaluate this page:', error);
     }
     // Not an Opportunity record page (the core's answer): nothing to watch until the URL changes.
-    observe(Boolean(result));
+    // A failed evaluation keeps watching: the next change is tried again.
+    observe(Boolean(result) || failed);
     if (!result) {
       removeBadge();
       return;
@@ -107,7 +111,8 @@
     }
     shown = { recordId: view.recordId, name: result.report.fields.name, anchor: result.anchor };
     draw(view);
-    if (askedFor !== view.recordId) {
+    if (viewedFor !== view.recordId) {
+      viewedFor = view.recordId;
       // Anonymous: the band and the UI kind only (the core's allow-list refuses anything else).
       send({ type: 'badgeViewed', band: view.tone, ui: result.report.ui });
     }
@@ -117,7 +122,11 @@
     const tier1 = JSON.stringify(result.tier1);
     if (tier1 !== reported) {
       reported = tier1;
-      send({ type: 'tier1Report', summary: result.tier1 });
+      // Refused (the worker checks it against the tab's URL at that moment, which may have
+      // moved on and back): sent again at the next evaluation.
+      send({ type: 'tier1Report', summary: result.tier1 }).then((answer) => {
+        if (answer && answer.ignored && reported === tier1) reported = '';
+      });
     }
   }
 
@@ -127,6 +136,7 @@
     if (askedFor === recordId) return;
     askedFor = recordId;
     send({ type: 'getAnalysis', recordId }).then((answer) => {
+      if (answer && answer.ignored && askedFor === recordId) askedFor = null; // asked again later
       if (answer && answer.summary && askedFor === recordId) {
         enrichment = answer.summary;
         evaluate();
@@ -140,11 +150,19 @@
   // app switches to an open record subtab by moving the `active` class, and may do so after it
   // pushed the URL. Watched only then: class changes are constant on a Lightning page.
   const VISIBILITY = { ...CHANGES, attributes: true, attributeFilter: ['class', 'hidden'] };
+  // Only for a while after a URL change: a record page that never becomes readable (no access,
+  // an unknown layout) must not be re-read at every class change for as long as it is open.
+  const VISIBILITY_MS = 10000;
   let watchingVisibility = false;
+  let urlChangedAt = performance.now();
+  let visibilityTimer = 0;
   function watchVisibility(on) {
-    if (!observing || on === watchingVisibility) return;
-    watchingVisibility = on;
-    observer.observe(document, on ? VISIBILITY : CHANGES); // replaces the options in force
+    const wanted = on && performance.now() - urlChangedAt < VISIBILITY_MS;
+    if (!observing || wanted === watchingVisibility) return;
+    watchingVisibility = wanted;
+    observer.observe(document, wanted ? VISIBILITY : CHANGES); // replaces the options in force
+    clearTimeout(visibilityTimer);
+    if (wanted) visibilityTimer = setTimeout(() => watchVisibility(false), VISIBILITY_MS);
   }
 
   function schedule() {
@@ -160,6 +178,7 @@
     if (location.href === lastUrl) return false;
     // Never leave one record's badge up while another record's URL is showing.
     lastUrl = location.href;
+    urlChangedAt = performance.now();
     removeBadge();
     if (!core) {
       start();
@@ -341,15 +360,23 @@
     } else {
       observer.disconnect();
       clearTimeout(timer);
+      clearTimeout(visibilityTimer);
       timer = 0;
       firstChangeAt = 0;
+      shown = null; // nor keep the record page's detached elements alive
     }
   }
 
   // Imports the core the first time the URL may name a record, then evaluates.
   function start() {
     if (!RECORD_ID_HINT.test(location.href)) return;
-    importing ??= import(chrome.runtime.getURL('content/core.mjs')).then(
+    let url;
+    try {
+      url = chrome.runtime.getURL('content/core.mjs');
+    } catch {
+      return; // the extension was updated or removed: this old script has nothing to load
+    }
+    importing ??= import(url).then(
       (module) => {
         core = module;
         evaluate();
@@ -369,6 +396,15 @@
   addEventListener('popstate', onUrlMaybeChanged);
   addEventListener('scroll', position, { capture: true, passive: true });
   addEventListener('resize', position, { passive: true });
-
-  start();
+  // The worker refuses a prerendered or back-forward-cached document's messages, and may keep
+  // another record's report for this tab meanwhile: once shown, report and ask again.
+  function resume() {
+    reported = '';
+    askedFor = null;
+    if (core) evaluate();
+    else start();
+  }
+  addEventListener('pageshow', (event) => { if (event.persisted) resume(); });
+  if (document.prerendering) document.addEventListener('prerenderingchange', resume, { once: true });
+  else start();
 })();

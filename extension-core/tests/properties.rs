@@ -408,21 +408,3 @@ fn arbitrary_extraction() -> impl Strategy<Value = Extraction> {
             },
         )
 }
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
-
-    /// Whatever `recognize` accepts carries its Id literally in the URL: the content script's
-    /// import gate (content/main.js, RECORD_ID_HINT) relies on it (architecture.rs checks the gate).
-    #[test]
-    fn a_recognised_record_id_is_literally_in_the_url(
-        prefix in "(https?://[a-z.-]{0,12}(force|salesforce)\\.com)?/?[a-zA-Z/#.?=-]{0,24}",
-        id in "006[0-9A-Za-z]{12}([A-Z0-5]{3})?",
-        suffix in "[/a-z?#=&%0-9A-Z]{0,24}",
-    ) {
-        let url = format!("{prefix}{id}{suffix}");
-        if let Some(page) = recognize(&url) {
-            prop_assert!(url.contains(&page.record_id), "{url}");
-        }
-    }
-}
