@@ -44,7 +44,8 @@ function exclusive(task) {
 let settingsCache = null;
 function currentSettings() {
   settingsCache ??= (async () => {
-    const managed = await chrome.storage.managed.get(null).catch(() => null);
+    // A failed read is `false`, not "no policy": the core then keeps analytics off.
+    const managed = await chrome.storage.managed.get(null).catch(() => false);
     const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
     return effectiveSettings(managed, local, API_ORIGIN);
   })().catch((error) => {
