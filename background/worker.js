@@ -44,8 +44,7 @@ function exclusive(task) {
 let settingsCache = null;
 function currentSettings() {
   settingsCache ??= (async () => {
-    // A failed read is `false`, not "no policy": the core then keeps analytics off.
-    const managed = await chrome.storage.managed.get(null).catch(() => false);
+    const managed = await chrome.storage.managed.get(null).catch(() => null);
     const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
     return effectiveSettings(managed, local, API_ORIGIN);
   })().catch((error) => {

@@ -294,8 +294,7 @@ fn load_index(value: JsValue) -> (crate::cache::CacheIndex, Vec<String>) {
     crate::cache::CacheIndex::load(stored.as_ref())
 }
 
-/// The settings in force: `managed` is `chrome.storage.managed`'s content (`null`: none;
-/// `false`: reading it failed, which turns analytics off),
+/// The settings in force: `managed` is `chrome.storage.managed`'s content (or `null`),
 /// `local` the user's values from `chrome.storage.local` (see `settings::effective`).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = effectiveSettings)]
@@ -304,15 +303,8 @@ pub fn effective_settings(
     local: JsValue,
     built_api_origin: &str,
 ) -> Result<JsValue, JsValue> {
-    let local: serde_json::Value = from_js(local).unwrap_or_default();
-    // `false` (not `null`): the platform failed to read the policy.
-    if managed.as_bool() == Some(false) {
-        return to_js(&crate::settings::effective_with_unreadable_policy(
-            &local,
-            built_api_origin,
-        ));
-    }
     let managed: Option<serde_json::Value> = from_js(managed);
+    let local: serde_json::Value = from_js(local).unwrap_or_default();
     to_js(&crate::settings::effective(
         managed.as_ref(),
         &local,

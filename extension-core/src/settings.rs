@@ -101,10 +101,8 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
         },
         Some(_) => errors.push("apiOrigin: a string was expected".into()),
     }
-    // Fails closed: `true` opts out (PRODUCT.md), and so does any other value JavaScript would
-    // call truthy (`"true"`, `1`): a flag written by another tool or an old version must not
-    // turn analytics back on.
-    let user_opt_out = local.get(OPT_OUT_FLAG).is_some_and(is_truthy);
+    // Only `true` opts out (PRODUCT.md): any other value is not an opt-out.
+    let user_opt_out = local.get(OPT_OUT_FLAG) == Some(&Value::Bool(true));
     let user_declines_ai = local.get(DECLINE_AI_KEY) == Some(&Value::Bool(true));
     Settings {
         api_origin,
@@ -112,29 +110,6 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
         include_ai: !(forced.ai_insights || user_declines_ai),
         forced,
         policy_errors: errors,
-    }
-}
-
-/// The settings in force when the administrator's policy could not be read at all (the
-/// platform's managed storage failed): as [`effective`] without a policy, but analytics off,
-/// since the policy may be the one that turns them off. Reported in `policy_errors`.
-pub fn effective_with_unreadable_policy(local: &Value, built_api_origin: &str) -> Settings {
-    let mut settings = effective(None, local, built_api_origin);
-    settings.analytics_opt_out = true;
-    settings.policy_errors.push(
-        "the administrator's policy could not be read: analytics are off until it can".into(),
-    );
-    settings
-}
-
-/// JavaScript's truthiness of a stored value.
-fn is_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(flag) => *flag,
-        Value::Number(number) => number.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
-        Value::String(text) => !text.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
     }
 }
 
@@ -157,32 +132,10 @@ mod tests {
             BUILT,
         );
         assert!(settings.analytics_opt_out && !settings.include_ai);
-        for falsy in [json!(null), json!(false), json!(0), json!("")] {
-            let settings = effective(None, &json!({ "feature_analyticsOptOut": falsy }), BUILT);
-            assert!(!settings.analytics_opt_out, "{falsy} does not opt out");
+        for not_true in [json!("true"), json!(1), json!(null), json!(false)] {
+            let settings = effective(None, &json!({ "feature_analyticsOptOut": not_true }), BUILT);
+            assert!(!settings.analytics_opt_out, "only true opts out");
         }
-    }
-
-    #[test]
-    fn the_opt_out_fails_closed() {
-        for truthy in [
-            json!("true"),
-            json!("false"),
-            json!(1),
-            json!([]),
-            json!({}),
-        ] {
-            let settings = effective(None, &json!({ "feature_analyticsOptOut": truthy }), BUILT);
-            assert!(settings.analytics_opt_out, "{truthy} opts out");
-        }
-        let unreadable = effective_with_unreadable_policy(&json!({}), BUILT);
-        assert!(
-            unreadable.analytics_opt_out,
-            "a policy that cannot be read may be an opt-out"
-        );
-        assert!(unreadable.include_ai, "nothing else changes");
-        assert_eq!(unreadable.api_origin, BUILT);
-        assert_eq!(unreadable.policy_errors.len(), 1);
     }
 
     #[test]
