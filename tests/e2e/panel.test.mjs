@@ -170,8 +170,13 @@ test('settings: opt-out, AI insights, theme; forced settings are disabled', asyn
   await panel.click('setting-ai');
   await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('cc.declineAi')))['cc.declineAi'] === true);
   await panel.waitFor("document.querySelectorAll('#recommendations .tag.ai').length === 0 && !document.getElementById('enriched-body').hidden", { timeout: 8000 });
-  const last = (await api.get('/__admin/requests')).filter((r) => r.path.endsWith('/analysis')).at(-1);
-  assert.deepEqual(last.query, [['ai', 'exclude']], 'declined: AI content is not even asked for');
+  // The panel may draw the cached analysis without its AI items first (filtered) and ask for
+  // the AI-free analysis a moment later: wait for that request, then for nothing else.
+  const lastAnalysis = async () => (await api.get('/__admin/requests')).filter((r) => r.path.endsWith('/analysis')).at(-1);
+  await eventually(async () => JSON.stringify((await lastAnalysis()).query) === JSON.stringify([['ai', 'exclude']]), { timeout: 5000 })
+    .catch(async () => assert.fail(`declined: AI content is not even asked for; last request ${JSON.stringify(await lastAnalysis())}`));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.deepEqual((await lastAnalysis()).query, [['ai', 'exclude']], 'declined: no request for AI content after');
   await panel.evaluate("(() => { const s = document.getElementById('theme'); s.value = 'dark'; s.dispatchEvent(new Event('change')); })()");
   assert.equal(await panel.evaluate('document.documentElement.dataset.theme'), 'dark');
   assert.equal(await panel.evaluate("localStorage.getItem('cc.theme')"), '"dark"', 'kept by the panel (gloo-storage)');
