@@ -131,11 +131,15 @@ async function attempt(plan) {
   }
 }
 
-// Removes everything the core names for a sign-out (without contacting the server).
+// Removes everything the core names for a sign-out (without contacting the server). Inside
+// exclusive(), like every index write: a fetch completing meanwhile must not write back the
+// index it read before the removal (an index naming bodies that are gone).
 async function clearLocalData() {
   const settings = await currentSettings();
-  const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
-  await chrome.storage.local.remove(signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, settings.apiOrigin).remove);
+  await exclusive(async () => {
+    const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
+    await chrome.storage.local.remove(signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, settings.apiOrigin).remove);
+  });
   await chrome.alarms.clear(REFRESH_ALARM);
 }
 
@@ -299,9 +303,12 @@ async function panelInput(action) {
 async function signOut() {
   await record('signed_out', {});
   const settings = await currentSettings();
-  const state = await chrome.storage.local.get(['session', INDEX_KEY]);
-  const plan = signOutPlan(state.session ?? null, state[INDEX_KEY] ?? null, settings.apiOrigin);
-  await chrome.storage.local.remove(plan.remove); // local data first, whatever the server says
+  const plan = await exclusive(async () => {
+    const state = await chrome.storage.local.get(['session', INDEX_KEY]);
+    const removal = signOutPlan(state.session ?? null, state[INDEX_KEY] ?? null, settings.apiOrigin);
+    await chrome.storage.local.remove(removal.remove); // local data first, whatever the server says
+    return removal;
+  });
   await chrome.alarms.clear(REFRESH_ALARM);
   if (plan.revoke) {
     const [url, body] = plan.revoke;
