@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { assertFixedClock, dist, launch, root } from '../e2e/browser.mjs';
+import { assertFixedClock, chromiumArgs, dist, fixtureBody, launch, root } from '../e2e/browser.mjs';
 
 const argv = Object.fromEntries(process.argv.slice(2).map((arg) => {
   const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
@@ -46,11 +46,6 @@ const LEAVE_SETTLE_MS = 600; // the extension reacts to a URL change at once (de
 const TIMEOUT_MS = 20000; // any single wait; a stuck trial is dropped, not the run
 const RESAMPLES = 2000;
 
-const fixtureBody = (slug) => {
-  const html = readFileSync(join(root, 'tests', 'fixtures', slug, 'page.html'), 'utf8');
-  const body = html.slice(html.indexOf('<body'), html.lastIndexOf('</body>'));
-  return body.slice(body.indexOf('>') + 1);
-};
 const RECORD = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
 const LARGE = 'https://lightning-large-page-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
 // Lightning's list view after leaving a record: the stand-in's catch-all markup.
@@ -108,27 +103,13 @@ const timed = (promise, what) => {
 
 // ---- browsers -----------------------------------------------------------------------------
 
-/** The flags of browser.mjs launch(), which always loads an extension and waits for this
- *  extension's worker: "none" needs neither, and a third extension may have another worker or
- *  none. Keep the flags in step with launch(). */
+/** As browser.mjs launch(), which always loads an extension and waits for this extension's
+ *  worker: "none" needs neither, and a third extension may have another worker or none. */
 async function launchLike({ port, extensionPath = null }) {
   assertFixedClock();
   const userDataDir = mkdtempSync(join(tmpdir(), 'cc-pagecost-'));
   temporary.push(userDataDir);
-  const rules = [
-    `MAP *.force.com 127.0.0.1:${port}`,
-    `MAP *.salesforce.com 127.0.0.1:${port}`,
-    `MAP app.customercity.com 127.0.0.1:${port}`,
-    `MAP api.customercity.com 127.0.0.1:${port}`,
-    'MAP * ~NOTFOUND',
-  ].join(', ');
-  const args = [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-    `--host-resolver-rules=${rules}`,
-    '--ignore-certificate-errors',
-  ];
-  if (extensionPath) args.push(`--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`);
+  const args = chromiumArgs({ port, extensions: extensionPath ? [extensionPath] : [] });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,

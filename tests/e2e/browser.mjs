@@ -31,11 +31,7 @@ export function assertFixedClock() {
 /** Hosts whose lookups Chromium makes on its own; never the extension's. */
 export const CHROMIUM_OWN_HOSTS = /(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)$/;
 
-/** `port`: the Salesforce stand-in; `apiPort`: the Customer City reference server (default:
- *  the stand-in too, which records any request that reaches it). */
-export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [] } = {}) {
-  assertFixedClock();
-  const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
+export function chromiumArgs({ port, apiPort = port, extensions = [] }) {
   const rules = [
     `MAP *.force.com 127.0.0.1:${port}`,
     `MAP *.salesforce.com 127.0.0.1:${port}`,
@@ -49,9 +45,26 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
     `--host-resolver-rules=${rules}`,
     // The stand-ins' certificates are self-signed; this also covers the worker's fetch.
     '--ignore-certificate-errors',
-    `--disable-extensions-except=${[extensionPath, ...otherExtensions].join(',')}`,
-    `--load-extension=${[extensionPath, ...otherExtensions].join(',')}`,
   ];
+  if (extensions.length) args.push(`--disable-extensions-except=${extensions.join(',')}`, `--load-extension=${extensions.join(',')}`);
+  return args;
+}
+
+/** The inside of a fixture page's <body>, for in-app navigation (the DOM swapped). */
+export function fixtureBody(slug) {
+  const html = readFileSync(join(root, 'tests', 'fixtures', slug, 'page.html'), 'utf8');
+  const body = html.slice(html.indexOf('<body'), html.lastIndexOf('</body>'));
+  return body.slice(body.indexOf('>') + 1);
+}
+
+/** `port`: the Salesforce stand-in; `apiPort`: the Customer City reference server (default:
+ *  the stand-in too, which records any request that reaches it). */
+/** Chromium's flags for the tests: the stand-in under real host names, no network of its own,
+ *  and the given unpacked extensions (none: a browser without any). */
+export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [] } = {}) {
+  assertFixedClock();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
+  const args = chromiumArgs({ port, apiPort, extensions: [extensionPath, ...otherExtensions] });
   if (lang) args.push(`--lang=${lang}`);
   if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
   const context = await chromium.launchPersistentContext(userDataDir, {

@@ -7,13 +7,10 @@
 // script's `cc-evaluate` User Timing measures.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { launch, root, waitForBadge } from './browser.mjs';
+import { fixtureBody, launch, waitForBadge } from './browser.mjs';
 
-const fixturesDir = join(root, 'tests', 'fixtures');
 const host = 'https://lightning-record-layout-en-us.lightning.force.com';
 const OTHER_PAGES = {
   'an Account record (a full record page)': `${host}/lightning/r/Account/0015g00000XyZabAAB/view`,
@@ -59,11 +56,6 @@ async function countedPage() {
   return { page, count, close: async () => { await cdp.detach().catch(() => {}); await page.close(); } };
 }
 
-const body = (fixture) => {
-  const html = readFileSync(join(fixturesDir, fixture, 'page.html'), 'utf8');
-  const inner = html.slice(html.indexOf('<body'), html.lastIndexOf('</body>'));
-  return inner.slice(inner.indexOf('>') + 1);
-};
 
 for (const [name, url] of Object.entries(OTHER_PAGES)) {
   test(`${name}: the content script runs, the core is never loaded, nothing is evaluated`, async () => {
@@ -109,7 +101,7 @@ test('an Opportunity record: the core is compiled once per tab, one evaluation p
   assert.equal((await tab.count()).evaluations, left.evaluations, 'no evaluation on the list view after it was left for');
 
   // Back to another Opportunity in-app: the core already loaded, one evaluation.
-  await go(body('lightning-overdue-critical'), '/lightning/r/Opportunity/0065g00000QwErTAAV/view');
+  await go(fixtureBody('lightning-overdue-critical'), '/lightning/r/Opportunity/0065g00000QwErTAAV/view');
   await waitForBadge(tab.page, (b) => b && b.label);
   await tab.page.waitForTimeout(500);
   const last = await tab.count();

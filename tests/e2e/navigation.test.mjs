@@ -7,11 +7,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { FIXTURE_TODAY, eventually, launch, root, sidePanel, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+import { FIXTURE_TODAY, eventually, fixtureBody, launch, root, sidePanel, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = join(root, 'target', 'debug', 'cc-health');
@@ -31,11 +30,6 @@ let relay; // a tab that never navigates: the CDP relay to the real side panel
 let panel;
 
 const recordPath = (record, query = '') => `/lightning/r/Opportunity/${record.id}/view${query}`;
-const fixtureBody = (fixture) => {
-  const html = readFileSync(join(fixturesDir, fixture, 'page.html'), 'utf8');
-  const body = html.slice(html.indexOf('<body'), html.lastIndexOf('</body>'));
-  return body.slice(body.indexOf('>') + 1);
-};
 
 /** The record's name as the page shows it (what the panel's title must say). */
 function pageName(record) {
