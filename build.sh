@@ -3,6 +3,9 @@
 #
 #   ./build.sh                       production origins
 #   CC_API_ORIGIN=https://api.example.test CC_APP_ORIGIN=https://app.example.test ./build.sh
+#   CC_OUT=/tmp/other/dist CARGO_TARGET_DIR=/tmp/other/target ./build.sh
+#                                    another output folder (its zip lands beside it) and cargo
+#                                    target, so that two builds can run at once
 #
 # Installs what it needs when missing (the wasm32 target, the pinned wasm-bindgen-cli, the
 # npm build tools from the lockfile). See ARCHITECTURE.md, "Why the content script runs no
@@ -22,8 +25,9 @@ done
 bash tests/setup.sh build
 
 VERSION=$(node -p "require('./manifest.json').version")
-OUT=dist
-WORK=target/extension-build
+OUT="${CC_OUT:-dist}"
+TARGET="${CARGO_TARGET_DIR:-target}"
+WORK="$TARGET/extension-build"
 rm -rf "$OUT" "$WORK"
 mkdir -p "$OUT" "$WORK"
 
@@ -39,7 +43,7 @@ build_core() { # feature set, output file
   RUSTFLAGS="-C target-feature=-reference-types,-multivalue -C link-arg=-zstack-size=262144" \
     cargo build --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
     --no-default-features --features "$1"
-  cp target/wasm32-unknown-unknown/wasm-release/extension_core.wasm "$2"
+  cp "$TARGET/wasm32-unknown-unknown/wasm-release/extension_core.wasm" "$2"
 }
 CONTENT_WASM="$WORK/content.wasm"
 WORKER_WASM="$WORK/worker.wasm"
@@ -102,11 +106,11 @@ cp managed_schema.json "$OUT/"
 [ -d _locales ] && cp -r _locales "$OUT/_locales"
 node tests/tools/write-manifest.mjs manifest.json "$OUT/manifest.json" "$API_ORIGIN" "$APP_ORIGIN"
 
-ZIP="customer-city-deal-health-$VERSION.zip"
+ZIP="$(realpath -m "$(dirname "$OUT")/customer-city-deal-health-$VERSION.zip")"
 rm -f "$ZIP"
 (cd "$OUT" && python3 -c "
 import os, sys, zipfile
-with zipfile.ZipFile(os.path.join('..', sys.argv[1]), 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
     for root, dirs, files in sorted(os.walk('.')):
         dirs.sort()
         for name in sorted(files):

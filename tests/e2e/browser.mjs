@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const dist = join(root, 'dist');
+// The built extension under test: dist/, or CC_DIST (a build made with CC_OUT=... ./build.sh).
+export const dist = process.env.CC_DIST ? resolve(process.env.CC_DIST) : join(root, 'dist');
 
 /** The date the fixture pages were written for (`TODAY` in tests/fixtures/generate.py). The
  *  browser tests run with every clock at this date (tests/tools/fixed-clock.sh): the fixtures'

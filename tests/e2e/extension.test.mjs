@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { CHROMIUM_OWN_HOSTS, FIXTURE_TODAY, launch, readBadge, root, waitForBadge } from './browser.mjs';
+import { CHROMIUM_OWN_HOSTS, FIXTURE_TODAY, dist, launch, readBadge, root, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = join(root, 'target', 'debug', 'cc-health');
@@ -56,7 +56,7 @@ async function visit(url) {
 }
 
 before(async () => {
-  assert.ok(existsSync(join(root, 'dist', 'manifest.json')), 'run ./build.sh first');
+  assert.ok(existsSync(join(dist, 'manifest.json')), 'run ./build.sh first');
   assert.ok(existsSync(cli), 'build cc-health first (cargo build -p extension-core)');
   standin = await startStandin();
   browser = await launch({ port: standin.port, netLog });
@@ -82,7 +82,7 @@ test('the service worker is running the core: it answers, and refuses a message 
 });
 
 test('the manifest asks for exactly the promised permissions', () => {
-  const manifest = JSON.parse(readFileSync(join(root, 'dist', 'manifest.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
   assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'alarms', 'sidePanel', 'storage']);
   assert.deepEqual(manifest.host_permissions, [
     'https://*.salesforce.com/*', 'https://*.force.com/*',
