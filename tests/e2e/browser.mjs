@@ -156,7 +156,7 @@ export async function waitForBadge(page, predicate, { timeout = 5000 } = {}) {
 export async function startReferenceServer() {
   const { spawn } = await import('node:child_process');
   const https = await import('node:https');
-  const child = spawn(join(root, 'target', 'debug', 'cc-reference-server'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(join(process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target'), 'debug', 'cc-reference-server'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk) => {
