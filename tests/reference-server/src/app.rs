@@ -145,14 +145,33 @@ pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
 #[derive(Default)]
 struct State {
     codes: HashMap<String, (String, DateTime<Utc>)>,
-    access: HashMap<String, DateTime<Utc>>,
-    /// Every refresh token issued: `None` while unused, else the token that succeeded it.
-    refresh: HashMap<String, Option<String>>,
+    /// Every access token issued: when it expires and the sign-in (token family) it belongs to.
+    access: HashMap<String, (DateTime<Utc>, u64)>,
+    /// Every refresh token issued and not yet void.
+    refresh: HashMap<String, RefreshToken>,
+    families: u64,
     batches: Vec<EventBatch>,
     batch_ids: HashSet<String>,
     faults: VecDeque<Fault>,
     requests: Vec<serde_json::Value>,
     counter: u64,
+}
+
+/// A refresh token: the sign-in it descends from, the token it was issued for, and whether one
+/// of its successors has been used (then it is spent: presenting it again is a replay).
+struct RefreshToken {
+    family: u64,
+    parent: Option<String>,
+    spent: bool,
+}
+
+impl State {
+    /// Sign-out or a replay: every token of one sign-in, refresh and access, is void at once
+    /// (a refresh answered after the revocation cannot bring the session back).
+    fn revoke_family(&mut self, family: u64) {
+        self.refresh.retain(|_, token| token.family != family);
+        self.access.retain(|_, (_, owner)| *owner != family);
+    }
 }
 
 /// The reference server.
@@ -238,8 +257,12 @@ impl App {
                 .unwrap_or_else(|| self.refresh(&mut state, request)),
             ("POST", ["v1", "auth", "revoke"]) => {
                 if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) {
-                    if let Some(token) = body["refreshToken"].as_str() {
-                        state.refresh.remove(token);
+                    let family = body["refreshToken"]
+                        .as_str()
+                        .and_then(|token| state.refresh.get(token))
+                        .map(|token| token.family);
+                    if let Some(family) = family {
+                        state.revoke_family(family);
                     }
                 }
                 Response {
@@ -343,7 +366,7 @@ impl App {
             .and_then(|h| h.strip_prefix("Bearer "))
             .unwrap_or("");
         match state.access.get(token) {
-            Some(expires) if *expires > self.now() => Ok(()),
+            Some((expires, _)) if *expires > self.now() => Ok(()),
             _ => Err(Response::problem(
                 401,
                 "token-expired",
@@ -459,14 +482,32 @@ impl App {
         )
     }
 
-    fn issue_tokens(&self, state: &mut State) -> TokenResponse {
+    /// A token pair of `family` (a new sign-in's when `None`); `parent` is the refresh token it
+    /// was issued for.
+    fn issue_tokens(
+        &self,
+        state: &mut State,
+        family: Option<u64>,
+        parent: Option<String>,
+    ) -> TokenResponse {
+        let family = family.unwrap_or_else(|| {
+            state.families += 1;
+            state.families
+        });
         let access = self.fresh_token(state, "cc_at");
         let refresh = self.fresh_token(state, "cc_rt");
         state.access.insert(
             access.clone(),
-            self.now() + Duration::seconds(ACCESS_TOKEN_SECONDS),
+            (self.now() + Duration::seconds(ACCESS_TOKEN_SECONDS), family),
         );
-        state.refresh.insert(refresh.clone(), None);
+        state.refresh.insert(
+            refresh.clone(),
+            RefreshToken {
+                family,
+                parent,
+                spent: false,
+            },
+        );
         TokenResponse {
             access_token: access,
             refresh_token: refresh,
@@ -492,7 +533,7 @@ impl App {
         if computed != challenge || expires < self.now() {
             return invalid();
         }
-        let tokens = self.issue_tokens(state);
+        let tokens = self.issue_tokens(state, None, None);
         Response::json(200, &tokens)
     }
 
@@ -504,26 +545,30 @@ impl App {
         let Some(token) = body["refreshToken"].as_str() else {
             return invalid();
         };
-        // Rotation (docs/api.md): a used token keeps working until its successor is used, since
-        // Chrome may stop the worker between this answer and the write of the new pair; once the
-        // successor has been used, a reuse is a replay and revokes the family (here every token:
-        // the reference server has one user).
-        match state.refresh.get(token).cloned() {
-            Some(None) => {}
-            Some(Some(successor)) if state.refresh.get(&successor) == Some(&None) => {
-                state.refresh.remove(&successor); // never received: replaced by the new pair
-            }
-            Some(Some(_)) => {
-                state.refresh.clear();
-                state.access.clear();
+        // Rotation (docs/api.md). A token keeps working until one of its successors is used,
+        // since Chrome may stop the worker between this answer and the write of the new pair,
+        // and a stopped worker's request may even arrive after its replacement's: each answer
+        // is a new successor, and all of them stay valid until the client uses one. Using a
+        // successor spends its parent and voids its unused siblings; presenting a spent token
+        // is a replay and revokes the whole sign-in.
+        let (family, parent) = match state.refresh.get(token) {
+            None => return invalid(),
+            Some(found) if found.spent => {
+                let family = found.family;
+                state.revoke_family(family);
                 return invalid();
             }
-            None => return invalid(),
+            Some(found) => (found.family, found.parent.clone()),
+        };
+        if let Some(parent) = parent {
+            if let Some(spent) = state.refresh.get_mut(&parent) {
+                spent.spent = true;
+            }
+            state.refresh.retain(|other, candidate| {
+                other == token || candidate.parent.as_deref() != Some(parent.as_str())
+            });
         }
-        let tokens = self.issue_tokens(state);
-        state
-            .refresh
-            .insert(token.to_string(), Some(tokens.refresh_token.clone()));
+        let tokens = self.issue_tokens(state, Some(family), Some(token.to_string()));
         Response::json(200, &tokens)
     }
 

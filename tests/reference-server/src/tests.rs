@@ -260,44 +260,99 @@ fn portfolio_descriptions_and_refresh_rotation() {
     );
 }
 
+fn refresh_with(app: &App, token: &str) -> (u16, Option<String>, Option<String>) {
+    let answer = app.handle(&request(
+        "POST",
+        "/v1/auth/refresh",
+        None,
+        json!({ "refreshToken": token }),
+    ));
+    let tokens = body(&answer);
+    let field = |name: &str| tokens[name].as_str().map(str::to_string);
+    (answer.status, field("refreshToken"), field("accessToken"))
+}
+
+fn portfolio_status(app: &App, access: &str) -> u16 {
+    app.handle(&request("GET", "/v1/portfolio", Some(access), json!(null)))
+        .status
+}
+
 #[test]
 fn a_rotated_refresh_token_works_until_its_successor_is_used_then_revokes_the_family() {
     let app = app();
-    let refresh_with = |token: &str| {
-        let answer = app.handle(&request(
-            "POST",
-            "/v1/auth/refresh",
-            None,
-            json!({ "refreshToken": token }),
-        ));
-        let next = body(&answer)["refreshToken"].as_str().map(str::to_string);
-        (answer.status, next)
-    };
     let first = sign_in(&app)["refreshToken"].as_str().unwrap().to_string();
-    let (status, lost) = refresh_with(&first);
+    let (status, lost, _) = refresh_with(&app, &first);
     assert_eq!(status, 200);
     assert_ne!(lost.as_deref(), Some(first.as_str()), "rotated");
     // The answer never reached storage (the worker was stopped): the old token still works,
-    // however long after, and the pair it was answered with is replaced.
-    let (status, kept) = refresh_with(&first);
+    // however long after, and both answers stay valid until the client uses one of them (a
+    // stopped worker's request may arrive after the one that replaced it).
+    let (status, kept, _) = refresh_with(&app, &first);
     assert_eq!(status, 200, "the successor was never used");
     let kept = kept.unwrap();
-    assert_eq!(
-        refresh_with(lost.as_deref().unwrap()).0,
-        401,
-        "the lost pair is void"
-    );
-    // The client uses its new token: from then on the old one is a replay.
-    let (status, newest) = refresh_with(&kept);
+    // The client uses one: its parent is spent and the other answer is void.
+    let (status, newest, _) = refresh_with(&app, &kept);
     assert_eq!(status, 200);
-    let (status, _) = refresh_with(&first);
-    assert_eq!(status, 401);
     assert_eq!(
-        refresh_with(&newest.unwrap()).0,
+        refresh_with(&app, lost.as_deref().unwrap()).0,
+        401,
+        "the unused sibling is void"
+    );
+    let (status, _, _) = refresh_with(&app, &first);
+    assert_eq!(status, 401, "a spent token is a replay");
+    assert_eq!(
+        refresh_with(&app, &newest.unwrap()).0,
         401,
         "the family is revoked"
     );
-    assert_eq!(refresh_with("cc_rt_unknown").0, 401);
+    assert_eq!(refresh_with(&app, "cc_rt_unknown").0, 401);
+}
+
+#[test]
+fn answers_arriving_out_of_order_keep_the_session() {
+    // A stopped worker's refresh reaches the server after its replacement's: the replacement's
+    // pair (the one stored) must keep working.
+    let app = app();
+    let first = sign_in(&app)["refreshToken"].as_str().unwrap().to_string();
+    let (_, stored, _) = refresh_with(&app, &first);
+    let (status, _late, _) = refresh_with(&app, &first);
+    assert_eq!(status, 200);
+    let (status, next, _) = refresh_with(&app, &stored.unwrap());
+    assert_eq!(status, 200, "the stored pair still refreshes");
+    assert_eq!(refresh_with(&app, &next.unwrap()).0, 200);
+}
+
+#[test]
+fn revoking_any_token_of_a_sign_in_voids_the_whole_family() {
+    let app = app();
+    let tokens = sign_in(&app);
+    let first = tokens["refreshToken"].as_str().unwrap().to_string();
+    // A refresh in flight at sign-out: rotated by the server, then the user signs out with the
+    // token the worker had stored (the parent).
+    let (_, successor, access) = refresh_with(&app, &first);
+    let other = sign_in(&app);
+    let revoke = app.handle(&request(
+        "POST",
+        "/v1/auth/revoke",
+        None,
+        json!({ "refreshToken": first }),
+    ));
+    assert_eq!(revoke.status, 204);
+    assert_eq!(refresh_with(&app, &successor.unwrap()).0, 401);
+    assert_eq!(portfolio_status(&app, &access.unwrap()), 401);
+    assert_eq!(
+        portfolio_status(&app, tokens["accessToken"].as_str().unwrap()),
+        401
+    );
+    // Another sign-in is not touched.
+    assert_eq!(
+        portfolio_status(&app, other["accessToken"].as_str().unwrap()),
+        200
+    );
+    assert_eq!(
+        refresh_with(&app, other["refreshToken"].as_str().unwrap()).0,
+        200
+    );
 }
 
 #[test]
