@@ -9,7 +9,7 @@
 pub mod rules;
 pub mod text;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -20,7 +20,7 @@ use crate::value::{
     date_order_evidence, parse_amount, parse_date, parse_percent, Amount, ValueError,
 };
 use rules::{anchors, exclusions, label_matches, selectors, Anchor, Field};
-use text::{is_hidden, visible_text};
+use text::{is_hidden, visible_text, visible_text_checked, MAX_DEPTH};
 
 /// What the caller knows beyond the page.
 #[derive(Debug, Clone, Default)]
@@ -122,6 +122,8 @@ struct Engine<'d, D: Dom> {
     record_id15: Option<String>,
     target_selection: OnceCell<Vec<D::Node>>,
     path_items: OnceCell<Vec<D::Node>>,
+    /// Set when text read since it was last cleared lay deeper than [`MAX_DEPTH`] and was left out.
+    text_too_deep: Cell<bool>,
 }
 
 impl<'d, D: Dom> Engine<'d, D> {
@@ -132,6 +134,7 @@ impl<'d, D: Dom> Engine<'d, D> {
             record_id15: record_id15.map(str::to_string),
             target_selection: OnceCell::new(),
             path_items: OnceCell::new(),
+            text_too_deep: Cell::new(false),
         }
     }
 
@@ -139,9 +142,21 @@ impl<'d, D: Dom> Engine<'d, D> {
         let mut extraction = Extraction::default();
         let mut raw: Vec<(Field, String)> = Vec::new();
         for field in Field::ALL {
+            self.text_too_deep.set(false);
             if let Some(text) = self.read_field(field) {
                 extraction.found.push(field);
                 raw.push((field, text));
+            }
+            if self.text_too_deep.get() {
+                extraction.warnings.push(Warning {
+                    code: "nesting_too_deep",
+                    field: Some(field.json_name()),
+                    raw: None,
+                    message: format!(
+                        "{}: text nested more than {MAX_DEPTH} elements deep was not read; the field may be missing or incomplete",
+                        field.json_name()
+                    ),
+                });
             }
         }
         self.read_path(&mut extraction);
@@ -212,7 +227,7 @@ impl<'d, D: Dom> Engine<'d, D> {
         let given: Option<DateOrder> = options.locale.as_ref().and_then(Locale::date_order);
         match parse_date(text, given) {
             Err(ValueError::Ambiguous(_)) if given.is_none() => {
-                let page_text = visible_text(self.dom, &self.document, &|_| false);
+                let page_text = self.visible_text(&self.document, &|_| false);
                 parse_date(text, date_order_evidence([page_text.as_str()]))
             }
             other => other,
@@ -288,7 +303,7 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .query(selectors::PRIMARY_FIELD)
                 .into_iter()
                 .find(in_scope)
-                .map(|node| visible_text(dom, &node, &|_| false)),
+                .map(|node| self.visible_text(&node, &|_| false)),
             Anchor::HighlightsDetailLabel => self
                 .query(selectors::HIGHLIGHTS_ITEM)
                 .into_iter()
@@ -321,7 +336,7 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .query(selectors::CLASSIC_PAGE_DESCRIPTION)
                 .into_iter()
                 .find(in_scope)
-                .map(|node| visible_text(dom, &node, &|_| false)),
+                .map(|node| self.visible_text(&node, &|_| false)),
             Anchor::ClassicLabelCell => self
                 .query(selectors::CLASSIC_LABEL_CELL)
                 .into_iter()
@@ -333,6 +348,16 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .current_path_item()
                 .map(|item| self.path_item_name(&item)),
         }
+    }
+
+    /// The visible text of a value under `node`; notes in `text_too_deep` when nesting cut some
+    /// of it. (Labels are read with plain `visible_text`: a deep label elsewhere is no field's.)
+    fn visible_text(&self, node: &D::Node, extra_skip: &dyn Fn(&D::Node) -> bool) -> String {
+        let (text, too_deep) = visible_text_checked(self.dom, node, extra_skip);
+        if too_deep {
+            self.text_too_deep.set(true);
+        }
+        text
     }
 
     fn query(&self, selector: &'static str) -> Vec<D::Node> {
@@ -369,14 +394,14 @@ impl<'d, D: Dom> Engine<'d, D> {
             return crate::value::normalize_spaces(&name);
         }
         if let Some(title) = first_composed(dom, item, selectors::PATH_TITLE) {
-            let text = visible_text(dom, &title, &|_| false);
+            let text = self.visible_text(&title, &|_| false);
             if !text.is_empty() {
                 return text;
             }
         }
         dom.attribute(item, "title")
             .map(|t| crate::value::normalize_spaces(&t))
-            .unwrap_or_else(|| visible_text(dom, item, &|_| false))
+            .unwrap_or_else(|| self.visible_text(item, &|_| false))
     }
 
     /// Won/lost markers and the current step's position.
@@ -434,7 +459,7 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .into_iter()
                 .find(|l| !is_hidden(dom, l))
             {
-                let text = visible_text(dom, &link, &|_| false);
+                let text = self.visible_text(&link, &|_| false);
                 if !text.is_empty() {
                     return Some(text);
                 }
@@ -442,7 +467,7 @@ impl<'d, D: Dom> Engine<'d, D> {
         }
         for selector in selectors::VALUE_NODES {
             if let Some(node) = first_composed(dom, container, selector) {
-                return Some(visible_text(dom, &node, &|_| false));
+                return Some(self.visible_text(&node, &|_| false));
             }
         }
         if let Some(control) = first_composed(dom, container, selectors::EDIT_CONTROLS) {
@@ -462,7 +487,7 @@ impl<'d, D: Dom> Engine<'d, D> {
             .any(|c| has_class(dom, node, c))
                 || dom.tag_name(node).as_deref() == Some("label")
         };
-        Some(visible_text(dom, container, &is_label))
+        Some(self.visible_text(container, &is_label))
     }
 
     /// A Classic `dataCol` or `_ileinner` cell: the owner is its User link, the rest its text.
@@ -473,10 +498,10 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .into_iter()
                 .next()
             {
-                return visible_text(dom, &link, &|_| false);
+                return self.visible_text(&link, &|_| false);
             }
         }
-        visible_text(dom, cell, &|_| false)
+        self.visible_text(cell, &|_| false)
     }
 
     /// Whether `node` lies outside the visible record: hidden, on a stale page host, in a

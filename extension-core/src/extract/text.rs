@@ -61,14 +61,33 @@ pub fn visible_text<D: Dom>(
     node: &D::Node,
     extra_skip: &dyn Fn(&D::Node) -> bool,
 ) -> String {
+    visible_text_checked(dom, node, extra_skip).0
+}
+
+/// [`visible_text`], and whether an element nested more than [`MAX_DEPTH`] levels below `node`
+/// was left out (its text, if any, is missing).
+pub fn visible_text_checked<D: Dom>(
+    dom: &D,
+    node: &D::Node,
+    extra_skip: &dyn Fn(&D::Node) -> bool,
+) -> (String, bool) {
     let mut out = String::new();
+    let mut too_deep = false;
     let host = tree_host(dom, node);
-    walk(dom, node, host.as_ref(), extra_skip, &mut out, 0);
-    normalize_spaces(&out)
+    walk(
+        dom,
+        node,
+        host.as_ref(),
+        extra_skip,
+        &mut out,
+        &mut too_deep,
+        0,
+    );
+    (normalize_spaces(&out), too_deep)
 }
 
 /// Deeper than any real page; a guard against hostile nesting.
-const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = 256;
 
 fn walk<D: Dom>(
     dom: &D,
@@ -76,9 +95,15 @@ fn walk<D: Dom>(
     host: Option<&D::Node>,
     extra_skip: &dyn Fn(&D::Node) -> bool,
     out: &mut String,
+    too_deep: &mut bool,
     depth: usize,
 ) {
     if depth > MAX_DEPTH {
+        *too_deep |= dom
+            .tag_name(node)
+            .is_some_and(|tag| !SKIPPED_TAGS.contains(&tag.as_str()))
+            && !is_hidden(dom, node)
+            && !extra_skip(node);
         return;
     }
     let tag = dom.tag_name(node);
@@ -101,9 +126,15 @@ fn walk<D: Dom>(
                     for child in assigned {
                         match child {
                             Child::Text(text) => out.push_str(&text),
-                            Child::Node(child) => {
-                                walk(dom, &child, outer_host.as_ref(), extra_skip, out, depth + 1)
-                            }
+                            Child::Node(child) => walk(
+                                dom,
+                                &child,
+                                outer_host.as_ref(),
+                                extra_skip,
+                                out,
+                                too_deep,
+                                depth + 1,
+                            ),
                         }
                     }
                     return;
@@ -114,7 +145,15 @@ fn walk<D: Dom>(
             for child in dom.children(&shadow) {
                 match child {
                     Child::Text(text) => out.push_str(&text),
-                    Child::Node(child) => walk(dom, &child, Some(node), extra_skip, out, depth + 1),
+                    Child::Node(child) => walk(
+                        dom,
+                        &child,
+                        Some(node),
+                        extra_skip,
+                        out,
+                        too_deep,
+                        depth + 1,
+                    ),
                 }
             }
             return;
@@ -123,7 +162,7 @@ fn walk<D: Dom>(
     for child in dom.children(node) {
         match child {
             Child::Text(text) => out.push_str(&text),
-            Child::Node(child) => walk(dom, &child, host, extra_skip, out, depth + 1),
+            Child::Node(child) => walk(dom, &child, host, extra_skip, out, too_deep, depth + 1),
         }
     }
     if tag.as_deref().is_some_and(|t| BLOCK_TAGS.contains(&t)) {
