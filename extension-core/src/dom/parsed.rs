@@ -28,6 +28,9 @@ pub struct ParsedDom {
 struct TreeIndex {
     elements: Vec<NodeId>,
     by_key: HashMap<SelectorKey, Vec<usize>>,
+    /// The open shadow roots of the tree's elements, in document order: every composed query
+    /// asks for them, and finding them means looking at every element's children.
+    shadow_roots: Vec<NodeId>,
 }
 
 /// The most specific thing a compound selector requires.
@@ -69,7 +72,15 @@ impl TreeIndex {
                     .push(position);
             }
         }
-        TreeIndex { elements, by_key }
+        let shadow_roots = elements
+            .iter()
+            .filter_map(|id| dom.open_shadow_fragment(dom.node(*id)))
+            .collect();
+        TreeIndex {
+            elements,
+            by_key,
+            shadow_roots,
+        }
     }
 
     /// Positions of elements that may match `selector` (a superset), in document order; `None`
@@ -274,12 +285,7 @@ impl Dom for ParsedDom {
             .then(|| self.open_shadow_fragment(root_node))
             .flatten();
         own.into_iter()
-            .chain(
-                self.tree(*root)
-                    .elements
-                    .iter()
-                    .filter_map(|id| self.open_shadow_fragment(self.node(*id))),
-            )
+            .chain(self.tree(*root).shadow_roots.iter().copied())
             .collect()
     }
 
