@@ -13,6 +13,8 @@
 //! backend may cache their parsed form.
 
 #[cfg(feature = "html")]
+pub mod limits;
+#[cfg(feature = "html")]
 pub mod parsed;
 
 #[cfg(all(feature = "web", target_arch = "wasm32"))]
