@@ -28,10 +28,30 @@ fi
 
 # wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
 wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+# It writes the shipped JavaScript glue, so its own dependencies are pinned too (--locked).
+# wasm-bindgen-cli 0.2.130's published Cargo.lock names webpki-roots 1.0.11, which the registry
+# does not have, so `cargo install --locked wasm-bindgen-cli` fails for it. Instead it is built
+# from the published crate's source with tests/tools/wasm-bindgen-cli.Cargo.lock: that
+# lockfile with this one entry at 1.0.10, every other version and checksum as released.
+# A newer wasm-bindgen needs no such file when its own lockfile resolves (then delete it).
+pinned_lock=tests/tools/wasm-bindgen-cli.Cargo.lock
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wanted"; then
   echo "setup: installing wasm-bindgen-cli $wanted (about 3 minutes)"
-  # --locked fails for this crate (its lockfile wants a webpki-roots the registry lacks).
-  cargo install --quiet wasm-bindgen-cli --version "$wanted"
+  if grep -A1 -x 'name = "wasm-bindgen-cli"' "$pinned_lock" | grep -qx "version = \"$wanted\""; then
+    scratch=$(mktemp -d)
+    # A throwaway package that depends on the crate, so that cargo fetches and checks it.
+    mkdir -p "$scratch/fetch/src" && : > "$scratch/fetch/src/lib.rs"
+    printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nwasm-bindgen-cli = "=%s"\n[workspace]\n' \
+      "$wanted" > "$scratch/fetch/Cargo.toml"
+    manifest=$(cargo metadata --quiet --format-version 1 --manifest-path "$scratch/fetch/Cargo.toml" \
+      | python3 -c 'import json, sys; print(next(p["manifest_path"] for p in json.load(sys.stdin)["packages"] if p["name"] == "wasm-bindgen-cli"))')
+    cp -r "$(dirname "$manifest")" "$scratch/cli"
+    cp "$pinned_lock" "$scratch/cli/Cargo.lock"
+    cargo install --quiet --locked --path "$scratch/cli"
+    rm -rf "$scratch"
+  else
+    cargo install --quiet --locked wasm-bindgen-cli --version "$wanted"
+  fi
 fi
 
 if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/binaryen/bin/wasm2js ] \
