@@ -5,7 +5,7 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  acceptHandOff, acknowledgeBatch, maxResponseBytes, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
   reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
@@ -30,6 +30,17 @@ const REFRESH_ALARM = 'cc.refreshToken';
 const TIMEOUT_MS = 10000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The sign-out generation. Every sign-out (and "Clear local data", and a refused refresh) adds
+// one, in the same exclusive() section as its removals, and aborts the requests in flight.
+// Work started under one generation (a refresh, a fetch, a batch) writes nothing once it has
+// changed: a refresh or a fetch answered after a sign-out cannot bring a session or a cached
+// analysis back.
+const EPOCH_KEY = 'cc.signOutEpoch';
+const epochNow = async () => (await chrome.storage.local.get(EPOCH_KEY))[EPOCH_KEY] ?? 0;
+let signOutController = new AbortController();
+// Every request's signal: its timeout, or the next sign-out.
+const requestSignal = () => AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), signOutController.signal]);
+
 // Read-modify-write of the cache index and the queue happen one at a time: two tabs finishing
 // their fetches together must not overwrite each other's index entries.
 let chain = Promise.resolve();
@@ -40,13 +51,17 @@ function exclusive(task) {
 }
 
 // The administrator's policy (chrome.storage.managed) over the user's choices. Read once and
-// kept until either changes (storage.onChanged below), not on every request.
+// kept until either changes (storage.onChanged below), not on every request. A policy that
+// cannot be read pauses analytics (the core's analyticsPaused: nothing recorded or sent, the
+// queue kept) and is read again next time.
 let settingsCache = null;
 function currentSettings() {
   settingsCache ??= (async () => {
-    const managed = await chrome.storage.managed.get(null).catch(() => null);
+    const managed = await chrome.storage.managed.get(null).then((policy) => ({ policy }), () => null);
     const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
-    return effectiveSettings(managed, local, API_ORIGIN);
+    const settings = effectiveSettings(managed ? managed.policy : null, local, API_ORIGIN, managed !== null);
+    if (!managed) settingsCache = null;
+    return settings;
   })().catch((error) => {
     settingsCache = null; // a failed read is not kept
     throw error;
@@ -80,7 +95,7 @@ function record(name, properties) {
   return exclusive(async () => {
     const settings = await currentSettings();
     const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
-    if (!stored.session || settings.analyticsOptOut) return;
+    if (!stored.session || settings.analyticsOptOut || settings.analyticsPaused) return;
     const queue = recordEvent(stored[QUEUE_KEY] ?? null, name, properties ?? {}, nowIso(), settings);
     await write({ [QUEUE_KEY]: queue });
   });
@@ -92,27 +107,29 @@ function record(name, properties) {
 async function flush(onAlarm, refreshed = false) {
   const taken = await exclusive(async () => {
     const settings = await currentSettings();
-    const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
+    if (settings.analyticsPaused) return { batch: null }; // the policy may opt out: wait, keep the queue
+    const stored = await chrome.storage.local.get([QUEUE_KEY, 'session', EPOCH_KEY]);
     const random = crypto.getRandomValues(new Uint8Array(16));
     const result = takeBatch(stored[QUEUE_KEY] ?? null, random, nowIso(), stored.session ?? null, settings, onAlarm);
     // Opted out, the core has purged the queue: nothing stays. Otherwise the queue changes
     // only when a batch is taken.
     if (settings.analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);
     else if (result.batch) await write({ [QUEUE_KEY]: result.queue });
-    return result;
+    return { ...result, epoch: stored[EPOCH_KEY] ?? 0 };
   });
   const { batch } = taken;
   if (!batch) return;
   const response = await fetch(batch.url, {
     method: 'POST', headers: Object.fromEntries(batch.headers), body: batch.body, credentials: 'omit',
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    signal: requestSignal(),
   }).catch(() => null);
-  const body = response ? await response.text().catch(() => '') : '';
+  const body = response ? ((await boundedText(response).catch(() => '')) ?? '') : '';
   const outcome = batchOutcome(response?.status ?? 0, body, batch.batchId, refreshed);
   if (outcome === 'acknowledged') {
     await exclusive(async () => {
-      const latest = (await chrome.storage.local.get(QUEUE_KEY))[QUEUE_KEY];
-      await write({ [QUEUE_KEY]: acknowledgeBatch(latest ?? null, batch.batchId) });
+      const latest = await chrome.storage.local.get([QUEUE_KEY, EPOCH_KEY]);
+      if ((latest[EPOCH_KEY] ?? 0) !== taken.epoch) return; // signed out meanwhile: the queue is gone
+      await write({ [QUEUE_KEY]: acknowledgeBatch(latest[QUEUE_KEY] ?? null, batch.batchId) });
     });
   } else if (outcome === 'refreshThenResend') {
     const refresh = await refreshSession();
@@ -120,10 +137,43 @@ async function flush(onAlarm, refreshed = false) {
   }
 }
 
+// A response's body as text, read no further than the core's cap (maxResponseBytes): null when
+// it is larger, without reading it at all when its Content-Length says so (a hostile or broken
+// server cannot make the worker buffer more than the cap).
+async function boundedText(response) {
+  const cap = maxResponseBytes();
+  const cancel = () => response.body?.cancel().catch(() => {});
+  if (Number(response.headers.get('content-length')) > cap) {
+    cancel();
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const whole = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(whole);
+}
+
 async function attempt(plan) {
   try {
     const response = await fetch(plan.url, {
-      headers: Object.fromEntries(plan.headers), credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: Object.fromEntries(plan.headers), credentials: 'omit', signal: requestSignal(),
     });
     return { response, status: response.status, retryAfter: response.headers.get('retry-after') ?? undefined };
   } catch (error) {
@@ -131,16 +181,29 @@ async function attempt(plan) {
   }
 }
 
-// Removes everything the core names for a sign-out (without contacting the server). Inside
-// exclusive(), like every index write: a fetch completing meanwhile must not write back the
-// index it read before the removal (an index naming bodies that are gone).
-async function clearLocalData() {
+// Signs out locally: removes everything the core names (the session, the cache with any body
+// no index names, the queue) and starts the next sign-out generation, then aborts what is in
+// flight. Inside exclusive(), like every index write: a fetch completing meanwhile must not
+// write back the index it read before the removal. With `ifEpoch`, only if no sign-out has
+// happened since that generation (a refused refresh must not sign out a newer sign-in).
+// Returns the core's plan (with the revocation to send), or null when nothing was done.
+async function clearLocalData(ifEpoch) {
   const settings = await currentSettings();
-  await exclusive(async () => {
-    const stored = await chrome.storage.local.get(['session', INDEX_KEY]);
-    await chrome.storage.local.remove(signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, settings.apiOrigin).remove);
+  const plan = await exclusive(async () => {
+    const stored = await chrome.storage.local.get(['session', INDEX_KEY, EPOCH_KEY]);
+    const epoch = stored[EPOCH_KEY] ?? 0;
+    if (ifEpoch !== undefined && ifEpoch !== epoch) return null;
+    const keys = await chrome.storage.local.getKeys();
+    const removal = signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, keys, settings.apiOrigin);
+    await chrome.storage.local.remove(removal.remove);
+    await chrome.storage.local.set({ [EPOCH_KEY]: epoch + 1 });
+    return removal;
   });
+  if (!plan) return null;
+  signOutController.abort(new DOMException('signed out', 'AbortError'));
+  signOutController = new AbortController();
   await chrome.alarms.clear(REFRESH_ALARM);
+  return plan;
 }
 
 // Schedules the proactive token refresh (before expiry, with jitter).
@@ -158,20 +221,27 @@ let refreshing = null;
 function refreshSession() {
   refreshing ??= (async () => {
     const settings = await currentSettings();
-    const { session } = await chrome.storage.local.get('session');
+    const { session, [EPOCH_KEY]: epoch = 0 } = await chrome.storage.local.get(['session', EPOCH_KEY]);
     const request = refreshRequest(session ?? null, settings.apiOrigin);
     if (!request) return { refused: true };
     const response = await fetch(request.url, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
-      credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
+      credentials: 'omit', signal: requestSignal(),
     }).catch(() => null);
-    const body = response ? await response.text().catch(() => '') : '';
+    const body = response ? ((await boundedText(response).catch(() => '')) ?? '') : '';
     const outcome = refreshOutcome(response ? response.status : 0, body, nowIso());
     if (outcome.renewed) {
-      await exclusive(() => write({ session: outcome.renewed }));
+      // Kept only if no sign-out happened while the request was out (the server has voided
+      // the pair with the sign-in it belonged to).
+      const kept = await exclusive(async () => {
+        if ((await epochNow()) !== epoch) return false;
+        await write({ session: outcome.renewed });
+        return true;
+      });
+      if (!kept) return { refused: true };
       await scheduleRefresh(outcome.renewed);
     } else if (outcome.refused) {
-      await clearLocalData();
+      await clearLocalData(epoch);
     }
     return outcome;
   })().catch((error) => ({ unavailable: String(error?.message ?? error) })).finally(() => {
@@ -196,17 +266,22 @@ async function stored(resource, key, stale) {
 // whether it is done, waits and retries, refreshes the token once, or gives up.
 async function performFetch(request, plan) {
   let refreshed = false;
+  const cancelled = signOutController.signal; // this generation's
   // Not done, still signed in: cached data within its time to live stays shown, marked as not
   // refreshed.
   const failed = async (error) => ({ ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error });
   const signedOut = { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
   for (let number = 1; ; number += 1) {
+    if (cancelled.aborted) return signedOut; // before a retry too: its token is revoked
     const result = await attempt(plan);
+    if (cancelled.aborted) return signedOut;
     const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
     if (step.next === 'done') {
-      const body = await result.response.text();
+      const body = await boundedText(result.response);
       const done = await exclusive(async () => {
-        const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY] ?? null;
+        const state = await chrome.storage.local.get([INDEX_KEY, EPOCH_KEY]);
+        if ((state[EPOCH_KEY] ?? 0) !== plan.epoch) return null; // signed out since it was planned
+        const index = state[INDEX_KEY] ?? null;
         const completed = completeFetch(request.resource, result.status, result.response.headers.get('etag'), body, index, plan.key, nowIso());
         const writes = { [INDEX_KEY]: completed.index };
         if (completed.store) writes[plan.key] = body; // validated by the core before it is kept
@@ -214,6 +289,7 @@ async function performFetch(request, plan) {
         if (completed.evicted.length) await chrome.storage.local.remove(completed.evicted);
         return { ...completed, index: written[INDEX_KEY] };
       });
+      if (!done) return signedOut;
       // A new body is answered from memory (even if a full storage could not keep it).
       const data = done.store ? readStored(request.resource, body, done.index, plan.key, nowIso(), false)
         : plan.serveCached ? await stored(request.resource, plan.key, done.error) : null;
@@ -236,7 +312,7 @@ async function performFetch(request, plan) {
     if (result.status !== 401) return failed(step.reason);
     break;
   }
-  await clearLocalData(); // a second 401 after a renewed token
+  await clearLocalData(plan.epoch); // a second 401 after a renewed token
   return signedOut;
 }
 
@@ -244,11 +320,11 @@ async function performFetch(request, plan) {
 function planned(request, session) {
   return exclusive(async () => {
     const settings = await currentSettings();
-    const state = await chrome.storage.local.get(['session', INDEX_KEY]);
+    const state = await chrome.storage.local.get(['session', INDEX_KEY, EPOCH_KEY]);
     const result = planFetch(session ?? state.session ?? null, state[INDEX_KEY] ?? null, request.host, request.resource, nowIso(), settings, Boolean(request.refresh));
     if (result.plan.action === 'cached' || result.plan.action === 'fetch') await write({ [INDEX_KEY]: result.index });
     if (result.orphans.length) await chrome.storage.local.remove(result.orphans);
-    return result.plan;
+    return { ...result.plan, epoch: state[EPOCH_KEY] ?? 0 }; // the generation it belongs to
   });
 }
 
@@ -300,19 +376,16 @@ async function panelInput(action) {
   return input;
 }
 
+// "Sign out" and "Clear local data": local data first, whatever the server says, then the
+// server is asked to revoke the sign-in (every token of it), best effort.
 async function signOut() {
   await record('signed_out', {});
-  const settings = await currentSettings();
-  const plan = await exclusive(async () => {
-    const state = await chrome.storage.local.get(['session', INDEX_KEY]);
-    const removal = signOutPlan(state.session ?? null, state[INDEX_KEY] ?? null, settings.apiOrigin);
-    await chrome.storage.local.remove(removal.remove); // local data first, whatever the server says
-    return removal;
-  });
-  await chrome.alarms.clear(REFRESH_ALARM);
-  if (plan.revoke) {
+  const plan = await clearLocalData();
+  if (plan?.revoke) {
     const [url, body] = plan.revoke;
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, credentials: 'omit' }).catch(() => {});
+    fetch(url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body, credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS),
+    }).catch(() => {});
   }
 }
 
@@ -361,7 +434,7 @@ async function perform(action) {
       await signOut();
       return { ok: true };
     case 'clearLocalData':
-      await signOut(); // tokens (revoked), cache, portfolio, queue
+      await signOut(); // signs out (revoked on the server), cache, portfolio, queue
       await chrome.storage.session.clear(); // the tabs' Tier 1 reports, a pending sign-in
       return { ok: true };
     case 'storeTier1':
@@ -417,11 +490,13 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
   return true;
 });
 
+// Expired entries, and cache bodies no index entry names (left by a worker stopped between an
+// index write and a removal): on the hourly alarm and whenever the worker starts.
 async function sweep() {
   await exclusive(async () => {
-    const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY];
-    if (!index) return;
-    const swept = sweepCache(index, nowIso());
+    const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY] ?? null;
+    const swept = sweepCache(index, await chrome.storage.local.getKeys(), nowIso());
+    if (!index && swept.remove.length === 0) return;
     await write({ [INDEX_KEY]: swept.index });
     if (swept.remove.length) await chrome.storage.local.remove(swept.remove);
   });
@@ -470,3 +545,4 @@ chrome.runtime.onInstalled.addListener(() => {
   ensureAlarms();
 });
 chrome.runtime.onStartup.addListener(ensureAlarms);
+ready.then(sweep).catch(() => {});

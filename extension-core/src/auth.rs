@@ -216,6 +216,7 @@ pub struct SignOutPlan {
 pub fn sign_out_plan(
     session: Option<&Session>,
     index: &mut crate::cache::CacheIndex,
+    stored_keys: &[String],
     api_origin: &str,
 ) -> SignOutPlan {
     let mut remove = vec![
@@ -223,7 +224,11 @@ pub fn sign_out_plan(
         crate::cache::INDEX_KEY.to_string(),
         QUEUE_KEY.to_string(),
     ];
+    // Every cache body in storage, named by the index or not (an orphan left by a stopped
+    // worker holds a deal's analysis as much as a named one).
+    let orphans = index.orphans(stored_keys);
     remove.extend(index.clear());
+    remove.extend(orphans);
     let revoke = session
         .and_then(|session| {
             api_post(
@@ -395,14 +400,22 @@ mod tests {
             access_expires_at: now(),
         };
         let api = "https://api.customercity.com";
-        let plan = sign_out_plan(Some(&session), &mut index, api);
+        let stored = [
+            "session",
+            "cc.v1.deal:a:0065g00000AbCdE",
+            "cc.v1.deal:a:0065g00000Orphn",
+            "feature_analyticsOptOut",
+        ]
+        .map(String::from);
+        let plan = sign_out_plan(Some(&session), &mut index, &stored, api);
         assert_eq!(
             plan.remove,
             [
                 "session",
                 "cc.cacheIndex",
                 "cc.analyticsQueue",
-                "cc.v1.deal:a:0065g00000AbCdE"
+                "cc.v1.deal:a:0065g00000AbCdE",
+                "cc.v1.deal:a:0065g00000Orphn"
             ]
         );
         assert_eq!(
@@ -413,7 +426,7 @@ mod tests {
             ))
         );
         assert!(index.entries.is_empty());
-        assert_eq!(sign_out_plan(None, &mut index, api).revoke, None);
+        assert_eq!(sign_out_plan(None, &mut index, &[], api).revoke, None);
     }
 
     #[test]

@@ -295,21 +295,24 @@ fn load_index(value: JsValue) -> (crate::cache::CacheIndex, Vec<String>) {
 }
 
 /// The settings in force: `managed` is `chrome.storage.managed`'s content (or `null`),
-/// `local` the user's values from `chrome.storage.local` (see `settings::effective`).
+/// `local` the user's values from `chrome.storage.local` (see `settings::effective`);
+/// `managed_readable` false when reading the managed area failed (analytics then pauses).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = effectiveSettings)]
 pub fn effective_settings(
     managed: JsValue,
     local: JsValue,
     built_api_origin: &str,
+    managed_readable: bool,
 ) -> Result<JsValue, JsValue> {
     let managed: Option<serde_json::Value> = from_js(managed);
     let local: serde_json::Value = from_js(local).unwrap_or_default();
-    to_js(&crate::settings::effective(
-        managed.as_ref(),
-        &local,
-        built_api_origin,
-    ))
+    let settings = crate::settings::effective(managed.as_ref(), &local, built_api_origin);
+    to_js(&if managed_readable {
+        settings
+    } else {
+        settings.with_unreadable_policy()
+    })
 }
 
 /// Plans a request for a resource (`{kind: "deal", recordId}`, `{kind: "portfolio"}`,
@@ -355,7 +358,8 @@ pub fn plan_fetch(
 }
 
 /// Interprets a response: `{store, evicted, unauthorized, error, index}`; when `store` the
-/// worker keeps the body under the key.
+/// worker keeps the body under the key. `body` is `null` when it was larger than
+/// `maxResponseBytes()` (the worker stopped reading it).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = completeFetch)]
 #[allow(clippy::too_many_arguments)]
@@ -363,7 +367,7 @@ pub fn complete_fetch(
     resource: JsValue,
     status: u16,
     etag: Option<String>,
-    body: &str,
+    body: Option<String>,
     index: JsValue,
     key: &str,
     now: &str,
@@ -377,16 +381,27 @@ pub fn complete_fetch(
     let resource: crate::client::Resource =
         from_js(resource).ok_or_else(|| JsValue::from_str("a resource was expected"))?;
     let (mut index, _orphans) = load_index(index);
-    let outcome = crate::client::complete_fetch(
-        &resource,
-        status,
-        etag.as_deref(),
-        body.as_bytes(),
-        &mut index,
-        key,
-        parse_instant(now)?,
-    );
+    let outcome = match body {
+        Some(body) => crate::client::complete_fetch(
+            &resource,
+            status,
+            etag.as_deref(),
+            body.as_bytes(),
+            &mut index,
+            key,
+            parse_instant(now)?,
+        ),
+        None => crate::client::oversized_response(),
+    };
     to_js(&Completed { outcome, index })
+}
+
+/// How many bytes of a response body the worker reads at most: one more means too large
+/// (`completeFetch` is then given `null`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = maxResponseBytes)]
+pub fn max_response_bytes() -> u32 {
+    crate::api::MAX_RESPONSE_BYTES as u32
 }
 
 /// A stored body (under `key`), decoded and validated again for use: `{summary, analysis,
@@ -454,17 +469,19 @@ pub fn reclaim_storage(index: JsValue, stored_keys: JsValue) -> Result<JsValue, 
     to_js(&Reclaimed { index, remove })
 }
 
-/// The alarm's sweep: `{index, remove}` (expired entries, and those of a discarded index).
+/// The alarm's sweep: `{index, remove}` (expired entries, cache bodies no entry names, and those
+/// of a discarded index). `stored_keys`: every key in storage.
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = sweepCache)]
-pub fn sweep_cache(index: JsValue, now: &str) -> Result<JsValue, JsValue> {
+pub fn sweep_cache(index: JsValue, stored_keys: JsValue, now: &str) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Swept {
         index: crate::cache::CacheIndex,
         remove: Vec<String>,
     }
     let (mut index, mut remove) = load_index(index);
-    remove.extend(index.sweep(parse_instant(now)?));
+    let stored_keys: Vec<String> = from_js(stored_keys).unwrap_or_default();
+    remove.extend(index.sweep(parse_instant(now)?, &stored_keys));
     to_js(&Swept { index, remove })
 }
 
@@ -480,18 +497,22 @@ pub fn refresh_alarm_at(session: JsValue, now: &str, jitter: f64) -> Result<JsVa
 }
 
 /// What signing out removes and the revocation to send: `{remove, revoke: [url, body] | null}`.
+/// `stored_keys`: every key in storage (cache bodies no index names go too).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = signOutPlan)]
 pub fn sign_out_plan(
     session: JsValue,
     index: JsValue,
+    stored_keys: JsValue,
     api_origin: &str,
 ) -> Result<JsValue, JsValue> {
+    let stored_keys: Vec<String> = from_js(stored_keys).unwrap_or_default();
     let session: Option<crate::auth::Session> =
         serde_wasm_bindgen::from_value(session).ok().flatten();
     let stored: Option<serde_json::Value> = serde_wasm_bindgen::from_value(index).ok().flatten();
     let (mut index, orphans) = crate::cache::CacheIndex::load(stored.as_ref());
-    let mut plan = crate::auth::sign_out_plan(session.as_ref(), &mut index, api_origin);
+    let mut plan =
+        crate::auth::sign_out_plan(session.as_ref(), &mut index, &stored_keys, api_origin);
     plan.remove.extend(orphans);
     to_js(&plan)
 }

@@ -99,6 +99,11 @@ pub struct CacheIndex {
     pub entries: BTreeMap<String, EntryMeta>,
 }
 
+/// At most this many entries, whatever their size: a remembered 404 takes no bytes of the
+/// budget, and a page that names many records must not grow the index without end. Far above
+/// the deals a rep opens in a day (the deal entries live 24 h).
+pub const MAX_ENTRIES: usize = 400;
+
 /// Where the index lives in storage.
 pub const INDEX_KEY: &str = "cc.cacheIndex";
 
@@ -161,7 +166,7 @@ impl CacheIndex {
     }
 
     /// Records a stored (or revalidated) entry; returns the keys to evict so that the whole
-    /// cache fits `budget_bytes`, least recently used first. An entry larger than the budget is
+    /// cache fits `budget_bytes` and [`MAX_ENTRIES`], least recently used first. An entry larger than the budget is
     /// refused (returned as its own eviction).
     pub fn store(
         &mut self,
@@ -187,7 +192,7 @@ impl CacheIndex {
             },
         );
         let mut evicted = Vec::new();
-        while self.total_bytes() > budget_bytes {
+        while self.total_bytes() > budget_bytes || self.entries.len() > MAX_ENTRIES {
             let Some(oldest) = self
                 .entries
                 .iter()
@@ -211,18 +216,35 @@ impl CacheIndex {
         }
     }
 
-    /// The alarm's sweep: removes and returns expired entries.
-    pub fn sweep(&mut self, now: DateTime<Utc>) -> Vec<String> {
-        let expired: Vec<String> = self
+    /// The alarm's sweep: removes and returns expired entries (an entry stored "in the future",
+    /// while the clock was ahead, counts as expired), then every stored cache key that no
+    /// entry names (`stored_keys`: every key in storage). Those are left by a worker stopped
+    /// between an index write and the removal of the bodies it dropped.
+    pub fn sweep(&mut self, now: DateTime<Utc>, stored_keys: &[String]) -> Vec<String> {
+        let orphans = self.orphans(stored_keys);
+        let mut remove: Vec<String> = self
             .entries
             .iter()
-            .filter(|(_, meta)| now - meta.stored_at >= meta.kind.ttl())
+            .filter(|(_, meta)| {
+                let age = now - meta.stored_at;
+                age >= meta.kind.ttl() || age < Duration::zero()
+            })
             .map(|(k, _)| k.clone())
             .collect();
-        for key in &expired {
+        for key in &remove {
             self.entries.remove(key);
         }
-        expired
+        remove.extend(orphans);
+        remove
+    }
+
+    /// Stored cache keys (of any schema version) that this index does not name.
+    pub fn orphans(&self, stored_keys: &[String]) -> Vec<String> {
+        stored_keys
+            .iter()
+            .filter(|key| is_entry_key(key) && !self.entries.contains_key(key.as_str()))
+            .cloned()
+            .collect()
     }
 
     /// Storage is full: what to remove so that a write can succeed, most expendable first.
@@ -231,11 +253,7 @@ impl CacheIndex {
     /// forgets what it returns. Privacy choices, the session and the analytics queue are never
     /// cache entries, so they are never chosen.
     pub fn reclaim(&mut self, stored_keys: &[String]) -> Vec<String> {
-        let mut remove: Vec<String> = stored_keys
-            .iter()
-            .filter(|key| is_entry_key(key) && !self.entries.contains_key(key.as_str()))
-            .cloned()
-            .collect();
+        let mut remove = self.orphans(stored_keys);
         let mut by_use: Vec<(DateTime<Utc>, String)> = self
             .entries
             .iter()
@@ -396,16 +414,59 @@ mod tests {
             DEFAULT_BUDGET_BYTES,
         );
         assert_eq!(
-            index.sweep(t(7 * 24 * 60 - 1)),
+            index.sweep(t(7 * 24 * 60 - 1), &[]),
             [deal, portfolio],
             "the deal and the portfolio have expired"
         );
         assert_eq!(
-            index.sweep(t(7 * 24 * 60)),
+            index.sweep(t(7 * 24 * 60), &[]),
             [descriptions],
             "descriptions at 7 days"
         );
         assert!(index.entries.is_empty());
+    }
+
+    #[test]
+    fn the_sweep_removes_what_the_clock_stored_ahead_and_bodies_no_entry_names() {
+        let mut index = CacheIndex::default();
+        let ahead = key(Kind::Deal, "a", "0065g00000AbCd1");
+        let kept = key(Kind::Deal, "a", "0065g00000AbCd2");
+        index.store(&ahead, Kind::Deal, 10, None, t(90), DEFAULT_BUDGET_BYTES);
+        index.store(&kept, Kind::Deal, 10, None, t(0), DEFAULT_BUDGET_BYTES);
+        let orphan = key(Kind::Deal, "a", "0065g00000AbCd3");
+        let stored: Vec<String> = [
+            ahead.as_str(),
+            kept.as_str(),
+            orphan.as_str(),
+            "cc.v0.deal:a:0065g00000Old00",
+            INDEX_KEY,
+            "session",
+            "cc.analyticsQueue",
+            "feature_analyticsOptOut",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            index.sweep(t(30), &stored),
+            [ahead, orphan, "cc.v0.deal:a:0065g00000Old00".to_string()]
+        );
+        assert_eq!(index.entries.keys().collect::<Vec<_>>(), [&kept]);
+    }
+
+    #[test]
+    fn remembered_404s_count_toward_the_entry_cap() {
+        let mut index = CacheIndex::default();
+        for i in 0..MAX_ENTRIES {
+            let k = key(Kind::Deal, "a", &format!("0065g0000{i:06}"));
+            assert!(index
+                .store(&k, Kind::Deal, 0, None, t(i as i64), DEFAULT_BUDGET_BYTES)
+                .is_empty());
+        }
+        let newest = key(Kind::Deal, "a", "0065g00000ZzZzZ");
+        let evicted = index.store(&newest, Kind::Deal, 0, None, t(1000), DEFAULT_BUDGET_BYTES);
+        assert_eq!(evicted, [key(Kind::Deal, "a", "0065g0000000000")]);
+        assert_eq!(index.entries.len(), MAX_ENTRIES);
+        assert!(index.entries.contains_key(&newest));
     }
 
     #[test]

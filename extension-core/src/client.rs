@@ -168,6 +168,18 @@ pub struct FetchOutcome {
     pub error: Option<String>,
 }
 
+/// A response whose body the worker stopped reading at [`crate::api::MAX_RESPONSE_BYTES`] (or
+/// did not read: its `Content-Length` said more): refused like any invalid answer, nothing
+/// stored, cached data stays shown.
+pub fn oversized_response() -> FetchOutcome {
+    FetchOutcome {
+        store: false,
+        evicted: Vec::new(),
+        unauthorized: false,
+        error: Some(crate::api::ApiError::TooLarge.to_string()),
+    }
+}
+
 /// Interprets the response to a planned fetch of `resource` and updates the index.
 pub fn complete_fetch(
     resource: &Resource,

@@ -30,6 +30,11 @@ pub struct Settings {
     pub api_origin: String,
     /// Nothing is recorded or sent, and the queue is purged.
     pub analytics_opt_out: bool,
+    /// The administrator's policy could not be read, so it may hold an opt-out: nothing is
+    /// recorded or sent until it can be read, and the queue is kept (a transient failure must
+    /// not lose what the user agreed to send; an opt-out read later purges it).
+    #[serde(default)]
+    pub analytics_paused: bool,
     /// Whether AI-written recommendations are asked for.
     pub include_ai: bool,
     pub forced: Forced,
@@ -38,6 +43,19 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// These settings when `chrome.storage.managed` could not be read: analytics pauses.
+    pub fn with_unreadable_policy(mut self) -> Settings {
+        self.analytics_paused = !self.analytics_opt_out;
+        self.policy_errors
+            .push("the administrator's policy could not be read: analytics is paused".into());
+        self
+    }
+
+    /// Whether an event may be recorded or a batch sent now.
+    pub fn analytics_allowed(&self) -> bool {
+        !self.analytics_opt_out && !self.analytics_paused
+    }
+
     /// Whether the administrator fixed a panel setting (`analytics` or `aiInsights`); unknown
     /// settings count as fixed.
     pub fn is_forced(&self, setting: &str) -> bool {
@@ -73,13 +91,16 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
     let mut errors = Vec::new();
     let mut forced = Forced::default();
     let policy = policy.and_then(Value::as_object);
+    // The flags only ever move towards privacy, so a value of the wrong type counts by its
+    // truthiness (`"yes"`, `1`: set), and is reported.
     let policy_flag = |name: &str, errors: &mut Vec<String>| -> bool {
         match policy.and_then(|p| p.get(name)) {
             None | Some(Value::Null) => false,
             Some(Value::Bool(value)) => *value,
-            Some(_) => {
-                errors.push(format!("{name}: a boolean was expected"));
-                false
+            Some(other) => {
+                let set = truthy(other);
+                errors.push(format!("{name}: a boolean was expected (taken as {set})"));
+                set
             }
         }
     };
@@ -101,15 +122,28 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
         },
         Some(_) => errors.push("apiOrigin: a string was expected".into()),
     }
-    // Only `true` opts out (PRODUCT.md): any other value is not an opt-out.
-    let user_opt_out = local.get(OPT_OUT_FLAG) == Some(&Value::Bool(true));
+    // `true` opts out (PRODUCT.md), and so does any other value JavaScript would call true
+    // (`"true"`, `1`): a flag written by another tool must not fail open.
+    let user_opt_out = local.get(OPT_OUT_FLAG).is_some_and(truthy);
     let user_declines_ai = local.get(DECLINE_AI_KEY) == Some(&Value::Bool(true));
     Settings {
         api_origin,
         analytics_opt_out: forced.analytics_opt_out || user_opt_out,
+        analytics_paused: false,
         include_ai: !(forced.ai_insights || user_declines_ai),
         forced,
         policy_errors: errors,
+    }
+}
+
+/// JavaScript's truthiness of a JSON value.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0 && !n.is_nan()),
+        Value::String(text) => !text.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
     }
 }
 
@@ -132,9 +166,19 @@ mod tests {
             BUILT,
         );
         assert!(settings.analytics_opt_out && !settings.include_ai);
-        for not_true in [json!("true"), json!(1), json!(null), json!(false)] {
-            let settings = effective(None, &json!({ "feature_analyticsOptOut": not_true }), BUILT);
-            assert!(!settings.analytics_opt_out, "only true opts out");
+        for set in [
+            json!("true"),
+            json!("false"),
+            json!(1),
+            json!({}),
+            json!([]),
+        ] {
+            let settings = effective(None, &json!({ "feature_analyticsOptOut": set }), BUILT);
+            assert!(settings.analytics_opt_out, "{set} opts out (truthy)");
+        }
+        for unset in [json!(null), json!(false), json!(0), json!("")] {
+            let settings = effective(None, &json!({ "feature_analyticsOptOut": unset }), BUILT);
+            assert!(!settings.analytics_opt_out, "{unset} does not opt out");
         }
     }
 
@@ -188,11 +232,26 @@ mod tests {
             assert_eq!(settings.policy_errors.len(), 1, "{bad} reported");
         }
         let settings = effective(Some(&json!({"analyticsOptOut": "yes"})), &json!({}), BUILT);
-        assert!(!settings.analytics_opt_out);
+        assert!(settings.analytics_opt_out, "a truthy policy value opts out");
         assert_eq!(
             settings.policy_errors,
-            ["analyticsOptOut: a boolean was expected"]
+            ["analyticsOptOut: a boolean was expected (taken as true)"]
         );
+        let settings = effective(Some(&json!({"analyticsOptOut": 0})), &json!({}), BUILT);
+        assert!(!settings.analytics_opt_out);
+        assert_eq!(settings.policy_errors.len(), 1);
+    }
+
+    #[test]
+    fn an_unreadable_policy_pauses_analytics_without_purging() {
+        let settings = effective(None, &json!({}), BUILT).with_unreadable_policy();
+        assert!(settings.analytics_paused && !settings.analytics_opt_out);
+        assert!(!settings.analytics_allowed());
+        assert_eq!(settings.policy_errors.len(), 1);
+        let opted_out = effective(None, &json!({"feature_analyticsOptOut": true}), BUILT)
+            .with_unreadable_policy();
+        assert!(opted_out.analytics_opt_out && !opted_out.analytics_allowed());
+        assert!(effective(None, &json!({}), BUILT).analytics_allowed());
     }
 
     #[test]
