@@ -39,9 +39,12 @@ echo "== core → wasm32 (size-optimised)"
 # elements deep"); wasm2js does not trap on overflow, so the margin stays wide.
 # Two builds of the one core: the content script's (`web`: page recognition, extraction, score,
 # badge) and the worker's (`worker`: adds message routing and, later, the Tier 2 client).
+# Panic locations name dependencies' source files under cargo's home: remap it, so that the
+# module names no path of this machine and is the same wherever it is built.
+CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
 build_core() { # feature set, output file
-  RUSTFLAGS="-C target-feature=-reference-types,-multivalue -C link-arg=-zstack-size=262144" \
-    cargo build --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
+  RUSTFLAGS="-C target-feature=-reference-types,-multivalue -C link-arg=-zstack-size=262144 --remap-path-prefix=$CARGO_HOME_DIR=/cargo" \
+    cargo build --locked --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
     --no-default-features --features "$1"
   cp "$TARGET/wasm32-unknown-unknown/wasm-release/extension_core.wasm" "$2"
 }
@@ -108,15 +111,25 @@ node tests/tools/write-manifest.mjs manifest.json "$OUT/manifest.json" "$API_ORI
 
 ZIP="$(realpath -m "$(dirname "$OUT")/customer-city-deal-health-$VERSION.zip")"
 rm -f "$ZIP"
-(cd "$OUT" && python3 -c "
-import os, sys, zipfile
-with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-    for root, dirs, files in sorted(os.walk('.')):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            z.write(path, os.path.relpath(path, '.'))
-" "$ZIP")
+# Reproducible: two builds of one commit give the same bytes (tests/run-all.sh checks it).
+# Entries in sorted path order, every timestamp SOURCE_DATE_EPOCH (default 1980-01-01, the
+# earliest a zip can say), mode 0644, no directory entries, deflate level 9.
+python3 - "$OUT" "$ZIP" "${SOURCE_DATE_EPOCH:-315532800}" <<'PY'
+import os, sys, time, zipfile
+out, zip_path, epoch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+stamp = time.gmtime(max(epoch, 315532800))[:6]
+paths = sorted(
+    os.path.relpath(os.path.join(root, name), out).replace(os.sep, '/')
+    for root, _, files in os.walk(out) for name in files)
+with zipfile.ZipFile(zip_path, 'w') as archive:
+    for path in paths:
+        entry = zipfile.ZipInfo(path, date_time=stamp)
+        entry.create_system = 3  # Unix, so that the mode below is read
+        entry.external_attr = 0o100644 << 16
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with open(os.path.join(out, path), 'rb') as source:
+            archive.writestr(entry, source.read(), compresslevel=9)
+PY
 
 echo "== artefacts (bytes: raw, gzip -9)"
 find "$OUT" -type f \( -name '*.js' -o -name '*.mjs' -o -name '*.wasm' -o -name '*.json' -o -name '*.html' -o -name '*.css' \) | sort | while read -r file; do

@@ -47,6 +47,9 @@ fi
 step "build the extension (dist/ and the zip)"
 ./build.sh
 
+step "reproducible build: a second build (core compiled again) gives a byte-identical zip"
+bash tests/tools/reproducible-build.sh dist
+
 step "end-to-end in Chromium with the real manifest and service worker (clock at the fixtures' date)"
 cargo build --locked --quiet -p cc-reference-server -p extension-core
 mkdir -p tests/e2e/output
