@@ -113,8 +113,9 @@
     draw(view);
     if (viewedFor !== view.recordId) {
       viewedFor = view.recordId;
-      // Anonymous: the band and the UI kind only (the core's allow-list refuses anything else).
-      send({ type: 'badgeViewed', band: view.tone, ui: result.report.ui });
+      // Anonymous: the UI kind only, nothing computed from the deal (the core's allow-list
+      // refuses anything else; docs/api.md, "What one event holds").
+      send({ type: 'badgeViewed', ui: result.report.ui });
     }
     askForAnalysis(view.recordId);
     // The side panel shows this tab's Tier 1 result: reported when it changes (it stays in the

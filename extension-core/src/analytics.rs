@@ -1,10 +1,16 @@
 //! Usage analytics: an allow-list of anonymous events, a bounded persistent queue, and batches
 //! that keep their Id until the server acknowledges them, so that a worker killed mid-send
 //! neither loses nor duplicates anything. `feature_analyticsOptOut` stops everything.
+//!
+//! An event must not be joinable to a deal. Batches go with the same bearer token as analysis
+//! requests, so an event carries nothing derived from the deal on screen (no score band, no
+//! field) and only the hour it happened in ([`record_hour`]): the server cannot line a
+//! `badge_viewed` up with the analysis request made in the same second. `docs/api.md`, "What
+//! one event holds", lists every field.
 
 use std::collections::{BTreeMap, VecDeque};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
@@ -21,23 +27,25 @@ pub const BATCH_SIZE: usize = 50;
 /// arrive the same day; a busy user's go in full batches, at most one request per 50 events).
 pub const MAX_WAIT_HOURS: i64 = 4;
 
+/// The time an event is recorded with: the start of its hour (UTC). An hour holds many page
+/// views and requests, so an event's time points at none of them.
+pub fn record_hour(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.duration_trunc(TimeDelta::hours(1)).unwrap_or(at)
+}
+
 /// A property's allowed values.
 enum Allowed {
     OneOf(&'static [&'static str]),
     Boolean,
 }
 
-/// The allow-list: event names and, for each, its properties. Nothing else is ever recorded.
+/// The allow-list: event names and, for each, its properties. Nothing else is ever recorded,
+/// and nothing here is computed from a deal's fields (`badge_viewed` once carried the score's
+/// band: with the time of the analysis request beside it, that named the deal).
 const ALLOW_LIST: &[(&str, &[(&str, Allowed)])] = &[
     (
         "badge_viewed",
-        &[
-            (
-                "band",
-                Allowed::OneOf(&["healthy", "at_risk", "critical", "won", "lost", "unknown"]),
-            ),
-            ("ui", Allowed::OneOf(&["lightning", "classic"])),
-        ],
+        &[("ui", Allowed::OneOf(&["lightning", "classic"]))],
     ),
     (
         "side_panel_opened",
@@ -112,7 +120,8 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// Records an event unless opted out or not allowed.
+    /// Records an event unless opted out or not allowed, at the start of the hour of `at`
+    /// ([`record_hour`]): the queue never holds a finer time.
     pub fn record(
         &mut self,
         name: &str,
@@ -126,7 +135,7 @@ impl Queue {
         validate(name, &properties)?;
         self.waiting.push_back(Event {
             name: name.to_string(),
-            at,
+            at: record_hour(at),
             properties,
         });
         while self.waiting.len() > MAX_QUEUED {
@@ -137,7 +146,8 @@ impl Queue {
     }
 
     /// Whether to send now: signed in, not opted out, and a batch is in flight (to resend), a
-    /// full batch waits, or (on the alarm) the oldest event has waited [`MAX_WAIT_HOURS`].
+    /// full batch waits, or (on the alarm) the oldest event has waited [`MAX_WAIT_HOURS`]
+    /// (counted from the start of its hour: it may go up to an hour sooner).
     pub fn should_send(
         &self,
         signed_in: bool,
@@ -158,7 +168,8 @@ impl Queue {
 
     /// The batch to send: the one in flight (same Id: the server drops duplicates), else a new
     /// one of up to [`BATCH_SIZE`] events with Id `batch_id` (a UUID from the caller's random
-    /// source). Persist the queue before sending.
+    /// source), its `sentAt` the start of the hour of `now`. Events go as stored. Persist the
+    /// queue before sending.
     pub fn next_batch(
         &mut self,
         batch_id: impl FnOnce() -> String,
@@ -174,7 +185,7 @@ impl Queue {
         let events: Vec<Event> = self.waiting.drain(..count).collect();
         let batch = EventBatch {
             batch_id: batch_id(),
-            sent_at: now,
+            sent_at: record_hour(now),
             events,
         };
         self.in_flight = Some(batch.clone());
@@ -313,10 +324,7 @@ mod tests {
     #[test]
     fn only_allow_listed_names_properties_and_values() {
         assert_eq!(
-            validate(
-                "badge_viewed",
-                &props(json!({"band": "at_risk", "ui": "lightning"}))
-            ),
+            validate("badge_viewed", &props(json!({"ui": "lightning"}))),
             Ok(())
         );
         assert!(matches!(
@@ -331,13 +339,62 @@ mod tests {
             Err(Rejected::UnknownProperty(_))
         ));
         assert!(matches!(
-            validate("badge_viewed", &props(json!({"band": "Acme Corp"}))),
+            validate("badge_viewed", &props(json!({"ui": "Acme Corp"}))),
             Err(Rejected::BadValue(_))
         ));
         assert!(matches!(
             validate("analysis_refreshed", &props(json!({"cached": "yes"}))),
             Err(Rejected::BadValue(_))
         ));
+    }
+
+    #[test]
+    fn no_event_carries_a_property_computed_from_the_deal() {
+        // The badge's band is the score's: beside the analysis request's time it names the deal.
+        assert!(matches!(
+            validate(
+                "badge_viewed",
+                &props(json!({"band": "at_risk", "ui": "lightning"}))
+            ),
+            Err(Rejected::UnknownProperty(key)) if key == "band"
+        ));
+        for (_, properties) in ALLOW_LIST {
+            for (key, _) in *properties {
+                assert!(
+                    !["band", "score", "tone", "stage", "amount", "state"].contains(key),
+                    "{key} is computed from the deal"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn events_are_recorded_and_sent_at_the_hour_only() {
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let mut queue = Queue::default();
+        queue
+            .record(
+                "badge_viewed",
+                props(json!({"ui": "classic"})),
+                at("2026-11-23T11:58:02.417Z"),
+                false,
+            )
+            .unwrap();
+        assert_eq!(queue.waiting[0].at, at("2026-11-23T11:00:00Z"));
+        let stored = serde_json::to_string(&queue).unwrap();
+        assert!(
+            stored.contains("\"at\":\"2026-11-23T11:00:00Z\""),
+            "{stored}"
+        );
+        let batch = queue
+            .next_batch(|| "b1".into(), at("2026-11-23T15:07:09.123Z"))
+            .unwrap();
+        assert_eq!(batch.sent_at, at("2026-11-23T15:00:00Z"));
+        assert_eq!(batch.events[0].at, at("2026-11-23T11:00:00Z"));
     }
 
     #[test]

@@ -75,8 +75,9 @@ pub enum Request {
         #[serde(rename = "recordId")]
         record_id: String,
     },
-    /// The content script showed a badge: an anonymous `badge_viewed` event (band and UI only).
-    BadgeViewed { band: String, ui: String },
+    /// The content script showed a badge: an anonymous `badge_viewed` event (the UI kind only:
+    /// nothing computed from the deal, see `analytics`).
+    BadgeViewed { ui: String },
     /// The content script's Tier 1 result for its tab, for the side panel.
     Tier1Report { summary: crate::panel::Tier1Summary },
     /// The side panel's "Sign in": start the hand-off.
@@ -204,16 +205,12 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 host,
             }
         }
-        Request::BadgeViewed { band, ui } => {
+        Request::BadgeViewed { ui } => {
             if let Err(reason) = sender.content_page() {
                 return ignore(reason);
             }
-            let properties: std::collections::BTreeMap<String, serde_json::Value> = [
-                ("band".to_string(), band.into()),
-                ("ui".to_string(), ui.into()),
-            ]
-            .into_iter()
-            .collect();
+            let properties: std::collections::BTreeMap<String, serde_json::Value> =
+                [("ui".to_string(), ui.into())].into_iter().collect();
             if crate::analytics::validate("badge_viewed", &properties).is_err() {
                 return ignore("badgeViewed with values outside the allow-list");
             }
@@ -439,7 +436,7 @@ mod tests {
             for message in [
                 ask,
                 r#"{"type":"openSidePanel","recordId":"0065g00000AbCdEAAV"}"#,
-                r#"{"type":"badgeViewed","band":"healthy","ui":"lightning"}"#,
+                r#"{"type":"badgeViewed","ui":"lightning"}"#,
             ] {
                 assert!(
                     matches!(route(ME, &sender, message), Action::Ignore { .. }),
@@ -495,19 +492,28 @@ mod tests {
         let ok = route(
             ME,
             &tab_sender(),
-            r#"{"type":"badgeViewed","band":"at_risk","ui":"lightning"}"#,
+            r#"{"type":"badgeViewed","ui":"lightning"}"#,
         );
         assert!(matches!(ok, Action::RecordEvent { ref name, .. } if name == "badge_viewed"));
         let leak = route(
             ME,
             &tab_sender(),
-            r#"{"type":"badgeViewed","band":"Acme Corp","ui":"lightning"}"#,
+            r#"{"type":"badgeViewed","ui":"Acme Corp"}"#,
         );
         assert!(matches!(leak, Action::Ignore { .. }));
+        let band = route(
+            ME,
+            &tab_sender(),
+            r#"{"type":"badgeViewed","band":"healthy","ui":"lightning"}"#,
+        );
+        assert!(
+            matches!(band, Action::Ignore { .. }),
+            "the score's band is the deal's: refused"
+        );
         let extra = route(
             ME,
             &tab_sender(),
-            r#"{"type":"badgeViewed","band":"healthy","ui":"classic","url":"x"}"#,
+            r#"{"type":"badgeViewed","ui":"classic","url":"x"}"#,
         );
         assert!(
             matches!(extra, Action::Ignore { .. }),

@@ -74,12 +74,13 @@ proptest! {
     ) {
         use extension_core::analytics::{validate, Queue};
         let mut queue = Queue::default();
-        let at = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc();
+        let at = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_milli_opt(12, 34, 56, 789).unwrap().and_utc();
         let recorded = queue.record(&name, properties.clone(), at, false).is_ok();
         prop_assert_eq!(recorded, validate(&name, &properties).is_ok());
         for event in &queue.waiting {
+            prop_assert_eq!(event.at, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap().and_hms_opt(12, 0, 0).unwrap().and_utc(), "recorded at the hour only");
             let allowed_keys: &[&str] = match event.name.as_str() {
-                "badge_viewed" => &["band", "ui"],
+                "badge_viewed" => &["ui"],
                 "analysis_refreshed" => &["trigger", "cached"],
                 other => panic!("recorded an event off the allow-list: {other}"),
             };
