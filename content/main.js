@@ -200,6 +200,13 @@
       && [...record.addedNodes, ...record.removedNodes].every((node) => node.nodeName === HOST_TAG.toUpperCase()));
 
   // ---- drawing -------------------------------------------------------------------------------
+  //
+  // The badge holds no text node. Every string it shows is CSS generated content (`::before`,
+  // from a `data-t` attribute inside the closed root): the page's `window.find`, selections
+  // (select-all, `selectAllChildren(document.body)`, whose `toString()` crosses shadow roots) and
+  // `innerText` see only text nodes, so none of them reads the score. Assistive technology reads
+  // the button: its `aria-label` (the name) and `aria-description` (the card's text, which a
+  // hidden card's generated content could not give: display: none generates no content).
 
   const STYLE = `
     :host { all: initial; }
@@ -229,7 +236,11 @@
     ul { margin: 0; padding-left: 18px; }
     li { margin: 0 0 4px; overflow-wrap: anywhere; }
     .hint { margin: 8px 0 0; color: #747474; font-size: 12px; }
+    [data-t]::before { content: attr(data-t); }
   `;
+
+  // Shows `value` as generated content of `element` (see above), never as a text node.
+  const show = (element, value) => element.setAttribute('data-t', value);
 
   function createBadge() {
     const host = document.createElement(HOST_TAG);
@@ -239,7 +250,6 @@
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'badge';
-    button.setAttribute('aria-describedby', 'card');
     const dot = document.createElement('span');
     dot.className = 'dot';
     dot.setAttribute('aria-hidden', 'true');
@@ -248,17 +258,16 @@
     button.append(dot, value);
     const card = document.createElement('div');
     card.className = 'card';
-    card.id = 'card';
-    card.setAttribute('role', 'tooltip');
+    card.setAttribute('aria-hidden', 'true'); // the button's description says it all
     const title = document.createElement('p');
     title.className = 'title';
-    title.textContent = chrome.i18n.getMessage('badge_title');
+    show(title, chrome.i18n.getMessage('badge_title'));
     const summary = document.createElement('p');
     summary.className = 'summary';
     const list = document.createElement('ul');
     const hint = document.createElement('p');
     hint.className = 'hint';
-    hint.textContent = chrome.i18n.getMessage('badge_hint');
+    show(hint, chrome.i18n.getMessage('badge_hint'));
     card.append(title, summary, list, hint);
     root.append(style, button, card);
     button.addEventListener('click', (event) => {
@@ -267,7 +276,7 @@
       if (!badge || !event.isTrusted) return; // only the user's own click, never a script's
       send({ type: 'openSidePanel', recordId: badge.recordId });
     });
-    return { host, button, value, summary, list, key: '', recordId: '' };
+    return { host, button, value, title, summary, list, hint, key: '', recordId: '' };
   }
 
   function draw(view) {
@@ -279,15 +288,18 @@
       badge.recordId = view.recordId;
       badge.button.className = `badge tone-${view.tone}`;
       badge.button.setAttribute('aria-label', text(view.accessibleName));
-      badge.value.textContent = text(view.text);
-      badge.summary.textContent = text(view.summary);
+      show(badge.value, text(view.text));
+      show(badge.summary, text(view.summary));
+      const reasons = view.reasons.map(text);
       badge.list.replaceChildren(
-        ...view.reasons.map((reason) => {
+        ...reasons.map((reason) => {
           const item = document.createElement('li');
-          item.textContent = text(reason);
+          show(item, reason);
           return item;
         }),
       );
+      const card = [badge.title, badge.summary, ...badge.list.children, badge.hint];
+      badge.button.setAttribute('aria-description', card.map((element) => element.getAttribute('data-t')).join(' '));
     }
     position();
   }

@@ -83,7 +83,10 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
 }
 
 /** The badge as the accessibility layer sees it, read through CDP with closed shadow roots
- *  pierced; null when there is no badge. */
+ *  pierced; null when there is no badge. `text` is what the badge shows, in order: its text
+ *  nodes and the strings it draws as CSS generated content (`data-t` attributes, shown by
+ *  `[data-t]::before { content: attr(data-t) }`, out of reach of the page's find and
+ *  selection); `pieces` the same, one string per element. */
 export async function readBadge(page) {
   const cdp = await page.context().newCDPSession(page);
   try {
@@ -108,9 +111,13 @@ export async function readBadge(page) {
       }
       return null;
     };
+    const attributesOf = (node) => {
+      const attributes = {};
+      for (let i = 0; node && node.attributes && i < node.attributes.length; i += 2) attributes[node.attributes[i]] = node.attributes[i + 1];
+      return attributes;
+    };
     const button = shadow && find(shadow, 'BUTTON');
-    const attributes = {};
-    for (let i = 0; button && i < button.attributes.length; i += 2) attributes[button.attributes[i]] = button.attributes[i + 1];
+    const attributes = attributesOf(button);
     const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: host.backendNodeId });
     const { result } = await cdp.send('Runtime.callFunctionOn', {
       objectId: object.objectId,
@@ -120,6 +127,7 @@ export async function readBadge(page) {
     const texts = [];
     const collect = (node) => {
       if (node.nodeType === 3) texts.push(node.nodeValue);
+      if (node.nodeType === 1 && 'data-t' in attributesOf(node)) texts.push(attributesOf(node)['data-t']);
       for (const child of node.children || []) if (child.nodeName !== 'STYLE') collect(child);
     };
     if (shadow) collect(shadow);
@@ -128,6 +136,7 @@ export async function readBadge(page) {
       label: attributes['aria-label'] || null,
       className: attributes.class || '',
       text: texts.join(' ').replace(/\s+/g, ' ').trim(),
+      pieces: texts.map((t) => t.trim()).filter(Boolean),
       rect: JSON.parse(result.value),
     };
   } finally {

@@ -186,3 +186,95 @@ test('RTL, emoji and zero-width text: the same reading as the plain page', async
   assert.doesNotMatch(badge.text, /[\u202a-\u202e\u2066-\u2069]/, 'no direction override reaches the badge');
   await page.close();
 });
+
+// Issue 15: a page recovered the score through `window.find` (the match, inside the closed
+// root, is selected and `getSelection().toString()` returns it although `shadowRoot` is null).
+// The badge now shows every string as CSS generated content, which no find, selection or
+// innerText reaches; its button keeps the accessible name and describes the card.
+test('the page finds nothing of the badge: window.find, select-all, selection and innerText', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(URL_);
+  const { badge } = await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
+  // Assistive technology gets the badge's name and, with the card closed, the card's text.
+  const cdp = await browser.context.newCDPSession(page);
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  await cdp.detach();
+  const buttons = nodes.filter((node) => node.role?.value === 'button' && node.name?.value === badge.label);
+  assert.equal(buttons.length, 1, `one button named "${badge.label}"`);
+  const description = buttons[0].description?.value ?? '';
+  for (const piece of badge.pieces.slice(1)) assert.ok(description.includes(piece), `"${piece}" in the description "${description}"`);
+  // Hovered, so that the card (summary, reasons) is rendered too.
+  await page.mouse.move(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
+  await page.waitForTimeout(100);
+  const score = badge.text.split(' ')[0];
+  assert.match(score, /^\d{1,3}$/, `the badge shows a score (${badge.text})`);
+  const probes = [...new Set([score, badge.label, ...badge.pieces])];
+  const seen = await page.evaluate((strings) => {
+    // The page's own text (open shadow roots included): a probe it contains proves nothing.
+    const own = [];
+    const collect = (root) => {
+      for (const node of root.querySelectorAll('*')) if (node.shadowRoot) collect(node.shadowRoot);
+      own.push(root.textContent);
+    };
+    collect(document);
+    const pageText = own.join('\n');
+    const selection = getSelection();
+    const leaks = [];
+    const probed = [];
+    for (const probe of strings) {
+      if (pageText.includes(probe)) continue;
+      probed.push(probe);
+      selection.removeAllRanges();
+      if (window.find(probe, false, false, true)) leaks.push(`window.find("${probe}") → "${selection.toString()}"`);
+    }
+    selection.removeAllRanges();
+    selection.selectAllChildren(document.body);
+    const selected = selection.toString();
+    selection.removeAllRanges();
+    document.execCommand('selectAll');
+    const selectAll = selection.toString();
+    selection.removeAllRanges();
+    const readings = { 'selectAllChildren(body)': selected, 'select all': selectAll,
+      'body.innerText': document.body.innerText, 'documentElement.innerText': document.documentElement.innerText };
+    for (const [how, text] of Object.entries(readings)) {
+      for (const probe of probed) if (text.includes(probe)) leaks.push(`${how} holds "${probe}"`);
+    }
+    return { leaks, probed, shadowRoot: document.querySelector('cc-deal-health').shadowRoot };
+  }, probes);
+  assert.ok(seen.probed.includes(score), `the score "${score}" is not page text, so it was probed`);
+  assert.ok(seen.probed.length >= 4, `score, name, summary and card probed: ${JSON.stringify(seen.probed)}`);
+  assert.deepEqual(seen.leaks, [], 'the page read the badge');
+  assert.equal(seen.shadowRoot, null);
+  // What the user sees is each piece, drawn as generated content (read where page scripts cannot
+  // interfere: a world of the test's own, on the closed root found through CDP).
+  const probe = await browser.context.newCDPSession(page);
+  const { root } = await probe.send('DOM.getDocument', { depth: -1, pierce: true });
+  const hostNode = (function find(node) {
+    if (node.nodeName === 'CC-DEAL-HEALTH') return node;
+    for (const child of [...(node.children || []), ...(node.shadowRoots || [])]) {
+      const found = find(child);
+      if (found) return found;
+    }
+    return null;
+  })(root);
+  const { frameTree } = await probe.send('Page.getFrameTree');
+  const { executionContextId } = await probe.send('Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: 'cc-hostile-test' });
+  const { object } = await probe.send('DOM.resolveNode', { backendNodeId: hostNode.shadowRoots[0].backendNodeId, executionContextId });
+  const { result } = await probe.send('Runtime.callFunctionOn', {
+    objectId: object.objectId,
+    functionDeclaration: `function () {
+      return [...this.querySelectorAll('*')].filter((element) => element.nodeName !== 'STYLE').map((element) => ({
+        textNodes: [...element.childNodes].filter((node) => node.nodeType === 3 && node.nodeValue.trim()).length,
+        drawn: getComputedStyle(element, '::before').content,
+        attribute: element.getAttribute('data-t'),
+      }));
+    }`,
+    returnByValue: true,
+  });
+  await probe.detach();
+  const elements = result.value.filter((element) => element.attribute !== null);
+  assert.deepEqual(elements.map((element) => element.attribute.trim()).filter(Boolean), badge.pieces, 'every piece is an attribute');
+  for (const element of elements) assert.equal(element.drawn, JSON.stringify(element.attribute), 'drawn as generated content');
+  assert.equal(result.value.filter((element) => element.textNodes && element.attribute === null).length, 0, 'no text node in the badge');
+  await page.close();
+});
