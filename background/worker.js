@@ -471,7 +471,8 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     await ready;
     const settings = await currentSettings();
     const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
-    const exchange = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, settings.apiOrigin, pendingSignIn ?? null, nowIso());
+    // Our own Id goes with the code: the server takes a code only for the Id it handed it to.
+    const exchange = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
     await chrome.storage.session.remove('pendingSignIn');
     const response = await fetch(exchange.url, {
       method: 'POST',

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStandin } from './server/salesforce-standin.mjs';
-import { launch, root, sidePanel, startReferenceServer, waitForBadge } from './e2e/browser.mjs';
+import { confirmConnect, launch, root, sidePanel, startReferenceServer, waitForBadge } from './e2e/browser.mjs';
 
 const slug = process.argv[2] || 'lightning-record-layout-en-us';
 const url = `https://${slug}.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view`;
@@ -23,6 +23,7 @@ await panel.waitForSelector('#sign-in:not([hidden])');
 const connect = context.waitForEvent('page');
 await panel.click('#sign-in');
 const webApp = await connect;
+await confirmConnect(webApp); // the web app names the extension; the rep confirms
 await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('Connected'), null, { timeout: 10000 });
 await webApp.close();
 await panel.close();

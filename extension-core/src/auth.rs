@@ -167,16 +167,23 @@ pub struct PostRequest {
     pub body: String,
 }
 
-/// The PKCE code exchange (`POST /v1/auth/token`); `None` unless the API origin is HTTPS.
+/// The PKCE code exchange (`POST /v1/auth/token`) by the extension `extension_id` (its own
+/// Id: the server takes a code only for the Id it handed it to); `None` unless the API origin
+/// is HTTPS.
 pub fn token_exchange_request(
     api_origin: &str,
     code: &str,
     pending: &PendingSignIn,
+    extension_id: &str,
 ) -> Option<PostRequest> {
     api_post(
         api_origin,
         "/v1/auth/token",
-        serde_json::json!({ "code": code, "codeVerifier": pending.code_verifier }),
+        serde_json::json!({
+            "code": code,
+            "codeVerifier": pending.code_verifier,
+            "extensionId": extension_id,
+        }),
     )
 }
 
@@ -362,7 +369,7 @@ mod tests {
             started_at: now(),
         };
         let exchange =
-            token_exchange_request("https://api.customercity.com/", "c1", &pending).unwrap();
+            token_exchange_request("https://api.customercity.com/", "c1", &pending, "ext").unwrap();
         assert_eq!(exchange.url, "https://api.customercity.com/v1/auth/token");
         assert_eq!(exchange.body, r#"{"code":"c1","codeVerifier":"v"}"#);
         let session = Session {
@@ -380,7 +387,10 @@ mod tests {
             refresh_request("http://api.customercity.com", &session),
             None
         );
-        assert_eq!(token_exchange_request("http://x", "c1", &pending), None);
+        assert_eq!(
+            token_exchange_request("http://x", "c1", &pending, "ext"),
+            None
+        );
     }
 
     #[test]

@@ -176,7 +176,8 @@ pub fn begin_sign_in(
 }
 
 /// Checks the web app's hand-off message and returns the token-exchange request
-/// `{url, body}` (an HTTPS POST to the API), or throws why the message was refused.
+/// `{url, body}` (an HTTPS POST to the API, naming `extension_id`, the extension's own Id), or
+/// throws why the message was refused.
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = acceptHandOff)]
 pub fn accept_hand_off(
@@ -186,6 +187,7 @@ pub fn accept_hand_off(
     api_origin: &str,
     pending: JsValue,
     now: &str,
+    extension_id: &str,
 ) -> Result<JsValue, JsValue> {
     let pending: Option<crate::auth::PendingSignIn> =
         serde_wasm_bindgen::from_value(pending).ok().flatten();
@@ -198,7 +200,9 @@ pub fn accept_hand_off(
     )
     .map_err(|error| JsValue::from_str(&error.to_string()))?;
     let request = pending
-        .and_then(|pending| crate::auth::token_exchange_request(api_origin, &code, &pending))
+        .and_then(|pending| {
+            crate::auth::token_exchange_request(api_origin, &code, &pending, extension_id)
+        })
         .ok_or_else(|| JsValue::from_str("the API origin must be HTTPS"))?;
     to_js(&request)
 }

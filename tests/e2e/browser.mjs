@@ -2,7 +2,8 @@
 // stand-in reached under real host names, and helpers that read the badge through CDP (the
 // page itself cannot: the shadow root is closed).
 import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,12 +161,22 @@ export async function waitForBadge(page, predicate, { timeout = 5000 } = {}) {
   }
 }
 
+/** The Id Chromium gives an extension loaded unpacked from `path` (no `key` in its manifest):
+ *  the first 128 bits of the SHA-256 of its absolute path, in hex digits written `a` to `p`. */
+export function unpackedExtensionId(path) {
+  const absolute = existsSync(path) ? realpathSync(path) : resolve(path);
+  const hex = createHash('sha256').update(absolute).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
 /** Starts the Rust reference server (target/debug/cc-reference-server); resolves to
- *  {port, stop(), get(path)} where get() reads its admin endpoints. */
-export async function startReferenceServer() {
+ *  {port, stop(), get(path)} where get() reads its admin endpoints. Its connect page hands
+ *  sign-in codes only to the extensions loaded unpacked from `extensionPaths` (docs/api.md). */
+export async function startReferenceServer({ extensionPaths = [dist] } = {}) {
   const { spawn } = await import('node:child_process');
   const https = await import('node:https');
-  const child = spawn(join(process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target'), 'debug', 'cc-reference-server'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = extensionPaths.flatMap((path) => ['--extension-id', unpackedExtensionId(path)]);
+  const child = spawn(join(process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target'), 'debug', 'cc-reference-server'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk) => {
@@ -199,8 +210,15 @@ export async function startReferenceServer() {
   return { port, get, post, clearFaults, stop: () => child.kill() };
 }
 
-/** Signs in through the real flow: the side panel's button, the web app's connect page, the
- *  hand-off to the worker. Resolves to the side panel page. */
+/** The user's click on the connect page's "Connect this extension" (docs/api.md, sign-in
+ *  hand-off): the page names the extension; only then is a code issued and handed over. */
+export async function confirmConnect(webApp) {
+  await webApp.waitForSelector('#confirm');
+  await Promise.all([webApp.waitForNavigation(), webApp.click('#confirm')]);
+}
+
+/** Signs in through the real flow: the side panel's button, the web app's connect page (and
+ *  the user's confirmation), the hand-off to the worker. Resolves to the side panel page. */
 export async function signIn({ context, extensionId }) {
   const panel = await context.newPage();
   await panel.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
@@ -208,6 +226,7 @@ export async function signIn({ context, extensionId }) {
   const connectPage = context.waitForEvent('page');
   await panel.click('#sign-in');
   const webApp = await connectPage;
+  await confirmConnect(webApp);
   await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('Connected'));
   await webApp.close();
   await panel.waitForSelector('#sign-out:not([hidden])');

@@ -43,7 +43,7 @@ before(async () => {
     '3rdparty': { extensions: { [unpackedId(copy)]: { analyticsOptOut: true, disableAiInsights: true, apiOrigin: 'http://downgrade.example' } } },
   }));
   standin = await startStandin();
-  api = await startReferenceServer();
+  api = await startReferenceServer({ extensionPaths: [copy] });
   browser = await launch({ port: standin.port, apiPort: api.port, extensionPath: copy });
 });
 

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { ageCache, eventually, launch, readBadge, startReferenceServer, waitForBadge } from './browser.mjs';
+import { ageCache, confirmConnect, eventually, launch, readBadge, startReferenceServer, waitForBadge } from './browser.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,6 +36,8 @@ test('signing in from the side panel stores a session the content script cannot 
   const webApp = await connectPage;
   await webApp.waitForLoadState();
   assert.match(webApp.url(), /^https:\/\/app\.customercity\.com\/extension\/connect\?extensionId=[a-p]{32}&state=[\w-]{43}&codeChallenge=[\w-]{43}$/);
+  assert.equal(await webApp.textContent('#extension-id'), extensionId, 'the page names the extension being connected');
+  await confirmConnect(webApp);
   await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('Connected'));
   await panel.waitForFunction(() => document.getElementById('status').textContent.startsWith('Signed in'));
 
@@ -292,6 +294,7 @@ test('a hand-off replayed or from another origin is refused', async () => {
   // Replay: the web app page sends an old code again; no sign-in is pending any more.
   const webApp = await context.newPage();
   await webApp.goto(`https://app.customercity.com/extension/connect?extensionId=${browser.extensionId}&state=forged&codeChallenge=abc`);
+  await confirmConnect(webApp);
   await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('The extension refused'));
   assert.match(await webApp.textContent('#status'), /no sign-in is in progress/);
   const after = await worker.evaluate(() => chrome.storage.local.get('session'));

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, launch, restartWorker, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+import { confirmConnect, eventually, launch, restartWorker, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
 
 const RESTARTS = Number(process.env.SOAK_RESTARTS || 50);
 const SEED = Number(process.env.SOAK_SEED || Date.now() % 100000);
@@ -153,6 +153,7 @@ test(`the worker stopped ${RESTARTS} times during flushes, refreshes and sign-in
     const connectPage = browser.context.waitForEvent('page');
     await panel.click('#sign-in');
     const webApp = await connectPage;
+    await confirmConnect(webApp);
     await sleep(Math.floor(random() * 800));
     await restartWorker(browser, wake);
     await webApp.waitForFunction(() => document.getElementById('status').textContent !== '', null, { timeout: 10000 }).catch(() => {});

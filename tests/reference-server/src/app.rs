@@ -144,7 +144,10 @@ pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
 
 #[derive(Default)]
 struct State {
-    codes: HashMap<String, (String, DateTime<Utc>)>,
+    /// One-time codes, each bound to the extension it was handed to and its PKCE challenge.
+    codes: HashMap<String, HandOffGrant>,
+    /// Connect pages shown and not yet confirmed by the user, by their confirmation token.
+    confirmations: HashMap<String, HandOffGrant>,
     /// Every access token issued: when it expires and the sign-in (token family) it belongs to.
     access: HashMap<String, (DateTime<Utc>, u64)>,
     /// Every refresh token issued and not yet void.
@@ -174,9 +177,35 @@ impl State {
     }
 }
 
+/// The Chrome Web Store Id(s) of the published extension: the only extensions the connect page
+/// hands a sign-in code to, unless the server is given others (`--extension-id`,
+/// `CC_EXTENSION_IDS`). None is assigned yet, so an unconfigured server connects no extension.
+pub const PUBLISHED_EXTENSION_IDS: &[&str] = &[];
+/// The name the connect page shows for a configured extension (`extensionName`, `_locales/en`).
+pub const EXTENSION_NAME: &str = "Customer City Deal Health";
+/// How long the user has to confirm on the connect page.
+pub const CONFIRMATION_SECONDS: i64 = 600;
+/// How long a one-time code lives.
+pub const CODE_SECONDS: i64 = 60;
+
+/// Whether `id` has the form of a Chrome extension Id: 32 letters `a` to `p`.
+pub fn is_extension_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b))
+}
+
+/// One sign-in hand-off: the extension it is for, the state it returns, the PKCE challenge.
+struct HandOffGrant {
+    extension_id: String,
+    state: String,
+    challenge: String,
+    expires: DateTime<Utc>,
+}
+
 /// The reference server.
 pub struct App {
     deals: Vec<DealData>,
+    /// The extensions the connect page hands codes to (issue 15: never the query's Id as such).
+    extension_ids: Vec<String>,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
     state: Mutex<State>,
 }
@@ -187,9 +216,19 @@ impl App {
         let deals = demo_dataset(clock());
         App {
             deals,
+            extension_ids: PUBLISHED_EXTENSION_IDS
+                .iter()
+                .map(|id| id.to_string())
+                .collect(),
             clock,
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// The same server handing sign-in codes to `extension_ids` instead of the published Ids.
+    pub fn with_extension_ids(mut self, extension_ids: Vec<String>) -> App {
+        self.extension_ids = extension_ids;
+        self
     }
 
     fn now(&self) -> DateTime<Utc> {
@@ -221,6 +260,7 @@ impl App {
         let segments: Vec<&str> = request.path.split('/').filter(|s| !s.is_empty()).collect();
         match (request.method.as_str(), segments.as_slice()) {
             ("GET", ["extension", "connect"]) => self.connect_page(&mut state, request),
+            ("POST", ["extension", "connect"]) => self.confirm_connect(&mut state, request),
             ("GET", ["__admin", "events"]) => Response::json(200, &state.batches),
             ("GET", ["__admin", "requests"]) => Response::json(200, &state.requests),
             ("POST", ["__admin", "faults"]) => {
@@ -521,16 +561,23 @@ impl App {
         let Ok(body) = serde_json::from_slice::<serde_json::Value>(&request.body) else {
             return invalid();
         };
-        let (Some(code), Some(verifier)) = (body["code"].as_str(), body["codeVerifier"].as_str())
-        else {
+        let (Some(code), Some(verifier), Some(extension_id)) = (
+            body["code"].as_str(),
+            body["codeVerifier"].as_str(),
+            body["extensionId"].as_str(),
+        ) else {
             return invalid();
         };
-        let Some((challenge, expires)) = state.codes.remove(code) else {
+        let Some(grant) = state.codes.remove(code) else {
             return invalid();
         };
         let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(Sha256::digest(verifier.as_bytes()));
-        if computed != challenge || expires < self.now() {
+        // The code is good only for the extension it was handed to (docs/api.md, step 6).
+        if computed != grant.challenge
+            || extension_id != grant.extension_id
+            || grant.expires < self.now()
+        {
             return invalid();
         }
         let tokens = self.issue_tokens(state, None, None);
@@ -572,8 +619,10 @@ impl App {
         Response::json(200, &tokens)
     }
 
-    /// The web app's sign-in hand-off (demo: the user is already signed in). Issues a one-time
-    /// code bound to the PKCE challenge and hands it to the extension.
+    /// The web app's sign-in hand-off, first step (demo: the user is already signed in). For a
+    /// configured extension Id only, a page that names the extension and asks the user to
+    /// confirm; no code yet. Any other Id is refused outright: the page used to hand a code to
+    /// whatever Id the query named (issue 15).
     fn connect_page(&self, state: &mut State, request: &Request) -> Response {
         let (Some(extension_id), Some(state_param), Some(challenge)) = (
             request.query("extensionId"),
@@ -596,23 +645,84 @@ impl App {
         if !valid(extension_id, 64) || !valid(state_param, 128) || !valid(challenge, 128) {
             return Response::problem(400, "bad-request", "Malformed parameters");
         }
-        let code = self.fresh_token(state, "cc_code");
-        state.codes.insert(
-            code.clone(),
-            (challenge.to_string(), self.now() + Duration::seconds(60)),
+        if !self.extension_ids.iter().any(|id| id == extension_id) {
+            return hand_off_page(
+                403,
+                "This extension cannot be connected",
+                &format!(
+                    "<p id=\"status\">No sign-in code was issued: the extension \
+                     <code id=\"extension-id\">{extension_id}</code> is not the Customer City extension.</p>\
+                     <p>Sign in from the side panel of {EXTENSION_NAME}, installed from the Chrome Web Store.</p>"
+                ),
+            );
+        }
+        let now = self.now();
+        state.confirmations.retain(|_, grant| grant.expires >= now);
+        let confirmation = self.fresh_token(state, "cc_confirm");
+        state.confirmations.insert(
+            confirmation.clone(),
+            HandOffGrant {
+                extension_id: extension_id.to_string(),
+                state: state_param.to_string(),
+                challenge: challenge.to_string(),
+                expires: now + Duration::seconds(CONFIRMATION_SECONDS),
+            },
         );
-        let message = json!({"type": "connect", "code": code, "state": state_param});
-        Response::html(format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connect Customer City</title></head>\
-             <body><h1>Connecting the extension…</h1><p id=\"status\">Signed in as {owner}.</p><script>\
-             chrome.runtime.sendMessage({extension:?}, {message}).then(\
-             (answer) => {{ document.getElementById('status').textContent = answer && answer.ok\
-               ? 'Connected. You can close this tab.' : 'The extension refused: ' + (answer && answer.error); }},\
-             (error) => {{ document.getElementById('status').textContent = 'Could not reach the extension: ' + error.message; }});\
-             </script></body></html>",
-            owner = crate::dataset::DEMO_OWNER,
-            extension = extension_id,
-        ))
+        hand_off_page(
+            200,
+            "Connect a browser extension?",
+            &format!(
+                "<p id=\"status\">Signed in as {owner}.</p>\
+                 <p>A browser extension asks to connect to your Customer City account:</p>\
+                 <p><strong id=\"extension-name\">{EXTENSION_NAME}</strong>, extension Id \
+                 <code id=\"extension-id\">{extension_id}</code></p>\
+                 <p>Connect it only if you just pressed \u{201c}Sign in\u{201d} in this extension\u{2019}s side panel.</p>\
+                 <form method=\"post\" action=\"/extension/connect\">\
+                 <input type=\"hidden\" name=\"confirmation\" value=\"{confirmation}\">\
+                 <button id=\"confirm\" type=\"submit\">Connect this extension</button></form>",
+                owner = crate::dataset::DEMO_OWNER,
+            ),
+        )
+    }
+
+    /// The hand-off's second step, the user's click on the connect page: issues a one-time code
+    /// bound to the confirmed extension Id and PKCE challenge, and a page that sends it to that
+    /// extension only. An unknown, used or expired confirmation issues nothing.
+    fn confirm_connect(&self, state: &mut State, request: &Request) -> Response {
+        let now = self.now();
+        let grant = form_value(&request.body, "confirmation")
+            .and_then(|confirmation| state.confirmations.remove(confirmation))
+            .filter(|grant| grant.expires >= now);
+        let Some(grant) = grant else {
+            return hand_off_page(
+                400,
+                "This sign-in has expired",
+                "<p id=\"status\">No sign-in code was issued: this confirmation expired or was already used. \
+                 Press \u{201c}Sign in\u{201d} in the extension\u{2019}s side panel again.</p>",
+            );
+        };
+        let code = self.fresh_token(state, "cc_code");
+        let message = json!({"type": "connect", "code": code, "state": grant.state});
+        let extension = grant.extension_id.clone();
+        state.codes.insert(
+            code,
+            HandOffGrant {
+                expires: now + Duration::seconds(CODE_SECONDS),
+                ..grant
+            },
+        );
+        hand_off_page(
+            200,
+            "Connecting the extension\u{2026}",
+            &format!(
+                "<p id=\"status\">Connecting {EXTENSION_NAME}\u{2026}</p><script>\
+                 chrome.runtime.sendMessage({extension:?}, {message}).then(\
+                 (answer) => {{ document.getElementById('status').textContent = answer && answer.ok\
+                   ? 'Connected. You can close this tab.' : 'The extension refused: ' + (answer && answer.error); }},\
+                 (error) => {{ document.getElementById('status').textContent = 'Could not reach the extension: ' + error.message; }});\
+                 </script>"
+            ),
+        )
     }
 }
 
@@ -631,6 +741,32 @@ fn with_etag(request: &Request, response: Response) -> Response {
         };
     }
     response.with_header("etag", tag)
+}
+
+/// A page of the web app's sign-in hand-off: never framed (no other page can put its button
+/// under the user's click), never cached.
+fn hand_off_page(status: u16, heading: &str, body: &str) -> Response {
+    let mut response = Response::html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connect Customer City</title></head>\
+         <body><h1>{heading}</h1>{body}</body></html>"
+    ));
+    response.status = status;
+    response
+        .with_header("x-frame-options", "DENY".into())
+        .with_header("content-security-policy", "frame-ancestors 'none'".into())
+        .with_header("cache-control", "no-store".into())
+}
+
+/// One field of an `application/x-www-form-urlencoded` body, as sent (its values here need no
+/// decoding: tokens are letters, digits and `_`).
+fn form_value<'a>(body: &'a [u8], name: &str) -> Option<&'a str> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(field, _)| *field == name)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
 }
 
 fn hex(bytes: &[u8]) -> String {

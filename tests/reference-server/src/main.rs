@@ -1,11 +1,17 @@
-//! `cc-reference-server [--port N] [--now RFC3339] [--clock-offset-seconds N]`: the Customer
-//! City API and the web app's sign-in hand-off over HTTPS on 127.0.0.1, with a self-signed
-//! certificate for `api.customercity.com`, `app.customercity.com` and `localhost`. Prints one
-//! JSON line `{"port": N, "certificate": "<PEM>"}` when ready. See docs/api.md; the behaviour is
-//! in `app.rs`, this file only moves bytes.
+//! `cc-reference-server [--port N] [--now RFC3339] [--clock-offset-seconds N] [--extension-id ID]...`:
+//! the Customer City API and the web app's sign-in hand-off over HTTPS on 127.0.0.1, with a
+//! self-signed certificate for `api.customercity.com`, `app.customercity.com` and `localhost`.
+//! Prints one JSON line `{"port": N, "certificate": "<PEM>"}` when ready. See docs/api.md; the
+//! behaviour is in `app.rs`, this file only moves bytes.
+//!
+//! The connect page hands sign-in codes only to the extension Ids given with `--extension-id`
+//! (repeatable) or `CC_EXTENSION_IDS` (comma-separated); without either, to the published
+//! extension's (`app::PUBLISHED_EXTENSION_IDS`). The end-to-end tests pass the unpacked build's.
 
 mod app;
 mod dataset;
+#[cfg(test)]
+mod handoff_tests;
 #[cfg(test)]
 mod network_day;
 
@@ -28,6 +34,13 @@ use app::{App, Request};
 async fn main() -> Result<()> {
     let mut port = 0u16;
     let mut fixed_now: Option<DateTime<Utc>> = None;
+    let mut extension_ids: Vec<String> = std::env::var("CC_EXTENSION_IDS")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut extension_ids_given = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -38,6 +51,13 @@ async fn main() -> Result<()> {
                         .with_timezone(&Utc),
                 )
             }
+            "--extension-id" => {
+                if !extension_ids_given {
+                    extension_ids.clear(); // the command line wins over the environment
+                    extension_ids_given = true;
+                }
+                extension_ids.push(args.next().context("--extension-id needs a value")?);
+            }
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -45,7 +65,15 @@ async fn main() -> Result<()> {
         Some(now) => Box::new(move || now),
         None => Box::new(Utc::now),
     };
-    let app = Arc::new(App::new(clock));
+    if let Some(bad) = extension_ids.iter().find(|id| !app::is_extension_id(id)) {
+        anyhow::bail!("{bad:?} is not a Chrome extension Id (32 letters a to p)");
+    }
+    let app = App::new(clock);
+    let app = Arc::new(if extension_ids.is_empty() {
+        app
+    } else {
+        app.with_extension_ids(extension_ids)
+    });
 
     let names = ["api.customercity.com", "app.customercity.com", "localhost"]
         .map(str::to_string)

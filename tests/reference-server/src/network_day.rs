@@ -17,6 +17,7 @@ use extension_core::settings::{effective, Settings};
 use serde_json::json;
 
 use crate::app::{App, Request};
+use crate::handoff_tests::{issue_code, OURS};
 
 const API: &str = "https://api.customercity.com";
 const HOST: &str = "acme.lightning.force.com";
@@ -58,25 +59,8 @@ impl Day {
 
     fn sign_in(app: &App, now: DateTime<Utc>) -> Session {
         let pending = PendingSignIn::start(&[7u8; 64], now);
-        let page = app.handle(&to_request(
-            "GET",
-            &format!(
-                "{API}/extension/connect?extensionId=abcdefghijklmnop&state={}&codeChallenge={}",
-                pending.state,
-                pending.code_challenge()
-            ),
-            &[],
-            "",
-        ));
-        let html = String::from_utf8(page.body).unwrap();
-        let code = html
-            .split("\"code\":\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        let exchange = token_exchange_request(API, code, &pending).unwrap();
+        let code = issue_code(app, OURS, &pending.state, &pending.code_challenge());
+        let exchange = token_exchange_request(API, &code, &pending, OURS).unwrap();
         let answer = app.handle(&to_request("POST", &exchange.url, &[], &exchange.body));
         let tokens = extension_core::api::decode_tokens(&answer.body).unwrap();
         Session::from_tokens(&tokens, now)
@@ -175,7 +159,8 @@ pub fn run() -> serde_json::Value {
         .with_timezone(&Utc);
     let clock = Arc::new(Mutex::new(start));
     let shared = clock.clone();
-    let app = App::new(Box::new(move || *shared.lock().unwrap()));
+    let app = App::new(Box::new(move || *shared.lock().unwrap()))
+        .with_extension_ids(vec![OURS.to_string()]);
     let session = Day::sign_in(&app, start);
     let mut day = Day {
         app,

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::app::{App, Request, Response};
+use crate::handoff_tests::{issue_code, OURS};
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
@@ -15,7 +16,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn app() -> App {
-    App::new(Box::new(now))
+    App::new(Box::new(now)).with_extension_ids(vec![OURS.to_string()])
 }
 
 fn request(method: &str, path_and_query: &str, token: Option<&str>, body: Value) -> Request {
@@ -66,58 +67,24 @@ fn sign_in(app: &App) -> Value {
     let verifier = "v".repeat(43);
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(Sha256::digest(verifier.as_bytes()));
-    let page = app.handle(&request(
-        "GET",
-        &format!(
-            "/extension/connect?extensionId=abcdefghijklmnop&state=s1&codeChallenge={challenge}"
-        ),
-        None,
-        Value::Null,
-    ));
-    assert_eq!(page.status, 200);
-    let html = String::from_utf8(page.body).unwrap();
-    let code = html
-        .split("\"code\":\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    assert!(html.contains("chrome.runtime.sendMessage(\"abcdefghijklmnop\""));
+    let code = issue_code(app, OURS, "s1", &challenge);
     let wrong = app.handle(&request(
         "POST",
         "/v1/auth/token",
         None,
-        json!({"code": code, "codeVerifier": "w".repeat(43)}),
+        json!({"code": code, "codeVerifier": "w".repeat(43), "extensionId": OURS}),
     ));
     assert_eq!(
         wrong.status, 401,
         "a wrong verifier fails (and burns the code)"
     );
     // A fresh code, the right verifier.
-    let page = app.handle(&request(
-        "GET",
-        &format!(
-            "/extension/connect?extensionId=abcdefghijklmnop&state=s2&codeChallenge={challenge}"
-        ),
-        None,
-        Value::Null,
-    ));
-    let html = String::from_utf8(page.body).unwrap();
-    let code = html
-        .split("\"code\":\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let code = issue_code(app, OURS, "s2", &challenge);
     let tokens = app.handle(&request(
         "POST",
         "/v1/auth/token",
         None,
-        json!({"code": code, "codeVerifier": verifier}),
+        json!({"code": code, "codeVerifier": verifier, "extensionId": OURS}),
     ));
     assert_eq!(tokens.status, 200);
     assert_schema("TokenResponse", &body(&tokens));
@@ -125,7 +92,7 @@ fn sign_in(app: &App) -> Value {
         "POST",
         "/v1/auth/token",
         None,
-        json!({"code": code, "codeVerifier": verifier}),
+        json!({"code": code, "codeVerifier": verifier, "extensionId": OURS}),
     ));
     assert_eq!(reused.status, 401, "codes are single-use");
     body(&tokens)
