@@ -5,7 +5,7 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, maxResponseBytes, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  acceptHandOff, acknowledgeBatch, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
   reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
@@ -27,6 +27,7 @@ const DECLINE_AI = 'cc.declineAi';
 const FLUSH_ALARM = 'cc.flushAnalytics';
 const SWEEP_ALARM = 'cc.sweepCache';
 const REFRESH_ALARM = 'cc.refreshToken';
+const HOLD_KEY = 'cc.holdUntil';
 const TIMEOUT_MS = 10000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,6 +91,18 @@ async function write(items) {
   }
 }
 
+// The API's "not before" (a 429 or 503 with Retry-After): kept in storage, so that every
+// request to that origin honours it, from any tab, after a worker restart too.
+async function heldFor(settings) {
+  const { [HOLD_KEY]: hold } = await chrome.storage.local.get(HOLD_KEY);
+  return holdRemaining(hold ?? null, settings.apiOrigin, nowIso());
+}
+async function noteHold(response, settings) {
+  if (!response) return;
+  const hold = holdAfter(response.status, response.headers.get('retry-after') ?? undefined, settings.apiOrigin, nowIso());
+  if (hold) await exclusive(() => write({ [HOLD_KEY]: hold }));
+}
+
 // Analytics: recorded only while signed in; the core applies the allow-list and the opt-out.
 function record(name, properties) {
   return exclusive(async () => {
@@ -108,6 +121,7 @@ async function flush(onAlarm, refreshed = false) {
   const taken = await exclusive(async () => {
     const settings = await currentSettings();
     if (settings.analyticsPaused) return { batch: null }; // the policy may opt out: wait, keep the queue
+    if (await heldFor(settings)) return { batch: null }; // the service asked to wait
     const stored = await chrome.storage.local.get([QUEUE_KEY, 'session', EPOCH_KEY]);
     const random = crypto.getRandomValues(new Uint8Array(16));
     const result = takeBatch(stored[QUEUE_KEY] ?? null, random, nowIso(), stored.session ?? null, settings, onAlarm);
@@ -123,6 +137,7 @@ async function flush(onAlarm, refreshed = false) {
     method: 'POST', headers: Object.fromEntries(batch.headers), body: batch.body, credentials: 'omit',
     signal: requestSignal(),
   }).catch(() => null);
+  await noteHold(response, await currentSettings());
   const body = response ? ((await boundedText(response).catch(() => '')) ?? '') : '';
   const outcome = batchOutcome(response?.status ?? 0, body, batch.batchId, refreshed);
   if (outcome === 'acknowledged') {
@@ -206,6 +221,13 @@ async function clearLocalData(ifEpoch) {
   return plan;
 }
 
+// A refresh that failed without a refusal is tried again in a minute or two (or when the
+// service's hold ends), not only when a request happens to need it.
+async function scheduleRefreshRetry() {
+  const { [HOLD_KEY]: hold } = await chrome.storage.local.get(HOLD_KEY);
+  await chrome.alarms.create(REFRESH_ALARM, { when: refreshRetryAt(hold ?? null, nowIso(), Math.random()) });
+}
+
 // Schedules the proactive token refresh (before expiry, with jitter).
 async function scheduleRefresh(session) {
   const when = refreshAlarmAt(session ?? null, nowIso(), Math.random());
@@ -224,10 +246,15 @@ function refreshSession() {
     const { session, [EPOCH_KEY]: epoch = 0 } = await chrome.storage.local.get(['session', EPOCH_KEY]);
     const request = refreshRequest(session ?? null, settings.apiOrigin);
     if (!request) return { refused: true };
+    if (await heldFor(settings)) {
+      await scheduleRefreshRetry();
+      return { unavailable: 'the service asked to wait; try again later' };
+    }
     const response = await fetch(request.url, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
       credentials: 'omit', signal: requestSignal(),
     }).catch(() => null);
+    await noteHold(response, settings);
     const body = response ? ((await boundedText(response).catch(() => '')) ?? '') : '';
     const outcome = refreshOutcome(response ? response.status : 0, body, nowIso());
     if (outcome.renewed) {
@@ -242,6 +269,8 @@ function refreshSession() {
       await scheduleRefresh(outcome.renewed);
     } else if (outcome.refused) {
       await clearLocalData(epoch);
+    } else {
+      await scheduleRefreshRetry(); // offline, timed out or failing: the alarm is not lost
     }
     return outcome;
   })().catch((error) => ({ unavailable: String(error?.message ?? error) })).finally(() => {
@@ -267,14 +296,17 @@ async function stored(resource, key, stale) {
 async function performFetch(request, plan) {
   let refreshed = false;
   const cancelled = signOutController.signal; // this generation's
+  const settings = await currentSettings();
   // Not done, still signed in: cached data within its time to live stays shown, marked as not
   // refreshed.
   const failed = async (error) => ({ ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error });
   const signedOut = { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
+  if (await heldFor(settings)) return failed('the service asked to wait; try again later');
   for (let number = 1; ; number += 1) {
     if (cancelled.aborted) return signedOut; // before a retry too: its token is revoked
     const result = await attempt(plan);
     if (cancelled.aborted) return signedOut;
+    await noteHold(result.response, settings);
     const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
     if (step.next === 'done') {
       const body = await boundedText(result.response);

@@ -230,6 +230,7 @@ pub fn sign_out_plan(
         SESSION_KEY.to_string(),
         crate::cache::INDEX_KEY.to_string(),
         QUEUE_KEY.to_string(),
+        crate::retry::HOLD_KEY.to_string(),
     ];
     // Every cache body in storage, named by the index or not (an orphan left by a stopped
     // worker holds a deal's analysis as much as a named one).
@@ -424,6 +425,7 @@ mod tests {
                 "session",
                 "cc.cacheIndex",
                 "cc.analyticsQueue",
+                "cc.holdUntil",
                 "cc.v1.deal:a:0065g00000AbCdE",
                 "cc.v1.deal:a:0065g00000Orphn"
             ]

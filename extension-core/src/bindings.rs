@@ -521,6 +521,57 @@ pub fn sign_out_plan(
     to_js(&plan)
 }
 
+/// After an answer with `status` and `Retry-After` (`retry_after`): the hold to store under
+/// `retry::HOLD_KEY` (`{origin, until}` for `api_origin`), or `null`.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = holdAfter)]
+pub fn hold_after(
+    status: u16,
+    retry_after: Option<String>,
+    api_origin: &str,
+    now: &str,
+) -> Result<JsValue, JsValue> {
+    use crate::retry::{hold_until, parse_retry_after, Outcome};
+    let now = parse_instant(now)?;
+    let outcome = Outcome::Status {
+        status,
+        retry_after_ms: retry_after
+            .as_deref()
+            .and_then(|v| parse_retry_after(v, now)),
+    };
+    Ok(match hold_until(outcome, now) {
+        Some(until) => to_js(&serde_json::json!({ "origin": api_origin, "until": until }))?,
+        None => JsValue::NULL,
+    })
+}
+
+#[cfg(feature = "worker")]
+#[derive(serde::Deserialize)]
+struct Hold {
+    origin: String,
+    until: chrono::DateTime<chrono::Utc>,
+}
+
+/// Milliseconds that requests to `api_origin` must still wait under the stored hold (0: none).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = holdRemaining)]
+pub fn hold_remaining(stored: JsValue, api_origin: &str, now: &str) -> Result<f64, JsValue> {
+    let now = parse_instant(now)?;
+    Ok(from_js::<Hold>(stored).map_or(0, |hold| {
+        crate::retry::hold_remaining_ms(&hold.origin, hold.until, api_origin, now)
+    }) as f64)
+}
+
+/// When to try a failed (not refused) token refresh again, in milliseconds since the epoch:
+/// one to two minutes from now, or when the stored hold ends.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = refreshRetryAt)]
+pub fn refresh_retry_at(stored_hold: JsValue, now: &str, jitter: f64) -> Result<f64, JsValue> {
+    let now = parse_instant(now)?;
+    let hold = from_js::<Hold>(stored_hold).map(|hold| hold.until);
+    Ok(crate::retry::refresh_retry_at(now, jitter, hold).timestamp_millis() as f64)
+}
+
 /// After an attempt: `{next: "done" | "retryAfter" | "refreshThenRetry" | "giveUp", delayMs,
 /// reason}` (see `retry::next_step`). `status` is `null` for a network error or, with
 /// `timed_out`, a timeout.

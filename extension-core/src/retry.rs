@@ -133,6 +133,59 @@ pub fn next_step(
     }
 }
 
+/// Where the worker keeps the API's "not before" time (`{origin, until}`), honoured by every
+/// request to that origin, from any tab, the analytics flush and the token refresh.
+pub const HOLD_KEY: &str = "cc.holdUntil";
+
+/// The longest "not before" kept from one answer: a broken `Retry-After` cannot silence the
+/// extension for days.
+pub const MAX_HOLD_MS: u64 = 60 * 60 * 1000;
+
+/// After an answer: until when no request may go to the API. Only a `429` or `503` that says
+/// how long to wait (`Retry-After`) sets one; without it, backoff stays within the request.
+pub fn hold_until(outcome: Outcome, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match outcome {
+        Outcome::Status {
+            status: 429 | 503,
+            retry_after_ms: Some(wait),
+        } if wait > 0 => Some(now + chrono::Duration::milliseconds(wait.min(MAX_HOLD_MS) as i64)),
+        _ => None,
+    }
+}
+
+/// How long requests to `api_origin` must still wait (0: none), given the stored hold.
+pub fn hold_remaining_ms(
+    hold_origin: &str,
+    until: DateTime<Utc>,
+    api_origin: &str,
+    now: DateTime<Utc>,
+) -> u64 {
+    if hold_origin != api_origin {
+        return 0;
+    }
+    // A hold further away than the longest one we set is not ours to trust (a clock that
+    // jumped back): it lapses.
+    let left = (until - now).num_milliseconds();
+    if left <= 0 || left as u64 > MAX_HOLD_MS {
+        0
+    } else {
+        left as u64
+    }
+}
+
+/// When to try a token refresh again after one failed for a reason other than a refusal
+/// (offline, timeout, a 5xx): in one to two minutes (`jitter` in `[0, 1)`), or when the hold
+/// ends if that is later.
+pub fn refresh_retry_at(
+    now: DateTime<Utc>,
+    jitter: f64,
+    hold: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let soon =
+        now + chrono::Duration::milliseconds(60_000 + (60_000.0 * jitter.clamp(0.0, 1.0)) as i64);
+    hold.map_or(soon, |hold| hold.max(soon))
+}
+
 /// Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`.
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<u64> {
     let value = value.trim();
@@ -154,6 +207,51 @@ mod tests {
             status,
             retry_after_ms: None,
         }
+    }
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+            + chrono::Duration::seconds(seconds)
+    }
+
+    #[test]
+    fn a_retry_after_holds_every_request_to_that_origin() {
+        let busy = |status, retry_after_ms| Outcome::Status {
+            status,
+            retry_after_ms,
+        };
+        assert_eq!(hold_until(busy(503, Some(300_000)), at(0)), Some(at(300)));
+        assert_eq!(hold_until(busy(429, Some(5_000)), at(0)), Some(at(5)));
+        assert_eq!(
+            hold_until(busy(429, Some(10 * 24 * 3600 * 1000)), at(0)),
+            Some(at(3600)),
+            "at most an hour"
+        );
+        assert_eq!(hold_until(busy(503, None), at(0)), None);
+        assert_eq!(hold_until(busy(500, Some(5_000)), at(0)), None);
+        assert_eq!(hold_until(Outcome::NetworkError, at(0)), None);
+        let api = "https://api.customercity.com";
+        assert_eq!(hold_remaining_ms(api, at(300), api, at(100)), 200_000);
+        assert_eq!(hold_remaining_ms(api, at(300), api, at(300)), 0);
+        assert_eq!(
+            hold_remaining_ms(api, at(300), "https://api.eu.example", at(0)),
+            0
+        );
+        assert_eq!(
+            hold_remaining_ms(api, at(7200), api, at(0)),
+            0,
+            "beyond the longest hold"
+        );
+    }
+
+    #[test]
+    fn a_failed_refresh_is_tried_again_soon_or_when_the_hold_ends() {
+        assert_eq!(refresh_retry_at(at(0), 0.0, None), at(60));
+        assert_eq!(refresh_retry_at(at(0), 0.5, None), at(90));
+        assert_eq!(refresh_retry_at(at(0), 0.0, Some(at(600))), at(600));
+        assert_eq!(refresh_retry_at(at(0), 0.0, Some(at(10))), at(60));
     }
 
     #[test]

@@ -141,6 +141,56 @@ test('analytics batches refused by the server stay queued and arrive exactly onc
   assert.equal(new Set(times).size, total, 'none twice');
 });
 
+test('a Retry-After longer than a view waits holds every later request until it passes', async () => {
+  await api.clearFaults();
+  await view();
+  await age(13);
+  const before = await attempts();
+  const refreshesBefore = (await api.get('/__admin/requests')).filter((r) => r.path === '/v1/auth/refresh').length;
+  await api.post('/__admin/faults', JSON.stringify([{ kind: '503', count: 20, amount: 300, pathPrefix: '/v1/' }]));
+  const first = await view();
+  assert.match(first.text, /updated 13 h ago/);
+  assert.equal((await settledAttempts(QUIET_MS)) - before, 1, 'one attempt: five minutes is too long to wait within a view');
+  const hold = (await browser.worker.evaluate(() => chrome.storage.local.get('cc.holdUntil')))['cc.holdUntil'];
+  assert.ok(hold && Date.parse(hold.until) > Date.now() + 200000, `the hold is stored: ${JSON.stringify(hold)}`);
+  // Another view, another deal, an analytics flush and a token refresh: none reaches the
+  // server while the hold lasts; the cached analysis stays shown.
+  const again = await view();
+  assert.match(again.text, /updated 13 h ago/, 'still shown');
+  await browser.worker.evaluate(() => chrome.alarms.create('cc.flushAnalytics', { when: Date.now() + 10 }));
+  await browser.worker.evaluate(() => chrome.alarms.create('cc.refreshToken', { when: Date.now() + 10 }));
+  await sleep(1500);
+  const apiCalls = (await api.get('/__admin/requests')).filter((r) => r.path.startsWith('/v1/'));
+  assert.equal(apiCalls.filter((r) => r.path === `/v1/opportunities/${ID}/analysis`).length - before, 1, 'no second attempt');
+  assert.equal(apiCalls.filter((r) => r.path === '/v1/auth/refresh').length, refreshesBefore, 'no refresh');
+  // The refresh it skipped is not lost: its alarm is set again, for when the hold ends.
+  const alarm = await browser.worker.evaluate(() => chrome.alarms.get('cc.refreshToken'));
+  assert.ok(alarm && alarm.scheduledTime >= Date.parse(hold.until) - 1000, 'the refresh is rescheduled after the hold');
+  // Once the hold has passed (moved into the past here), requests flow again.
+  await api.clearFaults();
+  await browser.worker.evaluate(() => chrome.storage.local.set({ 'cc.holdUntil': { origin: 'https://api.customercity.com', until: new Date(Date.now() - 1000).toISOString() } }));
+  await view();
+  assert.ok((await settledAttempts(1000)) - before >= 2, 'asked again after the hold');
+  await age(-13);
+});
+
+test('a token refresh that fails (500, no refusal) is tried again by its alarm', async () => {
+  await api.clearFaults();
+  const refreshes = async () => (await api.get('/__admin/requests')).filter((r) => r.path === '/v1/auth/refresh').length;
+  const before = await refreshes();
+  await api.post('/__admin/faults', JSON.stringify([{ kind: '500', count: 1, pathPrefix: '/v1/auth/refresh' }]));
+  await browser.worker.evaluate(() => chrome.alarms.create('cc.refreshToken', { when: Date.now() + 10 }));
+  await eventually(async () => (await refreshes()) > before, { timeout: 5000 });
+  // The alarm that fired is gone; the one set after the failure is a minute or two away.
+  const alarm = await eventually(async () => {
+    const next = await browser.worker.evaluate(() => chrome.alarms.get('cc.refreshToken'));
+    return next && next.scheduledTime > Date.now() + 30000 ? next : null;
+  }, { timeout: 5000 });
+  const inSeconds = (alarm.scheduledTime - Date.now()) / 1000;
+  assert.ok(inSeconds > 30 && inSeconds < 130, `tried again in ${Math.round(inSeconds)} s`);
+  assert.ok((await browser.worker.evaluate(() => chrome.storage.local.get('session'))).session, 'still signed in');
+});
+
 test('a refused connection: the cached analysis is shown with its age, nothing hangs', async () => {
   await api.clearFaults();
   await view();

@@ -48,8 +48,20 @@ const fire = () => browser.worker.evaluate(() => chrome.alarms.create('cc.flushA
 const local = (keys) => browser.worker.evaluate((k) => chrome.storage.local.get(k), keys);
 
 /** Storage is consistent: the index is of this schema and every entry it names with a body is
- *  stored and decodes as JSON (a deal's as that deal's analysis). */
+ *  stored and decodes as JSON (a deal's as that deal's analysis); and every cache body stored
+ *  is named by the index, once the restarted worker has swept (a stop between an index write
+ *  and a removal may leave one for that long, never longer). */
 async function assertCacheIntact() {
+  const orphans = async () => {
+    const stored = await local(null);
+    const named = stored['cc.cacheIndex']?.entries ?? {};
+    return Object.keys(stored).filter((key) => /^cc\.v\d+\./.test(key) && !(key in named));
+  };
+  try {
+    await eventually(async () => (await orphans()).length === 0, { timeout: 5000 });
+  } catch {
+    assert.deepEqual(await orphans(), [], 'every stored cache body is named by the index');
+  }
   const all = await local(null);
   const index = all['cc.cacheIndex'];
   if (!index) return;
