@@ -372,7 +372,10 @@ mod tests {
         let exchange =
             token_exchange_request("https://api.customercity.com/", "c1", &pending, "ext").unwrap();
         assert_eq!(exchange.url, "https://api.customercity.com/v1/auth/token");
-        assert_eq!(exchange.body, r#"{"code":"c1","codeVerifier":"v"}"#);
+        assert_eq!(
+            exchange.body,
+            r#"{"code":"c1","codeVerifier":"v","extensionId":"ext"}"#
+        );
         let session = Session {
             access_token: "a".into(),
             refresh_token: "r".into(),
