@@ -5,7 +5,7 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  acceptHandOff, acknowledgeBatch, admitAnalysis, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
   reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
@@ -421,7 +421,18 @@ async function signOut() {
   }
 }
 
+// A content script's request, paced per tab by the core (admitAnalysis): a page cannot have
+// one analysis after another fetched by pushing Ids through its history.
+const paceKey = (tabId) => `cc.pace.${tabId}`;
 async function analysisFor(action) {
+  const paced = await exclusive(async () => {
+    const key = paceKey(action.tabId);
+    const { [key]: pace } = await chrome.storage.session.get(key);
+    const result = admitAnalysis(pace ?? null, action.recordId, nowIso());
+    await chrome.storage.session.set({ [key]: result.pace });
+    return result.admitted;
+  });
+  if (!paced) return { ok: false, signedIn: true, error: 'too many records in this tab in a minute; try again shortly' };
   const answer = await resourceFor({ host: action.host, resource: { kind: 'deal', recordId: action.recordId } });
   return { ok: answer.ok, signedIn: answer.signedIn, summary: answer.data ? answer.data.summary : undefined, error: answer.error };
 }
@@ -570,7 +581,7 @@ function ensureAlarms() {
 // the extension cannot see), so the panel would close on every tab switch. On a tab that is not
 // a Salesforce Opportunity the panel reads nothing and says so.
 chrome.tabs.onRemoved.addListener((tabId) => {
-  chrome.storage.session.remove(tabKey(tabId)).catch(() => {});
+  chrome.storage.session.remove([tabKey(tabId), paceKey(tabId)]).catch(() => {});
 });
 
 chrome.runtime.onInstalled.addListener(() => {

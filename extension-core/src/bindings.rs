@@ -562,6 +562,16 @@ pub fn hold_remaining(stored: JsValue, api_origin: &str, now: &str) -> Result<f6
     }) as f64)
 }
 
+/// Whether a tab may have `record_id` analysed now: `{admitted, pace}`, `pace` (the tab's
+/// record of recent requests, `retry::TabPace`) to store again for the tab.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = admitAnalysis)]
+pub fn admit_analysis(pace: JsValue, record_id: &str, now: &str) -> Result<JsValue, JsValue> {
+    let mut pace: crate::retry::TabPace = from_js(pace).unwrap_or_default();
+    let admitted = pace.admit(record_id, parse_instant(now)?);
+    to_js(&serde_json::json!({ "admitted": admitted, "pace": pace }))
+}
+
 /// When to try a failed (not refused) token refresh again, in milliseconds since the epoch:
 /// one to two minutes from now, or when the stored hold ends.
 #[cfg(feature = "worker")]

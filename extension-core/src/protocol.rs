@@ -118,6 +118,9 @@ pub enum Action {
         #[serde(rename = "recordId")]
         record_id: String,
         host: String,
+        /// The asking tab (requests are paced per tab, `retry::TabPace`).
+        #[serde(rename = "tabId")]
+        tab_id: i64,
     },
     /// Record an allow-listed analytics event.
     RecordEvent {
@@ -203,6 +206,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             Action::GetAnalysis {
                 record_id: page.record_id,
                 host,
+                tab_id: sender.tab_id.unwrap_or_default(),
             }
         }
         Request::BadgeViewed { ui } => {
@@ -343,7 +347,8 @@ mod tests {
             route(ME, &moved_sender(OTHER), &ask("0065g00000QwErTAAV")),
             Action::GetAnalysis {
                 record_id: "0065g00000QwErTAAV".into(),
-                host: "acme.lightning.force.com".into()
+                host: "acme.lightning.force.com".into(),
+                tab_id: 7
             }
         );
         assert!(
@@ -462,7 +467,8 @@ mod tests {
             route(ME, &tab_sender(), &ask("0065g00000AbCdE")),
             Action::GetAnalysis {
                 record_id: "0065g00000AbCdEAAV".into(),
-                host: "acme.lightning.force.com".into()
+                host: "acme.lightning.force.com".into(),
+                tab_id: 7
             }
         );
         assert!(

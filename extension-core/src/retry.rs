@@ -186,6 +186,39 @@ pub fn refresh_retry_at(
     hold.map_or(soon, |hold| hold.max(soon))
 }
 
+/// Per tab, at most this many different records are analysed within [`PACE_WINDOW_SECONDS`]:
+/// a rep does not open ten deals a minute in one tab, a page that pushes one Id after another
+/// through its history does.
+pub const PACE_MAX_RECORDS: usize = 10;
+/// The sliding window of [`PACE_MAX_RECORDS`].
+pub const PACE_WINDOW_SECONDS: i64 = 60;
+
+/// The records one tab asked analyses for, with when each was first asked within the window
+/// (kept by the worker in session storage per tab).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TabPace {
+    pub recent: Vec<(String, DateTime<Utc>)>,
+}
+
+impl TabPace {
+    /// Whether the tab may have `record_id` analysed now; records it when admitted. A record
+    /// asked again (a re-sent request, a second view) is always admitted and counted once.
+    pub fn admit(&mut self, record_id: &str, now: DateTime<Utc>) -> bool {
+        let window = chrono::Duration::seconds(PACE_WINDOW_SECONDS);
+        self.recent
+            .retain(|(_, at)| *at <= now && now - *at < window);
+        let key = record_id.get(..15).unwrap_or(record_id);
+        if self.recent.iter().any(|(seen, _)| seen == key) {
+            return true;
+        }
+        if self.recent.len() >= PACE_MAX_RECORDS {
+            return false;
+        }
+        self.recent.push((key.to_string(), now));
+        true
+    }
+}
+
 /// Parses `Retry-After` (delay-seconds or an HTTP date) into milliseconds from `now`.
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<u64> {
     let value = value.trim();
@@ -243,6 +276,37 @@ mod tests {
             hold_remaining_ms(api, at(7200), api, at(0)),
             0,
             "beyond the longest hold"
+        );
+    }
+
+    #[test]
+    fn a_tab_gets_ten_records_a_minute_and_repeats_are_free() {
+        let mut pace = TabPace::default();
+        for n in 0..PACE_MAX_RECORDS {
+            assert!(pace.admit(&format!("0065g00000Rt{n:03}"), at(n as i64)));
+        }
+        assert!(
+            !pace.admit("0065g00000Rt999", at(20)),
+            "the eleventh in a minute"
+        );
+        assert!(
+            pace.admit("0065g00000Rt003AAV", at(21)),
+            "one already seen (18-character form)"
+        );
+        assert!(!pace.admit("0065g00000Rt999", at(59)));
+        assert!(
+            pace.admit("0065g00000Rt999", at(60)),
+            "the first one has left the window"
+        );
+        assert!(!pace.admit("0065g00000Rt998", at(60)));
+        let mut ahead = TabPace {
+            recent: vec![("0065g00000Rt000".into(), at(3600))],
+        };
+        assert!(ahead.admit("0065g00000Rt001", at(0)));
+        assert_eq!(
+            ahead.recent.len(),
+            1,
+            "a time from a clock that ran ahead is dropped"
         );
     }
 
