@@ -16,8 +16,10 @@ const ready = init({ module_or_path: new URL('./pkg/core_bg.wasm', import.meta.u
   coreReady = true;
 });
 
-// The extension's own storage is closed to content scripts: tokens live there.
-chrome.storage.local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => {});
+// The extension's own storage is closed to content scripts: tokens live there. Set again before
+// every sign-in, which is refused when the browser will not (see the hand-off below).
+const closeStorage = () => chrome.storage.local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
+closeStorage().catch(() => {});
 
 const nowIso = () => new Date().toISOString();
 const INDEX_KEY = 'cc.cacheIndex';
@@ -517,6 +519,11 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     // Our own Id goes with the code: the server takes a code only for the Id it handed it to.
     const exchange = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
     await chrome.storage.session.remove('pendingSignIn');
+    // Fails closed: where the browser refuses to close local storage to content scripts, the
+    // tokens would be readable by them, so no tokens are asked for (the code stays unused).
+    await closeStorage().catch(() => {
+      throw new Error('this browser cannot keep the sign-in away from web pages; sign-in refused');
+    });
     const response = await fetch(exchange.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, launch, signIn, startReferenceServer } from './browser.mjs';
+import { confirmConnect, eventually, launch, signIn, startReferenceServer } from './browser.mjs';
 
 let standin;
 let api;
@@ -116,4 +116,30 @@ test('sign-out removes cache bodies that no index entry names', async () => {
   }));
   assert.deepEqual(await fromPanel({ type: 'signOut' }), { ok: true });
   assert.deepEqual(await cacheKeys(), []);
+});
+
+test('signing in fails closed where the browser will not close storage to content scripts', async () => {
+  if ((await local('session')).session) assert.deepEqual(await fromPanel({ type: 'signOut' }), { ok: true });
+  const exchanges = (await requests('/v1/auth/token')).length;
+  // As on a browser whose storage.local refuses an access level (Chrome before it supported
+  // one for that area): the worker's call is made to fail.
+  await browser.worker.evaluate(() => {
+    globalThis.ccRealSetAccessLevel = chrome.storage.local.setAccessLevel;
+    chrome.storage.local.setAccessLevel = () => Promise.reject(new Error('simulated: not supported for this area'));
+  });
+  const panel = await browser.context.newPage();
+  await panel.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  await panel.waitForSelector('#sign-in:not([hidden])');
+  const connectPage = browser.context.waitForEvent('page');
+  await panel.click('#sign-in');
+  const webApp = await connectPage;
+  await confirmConnect(webApp);
+  await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('The extension refused'));
+  assert.match(await webApp.textContent('#status'), /cannot keep the sign-in away from web pages/);
+  assert.equal((await local('session')).session, undefined, 'no session stored');
+  assert.equal((await requests('/v1/auth/token')).length, exchanges, 'no tokens asked for');
+  await browser.worker.evaluate(() => { chrome.storage.local.setAccessLevel = globalThis.ccRealSetAccessLevel; });
+  await Promise.all([webApp.close(), panel.close()]);
+  await signedIn(); // and with the access level set, signing in works again
+  assert.ok((await local('session')).session);
 });
