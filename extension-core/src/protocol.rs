@@ -86,7 +86,8 @@ pub enum Request {
     GetStatus,
     /// The side panel's "Sign out": wipe tokens, cache and queue.
     SignOut,
-    /// The side panel's "Clear local data": the same wipe, without contacting the server.
+    /// The side panel's "Clear local data": a sign-out (revoked on the server, best effort) that
+    /// also forgets the tabs' Tier 1 reports.
     ClearLocalData,
     /// The side panel asks what it shows for a tab (`enriched`: also the analysis and the
     /// portfolio, which may take a request; `refresh`: revalidate them).
@@ -139,7 +140,7 @@ pub enum Action {
     GetStatus,
     /// Sign out and clear local data.
     SignOut,
-    /// Clear local data (signs out locally).
+    /// Sign out and also clear the tabs' session data.
     ClearLocalData,
     /// Answer with the panel's input for a tab.
     GetPanel {
