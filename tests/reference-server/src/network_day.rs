@@ -211,12 +211,9 @@ pub fn run() -> serde_json::Value {
         day.queue
             .record(
                 "badge_viewed",
-                [
-                    ("band".to_string(), json!("at_risk")),
-                    ("ui".to_string(), json!("lightning")),
-                ]
-                .into_iter()
-                .collect(),
+                [("ui".to_string(), json!("lightning"))]
+                    .into_iter()
+                    .collect(),
                 at,
                 false,
             )
