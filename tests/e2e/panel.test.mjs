@@ -191,7 +191,8 @@ test('clear local data removes tokens, cache, portfolio and queue', async () => 
   await panel.click('clear');
   await panel.waitFor("document.getElementById('clear-status').textContent !== ''");
   const after = await worker.evaluate(() => chrome.storage.local.get(null));
-  assert.deepEqual(Object.keys(after).sort(), ['cc.declineAi', 'feature_analyticsOptOut'], 'only the user\'s privacy choices stay');
+  // The privacy choices stay, and the sign-out generation (a counter, background/worker.js).
+  assert.deepEqual(Object.keys(after).sort(), ['cc.declineAi', 'cc.signOutEpoch', 'feature_analyticsOptOut'], 'only the user\'s privacy choices stay');
   assert.deepEqual(await worker.evaluate(() => chrome.storage.session.get(null)), {});
   await panel.waitFor("document.getElementById('status').textContent.startsWith('Signed out')");
 });
