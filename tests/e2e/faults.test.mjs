@@ -85,6 +85,24 @@ for (const [kind, most, retryAfter] of FAULTS) {
   });
 }
 
+test('a body that never ends: the worker stops reading at the 1 MB cap, the cached analysis stays shown', async () => {
+  await api.clearFaults();
+  await view();
+  await age(13);
+  const sentBefore = await api.get('/__admin/endless-bytes');
+  const before = await attempts();
+  await api.post('/__admin/faults', JSON.stringify([{ kind: 'endless', count: 1, pathPrefix: `/v1/opportunities/${ID}` }]));
+  const badge = await view();
+  assert.match(badge.text, /updated 13 h ago/, 'the last known analysis, with its age');
+  assert.equal((await settledAttempts(QUIET_MS)) - before, 1, 'no retry');
+  // What the server got to send before the worker stopped reading: the cap plus what the
+  // connection buffers, never the whole 10 s of the timeout (gigabytes on a local link).
+  const sent = (await api.get('/__admin/endless-bytes')) - sentBefore;
+  assert.ok(sent > 1024 * 1024 && sent < 32 * 1024 * 1024, `${(sent / 1048576).toFixed(1)} MB sent`);
+  await api.clearFaults();
+  await age(-13);
+});
+
 test('a server that never answers: each attempt times out, at most 4, the deal keeps its local score', async () => {
   await api.clearFaults();
   const other = '0065g00000QqQqQAAV';

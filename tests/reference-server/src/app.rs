@@ -123,7 +123,8 @@ impl Response {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
-    /// `500`, `503`, `429`, `latency`, `malformed`, `oversized`, `wrong-content-type`, `expired-token`.
+    /// `500`, `503`, `429`, `latency`, `malformed`, `oversized`, `endless` (a body that never
+    /// ends), `wrong-content-type`, `expired-token`.
     pub kind: String,
     #[serde(default = "one")]
     pub count: u32,
@@ -138,6 +139,14 @@ pub struct Fault {
 fn one() -> u32 {
     1
 }
+
+/// The header by which a fault asks `main.rs` to follow the body with `x` bytes without end
+/// (a server that never stops sending); it is not sent to the client.
+pub const ENDLESS_BODY_HEADER: &str = "x-reference-endless-body";
+
+/// Bytes sent so far in endless bodies (`GET /__admin/endless-bytes`): what a client read
+/// before it stopped.
+pub static ENDLESS_BYTES_SENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Access tokens live this long.
 pub const ACCESS_TOKEN_SECONDS: i64 = 3600;
@@ -263,6 +272,10 @@ impl App {
             ("POST", ["extension", "connect"]) => self.confirm_connect(&mut state, request),
             ("GET", ["__admin", "events"]) => Response::json(200, &state.batches),
             ("GET", ["__admin", "requests"]) => Response::json(200, &state.requests),
+            ("GET", ["__admin", "endless-bytes"]) => Response::json(
+                200,
+                &ENDLESS_BYTES_SENT.load(std::sync::atomic::Ordering::Relaxed),
+            ),
             ("POST", ["__admin", "faults"]) => {
                 match serde_json::from_slice::<Vec<Fault>>(&request.body) {
                     Ok(faults) => {
@@ -360,6 +373,15 @@ impl App {
                 status: 200,
                 headers: vec![("content-type".into(), "application/json".into())],
                 body: b"{\"opportunityId\": \"006".to_vec(),
+                delay_ms: 0,
+            },
+            "endless" => Response {
+                status: 200,
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    (ENDLESS_BODY_HEADER.into(), "1".into()),
+                ],
+                body: b"{\"padding\":\"".to_vec(),
                 delay_ms: 0,
             },
             "oversized" => {

@@ -112,10 +112,41 @@ async fn main() -> Result<()> {
     }
 }
 
+/// A response body: the whole answer, or (the `endless` fault) its first bytes followed by `x`
+/// bytes for as long as the client reads.
+enum Reply {
+    Whole(Full<Bytes>),
+    Endless(Option<Bytes>),
+}
+
+static FILLER: [u8; 64 * 1024] = [b'x'; 64 * 1024];
+
+impl hyper::body::Body for Reply {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        match self.get_mut() {
+            Reply::Whole(whole) => std::pin::Pin::new(whole).poll_frame(context),
+            Reply::Endless(first) => {
+                let chunk = first
+                    .take()
+                    .unwrap_or_else(|| Bytes::from_static(&FILLER));
+                app::ENDLESS_BYTES_SENT
+                    .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))))
+            }
+        }
+    }
+}
+
 async fn serve(
     app: Arc<App>,
     request: hyper::Request<Incoming>,
-) -> Result<hyper::Response<Full<Bytes>>, hyper::Error> {
+) -> Result<hyper::Response<Reply>, hyper::Error> {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes().to_vec();
     let host = parts
@@ -161,12 +192,23 @@ async fn serve(
         tokio::time::sleep(std::time::Duration::from_millis(response.delay_ms)).await;
     }
     let mut builder = hyper::Response::builder().status(response.status);
+    let mut endless = false;
     for (name, value) in &response.headers {
-        builder = builder.header(name, value);
+        if name == app::ENDLESS_BODY_HEADER {
+            endless = true;
+        } else {
+            builder = builder.header(name, value);
+        }
     }
+    let body = Bytes::from(response.body);
+    let body = if endless {
+        Reply::Endless(Some(body))
+    } else {
+        Reply::Whole(Full::new(body))
+    };
     Ok(builder
-        .body(Full::new(Bytes::from(response.body)))
-        .unwrap_or_default())
+        .body(body)
+        .unwrap_or_else(|_| hyper::Response::new(Reply::Whole(Full::default()))))
 }
 
 fn percent_decode(text: &str) -> String {
