@@ -132,9 +132,7 @@ impl hyper::body::Body for Reply {
         match self.get_mut() {
             Reply::Whole(whole) => std::pin::Pin::new(whole).poll_frame(context),
             Reply::Endless(first) => {
-                let chunk = first
-                    .take()
-                    .unwrap_or_else(|| Bytes::from_static(&FILLER));
+                let chunk = first.take().unwrap_or_else(|| Bytes::from_static(&FILLER));
                 app::ENDLESS_BYTES_SENT
                     .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed);
                 std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(chunk))))
