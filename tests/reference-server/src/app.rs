@@ -169,12 +169,17 @@ struct State {
     counter: u64,
 }
 
-/// A refresh token: the sign-in it descends from, the token it was issued for, and whether one
-/// of its successors has been used (then it is spent: presenting it again is a replay).
+/// A refresh token: the sign-in it descends from, the token it was issued for, the access token
+/// issued with it, and whether it is spent (one of its successors has been used) or void (a
+/// sibling was used instead). Presenting a spent or void token is a replay; both stay known
+/// until the family is revoked, so that a replay or a revocation with one still finds the
+/// family.
 struct RefreshToken {
     family: u64,
     parent: Option<String>,
+    access: String,
     spent: bool,
+    void: bool,
 }
 
 impl State {
@@ -567,7 +572,9 @@ impl App {
             RefreshToken {
                 family,
                 parent,
+                access: access.clone(),
                 spent: false,
+                void: false,
             },
         );
         TokenResponse {
@@ -622,7 +629,7 @@ impl App {
         // is a replay and revokes the whole sign-in.
         let (family, parent) = match state.refresh.get(token) {
             None => return invalid(),
-            Some(found) if found.spent => {
+            Some(found) if found.spent || found.void => {
                 let family = found.family;
                 state.revoke_family(family);
                 return invalid();
@@ -633,9 +640,16 @@ impl App {
             if let Some(spent) = state.refresh.get_mut(&parent) {
                 spent.spent = true;
             }
-            state.refresh.retain(|other, candidate| {
-                other == token || candidate.parent.as_deref() != Some(parent.as_str())
-            });
+            let mut voided_access = Vec::new();
+            for (other, sibling) in state.refresh.iter_mut() {
+                if other != token && sibling.parent.as_deref() == Some(parent.as_str()) {
+                    sibling.void = true;
+                    voided_access.push(sibling.access.clone());
+                }
+            }
+            for access in voided_access {
+                state.access.remove(&access);
+            }
         }
         let tokens = self.issue_tokens(state, Some(family), Some(token.to_string()));
         Response::json(200, &tokens)

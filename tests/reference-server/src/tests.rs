@@ -290,6 +290,50 @@ fn answers_arriving_out_of_order_keep_the_session() {
 }
 
 #[test]
+fn a_thief_racing_the_user_cannot_keep_the_session() {
+    // The thief holds the current refresh token and refreshes with it; so does the user. The
+    // thief uses its successor first: the user's is void, and presenting it (to refresh, or to
+    // revoke on sign-out) revokes the whole family, the thief's tokens included.
+    let app = app();
+    let stolen = sign_in(&app)["refreshToken"].as_str().unwrap().to_string();
+    let (_, thiefs, _) = refresh_with(&app, &stolen);
+    let (_, users, users_access) = refresh_with(&app, &stolen);
+    let (status, thiefs_next, thiefs_access) = refresh_with(&app, &thiefs.unwrap());
+    assert_eq!(status, 200);
+    assert_eq!(
+        portfolio_status(&app, &users_access.unwrap()),
+        401,
+        "the void sibling's access token is void too"
+    );
+    assert_eq!(
+        refresh_with(&app, users.as_deref().unwrap()).0,
+        401,
+        "the user's refresh is refused…"
+    );
+    assert_eq!(
+        refresh_with(&app, &thiefs_next.unwrap()).0,
+        401,
+        "…and revokes the family"
+    );
+    assert_eq!(portfolio_status(&app, &thiefs_access.unwrap()), 401);
+
+    // The same race, then the user signs out with the void token: the revocation still finds
+    // the family.
+    let stolen = sign_in(&app)["refreshToken"].as_str().unwrap().to_string();
+    let (_, thiefs, _) = refresh_with(&app, &stolen);
+    let (_, users, _) = refresh_with(&app, &stolen);
+    let (_, thiefs_next, _) = refresh_with(&app, &thiefs.unwrap());
+    let revoke = app.handle(&request(
+        "POST",
+        "/v1/auth/revoke",
+        None,
+        json!({ "refreshToken": users.unwrap() }),
+    ));
+    assert_eq!(revoke.status, 204);
+    assert_eq!(refresh_with(&app, &thiefs_next.unwrap()).0, 401);
+}
+
+#[test]
 fn revoking_any_token_of_a_sign_in_voids_the_whole_family() {
     let app = app();
     let tokens = sign_in(&app);
