@@ -41,8 +41,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const EPOCH_KEY = 'cc.signOutEpoch';
 const epochNow = async () => (await chrome.storage.local.get(EPOCH_KEY))[EPOCH_KEY] ?? 0;
 let signOutController = new AbortController();
-// Every request's signal: its timeout, or the next sign-out.
-const requestSignal = () => AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), signOutController.signal]);
+// Every request's signal: its timeout, or the sign-out that ends the generation it started in
+// (`cancelled`: signOutController.signal, taken when the work began).
+const requestSignal = (cancelled = signOutController.signal) => AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), cancelled]);
 
 // Read-modify-write of the cache index and the queue happen one at a time: two tabs finishing
 // their fetches together must not overwrite each other's index entries.
@@ -187,10 +188,10 @@ async function boundedText(response) {
   return new TextDecoder().decode(whole);
 }
 
-async function attempt(plan) {
+async function attempt(plan, cancelled) {
   try {
     const response = await fetch(plan.url, {
-      headers: Object.fromEntries(plan.headers), credentials: 'omit', signal: requestSignal(),
+      headers: Object.fromEntries(plan.headers), credentials: 'omit', signal: requestSignal(cancelled),
     });
     return { response, status: response.status, retryAfter: response.headers.get('retry-after') ?? undefined };
   } catch (error) {
@@ -243,19 +244,21 @@ async function scheduleRefresh(session) {
 // refresh token works only once.
 let refreshing = null;
 function refreshSession() {
+  const cancelled = signOutController.signal;
   refreshing ??= (async () => {
     const settings = await currentSettings();
     const { session, [EPOCH_KEY]: epoch = 0 } = await chrome.storage.local.get(['session', EPOCH_KEY]);
     const request = refreshRequest(session ?? null, settings.apiOrigin);
-    if (!request) return { refused: true };
+    if (!request || cancelled.aborted) return { refused: true };
     if (await heldFor(settings)) {
       await scheduleRefreshRetry();
       return { unavailable: 'the service asked to wait; try again later' };
     }
     const response = await fetch(request.url, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
-      credentials: 'omit', signal: requestSignal(),
+      credentials: 'omit', signal: requestSignal(cancelled),
     }).catch(() => null);
+    if (cancelled.aborted) return { refused: true }; // signed out meanwhile: nothing to keep or retry
     await noteHold(response, settings);
     const body = response ? ((await boundedText(response).catch(() => '')) ?? '') : '';
     const outcome = refreshOutcome(response ? response.status : 0, body, nowIso());
@@ -295,9 +298,11 @@ async function stored(resource, key, stale) {
 
 // Performs a planned fetch: each attempt's outcome goes to the core (nextStep), which says
 // whether it is done, waits and retries, refreshes the token once, or gives up.
-async function performFetch(request, plan) {
+function performFetch(request, plan) {
+  return performFetchIn(signOutController.signal, request, plan); // this generation's signal
+}
+async function performFetchIn(cancelled, request, plan) {
   let refreshed = false;
-  const cancelled = signOutController.signal; // this generation's
   const settings = await currentSettings();
   // Not done, still signed in: cached data within its time to live stays shown, marked as not
   // refreshed.
@@ -306,12 +311,20 @@ async function performFetch(request, plan) {
   if (await heldFor(settings)) return failed('the service asked to wait; try again later');
   for (let number = 1; ; number += 1) {
     if (cancelled.aborted) return signedOut; // before a retry too: its token is revoked
-    const result = await attempt(plan);
+    const result = await attempt(plan, cancelled);
     if (cancelled.aborted) return signedOut;
     await noteHold(result.response, settings);
     const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
     if (step.next === 'done') {
-      const body = await boundedText(result.response);
+      // A body that fails while it is read (a timeout, a dropped connection, a sign-out) is a
+      // failed attempt like any other: cached data stays shown.
+      let body;
+      try {
+        body = await boundedText(result.response);
+      } catch (error) {
+        if (cancelled.aborted) return signedOut;
+        return failed(error?.name === 'TimeoutError' ? 'the service did not answer in time' : 'the answer was cut off');
+      }
       const done = await exclusive(async () => {
         const state = await chrome.storage.local.get([INDEX_KEY, EPOCH_KEY]);
         if ((state[EPOCH_KEY] ?? 0) !== plan.epoch) return null; // signed out since it was planned
@@ -378,6 +391,12 @@ const inFlight = new Map(); // cache key → promise: two tabs on one deal make 
 async function resourceFor(request) {
   const plan = await planned(request);
   if (plan.action !== 'fetch') return answerFromCache(request, plan);
+  // A deal asked for a tab (by its content script or its side panel) that needs the network
+  // is paced per tab; a cached answer costs nothing.
+  if (request.tabId !== undefined && request.resource.kind === 'deal' && !(await admitted(request.tabId, request.resource.recordId))) {
+    const data = plan.serveCached ? await stored(request.resource, plan.key, true) : null;
+    return { ok: false, signedIn: true, data, error: 'too many records in this tab in a minute; try again shortly' };
+  }
   if (!inFlight.has(plan.key)) {
     inFlight.set(plan.key, performFetch(request, plan).finally(() => inFlight.delete(plan.key)));
   }
@@ -401,7 +420,7 @@ async function panelInput(action) {
   const input = { tab: context, tier1, signedIn: Boolean(session), settings: await currentSettings() };
   if (action.enriched && session) {
     const [deal, portfolio] = await Promise.all([
-      context.analyse ? resourceFor({ host: context.host, resource: { kind: 'deal', recordId: context.analyse }, refresh: action.refresh }) : null,
+      context.analyse ? resourceFor({ host: context.host, resource: { kind: 'deal', recordId: context.analyse }, refresh: action.refresh, tabId: action.tabId }) : null,
       context.host ? resourceFor({ host: context.host, resource: { kind: 'portfolio' }, refresh: action.refresh }) : null,
     ]);
     Object.assign(input, { deal, portfolio, signedIn: deal ? deal.signedIn !== false : input.signedIn });
@@ -423,19 +442,21 @@ async function signOut() {
   }
 }
 
-// A content script's request, paced per tab by the core (admitAnalysis): a page cannot have
-// one analysis after another fetched by pushing Ids through its history.
+// The core paces the deals fetched for one tab (admitAnalysis): a page cannot have one analysis
+// after another fetched by pushing Ids through its history, with or without the side panel open.
 const paceKey = (tabId) => `cc.pace.${tabId}`;
-async function analysisFor(action) {
-  const paced = await exclusive(async () => {
-    const key = paceKey(action.tabId);
+function admitted(tabId, recordId) {
+  return exclusive(async () => {
+    const key = paceKey(tabId);
     const { [key]: pace } = await chrome.storage.session.get(key);
-    const result = admitAnalysis(pace ?? null, action.recordId, nowIso());
+    const result = admitAnalysis(pace ?? null, recordId, nowIso());
     await chrome.storage.session.set({ [key]: result.pace });
     return result.admitted;
   });
-  if (!paced) return { ok: false, signedIn: true, error: 'too many records in this tab in a minute; try again shortly' };
-  const answer = await resourceFor({ host: action.host, resource: { kind: 'deal', recordId: action.recordId } });
+}
+
+async function analysisFor(action) {
+  const answer = await resourceFor({ host: action.host, resource: { kind: 'deal', recordId: action.recordId }, tabId: action.tabId });
   return { ok: answer.ok, signedIn: answer.signedIn, summary: answer.data ? answer.data.summary : undefined, error: answer.error };
 }
 
@@ -512,13 +533,20 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 // The web app's sign-in hand-off (externally_connectable allows only the web app's origin;
 // the core checks the origin again, the pending state and its age).
 chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => {
+  const cancelled = signOutController.signal; // a sign-out during the exchange wins
   const handOff = async () => {
     await ready;
     const settings = await currentSettings();
-    const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
-    // Our own Id goes with the code: the server takes a code only for the Id it handed it to.
-    const exchange = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
-    await chrome.storage.session.remove('pendingSignIn');
+    // The pending sign-in is taken once (read and removed in one step): two hand-offs with the
+    // same state cannot both be exchanged.
+    // A hand-off the core refuses leaves it pending.
+    const { exchange, epoch } = await exclusive(async () => {
+      const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
+      // Our own Id goes with the code: the server takes a code only for the Id it handed it to.
+      const accepted = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
+      await chrome.storage.session.remove('pendingSignIn');
+      return { exchange: accepted, epoch: await epochNow() };
+    });
     // Fails closed: where the browser refuses to close local storage to content scripts, the
     // tokens would be readable by them, so no tokens are asked for (the code stays unused).
     await closeStorage().catch(() => {
@@ -529,10 +557,20 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
       headers: { 'content-type': 'application/json' },
       body: exchange.body,
       credentials: 'omit',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: requestSignal(cancelled),
     });
-    const session = sessionFromTokenResponse(response.status, await response.text(), nowIso());
-    await exclusive(() => write({ session }));
+    const session = sessionFromTokenResponse(response.status, (await boundedText(response)) ?? '', nowIso());
+    // Kept only if the user has not signed out (or cleared local data) meanwhile.
+    const kept = await exclusive(async () => {
+      if ((await epochNow()) !== epoch) return false;
+      await write({ session });
+      return true;
+    });
+    if (!kept) {
+      const revoke = signOutPlan(session, null, [], settings.apiOrigin).revoke;
+      if (revoke) fetch(revoke[0], { method: 'POST', headers: { 'content-type': 'application/json' }, body: revoke[1], credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS) }).catch(() => {});
+      throw new Error('signed out while signing in');
+    }
     await scheduleRefresh(session);
     await record('signed_in', {});
     return { ok: true };

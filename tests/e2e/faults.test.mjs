@@ -177,13 +177,15 @@ test('a Retry-After longer than a view waits holds every later request until it 
   assert.match(again.text, /updated 13 h ago/, 'still shown');
   await browser.worker.evaluate(() => chrome.alarms.create('cc.flushAnalytics', { when: Date.now() + 10 }));
   await browser.worker.evaluate(() => chrome.alarms.create('cc.refreshToken', { when: Date.now() + 10 }));
-  await sleep(1500);
+  // The refresh alarm has fired and, held, set itself again for when the hold ends.
+  const alarm = await eventually(async () => {
+    const next = await browser.worker.evaluate(() => chrome.alarms.get('cc.refreshToken'));
+    return next && next.scheduledTime >= Date.parse(hold.until) - 1000 ? next : null;
+  }, { timeout: 10000 });
+  assert.ok(alarm, 'the refresh is rescheduled after the hold');
   const apiCalls = (await api.get('/__admin/requests')).filter((r) => r.path.startsWith('/v1/'));
   assert.equal(apiCalls.filter((r) => r.path === `/v1/opportunities/${ID}/analysis`).length - before, 1, 'no second attempt');
   assert.equal(apiCalls.filter((r) => r.path === '/v1/auth/refresh').length, refreshesBefore, 'no refresh');
-  // The refresh it skipped is not lost: its alarm is set again, for when the hold ends.
-  const alarm = await browser.worker.evaluate(() => chrome.alarms.get('cc.refreshToken'));
-  assert.ok(alarm && alarm.scheduledTime >= Date.parse(hold.until) - 1000, 'the refresh is rescheduled after the hold');
   // Once the hold has passed (moved into the past here), requests flow again.
   await api.clearFaults();
   await browser.worker.evaluate(() => chrome.storage.local.set({ 'cc.holdUntil': { origin: 'https://api.customercity.com', until: new Date(Date.now() - 1000).toISOString() } }));

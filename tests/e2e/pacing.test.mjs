@@ -42,15 +42,31 @@ const asked = async () => new Set((await api.get('/__admin/requests'))
   .map((r) => /^\/v1\/opportunities\/(0065g00000Pc\d{3}[A-Z0-5]{3})/.exec(r.path)?.[1]).filter(Boolean));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-test('one tab gets ten records analysed a minute; the rest keep their local badge', async () => {
+test('one tab gets ten records analysed a minute; the rest keep their local badge', async (t) => {
   const page = await browser.context.newPage();
+  const started = Date.now();
   for (const [n, id] of ids.entries()) {
     await page.goto(url(id));
     await waitForBadge(page, (b) => b && b.label);
     if (n < 10) await eventually(async () => (await asked()).has(id), { timeout: 5000 });
     else await sleep(1000); // time for an (unwanted) request
   }
-  assert.deepEqual([...(await asked())].sort(), ids.slice(0, 10), 'the first ten only');
+  // The allowance is a sliding minute: on a machine so slow that the first request has left it,
+  // the eleventh may rightly be admitted (the window itself is tested in retry.rs).
+  if (Date.now() - started > 50000) t.diagnostic('slower than the pacing window: only the first ten are checked');
+  else assert.deepEqual([...(await asked())].sort(), ids.slice(0, 10), 'the first ten only');
+  for (const id of ids.slice(0, 10)) assert.ok((await asked()).has(id), `${id} asked`);
+  // The side panel asks for the record the tab shows (the twelfth, reported by the content
+  // script): it is paced with the tab, so it is not fetched either.
+  if (Date.now() - started <= 50000) {
+    const tabId = await browser.worker.evaluate(async (u) => (await chrome.tabs.query({ url: u }))[0]?.id, url(ids[11]));
+    const panel = await browser.context.newPage();
+    await panel.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+    const input = await panel.evaluate((id) => chrome.runtime.sendMessage({ type: 'getPanel', tabId: id, enriched: true }), tabId);
+    await panel.close();
+    assert.match(String(input.deal?.error), /too many records/, JSON.stringify(input.deal));
+    assert.ok(!(await asked()).has(ids[11]), 'the panel did not fetch it');
+  }
   // Back to one already asked: no new allowance needed (answered from the cache).
   await page.goto(url(ids[3]));
   await waitForBadge(page, (b) => b && b.label);
