@@ -62,7 +62,16 @@ fuzz_target!(|data: &[u8]| {
     );
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) {
         let (mut index, _) = CacheIndex::load(Some(&value));
-        let _ = index.sweep(now);
+        // The stored keys: whatever strings the input's entries name, and the input itself.
+        let stored: Vec<String> = value["entries"]
+            .as_object()
+            .map(|entries| entries.keys().cloned().collect())
+            .unwrap_or_default();
+        let swept = index.sweep(now, &stored);
+        assert!(swept
+            .iter()
+            .all(|key| extension_core::cache::is_entry_key(key) || stored.contains(key)));
+        assert!(index.entries.keys().all(|key| !swept.contains(key)));
         let settings = effective(Some(&value), &value, "https://api.customercity.com");
         assert!(settings.api_origin.starts_with("https://"));
     }
