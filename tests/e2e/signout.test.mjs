@@ -62,6 +62,29 @@ test('a token refresh answered after sign-out does not bring the session back', 
   await api.clearFaults();
 });
 
+test('with the abort taken away, the sign-out generation alone keeps a late refresh out', async () => {
+  // The abort stops most late answers before they are read; this proves the second defence:
+  // an answer that does arrive after the sign-out is not written.
+  await api.clearFaults();
+  await signedIn();
+  await browser.worker.evaluate(() => {
+    globalThis.ccRealAbort = AbortController.prototype.abort;
+    AbortController.prototype.abort = function abortTakenAway() {};
+  });
+  try {
+    const refreshesBefore = (await requests('/v1/auth/refresh')).length;
+    await api.post('/__admin/faults', JSON.stringify([{ kind: 'latency', amount: 2500, pathPrefix: '/v1/auth/refresh' }]));
+    await browser.worker.evaluate(() => chrome.alarms.create('cc.refreshToken', { when: Date.now() + 10 }));
+    await eventually(async () => (await requests('/v1/auth/refresh')).length > refreshesBefore, { timeout: 5000 });
+    assert.deepEqual(await fromPanel({ type: 'signOut' }), { ok: true });
+    await sleep(3500);
+    assert.equal((await local('session')).session, undefined, 'the late answer was not kept');
+  } finally {
+    await browser.worker.evaluate(() => { AbortController.prototype.abort = globalThis.ccRealAbort; });
+    await api.clearFaults();
+  }
+});
+
 test('an analysis answered after "Clear local data" is not cached, and the user is signed out', async () => {
   await api.clearFaults();
   await signedIn();
