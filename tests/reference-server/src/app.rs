@@ -249,13 +249,17 @@ impl App {
         (self.clock)()
     }
 
+    /// A code, confirmation or token: 128 bits from the system's random source (unguessable;
+    /// the contract asks the same of the real service), with the counter mixed in so that two
+    /// are never alike even if that source failed.
     fn fresh_token(&self, state: &mut State, prefix: &str) -> String {
+        use ring::rand::SecureRandom as _;
         state.counter += 1;
-        let digest = Sha256::digest(format!(
-            "{prefix}{}{}",
-            state.counter,
-            self.now().timestamp_nanos_opt().unwrap_or(0)
-        ));
+        let mut random = [0u8; 16];
+        let drawn = ring::rand::SystemRandom::new().fill(&mut random).is_ok();
+        assert!(drawn, "the system's random source is unavailable");
+        let digest =
+            Sha256::digest([prefix.as_bytes(), &random, &state.counter.to_le_bytes()].concat());
         format!("{prefix}_{}", hex(&digest[..16]))
     }
 
