@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // The built extension under test: dist/, or CC_DIST (a build made with CC_OUT=... ./build.sh).
 export const dist = process.env.CC_DIST ? resolve(process.env.CC_DIST) : join(root, 'dist');
+// Where cargo put the native binaries (cc-health, cc-reference-server): CARGO_TARGET_DIR or
+// target/.
+export const nativeBin = (name) => join(process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target'), 'debug', name);
 
 /** The date the fixture pages were written for (`TODAY` in tests/fixtures/generate.py). The
  *  browser tests run with every clock at this date (tests/tools/fixed-clock.sh): the fixtures'
@@ -176,7 +179,7 @@ export async function startReferenceServer({ extensionPaths = [dist] } = {}) {
   const { spawn } = await import('node:child_process');
   const https = await import('node:https');
   const args = extensionPaths.flatMap((path) => ['--extension-id', unpackedExtensionId(path)]);
-  const child = spawn(join(process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target'), 'debug', 'cc-reference-server'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(nativeBin('cc-reference-server'), args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (chunk) => {

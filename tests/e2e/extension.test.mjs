@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { CHROMIUM_OWN_HOSTS, FIXTURE_TODAY, dist, launch, readBadge, root, waitForBadge } from './browser.mjs';
+import { CHROMIUM_OWN_HOSTS, dist, FIXTURE_TODAY, launch, nativeBin, readBadge, root, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
-const cli = join(root, 'target', 'debug', 'cc-health');
+const cli = nativeBin('cc-health');
 const netLog = join(mkdtempSync(join(tmpdir(), 'cc-netlog-')), 'netlog.json');
 const outputDir = join(root, 'tests', 'e2e', 'output');
 

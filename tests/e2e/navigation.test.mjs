@@ -10,10 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { FIXTURE_TODAY, eventually, fixtureBody, launch, root, sidePanel, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+import { eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, root, sidePanel, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
-const cli = join(root, 'target', 'debug', 'cc-health');
+const cli = nativeBin('cc-health');
 
 // Three records of the reference server's dataset, each drawn from a fixture page without
 // record-Id markers of its own (so the page can stand for any record).
