@@ -388,17 +388,23 @@ const inFlight = new Map(); // cache key → promise: two tabs on one deal make 
 
 // A resource for `request` ({host, resource, refresh}): from the cache, fetched, or both (the
 // cached copy at once while a stale one is revalidated in the background).
-async function resourceFor(request) {
-  const plan = await planned(request);
-  if (plan.action !== 'fetch') return answerFromCache(request, plan);
-  // A deal asked for a tab (by its content script or its side panel) that needs the network
-  // is paced per tab; a cached answer costs nothing.
+// A deal asked for a tab (by its content script or its side panel) that needs the network is
+// paced per tab; a cached answer costs nothing.
+async function pacedFetch(request, plan) {
   if (request.tabId !== undefined && request.resource.kind === 'deal' && !(await admitted(request.tabId, request.resource.recordId))) {
     const data = plan.serveCached ? await stored(request.resource, plan.key, true) : null;
     return { ok: false, signedIn: true, data, error: 'too many records in this tab in a minute; try again shortly' };
   }
+  return performFetch(request, plan);
+}
+
+async function resourceFor(request) {
+  const plan = await planned(request);
+  if (plan.action !== 'fetch') return answerFromCache(request, plan);
+  // Registered at once (no await between the plan and this): a second caller for the same key
+  // shares the request instead of planning another after the first has finished.
   if (!inFlight.has(plan.key)) {
-    inFlight.set(plan.key, performFetch(request, plan).finally(() => inFlight.delete(plan.key)));
+    inFlight.set(plan.key, pacedFetch(request, plan).finally(() => inFlight.delete(plan.key)));
   }
   const fetching = inFlight.get(plan.key);
   if (plan.serveCached && !request.refresh) {
