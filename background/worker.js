@@ -591,9 +591,9 @@ async function sweep() {
   await exclusive(async () => {
     const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY] ?? null;
     const swept = sweepCache(index, await chrome.storage.local.getKeys(), nowIso());
-    if (!index && swept.remove.length === 0) return;
+    if (swept.remove.length === 0) return; // nothing expired or left behind: no write
     await write({ [INDEX_KEY]: swept.index });
-    if (swept.remove.length) await chrome.storage.local.remove(swept.remove);
+    await chrome.storage.local.remove(swept.remove);
   });
 }
 

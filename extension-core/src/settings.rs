@@ -51,11 +51,6 @@ impl Settings {
         self
     }
 
-    /// Whether an event may be recorded or a batch sent now.
-    pub fn analytics_allowed(&self) -> bool {
-        !self.analytics_opt_out && !self.analytics_paused
-    }
-
     /// Whether the administrator fixed a panel setting (`analytics` or `aiInsights`); unknown
     /// settings count as fixed.
     pub fn is_forced(&self, setting: &str) -> bool {
@@ -246,12 +241,12 @@ mod tests {
     fn an_unreadable_policy_pauses_analytics_without_purging() {
         let settings = effective(None, &json!({}), BUILT).with_unreadable_policy();
         assert!(settings.analytics_paused && !settings.analytics_opt_out);
-        assert!(!settings.analytics_allowed());
         assert_eq!(settings.policy_errors.len(), 1);
         let opted_out = effective(None, &json!({"feature_analyticsOptOut": true}), BUILT)
             .with_unreadable_policy();
-        assert!(opted_out.analytics_opt_out && !opted_out.analytics_allowed());
-        assert!(effective(None, &json!({}), BUILT).analytics_allowed());
+        assert!(opted_out.analytics_opt_out && !opted_out.analytics_paused);
+        let readable = effective(None, &json!({}), BUILT);
+        assert!(!readable.analytics_opt_out && !readable.analytics_paused);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::app::{App, Request, Response, EXTENSION_NAME};
+use crate::tests::header;
 
 /// The extension the test servers are configured for (an Id of Chrome's form).
 pub(crate) const OURS: &str = "abcdefghijklmnopabcdefghijklmnop";
@@ -43,14 +44,6 @@ pub(crate) fn challenge(verifier: &str) -> String {
 
 fn text(response: &Response) -> String {
     String::from_utf8(response.body.clone()).unwrap()
-}
-
-fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
-    response
-        .headers
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
 }
 
 /// The text between `before` and the next `"` in `html`.

@@ -39,7 +39,7 @@ fn body(response: &Response) -> Value {
     serde_json::from_slice(&response.body).unwrap_or(Value::Null)
 }
 
-fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
     response
         .headers
         .iter()
