@@ -55,7 +55,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wanted"; then
 fi
 
 if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/binaryen/bin/wasm2js ] \
-   || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+   || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@salesforce-ux/design-system ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error
 fi
