@@ -63,7 +63,7 @@ function currentSettings() {
   settingsCache ??= (async () => {
     const managed = await chrome.storage.managed.get(null).then((policy) => ({ policy }), () => null);
     const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
-    const settings = effectiveSettings(managed ? managed.policy : null, local, API_ORIGIN, managed !== null);
+    const settings = effectiveSettings(managed ? managed.policy : null, local, API_ORIGIN, APP_ORIGIN, managed !== null);
     if (!managed) settingsCache = null;
     return settings;
   })().catch((error) => {
@@ -492,7 +492,11 @@ async function perform(action) {
         (error) => ({ ok: false, error: String(error && error.message) }),
       );
     case 'beginSignIn': {
-      const started = beginSignIn(crypto.getRandomValues(new Uint8Array(64)), nowIso(), APP_ORIGIN, chrome.runtime.id);
+      // The web app of the API in force (a policy's regional apiOrigin moves it); none when the
+      // administrator switched sign-in off.
+      const settings = await currentSettings();
+      if (settings.signInDisabled || !settings.appOrigin) return { ok: false, signInDisabled: true };
+      const started = beginSignIn(crypto.getRandomValues(new Uint8Array(64)), nowIso(), settings.appOrigin, chrome.runtime.id);
       await chrome.storage.session.set({ pendingSignIn: started.pending });
       await chrome.tabs.create({ url: started.url });
       return { ok: true };
@@ -549,7 +553,8 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     const { exchange, epoch } = await exclusive(async () => {
       const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
       // Our own Id goes with the code: the server takes a code only for the Id it handed it to.
-      const accepted = acceptHandOff(JSON.stringify(message ?? null), sender.origin, APP_ORIGIN, settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
+      if (settings.signInDisabled) throw new Error('sign-in is turned off by the administrator');
+      const accepted = acceptHandOff(JSON.stringify(message ?? null), sender.origin, settings.appOrigin ?? '', settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
       await chrome.storage.session.remove('pendingSignIn');
       return { exchange: accepted, epoch: await epochNow() };
     });
@@ -606,12 +611,22 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 // queued is dropped.
 chrome.storage.onChanged.addListener((changes, area) => {
   if ((area === 'local' && (changes[OPT_OUT] || changes[DECLINE_AI])) || area === 'managed') settingsCache = null;
+  if (area === 'managed') ready.then(signOutIfSignInOff).catch(() => {});
   if ((area === 'local' && changes[OPT_OUT]) || area === 'managed') {
     ready.then(() => exclusive(async () => {
       if ((await currentSettings()).analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);
     })).catch(() => {});
   }
 });
+
+// The administrator switched sign-in off (disableSignIn, or an apiOrigin whose web app is
+// unknown): a session kept from before is signed out, as the user's "Sign out" would, when the
+// worker starts and when the policy changes.
+async function signOutIfSignInOff() {
+  if (!(await currentSettings()).signInDisabled) return;
+  const { session } = await chrome.storage.local.get('session');
+  if (session) await signOut();
+}
 
 // Periodic alarms start at a random point so that installs do not act in step.
 function ensureAlarms() {
@@ -641,3 +656,4 @@ chrome.runtime.onInstalled.addListener(() => {
 });
 chrome.runtime.onStartup.addListener(ensureAlarms);
 ready.then(sweep).catch(() => {});
+ready.then(signOutIfSignInOff).catch(() => {});

@@ -282,6 +282,22 @@ fn js_field(object: &JsValue, name: &str) -> Option<crate::badge::JsField> {
     })
 }
 
+/// Whether the badge may show on a page of `page_host` under the administrator's
+/// `allowedOrgHosts` (`listed`: the policy's value as `chrome.storage.managed` gives it, or
+/// `undefined`; see `settings::badge_allowed_on`). A value that is not a list limits nothing
+/// (the worker reports it in the side panel); an entry that is not a string matches nothing.
+#[wasm_bindgen(js_name = badgeAllowedOn)]
+pub fn badge_allowed_on(listed: JsValue, page_host: &str) -> bool {
+    if !js_sys::Array::is_array(&listed) {
+        return crate::settings::badge_allowed_on(None::<[&str; 0]>, page_host);
+    }
+    let entries: Vec<String> = js_sys::Array::from(&listed)
+        .iter()
+        .map(|entry| entry.as_string().unwrap_or_default())
+        .collect();
+    crate::settings::badge_allowed_on(Some(entries.iter().map(String::as_str)), page_host)
+}
+
 #[cfg(feature = "worker")]
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok().flatten()
@@ -299,19 +315,22 @@ fn load_index(value: JsValue) -> (crate::cache::CacheIndex, Vec<String>) {
 }
 
 /// The settings in force: `managed` is `chrome.storage.managed`'s content (or `null`),
-/// `local` the user's values from `chrome.storage.local` (see `settings::effective`);
-/// `managed_readable` false when reading the managed area failed (analytics then pauses).
+/// `local` the user's values from `chrome.storage.local` (see `settings::effective`), with the
+/// origins the extension was built with; `managed_readable` false when reading the managed
+/// area failed (analytics then pauses).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = effectiveSettings)]
 pub fn effective_settings(
     managed: JsValue,
     local: JsValue,
     built_api_origin: &str,
+    built_app_origin: &str,
     managed_readable: bool,
 ) -> Result<JsValue, JsValue> {
     let managed: Option<serde_json::Value> = from_js(managed);
     let local: serde_json::Value = from_js(local).unwrap_or_default();
-    let settings = crate::settings::effective(managed.as_ref(), &local, built_api_origin);
+    let settings = crate::settings::effective(managed.as_ref(), &local, built_api_origin)
+        .with_built_app_origin(built_app_origin);
     to_js(&if managed_readable {
         settings
     } else {

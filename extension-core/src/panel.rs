@@ -225,6 +225,8 @@ pub struct SettingsView {
     pub analytics: Toggle,
     /// "Include AI-written recommendations".
     pub ai_insights: Toggle,
+    /// The administrator switched sign-in off: the sign-in controls are disabled.
+    pub sign_in_disabled: bool,
     pub policy_notes: Vec<Text>,
 }
 
@@ -484,6 +486,9 @@ fn settings_view(input: &PanelInput) -> SettingsView {
         crate::settings::effective(None, &serde_json::Value::Null, "https://invalid")
     });
     let mut notes = Vec::new();
+    if settings.sign_in_disabled {
+        notes.push(Text::new("settings_policy_sign_in_off"));
+    }
     if settings.forced.api_origin {
         notes.push(Text::new("settings_policy_api").arg(settings.api_origin.as_str()));
     }
@@ -503,6 +508,7 @@ fn settings_view(input: &PanelInput) -> SettingsView {
             on: settings.include_ai,
             forced: settings.forced.ai_insights,
         },
+        sign_in_disabled: settings.sign_in_disabled,
         policy_notes: notes,
     }
 }
@@ -745,6 +751,24 @@ mod tests {
             }
         );
         assert_eq!(view.policy_notes.len(), 1);
+        assert!(!view.sign_in_disabled);
+    }
+
+    #[test]
+    fn sign_in_switched_off_by_policy_says_so() {
+        let mut state = input();
+        let policy = json!({"disableSignIn": true});
+        state.settings = Some(crate::settings::effective(
+            Some(&policy),
+            &json!({}),
+            "https://api.customercity.com",
+        ));
+        let view = panel_view(&state).settings;
+        assert!(view.sign_in_disabled);
+        assert_eq!(
+            view.policy_notes,
+            [Text::new("settings_policy_sign_in_off")]
+        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The settings in force: the user's own choices (in `chrome.storage.local`) under the
 //! administrator's policy (`chrome.storage.managed`, schema in `managed_schema.json`). A policy
 //! can only take choices away from the user in the privacy-preserving direction (force the
-//! analytics opt-out, force AI insights off) or point the extension at another HTTPS API origin
-//! (a regional or self-hosted deployment). Invalid policy values are ignored and reported, never
-//! half-applied.
+//! analytics opt-out, force AI insights off, switch sign-in off, limit the badge to listed
+//! Salesforce orgs) or point the extension at another HTTPS API origin (a regional deployment,
+//! whose web app origin follows it: `api.` becomes `app.`). Invalid policy values are ignored
+//! and reported, never half-applied. Every key, with examples: `docs/admin.md`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,6 +21,9 @@ pub struct Forced {
     pub analytics_opt_out: bool,
     pub ai_insights: bool,
     pub api_origin: bool,
+    /// Sign-in is switched off (`disableSignIn`).
+    #[serde(default)]
+    pub sign_in: bool,
 }
 
 /// The settings in force.
@@ -37,6 +41,18 @@ pub struct Settings {
     pub analytics_paused: bool,
     /// Whether AI-written recommendations are asked for.
     pub include_ai: bool,
+    /// The web app origin sign-in opens and accepts the hand-off from: the one built in, or,
+    /// under a policy `apiOrigin`, the same origin with `api.` changed to `app.` (`None` when
+    /// it cannot be derived; sign-in is then off).
+    #[serde(default)]
+    pub app_origin: Option<String>,
+    /// Sign-in is off: the worker starts none, and a session kept from before is signed out.
+    #[serde(default)]
+    pub sign_in_disabled: bool,
+    /// The Salesforce orgs the badge is limited to (`allowedOrgHosts`), as My Domain names;
+    /// `None`: every org.
+    #[serde(default)]
+    pub allowed_orgs: Option<Vec<String>>,
     pub forced: Forced,
     /// Policy values that were ignored, and why (shown in the side panel's settings).
     pub policy_errors: Vec<String>,
@@ -48,6 +64,15 @@ impl Settings {
         self.analytics_paused = !self.analytics_opt_out;
         self.policy_errors
             .push("the administrator's policy could not be read: analytics is paused".into());
+        self
+    }
+
+    /// These settings with the web app origin the extension was built with, unless a policy
+    /// `apiOrigin` moved the web app with it.
+    pub fn with_built_app_origin(mut self, built_app_origin: &str) -> Settings {
+        if !self.forced.api_origin {
+            self.app_origin = https_origin(built_app_origin);
+        }
         self
     }
 
@@ -80,6 +105,56 @@ pub fn https_origin(text: &str) -> Option<String> {
     (host_ok && port_ok).then(|| format!("https://{}", rest.to_ascii_lowercase()))
 }
 
+/// The web app origin of a Customer City API origin: `https://api.REST` is served by the web app
+/// at `https://app.REST` (same port); `None` for a host that does not start with `api.`.
+pub fn app_origin_for(api_origin: &str) -> Option<String> {
+    let origin = https_origin(api_origin)?;
+    let rest = origin.strip_prefix("https://api.")?;
+    Some(format!("https://app.{rest}"))
+}
+
+/// The My Domain name of a Salesforce host: its first label, lowercased
+/// (`acme.my.salesforce.com`, `acme.lightning.force.com`, `acme.file.force.com` → `acme`;
+/// a sandbox keeps its suffix: `acme--uat.sandbox.my.salesforce.com` → `acme--uat`). A bare
+/// name (`acme`) is its own. `None` for anything that is not a host name.
+pub fn my_domain_name(host: &str) -> Option<String> {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    let host = host.strip_prefix("https://").unwrap_or(&host);
+    let host = host.strip_suffix('/').unwrap_or(host);
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    let name = host.split('.').next()?;
+    valid.then(|| name.to_string())
+}
+
+/// Whether the badge may show on a page of `page_host` under the administrator's list
+/// (`allowedOrgHosts`, as written in the policy): no list, or an empty one, limits nothing;
+/// otherwise the page's org must be one of the listed (compared by My Domain name, so that a
+/// listed `acme.my.salesforce.com` covers `acme.lightning.force.com`). An entry that is not a
+/// host name matches nothing. The content script asks this before it reads a page.
+pub fn badge_allowed_on<'a>(
+    listed: Option<impl IntoIterator<Item = &'a str>>,
+    page_host: &str,
+) -> bool {
+    let Some(listed) = listed else {
+        return true;
+    };
+    let page = my_domain_name(page_host);
+    let mut empty = true;
+    for entry in listed {
+        empty = false;
+        if page.is_some() && my_domain_name(entry) == page {
+            return true;
+        }
+    }
+    empty
+}
+
 /// The settings in force, from the managed policy (`None` when the platform has none), the
 /// local storage values and the API origin the extension was built with.
 pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) -> Settings {
@@ -105,6 +180,9 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
     if policy_flag("disableAiInsights", &mut errors) {
         forced.ai_insights = true;
     }
+    if policy_flag("disableSignIn", &mut errors) {
+        forced.sign_in = true;
+    }
     let mut api_origin = https_origin(built_api_origin).unwrap_or_default();
     match policy.and_then(|p| p.get("apiOrigin")) {
         None | Some(Value::Null) => {}
@@ -117,6 +195,32 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
         },
         Some(_) => errors.push("apiOrigin: a string was expected".into()),
     }
+    let app_origin = app_origin_for(&api_origin);
+    if forced.api_origin && app_origin.is_none() {
+        errors.push(
+            "apiOrigin: its host does not start with api., so the web app is unknown: sign-in is off"
+                .into(),
+        );
+    }
+    let allowed_orgs = match policy.and_then(|p| p.get("allowedOrgHosts")) {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(entries)) => {
+            let mut names = Vec::new();
+            for entry in entries {
+                match entry.as_str().and_then(my_domain_name) {
+                    Some(name) => names.push(name),
+                    None => errors.push(format!(
+                        "allowedOrgHosts: {entry} is not a host name (it matches no org)"
+                    )),
+                }
+            }
+            (!entries.is_empty()).then_some(names)
+        }
+        Some(_) => {
+            errors.push("allowedOrgHosts: a list of host names was expected".into());
+            None
+        }
+    };
     // `true` opts out (PRODUCT.md), and so does any other value JavaScript would call true
     // (`"true"`, `1`): a flag written by another tool must not fail open.
     let user_opt_out = local.get(OPT_OUT_FLAG).is_some_and(truthy);
@@ -126,6 +230,9 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
         analytics_opt_out: forced.analytics_opt_out || user_opt_out,
         analytics_paused: false,
         include_ai: !(forced.ai_insights || user_declines_ai),
+        sign_in_disabled: forced.sign_in || (forced.api_origin && app_origin.is_none()),
+        app_origin,
+        allowed_orgs,
         forced,
         policy_errors: errors,
     }
@@ -247,6 +354,137 @@ mod tests {
         assert!(opted_out.analytics_opt_out && !opted_out.analytics_paused);
         let readable = effective(None, &json!({}), BUILT);
         assert!(!readable.analytics_opt_out && !readable.analytics_paused);
+    }
+
+    #[test]
+    fn a_policy_switches_sign_in_off() {
+        let settings = effective(None, &json!({}), BUILT);
+        assert!(!settings.sign_in_disabled && !settings.forced.sign_in);
+        let settings = effective(Some(&json!({"disableSignIn": true})), &json!({}), BUILT);
+        assert!(settings.sign_in_disabled && settings.forced.sign_in);
+        let settings = effective(Some(&json!({"disableSignIn": "no"})), &json!({}), BUILT);
+        assert!(
+            settings.sign_in_disabled,
+            "a truthy value of the wrong type switches it off"
+        );
+        assert_eq!(settings.policy_errors.len(), 1);
+        let settings = effective(Some(&json!({"disableSignIn": false})), &json!({}), BUILT);
+        assert!(!settings.sign_in_disabled);
+    }
+
+    #[test]
+    fn the_web_app_follows_a_policy_api_origin() {
+        let built = effective(None, &json!({}), BUILT)
+            .with_built_app_origin("https://app.example.test:8443");
+        assert_eq!(
+            built.app_origin.as_deref(),
+            Some("https://app.example.test:8443"),
+            "the built web app"
+        );
+        let regional = effective(
+            Some(&json!({"apiOrigin": "https://api.eu.customercity.com"})),
+            &json!({}),
+            BUILT,
+        )
+        .with_built_app_origin("https://app.customercity.com");
+        assert_eq!(
+            regional.app_origin.as_deref(),
+            Some("https://app.eu.customercity.com")
+        );
+        assert!(!regional.sign_in_disabled && regional.policy_errors.is_empty());
+        assert_eq!(
+            app_origin_for("https://api.customercity.com:8443").as_deref(),
+            Some("https://app.customercity.com:8443")
+        );
+        let unknown_app = effective(
+            Some(&json!({"apiOrigin": "https://deal-health.example.org"})),
+            &json!({}),
+            BUILT,
+        )
+        .with_built_app_origin("https://app.customercity.com");
+        assert_eq!(
+            unknown_app.app_origin, None,
+            "never the built web app for another API"
+        );
+        assert!(unknown_app.sign_in_disabled && !unknown_app.forced.sign_in);
+        assert_eq!(unknown_app.policy_errors.len(), 1);
+        let ignored = effective(
+            Some(&json!({"apiOrigin": "http://api.eu.customercity.com"})),
+            &json!({}),
+            BUILT,
+        )
+        .with_built_app_origin("https://app.customercity.com");
+        assert_eq!(
+            ignored.app_origin.as_deref(),
+            Some("https://app.customercity.com"),
+            "an ignored origin moves nothing"
+        );
+        assert!(!ignored.sign_in_disabled);
+    }
+
+    #[test]
+    fn the_badge_is_limited_to_the_listed_orgs_by_my_domain_name() {
+        let listed = [
+            "acme.my.salesforce.com",
+            "Globex--UAT.sandbox.my.salesforce.com",
+        ];
+        let on = |host: &str| badge_allowed_on(Some(listed), host);
+        assert!(on("acme.lightning.force.com"));
+        assert!(on("acme.my.salesforce.com"));
+        assert!(on("ACME.file.force.com"));
+        assert!(on("globex--uat.sandbox.lightning.force.com"));
+        assert!(
+            !on("globex.lightning.force.com"),
+            "production is not its sandbox"
+        );
+        assert!(
+            !on("acme--uat.sandbox.lightning.force.com"),
+            "nor the other way round"
+        );
+        assert!(!on("initech.lightning.force.com"));
+        assert!(!on("na42.salesforce.com"), "an instance host names no org");
+        assert!(!on(""));
+        assert!(
+            badge_allowed_on(None::<[&str; 0]>, "initech.lightning.force.com"),
+            "no list: every org"
+        );
+        assert!(
+            badge_allowed_on(Some([]), "initech.lightning.force.com"),
+            "an empty list limits nothing"
+        );
+        assert!(!badge_allowed_on(
+            Some(["not a host"]),
+            "initech.lightning.force.com"
+        ));
+        assert!(badge_allowed_on(
+            Some(["https://acme.my.salesforce.com/"]),
+            "acme.lightning.force.com"
+        ));
+        assert!(
+            badge_allowed_on(Some(["acme"]), "acme.lightning.force.com"),
+            "a bare My Domain name"
+        );
+    }
+
+    #[test]
+    fn the_org_list_is_read_entry_by_entry() {
+        let policy = json!({"allowedOrgHosts": ["acme.my.salesforce.com", 7, "x y"]});
+        let settings = effective(Some(&policy), &json!({}), BUILT);
+        assert_eq!(settings.allowed_orgs, Some(vec!["acme".to_string()]));
+        assert_eq!(
+            settings.policy_errors.len(),
+            2,
+            "{:?}",
+            settings.policy_errors
+        );
+        let settings = effective(Some(&json!({"allowedOrgHosts": "acme"})), &json!({}), BUILT);
+        assert_eq!(
+            settings.allowed_orgs, None,
+            "not a list: ignored and reported"
+        );
+        assert_eq!(settings.policy_errors.len(), 1);
+        let settings = effective(Some(&json!({"allowedOrgHosts": []})), &json!({}), BUILT);
+        assert_eq!(settings.allowed_orgs, None);
     }
 
     #[test]

@@ -42,6 +42,7 @@ export function chromiumArgs({ port, apiPort = port, extensions = [] }) {
     `MAP *.salesforce.com 127.0.0.1:${port}`,
     `MAP app.customercity.com 127.0.0.1:${apiPort}`,
     `MAP api.customercity.com 127.0.0.1:${apiPort}`,
+    `MAP *.customercity.com 127.0.0.1:${apiPort}`, // a regional deployment (policy.test.mjs)
     'MAP * ~NOTFOUND',
   ].join(', ');
   const args = [

@@ -1,20 +1,21 @@
 // The administrator's policy (chrome.storage.managed, schema in managed_schema.json), set the
-// way an enterprise sets it: a Chromium policy file for this extension's Id. Needs write access
-// to /etc/chromium/policies/managed (CI runs as root); the file is removed afterwards. The
-// extension is loaded from a copy of dist/ so that its Id, and so the policy, is its own: the
-// other test files' browsers, running at the same time, are not managed.
+// way an enterprise sets it: a Chromium policy file for this extension's Id (docs/admin.md).
+// Needs write access to /etc/chromium/policies/managed (CI runs as root); the file is removed
+// afterwards. Each policy's extension is loaded from its own copy of dist/, so that its Id, and
+// so the policy, is its own: the other test files' browsers, running at the same time, are not
+// managed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { dist, eventually, launch, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+import { confirmConnect, dist, eventually, launch, readBadge, restartWorker, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
-const POLICY_FILE = `${POLICY_DIR}/customer-city-e2e.json`;
+const POLICY_FILE = `${POLICY_DIR}/customer-city-e2e-${process.pid}.json`;
 
 /** The Id Chromium gives an unpacked extension: its path's SHA-256, 32 nibbles as a–p. */
 function unpackedId(path) {
@@ -31,20 +32,28 @@ try {
 }
 const skip = writable ? false : `${POLICY_DIR} is not writable (run as root, as CI does)`;
 
-const copy = join(mkdtempSync(join(tmpdir(), 'cc-managed-')), 'dist');
+// One copy of dist/ (so one extension Id) per policy.
+const POLICIES = {
+  private: { analyticsOptOut: true, disableAiInsights: true, apiOrigin: 'http://downgrade.example' },
+  locked: { disableSignIn: true, allowedOrgHosts: ['lightning-record-layout-en-us.my.salesforce.com', 'https://lightning-de-ch.my.salesforce.com/'] },
+  regional: { apiOrigin: 'https://api.eu.customercity.com' },
+};
+const copies = Object.fromEntries(Object.keys(POLICIES).map((name) => [name, join(mkdtempSync(join(tmpdir(), `cc-managed-${name}-`)), 'dist')]));
 let standin;
 let api;
 let browser;
 
 before(async () => {
   if (skip) return;
-  cpSync(dist, copy, { recursive: true });
-  writeFileSync(POLICY_FILE, JSON.stringify({
-    '3rdparty': { extensions: { [unpackedId(copy)]: { analyticsOptOut: true, disableAiInsights: true, apiOrigin: 'http://downgrade.example' } } },
-  }));
+  const extensions = {};
+  for (const [name, path] of Object.entries(copies)) {
+    cpSync(dist, path, { recursive: true });
+    extensions[unpackedId(path)] = POLICIES[name];
+  }
+  writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions } }));
   standin = await startStandin();
-  api = await startReferenceServer({ extensionPaths: [copy] });
-  browser = await launch({ port: standin.port, apiPort: api.port, extensionPath: copy });
+  api = await startReferenceServer({ extensionPaths: Object.values(copies) });
+  browser = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies.private });
 });
 
 after(async () => {
@@ -52,32 +61,40 @@ after(async () => {
   api?.stop();
   await standin?.close();
   rmSync(POLICY_FILE, { force: true });
-  rmSync(copy, { recursive: true, force: true });
+  for (const path of Object.values(copies)) rmSync(dirname(path), { recursive: true, force: true });
 });
 
-test('a forced opt-out and forced AI decline apply whatever the user set; a bad origin is ignored', { skip }, async () => {
-  const { worker } = browser;
-  assert.equal(new URL(worker.url()).host, unpackedId(copy), 'the policy names this extension');
-  const managed = await eventually(async () => {
+/** The policy as the extension reads it, once Chromium has loaded it. */
+async function managedPolicy({ worker }) {
+  return eventually(async () => {
     const value = await worker.evaluate(() => chrome.storage.managed.get(null));
     return Object.keys(value).length ? value : null;
   });
+}
+
+test('a forced opt-out and forced AI decline apply whatever the user set; a bad origin is ignored', { skip }, async () => {
+  const { worker } = browser;
+  assert.equal(new URL(worker.url()).host, unpackedId(copies.private), 'the policy names this extension');
+  const managed = await managedPolicy(browser);
   assert.equal(managed.analyticsOptOut, true);
+  // managed_schema.json's pattern: Chromium drops an http:// origin before the extension sees
+  // it (and settings.rs would ignore it too: settings::tests).
+  assert.equal(managed.apiOrigin, undefined, 'the schema refuses an http:// API origin');
   const panel = await signIn(browser);
   await worker.evaluate(() => chrome.storage.local.set({ feature_analyticsOptOut: false }));
   const status = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'getStatus' }));
-  assert.deepEqual(status.settings.forced, { analyticsOptOut: true, aiInsights: true, apiOrigin: false });
+  assert.deepEqual(status.settings.forced, { analyticsOptOut: true, aiInsights: true, apiOrigin: false, signIn: false });
   assert.equal(status.settings.analyticsOptOut, true);
   assert.equal(status.settings.includeAi, false);
   assert.equal(status.settings.apiOrigin, 'https://api.customercity.com', 'an http:// origin is never used');
-  assert.equal(status.settings.policyErrors.length, 1);
+  assert.deepEqual(status.settings.policyErrors, [], 'nothing left to ignore');
   // The panel shows both settings as the administrator's, unchangeable.
   await panel.waitForSelector('#analytics-forced:not([hidden])');
   assert.equal(await panel.isDisabled('#setting-analytics'), true);
   assert.equal(await panel.isChecked('#setting-analytics'), false);
   assert.equal(await panel.isDisabled('#setting-ai'), true);
   assert.equal(await panel.textContent('#analytics-forced'), 'Set by your administrator');
-  assert.match(await panel.textContent('#policy-notes'), /^A policy value was ignored: apiOrigin/);
+  assert.equal(await panel.textContent('#policy-notes'), '');
   const refused = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'setPreference', name: 'analytics', on: true }));
   assert.deepEqual(refused, { ok: false, forced: true }, 'the worker refuses a forced setting too');
 
@@ -93,4 +110,67 @@ test('a forced opt-out and forced AI decline apply whatever the user set; a bad 
   assert.deepEqual(queue, {}, 'nothing recorded');
   const analysis = requests.find((r) => r.path.endsWith('/analysis'));
   assert.deepEqual(analysis.query, [['ai', 'exclude']], 'AI content not asked for');
+});
+
+/** A second browser, for another policy's copy; closed at the end of the test. */
+async function launchCopy(name, t) {
+  const other = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies[name] });
+  t.after(() => other.context.close().catch(() => {}));
+  assert.equal(other.extensionId, unpackedId(copies[name]));
+  return other;
+}
+
+test('sign-in switched off: the worker starts none, a kept session is signed out, the panel says why', { skip }, async (t) => {
+  const locked = await launchCopy('locked', t);
+  const { worker, context, extensionId } = locked;
+  assert.equal((await managedPolicy(locked)).disableSignIn, true);
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
+  const status = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'getStatus' }));
+  assert.equal(status.settings.signInDisabled, true);
+  assert.equal(status.settings.forced.signIn, true);
+  await panel.waitForFunction(() => document.getElementById('policy-notes').textContent.includes('Sign-in is turned off by your administrator.'));
+  // Asked anyway (the button, or a message): refused, and no web app tab opens.
+  const pages = context.pages().length;
+  const refused = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'beginSignIn' }));
+  assert.deepEqual(refused, { ok: false, signInDisabled: true });
+  await panel.waitForTimeout(300);
+  assert.equal(context.pages().length, pages, 'no connect page opened');
+  assert.deepEqual(await worker.evaluate(() => chrome.storage.session.get('pendingSignIn')), {});
+  // A session from before the policy (written as a sign-in would) is signed out when the
+  // worker starts again.
+  await worker.evaluate(() => chrome.storage.local.set({ session: { accessToken: 'old', refreshToken: 'old', accessExpiresAt: '2026-11-24T00:00:00Z' } }));
+  await restartWorker(locked, (page) => page.evaluate(() => chrome.runtime.sendMessage({ type: 'getStatus' })));
+  await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('session'))).session === undefined);
+});
+
+test('a regional apiOrigin moves sign-in to its web app, and every request to its API', { skip }, async (t) => {
+  const regional = await launchCopy('regional', t);
+  const { context, extensionId } = regional;
+  assert.equal((await managedPolicy(regional)).apiOrigin, 'https://api.eu.customercity.com');
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${extensionId}/sidepanel/index.html`);
+  const status = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'getStatus' }));
+  assert.equal(status.settings.apiOrigin, 'https://api.eu.customercity.com');
+  assert.equal(status.settings.appOrigin, 'https://app.eu.customercity.com');
+  await panel.waitForSelector('#sign-in:not([hidden])');
+  const connectPage = context.waitForEvent('page');
+  await panel.click('#sign-in');
+  const webApp = await connectPage;
+  await webApp.waitForLoadState();
+  assert.equal(new URL(webApp.url()).origin, 'https://app.eu.customercity.com', 'the regional web app');
+  await confirmConnect(webApp);
+  await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('Connected'));
+  await webApp.close();
+  await panel.waitForSelector('#sign-out:not([hidden])');
+
+  const page = await context.newPage();
+  await page.goto('https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'), { timeout: 10000 });
+  const requests = (await api.get('/__admin/requests')).filter((r) => r.path.startsWith('/v1/'));
+  const exchange = requests.filter((r) => r.path === '/v1/auth/token').at(-1);
+  assert.ok(exchange, `the code exchange was recorded: ${JSON.stringify(requests.map((r) => r.path))}`);
+  assert.equal(exchange.host, 'api.eu.customercity.com', 'the code is exchanged at the regional API');
+  const analysis = requests.filter((r) => r.path.endsWith('/analysis')).at(-1);
+  assert.equal(analysis.host, 'api.eu.customercity.com');
 });

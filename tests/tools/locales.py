@@ -105,6 +105,7 @@ M = {
  "theme_dark": ("Option.", "Dark", "Dunkel", "Sombre", "ダーク"),
  "settings_forced": ("A setting fixed by policy.", "Set by your administrator", "Von Ihrem Administrator festgelegt", "Défini par votre administrateur", "管理者が設定しています"),
  "settings_policy_api": ("$1 an origin.", "Your administrator set the API to $1.", "Ihr Administrator hat die API auf $1 festgelegt.", "Votre administrateur a défini l'API sur $1.", "管理者が API を $1 に設定しています。"),
+ "settings_policy_sign_in_off": ("Settings note.", "Sign-in is turned off by your administrator.", "Die Anmeldung wurde von Ihrem Administrator deaktiviert.", "La connexion a été désactivée par votre administrateur.", "サインインは管理者によって無効にされています。"),
  "settings_policy_ignored": ("$1 the problem.", "A policy value was ignored: $1", "Ein Richtlinienwert wurde ignoriert: $1", "Une valeur de stratégie a été ignorée : $1", "ポリシーの値を無視しました: $1"),
  "panel_privacy": ("Footer.", "The badge is computed on your device. Signed in, only the record Id goes to Customer City.", "Das Badge wird auf Ihrem Gerät berechnet. Angemeldet geht nur die Datensatz-ID an Customer City.", "Le badge est calculé sur votre appareil. Connecté, seul l'ID de l'enregistrement va à Customer City.", "バッジはデバイス上で計算されます。サインイン中に Customer City へ送られるのはレコード ID だけです。"),
  "severity_high": ("Severity.", "High", "Hoch", "Élevée", "高"),

@@ -9,7 +9,8 @@ const replace = (pattern) =>
     .replace('https://api.customercity.com', apiOrigin)
     .replace('https://app.customercity.com', appOrigin);
 manifest.host_permissions = manifest.host_permissions.map(replace);
-if (manifest.externally_connectable) {
-  manifest.externally_connectable.matches = manifest.externally_connectable.matches.map(replace);
-}
+// The web app hands the sign-in over (externally_connectable): every customercity.com web app
+// (regional deployments, docs/admin.md), and the built one if it is elsewhere.
+const connectable = manifest.externally_connectable.matches;
+if (!new URL(appOrigin).hostname.endsWith('.customercity.com')) connectable.push(`${appOrigin}/*`);
 writeFileSync(out, JSON.stringify(manifest, null, 2) + '\n');

@@ -7,6 +7,10 @@
 //! The connect page hands sign-in codes only to the extension Ids given with `--extension-id`
 //! (repeatable) or `CC_EXTENSION_IDS` (comma-separated); without either, to the published
 //! extension's (`app::PUBLISHED_EXTENSION_IDS`). The end-to-end tests pass the unpacked build's.
+//!
+//! Those extensions' origins may also call it across origins (CORS), as a regional deployment
+//! must allow: the extension's host permission names only the built API host, so a policy's
+//! regional `apiOrigin` (docs/admin.md) is reached with CORS (`policy.test.mjs`).
 
 mod app;
 mod dataset;
@@ -68,6 +72,12 @@ async fn main() -> Result<()> {
     if let Some(bad) = extension_ids.iter().find(|id| !app::is_extension_id(id)) {
         anyhow::bail!("{bad:?} is not a Chrome extension Id (32 letters a to p)");
     }
+    let cors_origins: Arc<Vec<String>> = Arc::new(
+        extension_ids
+            .iter()
+            .map(|id| format!("chrome-extension://{id}"))
+            .collect(),
+    );
     let app = App::new(clock);
     let app = Arc::new(if extension_ids.is_empty() {
         app
@@ -99,12 +109,12 @@ async fn main() -> Result<()> {
 
     loop {
         let (stream, _) = listener.accept().await?;
-        let (acceptor, app) = (acceptor.clone(), app.clone());
+        let (acceptor, app, cors) = (acceptor.clone(), app.clone(), cors_origins.clone());
         tokio::spawn(async move {
             let Ok(tls) = acceptor.accept(stream).await else {
                 return;
             };
-            let service = service_fn(move |request| serve(app.clone(), request));
+            let service = service_fn(move |request| serve(app.clone(), cors.clone(), request));
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(tls), service)
                 .await;
@@ -117,20 +127,29 @@ async fn main() -> Result<()> {
 enum Reply {
     Whole(Full<Bytes>),
     Endless(Option<Bytes>),
+    /// The connection is dropped instead of an answer (the `unreachable` fault): to the client,
+    /// a network error, as offline.
+    Dropped,
 }
 
 static FILLER: [u8; 64 * 1024] = [b'x'; 64 * 1024];
 
 impl hyper::body::Body for Reply {
     type Data = Bytes;
-    type Error = std::convert::Infallible;
+    type Error = std::io::Error;
 
     fn poll_frame(
         self: std::pin::Pin<&mut Self>,
         context: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
         match self.get_mut() {
-            Reply::Whole(whole) => std::pin::Pin::new(whole).poll_frame(context),
+            Reply::Whole(whole) => std::pin::Pin::new(whole)
+                .poll_frame(context)
+                .map_err(|never| match never {}),
+            Reply::Dropped => std::task::Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "the unreachable fault",
+            )))),
             Reply::Endless(first) => {
                 let chunk = first.take().unwrap_or_else(|| Bytes::from_static(&FILLER));
                 app::ENDLESS_BYTES_SENT
@@ -143,9 +162,39 @@ impl hyper::body::Body for Reply {
 
 async fn serve(
     app: Arc<App>,
+    cors_origins: Arc<Vec<String>>,
     request: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Reply>, hyper::Error> {
     let (parts, body) = request.into_parts();
+    // CORS for the configured extensions' origins only: a preflight is answered here (never
+    // recorded), an answer names the origin and the headers the worker reads.
+    let cors_origin = parts
+        .headers
+        .get("origin")
+        .and_then(|h| h.to_str().ok())
+        .filter(|origin| cors_origins.iter().any(|allowed| allowed == origin))
+        .map(str::to_string);
+    if parts.method == hyper::Method::OPTIONS {
+        let mut builder =
+            hyper::Response::builder().status(if cors_origin.is_some() { 204 } else { 403 });
+        if let Some(origin) = &cors_origin {
+            let asked = parts
+                .headers
+                .get("access-control-request-headers")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            builder = builder
+                .header("access-control-allow-origin", origin)
+                .header("access-control-allow-methods", "GET, POST")
+                .header("access-control-allow-headers", asked)
+                .header("access-control-max-age", "600")
+                .header("vary", "origin");
+        }
+        return Ok(builder
+            .body(Reply::Whole(Full::default()))
+            .unwrap_or_else(|_| hyper::Response::new(Reply::Whole(Full::default()))));
+    }
     let body = body.collect().await?.to_bytes().to_vec();
     let host = parts
         .headers
@@ -190,16 +239,27 @@ async fn serve(
         tokio::time::sleep(std::time::Duration::from_millis(response.delay_ms)).await;
     }
     let mut builder = hyper::Response::builder().status(response.status);
+    if let Some(origin) = &cors_origin {
+        builder = builder
+            .header("access-control-allow-origin", origin)
+            .header("access-control-expose-headers", "etag, retry-after")
+            .header("vary", "origin");
+    }
     let mut endless = false;
+    let mut dropped = false;
     for (name, value) in &response.headers {
         if name == app::ENDLESS_BODY_HEADER {
             endless = true;
+        } else if name == app::DROP_CONNECTION_HEADER {
+            dropped = true;
         } else {
             builder = builder.header(name, value);
         }
     }
     let body = Bytes::from(response.body);
-    let body = if endless {
+    let body = if dropped {
+        Reply::Dropped
+    } else if endless {
         Reply::Endless(Some(body))
     } else {
         Reply::Whole(Full::new(body))
