@@ -24,7 +24,7 @@ done
 
 bash tests/setup.sh build
 
-VERSION=$(node -p "require('./manifest.json').version")
+VERSION=$(node tests/tools/write-manifest.mjs --version) # Cargo.toml, the one place
 OUT="${CC_OUT:-dist}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 WORK="$TARGET/extension-build"

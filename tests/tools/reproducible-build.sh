@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 first_dist="${1:-dist}"
 target="${CARGO_TARGET_DIR:-target}"
 second_dist="$target/reproducible/dist"
-version=$(node -p "require('./manifest.json').version")
+version=$(node tests/tools/write-manifest.mjs --version)
 zip_name="customer-city-deal-health-$version.zip"
 first_zip="$(dirname "$first_dist")/$zip_name"
 second_zip="$(dirname "$second_dist")/$zip_name"
