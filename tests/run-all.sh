@@ -13,9 +13,10 @@ bash tests/setup.sh browser
 step "format"
 cargo fmt --all -- --check
 
-step "fixture corpus matches its generator"
+step "fixture corpus and locales match their generators; the store package matches the manifest"
 python3 tests/fixtures/generate.py --check
 python3 tests/tools/locales.py --check
+python3 tests/tools/store-check.py   # manifest permissions = store/permissions.md, listings, one version
 
 step "clippy, host and wasm32 (warnings are errors)"
 cargo clippy --locked --all-targets -- -D warnings
