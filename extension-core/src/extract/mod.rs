@@ -14,7 +14,7 @@ use std::cell::{Cell, OnceCell};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::dom::{first_composed, has_class, query_composed, Dom};
+use crate::dom::{first_composed, has_class, query_composed, Ancestor, Dom};
 use crate::locale::{DateOrder, Locale};
 use crate::value::{
     date_order_evidence, parse_amount, parse_date, parse_percent, Amount, ValueError,
@@ -507,30 +507,23 @@ impl<'d, D: Dom> Engine<'d, D> {
     /// Whether `node` lies outside the visible record: hidden, on a stale page host, in a
     /// related list, activity, feed or hover card, or under another Opportunity's container.
     fn out_of_scope(&self, node: &D::Node) -> bool {
-        let dom = self.dom;
-        let mut current = Some(node.clone());
-        let mut depth = 0;
-        while let Some(node) = current {
-            depth += 1;
-            if depth > 4096 {
-                return true;
-            }
-            if let Some(tag) = dom.tag_name(&node) {
-                if self.excludes(&node, &tag) {
-                    return true;
-                }
-            }
-            current = dom.parent(&node);
+        match self.dom.ancestry(node, SCOPE_ATTRIBUTES, 4096) {
+            Some(chain) => chain.iter().any(|ancestor| self.excludes(ancestor)),
+            None => true,
         }
-        false
     }
 
-    fn excludes(&self, node: &D::Node, tag: &str) -> bool {
-        let dom = self.dom;
-        if dom.attribute(node, "hidden").is_some() {
+    /// A chain deeper than 4,096 nodes is out of scope (a hostile page's nesting).
+    /// Whether one element of a node's ancestry puts the node out of scope; `ancestor.values`
+    /// are [`SCOPE_ATTRIBUTES`], in order.
+    fn excludes(&self, ancestor: &Ancestor) -> bool {
+        let [hidden, style, class, record_ids @ ..] = ancestor.values.as_slice() else {
+            return false;
+        };
+        if hidden.is_some() {
             return true;
         }
-        if let Some(style) = dom.attribute(node, "style") {
+        if let Some(style) = style {
             let compact: String = style
                 .chars()
                 .filter(|c| !c.is_whitespace())
@@ -546,7 +539,7 @@ impl<'d, D: Dom> Engine<'d, D> {
         {
             return true;
         }
-        if let Some(classes) = dom.attribute(node, "class") {
+        if let Some(classes) = class {
             let classes: Vec<&str> = classes.split_ascii_whitespace().collect();
             if exclusions::CLASSES
                 .iter()
@@ -559,6 +552,7 @@ impl<'d, D: Dom> Engine<'d, D> {
                 exclusions::CLASS_FRAGMENTS
                     .iter()
                     .any(|fragment| class.contains(fragment))
+        let tag = ancestor.tag.as_str();
             }) {
                 return true;
             }
@@ -570,15 +564,13 @@ impl<'d, D: Dom> Engine<'d, D> {
             }
         }
         if let Some(record_id15) = &self.record_id15 {
-            for attribute in exclusions::RECORD_ID_ATTRIBUTES {
-                if let Some(value) = dom.attribute(node, attribute) {
-                    let value = value.trim();
-                    if value.starts_with("006")
-                        && value.len() >= 15
-                        && value.get(..15) != Some(record_id15.as_str())
-                    {
-                        return true;
-                    }
+            for value in record_ids.iter().flatten() {
+                let value = value.trim();
+                if value.starts_with("006")
+                    && value.len() >= 15
+                    && value.get(..15) != Some(record_id15.as_str())
+                {
+                    return true;
                 }
             }
         }
@@ -605,6 +597,18 @@ fn clean_owner(text: &str) -> Option<String> {
                 after.to_string()
             };
         }
+/// The attributes [`Engine::excludes`] reads of each ancestor: `hidden`, `style`, `class`, then
+/// [`exclusions::RECORD_ID_ATTRIBUTES`] (a test keeps the two lists in step).
+const SCOPE_ATTRIBUTES: &[&str] = &[
+    "hidden",
+    "style",
+    "class",
+    "data-recordid",
+    "data-record-id",
+    "record-id",
+    "recordid",
+];
+
     }
     let name = name.trim().to_string();
     (!name.is_empty()).then_some(name)
@@ -651,5 +655,11 @@ mod tests {
             clean_owner("Opal Preview-Smith").as_deref(),
             Some("Opal Preview-Smith")
         );
+    #[test]
+    fn scope_attributes_name_every_record_id_attribute() {
+        assert_eq!(&SCOPE_ATTRIBUTES[..3], &["hidden", "style", "class"]);
+        assert_eq!(&SCOPE_ATTRIBUTES[3..], exclusions::RECORD_ID_ATTRIBUTES);
+    }
+
     }
 }
