@@ -69,7 +69,16 @@ cp "$WORK/web/core.js" "$WORK/web/core_bg.wasm" "$OUT/background/pkg/"
 # The core's few inline JavaScript helpers (the live DOM's), imported by core.js.
 if [ -d "$WORK/web/snippets" ]; then cp -r "$WORK/web/snippets" "$OUT/background/pkg/"; fi
 
-echo "== content script: the same core as plain JavaScript (wasm2js), one classic script"
+echo "== content script: the core as real WebAssembly, where the page's CSP allows it"
+# The `web` build with its own glue, loaded by content/main.js with import() and compiled from
+# a streamed fetch (off the main thread). Web-accessible under a per-session URL only.
+wasm-bindgen --target web --no-typescript --out-dir "$WORK/content-web" --out-name core "$CONTENT_WASM"
+mkdir -p "$OUT/content"
+"$WASM_OPT" "${WASM_FEATURES[@]}" -Oz "$WORK/content-web/core_bg.wasm" -o "$OUT/content/core.wasm"
+"$ESBUILD" "$WORK/content-web/core.js" --bundle --format=esm --minify --legal-comments=none \
+  --target=chrome120 --log-level=warning --outfile="$OUT/content/core-wasm.mjs"
+
+echo "== content script: the same core as plain JavaScript (wasm2js), where WebAssembly is refused"
 wasm-bindgen --target bundler --no-typescript --out-dir "$WORK/bundler" --out-name core "$CONTENT_WASM"
 # Lower what JavaScript has no direct form for, then translate.
 "$WASM_OPT" "${WASM_FEATURES[@]}" --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering \
@@ -89,10 +98,10 @@ if grep -qE 'Memory0\.byteLength === 0|buffer\.detached' "$WORK/bundler/core_bg.
 fi
 # The glue imports the module as './core_bg.wasm'; point it at the JavaScript translation.
 sed -i 's#"\./core_bg\.wasm"#"./core_bg.wasm.js"#; s#'"'"'\./core_bg\.wasm'"'"'#'"'"'./core_bg.wasm.js'"'"'#' "$WORK/bundler/core.js"
-mkdir -p "$OUT/content"
 # One ES module, loaded by content/main.js with import() only on a page whose URL may name an
-# Opportunity record (web-accessible under a per-session URL only: use_dynamic_url). On every
-# other Salesforce page nothing of the core is fetched or compiled.
+# Opportunity record and whose CSP refuses WebAssembly (web-accessible under a per-session URL
+# only: use_dynamic_url). On every other Salesforce page nothing of the core is fetched or
+# compiled.
 "$ESBUILD" "$WORK/bundler/core.js" --bundle --format=esm --minify --legal-comments=none \
   --target=chrome120 --log-level=warning --outfile="$OUT/content/core.mjs"
 echo "== static files"

@@ -380,16 +380,39 @@
     }
   }
 
+  // An empty module: compiling it tells whether the page's CSP lets this world compile
+  // WebAssembly ('unsafe-eval' or 'wasm-unsafe-eval'; Lightning's allows it).
+  const EMPTY_MODULE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+  function wasmAllowed() {
+    try {
+      return new WebAssembly.Module(EMPTY_MODULE) instanceof WebAssembly.Module;
+    } catch {
+      return false;
+    }
+  }
+
+  // The core as real WebAssembly, compiled off the main thread while its bytes arrive; as its
+  // JavaScript translation where the page refuses WebAssembly. Both are the same build.
+  async function loadCore(url) {
+    if (wasmAllowed()) {
+      const module = await import(url('content/core-wasm.mjs'));
+      await module.default({ module_or_path: fetch(url('content/core.wasm')) });
+      return module;
+    }
+    return import(url('content/core.mjs'));
+  }
+
   // Imports the core the first time the URL may name a record, then evaluates.
   function start() {
     if (!RECORD_ID_HINT.test(location.href)) return;
     let url;
     try {
-      url = chrome.runtime.getURL('content/core.mjs');
+      url = chrome.runtime.getURL.bind(chrome.runtime);
+      url('');
     } catch {
       return; // the extension was updated or removed: this old script has nothing to load
     }
-    importing ??= import(url).then(
+    importing ??= loadCore(url).then(
       (module) => {
         core = module;
         evaluate();

@@ -29,12 +29,14 @@ import { assertFixedClock, chromiumArgs, dist, fixtureBody, launch, root } from 
 
 const argv = Object.fromEntries(process.argv.slice(2).map((arg) => {
   const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
-  if (!match) throw new Error(`unknown argument ${arg} (expected --rounds=N, --warmup=N, --third=PATH)`);
+  if (!match) throw new Error(`unknown argument ${arg} (expected --rounds=N, --warmup=N, --third=PATH, --only=ID,...)`);
   return [match[1], match[2] ?? ''];
 }));
 const ROUNDS = Number(argv.rounds || 15);
 const WARMUP = Number(argv.warmup ?? 1);
 const THIRD = argv.third ? resolve(argv.third) : null;
+// `--only=account,list`: these scenarios (and what they chain to) only, for a quick look.
+const ONLY = argv.only ? new Set(argv.only.split(',')) : null;
 if (!(ROUNDS >= 1) || !(WARMUP >= 0)) throw new Error('--rounds must be ≥ 1 and --warmup ≥ 0');
 if (THIRD && !existsSync(join(THIRD, 'manifest.json'))) throw new Error(`--third: no manifest.json in ${THIRD}`);
 
@@ -46,8 +48,12 @@ const LEAVE_SETTLE_MS = 600; // the extension reacts to a URL change at once (de
 const TIMEOUT_MS = 20000; // any single wait; a stuck trial is dropped, not the run
 const RESAMPLES = 2000;
 
-const RECORD = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
-const LARGE = 'https://lightning-large-page-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
+// Record pages are served with Lightning's CSP (Stricter CSP: no inline script, 'unsafe-eval'
+// allowed; the stand-in's `?csp=lightning`), under which the content script compiles real
+// WebAssembly; `record-strict` measures the JavaScript translation a stricter page gets.
+const RECORD = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning';
+const LARGE = 'https://lightning-large-page-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning';
+const RECORD_STRICT = RECORD.replace('csp=lightning', 'csp=strict');
 // Lightning's list view after leaving a record: the stand-in's catch-all markup.
 const LIST_BODY = '<div class="windowViewMode-maximized oneContent active lafPageHost"><h1>Recently Viewed</h1>'
   + '<table><tr><td><a href="/lightning/r/Opportunity/0065g00000AbCdEAAV/view">Acme</a></td><td>$1,000.00</td></tr></table></div>';
@@ -60,18 +66,27 @@ const SCENARIOS = [
   { id: 'record-cold', title: 'Opportunity record, cold view', url: RECORD, badge: true },
   { id: 'record-nav', title: 'In-app navigation to another Opportunity', chainedTo: 'record-cold',
     step: { kind: 'navigate', body: fixtureBody('lightning-overdue-critical'), path: '/lightning/r/Opportunity/0065g00000QwErTAAV/view' } },
+  { id: 'record-strict', title: "Opportunity record, cold view, strict CSP (script-src 'self')", url: RECORD_STRICT, badge: true },
   { id: 'large-cold', title: 'Large Opportunity page, cold view', url: LARGE, badge: true },
   // Into the large page from another record's page, at the large fixture's own Id (its page
   // host carries record-id="0065g00000AbCdEAAV": under another Id the extension would rightly
   // see a different record on screen and draw nothing).
   { id: 'large-nav', title: 'In-app navigation to another Opportunity (large page)',
-    url: 'https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view', unmeasuredLoad: true,
+    url: 'https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?csp=lightning', unmeasuredLoad: true,
     step: { kind: 'navigate', body: fixtureBody('lightning-large-page-en-us'), path: '/lightning/r/Opportunity/0065g00000AbCdEAAV/view' } },
   { id: 'account', title: 'Other Salesforce page (Account record)', url: 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Account/0015g00000XyZabAAB/view' },
   { id: 'list', title: 'Other Salesforce page (list view)', url: 'https://anything.lightning.force.com/lightning/o/Opportunity/list?filterName=Recent' },
   { id: 'left-record', title: 'Opportunity → non-Opportunity in-app', url: RECORD, unmeasuredLoad: true,
     step: { kind: 'leave', body: LIST_BODY, path: '/lightning/o/Opportunity/list' } },
 ];
+if (ONLY) {
+  const unknown = [...ONLY].filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length) throw new Error(`--only: no scenario ${unknown.join(', ')} (${SCENARIOS.map((s) => s.id).join(', ')})`);
+  for (let i = SCENARIOS.length - 1; i >= 0; i--) {
+    const s = SCENARIOS[i];
+    if (!ONLY.has(s.id) && !(s.chainedTo && ONLY.has(s.chainedTo))) SCENARIOS.splice(i, 1);
+  }
+}
 // The tabs of one round, in order: a load and the steps chained to it.
 const TABS = SCENARIOS.filter((s) => !s.chainedTo).map((s) => [s, ...SCENARIOS.filter((c) => c.chainedTo === s.id)]);
 
@@ -431,8 +446,8 @@ try {
     }
     if (warmup && r === WARMUP) {
       // A build that draws no badge would measure a broken extension, not its cost.
-      const drew = trials.some((t) => t.round <= WARMUP && t.config === 'dist' && t.scenario === 'record-cold' && t.badgeMs != null);
-      if (!drew) throw new Error('dist drew no badge on the Opportunity record during the warm-up: is dist/ built and working?');
+      const drew = trials.some((t) => t.round <= WARMUP && t.config === 'dist' && SCENARIOS.find((s) => s.id === t.scenario).badge && t.badgeMs != null);
+      if (SCENARIOS.some((s) => s.badge) && !drew) throw new Error('dist drew no badge on the Opportunity record during the warm-up: is dist/ built and working?');
     }
     console.error(`page-cost: round ${r}/${total}${warmup ? ' (warm-up)' : ''} done, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
   }

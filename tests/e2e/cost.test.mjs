@@ -50,7 +50,7 @@ async function countedPage() {
   const ours = () => parsed.filter((url) => url.startsWith('chrome-extension://')).map((url) => new URL(url).pathname).sort();
   const count = async () => ({
     scripts: ours(),
-    core: ours().filter((path) => path === '/content/core.mjs').length,
+    core: ours().filter((path) => path.startsWith('/content/core')).length,
     evaluations: await page.evaluate(() => window.ccEvaluations),
   });
   return { page, count, close: async () => { await cdp.detach().catch(() => {}); await page.close(); } };
@@ -80,7 +80,8 @@ test('an Opportunity record: the core is compiled once per tab, one evaluation p
   await waitForBadge(tab.page, (b) => b && b.label);
   await tab.page.waitForTimeout(500); // past the debounce: a late second evaluation would show
   const first = await tab.count();
-  assert.deepEqual(first.scripts, ['/content/core.mjs', '/content/i18n.js', '/content/main.js']);
+  // Real WebAssembly: the stand-in sends no CSP here (Lightning's allows it too, below).
+  assert.deepEqual(first.scripts, ['/content/core-wasm.mjs', '/content/core.wasm', '/content/i18n.js', '/content/main.js']);
   assert.equal(first.evaluations, 1, 'one evaluation for the first view');
 
   const go = (inner, path) => tab.page.evaluate(({ inner, path }) => {
@@ -110,17 +111,38 @@ test('an Opportunity record: the core is compiled once per tab, one evaluation p
   await tab.close();
 });
 
+// Which build of the core a record page gets: real WebAssembly wherever the page's CSP lets the
+// content script compile it, the JavaScript translation where it does not; never both.
+for (const [name, csp, expected] of [
+  ["Lightning's CSP ('unsafe-eval', connect-src 'self')", 'lightning', ['/content/core-wasm.mjs', '/content/core.wasm']],
+  ["a strict script-src 'self'", 'strict', ['/content/core.mjs']],
+  ['no eval and no fetch', 'locked', ['/content/core.mjs']],
+]) {
+  test(`under ${name} the record page gets ${expected.join(' + ')}, once`, async () => {
+    const tab = await countedPage();
+    await tab.page.goto(`${host}/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=${csp}`, { waitUntil: 'load' });
+    await waitForBadge(tab.page, (b) => b && b.label);
+    await tab.page.waitForTimeout(300);
+    const counted = await tab.count();
+    assert.deepEqual(counted.scripts, [...expected, '/content/i18n.js', '/content/main.js'].sort());
+    assert.equal(counted.evaluations, 1);
+    await tab.close();
+  });
+}
+
 test('the core is not reachable from a page at its fixed extension URL', async () => {
   const page = await browser.context.newPage();
   await page.goto(`${host}/lightning/o/Opportunity/list`);
-  const outcome = await page.evaluate(async (id) => {
-    try {
-      const response = await fetch(`chrome-extension://${id}/content/core.mjs`);
-      return `status ${response.status}`;
-    } catch (error) {
-      return `refused: ${error.name}`;
-    }
-  }, browser.extensionId);
-  assert.match(outcome, /^refused/);
+  for (const file of ['content/core.mjs', 'content/core-wasm.mjs', 'content/core.wasm']) {
+    const outcome = await page.evaluate(async (url) => {
+      try {
+        const response = await fetch(url);
+        return `status ${response.status}`;
+      } catch (error) {
+        return `refused: ${error.name}`;
+      }
+    }, `chrome-extension://${browser.extensionId}/${file}`);
+    assert.match(outcome, /^refused/, file);
+  }
   await page.close();
 });

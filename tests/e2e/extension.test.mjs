@@ -93,7 +93,7 @@ test('the manifest asks for exactly the promised permissions', () => {
   // Only the content script's core, for its import() on Salesforce pages, and only under a URL
   // that changes every session (a page cannot probe for the extension by a fixed URL).
   assert.deepEqual(manifest.web_accessible_resources, [{
-    resources: ['content/core.mjs'], matches: ['https://*.salesforce.com/*', 'https://*.force.com/*'], use_dynamic_url: true,
+    resources: ['content/core.mjs', 'content/core-wasm.mjs', 'content/core.wasm'], matches: ['https://*.salesforce.com/*', 'https://*.force.com/*'], use_dynamic_url: true,
   }]);
   // Customer City's web apps (a regional one too: docs/admin.md); the worker takes the hand-off
   // only from the one of the API in force (settings.rs, auth.rs).
@@ -186,7 +186,8 @@ test('the badge sits beside the record name, over no control, without moving the
   }
 });
 
-for (const [name, query] of [['no CSP', ''], ["script-src 'self' 'unsafe-eval'", '?csp=unsafe-eval'], ["strict script-src 'self'", '?csp=strict']]) {
+for (const [name, query] of [['no CSP', ''], ["script-src 'self' 'unsafe-eval'", '?csp=unsafe-eval'], ["Lightning's CSP", '?csp=lightning'],
+  ["strict script-src 'self'", '?csp=strict'], ['no eval and no fetch', '?csp=locked']]) {
   test(`the badge appears under ${name}`, async () => {
     const slug = 'lightning-native-shadow-en-us';
     const url = servedUrl(slug, query);

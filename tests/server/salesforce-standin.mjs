@@ -5,7 +5,7 @@
 // Page routing: the first label of the host names the fixture, the path is the real record URL:
 //   https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/<Id>/view
 //   https://classic-en-us.my.salesforce.com/<Id>
-// `?csp=strict|unsafe-eval` adds a Content-Security-Policy header (`script-src 'self'`, or with
+// `?csp=strict|unsafe-eval|lightning|locked` adds a Content-Security-Policy header (`script-src 'self'`, or with
 // 'unsafe-eval'). Every request is recorded, so tests can prove what the extension did not send.
 //
 // Usage: node salesforce-standin.mjs [port]   (prints {"port":N,"spki":"..."} on its first line)

@@ -5,70 +5,117 @@
 //! (mixed mode) are visited explicitly through `Element.shadowRoot`, which returns open roots
 //! only. Closed roots stay closed, as they must.
 
-use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::JsCast;
-use web_sys::{
-    Document, DocumentFragment, Element, HtmlInputElement, HtmlTextAreaElement, Node, NodeList,
-    ShadowRoot,
-};
+use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement, Node, ShadowRoot};
 
-use super::{Child, Dom};
+use super::{Ancestor, Child, Dom};
 
-// One call instead of two per element: finding the open shadow roots of a tree element by
-// element from Rust costs a `NodeList.item` and a `shadowRoot` crossing each (about 17,000 on a
-// large record page, most of an evaluation's time in the content script's wasm2js core).
+// Crossings between wasm and JavaScript are an evaluation's main cost in the content script, so
+// the few helpers below answer in one call what web-sys would ask element by element.
+//
+// The open shadow roots of a tree: asked element by element from Rust, a `NodeList.item` and a
+// `shadowRoot` crossing each (about 17,000 on a large record page). Kept per pass (one
+// evaluation; `pass` changes with every `LiveDom`), since every deep query asks again.
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-export function openShadowRootsUnder(root) {
-  const found = [];
+let shadowPass = -1;
+let shadowCache = new WeakMap();
+export function openShadowRootsUnder(root, pass) {
+  if (pass !== shadowPass) {
+    shadowPass = pass;
+    shadowCache = new WeakMap();
+  }
+  let found = shadowCache.get(root);
+  if (found) return found;
+  found = [];
   if (root.shadowRoot) found.push(root.shadowRoot);
   for (const element of root.querySelectorAll('*')) {
     const shadow = element.shadowRoot;
     if (shadow) found.push(shadow);
   }
+  shadowCache.set(root, found);
   return found;
+}
+
+// A query's matches in one crossing (not a `NodeList.item` each); none for a node that cannot
+// be queried.
+export function querySelectorAllOf(root, selector) {
+  if (typeof root.querySelectorAll !== 'function') return [];
+  try {
+    return Array.from(root.querySelectorAll(selector));
+  } catch {
+    return [];
+  }
+}
+
+// One crossing where web-sys takes two (an `instanceof` check, then the call).
+export function attributeOf(node, name) {
+  return node.nodeType === 1 ? node.getAttribute(name) : null;
+}
+export function localNameOf(node) {
+  return node.nodeType === 1 ? node.localName : null;
+}
+export function composedParentOf(node) {
+  return node instanceof ShadowRoot ? node.host : node.parentNode;
+}
+
+// Dom::ancestry in one crossing: per element, its local name then each named attribute, all
+// joined by U+0000; an absent attribute is U+0001 alone. Those two characters are replaced in
+// values (a script may set them), which no decision reads. null past `limit` nodes.
+export function composedAncestry(node, names, limit) {
+  const keys = names.split(',');
+  const out = [];
+  let steps = 0;
+  for (let current = node; current; current = current instanceof ShadowRoot ? current.host : current.parentNode) {
+    if (++steps > limit) return null;
+    if (current.nodeType !== 1) continue;
+    out.push(current.localName);
+    for (const key of keys) {
+      const value = current.getAttribute(key);
+      out.push(value === null ? '\u0001' : value.replace(/[\u0000\u0001]/g, '\ufffd'));
+    }
+  }
+  return out.join('\u0000');
 }
 "#)]
 extern "C" {
     /// The open shadow roots of `root` (an element, a document or a fragment) and of every
     /// element in its tree, in document order; not those nested inside them.
     #[wasm_bindgen(js_name = openShadowRootsUnder)]
-    fn open_shadow_roots_under(root: &Node) -> js_sys::Array;
+    fn open_shadow_roots_under(root: &Node, pass: u32) -> Vec<Node>;
+    #[wasm_bindgen(js_name = querySelectorAllOf)]
+    fn query_selector_all_of(root: &Node, selector: &str) -> Vec<Node>;
+    #[wasm_bindgen(js_name = attributeOf)]
+    fn attribute_of(node: &Node, name: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = localNameOf)]
+    fn local_name_of(node: &Node) -> Option<String>;
+    #[wasm_bindgen(js_name = composedParentOf)]
+    fn composed_parent_of(node: &Node) -> Option<Node>;
+    #[wasm_bindgen(js_name = composedAncestry)]
+    fn composed_ancestry(node: &Node, names: &str, limit: u32) -> Option<String>;
 }
+
+/// An absent attribute in [`composed_ancestry`]'s answer.
+const ABSENT: &str = "\u{1}";
 
 /// A live document.
 pub struct LiveDom {
     document: Document,
-    /// Open shadow roots found under each tree root already visited in this pass.
-    shadow_roots: RefCell<Vec<(Node, Vec<Node>)>>,
+    /// This pass's number, for the helpers' per-pass memory.
+    pass: u32,
 }
 
+static PASSES: AtomicU32 = AtomicU32::new(0);
+
 impl LiveDom {
-    /// Wraps a document (the page's own, or one parsed by `Document.parseHTMLUnsafe`).
+    /// Wraps a document (the page's own, or one parsed by `Document.parseHTMLUnsafe`). One
+    /// `LiveDom` is one pass: the DOM is taken not to change while it is in use.
     pub fn new(document: Document) -> LiveDom {
         LiveDom {
             document,
-            shadow_roots: RefCell::new(Vec::new()),
+            pass: PASSES.fetch_add(1, Ordering::Relaxed),
         }
-    }
-
-    fn select_all(root: &Node, selector: &str) -> Option<NodeList> {
-        if let Some(element) = root.dyn_ref::<Element>() {
-            element.query_selector_all(selector).ok()
-        } else if let Some(fragment) = root.dyn_ref::<DocumentFragment>() {
-            fragment.query_selector_all(selector).ok()
-        } else if let Some(document) = root.dyn_ref::<Document>() {
-            document.query_selector_all(selector).ok()
-        } else {
-            None
-        }
-    }
-
-    fn nodes(list: Option<NodeList>) -> Vec<Node> {
-        let Some(list) = list else { return Vec::new() };
-        (0..list.length())
-            .filter_map(|index| list.item(index))
-            .collect()
     }
 }
 
@@ -80,26 +127,11 @@ impl Dom for LiveDom {
     }
 
     fn query_tree(&self, root: &Node, selector: &'static str) -> Vec<Node> {
-        Self::nodes(Self::select_all(root, selector))
+        query_selector_all_of(root, selector)
     }
 
     fn shadow_roots_in_tree(&self, root: &Node) -> Vec<Node> {
-        if let Some((_, roots)) = self
-            .shadow_roots
-            .borrow()
-            .iter()
-            .find(|(key, _)| key.is_same_node(Some(root)))
-        {
-            return roots.clone();
-        }
-        let roots: Vec<Node> = open_shadow_roots_under(root)
-            .iter()
-            .filter_map(|root| root.dyn_into::<Node>().ok())
-            .collect();
-        self.shadow_roots
-            .borrow_mut()
-            .push((root.clone(), roots.clone()));
-        roots
+        open_shadow_roots_under(root, self.pass)
     }
 
     fn shadow_root(&self, element: &Node) -> Option<Node> {
@@ -111,10 +143,7 @@ impl Dom for LiveDom {
     }
 
     fn parent(&self, node: &Node) -> Option<Node> {
-        match node.dyn_ref::<ShadowRoot>() {
-            Some(shadow) => Some(shadow.host().into()),
-            None => node.parent_node(),
-        }
+        composed_parent_of(node)
     }
 
     fn children(&self, node: &Node) -> Vec<Child<Node>> {
@@ -138,12 +167,11 @@ impl Dom for LiveDom {
     }
 
     fn tag_name(&self, node: &Node) -> Option<String> {
-        node.dyn_ref::<Element>()
-            .map(|element| element.local_name().to_ascii_lowercase())
+        local_name_of(node).map(|name| name.to_ascii_lowercase())
     }
 
     fn attribute(&self, node: &Node, name: &str) -> Option<String> {
-        node.dyn_ref::<Element>()?.get_attribute(name)
+        attribute_of(node, name)
     }
 
     fn form_value(&self, node: &Node) -> Option<String> {
@@ -158,5 +186,31 @@ impl Dom for LiveDom {
 
     fn same_node(&self, a: &Node, b: &Node) -> bool {
         a.is_same_node(Some(b))
+    }
+
+    fn ancestry(&self, node: &Node, names: &[&'static str], limit: usize) -> Option<Vec<Ancestor>> {
+        // Attribute names are plain words: none holds the separator.
+        let flat = composed_ancestry(node, &names.join(","), limit.min(u32::MAX as usize) as u32)?;
+        let mut chain = Vec::new();
+        if flat.is_empty() {
+            return Some(chain);
+        }
+        let mut parts = flat.split('\0');
+        while let Some(tag) = parts.next() {
+            let values = names
+                .iter()
+                .map(|_| {
+                    parts
+                        .next()
+                        .filter(|value| *value != ABSENT)
+                        .map(str::to_string)
+                })
+                .collect();
+            chain.push(Ancestor {
+                tag: tag.to_ascii_lowercase(),
+                values,
+            });
+        }
+        Some(chain)
     }
 }

@@ -28,6 +28,15 @@ pub enum Child<N> {
     Text(String),
 }
 
+/// An element met on the way up from a node: its lower-case tag and the attributes asked for,
+/// in the order asked.
+pub struct Ancestor {
+    /// Lower-case tag name.
+    pub tag: String,
+    /// The attributes asked for, in order; `None` where absent.
+    pub values: Vec<Option<String>>,
+}
+
 /// What extraction needs from a DOM. Nodes are cheap handles.
 pub trait Dom {
     /// A handle to a document, element or shadow root.
@@ -58,6 +67,36 @@ pub trait Dom {
     fn form_value(&self, node: &Self::Node) -> Option<String>;
     /// Whether two handles are the same node.
     fn same_node(&self, a: &Self::Node, b: &Self::Node) -> bool;
+
+    /// `node` and its composed ancestors (a shadow root's parent is its host), nearest first:
+    /// each element's tag and its attributes `names`, in order; other nodes are passed over.
+    /// `None` when the chain is longer than `limit` nodes (every node counts). A backend where
+    /// each call is dear (the live DOM, across the wasm boundary) answers in one call.
+    fn ancestry(
+        &self,
+        node: &Self::Node,
+        names: &[&'static str],
+        limit: usize,
+    ) -> Option<Vec<Ancestor>> {
+        let mut chain = Vec::new();
+        let mut current = Some(node.clone());
+        let mut steps = 0;
+        while let Some(node) = current {
+            steps += 1;
+            if steps > limit {
+                return None;
+            }
+            if let Some(tag) = self.tag_name(&node) {
+                let values = names
+                    .iter()
+                    .map(|name| self.attribute(&node, name))
+                    .collect();
+                chain.push(Ancestor { tag, values });
+            }
+            current = self.parent(&node);
+        }
+        Some(chain)
+    }
 }
 
 /// Every element under `scope` matching `selector`, descending into open shadow roots: first
