@@ -1,0 +1,132 @@
+//! How many DOM calls one evaluation makes: in the content script each is a call from
+//! WebAssembly into JavaScript, the largest part of an evaluation's cost on the page's main
+//! thread (docs/performance.md). Counted here through the parsed backend, call for call what
+//! the live backend asks the browser (`Dom::ancestry` is one call there), so the figures are
+//! exact and no noisy machine blurs them. A change that makes an evaluation walk the page again
+//! fails here before it shows in the bench.
+#![cfg(feature = "html")]
+
+use std::cell::Cell;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use extension_core::dom::parsed::ParsedDom;
+use extension_core::dom::{Ancestor, Child, Dom};
+use extension_core::page::recognize;
+use extension_core::report::{analyze, AnalyzeOptions};
+
+/// A backend that counts the calls made to the one it wraps.
+struct Counting<'a> {
+    inner: &'a ParsedDom,
+    calls: Cell<usize>,
+}
+
+impl Counting<'_> {
+    fn count(&self) {
+        self.calls.set(self.calls.get() + 1);
+    }
+}
+
+impl Dom for Counting<'_> {
+    type Node = <ParsedDom as Dom>::Node;
+
+    fn document(&self) -> Self::Node {
+        self.inner.document()
+    }
+    fn query_tree(&self, root: &Self::Node, selector: &'static str) -> Vec<Self::Node> {
+        self.count();
+        self.inner.query_tree(root, selector)
+    }
+    fn shadow_roots_in_tree(&self, root: &Self::Node) -> Vec<Self::Node> {
+        self.count();
+        self.inner.shadow_roots_in_tree(root)
+    }
+    fn shadow_root(&self, element: &Self::Node) -> Option<Self::Node> {
+        self.count();
+        self.inner.shadow_root(element)
+    }
+    fn is_shadow_root(&self, node: &Self::Node) -> bool {
+        self.count();
+        self.inner.is_shadow_root(node)
+    }
+    fn parent(&self, node: &Self::Node) -> Option<Self::Node> {
+        self.count();
+        self.inner.parent(node)
+    }
+    fn children(&self, node: &Self::Node) -> Vec<Child<Self::Node>> {
+        let children = self.inner.children(node);
+        // The live backend reads a child list with a call per child.
+        self.calls.set(self.calls.get() + 1 + children.len());
+        children
+    }
+    fn next_element_sibling(&self, node: &Self::Node) -> Option<Self::Node> {
+        self.count();
+        self.inner.next_element_sibling(node)
+    }
+    fn tag_name(&self, node: &Self::Node) -> Option<String> {
+        self.count();
+        self.inner.tag_name(node)
+    }
+    fn attribute(&self, node: &Self::Node, name: &str) -> Option<String> {
+        self.count();
+        self.inner.attribute(node, name)
+    }
+    fn form_value(&self, node: &Self::Node) -> Option<String> {
+        self.count();
+        self.inner.form_value(node)
+    }
+    fn same_node(&self, a: &Self::Node, b: &Self::Node) -> bool {
+        self.count();
+        self.inner.same_node(a, b)
+    }
+    fn ancestry(
+        &self,
+        node: &Self::Node,
+        names: &[&'static str],
+        limit: usize,
+    ) -> Option<Vec<Ancestor>> {
+        self.count();
+        self.inner.ancestry(node, names, limit)
+    }
+}
+
+/// DOM calls of one evaluation of a fixture page at its own URL.
+fn calls(slug: &str) -> usize {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(slug);
+    let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("meta.json")).expect("meta"))
+            .expect("meta.json");
+    let page = recognize(meta["url"].as_str().expect("url")).expect("an Opportunity URL");
+    let parsed = ParsedDom::parse(&html);
+    let dom = Counting {
+        inner: &parsed,
+        calls: Cell::new(0),
+    };
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    };
+    let report = analyze(&dom, &page, &options);
+    assert!(report.fields.name.is_some(), "{slug}: the page was read");
+    dom.calls.get()
+}
+
+// Budgets, not exact figures: the rule set grows (a new anchor adds a few calls) and that must
+// not need this file. What must fail is a return to walking ancestors attribute by attribute
+// (about 9,000 calls on the record layout, 12,000 on the large page) or to asking every
+// element for its shadow root.
+#[test]
+fn an_evaluation_of_the_record_layout_page_stays_within_its_call_budget() {
+    let calls = calls("lightning-record-layout-en-us");
+    assert!(calls <= 2_000, "{calls} DOM calls (budget 2,000)");
+}
+
+#[test]
+fn an_evaluation_of_the_large_page_stays_within_its_call_budget() {
+    // 8,600 elements, 400 related-list rows with look-alike fields, 600 activity items.
+    let calls = calls("lightning-large-page-en-us");
+    assert!(calls <= 3_000, "{calls} DOM calls (budget 3,000)");
+}
