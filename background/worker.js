@@ -5,7 +5,7 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, admitAnalysis, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  acceptHandOff, acknowledgeBatch, admitAnalysis, apiLanguage, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
   reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
@@ -22,6 +22,11 @@ const closeStorage = () => chrome.storage.local.setAccessLevel({ accessLevel: 'T
 closeStorage().catch(() => {});
 
 const nowIso = () => new Date().toISOString();
+// The language the extension speaks (its _locales catalog): the API answers in it.
+const LANGUAGE = chrome.i18n.getMessage('locale_tag') || 'en';
+// Why the panel shows what it shows after a session or a sign-in ended without the user's say.
+const SESSION_EXPIRED = 'cc.sessionExpired';
+const SIGN_IN_ERROR = 'cc.signInError';
 const INDEX_KEY = 'cc.cacheIndex';
 const QUEUE_KEY = 'cc.analyticsQueue';
 const OPT_OUT = 'feature_analyticsOptOut';
@@ -273,7 +278,7 @@ function refreshSession() {
       if (!kept) return { refused: true };
       await scheduleRefresh(outcome.renewed);
     } else if (outcome.refused) {
-      await clearLocalData(epoch);
+      if (await clearLocalData(epoch)) await chrome.storage.session.set({ [SESSION_EXPIRED]: true });
     } else {
       await scheduleRefreshRetry(); // offline, timed out or failing: the alarm is not lost
     }
@@ -359,7 +364,7 @@ async function performFetchIn(cancelled, request, plan) {
     if (result.status !== 401) return failed(step.reason);
     break;
   }
-  await clearLocalData(plan.epoch); // a second 401 after a renewed token
+  if (await clearLocalData(plan.epoch)) await chrome.storage.session.set({ [SESSION_EXPIRED]: true }); // a second 401 after a renewed token
   return signedOut;
 }
 
@@ -368,7 +373,7 @@ function planned(request, session) {
   return exclusive(async () => {
     const settings = await currentSettings();
     const state = await chrome.storage.local.get(['session', INDEX_KEY, EPOCH_KEY]);
-    const result = planFetch(session ?? state.session ?? null, state[INDEX_KEY] ?? null, request.host, request.resource, nowIso(), settings, Boolean(request.refresh));
+    const result = planFetch(session ?? state.session ?? null, state[INDEX_KEY] ?? null, request.host, request.resource, nowIso(), settings, Boolean(request.refresh), LANGUAGE);
     if (result.plan.action === 'cached' || result.plan.action === 'fetch') await write({ [INDEX_KEY]: result.index });
     if (result.orphans.length) await chrome.storage.local.remove(result.orphans);
     return { ...result.plan, epoch: state[EPOCH_KEY] ?? 0 }; // the generation it belongs to
@@ -423,13 +428,19 @@ async function panelInput(action) {
   // The analysis only of a record the content script has seen on the page (not the URL alone).
   const context = tabContext(tab && tab.url ? tab.url : '', tier1);
   const { session } = await chrome.storage.local.get('session');
-  const input = { tab: context, tier1, signedIn: Boolean(session), settings: await currentSettings() };
+  const ended = await chrome.storage.session.get([SESSION_EXPIRED, SIGN_IN_ERROR]);
+  const input = {
+    tab: context, tier1, signedIn: Boolean(session), settings: await currentSettings(),
+    sessionExpired: !session && Boolean(ended[SESSION_EXPIRED]), signInError: session ? null : (ended[SIGN_IN_ERROR] ?? null),
+  };
   if (action.enriched && session) {
-    const [deal, portfolio] = await Promise.all([
+    const [deal, portfolio, descriptions] = await Promise.all([
       context.analyse ? resourceFor({ host: context.host, resource: { kind: 'deal', recordId: context.analyse }, refresh: action.refresh, tabId: action.tabId }) : null,
       context.host ? resourceFor({ host: context.host, resource: { kind: 'portfolio' }, refresh: action.refresh }) : null,
+      // What factors and blind spots mean, in the user's language (cached 7 days).
+      context.analyse ? resourceFor({ host: context.host, resource: { kind: 'descriptions', locale: apiLanguage(LANGUAGE) } }) : null,
     ]);
-    Object.assign(input, { deal, portfolio, signedIn: deal ? deal.signedIn !== false : input.signedIn });
+    Object.assign(input, { deal, portfolio, descriptions, signedIn: deal ? deal.signedIn !== false : input.signedIn });
     if (action.refresh) await record('analysis_refreshed', { trigger: 'manual', cached: false });
   }
   return input;
@@ -438,6 +449,7 @@ async function panelInput(action) {
 // "Sign out" and "Clear local data": local data first, whatever the server says, then the
 // server is asked to revoke the sign-in (every token of it), best effort.
 async function signOut() {
+  await chrome.storage.session.remove([SESSION_EXPIRED, SIGN_IN_ERROR]); // the user's own choice
   await record('signed_out', {});
   const plan = await clearLocalData();
   if (plan?.revoke) {
@@ -498,6 +510,7 @@ async function perform(action) {
       if (settings.signInDisabled || !settings.appOrigin) return { ok: false, signInDisabled: true };
       const started = beginSignIn(crypto.getRandomValues(new Uint8Array(64)), nowIso(), settings.appOrigin, chrome.runtime.id);
       await chrome.storage.session.set({ pendingSignIn: started.pending });
+      await chrome.storage.session.remove(SIGN_IN_ERROR);
       await chrome.tabs.create({ url: started.url });
       return { ok: true };
     }
@@ -583,10 +596,15 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
       throw new Error('signed out while signing in');
     }
     await scheduleRefresh(session);
+    await chrome.storage.session.remove([SESSION_EXPIRED, SIGN_IN_ERROR]);
     await record('signed_in', {});
     return { ok: true };
   };
-  handOff().then(sendResponse, (error) => sendResponse({ ok: false, error: String(error) }));
+  // A failed sign-in is kept (session storage) for the side panel to explain.
+  handOff().then(sendResponse, async (error) => {
+    await chrome.storage.session.set({ [SIGN_IN_ERROR]: String(error?.message ?? error).slice(0, 300) }).catch(() => {});
+    sendResponse({ ok: false, error: String(error) });
+  });
   return true;
 });
 

@@ -1,21 +1,66 @@
 // Side panel: follows the active tab, asks the worker for what it knows (never tokens), lets the
 // core decide the view (panelView) and draws it as text. Preferences go to the worker, which
 // checks the administrator's policy; the theme is a panel-local preference kept by the core.
-import init, { panelView, setThemePreference, themePreference } from '../background/pkg/core.js';
-
-const text = globalThis.CustomerCityText;
 const $ = (id) => document.getElementById(id);
 const send = (message) => chrome.runtime.sendMessage(message).catch(() => null);
 
-await init({ module_or_path: new URL('../background/pkg/core_bg.wasm', import.meta.url) });
-
-// Static strings, in the browser's language.
+// Static strings first, in the browser's language: they need no core, so a panel whose core
+// fails to load still speaks (below).
 // The language of the catalog the browser chose from _locales.
 const locale = chrome.i18n.getMessage('locale_tag') || 'en';
 document.documentElement.lang = locale;
 for (const element of document.querySelectorAll('[data-i18n]')) {
   element.textContent = chrome.i18n.getMessage(element.dataset.i18n);
 }
+
+// The user's formatting locale: the browser's UI language when it is the catalog's language
+// (en-GB, de-CH), else the catalog's own, so that formats never contradict the words.
+const uiLanguage = chrome.i18n.getUILanguage();
+const formatLocale = uiLanguage.split('-')[0] === locale ? uiLanguage : locale;
+const plurals = new Intl.PluralRules(formatLocale);
+const formats = {
+  count: (value) => new Intl.NumberFormat(formatLocale).format(value.value),
+  money: (value) => {
+    try {
+      return new Intl.NumberFormat(formatLocale, { style: 'currency', currency: value.currency, maximumFractionDigits: value.cents % 100 === 0 ? 0 : 2 }).format(value.cents / 100);
+    } catch {
+      return `${new Intl.NumberFormat(formatLocale).format(value.cents / 100)} ${value.currency}`;
+    }
+  },
+  // A calendar date as written (UTC midnight, shown in UTC: never a day off).
+  date: (value) => new Intl.DateTimeFormat(formatLocale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value.date}T00:00:00Z`)),
+};
+
+// Renders a message the core names: {id, args, count}. An argument is plain text, a message of
+// its own, or a value ({format}) formatted for the user's locale with Intl. A plural message
+// picks <id>_<category> by the language's plural rules. Always used as text, never as markup.
+function text(message) {
+  if (!message) return '';
+  const args = (message.args || []).map((arg) => {
+    if (typeof arg === 'string') return arg;
+    if (arg && arg.format) return formats[arg.format] ? formats[arg.format](arg) : '';
+    return text(arg);
+  });
+  let id = message.id;
+  if (typeof message.count === 'number') {
+    const form = `${id}_${plurals.select(message.count)}`;
+    id = chrome.i18n.getMessage(form) ? form : `${id}_other`;
+  }
+  return chrome.i18n.getMessage(id, args);
+}
+
+// The core: the worker's wasm module. If it cannot load (a damaged or half-updated install),
+// say so instead of a blank panel.
+let core;
+try {
+  core = await import('../background/pkg/core.js');
+  await core.default({ module_or_path: new URL('../background/pkg/core_bg.wasm', import.meta.url) });
+} catch (error) {
+  $('core-failed').hidden = false;
+  document.querySelector('main').hidden = true;
+  throw error;
+}
+const { panelView, setThemePreference, themePreference } = core;
 
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
@@ -39,6 +84,21 @@ function drawScore(scoreElement, labelElement, score) {
   labelElement.textContent = text(score.label);
 }
 
+// The one headline score: the analysis signed in (pending while it loads), else the estimate.
+function drawHeadline(headline) {
+  $('headline').hidden = !headline;
+  if (!headline) return;
+  $('headline').dataset.source = headline.source;
+  if (headline.score) {
+    drawScore($('headline-score'), $('headline-label'), headline.score);
+  } else {
+    $('headline-score').textContent = '…';
+    $('headline-score').className = 'score tone-pending';
+    $('headline-label').textContent = '';
+  }
+  $('headline-caption').textContent = text(headline.caption);
+}
+
 function show(element, message) {
   element.textContent = message ? text(message) : '';
   element.hidden = !message;
@@ -48,10 +108,13 @@ function drawDeal(deal) {
   $('deal').setAttribute('aria-busy', String(deal.status === 'loading' || deal.enriched.status === 'loading'));
   $('deal-title').textContent = text(deal.title);
   show($('deal-message'), deal.message);
+  drawHeadline(deal.headline);
   $('local').hidden = !deal.local;
   if (deal.local) {
     drawScore($('local-score'), $('local-label'), deal.local);
+    $('local-score').classList.add('small');
     $('local-reasons').replaceChildren(...deal.reasons.map((reason) => item('li', text(reason))));
+    $('local-note').textContent = text(deal.localNote);
   }
   const enriched = deal.enriched;
   $('enriched').hidden = enriched.status === 'absent';
@@ -60,11 +123,17 @@ function drawDeal(deal) {
   $('retry').hidden = enriched.status !== 'error' && enriched.status !== 'stale';
   $('enriched-body').hidden = !enriched.score;
   if (!enriched.score) return;
-  drawScore($('enriched-score'), $('enriched-label'), enriched.score);
   $('enriched-age').textContent = text(enriched.age);
   $('blind-spots').replaceChildren(...enriched.blindSpots.map((spot) => {
     const li = item('li', undefined, `spot severity-${spot.severity}`);
-    li.append(item('span', text(spot.severityLabel), 'tag'), ' ', item('strong', text(spot.summary)));
+    li.append(item('span', text(spot.severityLabel), 'tag'), ' ');
+    if (spot.title) {
+      const title = item('strong', text(spot.title));
+      if (spot.about) title.title = text(spot.about);
+      li.append(title, item('div', text(spot.summary)));
+    } else {
+      li.append(item('strong', text(spot.summary)));
+    }
     if (spot.evidence.length) li.append(item('ul', undefined, 'evidence'));
     for (const line of spot.evidence) li.lastChild.append(item('li', text(line)));
     const advice = item('p', undefined, 'advice');
@@ -87,11 +156,20 @@ function drawDeal(deal) {
   $('factors').replaceChildren(...enriched.factors.map((factor) => {
     const li = item('li', undefined, 'factor');
     const head = item('div', undefined, 'factor-head');
-    head.append(item('span', text(factor.title)), item('span', `${factor.score}`, 'factor-score'));
-    const meter = item('meter');
-    Object.assign(meter, { min: 0, max: 100, low: 40, high: 70, optimum: 100, value: factor.score });
+    head.append(item('span', text(factor.title)), item('span', new Intl.NumberFormat(formatLocale).format(factor.score), 'factor-score'));
+    // The factor's bar in the deal's colour scale (tone from the core), not the browser's meter.
+    const meter = item('div', undefined, `bar tone-${factor.tone}`);
+    meter.setAttribute('role', 'meter');
+    Object.assign(meter.dataset, { value: factor.score });
+    meter.setAttribute('aria-valuemin', '0');
+    meter.setAttribute('aria-valuemax', '100');
+    meter.setAttribute('aria-valuenow', String(factor.score));
     meter.setAttribute('aria-label', text(factor.title));
-    li.append(head, meter, item('div', chrome.i18n.getMessage('panel_weight', [text(factor.weight)]), 'note'));
+    meter.append(item('span'));
+    meter.firstChild.style.width = `${factor.score}%`;
+    li.append(head);
+    if (factor.about) li.append(item('div', text(factor.about), 'note'));
+    li.append(meter, item('div', chrome.i18n.getMessage('panel_weight', [text(factor.weight)]), 'note'));
     for (const line of factor.evidence) li.append(item('div', text(line), 'note'));
     return li;
   }));
@@ -100,14 +178,6 @@ function drawDeal(deal) {
 function drawPipeline(pipeline) {
   show($('pipeline-message'), pipeline.message);
   $('pipeline-age').textContent = pipeline.age ? text(pipeline.age) : '';
-  const amount = (value) => {
-    if (!value) return null;
-    try {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency: value[1], maximumFractionDigits: 0 }).format(value[0]);
-    } catch {
-      return `${value[0]} ${value[1]}`;
-    }
-  };
   $('pipeline-deals').replaceChildren(...pipeline.deals.map((deal) => {
     const li = item('li', undefined, 'pipeline-deal');
     const score = item('span', text(deal.score.text), `score small tone-${deal.score.band}`);
@@ -118,7 +188,7 @@ function drawPipeline(pipeline) {
       event.preventDefault();
       if (tabId !== null) chrome.tabs.update(tabId, { url: deal.url });
     });
-    const meta = [text(deal.stage), amount(deal.amount), chrome.i18n.getMessage('panel_closes', [deal.closeDate])].filter(Boolean).join(' · ');
+    const meta = [text(deal.stage), deal.amount ? text(deal.amount) : null, text(deal.closes)].filter(Boolean).join(' · ');
     li.append(score, ' ', link, item('div', meta, 'note'));
     if (deal.topBlindSpot) li.append(item('div', text(deal.topBlindSpot), 'spot-line'));
     return li;
@@ -126,7 +196,7 @@ function drawPipeline(pipeline) {
 }
 
 function drawSettings(settings) {
-  $('status').textContent = chrome.i18n.getMessage(settings.signedIn ? 'panel_signed_in' : 'panel_signed_out');
+  $('status').textContent = settings.notice ? text(settings.notice) : chrome.i18n.getMessage(settings.signedIn ? 'panel_signed_in' : 'panel_signed_out');
   $('sign-in').hidden = settings.signedIn;
   $('sign-out').hidden = !settings.signedIn;
   for (const [id, toggle] of [['analytics', settings.analytics], ['ai', settings.aiInsights]]) {
@@ -138,7 +208,7 @@ function drawSettings(settings) {
 }
 
 function draw(input) {
-  const view = panelView(input);
+  const view = panelView({ ...input, offline: !navigator.onLine });
   drawDeal(view.deal);
   drawPipeline(view.pipeline);
   drawSettings(view.settings);
@@ -193,10 +263,12 @@ chrome.tabs.onUpdated.addListener((id, change) => {
   if (id === tabId && (change.url || change.status === 'complete')) update();
 });
 chrome.storage.session.onChanged.addListener((changes) => {
-  if (tabId !== null && changes[`cc.tab.${tabId}`]) update();
+  if ((tabId !== null && changes[`cc.tab.${tabId}`]) || changes['cc.signInError']) update();
 });
 chrome.storage.local.onChanged.addListener((changes) => {
   if (changes.session || changes.feature_analyticsOptOut || changes['cc.declineAi']) update();
 });
+addEventListener('online', () => update());
+addEventListener('offline', () => update());
 send({ type: 'panelOpened' });
 update();

@@ -14,6 +14,8 @@ if [ "$what" = browser ]; then
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   # The browser tests and the demo run at the fixtures' date (tests/tools/fixed-clock.sh).
   command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+  # A Japanese font, so that the Japanese screenshots show glyphs, not boxes.
+  [ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing+=(fonts-ipafont-gothic)
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup: installing ${missing[*]} (apt)"
     as_root apt-get update -qq

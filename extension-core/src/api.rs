@@ -203,6 +203,12 @@ fn decode<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|error| ApiError::Malformed(error.to_string()))
 }
 
+/// The languages the API writes its text in (factor evidence, blind-spot summaries,
+/// recommendations, descriptions): the extension's own catalogs. The extension asks for its
+/// catalog language with `Accept-Language` (and `?locale=` for the descriptions); a server
+/// answers another language in English.
+pub const LANGUAGES: [&str; 4] = ["en", "de", "fr", "ja"];
+
 /// The seven factor codes, in the contract's order.
 pub const FACTOR_CODES: [&str; 7] = [
     "activity_recency",

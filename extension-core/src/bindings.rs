@@ -340,7 +340,8 @@ pub fn effective_settings(
 
 /// Plans a request for a resource (`{kind: "deal", recordId}`, `{kind: "portfolio"}`,
 /// `{kind: "descriptions", locale}`): `{plan, index, orphans}` (see `client::plan_fetch`);
-/// `orphans` are keys of a discarded index, to delete.
+/// `orphans` are keys of a discarded index, to delete. `language`: the extension's catalog
+/// language (`locale_tag`), English when absent.
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = planFetch)]
 #[allow(clippy::too_many_arguments)]
@@ -352,6 +353,7 @@ pub fn plan_fetch(
     now: &str,
     settings: JsValue,
     refresh: bool,
+    language: Option<String>,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Planned {
@@ -370,6 +372,7 @@ pub fn plan_fetch(
             parse_instant(now)?,
             &settings_from(settings)?,
             refresh,
+            language.as_deref().unwrap_or("en"),
         ),
         None => crate::client::FetchPlan::Invalid,
     };
@@ -759,6 +762,14 @@ pub fn acknowledge_batch(queue: JsValue, batch_id: &str) -> Result<JsValue, JsVa
         .unwrap_or_default();
     queue.acknowledged(batch_id);
     to_js(&queue)
+}
+
+/// The language the API is asked to answer in for the extension's catalog language (see
+/// `client::api_language`).
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = apiLanguage)]
+pub fn api_language(catalog_language: &str) -> String {
+    crate::client::api_language(catalog_language).to_string()
 }
 
 /// Whether the administrator's policy fixes a panel setting (`analytics`, `aiInsights`).

@@ -52,17 +52,86 @@ impl Resource {
         }
     }
 
-    fn cache_key(&self, host: &str, include_ai: bool) -> String {
+    fn cache_key(&self, host: &str, include_ai: bool, language: &str) -> String {
+        // Analyses and the portfolio hold text in the user's language: another language is
+        // another entry (English keeps the plain key).
+        let in_language = |key: String| match language {
+            "en" => key,
+            other => format!("{key}:{other}"),
+        };
         match self {
             // An analysis without AI content is another entry than one with it, so that
             // declining AI never shows AI text cached before.
-            Resource::Deal { record_id } if include_ai => key(Kind::Deal, host, record_id),
-            Resource::Deal { record_id } => {
-                format!("{}:noai", key(Kind::Deal, host, record_id))
+            Resource::Deal { record_id } if include_ai => {
+                in_language(key(Kind::Deal, host, record_id))
             }
-            Resource::Portfolio => key(Kind::Portfolio, host, "me"),
+            Resource::Deal { record_id } => {
+                in_language(format!("{}:noai", key(Kind::Deal, host, record_id)))
+            }
+            Resource::Portfolio => in_language(key(Kind::Portfolio, host, "me")),
             Resource::Descriptions { locale } => key(Kind::Descriptions, "all", locale),
         }
+    }
+}
+
+/// The language the API answers in: the extension's own catalog language (`locale_tag` in
+/// `_locales`), when it is one the contract names, else English. Sent as `Accept-Language` on
+/// every request, and as `?locale=` for the descriptions.
+pub fn api_language(catalog_language: &str) -> &'static str {
+    let primary = catalog_language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    crate::api::LANGUAGES
+        .iter()
+        .find(|language| **language == primary)
+        .copied()
+        .unwrap_or("en")
+}
+
+/// What went wrong with a request, from the worker's words for it (`retry::next_step`'s
+/// reasons, [`complete_fetch`]'s errors, the worker's own): the side panel explains each kind
+/// differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// No answer: offline, unreachable, timed out, cut off.
+    Offline,
+    /// The service asked to wait (429/503), or this tab asked for too many records.
+    Busy,
+    /// The organisation's administrator has not enabled the analysis (403).
+    NotEnabled,
+    /// The service has no analysis for this record (404).
+    NoAnalysis,
+    /// The session could not be renewed: signed out.
+    SessionExpired,
+    /// The service answered with an error or an answer that breaks the contract.
+    Server,
+}
+
+impl ErrorKind {
+    /// Classifies an error message; anything not recognised is a server error.
+    pub fn of(error: &str) -> ErrorKind {
+        const KINDS: [(&str, ErrorKind); 12] = [
+            ("signed out", ErrorKind::SessionExpired),
+            ("could not reach", ErrorKind::Offline),
+            ("session expired", ErrorKind::SessionExpired),
+            ("could not be reached", ErrorKind::Offline),
+            ("did not answer in time", ErrorKind::Offline),
+            ("cut off", ErrorKind::Offline),
+            ("failed to fetch", ErrorKind::Offline),
+            ("asked to wait", ErrorKind::Busy),
+            ("busy", ErrorKind::Busy),
+            ("too many records", ErrorKind::Busy),
+            ("not enabled", ErrorKind::NotEnabled),
+            ("no analysis", ErrorKind::NoAnalysis),
+        ];
+        let lower = error.to_ascii_lowercase();
+        KINDS
+            .iter()
+            .find(|(words, _)| lower.contains(words))
+            .map_or(ErrorKind::Server, |(_, kind)| *kind)
     }
 }
 
@@ -99,7 +168,9 @@ pub enum FetchPlan {
 }
 
 /// Plans the request for `resource` in the org at `host`. `refresh` (the side panel's button)
-/// revalidates even a fresh entry.
+/// revalidates even a fresh entry. `language` is the extension's catalog language
+/// ([`api_language`] makes it one the API speaks).
+#[allow(clippy::too_many_arguments)]
 pub fn plan_fetch(
     session: Option<&Session>,
     index: &mut CacheIndex,
@@ -108,7 +179,9 @@ pub fn plan_fetch(
     now: DateTime<Utc>,
     settings: &Settings,
     refresh: bool,
+    language: &str,
 ) -> FetchPlan {
+    let language = api_language(language);
     let Some(session) = session else {
         return FetchPlan::SignedOut;
     };
@@ -125,7 +198,7 @@ pub fn plan_fetch(
     if !host_ok && !matches!(resource, Resource::Descriptions { .. }) {
         return FetchPlan::Invalid;
     }
-    let cache_key = resource.cache_key(host, settings.include_ai);
+    let cache_key = resource.cache_key(host, settings.include_ai, language);
     let (serve_cached, etag) = match index.lookup(&cache_key, now) {
         Lookup::Fresh if !refresh => return FetchPlan::Cached { key: cache_key },
         Lookup::Fresh => (
@@ -143,6 +216,7 @@ pub fn plan_fetch(
         headers.push(("X-Salesforce-Host".to_string(), host.to_string()));
     }
     headers.push(("Accept".to_string(), "application/json".to_string()));
+    headers.push(("Accept-Language".to_string(), language.to_string()));
     if let Some(etag) = etag {
         headers.push(("If-None-Match".to_string(), etag));
     }
@@ -422,7 +496,16 @@ mod tests {
         let mut index = CacheIndex::default();
         let id = deal("0065g00000AbCdEAAV");
         assert_eq!(
-            plan_fetch(None, &mut index, HOST, &id, now(), &settings(true), false),
+            plan_fetch(
+                None,
+                &mut index,
+                HOST,
+                &id,
+                now(),
+                &settings(true),
+                false,
+                "en"
+            ),
             FetchPlan::SignedOut
         );
         let mut plain = settings(true);
@@ -435,7 +518,8 @@ mod tests {
                 &id,
                 now(),
                 &plain,
-                false
+                false,
+                "en"
             ),
             FetchPlan::SignedOut,
             "HTTPS only"
@@ -460,7 +544,8 @@ mod tests {
                     &resource,
                     now(),
                     &settings(true),
-                    false
+                    false,
+                    "en"
                 ),
                 FetchPlan::Invalid,
                 "{host} {resource:?}"
@@ -480,6 +565,7 @@ mod tests {
             now(),
             &settings(false),
             false,
+            "en",
         );
         let FetchPlan::Fetch {
             key,
@@ -498,7 +584,12 @@ mod tests {
         let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
-            ["Authorization", "X-Salesforce-Host", "Accept"],
+            [
+                "Authorization",
+                "X-Salesforce-Host",
+                "Accept",
+                "Accept-Language"
+            ],
             "the Id goes in the path; nothing else from the page"
         );
         let outcome = complete_fetch(
@@ -526,6 +617,7 @@ mod tests {
             now() + Duration::minutes(5),
             &settings(false),
             false,
+            "en",
         );
         assert_eq!(again, FetchPlan::Cached { key: key.clone() });
         // The refresh button revalidates even a fresh entry, with its ETag.
@@ -537,6 +629,7 @@ mod tests {
             now() + Duration::minutes(6),
             &settings(false),
             true,
+            "en",
         );
         assert!(
             matches!(&refresh, FetchPlan::Fetch { serve_cached: true, headers, .. }
@@ -551,6 +644,7 @@ mod tests {
             now() + Duration::hours(13),
             &settings(false),
             false,
+            "en",
         );
         let FetchPlan::Fetch {
             headers,
@@ -581,6 +675,7 @@ mod tests {
             now(),
             &settings(true),
             false,
+            "en",
         );
         assert!(matches!(
             with_ai,
@@ -602,6 +697,7 @@ mod tests {
             now(),
             &settings(true),
             false,
+            "en",
         );
         let FetchPlan::Fetch { key, url, .. } = plan else {
             panic!()
@@ -632,6 +728,7 @@ mod tests {
             now(),
             &settings(true),
             false,
+            "en",
         );
         let FetchPlan::Fetch { url, headers, .. } = plan else {
             panic!("{plan:?}")
@@ -743,6 +840,149 @@ mod tests {
         assert_eq!(
             recall(&id, None, &CacheIndex::default(), "k", later, false),
             Recall::Nothing
+        );
+    }
+
+    #[test]
+    fn requests_carry_the_language_and_each_language_has_its_own_entry() {
+        assert_eq!(api_language("de"), "de");
+        assert_eq!(api_language("ja-JP"), "ja");
+        assert_eq!(
+            api_language("pt_BR"),
+            "en",
+            "a language the API does not speak"
+        );
+        assert_eq!(api_language("de\r\nX: y"), "en");
+        let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
+        let plan = |index: &mut CacheIndex, language: &str| {
+            plan_fetch(
+                Some(&session()),
+                index,
+                HOST,
+                &id,
+                now(),
+                &settings(true),
+                false,
+                language,
+            )
+        };
+        let FetchPlan::Fetch { key, headers, .. } = plan(&mut index, "de") else {
+            panic!()
+        };
+        assert!(headers.contains(&("Accept-Language".to_string(), "de".to_string())));
+        assert!(key.ends_with(":de"), "{key}");
+        complete_fetch(&id, 200, None, BODY.as_bytes(), &mut index, &key, now());
+        assert!(matches!(plan(&mut index, "de"), FetchPlan::Cached { .. }));
+        let FetchPlan::Fetch { key: english, .. } = plan(&mut index, "en") else {
+            panic!("German text is never shown to an English user")
+        };
+        assert_eq!(
+            english,
+            key.trim_end_matches(":de"),
+            "English keeps the plain key"
+        );
+    }
+
+    #[test]
+    fn every_reason_a_request_fails_is_a_kind_the_panel_explains() {
+        use crate::retry::{next_step, Next, Outcome, RetryPolicy};
+        let policy = RetryPolicy::default();
+        let mut reasons = Vec::new();
+        for outcome in [
+            Outcome::NetworkError,
+            Outcome::Timeout,
+            Outcome::Status {
+                status: 500,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 503,
+                retry_after_ms: Some(600_000),
+            },
+            Outcome::Status {
+                status: 429,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 404,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 403,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 401,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 418,
+                retry_after_ms: None,
+            },
+        ] {
+            for attempt in 1..=policy.max_attempts {
+                if let Next::GiveUp { reason } = next_step(&policy, attempt, outcome, true, 0.5) {
+                    reasons.push(reason);
+                }
+            }
+        }
+        let kinds: Vec<(&str, ErrorKind)> =
+            reasons.iter().map(|r| (*r, ErrorKind::of(r))).collect();
+        for (reason, kind) in &kinds {
+            let expected = if reason.contains("reached") {
+                ErrorKind::Offline
+            } else if reason.contains("busy") || reason.contains("wait") {
+                ErrorKind::Busy
+            } else if reason.contains("administrator") {
+                ErrorKind::NotEnabled
+            } else if reason.contains("no analysis") {
+                ErrorKind::NoAnalysis
+            } else if reason.contains("signed out") {
+                ErrorKind::SessionExpired
+            } else {
+                ErrorKind::Server
+            };
+            assert_eq!(*kind, expected, "{reason}");
+        }
+        for (kind, at_least) in [
+            (ErrorKind::Offline, 1),
+            (ErrorKind::Server, 1),
+            (ErrorKind::Busy, 1),
+            (ErrorKind::NotEnabled, 1),
+            (ErrorKind::NoAnalysis, 1),
+            (ErrorKind::SessionExpired, 1),
+        ] {
+            assert!(
+                kinds.iter().filter(|(_, k)| *k == kind).count() >= at_least,
+                "{kind:?}: {kinds:?}"
+            );
+        }
+        // The worker's own words.
+        assert_eq!(
+            ErrorKind::of("the service did not answer in time"),
+            ErrorKind::Offline
+        );
+        assert_eq!(ErrorKind::of("the answer was cut off"), ErrorKind::Offline);
+        assert_eq!(
+            ErrorKind::of("TypeError: Failed to fetch"),
+            ErrorKind::Offline
+        );
+        assert_eq!(
+            ErrorKind::of("could not reach Customer City to renew the sign-in"),
+            ErrorKind::Offline
+        );
+        assert_eq!(
+            ErrorKind::of("too many records in this tab in a minute; try again shortly"),
+            ErrorKind::Busy
+        );
+        assert_eq!(
+            ErrorKind::of("the service answered for another opportunity"),
+            ErrorKind::Server
+        );
+        assert_eq!(
+            ErrorKind::of(&crate::api::ApiError::TooLarge.to_string()),
+            ErrorKind::Server
         );
     }
 }

@@ -20,14 +20,73 @@ pub struct Text {
     pub id: Cow<'static, str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<Arg>,
+    /// A plural message: `id` is the stem and the catalog holds `<id>_one` and `<id>_other`;
+    /// the renderer picks by the language's plural rules for this count (`Intl.PluralRules` in
+    /// the side panel), falling back to `_other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
 }
 
-/// One argument: plain text, or a message rendered first.
+/// One argument: plain text, a message rendered first, or a value the renderer formats for the
+/// user's locale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
     Plain(String),
     Text(Text),
+    Value(Value),
+}
+
+/// A value formatted for the user's locale by the renderer (the side panel uses the browser's
+/// `Intl`: grouping, currency, calendar, at no size cost), never shown raw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "format", rename_all = "camelCase")]
+pub enum Value {
+    /// A count: `1,250` / `1.250` / `1 250`.
+    Count { value: i64 },
+    /// An amount in hundredths of its ISO 4217 currency, shown with the currency.
+    Money { cents: i64, currency: String },
+    /// A calendar date (`YYYY-MM-DD`), shown in the locale's medium form, as written (no time
+    /// zone shift).
+    Date { date: String },
+}
+
+impl Value {
+    /// An amount in a currency (rounded to hundredths); `None` for an amount that is not finite
+    /// or a currency that is not three capital letters.
+    pub fn money(amount: f64, currency: &str) -> Option<Value> {
+        let valid = currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase());
+        (amount.is_finite() && amount.abs() < 1e15 && valid).then(|| Value::Money {
+            cents: (amount * 100.0).round() as i64,
+            currency: currency.to_string(),
+        })
+    }
+
+    /// A calendar date; `None` unless `YYYY-MM-DD` (a longer RFC 3339 instant gives its date).
+    pub fn date(text: &str) -> Option<Value> {
+        let date = text.get(..10)?;
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .ok()
+            .map(|_| Value::Date {
+                date: date.to_string(),
+            })
+    }
+
+    fn is_well_formed(&self) -> bool {
+        match self {
+            Value::Count { .. } => true,
+            Value::Money { currency, .. } => {
+                currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())
+            }
+            Value::Date { date } => Value::date(date).is_some() && date.len() == 10,
+        }
+    }
+}
+
+impl From<Value> for Arg {
+    fn from(value: Value) -> Self {
+        Arg::Value(value)
+    }
 }
 
 impl From<String> for Arg {
@@ -54,6 +113,26 @@ impl Text {
         Text {
             id: Cow::Borrowed(id),
             args: Vec::new(),
+            count: None,
+        }
+    }
+
+    /// A plural message (`<stem>_one`, `<stem>_other`) whose first argument is `count`,
+    /// formatted for the locale.
+    pub fn plural(stem: &'static str, count: i64) -> Text {
+        Text {
+            count: Some(count),
+            ..Text::new(stem)
+        }
+        .arg(Value::Count { value: count })
+    }
+
+    /// The id the English catalog uses for this text (a plural's form for its count).
+    fn english_id(&self) -> Cow<'_, str> {
+        match self.count {
+            Some(1) => Cow::Owned(format!("{}_one", self.id)),
+            Some(_) => Cow::Owned(format!("{}_other", self.id)),
+            None => Cow::Borrowed(self.id.as_ref()),
         }
     }
 
@@ -73,6 +152,7 @@ impl Text {
                 && text.args.iter().all(|arg| match arg {
                     Arg::Plain(plain) => plain.chars().count() <= 1000,
                     Arg::Text(inner) => check(inner, depth + 1),
+                    Arg::Value(value) => value.is_well_formed(),
                 })
         }
         check(self, 0)
@@ -102,14 +182,19 @@ impl Text {
             .map(|arg| match arg {
                 Arg::Plain(text) => text.clone(),
                 Arg::Text(text) => text.key(),
+                Arg::Value(value) => format!("{value:?}"),
             })
             .collect();
-        format!("{}({})", self.id, args.join(","))
+        let count = self.count.map(|c| format!("#{c}")).unwrap_or_default();
+        format!("{}{count}({})", self.id, args.join(","))
     }
 
-    /// Every message id this text uses, its own and its arguments'.
-    pub fn ids(&self) -> Vec<&str> {
-        let mut ids = vec![self.id.as_ref()];
+    /// Every message id this text uses, its own (both forms of a plural) and its arguments'.
+    pub fn ids(&self) -> Vec<String> {
+        let mut ids = match self.count {
+            Some(_) => vec![format!("{}_one", self.id), format!("{}_other", self.id)],
+            None => vec![self.id.to_string()],
+        };
         for arg in &self.args {
             if let Arg::Text(text) = arg {
                 ids.extend(text.ids());
@@ -120,7 +205,7 @@ impl Text {
 }
 
 mod english {
-    use super::{Arg, Text};
+    use super::{Arg, Text, Value};
     use std::collections::BTreeMap;
     use std::sync::OnceLock;
 
@@ -172,13 +257,50 @@ mod english {
                 .map(|arg| match arg {
                     Arg::Plain(text) => text.clone(),
                     Arg::Text(text) => text.english(),
+                    Arg::Value(value) => value.english(),
                 })
                 .collect();
+            let id = self.english_id();
             let template = catalog()
-                .get(self.id.as_ref())
+                .get(id.as_ref())
                 .map(String::as_str)
-                .unwrap_or(&self.id);
+                .unwrap_or(&id);
             substitute(template, &args)
+        }
+    }
+
+    /// `1250000` → `1,250,000`.
+    fn grouped(value: i64) -> String {
+        let digits = value.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(digit);
+        }
+        if value < 0 {
+            out.insert(0, '-');
+        }
+        out
+    }
+
+    impl Value {
+        /// As an English browser shows it (`en-US` conventions), for the CLI and the tests.
+        pub fn english(&self) -> String {
+            match self {
+                Value::Count { value } => grouped(*value),
+                Value::Money { cents, currency } => {
+                    let whole = grouped(cents / 100);
+                    match cents.rem_euclid(100) {
+                        0 => format!("{currency} {whole}"),
+                        rest => format!("{currency} {whole}.{rest:02}"),
+                    }
+                }
+                Value::Date { date } => chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                    .map(|d| d.format("%b %-d, %Y").to_string())
+                    .unwrap_or_default(),
+            }
         }
     }
 }

@@ -4,10 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Analysis, Portfolio, RecommendationSource, Severity};
+use crate::api::{Analysis, Descriptions, Portfolio, RecommendationSource, Severity};
 use crate::badge::age;
-use crate::client::EnrichedSummary;
-use crate::i18n::Text;
+use crate::client::{EnrichedSummary, ErrorKind};
+use crate::i18n::{Text, Value};
 use crate::report::Report;
 use crate::score::Band;
 use crate::settings::Settings;
@@ -109,6 +109,29 @@ pub struct PanelInput {
     pub settings: Option<Settings>,
     pub deal: Option<DealAnswer>,
     pub portfolio: Option<PortfolioAnswer>,
+    /// The descriptions of factors and blind spots in the user's language (7-day cache).
+    #[serde(default)]
+    pub descriptions: Option<DescriptionsAnswer>,
+    /// The browser says it is offline (`navigator.onLine === false`).
+    #[serde(default)]
+    pub offline: bool,
+    /// The session ended without the user signing out (the service refused to renew it).
+    #[serde(default)]
+    pub session_expired: bool,
+    /// The last sign-in did not complete: why (`client::ErrorKind`'s words, or a hand-off code).
+    #[serde(default)]
+    pub sign_in_error: Option<String>,
+}
+
+/// A worker answer for the descriptions: `{ok, data: {descriptions}}`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DescriptionsAnswer {
+    pub data: Option<DescriptionsData>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DescriptionsData {
+    pub descriptions: Descriptions,
 }
 
 /// One section's state.
@@ -138,7 +161,11 @@ pub struct ScoreView {
 #[serde(rename_all = "camelCase")]
 pub struct FactorView {
     pub title: Text,
+    /// What the factor measures (`/v1/descriptions`, in the user's language), if known.
+    pub about: Option<Text>,
     pub score: u8,
+    /// The factor's score on the one colour scale of the badge and the panel.
+    pub tone: Band,
     /// "15 %": the factor's weight.
     pub weight: Text,
     pub evidence: Vec<Text>,
@@ -149,6 +176,10 @@ pub struct FactorView {
 pub struct BlindSpotView {
     pub severity: Severity,
     pub severity_label: Text,
+    /// The kind's name (`spot_<kind>`), or the description's title for a kind the catalog
+    /// does not know; `None` when neither names it (the summary stands alone).
+    pub title: Option<Text>,
+    pub about: Option<Text>,
     pub summary: Text,
     pub evidence: Vec<Text>,
     pub recommendation: Text,
@@ -181,9 +212,37 @@ pub struct DealView {
     pub status: Status,
     pub title: Text,
     pub message: Option<Text>,
+    /// The one score the rep reads first.
+    pub headline: Option<Headline>,
+    /// The on-device estimate (Tier 1); the headline too unless the analysis is.
     pub local: Option<ScoreView>,
+    /// What the on-device estimate is, and how it differs from the analysis.
+    pub local_note: Text,
     pub reasons: Vec<Text>,
     pub enriched: EnrichedView,
+}
+
+/// Where the headline score comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HeadlineSource {
+    /// Signed out (or no analysis for this deal): the on-device estimate.
+    Device,
+    /// Signed in, the analysis is on its way: no number yet (no jump from one score to another).
+    Pending,
+    /// The Customer City analysis.
+    Analysis,
+}
+
+/// The headline: one score, and a line that says what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Headline {
+    pub source: HeadlineSource,
+    /// `None` while pending.
+    pub score: Option<ScoreView>,
+    /// "Customer City analysis from activity and contacts" / "On-device estimate from 7 fields".
+    pub caption: Text,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,10 +252,11 @@ pub struct PipelineDeal {
     /// The record in Lightning, on the tab's own org host.
     pub url: String,
     pub score: ScoreView,
-    /// Amount value and ISO currency, for the browser's number formatting.
-    pub amount: Option<(f64, String)>,
+    /// The amount with its currency, formatted by the browser.
+    pub amount: Option<Text>,
     pub stage: Text,
-    pub close_date: String,
+    /// "Closes Dec 15, 2026", the date formatted by the browser.
+    pub closes: Text,
     pub top_blind_spot: Option<Text>,
 }
 
@@ -221,6 +281,9 @@ pub struct Toggle {
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     pub signed_in: bool,
+    /// Signed out without the user's say (an expired session, a failed sign-in): why, in place
+    /// of the plain "Signed out".
+    pub notice: Option<Text>,
     /// "Send anonymous usage statistics" (on = not opted out).
     pub analytics: Toggle,
     /// "Include AI-written recommendations".
@@ -256,6 +319,17 @@ fn band_label(band: Band, value: Option<u8>) -> (Text, Text) {
     }
 }
 
+/// A factor's score on the scale of the deal's bands (`score.rs`): one colour scale.
+fn factor_tone(score: u8) -> Band {
+    if score >= crate::score::HEALTHY_FROM {
+        Band::Healthy
+    } else if score >= crate::score::AT_RISK_FROM {
+        Band::AtRisk
+    } else {
+        Band::Critical
+    }
+}
+
 fn score_view(band: Band, value: Option<u8>) -> ScoreView {
     let (text, label) = band_label(band, value);
     ScoreView { text, band, label }
@@ -269,34 +343,120 @@ fn severity_label(severity: Severity) -> Text {
     })
 }
 
-/// The title of a code the contract names (`factor_<code>`, `spot_<kind>` in `_locales`), else
-/// the code itself, shown as text.
-fn known_title(prefix: &str, known: &[&str], code: &str) -> Text {
+/// The title of a code the contract names (`factor_<code>`, `spot_<kind>` in `_locales`); for
+/// another code, the title the descriptions give it; else nothing (a code is never shown).
+fn known_title(
+    prefix: &str,
+    known: &[&str],
+    code: &str,
+    described: Option<&crate::api::Description>,
+) -> Option<Text> {
     if known.contains(&code) {
-        Text {
+        Some(Text {
             id: format!("{prefix}{code}").into(),
             args: Vec::new(),
-        }
+            count: None,
+        })
     } else {
-        Text::literal(code)
+        described.map(|d| Text::literal(&d.title))
     }
 }
 
-/// Blind-spot evidence (`{name: value}`) as lines of text.
+/// How the panel shows one key of a blind spot's evidence (docs/api.md lists them).
+#[derive(Clone, Copy)]
+pub enum Shown {
+    /// A whole number: a plural message (`<stem>_one`, `<stem>_other`) with the count.
+    Count(&'static str),
+    /// A date or an instant (its calendar date), `null` meaning never: "<label>: <date>".
+    Date(&'static str),
+    /// `{value, currency}` (or a bare number, shown as a count): "<label>: <amount>".
+    Money(&'static str),
+    /// Text from Salesforce (a name, a stage): "<label>: <text>".
+    Plain(&'static str),
+}
+
+/// Every evidence key the panel shows, in the order it shows them; any other key is not shown.
+pub const EVIDENCE_KEYS: [(&str, Shown); 14] = [
+    ("contactName", Shown::Plain("evidence_contact")),
+    ("stage", Shown::Plain("evidence_stage")),
+    ("amount", Shown::Money("evidence_amount")),
+    ("since", Shown::Date("evidence_in_stage_since")),
+    ("daysInStage", Shown::Count("evidence_days_in_stage")),
+    ("lastReplyAt", Shown::Date("evidence_last_reply")),
+    (
+        "businessDaysSilent",
+        Shown::Count("evidence_business_days_silent"),
+    ),
+    ("lastTwoWayAt", Shown::Date("evidence_last_two_way")),
+    ("daysQuiet", Shown::Count("evidence_days_quiet")),
+    (
+        "decisionMakersOnDeal",
+        Shown::Count("evidence_decision_makers"),
+    ),
+    ("engagedContacts", Shown::Count("evidence_engaged_contacts")),
+    ("contactsOnDeal", Shown::Count("evidence_contacts_on_deal")),
+    ("pushesIn90Days", Shown::Count("evidence_close_date_pushes")),
+    ("closeDate", Shown::Date("evidence_close_date")),
+];
+
+/// Blind-spot evidence (`{name: value}`) as lines of text: each known key with its label from
+/// `_locales` and its value formatted for the user's locale; unknown keys and values of the
+/// wrong shape are left out.
 fn evidence_lines(evidence: &serde_json::Value) -> Vec<Text> {
+    use serde_json::Value as Json;
     let Some(map) = evidence.as_object() else {
         return Vec::new();
     };
-    map.iter()
-        .take(10)
-        .map(|(name, value)| {
-            let value = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Text::new("evidence_line").arg(name.as_str()).arg(value)
+    EVIDENCE_KEYS
+        .iter()
+        .filter_map(|(key, shown)| {
+            let value = map.get(*key)?;
+            match (*shown, value) {
+                (Shown::Count(stem), Json::Number(n)) => n
+                    .as_i64()
+                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                    .map(|count| Text::plural(stem, count)),
+                (Shown::Date(label), Json::Null) => {
+                    Some(Text::new(label).arg(Text::new("evidence_never")))
+                }
+                (Shown::Date(label), Json::String(at)) => {
+                    Value::date(at).map(|date| Text::new(label).arg(date))
+                }
+                (Shown::Money(label), Json::Object(money)) => {
+                    let amount = money.get("value")?.as_f64()?;
+                    let currency = money.get("currency")?.as_str()?;
+                    Value::money(amount, currency).map(|m| Text::new(label).arg(m))
+                }
+                (Shown::Money(label), Json::Number(n)) => {
+                    let amount = n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15)?;
+                    Some(Text::new(label).arg(Value::Count {
+                        value: amount.round() as i64,
+                    }))
+                }
+                (Shown::Plain(label), Json::String(text))
+                    if !text.trim().is_empty() && text.chars().count() <= 200 =>
+                {
+                    Some(Text::new(label).arg(text.as_str()))
+                }
+                _ => None,
+            }
         })
         .collect()
+}
+
+/// The message for a failed request, by what went wrong.
+fn error_message(kind: ErrorKind, offline: bool) -> Text {
+    if offline {
+        return Text::new("panel_error_offline");
+    }
+    Text::new(match kind {
+        ErrorKind::Offline => "panel_error_offline",
+        ErrorKind::Busy => "panel_error_busy",
+        ErrorKind::NotEnabled => "panel_error_not_enabled",
+        ErrorKind::NoAnalysis => "panel_no_analysis",
+        ErrorKind::SessionExpired => "panel_session_expired",
+        ErrorKind::Server => "panel_error_server",
+    })
 }
 
 impl EnrichedView {
@@ -317,7 +477,7 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     let mut view = EnrichedView::empty(Status::Loading);
     if !input.signed_in {
         view.status = Status::SignedOut;
-        view.message = Some(Text::new("panel_sign_in_invitation"));
+        view.message = Some(signed_out_message(input));
         return view;
     }
     let Some(answer) = &input.deal else {
@@ -331,10 +491,10 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     let Some(data) = data else {
         view.status = Status::Error;
         view.message = Some(match &answer.error {
-            Some(error) if error.contains("no analysis") => Text::new("panel_no_analysis"),
+            Some(error) => error_message(ErrorKind::of(error), input.offline),
             // Answered from the cache without a body: the server had no analysis for it.
             None if answer.ok => Text::new("panel_no_analysis"),
-            _ => Text::new("panel_error"),
+            None => error_message(ErrorKind::Server, input.offline),
         });
         return view;
     };
@@ -342,30 +502,56 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     view.status = if answer.ok && !data.summary.stale {
         Status::Ready
     } else {
-        view.message = Some(Text::new("panel_stale"));
+        let why = answer
+            .error
+            .as_deref()
+            .map(ErrorKind::of)
+            .unwrap_or(ErrorKind::Server);
+        view.message = Some(Text::new("panel_stale").arg(error_message(why, input.offline)));
         Status::Stale
+    };
+    let descriptions = input
+        .descriptions
+        .as_ref()
+        .and_then(|d| d.data.as_ref())
+        .map(|d| &d.descriptions);
+    let about = |map: Option<&std::collections::BTreeMap<String, crate::api::Description>>,
+                 code: &str| {
+        map.and_then(|m| m.get(code))
+            .filter(|d| !d.text.trim().is_empty())
+            .map(|d| Text::literal(&d.text))
     };
     view.score = Some(score_view(analysis.score.band, analysis.score.value));
     view.age = Some(Text::new("panel_updated").arg(age(data.summary.age_minutes)));
     view.factors = analysis
         .factors
         .iter()
-        .map(|f| FactorView {
-            title: known_title("factor_", &crate::api::FACTOR_CODES, &f.code),
-            score: f.score,
-            weight: Text::new("percent").arg(format!("{:.0}", f.weight * 100.0)),
-            evidence: f.evidence.iter().take(5).map(Text::literal).collect(),
+        .filter_map(|f| {
+            let described = descriptions.and_then(|d| d.factors.get(&f.code));
+            Some(FactorView {
+                title: known_title("factor_", &crate::api::FACTOR_CODES, &f.code, described)?,
+                about: about(descriptions.map(|d| &d.factors), &f.code),
+                score: f.score,
+                tone: factor_tone(f.score),
+                weight: Text::new("percent").arg(format!("{:.0}", f.weight * 100.0)),
+                evidence: f.evidence.iter().take(5).map(Text::literal).collect(),
+            })
         })
         .collect();
     view.blind_spots = analysis
         .blind_spots
         .iter()
-        .map(|s| BlindSpotView {
-            severity: s.severity,
-            severity_label: severity_label(s.severity),
-            summary: Text::literal(&s.summary),
-            evidence: evidence_lines(&s.evidence),
-            recommendation: Text::literal(&s.recommendation),
+        .map(|s| {
+            let described = descriptions.and_then(|d| d.blind_spots.get(&s.kind));
+            BlindSpotView {
+                severity: s.severity,
+                severity_label: severity_label(s.severity),
+                title: known_title("spot_", &crate::api::BLIND_SPOT_KINDS, &s.kind, described),
+                about: about(descriptions.map(|d| &d.blind_spots), &s.kind),
+                summary: Text::literal(&s.summary),
+                evidence: evidence_lines(&s.evidence),
+                recommendation: Text::literal(&s.recommendation),
+            }
         })
         .collect();
     view.recommendations = analysis
@@ -382,13 +568,44 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     view
 }
 
+/// Signed out: why, when the user did not choose it (an expired session, a failed sign-in),
+/// else the invitation.
+fn signed_out_message(input: &PanelInput) -> Text {
+    if let Some(error) = &input.sign_in_error {
+        return Text::new("panel_sign_in_failed").arg(sign_in_error_reason(error, input.offline));
+    }
+    if input.session_expired {
+        return Text::new("panel_session_expired");
+    }
+    Text::new("panel_sign_in_invitation")
+}
+
+/// Why a sign-in failed, from the worker's words for it.
+fn sign_in_error_reason(error: &str, offline: bool) -> Text {
+    if error.contains("cannot keep the sign-in") {
+        return Text::new("sign_in_error_browser");
+    }
+    if error.contains("signed out while signing in") {
+        return Text::new("sign_in_error_cancelled");
+    }
+    match ErrorKind::of(error) {
+        ErrorKind::Offline => Text::new("panel_error_offline"),
+        _ if offline => Text::new("panel_error_offline"),
+        ErrorKind::Busy => Text::new("panel_error_busy"),
+        ErrorKind::NotEnabled => Text::new("panel_error_not_enabled"),
+        _ => Text::new("sign_in_error_refused"),
+    }
+}
+
 fn deal_view(input: &PanelInput) -> DealView {
     let Some(record_id) = input.tab.record_id.as_deref() else {
         return DealView {
             status: Status::Absent,
             title: Text::new("panel_deal_title"),
             message: Some(Text::new("panel_not_opportunity")),
+            headline: None,
             local: None,
+            local_note: Text::new("panel_local_note"),
             reasons: Vec::new(),
             enriched: EnrichedView::empty(Status::Absent),
         };
@@ -402,6 +619,9 @@ fn deal_view(input: &PanelInput) -> DealView {
         Some(name) => Text::literal(name),
         None => Text::new("panel_deal_title"),
     };
+    let local = tier1.map(|t| score_view(t.band, t.value));
+    let enriched = enriched_view(input, record_id);
+    let (headline, local_note) = headline(&enriched, local.as_ref());
     DealView {
         status: if tier1.is_some() {
             Status::Ready
@@ -410,9 +630,44 @@ fn deal_view(input: &PanelInput) -> DealView {
         },
         title,
         message: tier1.is_none().then(|| Text::new("panel_reading_page")),
-        local: tier1.map(|t| score_view(t.band, t.value)),
+        headline,
+        local,
+        local_note,
         reasons: tier1.map(|t| t.reasons.clone()).unwrap_or_default(),
-        enriched: enriched_view(input, record_id),
+        enriched,
+    }
+}
+
+/// One headline score. Signed in, it is the Customer City analysis (it sees activity and
+/// contacts, the device sees seven fields of the page); while the analysis is on its way the
+/// headline is pending rather than the device's number, so it never jumps from one score to
+/// another. Signed out, or without an analysis for this deal, it is the on-device estimate.
+fn headline(enriched: &EnrichedView, local: Option<&ScoreView>) -> (Option<Headline>, Text) {
+    let device = || {
+        local.map(|score| Headline {
+            source: HeadlineSource::Device,
+            score: Some(score.clone()),
+            caption: Text::new("headline_device"),
+        })
+    };
+    match (&enriched.score, enriched.status) {
+        (Some(score), _) => (
+            Some(Headline {
+                source: HeadlineSource::Analysis,
+                score: Some(score.clone()),
+                caption: Text::new("headline_analysis"),
+            }),
+            Text::new("panel_local_note_signed_in"),
+        ),
+        (None, Status::Loading) => (
+            Some(Headline {
+                source: HeadlineSource::Pending,
+                score: None,
+                caption: Text::new("headline_pending"),
+            }),
+            Text::new("panel_local_note_signed_in"),
+        ),
+        _ => (device(), Text::new("panel_local_note")),
     }
 }
 
@@ -437,15 +692,20 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
         view.message = Some(Text::new("panel_loading"));
         return view;
     };
+    let why = answer
+        .error
+        .as_deref()
+        .map(ErrorKind::of)
+        .unwrap_or(ErrorKind::Server);
     let Some(data) = &answer.data else {
         view.status = Status::Error;
-        view.message = Some(Text::new("panel_error"));
+        view.message = Some(error_message(why, input.offline));
         return view;
     };
     view.status = if answer.ok {
         Status::Ready
     } else {
-        view.message = Some(Text::new("panel_stale"));
+        view.message = Some(Text::new("panel_stale").arg(error_message(why, input.offline)));
         Status::Stale
     };
     view.age = data
@@ -465,13 +725,22 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
             name: Text::literal(&d.name),
             url: format!("https://{host}/lightning/r/Opportunity/{}/view", d.id),
             score: score_view(d.band, d.score),
-            amount: d.amount.as_ref().map(|m| (m.value, m.currency.clone())),
+            amount: d
+                .amount
+                .as_ref()
+                .and_then(|m| Value::money(m.value, &m.currency))
+                .map(|m| Text::new("literal").arg(m)),
             stage: Text::literal(&d.stage),
-            close_date: d.close_date.to_string(),
-            top_blind_spot: d.top_blind_spot.as_ref().map(|s| {
-                Text::new("panel_top_blind_spot")
-                    .arg(severity_label(s.severity))
-                    .arg(known_title("spot_", &crate::api::BLIND_SPOT_KINDS, &s.kind))
+            closes: Text::new("panel_closes").arg(Value::Date {
+                date: d.close_date.to_string(),
+            }),
+            top_blind_spot: d.top_blind_spot.as_ref().and_then(|s| {
+                let title = known_title("spot_", &crate::api::BLIND_SPOT_KINDS, &s.kind, None)?;
+                Some(
+                    Text::new("panel_top_blind_spot")
+                        .arg(severity_label(s.severity))
+                        .arg(title),
+                )
             }),
         })
         .collect();
@@ -498,8 +767,10 @@ fn settings_view(input: &PanelInput) -> SettingsView {
             .iter()
             .map(|e| Text::new("settings_policy_ignored").arg(e.as_str())),
     );
+    let explained = !input.signed_in && (input.session_expired || input.sign_in_error.is_some());
     SettingsView {
         signed_in: input.signed_in,
+        notice: explained.then(|| signed_out_message(input)),
         analytics: Toggle {
             on: !settings.analytics_opt_out,
             forced: settings.forced.analytics_opt_out,
@@ -671,7 +942,14 @@ mod tests {
             Text::literal("<img src=x onerror=alert(1)>"),
             "data stays text"
         );
-        assert_eq!(view.blind_spots[0].evidence[0].english(), "daysInStage: 61");
+        assert_eq!(
+            view.blind_spots[0].evidence[0].english(),
+            "61 days in this stage"
+        );
+        assert_eq!(
+            view.blind_spots[0].title.as_ref().unwrap().english(),
+            "Stuck deal"
+        );
         assert_eq!(view.recommendations.iter().filter(|r| r.ai).count(), 1);
         assert_eq!(view.age.unwrap().english(), "Updated 1 h ago");
         state.deal = Some(deal_answer(ID, false, false, true));
@@ -780,6 +1058,7 @@ mod tests {
         bad.reasons = vec![Text {
             id: "<script>".into(),
             args: vec![],
+            count: None,
         }];
         assert!(!bad.is_well_formed());
         bad.reasons = vec![Text::new("literal"); 21];

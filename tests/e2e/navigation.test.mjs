@@ -107,7 +107,7 @@ async function expectEnriched(page, record, others) {
 async function expectPanel(record) {
   await panel.waitFor(`document.getElementById('deal-title').textContent === ${JSON.stringify(record.name)}
     && !document.getElementById('enriched-body').hidden
-    && document.getElementById('enriched-score').textContent === ${JSON.stringify(String(record.analysis.score.value))}`, { timeout: 8000 });
+    && document.getElementById('headline-score').textContent === ${JSON.stringify(String(record.analysis.score.value))}`, { timeout: 8000 });
 }
 
 async function expectStoredReport(page, record) {

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::data::{
     days_between, is_decision_maker, DealData, Direction, Facts, ENGAGEMENT_WINDOW_DAYS,
 };
+use super::texts::Lang;
 use crate::api::Factor;
 
 /// One factor's result before it becomes the API type.
@@ -78,7 +79,12 @@ fn factor(code: &'static str, score: u8, evidence: Vec<String>) -> FactorScore {
 }
 
 /// Computes all seven factors.
-pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Vec<FactorScore> {
+pub fn compute_factors(
+    deal: &DealData,
+    facts: &Facts,
+    now: DateTime<Utc>,
+    lang: Lang,
+) -> Vec<FactorScore> {
     let since = now - Duration::days(ENGAGEMENT_WINDOW_DAYS);
     let mut out = Vec::with_capacity(7);
 
@@ -98,17 +104,10 @@ pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Ve
                         (45.0, 0.0),
                     ],
                 ),
-                vec![format!(
-                    "Last activity {days} days ago ({})",
-                    at.date_naive()
-                )],
+                vec![lang.last_activity(days, at.date_naive())],
             )
         }
-        None => factor(
-            "activity_recency",
-            0,
-            vec!["No logged activity".to_string()],
-        ),
+        None => factor("activity_recency", 0, vec![lang.no_activity()]),
     });
 
     // 2. Two-way email engagement over the window: replies per email sent, and reply volume.
@@ -133,7 +132,7 @@ pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Ve
     out.push(factor(
         "email_engagement",
         email_score,
-        vec![format!("{inbound} emails received and {outbound} sent in the last {ENGAGEMENT_WINDOW_DAYS} days")],
+        vec![lang.emails(inbound, outbound, ENGAGEMENT_WINDOW_DAYS)],
     ));
 
     // 3. Meeting cadence: meetings held in the window.
@@ -144,9 +143,7 @@ pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Ve
             meetings as f64,
             &[(0.0, 0.0), (1.0, 50.0), (2.0, 80.0), (3.0, 100.0)],
         ),
-        vec![format!(
-            "{meetings} meetings in the last {ENGAGEMENT_WINDOW_DAYS} days"
-        )],
+        vec![lang.meetings(meetings, ENGAGEMENT_WINDOW_DAYS)],
     ));
 
     // 4. Multi-threading: distinct engaged contacts.
@@ -163,10 +160,7 @@ pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Ve
                 (4.0, 100.0),
             ],
         ),
-        vec![format!(
-            "{engaged} engaged contacts of {} on the deal",
-            deal.contacts.len()
-        )],
+        vec![lang.engaged_contacts(engaged, deal.contacts.len())],
     ));
 
     // 5. Economic buyer / decision maker engagement.
@@ -194,29 +188,15 @@ pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Ve
         })
         .max();
     let (dm_score, dm_evidence) = match (decision_makers.is_empty(), last_dm_touch) {
-        (true, _) => (
-            0,
-            "No economic buyer or decision maker among the contacts".to_string(),
-        ),
-        (false, Some(at)) if days_between(at, now) <= 14 => (
-            100,
-            format!("Decision maker engaged on {}", at.date_naive()),
-        ),
-        (false, Some(at)) if days_between(at, now) <= ENGAGEMENT_WINDOW_DAYS => (
-            60,
-            format!("Decision maker last engaged on {}", at.date_naive()),
-        ),
-        (false, Some(at)) => (
-            20,
-            format!("Decision maker silent since {}", at.date_naive()),
-        ),
-        (false, None) => (
-            20,
-            format!(
-                "{} decision makers on the deal, none engaged",
-                decision_makers.len()
-            ),
-        ),
+        (true, _) => (0, lang.no_decision_maker()),
+        (false, Some(at)) if days_between(at, now) <= 14 => {
+            (100, lang.decision_maker_engaged(at.date_naive()))
+        }
+        (false, Some(at)) if days_between(at, now) <= ENGAGEMENT_WINDOW_DAYS => {
+            (60, lang.decision_maker_last_engaged(at.date_naive()))
+        }
+        (false, Some(at)) => (20, lang.decision_maker_silent(at.date_naive())),
+        (false, None) => (20, lang.decision_makers_not_engaged(decision_makers.len())),
     };
     out.push(factor(
         "decision_maker_engagement",
@@ -231,10 +211,7 @@ pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Ve
     out.push(factor(
         "stage_velocity",
         piecewise(ratio, &[(1.0, 100.0), (2.0, 40.0), (3.0, 0.0)]),
-        vec![format!(
-            "{days_in_stage} days in {} (norm {norm})",
-            deal.opportunity.stage
-        )],
+        vec![lang.days_in_stage(days_in_stage, &deal.opportunity.stage, norm)],
     ));
 
     // 7. Close-date integrity: pushes in the last 90 days; an open deal past its date scores 0.
@@ -247,17 +224,14 @@ pub fn compute_factors(deal: &DealData, facts: &Facts, now: DateTime<Utc>) -> Ve
         .count();
     let overdue = !deal.opportunity.is_closed && deal.opportunity.close_date < now.date_naive();
     let (integrity, evidence) = if overdue {
-        (
-            0,
-            format!("Close date {} has passed", deal.opportunity.close_date),
-        )
+        (0, lang.close_date_passed(deal.opportunity.close_date))
     } else {
         (
             piecewise(
                 pushes as f64,
                 &[(0.0, 100.0), (1.0, 70.0), (2.0, 40.0), (3.0, 10.0)],
             ),
-            format!("Close date pushed {pushes} times in 90 days"),
+            lang.close_date_pushes(pushes),
         )
     };
     out.push(factor("close_date_integrity", integrity, vec![evidence]));

@@ -9,21 +9,34 @@
 mod data;
 mod factors;
 mod spots;
+mod texts;
 
 pub use data::*;
 pub use factors::{compute_factors, FactorScore};
 pub use spots::{find_blind_spots, BlindSpotConfig};
+pub use texts::Lang;
 
 use chrono::{DateTime, Utc};
 
 use crate::api::{Analysis, AnalysisScore, Recommendation, RecommendationSource};
 use crate::score::{Band, AT_RISK_FROM, HEALTHY_FROM};
 
-/// Analyses one opportunity as of `now`. Recommendations come from the rules only; a server
-/// that adds AI-written ones marks them `source: ai`.
+/// Analyses one opportunity as of `now`, in English. Recommendations come from the rules only; a
+/// server that adds AI-written ones marks them `source: ai`.
 pub fn analyze(deal: &DealData, now: DateTime<Utc>, config: &BlindSpotConfig) -> Analysis {
+    analyze_in(deal, now, config, Lang::En)
+}
+
+/// [`analyze`], with the text (factor evidence, summaries, recommendations) in `lang`: the
+/// numbers are the same in every language.
+pub fn analyze_in(
+    deal: &DealData,
+    now: DateTime<Utc>,
+    config: &BlindSpotConfig,
+    lang: Lang,
+) -> Analysis {
     let facts = Facts::gather(deal, now);
-    let factors = compute_factors(deal, &facts, now);
+    let factors = compute_factors(deal, &facts, now, lang);
     let weighted: f64 = factors.iter().map(|f| f.weight * f64::from(f.score)).sum();
     let value = weighted.round().clamp(0.0, 100.0) as u8;
     let band = if deal.opportunity.is_closed {
@@ -42,7 +55,7 @@ pub fn analyze(deal: &DealData, now: DateTime<Utc>, config: &BlindSpotConfig) ->
     let blind_spots = if deal.opportunity.is_closed {
         Vec::new()
     } else {
-        find_blind_spots(deal, &facts, now, config)
+        find_blind_spots(deal, &facts, now, config, lang)
     };
     let recommendations = blind_spots
         .iter()

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::data::{
     business_days_between, days_between, is_decision_maker, DealData, Direction, Facts,
 };
+use super::texts::Lang;
 use crate::api::{BlindSpot, Severity};
 
 /// Thresholds for the blind spots. Amounts are in the org's corporate currency.
@@ -51,14 +52,23 @@ fn spot(
     severity: Severity,
     evidence: serde_json::Value,
     summary: String,
-    recommendation: &str,
+    lang: Lang,
 ) -> BlindSpot {
     BlindSpot {
         kind: kind.to_string(),
         severity,
         summary,
         evidence,
-        recommendation: recommendation.to_string(),
+        recommendation: lang.recommendation(kind),
+    }
+}
+
+/// The deal's amount for the evidence: in its own currency (`{value, currency}`, what the rep
+/// knows), else the corporate amount the thresholds compared.
+fn amount_evidence(deal: &DealData, corporate: f64) -> serde_json::Value {
+    match (deal.opportunity.amount, &deal.opportunity.currency) {
+        (Some(value), Some(currency)) => serde_json::json!({"value": value, "currency": currency}),
+        _ => serde_json::json!(corporate),
     }
 }
 
@@ -68,6 +78,7 @@ pub fn find_blind_spots(
     facts: &Facts,
     now: DateTime<Utc>,
     config: &BlindSpotConfig,
+    lang: Lang,
 ) -> Vec<BlindSpot> {
     let opportunity = &deal.opportunity;
     let amount = opportunity.amount_corporate.unwrap_or(0.0);
@@ -101,14 +112,18 @@ pub fn find_blind_spots(
             if business_days >= config.silent_champion_business_days {
                 spots.push(spot(
                     "silent_champion",
-                    if business_days >= 2 * config.silent_champion_business_days { Severity::High } else { Severity::Medium },
+                    if business_days >= 2 * config.silent_champion_business_days {
+                        Severity::High
+                    } else {
+                        Severity::Medium
+                    },
                     serde_json::json!({
                         "contactName": champion.name,
                         "lastReplyAt": last_reply,
                         "businessDaysSilent": business_days,
                     }),
-                    format!("{} has not replied for {business_days} business days", champion.name),
-                    "Reach the champion through another channel (call, or a colleague) and confirm the path to signature.",
+                    lang.silent_champion(&champion.name, business_days),
+                    lang,
                 ));
             }
         }
@@ -128,12 +143,12 @@ pub fn find_blind_spots(
                 "missing_economic_buyer",
                 Severity::High,
                 serde_json::json!({
-                    "amount": amount,
+                    "amount": amount_evidence(deal, amount),
                     "stage": opportunity.stage,
                     "decisionMakersOnDeal": deal.contacts.iter().filter(|c| is_decision_maker(c)).count(),
                 }),
-                "No economic buyer or VP-level contact is engaged".to_string(),
-                "Ask your champion to introduce the economic buyer before sending final pricing.",
+                lang.missing_economic_buyer(),
+                lang,
             ));
         }
     }
@@ -145,8 +160,8 @@ pub fn find_blind_spots(
             "stuck_deal",
             if days_in_stage >= 2 * config.stuck_deal_days { Severity::High } else { Severity::Medium },
             serde_json::json!({ "stage": opportunity.stage, "since": facts.stage_entered, "daysInStage": days_in_stage }),
-            format!("{days_in_stage} days in {}", opportunity.stage),
-            "Agree a dated mutual action plan with the customer, or re-qualify the deal.",
+            lang.stuck_deal(days_in_stage, &opportunity.stage),
+            lang,
         ));
     }
 
@@ -155,9 +170,9 @@ pub fn find_blind_spots(
         spots.push(spot(
             "single_threaded",
             Severity::Medium,
-            serde_json::json!({ "engagedContacts": 1, "contactsOnDeal": deal.contacts.len(), "amount": amount }),
-            "Only one contact is engaged".to_string(),
-            "Engage a second stakeholder (technical lead, finance or the economic buyer) this week.",
+            serde_json::json!({ "engagedContacts": 1, "contactsOnDeal": deal.contacts.len(), "amount": amount_evidence(deal, amount) }),
+            lang.single_threaded(),
+            lang,
         ));
     }
 
@@ -180,8 +195,8 @@ pub fn find_blind_spots(
             "going_dark",
             Severity::Medium,
             serde_json::json!({ "lastTwoWayAt": last_two_way, "daysQuiet": quiet_days }),
-            format!("No reply or meeting for {quiet_days} days"),
-            "Send a short, specific question the buyer can answer in one line, and propose a date.",
+            lang.going_dark(quiet_days),
+            lang,
         ));
     }
 
@@ -196,8 +211,8 @@ pub fn find_blind_spots(
             "close_date_slipping",
             Severity::Medium,
             serde_json::json!({ "pushesIn90Days": pushes, "closeDate": opportunity.close_date }),
-            format!("Close date pushed {pushes} times in 90 days"),
-            "Confirm the buyer's decision date and what must happen before it.",
+            lang.close_date_pushes(pushes),
+            lang,
         ));
     }
 

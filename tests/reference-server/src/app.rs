@@ -10,7 +10,7 @@ use extension_core::api::{
     Analysis, Description, Descriptions, EventAck, EventBatch, Money, Portfolio, PortfolioDeal,
     Problem, Recommendation, RecommendationSource, Severity, TokenResponse, TopBlindSpot,
 };
-use extension_core::enriched::{analyze, BlindSpotConfig, DealData};
+use extension_core::enriched::{analyze, analyze_in, BlindSpotConfig, DealData, Lang};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -124,7 +124,7 @@ impl Response {
 #[serde(rename_all = "camelCase")]
 pub struct Fault {
     /// `500`, `503`, `429`, `latency`, `malformed`, `oversized`, `endless` (a body that never
-    /// ends), `wrong-content-type`, `expired-token`.
+    /// ends), `wrong-content-type`, `expired-token`, `unreachable` (the connection drops).
     pub kind: String,
     #[serde(default = "one")]
     pub count: u32,
@@ -143,6 +143,8 @@ fn one() -> u32 {
 /// The header by which a fault asks `main.rs` to follow the body with `x` bytes without end
 /// (a server that never stops sending); it is not sent to the client.
 pub const ENDLESS_BODY_HEADER: &str = "x-reference-endless-body";
+/// Marks a response whose connection `main.rs` drops instead of answering (`unreachable`).
+pub const DROP_CONNECTION_HEADER: &str = "x-reference-drop-connection";
 
 /// Bytes sent so far in endless bodies (`GET /__admin/endless-bytes`): what a client read
 /// before it stopped.
@@ -274,6 +276,7 @@ impl App {
             "query": request.query, "authorization": request.header("authorization").is_some(),
             "bodyBytes": request.body.len(),
             "ifNoneMatch": request.header("if-none-match"),
+            "acceptLanguage": request.header("accept-language"),
         }));
         let segments: Vec<&str> = request.path.split('/').filter(|s| !s.is_empty()).collect();
         match (request.method.as_str(), segments.as_slice()) {
@@ -313,7 +316,9 @@ impl App {
                     ..Response::default()
                 }
             }
-            ("POST", ["v1", "auth", "token"]) => self.exchange_code(&mut state, request),
+            ("POST", ["v1", "auth", "token"]) => self
+                .injected_fault(&mut state, request)
+                .unwrap_or_else(|| self.exchange_code(&mut state, request)),
             ("POST", ["v1", "auth", "refresh"]) => self
                 .injected_fault(&mut state, request)
                 .unwrap_or_else(|| self.refresh(&mut state, request)),
@@ -346,7 +351,14 @@ impl App {
                     ("GET", ["portfolio"]) => self.portfolio(request),
                     ("GET", ["descriptions"]) => with_etag(
                         request,
-                        Response::json(200, &descriptions(request.query("locale"))),
+                        Response::json(
+                            200,
+                            &descriptions(
+                                request
+                                    .query("locale")
+                                    .or_else(|| request.header("accept-language")),
+                            ),
+                        ),
                     ),
                     ("POST", ["events"]) => self.events(&mut state, request),
                     _ => Response::problem(404, "not-found", "Not found"),
@@ -405,6 +417,12 @@ impl App {
                 }
             }
             "wrong-content-type" => Response::html("<html><body>Maintenance</body></html>".into()),
+            "unreachable" => Response {
+                status: 200,
+                headers: vec![(DROP_CONNECTION_HEADER.into(), "1".into())],
+                body: Vec::new(),
+                delay_ms: 0,
+            },
             "latency" => {
                 // Delay, then answer normally.
                 let mut normal = self.handle_without_faults(state, request);
@@ -462,13 +480,16 @@ impl App {
             return Response::problem(404, "not-found", "Not found");
         };
         let include_ai = request.query("ai") != Some("exclude");
-        let mut analysis: Analysis = analyze(deal, self.now(), &BlindSpotConfig::default());
+        // The text in the user's language (docs/api.md, "Language"); English for any other.
+        let lang = Lang::from_tag(request.header("accept-language").unwrap_or("en"));
+        let mut analysis: Analysis =
+            analyze_in(deal, self.now(), &BlindSpotConfig::default(), lang);
         if include_ai {
             analysis.ai_included = true;
             if let Some(spot) = analysis.blind_spots.first() {
                 analysis.recommendations.push(Recommendation {
                     id: "ai-1".into(),
-                    text: format!("Draft for review: a short note to move past \"{}\", proposing a date for the next step.", spot.summary),
+                    text: lang.ai_draft(&spot.summary),
                     source: RecommendationSource::Ai,
                     priority: Severity::Medium,
                 });
@@ -813,108 +834,295 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The English descriptions (other locales fall back to English).
+/// (code, [title, text] in en, de, fr, ja): the factors'.
+const FACTOR_DESCRIPTIONS: [(&str, [(&str, &str); 4]); 7] = [
+    (
+        "activity_recency",
+        [
+            (
+                "Activity recency",
+                "How recently anyone touched the deal: emails, meetings, calls.",
+            ),
+            (
+                "Aktualität der Aktivitäten",
+                "Wie kürzlich jemand am Deal gearbeitet hat: E-Mails, Meetings, Anrufe.",
+            ),
+            (
+                "Récence des activités",
+                "À quand remonte la dernière action sur l'affaire : e-mails, réunions, appels.",
+            ),
+            (
+                "活動の新しさ",
+                "メール、会議、電話など、最後に商談が動いた時期。",
+            ),
+        ],
+    ),
+    (
+        "email_engagement",
+        [
+            (
+                "Email engagement",
+                "Whether the customer writes back, not just whether you write.",
+            ),
+            (
+                "E-Mail-Engagement",
+                "Ob der Kunde antwortet, nicht nur, ob Sie schreiben.",
+            ),
+            (
+                "Engagement par e-mail",
+                "Si le client répond, pas seulement si vous écrivez.",
+            ),
+            (
+                "メールでの反応",
+                "こちらが送るだけでなく、顧客から返信があるか。",
+            ),
+        ],
+    ),
+    (
+        "meeting_cadence",
+        [
+            ("Meeting cadence", "How often you meet the customer."),
+            ("Meeting-Rhythmus", "Wie oft Sie den Kunden treffen."),
+            (
+                "Rythme des réunions",
+                "La fréquence de vos réunions avec le client.",
+            ),
+            ("ミーティングの頻度", "顧客と会う頻度。"),
+        ],
+    ),
+    (
+        "multi_threading",
+        [
+            (
+                "Multi-threading",
+                "How many of the customer's people are engaged.",
+            ),
+            (
+                "Mehrere Kontakte",
+                "Wie viele Personen beim Kunden beteiligt sind.",
+            ),
+            (
+                "Contacts multiples",
+                "Combien de personnes du client sont impliquées.",
+            ),
+            ("複数の窓口", "顧客側で何人が関与しているか。"),
+        ],
+    ),
+    (
+        "decision_maker_engagement",
+        [
+            (
+                "Decision-maker engagement",
+                "Whether the economic buyer or a VP-level contact is engaged.",
+            ),
+            (
+                "Engagement der Entscheider",
+                "Ob der wirtschaftliche Entscheider oder ein Kontakt auf VP-Ebene beteiligt ist.",
+            ),
+            (
+                "Engagement des décideurs",
+                "Si le décideur économique ou un contact de niveau VP est impliqué.",
+            ),
+            (
+                "意思決定者の関与",
+                "予算決裁者や VP クラスの担当者が関与しているか。",
+            ),
+        ],
+    ),
+    (
+        "stage_velocity",
+        [
+            (
+                "Stage velocity",
+                "Time in the current stage against the norm for that stage.",
+            ),
+            (
+                "Phasentempo",
+                "Zeit in der aktuellen Phase im Vergleich zum Üblichen.",
+            ),
+            (
+                "Vitesse des étapes",
+                "Le temps passé à l'étape actuelle par rapport à l'habitude.",
+            ),
+            (
+                "フェーズの進み具合",
+                "現在のフェーズの滞在期間と、そのフェーズの標準との比較。",
+            ),
+        ],
+    ),
+    (
+        "close_date_integrity",
+        [
+            (
+                "Close date integrity",
+                "Whether the close date holds or keeps moving.",
+            ),
+            (
+                "Verlässlichkeit des Abschlussdatums",
+                "Ob das Abschlussdatum hält oder sich immer wieder verschiebt.",
+            ),
+            (
+                "Fiabilité de la date de clôture",
+                "Si la date de clôture tient ou ne cesse de bouger.",
+            ),
+            (
+                "完了予定日の信頼性",
+                "完了予定日が守られているか、何度も動いているか。",
+            ),
+        ],
+    ),
+];
+
+/// (kind, [title, text] in en, de, fr, ja): the blind spots'.
+const BLIND_SPOT_DESCRIPTIONS: [(&str, [(&str, &str); 4]); 6] = [
+    (
+        "silent_champion",
+        [
+            (
+                "Silent champion",
+                "Your champion has gone quiet late in the deal.",
+            ),
+            (
+                "Stiller Champion",
+                "Ihr Champion ist spät im Deal verstummt.",
+            ),
+            (
+                "Champion silencieux",
+                "Votre champion ne répond plus en fin d'affaire.",
+            ),
+            (
+                "沈黙したチャンピオン",
+                "商談の終盤でチャンピオンからの反応が途絶えています。",
+            ),
+        ],
+    ),
+    (
+        "missing_economic_buyer",
+        [
+            (
+                "Missing economic buyer",
+                "A large, late deal without the person who signs.",
+            ),
+            (
+                "Fehlender wirtschaftlicher Entscheider",
+                "Ein großer, weit fortgeschrittener Deal ohne die Person, die unterschreibt.",
+            ),
+            (
+                "Décideur économique absent",
+                "Une grosse affaire avancée sans la personne qui signe.",
+            ),
+            (
+                "予算決裁者の不在",
+                "終盤の大型商談に、署名する人が関わっていません。",
+            ),
+        ],
+    ),
+    (
+        "stuck_deal",
+        [
+            ("Stuck deal", "A month or more in the same stage."),
+            (
+                "Festgefahrener Deal",
+                "Einen Monat oder länger in derselben Phase.",
+            ),
+            ("Affaire bloquée", "Un mois ou plus à la même étape."),
+            (
+                "停滞した商談",
+                "同じフェーズに 1 か月以上とどまっています。",
+            ),
+        ],
+    ),
+    (
+        "single_threaded",
+        [
+            ("Single-threaded", "The deal depends on one contact."),
+            (
+                "Nur ein Kontakt",
+                "Der Deal hängt an einem einzigen Kontakt.",
+            ),
+            ("Contact unique", "L'affaire dépend d'un seul contact."),
+            ("窓口が 1 人だけ", "商談が 1 人の担当者に依存しています。"),
+        ],
+    ),
+    (
+        "going_dark",
+        [
+            ("Going dark", "No reply or meeting for two weeks."),
+            (
+                "Funkstille",
+                "Seit zwei Wochen keine Antwort und kein Meeting.",
+            ),
+            (
+                "Silence radio",
+                "Aucune réponse ni réunion depuis deux semaines.",
+            ),
+            ("連絡途絶", "2 週間、返信も会議もありません。"),
+        ],
+    ),
+    (
+        "close_date_slipping",
+        [
+            (
+                "Close date slipping",
+                "The close date has moved out repeatedly.",
+            ),
+            (
+                "Abschlussdatum verschiebt sich",
+                "Das Abschlussdatum wurde mehrfach nach hinten verschoben.",
+            ),
+            (
+                "Date de clôture qui glisse",
+                "La date de clôture a été repoussée plusieurs fois.",
+            ),
+            (
+                "完了予定日の後ろ倒し",
+                "完了予定日が繰り返し先送りされています。",
+            ),
+        ],
+    ),
+];
+
+/// The descriptions in the asked locale's language (`?locale=` or `Accept-Language`): English,
+/// German, French or Japanese; any other locale gets English (and says so in `locale`).
 pub fn descriptions(locale: Option<&str>) -> Descriptions {
-    let d = |title: &str, text: &str| Description {
-        title: title.into(),
-        text: text.into(),
+    let lang = Lang::from_tag(locale.unwrap_or("en"));
+    let column = match lang {
+        Lang::En => 0,
+        Lang::De => 1,
+        Lang::Fr => 2,
+        Lang::Ja => 3,
     };
-    let _ = locale;
+    let table = |rows: &[(&str, [(&str, &str); 4])]| {
+        rows.iter()
+            .map(|(code, texts)| {
+                let (title, text) = texts[column];
+                (
+                    code.to_string(),
+                    Description {
+                        title: title.into(),
+                        text: text.into(),
+                    },
+                )
+            })
+            .collect()
+    };
     Descriptions {
-        locale: "en".into(),
-        version: "2026-11-23".into(),
-        factors: [
-            (
-                "activity_recency",
-                d(
-                    "Activity recency",
-                    "How recently anyone touched the deal: emails, meetings, calls.",
-                ),
-            ),
-            (
-                "email_engagement",
-                d(
-                    "Email engagement",
-                    "Whether the customer writes back, not just whether you write.",
-                ),
-            ),
-            (
-                "meeting_cadence",
-                d("Meeting cadence", "How often you meet the customer."),
-            ),
-            (
-                "multi_threading",
-                d(
-                    "Multi-threading",
-                    "How many of the customer's people are engaged.",
-                ),
-            ),
-            (
-                "decision_maker_engagement",
-                d(
-                    "Decision makers",
-                    "Whether the economic buyer or a VP-level contact is engaged.",
-                ),
-            ),
-            (
-                "stage_velocity",
-                d(
-                    "Stage velocity",
-                    "Time in the current stage against the norm for that stage.",
-                ),
-            ),
-            (
-                "close_date_integrity",
-                d(
-                    "Close date integrity",
-                    "Whether the close date holds or keeps moving.",
-                ),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect(),
-        blind_spots: [
-            (
-                "silent_champion",
-                d(
-                    "Silent champion",
-                    "Your champion has gone quiet late in the deal.",
-                ),
-            ),
-            (
-                "missing_economic_buyer",
-                d(
-                    "Missing economic buyer",
-                    "A large, late deal without the person who signs.",
-                ),
-            ),
-            (
-                "stuck_deal",
-                d("Stuck deal", "A month or more in the same stage."),
-            ),
-            (
-                "single_threaded",
-                d("Single-threaded", "The deal depends on one contact."),
-            ),
-            (
-                "going_dark",
-                d("Going dark", "No reply or meeting for two weeks."),
-            ),
-            (
-                "close_date_slipping",
-                d(
-                    "Close date slipping",
-                    "The close date has moved out repeatedly.",
-                ),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect(),
+        locale: lang.tag().into(),
+        version: "2026-11-30".into(),
+        factors: table(&FACTOR_DESCRIPTIONS),
+        blind_spots: table(&BLIND_SPOT_DESCRIPTIONS),
+        // Tier 1 reasons are explained by the extension's own catalogs; the server names them.
         reasons: extension_core::score::REASON_CODES
             .iter()
-            .map(|code| (code.to_string(), d(code, "See docs/scoring.md.")))
+            .map(|code| {
+                (
+                    code.to_string(),
+                    Description {
+                        title: String::new(),
+                        text: "docs/scoring.md".into(),
+                    },
+                )
+            })
             .collect(),
     }
 }

@@ -18,6 +18,8 @@ mod dataset;
 mod handoff_tests;
 #[cfg(test)]
 mod network_day;
+#[cfg(test)]
+mod panel_text;
 
 use std::sync::Arc;
 

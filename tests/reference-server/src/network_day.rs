@@ -76,6 +76,7 @@ impl Day {
             now,
             &self.settings,
             false,
+            "en",
         );
         let FetchPlan::Fetch {
             key, url, headers, ..

@@ -63,7 +63,7 @@ fn assert_schema(name: &str, value: &Value) {
 }
 
 /// Signs in through the hand-off page and the PKCE exchange; returns the token response.
-fn sign_in(app: &App) -> Value {
+pub(crate) fn sign_in(app: &App) -> Value {
     let verifier = "v".repeat(43);
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(Sha256::digest(verifier.as_bytes()));
