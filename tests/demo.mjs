@@ -2,6 +2,10 @@
 // served under a Salesforce host name, signed in to the local Customer City reference server
 // through the real hand-off, so the badge shows the enriched analysis. With a display the
 // browser stays open; without one, a screenshot (hover card open) is written and its path printed.
+//
+// It runs on today's date, not the tests' fixed one: the stand-in moves the page's dates by the
+// days from the fixtures' date to today (a deal closing in three weeks closes three weeks from
+// the day you run it), and the reference server's dataset is relative to its clock.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStandin } from './server/salesforce-standin.mjs';
@@ -10,9 +14,9 @@ import { confirmConnect, launch, root, sidePanel, startReferenceServer, waitForB
 const slug = process.argv[2] || 'lightning-record-layout-en-us';
 const url = `https://${slug}.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view`;
 const headless = !process.env.DISPLAY;
-const standin = await startStandin();
+const standin = await startStandin({ relativeDates: true });
 const api = await startReferenceServer();
-const browser = await launch({ port: standin.port, apiPort: api.port, headless });
+const browser = await launch({ port: standin.port, apiPort: api.port, headless, anyDate: true });
 const { context, extensionId } = browser;
 const [relay] = context.pages();
 
