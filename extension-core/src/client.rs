@@ -945,6 +945,25 @@ mod tests {
             };
             assert_eq!(*kind, expected, "{reason}");
         }
+        assert_eq!(
+            ErrorKind::of(
+                match next_step(
+                    &policy,
+                    policy.max_attempts,
+                    Outcome::Status {
+                        status: 502,
+                        retry_after_ms: None
+                    },
+                    false,
+                    0.5
+                ) {
+                    Next::GiveUp { reason } => reason,
+                    other => panic!("{other:?}"),
+                }
+            ),
+            ErrorKind::Server,
+            "a failing service is not the rep being offline"
+        );
         for (kind, at_least) in [
             (ErrorKind::Offline, 1),
             (ErrorKind::Server, 1),

@@ -105,12 +105,23 @@ pub fn next_step(
                 },
             }
         }
+        // A server error and no answer at all are retried alike, but the rep is told apart:
+        // the service failing is not the rep being offline (issue 16).
         Outcome::Status {
             status: 500 | 502 | 504,
             ..
+        } => {
+            if out_of_attempts {
+                Next::GiveUp {
+                    reason: "the service answered with an error",
+                }
+            } else {
+                Next::RetryAfter {
+                    delay_ms: backoff(),
+                }
+            }
         }
-        | Outcome::NetworkError
-        | Outcome::Timeout => {
+        Outcome::NetworkError | Outcome::Timeout => {
             if out_of_attempts {
                 Next::GiveUp {
                     reason: "the service could not be reached",
