@@ -516,6 +516,15 @@ async function perform(action) {
     }
     case 'getAnalysis':
       return analysisFor(action);
+    case 'storeDateOrder':
+      // The org's numeric date order, one key per org host (protocol.rs names it): a fact about
+      // the user's locale, never deal data, kept on the device for later pages.
+      await exclusive(() => write({ [action.key]: action.order }));
+      return { ok: true };
+    case 'getDateOrder': {
+      const { [action.key]: order } = await chrome.storage.local.get(action.key);
+      return { ok: true, order: order ?? null }; // the core checks it again before using it
+    }
     case 'recordEvent':
       await record(action.name, action.properties);
       return { ok: true };

@@ -11,11 +11,11 @@ use crate::badge::{
 };
 use crate::dom::live::LiveDom;
 use crate::extract::header_anchor;
-use crate::locale::Locale;
+use crate::locale::{DateOrder, Locale};
 use crate::page::recognize;
 #[cfg(feature = "worker")]
 use crate::protocol::{route, Sender};
-use crate::report::{analyze, AnalyzeOptions, Report};
+use crate::report::{analyze, analyze_learning, AnalyzeOptions, Report};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -70,10 +70,13 @@ pub fn analyze_document(
     ))
 }
 
-/// What the content script draws: `{view, report, tier1, anchor}` for an Opportunity page
-/// (`anchor`: the element the badge goes beside, or `null`), `null` elsewhere.
+/// What the content script draws: `{view, report, tier1, dateOrder, anchor}` for an Opportunity
+/// page (`anchor`: the element the badge goes beside, or `null`), `null` elsewhere.
 /// `previous` (`{recordId, name}`) and `previous_anchor` describe the badge drawn last, so that
 /// a record left on the page after the URL changed is never shown as the new one.
+/// `date_order` (`monthDayYear` or `dayMonthYear`) is the order an earlier page of this org
+/// settled, which the worker keeps; `dateOrder` in the answer is the order this page settles
+/// (or `null`), for the worker to keep.
 #[wasm_bindgen(js_name = evaluatePage)]
 pub fn evaluate_page(
     document: Document,
@@ -82,24 +85,32 @@ pub fn evaluate_page(
     previous: JsValue,
     previous_anchor: Option<Element>,
     enriched: JsValue,
+    date_order: Option<String>,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Evaluation {
         view: BadgeView,
         report: Report,
         tier1: crate::panel::Tier1Summary,
+        #[serde(rename = "dateOrder")]
+        date_order: Option<DateOrder>,
     }
     let Some(page) = recognize(url) else {
         return Ok(JsValue::NULL);
     };
     let dom = LiveDom::new(document);
-    let report = analyze(
+    let known_date_order = date_order
+        .as_deref()
+        .and_then(DateOrder::from_name)
+        .filter(|order| order.is_learnable());
+    let (report, date_order) = analyze_learning(
         &dom,
         &page,
         &AnalyzeOptions {
             locale: None,
             today: parse_today(today)?,
         },
+        known_date_order,
     );
     let previous = PreviousBadge::from_fields(|name| js_field(&previous, name));
     let anchor = header_anchor(&dom, Some(page.id15()));
@@ -120,6 +131,7 @@ pub fn evaluate_page(
         view,
         report,
         tier1,
+        date_order,
     })?;
     // The element the badge goes beside, found in this same pass (a second pass would cost a
     // quarter of an evaluation again on a large page).

@@ -5,8 +5,10 @@
 //! `--locale`) or inferred from the page (see [`crate::extract`]); this module only answers
 //! questions about a locale once it is known.
 
-/// Order of day, month and year in a numeric date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Order of day, month and year in a numeric date. Serialised as `monthDayYear`,
+/// `dayMonthYear`, `yearMonthDay` (the names the extension stores and passes around).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum DateOrder {
     /// `12/31/2025` (United States and a few others).
     MonthDayYear,
@@ -14,6 +16,35 @@ pub enum DateOrder {
     DayMonthYear,
     /// `2025/12/31`, `2025-12-31`.
     YearMonthDay,
+}
+
+impl DateOrder {
+    /// The serialised name (`monthDayYear`...).
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::MonthDayYear => "monthDayYear",
+            DateOrder::DayMonthYear => "dayMonthYear",
+            DateOrder::YearMonthDay => "yearMonthDay",
+        }
+    }
+
+    /// Reads a serialised name; anything else is `None`. (The content script's build has no
+    /// generic deserialiser: this is how its bindings read a remembered order.)
+    pub fn from_name(name: &str) -> Option<DateOrder> {
+        [
+            DateOrder::MonthDayYear,
+            DateOrder::DayMonthYear,
+            DateOrder::YearMonthDay,
+        ]
+        .into_iter()
+        .find(|order| order.name() == name)
+    }
+
+    /// Whether a page can teach this order: only the two orders a day-and-month date can be
+    /// read either way in (`03/04/2027`). Year-first dates are never ambiguous.
+    pub fn is_learnable(self) -> bool {
+        matches!(self, DateOrder::MonthDayYear | DateOrder::DayMonthYear)
+    }
 }
 
 /// A user locale such as `en-US` or `de_CH` (language and optional region).

@@ -80,6 +80,12 @@ pub enum Request {
     BadgeViewed { ui: String },
     /// The content script's Tier 1 result for its tab, for the side panel.
     Tier1Report { summary: crate::panel::Tier1Summary },
+    /// A record page settled the user's numeric date order (`evaluatePage`'s `dateOrder`): kept
+    /// for the tab's org host, the one fact remembered across pages (never deal data).
+    DateOrder { order: crate::locale::DateOrder },
+    /// A content script on a record page asks for the date order its org's pages settled before.
+    /// (A struct variant: serde refuses unknown fields only there, so no `host` can ride along.)
+    GetDateOrder {},
     /// The side panel's "Sign in": start the hand-off.
     BeginSignIn,
     /// The side panel asks whether the user is signed in (never for tokens).
@@ -134,6 +140,13 @@ pub enum Action {
         tab_id: i64,
         summary: crate::panel::Tier1Summary,
     },
+    /// Keep `order` (`monthDayYear` or `dayMonthYear`) under `key` in `chrome.storage.local`.
+    StoreDateOrder {
+        key: String,
+        order: crate::locale::DateOrder,
+    },
+    /// Answer with the order stored under `key` (`{order}`, `null` when none is).
+    GetDateOrder { key: String },
     /// Start a sign-in: open the web app's connect page.
     BeginSignIn,
     /// Answer with the sign-in status.
@@ -176,7 +189,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
         Err(_) => return ignore("malformed message"),
     };
     match request {
-        // The four content-script messages: checked against the tab's current URL (see
+        // The content-script messages: checked against the tab's current URL (see
         // `Sender::content_page`), so they follow Lightning's in-app navigation.
         Request::OpenSidePanel { record_id } => {
             if let Err(reason) = sender.content_page() {
@@ -240,6 +253,15 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 summary,
             }
         }
+        Request::DateOrder { order } => match date_order_key(sender) {
+            Ok(_) if !order.is_learnable() => ignore("a page settles only day or month first"),
+            Ok(key) => Action::StoreDateOrder { key, order },
+            Err(reason) => ignore(reason),
+        },
+        Request::GetDateOrder {} => match date_order_key(sender) {
+            Ok(key) => Action::GetDateOrder { key },
+            Err(reason) => ignore(reason),
+        },
         request => {
             // Only the extension's own side panel page may ask (also when opened in a tab);
             // never a content script, whose sender URL is the web page's.
@@ -286,6 +308,20 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             }
         }
     }
+}
+
+/// The `chrome.storage.local` key of a Salesforce org host's date order.
+pub const DATE_ORDER_KEY_PREFIX: &str = "cc.dateOrder.";
+
+/// Where the date order of the sender's org is kept: one key per org host, named only from the
+/// tab's current URL, which must be an Opportunity record page (the only pages that read dates).
+fn date_order_key(sender: &Sender) -> Result<String, &'static str> {
+    let current = sender.content_page()?;
+    let host = salesforce_host(current).ok_or("content scripts run only on Salesforce pages")?;
+    if crate::page::recognize(current).is_none() {
+        return Err("the tab is not on an Opportunity page");
+    }
+    Ok(format!("{DATE_ORDER_KEY_PREFIX}{host}"))
 }
 
 fn salesforce_host(url: &str) -> Option<String> {
@@ -378,6 +414,70 @@ mod tests {
             route(ME, &moved_sender(list), &ask("0065g00000AbCdEAAV")),
             Action::Ignore { .. }
         ));
+    }
+
+    #[test]
+    fn a_settled_date_order_is_kept_per_org_host_and_read_back_there() {
+        let tell = |order: &str| format!(r#"{{"type":"dateOrder","order":"{order}"}}"#);
+        assert_eq!(
+            route(ME, &tab_sender(), &tell("dayMonthYear")),
+            Action::StoreDateOrder {
+                key: "cc.dateOrder.acme.lightning.force.com".into(),
+                order: crate::locale::DateOrder::DayMonthYear
+            }
+        );
+        // The key follows the tab's current URL (host only), never the message.
+        let other_org =
+            "https://globex.my.salesforce.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view";
+        let moved = Sender {
+            url: Some(other_org.into()),
+            ..moved_sender(other_org)
+        };
+        assert_eq!(
+            route(ME, &moved, r#"{"type":"getDateOrder"}"#),
+            Action::GetDateOrder {
+                key: "cc.dateOrder.globex.my.salesforce.com".into()
+            }
+        );
+        let refused = [
+            (tab_sender(), tell("yearMonthDay")),
+            (tab_sender(), tell("monthFirst")),
+            (tab_sender(), r#"{"type":"dateOrder"}"#.to_string()),
+            (
+                tab_sender(),
+                r#"{"type":"dateOrder","order":"dayMonthYear","host":"evil.force.com"}"#
+                    .to_string(),
+            ),
+            (
+                tab_sender(),
+                r#"{"type":"getDateOrder","host":"evil.force.com"}"#.to_string(),
+            ),
+            (
+                moved_sender("https://acme.lightning.force.com/lightning/o/Opportunity/list"),
+                tell("dayMonthYear"),
+            ),
+            (
+                Sender {
+                    frame_id: Some(2),
+                    ..tab_sender()
+                },
+                tell("dayMonthYear"),
+            ),
+            (
+                Sender {
+                    id: Some(ME.into()),
+                    url: Some(format!("chrome-extension://{ME}/sidepanel/index.html")),
+                    ..Sender::default()
+                },
+                r#"{"type":"getDateOrder"}"#.to_string(),
+            ),
+        ];
+        for (sender, message) in refused {
+            assert!(
+                matches!(route(ME, &sender, &message), Action::Ignore { .. }),
+                "{message} from {sender:?}"
+            );
+        }
     }
 
     #[test]

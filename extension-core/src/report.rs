@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::dom::Dom;
 use crate::extract::{extract, ExtractOptions, Fields, Warning};
-use crate::locale::Locale;
+use crate::locale::{DateOrder, Locale};
 use crate::page::{OpportunityPage, Ui};
 use crate::score::{score, Score};
 
@@ -31,21 +31,37 @@ pub struct Report {
 
 /// Extracts and scores the record `page` names from `dom`.
 pub fn analyze<D: Dom>(dom: &D, page: &OpportunityPage, options: &AnalyzeOptions) -> Report {
+    analyze_learning(dom, page, options, None).0
+}
+
+/// [`analyze`], plus the numeric date order the page settles on its own, when it does
+/// ([`crate::extract::Extraction::date_order`]): the one fact the extension remembers per org
+/// host for later pages (never anything about the deal). `known_date_order` is what an earlier
+/// page of the same org settled; it reads a date this page leaves open (the CLI takes
+/// `--locale` instead).
+pub fn analyze_learning<D: Dom>(
+    dom: &D,
+    page: &OpportunityPage,
+    options: &AnalyzeOptions,
+    known_date_order: Option<DateOrder>,
+) -> (Report, Option<DateOrder>) {
     let extraction = extract(
         dom,
         Some(page.id15()),
         &ExtractOptions {
             locale: options.locale.clone(),
+            known_date_order,
         },
     );
     let score = score(&extraction, options.today);
-    Report {
+    let report = Report {
         opportunity_id: page.record_id.clone(),
         ui: page.ui,
         fields: extraction.fields,
         score,
         warnings: extraction.warnings,
-    }
+    };
+    (report, extraction.date_order)
 }
 
 /// Parses `html` and analyses it as the page at `url`; `None` when `url` is not an

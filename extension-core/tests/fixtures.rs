@@ -8,8 +8,10 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use extension_core::dom::parsed::ParsedDom;
 use extension_core::locale::Locale;
-use extension_core::report::{analyze_html, AnalyzeOptions};
+use extension_core::page::recognize;
+use extension_core::report::{analyze_learning, AnalyzeOptions};
 use serde_json::Value;
 
 fn fixtures_dir() -> PathBuf {
@@ -52,9 +54,14 @@ fn every_fixture_extracts_exactly() {
             today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
                 .expect("date"),
         };
-        let report = analyze_html(&html, meta["url"].as_str().expect("url"), &options)
-            .expect("an Opportunity URL");
-        let actual = support::comparable(&serde_json::to_value(&report).expect("serialisable"));
+        let page = recognize(meta["url"].as_str().expect("url")).expect("an Opportunity URL");
+        let (report, date_order) = analyze_learning(
+            &ParsedDom::parse(&html),
+            &page,
+            &options,
+            support::known_date_order(&meta),
+        );
+        let actual = support::comparable(&support::with_date_order(&report, date_order));
         let expected = support::comparable(&expected);
         if actual != expected {
             failures.push(support::explain(&slug, &actual, &expected));

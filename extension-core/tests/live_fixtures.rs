@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use extension_core::dom::live::LiveDom;
 use extension_core::locale::Locale;
 use extension_core::page::recognize;
-use extension_core::report::{analyze, AnalyzeOptions};
+use extension_core::report::{analyze_learning, AnalyzeOptions};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -48,8 +48,13 @@ fn every_fixture_extracts_exactly_in_the_browser() {
             today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
                 .expect("date"),
         };
-        let report = analyze(&LiveDom::new(parse_document(html)), &page, &options);
-        let actual = support::comparable(&serde_json::to_value(&report).expect("serialisable"));
+        let (report, date_order) = analyze_learning(
+            &LiveDom::new(parse_document(html)),
+            &page,
+            &options,
+            support::known_date_order(&meta),
+        );
+        let actual = support::comparable(&support::with_date_order(&report, date_order));
         let expected = support::comparable(&expected);
         if actual != expected {
             failures.push(support::explain(slug, &actual, &expected));

@@ -405,6 +405,7 @@ fn arbitrary_extraction() -> impl Strategy<Value = Extraction> {
                 found,
                 path_outcome,
                 path_progress,
+                date_order: None,
                 warnings: Vec::new(),
             },
         )

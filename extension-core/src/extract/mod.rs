@@ -27,6 +27,9 @@ use text::{is_hidden, visible_text, visible_text_checked, MAX_DEPTH};
 pub struct ExtractOptions {
     /// The user's Salesforce locale, when known (the CLI's `--locale`).
     pub locale: Option<Locale>,
+    /// The numeric date order an earlier page of the same org settled (the extension keeps it
+    /// per org host, see [`Extraction::date_order`]); used for a date this page leaves open.
+    pub known_date_order: Option<DateOrder>,
 }
 
 /// A problem met while reading the page, never fatal.
@@ -86,6 +89,11 @@ pub struct Extraction {
     pub path_outcome: Option<PathOutcome>,
     /// Position of the current Path step, 0.0 (first) to 1.0 (last), for custom stages.
     pub path_progress: Option<f64>,
+    /// The numeric date order this page settles on its own (`MonthDayYear` or `DayMonthYear`):
+    /// from the Close Date itself (`11/14/2026`), or, when the Close Date could be read either
+    /// way, from the page's other dates. A fact about the user's locale, never about the deal:
+    /// the extension keeps it per org host for later pages.
+    pub date_order: Option<DateOrder>,
     /// Problems met.
     pub warnings: Vec<Warning>,
 }
@@ -196,9 +204,11 @@ impl<'d, D: Dom> Engine<'d, D> {
                 }
                 Field::Probability => parse_percent(&text, options.locale.as_ref())
                     .map(|value| fields.probability = Some(value)),
-                Field::CloseDate => self
-                    .parse_close_date(&text, options)
-                    .map(|date| fields.close_date = Some(date)),
+                Field::CloseDate => {
+                    let (date, settled) = self.parse_close_date(&text, options);
+                    extraction.date_order = settled;
+                    date.map(|date| fields.close_date = Some(date))
+                }
             };
             if let Err(error) = outcome {
                 extraction
@@ -218,19 +228,28 @@ impl<'d, D: Dom> Engine<'d, D> {
         extraction
     }
 
-    /// Close Date: the locale's order if given, else what the page's other dates settle.
+    /// Close Date: the locale's order if given; else the order the page settles (the date
+    /// itself, or the page's other dates when it could be read either way); else the order an
+    /// earlier page of the org settled. Also returns the order this page settles, if any.
+    /// The page's other dates are read only for a date that needs them: that is a pass over
+    /// the whole page's text.
     fn parse_close_date(
         &self,
         text: &str,
         options: &ExtractOptions,
-    ) -> Result<NaiveDate, ValueError> {
+    ) -> (Result<NaiveDate, ValueError>, Option<DateOrder>) {
         let given: Option<DateOrder> = options.locale.as_ref().and_then(Locale::date_order);
         match parse_date(text, given) {
             Err(ValueError::Ambiguous(_)) if given.is_none() => {
                 let page_text = self.visible_text(&self.document, &|_| false);
-                parse_date(text, date_order_evidence([page_text.as_str()]))
+                let settled = date_order_evidence([page_text.as_str()]);
+                (
+                    parse_date(text, settled.or(options.known_date_order)),
+                    settled,
+                )
             }
-            other => other,
+            Ok(date) => (Ok(date), date_order_evidence([text])),
+            other => (other, None),
         }
     }
 

@@ -91,7 +91,10 @@ pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, Valu
 }
 
 /// What a page's other dates say about day/month order: `Some` when at least one date on the
-/// page can only be read one way and none contradicts it.
+/// page can only be read one way and none contradicts it. A date settles the order when its
+/// day is past 12 (`11/14/2026`, `14/11/2026`), or when it names its month in English and puts
+/// the day after it (`Nov 14, 2026`: the locales that write that put the month first in numeric
+/// dates too) or before it (`14 Nov 2026`, `14-Nov-2026`: day first).
 pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<DateOrder> {
     let mut day_first = false;
     let mut month_first = false;
@@ -111,6 +114,72 @@ pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Opti
                 }
             }
             rest = &candidate[token_len.max(1)..];
+        }
+        match month_name_order(text) {
+            Some(DateOrder::DayMonthYear) => day_first = true,
+            Some(DateOrder::MonthDayYear) => month_first = true,
+            _ => {}
+        }
+    }
+    match (day_first, month_first) {
+        (true, false) => Some(DateOrder::DayMonthYear),
+        (false, true) => Some(DateOrder::MonthDayYear),
+        _ => None,
+    }
+}
+
+/// English month names and their three-letter forms, as Salesforce's English locales write
+/// medium dates (`Nov 14, 2026` in en_US, `14 Nov 2026` in en_GB and en_AU).
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn is_month_name(word: &str) -> bool {
+    let word = word.to_ascii_lowercase();
+    word.len() >= 3
+        && MONTH_NAMES.iter().any(|month| {
+            *month == word
+                || (word.len() == 3 && month.starts_with(&word))
+                || (word == "sept" && month.starts_with("sept"))
+        })
+}
+
+fn is_day_number(word: &str) -> bool {
+    (1..=2).contains(&word.len())
+        && word.bytes().all(|b| b.is_ascii_digit())
+        && word.parse::<u32>().is_ok_and(|day| (1..=31).contains(&day))
+}
+
+/// The order the month-named dates in `text` show: day before the name is day first, a name
+/// followed by its day is month first; both seen is `None`.
+fn month_name_order(text: &str) -> Option<DateOrder> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let mut day_first = false;
+    let mut month_first = false;
+    for (index, word) in words.iter().enumerate() {
+        if !word.bytes().all(|b| b.is_ascii_alphabetic()) || !is_month_name(word) {
+            continue;
+        }
+        let before = index.checked_sub(1).and_then(|i| words.get(i));
+        let after = words.get(index + 1);
+        if before.is_some_and(|word| is_day_number(word)) {
+            day_first = true;
+        } else if after.is_some_and(|word| is_day_number(word)) {
+            month_first = true;
         }
     }
     match (day_first, month_first) {
@@ -238,5 +307,32 @@ mod tests {
         assert_eq!(date_order_evidence(["3/4/2026"]), None);
         assert_eq!(date_order_evidence(["14/03/2026", "3/14/2026"]), None);
         assert_eq!(date_order_evidence(["31.12.2025"]), None);
+    }
+
+    #[test]
+    fn month_names_settle_the_order() {
+        assert_eq!(
+            date_order_evidence(["Created by Jane Doe, Nov 4, 2026, 9:41 AM"]),
+            Some(DateOrder::MonthDayYear)
+        );
+        assert_eq!(
+            date_order_evidence(["Last modified 4 Nov 2026 09:41"]),
+            Some(DateOrder::DayMonthYear)
+        );
+        assert_eq!(
+            date_order_evidence(["Due 04-Sept-2026"]),
+            Some(DateOrder::DayMonthYear)
+        );
+        // "14 Nov 12:30": the day is before the name; the time after it is no day.
+        assert_eq!(
+            date_order_evidence(["14 Nov 12:30"]),
+            Some(DateOrder::DayMonthYear)
+        );
+        // A month with its year only, a word that merely starts like a month, or both orders.
+        assert_eq!(date_order_evidence(["March 2027 forecast"]), None);
+        assert_eq!(date_order_evidence(["Marching 12 bands"]), None);
+        assert_eq!(date_order_evidence(["Nov 4, 2026", "4 Nov 2026"]), None);
+        // A numeric date and a named one that disagree settle nothing.
+        assert_eq!(date_order_evidence(["14/11/2026", "Nov 4, 2026"]), None);
     }
 }

@@ -2,7 +2,9 @@
 //! fixture's expected.json.
 //!
 //! Compared exactly: `opportunityId`, `ui`, every field, the score's value and band, each
-//! reason's code and points (in order), each warning's code and field. Reason and warning
+//! reason's code and points (in order), each warning's code and field, and `dateOrder`: the
+//! numeric date order the page settles on its own (absent when it settles none; the report
+//! proper does not carry it, the test adds it from `analyze_learning`). Reason and warning
 //! messages are prose for people and are not part of the fixture contract.
 
 use serde_json::{json, Value};
@@ -33,6 +35,28 @@ pub fn comparable(report: &Value) -> Value {
         "fields": report["fields"],
         "score": {"value": report["score"]["value"], "band": report["score"]["band"], "reasons": reasons},
         "warnings": warnings,
+        "dateOrder": report["dateOrder"],
+    })
+}
+
+/// The report as JSON with the date order the page settled added as `dateOrder` (left out when
+/// it settled none, as in expected.json).
+pub fn with_date_order(
+    report: &extension_core::report::Report,
+    date_order: Option<extension_core::locale::DateOrder>,
+) -> Value {
+    let mut value = serde_json::to_value(report).expect("serialisable");
+    if let Some(order) = date_order {
+        value["dateOrder"] = Value::from(order.name());
+    }
+    value
+}
+
+/// A fixture's `knownDateOrder` (meta.json): the order an earlier page of the org settled.
+pub fn known_date_order(meta: &Value) -> Option<extension_core::locale::DateOrder> {
+    meta["knownDateOrder"].as_str().map(|name| {
+        extension_core::locale::DateOrder::from_name(name)
+            .unwrap_or_else(|| panic!("knownDateOrder {name:?} is not a date order"))
     })
 }
 
