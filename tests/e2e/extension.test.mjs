@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startStandin } from '../server/salesforce-standin.mjs';
+import { isPageAsset, startStandin } from '../server/salesforce-standin.mjs';
 import { CHROMIUM_OWN_HOSTS, dist, FIXTURE_TODAY, launch, nativeBin, readBadge, root, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
@@ -300,13 +300,14 @@ test('a screenshot of the badge is written to the test output', async () => {
 });
 
 test('signed out, the extension made zero network requests (page, worker, whole browser)', async () => {
-  // 1. What the page saw: only the documents the test navigated to, and the content script's
-  //    import of the core from the extension's own package (chrome-extension:, no network).
+  // 1. What the page saw: only the documents the test navigated to, the stylesheets and icons
+  //    their markup links (the stand-in's PAGE_ASSETS, as on a real org), and the content
+  //    script's import of the core from the extension's own package (chrome-extension:, no network).
   const ownCore = (r) => r.type === 'script' && /^chrome-extension:\/\/[^/]+\/content\/core\.mjs$/.test(r.url);
-  const extra = pageRequests.filter((r) => r.type !== 'document' && !r.url.endsWith('/favicon.ico') && !ownCore(r));
+  const extra = pageRequests.filter((r) => r.type !== 'document' && !r.url.endsWith('/favicon.ico') && !ownCore(r) && !isPageAsset(r.url));
   assert.deepEqual(extra, [], 'requests beyond the navigated documents');
   // 2. What reached the stand-in (every Salesforce and Customer City host resolves to it).
-  const unexpected = standin.requests.filter((r) => !navigations.has(r.url) && r.path !== '/favicon.ico');
+  const unexpected = standin.requests.filter((r) => !navigations.has(r.url) && r.path !== '/favicon.ico' && !isPageAsset(r.path));
   assert.deepEqual(unexpected, [], 'requests the test did not make');
   // 3. Everything Chromium tried, from its net log.
   await browser.context.close();
@@ -329,7 +330,7 @@ test('signed out, the extension made zero network requests (page, worker, whole 
   const foreign = [...urls].filter((url) => {
     const { hostname, pathname } = new URL(url);
     if (CHROMIUM_OWN_HOSTS.test(hostname)) return false;
-    if (pathname === '/favicon.ico') return false;
+    if (pathname === '/favicon.ico' || isPageAsset(pathname)) return false;
     return !navigations.has(url);
   });
   assert.deepEqual(foreign, [], 'network requests in the net log');
