@@ -278,6 +278,9 @@ function rawTokens(shown) {
   return found;
 }
 const EVERY_SPOT = ['0065g00000AbCdEAAV', '0065g00000XyZwVAAV', '0065g00000QwErTAAV', '0065g00000ZxCvBAAV'];
+// The demo deal on its own page (its name matches the analysis, for the screenshots); the others
+// on a page that shows whichever record its URL names.
+const pageOf = (id) => url(id === EVERY_SPOT[0] ? 'lightning-record-layout-en-us' : 'lightning-overdue-critical', id);
 
 test('rawTokens finds what it must', () => {
   for (const raw of ['decisionMakersOnDeal: 1', 'lastReplyAt: 2026-11-21T23:43:51Z', 'amount: 1250000', 'going_dark', 'Closes 2026-12-15', 'weight 0.15000000000000002', '3500 €']) {
@@ -296,13 +299,13 @@ for (const lang of ['en', 'de', 'fr', 'ja']) {
       const account = await signIn(other);
       await account.close();
       const tab = await other.context.newPage();
-      await tab.goto(url('lightning-overdue-critical', EVERY_SPOT[0]));
+      await tab.goto(pageOf(EVERY_SPOT[0]));
       const { badge } = await waitForBadge(tab, (b) => b && b.label && b.rect.visible === 'visible');
       await tab.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
       const view = await sidePanel(other, otherRelay);
       const titles = new Set();
       for (const [index, id] of EVERY_SPOT.entries()) {
-        if (index > 0) await tab.goto(url('lightning-overdue-critical', id));
+        if (index > 0) await tab.goto(pageOf(id));
         await view.waitFor(`!document.getElementById('enriched-body').hidden && document.querySelectorAll('#pipeline-deals li').length > 5
           && document.getElementById('headline').dataset.source === 'analysis' && document.querySelector('#factors .note') !== null`, { timeout: 10000 });
         const shown = await view.evaluate("document.getElementById('deal').innerText + '\\n' + document.getElementById('pipeline').innerText");

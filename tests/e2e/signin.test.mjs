@@ -69,8 +69,9 @@ test('signing in from the side panel stores a session the content script cannot 
 
   // The server saw the code exchange and, for the page, one analysis request: the Id only.
   const requests = await api.get('/__admin/requests');
-  // (The panel, left open in a tab, follows the active tab and also asks for the portfolio.)
-  const apiCalls = requests.filter((r) => r.path.startsWith('/v1/') && r.path !== '/v1/portfolio');
+  // (The panel, left open in a tab, follows the active tab and also asks for the portfolio and
+  // the descriptions of factors and blind spots.)
+  const apiCalls = requests.filter((r) => r.path.startsWith('/v1/') && r.path !== '/v1/portfolio' && r.path !== '/v1/descriptions');
   assert.deepEqual(apiCalls.map((r) => `${r.method} ${r.path}`), [
     'POST /v1/auth/token',
     'GET /v1/opportunities/0065g00000AbCdEAAV/analysis',
@@ -79,6 +80,7 @@ test('signing in from the side panel stores a session the content script cannot 
   assert.equal(analysisCall.authorization, true);
   assert.equal(analysisCall.bodyBytes, 0, 'nothing from the page in a body');
   assert.deepEqual(analysisCall.query, [['ai', 'include']]);
+  assert.equal(analysisCall.acceptLanguage, 'en', 'and the language its text is wanted in');
 });
 
 test('signed in, the badge upgrades to the enriched score; a second view makes no request', async () => {
