@@ -525,6 +525,7 @@ impl<'d, D: Dom> Engine<'d, D> {
 
     /// Whether `node` lies outside the visible record: hidden, on a stale page host, in a
     /// related list, activity, feed or hover card, or under another Opportunity's container.
+    /// A chain deeper than 4,096 nodes is out of scope (a hostile page's nesting).
     fn out_of_scope(&self, node: &D::Node) -> bool {
         match self.dom.ancestry(node, SCOPE_ATTRIBUTES, 4096) {
             Some(chain) => chain.iter().any(|ancestor| self.excludes(ancestor)),
@@ -532,7 +533,6 @@ impl<'d, D: Dom> Engine<'d, D> {
         }
     }
 
-    /// A chain deeper than 4,096 nodes is out of scope (a hostile page's nesting).
     /// Whether one element of a node's ancestry puts the node out of scope; `ancestor.values`
     /// are [`SCOPE_ATTRIBUTES`], in order.
     fn excludes(&self, ancestor: &Ancestor) -> bool {
@@ -552,6 +552,7 @@ impl<'d, D: Dom> Engine<'d, D> {
                 return true;
             }
         }
+        let tag = ancestor.tag.as_str();
         if exclusions::TAG_FRAGMENTS
             .iter()
             .any(|fragment| tag.contains(fragment))
@@ -571,7 +572,6 @@ impl<'d, D: Dom> Engine<'d, D> {
                 exclusions::CLASS_FRAGMENTS
                     .iter()
                     .any(|fragment| class.contains(fragment))
-        let tag = ancestor.tag.as_str();
             }) {
                 return true;
             }
@@ -597,6 +597,18 @@ impl<'d, D: Dom> Engine<'d, D> {
     }
 }
 
+/// The attributes [`Engine::excludes`] reads of each ancestor: `hidden`, `style`, `class`, then
+/// [`exclusions::RECORD_ID_ATTRIBUTES`] (a test keeps the two lists in step).
+const SCOPE_ATTRIBUTES: &[&str] = &[
+    "hidden",
+    "style",
+    "class",
+    "data-recordid",
+    "data-record-id",
+    "record-id",
+    "recordid",
+];
+
 /// Owner: the person's name only; Classic's " [Change]" and any leftover "Open <Name>
 /// Preview" hover text removed.
 fn clean_owner(text: &str) -> Option<String> {
@@ -616,18 +628,6 @@ fn clean_owner(text: &str) -> Option<String> {
                 after.to_string()
             };
         }
-/// The attributes [`Engine::excludes`] reads of each ancestor: `hidden`, `style`, `class`, then
-/// [`exclusions::RECORD_ID_ATTRIBUTES`] (a test keeps the two lists in step).
-const SCOPE_ATTRIBUTES: &[&str] = &[
-    "hidden",
-    "style",
-    "class",
-    "data-recordid",
-    "data-record-id",
-    "record-id",
-    "recordid",
-];
-
     }
     let name = name.trim().to_string();
     (!name.is_empty()).then_some(name)
@@ -656,6 +656,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scope_attributes_name_every_record_id_attribute() {
+        assert_eq!(&SCOPE_ATTRIBUTES[..3], &["hidden", "style", "class"]);
+        assert_eq!(&SCOPE_ATTRIBUTES[3..], exclusions::RECORD_ID_ATTRIBUTES);
+    }
+
+    #[test]
     fn owner_names_are_cleaned() {
         assert_eq!(
             clean_owner("Jane Doe [Change]").as_deref(),
@@ -674,11 +680,5 @@ mod tests {
             clean_owner("Opal Preview-Smith").as_deref(),
             Some("Opal Preview-Smith")
         );
-    #[test]
-    fn scope_attributes_name_every_record_id_attribute() {
-        assert_eq!(&SCOPE_ATTRIBUTES[..3], &["hidden", "style", "class"]);
-        assert_eq!(&SCOPE_ATTRIBUTES[3..], exclusions::RECORD_ID_ATTRIBUTES);
-    }
-
     }
 }
