@@ -556,8 +556,17 @@ async function perform(action) {
   }
 }
 
+// The badge's click, while the worker was asleep: chrome.sidePanel.open needs the click's user
+// gesture, which does not outlive loading the core. The panel opens at once for the tab the
+// browser says sent it (from this extension's content script); the panel itself then asks the
+// core what to show, as always. Nothing else is done before the core decides.
+const opensPanelNow = (message, sender) => !coreReady && sender.id === chrome.runtime.id && Boolean(sender.tab)
+  && typeof sender.tab.id === 'number' && message !== null && typeof message === 'object' && message.type === 'openSidePanel';
+
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  const answer = coreReady ? perform(decide(message, sender)) : ready.then(() => perform(decide(message, sender)));
+  const answer = opensPanelNow(message, sender)
+    ? perform({ action: 'openSidePanel', tabId: sender.tab.id })
+    : coreReady ? perform(decide(message, sender)) : ready.then(() => perform(decide(message, sender)));
   answer.then(sendResponse, (error) => sendResponse({ ok: false, error: String(error) }));
   return true;
 });

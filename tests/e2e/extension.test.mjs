@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { isPageAsset, startStandin } from '../server/salesforce-standin.mjs';
-import { CHROMIUM_OWN_HOSTS, dist, FIXTURE_TODAY, launch, nativeBin, readBadge, root, waitForBadge } from './browser.mjs';
+import { CHROMIUM_OWN_HOSTS, dist, eventually, FIXTURE_TODAY, launch, nativeBin, readBadge, root, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = nativeBin('cc-health');
@@ -293,6 +293,34 @@ test('clicking the badge opens the side panel for this tab', async () => {
   }
 });
 
+test('with the service worker stopped, a click on the badge still opens the side panel', async () => {
+  // The worker wakes for the click's message and loads its WebAssembly; the click's user
+  // gesture, which chrome.sidePanel.open needs, must not wait for that.
+  const tab = await browser.context.newPage();
+  await tab.goto(servedUrl('lightning-record-layout-en-us'));
+  const { badge } = await waitForBadge(tab, (b) => b && b.label && b.rect.visible === 'visible');
+  const cdp = await browser.context.newCDPSession(tab);
+  // The side panel is the window's: close the one an earlier test opened.
+  for (const panel of await sidePanelTargets()) await cdp.send('Target.closeTarget', { targetId: panel.targetId });
+  await eventually(async () => (await sidePanelTargets()).length === 0);
+  const stopped = new Promise((resolve) => {
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      if (versions.some((v) => v.scriptURL.includes(browser.extensionId) && v.runningStatus === 'stopped')) resolve();
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+  await cdp.detach();
+  await tab.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
+  const start = Date.now();
+  while ((await sidePanelTargets()).length === 0) {
+    assert.ok(Date.now() - start < 5000, 'the side panel opened within 5 s of the click');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await tab.close();
+});
+
 test('a screenshot of the badge is written to the test output', async () => {
   await visit(servedUrl('lightning-record-layout-en-us'));
   await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
@@ -302,8 +330,10 @@ test('a screenshot of the badge is written to the test output', async () => {
 test('signed out, the extension made zero network requests (page, worker, whole browser)', async () => {
   // 1. What the page saw: only the documents the test navigated to, the stylesheets and icons
   //    their markup links (the stand-in's PAGE_ASSETS, as on a real org), and the content
-  //    script's import of the core from the extension's own package (chrome-extension:, no network).
-  const ownCore = (r) => r.type === 'script' && /^chrome-extension:\/\/[^/]+\/content\/core\.mjs$/.test(r.url);
+  //    script's import of the core from the extension's own package (chrome-extension:, no network:
+  //    the module, and the WebAssembly it fetches where the page's CSP allows compiling it).
+  const ownCore = (r) => (r.type === 'script' && /^chrome-extension:\/\/[^/]+\/content\/core(-wasm)?\.mjs$/.test(r.url))
+    || (r.type === 'fetch' && /^chrome-extension:\/\/[^/]+\/content\/core\.wasm$/.test(r.url));
   const extra = pageRequests.filter((r) => r.type !== 'document' && !r.url.endsWith('/favicon.ico') && !ownCore(r) && !isPageAsset(r.url));
   assert.deepEqual(extra, [], 'requests beyond the navigated documents');
   // 2. What reached the stand-in (every Salesforce and Customer City host resolves to it).
