@@ -19,6 +19,7 @@ let api;
 let browser;
 let page;
 let relay;
+let shown; // the browser, page and relay the screenshots are taken of
 
 before(async () => {
   mkdirSync(outputDir, { recursive: true });
@@ -28,6 +29,7 @@ before(async () => {
   [relay] = browser.context.pages();
   page = await browser.context.newPage();
   await page.setViewportSize(STORE);
+  shown = { browser, page, relay };
 });
 
 after(async () => {
@@ -46,7 +48,7 @@ function pngSize(source) {
 /** The page with the side panel beside it, at the store's size: the page laid out in what the
  *  panel leaves, the panel's own capture on the right, unscaled (headless Chromium draws the
  *  panel 360 px wide and a little shorter than the window: its background fills the rest). */
-async function withPanel({ bytes: panel, background }, name) {
+async function withPanel({ bytes: panel, background }, name, { browser, page } = shown) {
   const PANEL_WIDTH = pngSize(panel).width;
   await page.setViewportSize({ width: STORE.width - PANEL_WIDTH, height: STORE.height });
   await page.waitForTimeout(200); // the badge follows the layout (position: fixed beside the name)
@@ -68,7 +70,7 @@ async function withPanel({ bytes: panel, background }, name) {
   return path;
 }
 
-async function openPanel() {
+async function openPanel({ browser, page, relay } = shown) {
   const { badge } = await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
   await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
   const panel = await sidePanel(browser, relay);
@@ -111,3 +113,25 @@ test('store screenshots: the badge with its hover card, the side panel signed ou
   assert.deepEqual(pngSize(third), STORE);
   panel.close();
 });
+
+// The listing's other languages: the side panel beside the page in a de, fr and ja browser.
+for (const lang of ['de', 'fr', 'ja']) {
+  test(`store screenshot in ${lang}: the side panel beside the page, at 1280×800`, async () => {
+    const localized = await launch({ port: standin.port, apiPort: api.port, lang });
+    try {
+      const [localRelay] = localized.context.pages();
+      const localPage = await localized.context.newPage();
+      await localPage.setViewportSize(STORE);
+      await localPage.goto(url('lightning-record-layout-en-us'));
+      const view = { browser: localized, page: localPage, relay: localRelay };
+      const panel = await openPanel(view);
+      assert.equal(await panel.evaluate('document.documentElement.lang.slice(0, 2)'), lang);
+      await localPage.mouse.move(0, STORE.height - 1); // the hover card closes
+      const path = await withPanel(await capturePanel(panel), `4-panel-${lang}.png`, view);
+      assert.deepEqual(pngSize(path), STORE);
+      panel.close();
+    } finally {
+      await localized.context.close();
+    }
+  });
+}
