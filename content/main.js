@@ -110,7 +110,7 @@
       return;
     }
     shown = { recordId: view.recordId, name: result.report.fields.name, anchor: result.anchor };
-    draw(view);
+    draw(view, result.anchor);
     if (viewedFor !== view.recordId) {
       viewedFor = view.recordId;
       // Anonymous: the UI kind only, nothing computed from the deal (the core's allow-list
@@ -224,18 +224,27 @@
     .tone-won { background: #0176d3; }
     .tone-lost { background: #747474; }
     .tone-unknown { background: #706e6b; }
+    /* Directly under the badge: its transparent top border is the 6 px gap, so the pointer can
+       move from the badge onto the card without the card closing (WCAG 1.4.13, hoverable). */
     .card {
-      display: none; position: absolute; top: 30px; left: 0; width: 280px; padding: 12px;
-      background: #fff; color: #181818; border: 1px solid #c9c9c9; border-radius: 4px;
+      display: none; position: absolute; top: 24px; left: 0; width: 280px; padding: 12px;
+      background: #fff padding-box; color: #181818; border: 1px solid #c9c9c9;
+      border-top: 6px solid transparent; border-radius: 4px;
       box-shadow: 0 2px 8px rgba(0,0,0,.16);
       font: 400 13px/1.4 -apple-system, "Salesforce Sans", "Segoe UI", Roboto, Arial, sans-serif;
     }
-    .badge:hover + .card, .badge:focus-visible + .card { display: block; }
+    .badge:hover + .card, .card:hover, .badge:focus-visible + .card { display: block; }
+    .dismissed .card { display: none !important; } /* Esc (dismissible) */
     .title { margin: 0 0 2px; font-weight: 700; }
     .summary { margin: 0 0 8px; color: #444; }
     ul { margin: 0; padding-left: 18px; }
     li { margin: 0 0 4px; overflow-wrap: anywhere; }
     .hint { margin: 8px 0 0; color: #747474; font-size: 12px; }
+    @media (prefers-color-scheme: dark) {
+      .card { background: #242424 padding-box; color: #f3f3f3; border-color: #5c5c5c; border-top-color: transparent; }
+      .summary { color: #c9c9c9; }
+      .hint { color: #aeaeae; }
+    }
     [data-t]::before { content: attr(data-t); }
   `;
 
@@ -269,19 +278,37 @@
     hint.className = 'hint';
     show(hint, chrome.i18n.getMessage('badge_hint'));
     card.append(title, summary, list, hint);
-    root.append(style, button, card);
+    // One element holds both, so that Esc can close the card while the pointer stays on it.
+    const frame = document.createElement('div');
+    frame.append(button, card);
+    root.append(style, frame);
+    const undismiss = () => frame.classList.remove('dismissed');
+    frame.addEventListener('pointerleave', undismiss);
+    button.addEventListener('blur', undismiss);
     button.addEventListener('click', (event) => {
       event.preventDefault();
       event.stopPropagation();
       if (!badge || !event.isTrusted) return; // only the user's own click, never a script's
       send({ type: 'openSidePanel', recordId: badge.recordId });
     });
-    return { host, button, value, title, summary, list, hint, key: '', recordId: '' };
+    return { host, frame, button, value, title, summary, list, hint, key: '', recordId: '' };
   }
 
-  function draw(view) {
+  // The badge goes right after the record's name in the page's own tree, so that it comes next
+  // in focus order and to assistive technology; it is fixed-positioned, so it takes no place in
+  // the page's layout. Without a name on the page, at the end of the body.
+  function place(anchor) {
+    const host = badge.host;
+    if (anchor && anchor.isConnected && anchor.parentNode) {
+      if (anchor.nextSibling !== host) anchor.after(host);
+    } else if (!host.isConnected) {
+      (document.body || document.documentElement).append(host);
+    }
+  }
+
+  function draw(view, anchor) {
     if (!badge) badge = createBadge();
-    if (!badge.host.isConnected) (document.body || document.documentElement).append(badge.host);
+    place(anchor);
     if (badge.key !== view.key) {
       paintPending = true;
       badge.key = view.key;
@@ -335,9 +362,18 @@
       style.setProperty('display', 'block', 'important');
       style.setProperty('margin', '0', 'important');
       if (rect && rect.bottom > 0 && rect.top < innerHeight) {
-        style.setProperty('top', `${Math.round(rect.top + rect.height / 2 - 12)}px`, 'important');
-        style.setProperty('left', `${Math.round(Math.min(rect.right + 8, innerWidth - 80))}px`, 'important');
+        const top = Math.round(rect.top + rect.height / 2 - 12);
+        const left = Math.round(Math.min(rect.right + 8, innerWidth - 80));
+        style.setProperty('top', `${top}px`, 'important');
+        style.setProperty('left', `${left}px`, 'important');
         style.setProperty('visibility', 'visible', 'important');
+        // Beside the name, the badge may sit under an ancestor that makes `fixed` relative to
+        // itself (a transform, a filter): correct by where it landed.
+        const landed = badge.host.getBoundingClientRect();
+        if (Math.abs(landed.top - top) > 1 || Math.abs(landed.left - left) > 1) {
+          style.setProperty('top', `${Math.round(2 * top - landed.top)}px`, 'important');
+          style.setProperty('left', `${Math.round(2 * left - landed.left)}px`, 'important');
+        }
       } else if (rect) {
         style.setProperty('visibility', 'hidden', 'important'); // the header scrolled away
       } else {
@@ -431,6 +467,10 @@
   }
   addEventListener('popstate', onUrlMaybeChanged);
   addEventListener('scroll', position, { capture: true, passive: true });
+  // Esc closes the hover card where it shows, without moving the pointer or the focus.
+  addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && badge) badge.frame.classList.add('dismissed');
+  }, { capture: true });
   addEventListener('resize', position, { passive: true });
   // The worker refuses a prerendered or back-forward-cached document's messages, and may keep
   // another record's report for this tab meanwhile: once shown, report and ask again.

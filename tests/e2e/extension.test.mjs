@@ -89,6 +89,9 @@ test('the manifest asks for exactly the promised permissions', () => {
     'https://*.salesforce.com/*', 'https://*.force.com/*', 'https://api.customercity.com/*',
   ]);
   assert.deepEqual(manifest.content_scripts.map((s) => s.matches), [['https://*.salesforce.com/*', 'https://*.force.com/*']]);
+  // A keyboard shortcut opens the side panel: the worker sets openPanelOnActionClick, so the
+  // action's command opens the panel as a click on the toolbar icon does.
+  assert.deepEqual(manifest.commands, { _execute_action: { suggested_key: { default: 'Alt+Shift+D' } } });
   assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
   // Only the content script's core, for its import() on Salesforce pages, and only under a URL
   // that changes every session (a page cannot probe for the extension by a fixed URL).

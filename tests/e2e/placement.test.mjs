@@ -306,7 +306,10 @@ test('dark mode (the system\'s, and a page that declares color-scheme: dark): pl
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const colours = await badgeColours(page);
   assert.deepEqual(Object.keys(colours).sort(), ['button', 'card', 'hint', 'summary']);
-  assert.deepEqual(colours, lightColours, 'the badge and its card keep their own colours');
+  assert.deepEqual(colours.button, lightColours.button, 'the badge keeps its own tone');
+  // The hover card follows the system's dark mode (issue 16: the rep's dark screen).
+  assert.ok(contrast(colours.card.background, 'rgb(0, 0, 0)') < contrast(lightColours.card.background, 'rgb(0, 0, 0)'),
+    `the hover card is dark in dark mode: ${colours.card.background} (light: ${lightColours.card.background})`);
   for (const [part, { color, background }] of Object.entries(colours)) {
     const ratio = contrast(color, background);
     assert.ok(ratio >= 4.5, `${part}: ${color} on ${background} has contrast ${ratio.toFixed(2)} (at least 4.5)`);
