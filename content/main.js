@@ -46,6 +46,15 @@
     }
   };
 
+  // False once the extension was updated, reloaded or removed under this page.
+  const extensionAlive = () => {
+    try {
+      return Boolean(chrome.runtime && chrome.runtime.id);
+    } catch {
+      return false;
+    }
+  };
+
   const pad = (n) => String(n).padStart(2, '0');
   const localToday = () => {
     const now = new Date();
@@ -234,6 +243,7 @@
       font: 400 13px/1.4 -apple-system, "Salesforce Sans", "Segoe UI", Roboto, Arial, sans-serif;
     }
     .badge:hover + .card, .card:hover, .badge:focus-visible + .card { display: block; }
+    .stale .card { display: block; } /* after an update: the reload notice stays up */
     .dismissed .card { display: none !important; } /* Esc (dismissible) */
     .title { margin: 0 0 2px; font-weight: 700; }
     .summary { margin: 0 0 8px; color: #444; }
@@ -285,10 +295,21 @@
     const undismiss = () => frame.classList.remove('dismissed');
     frame.addEventListener('pointerleave', undismiss);
     button.addEventListener('blur', undismiss);
+    // Read now: once the extension is updated or reloaded under this page, this script can no
+    // longer reach it (chrome.i18n included) and a click would do nothing.
+    const reload = { text: chrome.i18n.getMessage('badge_reload_after_update'), name: chrome.i18n.getMessage('badge_name_reload') };
     button.addEventListener('click', (event) => {
       event.preventDefault();
       event.stopPropagation();
       if (!badge || !event.isTrusted) return; // only the user's own click, never a script's
+      if (!extensionAlive()) {
+        button.setAttribute('aria-label', reload.name);
+        button.setAttribute('aria-description', reload.text);
+        show(summary, reload.text);
+        list.replaceChildren();
+        frame.classList.add('stale');
+        return;
+      }
       send({ type: 'openSidePanel', recordId: badge.recordId });
     });
     return { host, frame, button, value, title, summary, list, hint, key: '', recordId: '' };

@@ -98,3 +98,19 @@ test('the hover card stays open under the pointer and closes with Esc', async ()
   assert.ok(await readBadge(page));
   await page.close();
 });
+
+test('after the extension is updated under an open page, a click on the badge says to reload', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(URL_);
+  const { badge } = await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
+  // As an update does: the extension restarts, this page's content script is cut off from it.
+  const worker = browser.worker;
+  const restarted = browser.context.waitForEvent('serviceworker', { timeout: 15000 });
+  await worker.evaluate(() => chrome.runtime.reload()).catch(() => {}); // the worker goes away mid-call
+  await restarted;
+  await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
+  const { badge: after } = await waitForBadge(page, (b) => b && b.label === 'Deal health: reload the page to update');
+  assert.ok(after.pieces.includes('Deal health was updated. Reload this page to use it.'), JSON.stringify(after.pieces));
+  assert.equal(await cardDisplay(page), 'block', 'the notice shows without hovering');
+  await page.close();
+});
