@@ -56,6 +56,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wanted"; then
   fi
 fi
 
+# The currency-symbol table's generator reads CLDR through Babel, pinned: its version is the
+# CLDR release (tests/tools/currency_symbols.py --check runs in the test command).
+if [ "$what" = browser ] && ! python3 -c 'import babel, sys; sys.exit(babel.__version__ != "2.18.0")' 2>/dev/null; then
+  echo "setup: installing Babel 2.18.0 (CLDR data for tests/tools/currency_symbols.py)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore babel==2.18.0
+fi
+
 if [ ! -x node_modules/.bin/esbuild ] || [ ! -x node_modules/binaryen/bin/wasm2js ] \
    || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@salesforce-ux/design-system ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then

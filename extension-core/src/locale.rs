@@ -3,7 +3,9 @@
 //! Formats on a record page follow the user's Salesforce *locale* (`de_DE`, `en_GB`...), which
 //! is distinct from the UI language in `<html lang>`. The locale is either given (the CLI's
 //! `--locale`) or inferred from the page (see [`crate::extract`]); this module only answers
-//! questions about a locale once it is known.
+//! questions about a locale once it is known. Which currency a symbol names in a locale comes
+//! from CLDR's tables, generated into `value/currency_symbols.rs`
+//! ([`crate::value::symbol_currency`]).
 
 /// Order of day, month and year in a numeric date. Serialised as `monthDayYear`,
 /// `dayMonthYear`, `yearMonthDay` (the names the extension stores and passes around).
@@ -128,71 +130,7 @@ impl Locale {
             '.'
         }
     }
-
-    /// The ISO 4217 code a currency symbol stands for in this locale, if it is not in doubt.
-    pub fn currency_for_symbol(&self, symbol: &str) -> Option<&'static str> {
-        // Full-width yen is how Japanese formatting writes the yen, whatever the region.
-        if symbol == "￥" && self.language == "ja" {
-            return Some("JPY");
-        }
-        let region = self.region.as_deref()?;
-        let code = match (symbol, region) {
-            ("$", "US" | "PR" | "EC" | "SV" | "PA" | "FM" | "MH" | "PW") => "USD",
-            ("$", "CA") => "CAD",
-            ("$", "AU") => "AUD",
-            ("$", "NZ") => "NZD",
-            ("$", "MX") => "MXN",
-            ("$", "SG") => "SGD",
-            ("$", "HK") => "HKD",
-            ("$", "AR") => "ARS",
-            ("$", "CL") => "CLP",
-            ("$", "CO") => "COP",
-            ("$", "TW") => "TWD",
-            ("¥" | "￥", "JP") => "JPY",
-            ("¥" | "￥", "CN") => "CNY",
-            ("kr" | "kr.", "SE") => "SEK",
-            ("kr" | "kr.", "NO") => "NOK",
-            ("kr" | "kr.", "DK") => "DKK",
-            ("kr" | "kr.", "IS") => "ISK",
-            ("Fr." | "fr.", "CH" | "LI") => "CHF",
-            ("R", "ZA") => "ZAR",
-            _ => return None,
-        };
-        Some(code)
-    }
 }
-
-/// Symbols that name one currency whatever the locale.
-pub(crate) const UNAMBIGUOUS_SYMBOLS: &[(&str, &str)] = &[
-    ("US$", "USD"),
-    ("CA$", "CAD"),
-    ("C$", "CAD"),
-    ("A$", "AUD"),
-    ("AU$", "AUD"),
-    ("NZ$", "NZD"),
-    ("HK$", "HKD"),
-    ("S$", "SGD"),
-    ("MX$", "MXN"),
-    ("R$", "BRL"),
-    ("€", "EUR"),
-    ("£", "GBP"),
-    ("₹", "INR"),
-    ("₩", "KRW"),
-    ("₽", "RUB"),
-    ("₺", "TRY"),
-    ("₪", "ILS"),
-    ("₫", "VND"),
-    ("฿", "THB"),
-    ("₱", "PHP"),
-    ("zł", "PLN"),
-    ("Kč", "CZK"),
-    ("Ft", "HUF"),
-    ("lei", "RON"),
-];
-
-/// Ambiguous symbols: they name a currency only together with a locale.
-pub(crate) const LOCALE_DEPENDENT_SYMBOLS: &[&str] =
-    &["$", "¥", "￥", "kr.", "kr", "Fr.", "fr.", "R"];
 
 /// Currencies with three minor digits, where `1.250` may be one and a quarter.
 pub(crate) const THREE_DECIMAL_CURRENCIES: &[&str] =
@@ -240,31 +178,5 @@ mod tests {
         assert_eq!(decimal("fr-FR"), ',');
         assert_eq!(decimal("en-IN"), '.');
         assert_eq!(decimal("ja-JP"), '.');
-    }
-
-    #[test]
-    fn dollar_needs_a_region() {
-        assert_eq!(
-            Locale::parse("en-US").unwrap().currency_for_symbol("$"),
-            Some("USD")
-        );
-        assert_eq!(
-            Locale::parse("en-CA").unwrap().currency_for_symbol("$"),
-            Some("CAD")
-        );
-        assert_eq!(Locale::parse("en").unwrap().currency_for_symbol("$"), None);
-        assert_eq!(
-            Locale::parse("ja-JP").unwrap().currency_for_symbol("￥"),
-            Some("JPY")
-        );
-        assert_eq!(
-            Locale::parse("en-GB").unwrap().currency_for_symbol("$"),
-            None
-        );
-        assert_eq!(
-            Locale::parse("ja").unwrap().currency_for_symbol("￥"),
-            Some("JPY")
-        );
-        assert_eq!(Locale::parse("zh").unwrap().currency_for_symbol("￥"), None);
     }
 }

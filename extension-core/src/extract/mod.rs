@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::dom::{first_composed, has_class, query_composed, Ancestor, Dom};
 use crate::locale::{DateOrder, Locale};
 use crate::value::{
-    date_order_evidence, parse_amount, parse_date, parse_percent, Amount, ValueError,
+    date_order_evidence, parse_date, parse_percent, read_amount, Amount, ValueError,
 };
 use rules::{anchors, exclusions, label_matches, selectors, Anchor, Field};
 use text::{is_hidden, visible_text, visible_text_checked, MAX_DEPTH};
@@ -195,11 +195,17 @@ impl<'d, D: Dom> Engine<'d, D> {
                 }
                 Field::Amount => {
                     let locale = currency_locale.as_ref();
-                    parse_amount(&text, locale).map(|mut amount| {
+                    read_amount(&text, locale).map(|reading| {
+                        let mut amount = reading.amount;
                         if amount.currency.is_none() {
                             amount.currency = self.record_currency_code();
                         }
-                        fields.amount = Some(amount);
+                        if let (None, Some(symbol)) = (&amount.currency, reading.open_symbol) {
+                            extraction
+                                .warnings
+                                .push(open_symbol_warning(&text, symbol, locale));
+                        }
+                        extraction.fields.amount = Some(amount);
                     })
                 }
                 Field::Probability => parse_percent(&text, options.locale.as_ref())
@@ -631,6 +637,30 @@ fn clean_owner(text: &str) -> Option<String> {
     }
     let name = name.trim().to_string();
     (!name.is_empty()).then_some(name)
+}
+
+/// A currency symbol the page's locale leaves open (CLDR gives it to several currencies there):
+/// the amount is read, its currency is `null`.
+fn open_symbol_warning(raw: &str, symbol: &str, locale: Option<&Locale>) -> Warning {
+    let mut shown: String = raw.chars().take(200).collect();
+    if shown.len() < raw.len() {
+        shown.push('…');
+    }
+    let locale = match locale {
+        Some(locale) => match &locale.region {
+            Some(region) => format!("the locale {}-{region}", locale.language),
+            None => format!("the language {}", locale.language),
+        },
+        None => "an unknown locale".to_string(),
+    };
+    Warning {
+        code: "ambiguous_currency",
+        field: Some(Field::Amount.json_name()),
+        raw: Some(shown),
+        message: format!(
+            "amount: \"{symbol}\" stands for more than one currency in {locale}; the currency is unknown"
+        ),
+    }
 }
 
 fn value_warning(field: Field, raw: &str, error: &ValueError) -> Warning {

@@ -3,11 +3,10 @@
 
 use serde::Serialize;
 
+use super::currency_symbols::SYMBOLS;
 use super::number::{normalize_spaces, parse_unsigned, ThreeDigitTail};
 use super::ValueError;
-use crate::locale::{
-    Locale, LOCALE_DEPENDENT_SYMBOLS, THREE_DECIMAL_CURRENCIES, UNAMBIGUOUS_SYMBOLS,
-};
+use crate::locale::{Locale, THREE_DECIMAL_CURRENCIES};
 
 /// An amount and the ISO 4217 code of its currency, when the page settles it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,7 +26,22 @@ enum Marker {
 /// Reads a displayed amount. In multi-currency orgs the record's own amount comes first and the
 /// user's currency may follow in parentheses: the parenthetical is ignored.
 pub fn parse_amount(raw: &str, locale: Option<&Locale>) -> Result<Amount, ValueError> {
-    let text = normalize_spaces(raw);
+    read_amount(raw, locale).map(|reading| reading.amount)
+}
+
+/// An amount as read, with what its text left open about the currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmountReading {
+    /// The amount (`currency` is `None` when the text does not settle it).
+    pub amount: Amount,
+    /// The currency symbol shown, when the locale leaves open which currency it stands for
+    /// (`$` with no region, `¥` with none, `£` with no locale at all).
+    pub open_symbol: Option<&'static str>,
+}
+
+/// [`parse_amount`], also saying whether a symbol was shown that the locale leaves open.
+pub fn read_amount(raw: &str, locale: Option<&Locale>) -> Result<AmountReading, ValueError> {
+    let text = normalize_spaces(&fold_full_width(raw));
     let mut text = text.as_str();
     let mut negative = false;
     if text.starts_with('(') && text.ends_with(')') && !text[1..].contains('(') {
@@ -57,9 +71,16 @@ pub fn parse_amount(raw: &str, locale: Option<&Locale>) -> Result<Amount, ValueE
         return Err(ValueError::Unparseable("no digits in the amount"));
     }
 
+    let mut open_symbol = None;
     let currency = match &marker {
         Some(Marker::Iso(code)) => Some(code.clone()),
-        Some(Marker::Symbol(symbol)) => symbol_currency(symbol, locale),
+        Some(Marker::Symbol(symbol)) => {
+            let currency = symbol_currency(symbol, locale);
+            if currency.is_none() {
+                open_symbol = Some(*symbol);
+            }
+            currency.map(str::to_string)
+        }
         None => None,
     };
     let three_decimal = currency
@@ -77,19 +98,58 @@ pub fn parse_amount(raw: &str, locale: Option<&Locale>) -> Result<Amount, ValueE
         ThreeDigitTail::Grouping
     };
     let magnitude = parse_unsigned(number_text, tail)?;
-    Ok(Amount {
-        value: if negative { -magnitude } else { magnitude },
-        currency,
+    Ok(AmountReading {
+        amount: Amount {
+            value: if negative { -magnitude } else { magnitude },
+            currency,
+        },
+        open_symbol,
     })
 }
 
-fn symbol_currency(symbol: &str, locale: Option<&Locale>) -> Option<String> {
-    if let Some((_, code)) = UNAMBIGUOUS_SYMBOLS.iter().find(|(s, _)| *s == symbol) {
-        return Some((*code).to_string());
+/// Full-width forms as their ordinary ones (`￥` is `¥`, `１` is `1`): Unicode's compatibility
+/// folding for the two blocks a formatted amount can use, as the generated symbol table is
+/// folded.
+fn fold_full_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{FFE0}' => '¢',
+            '\u{FFE1}' => '£',
+            '\u{FFE5}' => '¥',
+            '\u{FFE6}' => '₩',
+            other => other,
+        })
+        .collect()
+}
+
+/// The currency a symbol stands for on a page in `locale`, from CLDR's tables
+/// (`currency_symbols.rs`): the locale's own entry, else its language's, else what every
+/// locale agrees on. `None` when the first scope that knows the symbol leaves it open.
+pub fn symbol_currency(symbol: &str, locale: Option<&Locale>) -> Option<&'static str> {
+    let mut scopes: Vec<String> = Vec::with_capacity(3);
+    if let Some(locale) = locale {
+        if let Some(region) = &locale.region {
+            scopes.push(format!("{}-{}", locale.language, region));
+        }
+        scopes.push(locale.language.clone());
     }
-    locale
-        .and_then(|l| l.currency_for_symbol(symbol))
-        .map(str::to_string)
+    scopes.push(String::new());
+    scopes.iter().find_map(|scope| {
+        SYMBOLS
+            .iter()
+            .filter(|(name, _)| name == scope)
+            .find_map(|(_, entries)| scope_entry(entries, symbol))
+            .map(|code| (!code.is_empty()).then_some(code))
+    })?
+}
+
+/// The code listed for `symbol` in one scope's `symbol=CODE|...` entries (`""`: left open).
+fn scope_entry(entries: &'static str, symbol: &str) -> Option<&'static str> {
+    entries.split('|').find_map(|entry| {
+        let (shown, code) = entry.split_once('=')?;
+        (shown == symbol).then_some(code)
+    })
 }
 
 /// Splits a leading or trailing currency marker off the text. Returns the marker, the rest,
@@ -114,11 +174,14 @@ fn split_currency_marker(text: &str) -> (Option<Marker>, &str, bool) {
     (None, text, false)
 }
 
+/// Every symbol CLDR gives any locale (the any-locale scope lists them all).
 fn all_symbols() -> impl Iterator<Item = &'static str> {
-    UNAMBIGUOUS_SYMBOLS
+    SYMBOLS
         .iter()
-        .map(|(symbol, _)| *symbol)
-        .chain(LOCALE_DEPENDENT_SYMBOLS.iter().copied())
+        .filter(|(scope, _)| scope.is_empty())
+        .flat_map(|(_, entries)| entries.split('|'))
+        .filter_map(|entry| entry.split_once('=').map(|(symbol, _)| symbol))
+        .filter(|symbol| !symbol.is_empty())
 }
 
 fn is_iso_code(text: &str) -> bool {
@@ -235,6 +298,90 @@ mod tests {
         );
         assert_eq!(amount("¥1,250,000", None), ok(1_250_000.0, None));
         assert_eq!(amount("US$1,250.00", None), ok(1_250.0, Some("USD")));
+    }
+
+    /// The examples of issue 17, as CLDR defines them (generated table, not a hand list).
+    #[test]
+    fn symbols_follow_cldr_per_locale() {
+        let code =
+            |symbol: &str, locale: &str| symbol_currency(symbol, Locale::parse(locale).as_ref());
+        // de-DE: `$` is USD, CAD and AUD are CA$ and AU$.
+        assert_eq!(code("$", "de-DE"), Some("USD"));
+        assert_eq!(code("CA$", "de-DE"), Some("CAD"));
+        assert_eq!(code("AU$", "de-DE"), Some("AUD"));
+        // en-AU: `$` is AUD, US$ is USD.
+        assert_eq!(code("$", "en-AU"), Some("AUD"));
+        assert_eq!(code("US$", "en-AU"), Some("USD"));
+        // fr-CA: `$` is CAD, `$ US` is USD.
+        assert_eq!(code("$", "fr-CA"), Some("CAD"));
+        assert_eq!(code("$ US", "fr-CA"), Some("USD"));
+        // `¥` is JPY in Japanese, CNY in Chinese, open with no locale.
+        assert_eq!(code("¥", "ja-JP"), Some("JPY"));
+        assert_eq!(code("¥", "ja"), Some("JPY"));
+        assert_eq!(code("¥", "zh-CN"), Some("CNY"));
+        assert_eq!(symbol_currency("¥", None), None);
+        // A region the language's supported locales disagree on, or none: left open.
+        assert_eq!(code("$", "en"), None);
+        assert_eq!(
+            code("$", "en-GB"),
+            None,
+            "en-GB writes US$, so $ is no currency of its own"
+        );
+        assert_eq!(
+            code("$", "en-NZ"),
+            None,
+            "not a supported locale: its language decides"
+        );
+        assert_eq!(code("$", "en-CA"), Some("CAD"));
+        assert_eq!(code("$", "en-US"), Some("USD"));
+        assert_eq!(code("kr", "sv-SE"), Some("SEK"));
+        assert_eq!(symbol_currency("kr", None), None, "SEK, NOK, DKK, ISK");
+        // Symbols every locale agrees on.
+        for (symbol, currency) in [
+            ("€", "EUR"),
+            ("US$", "USD"),
+            ("R$", "BRL"),
+            ("₹", "INR"),
+            ("zł", "PLN"),
+            ("₩", "KRW"),
+        ] {
+            assert_eq!(symbol_currency(symbol, None), Some(currency), "{symbol}");
+        }
+    }
+
+    #[test]
+    fn an_open_symbol_is_reported() {
+        let read = |raw: &str, locale: Option<&str>| {
+            let locale = locale.and_then(Locale::parse);
+            read_amount(raw, locale.as_ref()).expect("an amount")
+        };
+        let reading = read("$1,250.00", Some("en"));
+        assert_eq!(
+            (reading.amount.currency, reading.open_symbol),
+            (None, Some("$"))
+        );
+        let reading = read("1.250,00 ¥", None);
+        assert_eq!(reading.open_symbol, Some("¥"));
+        let reading = read("$1,250.00", Some("en-AU"));
+        assert_eq!(
+            (reading.amount.currency.as_deref(), reading.open_symbol),
+            (Some("AUD"), None)
+        );
+        assert_eq!(
+            read("1,250.00", Some("en")).open_symbol,
+            None,
+            "no symbol, nothing open"
+        );
+        assert_eq!(read("EUR 1,250.00", None).open_symbol, None);
+        // Full-width forms read as their ordinary ones.
+        assert_eq!(
+            amount("￥１，２５０，０００", Some("ja-JP")),
+            ok(1_250_000.0, Some("JPY"))
+        );
+        assert_eq!(
+            amount("347\u{A0}850,00\u{A0}$\u{A0}US", Some("fr-CA")),
+            ok(347_850.0, Some("USD"))
+        );
     }
 
     #[test]

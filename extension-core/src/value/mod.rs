@@ -6,11 +6,12 @@
 //! unless the caller supplies what settles it.
 
 mod amount;
+mod currency_symbols;
 mod date;
 mod number;
 mod percent;
 
-pub use amount::{parse_amount, Amount};
+pub use amount::{parse_amount, read_amount, symbol_currency, Amount, AmountReading};
 pub use date::{date_order_evidence, parse_date, parse_iso_date};
 pub use number::normalize_spaces;
 pub use percent::parse_percent;
