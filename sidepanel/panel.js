@@ -29,6 +29,10 @@ const formats = {
   },
   // A calendar date as written (UTC midnight, shown in UTC: never a day off).
   date: (value) => new Intl.DateTimeFormat(formatLocale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value.date}T00:00:00Z`)),
+  ago: (value) => {
+    const [count, unit] = value.minutes < 60 ? [value.minutes, 'minute'] : value.minutes < 2880 ? [Math.floor(value.minutes / 60), 'hour'] : [Math.floor(value.minutes / 1440), 'day'];
+    return new Intl.RelativeTimeFormat(formatLocale, { numeric: 'always' }).format(-count, unit);
+  },
 };
 
 // Renders a message the core names: {id, args, count}. An argument is plain text, a message of

@@ -49,6 +49,9 @@ pub enum Value {
     /// A calendar date (`YYYY-MM-DD`), shown in the locale's medium form, as written (no time
     /// zone shift).
     Date { date: String },
+    /// A time this many minutes ago, shown relative (`Intl.RelativeTimeFormat`): minutes under
+    /// an hour, hours under two days, then days.
+    Ago { minutes: i64 },
 }
 
 impl Value {
@@ -79,6 +82,7 @@ impl Value {
                 currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())
             }
             Value::Date { date } => Value::date(date).is_some() && date.len() == 10,
+            Value::Ago { minutes } => *minutes >= 0,
         }
     }
 }
@@ -300,6 +304,15 @@ mod english {
                 Value::Date { date } => chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
                     .map(|d| d.format("%b %-d, %Y").to_string())
                     .unwrap_or_default(),
+                Value::Ago { minutes } => {
+                    let (count, unit) = match minutes {
+                        0..=59 => (*minutes, "minute"),
+                        60..=2879 => (minutes / 60, "hour"),
+                        _ => (minutes / 1440, "day"),
+                    };
+                    let plural = if count == 1 { "" } else { "s" };
+                    format!("{count} {unit}{plural} ago")
+                }
             }
         }
     }

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Analysis, Descriptions, Portfolio, RecommendationSource, Severity};
-use crate::badge::age;
 use crate::client::{EnrichedSummary, ErrorKind};
 use crate::i18n::{Text, Value};
 use crate::report::Report;
@@ -367,11 +366,11 @@ fn known_title(
 pub enum Shown {
     /// A whole number: a plural message (`<stem>_one`, `<stem>_other`) with the count.
     Count(&'static str),
-    /// A date or an instant (its calendar date), `null` meaning never: "<label>: <date>".
+    /// A date or an instant (its calendar date), `null` meaning never: `<label>: <date>`.
     Date(&'static str),
-    /// `{value, currency}` (or a bare number, shown as a count): "<label>: <amount>".
+    /// `{value, currency}` (or a bare number, shown as a count): `<label>: <amount>`.
     Money(&'static str),
-    /// Text from Salesforce (a name, a stage): "<label>: <text>".
+    /// Text from Salesforce (a name, a stage): `<label>: <text>`.
     Plain(&'static str),
 }
 
@@ -442,6 +441,16 @@ fn evidence_lines(evidence: &serde_json::Value) -> Vec<Text> {
             }
         })
         .collect()
+}
+
+/// How long ago the server last confirmed what is shown: "just now", else relative in the
+/// user's language ("5 minutes ago", "vor 3 Stunden", "2 日前": `Intl.RelativeTimeFormat`).
+fn age(minutes: i64) -> Text {
+    if minutes <= 0 {
+        Text::new("age_now")
+    } else {
+        Text::new("literal").arg(Value::Ago { minutes })
+    }
 }
 
 /// The message for a failed request, by what went wrong.
@@ -633,9 +642,29 @@ fn deal_view(input: &PanelInput) -> DealView {
         headline,
         local,
         local_note,
-        reasons: tier1.map(|t| t.reasons.clone()).unwrap_or_default(),
+        reasons: tier1
+            .map(|t| t.reasons.iter().map(dates_as_values).collect())
+            .unwrap_or_default(),
         enriched,
     }
+}
+
+/// A Tier 1 reason as the panel shows it: a calendar date the score names as text
+/// (`reason_close_date_far`) becomes a date value, formatted for the user's locale.
+fn dates_as_values(reason: &Text) -> Text {
+    let mut shown = reason.clone();
+    for arg in &mut shown.args {
+        match arg {
+            crate::i18n::Arg::Plain(text) if text.len() == 10 => {
+                if let Some(date) = Value::date(text) {
+                    *arg = date.into();
+                }
+            }
+            crate::i18n::Arg::Text(inner) => *inner = dates_as_values(inner),
+            _ => {}
+        }
+    }
+    shown
 }
 
 /// One headline score. Signed in, it is the Customer City analysis (it sees activity and
@@ -915,6 +944,18 @@ mod tests {
     }
 
     #[test]
+    fn a_date_in_a_reason_is_shown_as_a_date() {
+        let mut state = input();
+        state.tier1.as_mut().unwrap().reasons =
+            vec![Text::new("reason_close_date_far").arg("2028-01-31")];
+        let view = panel_view(&state);
+        assert_eq!(
+            view.deal.reasons[0].english(),
+            "The close date is more than a year away (Jan 31, 2028); it may be a placeholder."
+        );
+    }
+
+    #[test]
     fn a_report_of_another_record_is_not_shown() {
         let mut moved = input();
         moved.tier1 = Some(Tier1Summary {
@@ -951,7 +992,7 @@ mod tests {
             "Stuck deal"
         );
         assert_eq!(view.recommendations.iter().filter(|r| r.ai).count(), 1);
-        assert_eq!(view.age.unwrap().english(), "Updated 1 h ago");
+        assert_eq!(view.age.unwrap().english(), "Updated 1 hour ago");
         state.deal = Some(deal_answer(ID, false, false, true));
         let stale = panel_view(&state).deal.enriched;
         assert_eq!(stale.status, Status::Stale);
@@ -1002,7 +1043,7 @@ mod tests {
             view.deals[0].top_blind_spot.as_ref().unwrap().english(),
             "High: Going dark"
         );
-        assert_eq!(view.age.unwrap().english(), "Updated 20 min ago");
+        assert_eq!(view.age.unwrap().english(), "Updated 20 minutes ago");
     }
 
     #[test]

@@ -183,3 +183,28 @@ fn every_fixture_badge_renders_completely() {
     }
     assert!(pages >= 20);
 }
+
+#[test]
+fn the_panel_formats_every_kind_of_value() {
+    use extension_core::i18n::Value as Shown;
+    let panel = std::fs::read_to_string(root().join("sidepanel/panel.js")).unwrap();
+    for value in [
+        Shown::Count { value: 1 },
+        Shown::Money {
+            cents: 100,
+            currency: "EUR".into(),
+        },
+        Shown::Date {
+            date: "2026-12-15".into(),
+        },
+        Shown::Ago { minutes: 5 },
+    ] {
+        let json = serde_json::to_value(&value).unwrap();
+        let format = json["format"].as_str().unwrap();
+        assert!(
+            panel.contains(&format!("  {format}: (value) =>")),
+            "sidepanel/panel.js has no formatter for {format}"
+        );
+        assert!(!value.english().is_empty());
+    }
+}
