@@ -787,6 +787,9 @@ fn settings_view(input: &PanelInput) -> SettingsView {
     if settings.sign_in_disabled {
         notes.push(Text::new("settings_policy_sign_in_off"));
     }
+    if let Some(orgs) = &settings.allowed_orgs {
+        notes.push(Text::new("settings_policy_orgs").arg(orgs.join(", ").as_str()));
+    }
     if settings.forced.api_origin {
         notes.push(Text::new("settings_policy_api").arg(settings.api_origin.as_str()));
     }
@@ -1087,6 +1090,17 @@ mod tests {
         assert_eq!(
             view.policy_notes,
             [Text::new("settings_policy_sign_in_off")]
+        );
+        let policy = json!({"allowedOrgHosts": ["acme.my.salesforce.com", "globex"]});
+        state.settings = Some(crate::settings::effective(
+            Some(&policy),
+            &json!({}),
+            "https://api.customercity.com",
+        ));
+        let view = panel_view(&state).settings;
+        assert_eq!(
+            view.policy_notes,
+            [Text::new("settings_policy_orgs").arg("acme, globex")]
         );
     }
 

@@ -130,6 +130,7 @@ test('sign-in switched off: the worker starts none, a kept session is signed out
   assert.equal(status.settings.signInDisabled, true);
   assert.equal(status.settings.forced.signIn, true);
   await panel.waitForFunction(() => document.getElementById('policy-notes').textContent.includes('Sign-in is turned off by your administrator.'));
+  assert.match(await panel.textContent('#policy-notes'), /Salesforce orgs only: lightning-record-layout-en-us, lightning-de-ch/);
   // Asked anyway (the button, or a message): refused, and no web app tab opens.
   const pages = context.pages().length;
   const refused = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'beginSignIn' }));
