@@ -357,6 +357,49 @@
     badge = null;
   }
 
+  const CONTROL = 'a[href], button, input, select, textarea, summary, [role="button"], [role="link"], [role="tab"], [role="menuitem"], [contenteditable="true"]';
+
+  // The page's elements at a point of the viewport, topmost first, looking into open shadow
+  // roots (where Lightning keeps its buttons).
+  function elementsAt(x, y, root = document, depth = 0) {
+    const found = [];
+    for (const element of root.elementsFromPoint(x, y)) {
+      if (root !== document && !root.contains(element)) continue; // the shadow root's host and above
+      if (element.shadowRoot && depth < 8) found.push(...elementsAt(x, y, element.shadowRoot, depth + 1));
+      found.push(element);
+    }
+    return found;
+  }
+
+  // Moves the badge to (left, top) in the viewport; true where it can be seen there and covers
+  // no control of the page (hit-tested at its corners and middle).
+  function moveTo(left, top) {
+    const host = badge.host;
+    const style = host.style;
+    style.setProperty('top', `${Math.round(top)}px`, 'important');
+    style.setProperty('left', `${Math.round(left)}px`, 'important');
+    // Beside the name, the badge may sit under an ancestor that makes `fixed` relative to itself
+    // (a transform, a filter): correct by where it landed.
+    let box = host.getBoundingClientRect();
+    if (Math.abs(box.top - Math.round(top)) > 1 || Math.abs(box.left - Math.round(left)) > 1) {
+      style.setProperty('top', `${Math.round(2 * top - box.top)}px`, 'important');
+      style.setProperty('left', `${Math.round(2 * left - box.left)}px`, 'important');
+      box = host.getBoundingClientRect();
+    }
+    if (box.width === 0 || box.left < 0 || box.top < 0 || box.right > innerWidth || box.bottom > innerHeight) return false;
+    const points = [[box.left + 1, box.top + 1], [box.right - 1, box.top + 1], [box.left + 1, box.bottom - 1],
+      [box.right - 1, box.bottom - 1], [box.left + box.width / 2, box.top + box.height / 2]];
+    // The badge's own ancestors (it sits in the name's container) are no control it covers.
+    const mine = new Set();
+    for (let node = host; node; node = node.parentNode || node.host) mine.add(node);
+    for (const [x, y] of points) {
+      const stack = elementsAt(x, y);
+      if (stack[0] !== host) return false; // something of the page is drawn over the badge here
+      if (stack.some((element) => !mine.has(element) && element.matches(CONTROL))) return false;
+    }
+    return true;
+  }
+
   let positionFrame = 0;
   function position() {
     if (!badge || positionFrame) return;
@@ -383,24 +426,32 @@
       style.setProperty('display', 'block', 'important');
       style.setProperty('margin', '0', 'important');
       if (rect && rect.bottom > 0 && rect.top < innerHeight) {
-        const top = Math.round(rect.top + rect.height / 2 - 12);
-        const left = Math.round(Math.min(rect.right + 8, innerWidth - 80));
-        style.setProperty('top', `${top}px`, 'important');
-        style.setProperty('left', `${left}px`, 'important');
         style.setProperty('visibility', 'visible', 'important');
-        // Beside the name, the badge may sit under an ancestor that makes `fixed` relative to
-        // itself (a transform, a filter): correct by where it landed.
-        const landed = badge.host.getBoundingClientRect();
-        if (Math.abs(landed.top - top) > 1 || Math.abs(landed.left - left) > 1) {
-          style.setProperty('top', `${Math.round(2 * top - landed.top)}px`, 'important');
-          style.setProperty('left', `${Math.round(2 * left - landed.left)}px`, 'important');
+        // Right after the name; where that covers a control of the page (a long name, a
+        // narrow or zoomed window: the record's actions) or is hidden, just under the name. The
+        // choice is kept while only the page's scroll position changes.
+        const key = `${Math.round(rect.left)},${Math.round(rect.right)},${Math.round(rect.height)},${innerWidth},${innerHeight}`;
+        const after = () => [Math.min(rect.right + 8, innerWidth - 80), rect.top + rect.height / 2 - 12];
+        const under = () => [rect.left, rect.bottom + 4];
+        if (badge.spotKey !== key) {
+          badge.spotKey = key;
+          badge.spot = moveTo(...after()) || !moveTo(...under()) ? 'after' : 'under';
         }
+        moveTo(...(badge.spot === 'after' ? after() : under()));
       } else if (rect) {
         style.setProperty('visibility', 'hidden', 'important'); // the header scrolled away
       } else {
-        style.setProperty('top', '8px', 'important');
-        style.setProperty('left', `${innerWidth - 96}px`, 'important');
+        // No name on the page (an edit page): the top right corner, below whatever the page
+        // keeps fixed there (Lightning's global header), over none of its controls.
         style.setProperty('visibility', 'visible', 'important');
+        const key = `corner,${innerWidth},${innerHeight}`;
+        if (badge.spotKey !== key) {
+          badge.spotKey = key;
+          badge.spot = 8;
+          while (badge.spot < innerHeight / 2 && !moveTo(innerWidth - 96, badge.spot)) badge.spot += 4;
+          if (badge.spot >= innerHeight / 2) badge.spot = 8;
+        }
+        moveTo(innerWidth - 96, badge.spot);
       }
       if (paintPending) {
         paintPending = false;

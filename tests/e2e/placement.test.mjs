@@ -319,15 +319,12 @@ test('dark mode (the system\'s, and a page that declares color-scheme: dark): pl
   await page.close();
 });
 
-// Known bugs of content/main.js's position(), shown by these pages: with no name on the page the
-// badge goes to the top right corner at 8 px, under Lightning's fixed global header (drawn over
-// it, z-index 100 > 99) and over its buttons; and where the name's column ends at the actions
-// (long names, 200 % zoom) the badge covers the first action. The fix hit-tests the spot before
-// keeping it (after the name, else under it; no name: the corner below the header). Until it is
-// in, these tests are marked todo: they run and report, without failing the suite.
-const POSITION_FIX = 'needs the position() fix (hit-tested spots)';
+// Where the spot beside the name is taken, content/main.js's position() hit-tests the next one:
+// with no name on the page the corner below Lightning's fixed global header (not under it, where
+// the header, z-index 100, hides the badge and its buttons sit); where the name's column ends at
+// the record's actions (long names, 200 % zoom), just under the name.
 
-test('no name to stand beside (the edit page): in sight below the fixed header, over no control', { todo: POSITION_FIX }, async () => {
+test('no name to stand beside (the edit page): in sight below the fixed header, over no control', async () => {
   const page = await open(EDIT_LIGHTNING);
   const result = await until(async () => {
     const badge = await readBadge(page);
@@ -343,7 +340,7 @@ test('no name to stand beside (the edit page): in sight below the fixed header, 
 });
 
 for (const [kind, target, shot] of [['Lightning', LIGHTNING, 'lightning'], ['Lightning, a name that fills its column,', FULL_NAME_LIGHTNING, 'lightning-full-name'], ['Classic', CLASSIC, 'classic']]) {
-  test(`${kind} at 200 % zoom: beside the name, over no control, inside the viewport, moving nothing`, { todo: target === FULL_NAME_LIGHTNING && POSITION_FIX }, async () => {
+  test(`${kind} at 200 % zoom: beside the name, over no control, inside the viewport, moving nothing`, async () => {
     const page = await open(target.url);
     await assertPlaced(page, target.name, `${kind} at 100 %`);
     await zoom(page, 2);
