@@ -32,6 +32,11 @@
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
   let viewedFor = null; // the record whose badge view was last counted (analytics)
+  // The org's numeric date order as the worker keeps it (one word per org host: the core decides
+  // what a page settles, evaluatePage's dateOrder, and reads with it a date a page leaves open).
+  let dateOrder = null;
+  let dateOrderAsked = false;
+  let dateOrderWanted = false; // the last evaluation left a date open that an order would read
   let lastUrl = location.href;
   let timer = 0;
   let firstChangeAt = 0;
@@ -99,6 +104,7 @@
         shown ? { recordId: shown.recordId, name: shown.name } : null,
         shown ? shown.anchor : undefined,
         enrichment,
+        dateOrder,
       );
     } catch (error) {
       failed = true;
@@ -110,6 +116,12 @@
     if (!result) {
       removeBadge();
       return;
+    }
+    dateOrderWanted = result.dateOrderWanted;
+    askDateOrder();
+    if (result.dateOrder && result.dateOrder !== dateOrder) {
+      dateOrder = result.dateOrder; // this page settled it: kept for the org's later pages
+      send({ type: 'dateOrder', order: dateOrder });
     }
     const view = result.view;
     watchVisibility(view.state === 'waiting');
@@ -138,6 +150,19 @@
         if (answer && answer.ignored && reported === tier1) reported = '';
       });
     }
+  }
+
+  // Once per document, on a record page: what an earlier page of this org settled. Evaluated
+  // again only if the answer can read a date the last evaluation left open.
+  function askDateOrder() {
+    if (dateOrderAsked) return;
+    dateOrderAsked = true;
+    send({ type: 'getDateOrder' }).then((answer) => {
+      if (!answer || answer.ignored) dateOrderAsked = false; // asked again at the next evaluation
+      if (!answer || !answer.order || dateOrder) return;
+      dateOrder = answer.order;
+      if (core && dateOrderWanted) evaluate();
+    });
   }
 
   // Signed in, the worker answers with the enriched analysis (only the Id goes to it); signed
@@ -520,6 +545,7 @@
     } catch {
       return; // the extension was updated or removed: this old script has nothing to load
     }
+    if (!importing) askDateOrder(); // while the core loads
     importing ??= loadCore(url).then(
       (module) => {
         core = module;

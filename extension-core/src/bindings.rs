@@ -76,7 +76,8 @@ pub fn analyze_document(
 /// a record left on the page after the URL changed is never shown as the new one.
 /// `date_order` (`monthDayYear` or `dayMonthYear`) is the order an earlier page of this org
 /// settled, which the worker keeps; `dateOrder` in the answer is the order this page settles
-/// (or `null`), for the worker to keep.
+/// (or `null`), for the worker to keep; `dateOrderWanted`, whether a known order would read a
+/// date this page left open.
 #[wasm_bindgen(js_name = evaluatePage)]
 pub fn evaluate_page(
     document: Document,
@@ -94,6 +95,8 @@ pub fn evaluate_page(
         tier1: crate::panel::Tier1Summary,
         #[serde(rename = "dateOrder")]
         date_order: Option<DateOrder>,
+        #[serde(rename = "dateOrderWanted")]
+        date_order_wanted: bool,
     }
     let Some(page) = recognize(url) else {
         return Ok(JsValue::NULL);
@@ -127,11 +130,13 @@ pub fn evaluate_page(
         badge_view(&report)
     };
     let tier1 = crate::panel::Tier1Summary::from_report(&report);
+    let date_order_wanted = report.close_date_left_open();
     let evaluation = to_js(&Evaluation {
         view,
         report,
         tier1,
         date_order,
+        date_order_wanted,
     })?;
     // The element the badge goes beside, found in this same pass (a second pass would cost a
     // quarter of an evaluation again on a large page).

@@ -29,6 +29,19 @@ pub struct Report {
     pub warnings: Vec<Warning>,
 }
 
+impl Report {
+    /// Whether the Close Date was on the page but could be read either way round: an order
+    /// an earlier page of the org settled would read it (the content script evaluates again
+    /// when the worker's answer brings one, and only then).
+    pub fn close_date_left_open(&self) -> bool {
+        self.fields.close_date.is_none()
+            && self
+                .warnings
+                .iter()
+                .any(|w| w.code == "ambiguous_value" && w.field == Some("closeDate"))
+    }
+}
+
 /// Extracts and scores the record `page` names from `dom`.
 pub fn analyze<D: Dom>(dom: &D, page: &OpportunityPage, options: &AnalyzeOptions) -> Report {
     analyze_learning(dom, page, options, None).0

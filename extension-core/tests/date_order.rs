@@ -61,6 +61,10 @@ fn a_first_page_settles_the_order_and_a_second_cannot_alone() {
     assert_eq!(settled, None, "this page settles nothing");
     assert_eq!(close_date(&alone), None);
     assert!(warned_ambiguous(&alone));
+    assert!(
+        alone.close_date_left_open(),
+        "the content script asks again for this page"
+    );
 
     // With what the first page taught: read, and no warning.
     let (helped, settled) = evaluate("lightning-highlights-only-known-order", learned);
@@ -70,6 +74,8 @@ fn a_first_page_settles_the_order_and_a_second_cannot_alone() {
     );
     assert_eq!(close_date(&helped).as_deref(), Some("2027-06-05"));
     assert!(!warned_ambiguous(&helped));
+    assert!(!helped.close_date_left_open());
+    assert!(!first.close_date_left_open());
     assert_ne!(alone.score, helped.score, "the date changes the score");
 }
 
