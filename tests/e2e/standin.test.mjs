@@ -11,7 +11,10 @@ import { PAGE_ASSETS, isPageAsset, startStandin, withRelativeDates } from '../se
 import { root } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
-const slugs = readdirSync(fixturesDir).filter((slug) => existsSync(join(fixturesDir, slug, 'page.html'))).sort();
+// The pages generate.py writes (a page captured from a real org, tests/tools/add-fixture.sh,
+// links what that org served).
+const slugs = readdirSync(fixturesDir).filter((slug) => existsSync(join(fixturesDir, slug, 'page.html'))
+  && !JSON.parse(readFileSync(join(fixturesDir, slug, 'meta.json'), 'utf8')).note.startsWith('captured from a real org')).sort();
 const SLDS = '/_slds/styles/salesforce-lightning-design-system.min.css';
 
 let standin;
