@@ -198,7 +198,12 @@ impl<'d, D: Dom> Engine<'d, D> {
                     read_amount(&text, locale).map(|reading| {
                         let mut amount = reading.amount;
                         if amount.currency.is_none() {
-                            amount.currency = self.record_currency_code();
+                            if let Some((code, source)) = self.record_currency(&text, locale) {
+                                extraction
+                                    .warnings
+                                    .push(currency_source_warning(&text, &code, &source));
+                                amount.currency = Some(code);
+                            }
                         }
                         if let (None, Some(symbol)) = (&amount.currency, reading.open_symbol) {
                             extraction
@@ -268,6 +273,73 @@ impl<'d, D: Dom> Engine<'d, D> {
             .into_iter()
             .next()?;
         Locale::parse(&self.dom.attribute(&html, "lang")?)
+    }
+
+    /// The currency of an amount whose own text does not settle it (an inline-edit input
+    /// showing `347.850,00`, a formula or custom component showing a bare number, a symbol the
+    /// locale leaves open), from the record's other evidence, best first: the Currency field of
+    /// multi-currency orgs; the same Amount shown elsewhere on the record (the highlights
+    /// panel); the record's other amounts (an org has one currency unless it shows a Currency
+    /// field). Within a kind every reading must agree. Returns the code and where it came from.
+    fn record_currency(&self, own_text: &str, locale: Option<&Locale>) -> Option<(String, String)> {
+        if let Some(code) = self.record_currency_code() {
+            return Some((code, "the record's Currency field".to_string()));
+        }
+        let currency_of = |text: &str| {
+            (text != own_text)
+                .then(|| read_amount(text, locale).ok()?.amount.currency)
+                .flatten()
+        };
+        let same_amount: Vec<(String, Anchor)> = anchors(Field::Amount)
+            .iter()
+            .filter_map(|anchor| {
+                let text = self.read_anchor(Field::Amount, *anchor)?;
+                Some((currency_of(&text)?, *anchor))
+            })
+            .collect();
+        if let Some(code) = agreed(same_amount.iter().map(|(code, _)| code)) {
+            let anchor = same_amount[0].1;
+            let place = if anchor == Anchor::HighlightsDetailLabel {
+                "the highlights panel"
+            } else {
+                "another part of the record page"
+            };
+            return Some((code, format!("the Amount shown in {place}")));
+        }
+        if !same_amount.is_empty() {
+            return None; // the record's own displays disagree: nothing else is better evidence
+        }
+        let mut others: Vec<(String, String)> = Vec::new();
+        for selector in [selectors::LAYOUT_ITEM, selectors::DYNAMIC_FORMS_FIELD] {
+            for container in self.query(selector) {
+                if self.out_of_scope(&container) {
+                    continue;
+                }
+                let Some(text) = self.container_value(Field::Amount, &container) else {
+                    continue;
+                };
+                if let Some(code) = currency_of(&text) {
+                    let label = self
+                        .dom
+                        .attribute(&container, "field-label")
+                        .map(|label| crate::value::normalize_spaces(&label))
+                        .unwrap_or_default();
+                    others.push((code, label));
+                }
+            }
+        }
+        let code = agreed(others.iter().map(|(code, _)| code))?;
+        let labels: Vec<&str> = others
+            .iter()
+            .map(|(_, label)| label.as_str())
+            .filter(|label| !label.is_empty())
+            .collect();
+        let source = if labels.is_empty() {
+            "the record's other amounts".to_string()
+        } else {
+            format!("the record's other amounts ({})", labels.join(", "))
+        };
+        Some((code, source))
     }
 
     /// The Opportunity Currency field (`USD - U.S. Dollar`) of multi-currency orgs.
@@ -637,6 +709,28 @@ fn clean_owner(text: &str) -> Option<String> {
     }
     let name = name.trim().to_string();
     (!name.is_empty()).then_some(name)
+}
+
+/// The one value all of `codes` share, if there is at least one and they agree.
+fn agreed<'a>(mut codes: impl Iterator<Item = &'a String>) -> Option<String> {
+    let first = codes.next()?;
+    codes.all(|code| code == first).then(|| first.clone())
+}
+
+/// The amount's text carried no currency of its own; the record's other evidence gave it.
+fn currency_source_warning(raw: &str, code: &str, source: &str) -> Warning {
+    let mut shown: String = raw.chars().take(200).collect();
+    if shown.len() < raw.len() {
+        shown.push('…');
+    }
+    Warning {
+        code: "currency_from_record",
+        field: Some(Field::Amount.json_name()),
+        raw: Some(shown.clone()),
+        message: format!(
+            "amount: \"{shown}\" does not say its currency; {code} is taken from {source}"
+        ),
+    }
 }
 
 /// A currency symbol the page's locale leaves open (CLDR gives it to several currencies there):
