@@ -83,6 +83,11 @@ export function makeCertificate() {
 const CSP = {
   strict: "script-src 'self'; object-src 'none'",
   'unsafe-eval': "script-src 'self' 'unsafe-eval'; object-src 'none'",
+  // As Lightning Experience under Stricter CSP: no inline script, eval allowed (Lightning Web
+  // Security needs it), everything else from the org's own origin.
+  lightning: "default-src 'self'; script-src 'self' 'unsafe-eval'; object-src 'none'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+  // Nothing but the page's own scripts: no eval, no fetch, no WebAssembly.
+  locked: "default-src 'none'; script-src 'self'; connect-src 'none'; style-src 'unsafe-inline'",
 };
 
 /** Starts the stand-in; resolves to {port, spki, requests, close()}. `port`: a number, or
