@@ -421,6 +421,17 @@ impl<'d, D: Dom> Engine<'d, D> {
                 .find(in_scope)
                 .and_then(|label| self.enclosing_form_element(&label))
                 .and_then(|container| self.container_value(field, &container)),
+            Anchor::FormElementLabel => {
+                let mut values = self
+                    .query(selectors::FORM_ELEMENT_LABEL)
+                    .into_iter()
+                    .filter(|label| label_matches(field, &visible_text(dom, label, &|_| false)))
+                    .filter_map(|label| self.enclosing_form_element(&label))
+                    .filter(in_scope)
+                    .filter_map(|container| self.container_value(field, &container));
+                let first = values.next()?;
+                values.all(|other| other == first).then_some(first)
+            }
             Anchor::ClassicCellId => self
                 .query("[id$=\"_ileinner\"]")
                 .into_iter()

@@ -233,6 +233,13 @@ pub enum Anchor {
     HighlightsDetailLabel,
     /// Any Lightning read-mode field: `span.test-id__field-label` whose text is the label.
     FieldLabelText,
+    /// An org's own record components built on base components (`lightning-record-view-form`
+    /// with `lightning-output-field`, or `.slds-form-element` label/static pairs), shown where
+    /// the Details tab is not the default or the layout has no Path: `.slds-form-element__label`
+    /// whose text is the label, the value in its `.slds-form-element`. Lower precedence than
+    /// every standard anchor; read only when every in-scope component showing the label agrees
+    /// (a component about another record that carries no record Id must not decide).
+    FormElementLabel,
     /// Salesforce Classic detail page: the `<id>_ileinner` cell.
     ClassicCellId,
     /// Salesforce Classic page title: `h2.pageDescription` (the record name).
@@ -253,6 +260,7 @@ pub fn anchors(field: Field) -> &'static [Anchor] {
             HighlightsPrimaryField,
             LayoutItemLabel,
             FieldLabelText,
+            FormElementLabel,
             ClassicCellId,
             ClassicPageDescription,
             ClassicLabelCell,
@@ -264,6 +272,7 @@ pub fn anchors(field: Field) -> &'static [Anchor] {
             FieldLabelText,
             HighlightsDetailLabel,
             PathCurrentStep,
+            FormElementLabel,
             ClassicCellId,
             ClassicLabelCell,
         ],
@@ -273,6 +282,7 @@ pub fn anchors(field: Field) -> &'static [Anchor] {
             LayoutItemLabel,
             FieldLabelText,
             HighlightsDetailLabel,
+            FormElementLabel,
             ClassicCellId,
             ClassicLabelCell,
         ],
@@ -299,6 +309,9 @@ pub mod selectors {
     pub const FIELD_LABEL: &str = ".test-id__field-label";
     /// The form element enclosing a label and its value.
     pub const FORM_ELEMENT: &str = ".slds-form-element";
+    /// The label of a base-component field (`lightning-output-field`'s shadow, custom
+    /// `.slds-form-element` pairs): `FormElementLabel`.
+    pub const FORM_ELEMENT_LABEL: &str = ".slds-form-element__label";
     /// Classic record name in the page title.
     pub const CLASSIC_PAGE_DESCRIPTION: &str = ".bPageTitle h2.pageDescription";
     /// Classic label cells.
