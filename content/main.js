@@ -288,6 +288,11 @@
 
   function createBadge() {
     const host = document.createElement(HOST_TAG);
+    // Out of the page's flow from the start: it is inserted beside the name before position()
+    // places it in the next frame, and must not move the page's layout meanwhile.
+    for (const [name, value] of [['position', 'fixed'], ['top', '0'], ['left', '0'], ['margin', '0'], ['z-index', '99'], ['visibility', 'hidden']]) {
+      host.style.setProperty(name, value, 'important');
+    }
     const root = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLE;
@@ -337,7 +342,7 @@
       }
       send({ type: 'openSidePanel', recordId: badge.recordId });
     });
-    return { host, frame, button, value, title, summary, list, hint, key: '', recordId: '' };
+    return { host, frame, button, value, title, summary, list, hint, key: '', recordId: '', offset: [0, 0], spotKey: '', spotIndex: 0 };
   }
 
   // The badge goes right after the record's name in the page's own tree, so that it comes next
@@ -384,31 +389,45 @@
 
   const CONTROL = 'a[href], button, input, select, textarea, summary, [role="button"], [role="link"], [role="tab"], [role="menuitem"], [contenteditable="true"]';
 
-  // The page's elements at a point of the viewport, topmost first, looking into open shadow
-  // roots (where Lightning keeps its buttons).
-  function elementsAt(x, y, root = document, depth = 0) {
-    const found = [];
-    for (const element of root.elementsFromPoint(x, y)) {
-      if (root !== document && !root.contains(element)) continue; // the shadow root's host and above
-      if (element.shadowRoot && depth < 8) found.push(...elementsAt(x, y, element.shadowRoot, depth + 1));
-      found.push(element);
+  // What the badge lies over at a point of the viewport: the page's topmost element there, found
+  // through open shadow roots (where Lightning keeps its buttons), and its composed ancestors;
+  // null where something of the page is drawn over the badge. One hit test per tree crossed.
+  function underBadge(x, y) {
+    const host = badge.host;
+    let stack = document.elementsFromPoint(x, y);
+    if (stack[0] !== host) return null;
+    let element = stack[1];
+    for (let depth = 0; element && element.shadowRoot && depth < 8; depth += 1) {
+      const root = element.shadowRoot;
+      stack = root.elementsFromPoint(x, y).filter((e) => e !== host && root.contains(e));
+      if (!stack.length) break;
+      element = stack[0];
     }
-    return found;
+    const chain = [];
+    for (let node = element; node; node = node.parentNode || node.host) if (node.nodeType === 1) chain.push(node);
+    return chain;
   }
 
-  // Moves the badge to (left, top) in the viewport; true where it can be seen there and covers
-  // no control of the page (hit-tested at its corners and middle).
-  function moveTo(left, top) {
+  // Moves the badge to (left, top) in the viewport, less the offset the last check learned
+  // (beside the name, the badge may sit under an ancestor that makes `fixed` relative to itself:
+  // a transform, a filter). Writes only: nothing here makes the page lay out.
+  function setSpot([left, top]) {
+    const style = badge.host.style;
+    const [dx, dy] = badge.offset;
+    style.setProperty('top', `${Math.round(top + dy)}px`, 'important');
+    style.setProperty('left', `${Math.round(left + dx)}px`, 'important');
+  }
+
+  // Whether the badge can be seen at a spot and covers no control of the page there (hit-tested
+  // at its corners and middle). Moves it there, and corrects the offset by where it landed.
+  function spotFree(spot) {
     const host = badge.host;
-    const style = host.style;
-    style.setProperty('top', `${Math.round(top)}px`, 'important');
-    style.setProperty('left', `${Math.round(left)}px`, 'important');
-    // Beside the name, the badge may sit under an ancestor that makes `fixed` relative to itself
-    // (a transform, a filter): correct by where it landed.
+    setSpot(spot);
     let box = host.getBoundingClientRect();
-    if (Math.abs(box.top - Math.round(top)) > 1 || Math.abs(box.left - Math.round(left)) > 1) {
-      style.setProperty('top', `${Math.round(2 * top - box.top)}px`, 'important');
-      style.setProperty('left', `${Math.round(2 * left - box.left)}px`, 'important');
+    const [left, top] = spot.map(Math.round);
+    if (Math.abs(box.top - top) > 1 || Math.abs(box.left - left) > 1) {
+      badge.offset = [badge.offset[0] + left - box.left, badge.offset[1] + top - box.top];
+      setSpot(spot);
       box = host.getBoundingClientRect();
     }
     if (box.width === 0 || box.left < 0 || box.top < 0 || box.right > innerWidth || box.bottom > innerHeight) return false;
@@ -418,11 +437,57 @@
     const mine = new Set();
     for (let node = host; node; node = node.parentNode || node.host) mine.add(node);
     for (const [x, y] of points) {
-      const stack = elementsAt(x, y);
-      if (stack[0] !== host) return false; // something of the page is drawn over the badge here
-      if (stack.some((element) => !mine.has(element) && element.matches(CONTROL))) return false;
+      const under = underBadge(x, y);
+      if (!under) return false; // something of the page is drawn over the badge here
+      if (under.some((element) => !mine.has(element) && element.matches(CONTROL))) return false;
     }
     return true;
+  }
+
+  // The name's box (its text's, where narrower), or null without a name on the page.
+  function nameRect() {
+    // The anchor found at the last evaluation: scrolling must not re-query the document.
+    let anchor = shown && shown.anchor && shown.anchor.isConnected ? shown.anchor : core.badgeAnchor(document, location.href);
+    let rect = anchor && anchor.getBoundingClientRect();
+    while (anchor && rect && rect.width === 0 && rect.height === 0 && anchor.parentElement) {
+      anchor = anchor.parentElement; // a <slot> with display: contents has no box of its own
+      rect = anchor.getBoundingClientRect();
+    }
+    if (anchor) {
+      // Beside the name's text, not at the far end of a full-width heading (Classic's h2).
+      const range = document.createRange();
+      range.selectNodeContents(anchor);
+      const textRect = range.getBoundingClientRect();
+      if (textRect.width > 0 && textRect.width < rect.width) rect = textRect;
+    }
+    return rect || null;
+  }
+
+  // Where the badge may go, best first: right after the name, else just under it (a long name or
+  // a zoomed window ends the name's column at the record's actions); with no name on the page,
+  // the top right corner, below whatever the page keeps fixed there (Lightning's global header).
+  function spots(rect) {
+    if (rect) {
+      return [[Math.min(rect.right + 8, innerWidth - 80), rect.top + rect.height / 2 - 12], [rect.left, rect.bottom + 4]];
+    }
+    const corner = [];
+    for (let top = 8; top <= Math.min(300, innerHeight / 2); top += 4) corner.push([innerWidth - 96, top]);
+    return corner;
+  }
+
+  // Which spot is free is checked when the page is idle, after it has drawn its frames
+  // (hit-testing before would make the page lay out and paint inside our task), and again only
+  // when the name's box or the window's size changes: scrolling keeps the choice.
+  let checkTimer = 0;
+  function checkSpots() {
+    checkTimer = 0;
+    if (!badge) return;
+    const rect = nameRect();
+    if (rect && !(rect.bottom > 0 && rect.top < innerHeight)) return;
+    const candidates = spots(rect);
+    const free = candidates.findIndex((spot) => spotFree(spot));
+    badge.spotIndex = Math.max(0, free);
+    setSpot(candidates[badge.spotIndex]);
   }
 
   let positionFrame = 0;
@@ -431,52 +496,25 @@
     positionFrame = requestAnimationFrame(() => {
       positionFrame = 0;
       if (!badge) return;
-      // The anchor found at the last evaluation: scrolling must not re-query the document.
-      let anchor = shown && shown.anchor && shown.anchor.isConnected ? shown.anchor : core.badgeAnchor(document, location.href);
-      let rect = anchor && anchor.getBoundingClientRect();
-      while (anchor && rect && rect.width === 0 && rect.height === 0 && anchor.parentElement) {
-        anchor = anchor.parentElement; // a <slot> with display: contents has no box of its own
-        rect = anchor.getBoundingClientRect();
-      }
-      if (anchor) {
-        // Beside the name's text, not at the far end of a full-width heading (Classic's h2).
-        const range = document.createRange();
-        range.selectNodeContents(anchor);
-        const textRect = range.getBoundingClientRect();
-        if (textRect.width > 0 && textRect.width < rect.width) rect = textRect;
-      }
+      const rect = nameRect();
       const style = badge.host.style;
       style.setProperty('position', 'fixed', 'important');
       style.setProperty('z-index', '99', 'important');
       style.setProperty('display', 'block', 'important');
       style.setProperty('margin', '0', 'important');
-      if (rect && rect.bottom > 0 && rect.top < innerHeight) {
-        style.setProperty('visibility', 'visible', 'important');
-        // Right after the name; where that covers a control of the page (a long name, a
-        // narrow or zoomed window: the record's actions) or is hidden, just under the name. The
-        // choice is kept while only the page's scroll position changes.
-        const key = `${Math.round(rect.left)},${Math.round(rect.right)},${Math.round(rect.height)},${innerWidth},${innerHeight}`;
-        const after = () => [Math.min(rect.right + 8, innerWidth - 80), rect.top + rect.height / 2 - 12];
-        const under = () => [rect.left, rect.bottom + 4];
-        if (badge.spotKey !== key) {
-          badge.spotKey = key;
-          badge.spot = moveTo(...after()) || !moveTo(...under()) ? 'after' : 'under';
-        }
-        moveTo(...(badge.spot === 'after' ? after() : under()));
-      } else if (rect) {
+      if (rect && !(rect.bottom > 0 && rect.top < innerHeight)) {
         style.setProperty('visibility', 'hidden', 'important'); // the header scrolled away
       } else {
-        // No name on the page (an edit page): the top right corner, below whatever the page
-        // keeps fixed there (Lightning's global header), over none of its controls.
         style.setProperty('visibility', 'visible', 'important');
-        const key = `corner,${innerWidth},${innerHeight}`;
+        const candidates = spots(rect);
+        const key = rect ? `${Math.round(rect.left)},${Math.round(rect.right)},${Math.round(rect.height)},${innerWidth},${innerHeight}` : `corner,${innerWidth},${innerHeight}`;
         if (badge.spotKey !== key) {
           badge.spotKey = key;
-          badge.spot = 8;
-          while (badge.spot < innerHeight / 2 && !moveTo(innerWidth - 96, badge.spot)) badge.spot += 4;
-          if (badge.spot >= innerHeight / 2) badge.spot = 8;
+          badge.spotIndex = 0;
+          if (checkTimer) cancelIdleCallback(checkTimer);
+          checkTimer = requestIdleCallback(checkSpots, { timeout: 500 });
         }
-        moveTo(innerWidth - 96, badge.spot);
+        setSpot(candidates[Math.min(badge.spotIndex, candidates.length - 1)]);
       }
       if (paintPending) {
         paintPending = false;
