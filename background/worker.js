@@ -314,12 +314,17 @@ async function performFetchIn(cancelled, request, plan) {
   const failed = async (error) => ({ ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error });
   const signedOut = { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
   if (await heldFor(settings)) return failed('the service asked to wait; try again later');
+  let lastStatus;
   for (let number = 1; ; number += 1) {
     if (cancelled.aborted) return signedOut; // before a retry too: its token is revoked
     const result = await attempt(plan, cancelled);
     if (cancelled.aborted) return signedOut;
     await noteHold(result.response, settings);
-    const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso());
+    // With the status an earlier attempt got: after repeated 5xx Chrome throttles the URL and
+    // fails the next attempt as a network error, which is still the service failing, not offline.
+    const step = nextStep(number, result.status, Boolean(result.timedOut), result.retryAfter, refreshed, Math.random(), nowIso(), lastStatus);
+    lastStatus = result.status ?? lastStatus;
+    if (step.next !== 'done') result.response?.body?.cancel().catch(() => {}); // not read: let it go
     if (step.next === 'done') {
       // A body that fails while it is read (a timeout, a dropped connection, a sign-out) is a
       // failed attempt like any other: cached data stays shown.

@@ -212,7 +212,7 @@ function drawSettings(settings) {
 }
 
 function draw(input) {
-  const view = panelView({ ...input, offline: !navigator.onLine });
+  const view = panelView(input);
   drawDeal(view.deal);
   drawPipeline(view.pipeline);
   drawSettings(view.settings);
@@ -272,7 +272,7 @@ chrome.storage.session.onChanged.addListener((changes) => {
 chrome.storage.local.onChanged.addListener((changes) => {
   if (changes.session || changes.feature_analyticsOptOut || changes['cc.declineAi']) update();
 });
+// Back online: ask again (an analysis that could not be fetched may come now).
 addEventListener('online', () => update());
-addEventListener('offline', () => update());
 send({ type: 'panelOpened' });
 update();

@@ -623,7 +623,8 @@ pub fn refresh_retry_at(stored_hold: JsValue, now: &str, jitter: f64) -> Result<
 
 /// After an attempt: `{next: "done" | "retryAfter" | "refreshThenRetry" | "giveUp", delayMs,
 /// reason}` (see `retry::next_step`). `status` is `null` for a network error or, with
-/// `timed_out`, a timeout.
+/// `timed_out`, a timeout; `last_status` the last status an earlier attempt of the same request
+/// got (see `retry::next_step_remembering`).
 #[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = nextStep)]
 #[allow(clippy::too_many_arguments)]
@@ -635,8 +636,9 @@ pub fn next_step(
     refreshed: bool,
     jitter: f64,
     now: &str,
+    last_status: Option<u16>,
 ) -> Result<JsValue, JsValue> {
-    use crate::retry::{next_step, parse_retry_after, Next, Outcome, RetryPolicy};
+    use crate::retry::{next_step_remembering, parse_retry_after, Next, Outcome, RetryPolicy};
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Step {
@@ -655,28 +657,30 @@ pub fn next_step(
         None if timed_out => Outcome::Timeout,
         None => Outcome::NetworkError,
     };
-    let step = match next_step(&RetryPolicy::default(), attempt, outcome, refreshed, jitter) {
-        Next::Done => Step {
-            next: "done",
-            delay_ms: 0,
-            reason: None,
-        },
-        Next::RetryAfter { delay_ms } => Step {
-            next: "retryAfter",
-            delay_ms,
-            reason: None,
-        },
-        Next::RefreshThenRetry => Step {
-            next: "refreshThenRetry",
-            delay_ms: 0,
-            reason: None,
-        },
-        Next::GiveUp { reason } => Step {
-            next: "giveUp",
-            delay_ms: 0,
-            reason: Some(reason),
-        },
-    };
+    let policy = RetryPolicy::default();
+    let step =
+        match next_step_remembering(&policy, attempt, outcome, refreshed, jitter, last_status) {
+            Next::Done => Step {
+                next: "done",
+                delay_ms: 0,
+                reason: None,
+            },
+            Next::RetryAfter { delay_ms } => Step {
+                next: "retryAfter",
+                delay_ms,
+                reason: None,
+            },
+            Next::RefreshThenRetry => Step {
+                next: "refreshThenRetry",
+                delay_ms: 0,
+                reason: None,
+            },
+            Next::GiveUp { reason } => Step {
+                next: "giveUp",
+                delay_ms: 0,
+                reason: Some(reason),
+            },
+        };
     to_js(&step)
 }
 

@@ -111,9 +111,6 @@ pub struct PanelInput {
     /// The descriptions of factors and blind spots in the user's language (7-day cache).
     #[serde(default)]
     pub descriptions: Option<DescriptionsAnswer>,
-    /// The browser says it is offline (`navigator.onLine === false`).
-    #[serde(default)]
-    pub offline: bool,
     /// The session ended without the user signing out (the service refused to renew it).
     #[serde(default)]
     pub session_expired: bool,
@@ -453,11 +450,9 @@ fn age(minutes: i64) -> Text {
     }
 }
 
-/// The message for a failed request, by what went wrong.
-fn error_message(kind: ErrorKind, offline: bool) -> Text {
-    if offline {
-        return Text::new("panel_error_offline");
-    }
+/// The message for a failed request, by what went wrong. (The worker's words decide, not the
+/// browser's `navigator.onLine`: an answer from the server, even an error, proves the network.)
+fn error_message(kind: ErrorKind) -> Text {
     Text::new(match kind {
         ErrorKind::Offline => "panel_error_offline",
         ErrorKind::Busy => "panel_error_busy",
@@ -500,10 +495,10 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     let Some(data) = data else {
         view.status = Status::Error;
         view.message = Some(match &answer.error {
-            Some(error) => error_message(ErrorKind::of(error), input.offline),
+            Some(error) => error_message(ErrorKind::of(error)),
             // Answered from the cache without a body: the server had no analysis for it.
             None if answer.ok => Text::new("panel_no_analysis"),
-            None => error_message(ErrorKind::Server, input.offline),
+            None => error_message(ErrorKind::Server),
         });
         return view;
     };
@@ -516,7 +511,7 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
             .as_deref()
             .map(ErrorKind::of)
             .unwrap_or(ErrorKind::Server);
-        view.message = Some(Text::new("panel_stale").arg(error_message(why, input.offline)));
+        view.message = Some(Text::new("panel_stale").arg(error_message(why)));
         Status::Stale
     };
     let descriptions = input
@@ -581,7 +576,7 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
 /// else the invitation.
 fn signed_out_message(input: &PanelInput) -> Text {
     if let Some(error) = &input.sign_in_error {
-        return Text::new("panel_sign_in_failed").arg(sign_in_error_reason(error, input.offline));
+        return Text::new("panel_sign_in_failed").arg(sign_in_error_reason(error));
     }
     if input.session_expired {
         return Text::new("panel_session_expired");
@@ -590,7 +585,7 @@ fn signed_out_message(input: &PanelInput) -> Text {
 }
 
 /// Why a sign-in failed, from the worker's words for it.
-fn sign_in_error_reason(error: &str, offline: bool) -> Text {
+fn sign_in_error_reason(error: &str) -> Text {
     if error.contains("cannot keep the sign-in") {
         return Text::new("sign_in_error_browser");
     }
@@ -599,7 +594,6 @@ fn sign_in_error_reason(error: &str, offline: bool) -> Text {
     }
     match ErrorKind::of(error) {
         ErrorKind::Offline => Text::new("panel_error_offline"),
-        _ if offline => Text::new("panel_error_offline"),
         ErrorKind::Busy => Text::new("panel_error_busy"),
         ErrorKind::NotEnabled => Text::new("panel_error_not_enabled"),
         _ => Text::new("sign_in_error_refused"),
@@ -728,13 +722,13 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
         .unwrap_or(ErrorKind::Server);
     let Some(data) = &answer.data else {
         view.status = Status::Error;
-        view.message = Some(error_message(why, input.offline));
+        view.message = Some(error_message(why));
         return view;
     };
     view.status = if answer.ok {
         Status::Ready
     } else {
-        view.message = Some(Text::new("panel_stale").arg(error_message(why, input.offline)));
+        view.message = Some(Text::new("panel_stale").arg(error_message(why)));
         Status::Stale
     };
     view.age = data

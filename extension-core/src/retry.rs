@@ -58,6 +58,40 @@ pub enum Next {
     GiveUp { reason: &'static str },
 }
 
+/// [`next_step`], remembering the last HTTP status an earlier attempt of the same request got.
+/// A last attempt that fails without an answer after the service has answered with errors gives
+/// up as that answer would have: Chrome throttles an extension's requests to a URL after
+/// repeated 5xx answers and fails them as network errors (seen: the fourth attempt after three
+/// 500s, "Failed to fetch"), and the rep must then be told the service failed, not that they
+/// are offline (issue 16).
+pub fn next_step_remembering(
+    policy: &RetryPolicy,
+    attempt: u32,
+    outcome: Outcome,
+    refreshed: bool,
+    jitter: f64,
+    last_status: Option<u16>,
+) -> Next {
+    let next = next_step(policy, attempt, outcome, refreshed, jitter);
+    match (&next, outcome, last_status) {
+        (
+            Next::GiveUp { .. },
+            Outcome::NetworkError | Outcome::Timeout,
+            Some(status @ (429 | 500..=599)),
+        ) => next_step(
+            policy,
+            attempt.max(policy.max_attempts),
+            Outcome::Status {
+                status,
+                retry_after_ms: None,
+            },
+            refreshed,
+            jitter,
+        ),
+        _ => next,
+    }
+}
+
 /// Decides after attempt number `attempt` (1-based). `refreshed` says a token refresh already
 /// happened for this request (a second 401 signs the user out).
 pub fn next_step(
@@ -430,5 +464,31 @@ mod tests {
             Some(0)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn a_last_attempt_throttled_after_server_errors_is_a_server_error_not_offline() {
+        let policy = RetryPolicy::default();
+        let last = policy.max_attempts;
+        let reason = |last_status| match next_step_remembering(
+            &policy,
+            last,
+            Outcome::NetworkError,
+            false,
+            0.5,
+            last_status,
+        ) {
+            Next::GiveUp { reason } => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(reason(None), "the service could not be reached");
+        assert_eq!(reason(Some(500)), "the service answered with an error");
+        assert_eq!(reason(Some(503)), "the service is busy; try again later");
+        assert_eq!(reason(Some(200)), "the service could not be reached");
+        // Before the last attempt, a network error is retried as always.
+        assert!(matches!(
+            next_step_remembering(&policy, 1, Outcome::NetworkError, false, 0.5, Some(500)),
+            Next::RetryAfter { .. }
+        ));
     }
 }
