@@ -1,13 +1,14 @@
-// Measures the two ways the content script could run the core on a page, in Chromium:
-//   wasm    the core as real WebAssembly (background/pkg, --target web): fails under a strict CSP
-//   wasm2js the core translated to JavaScript (content/core.mjs): what the extension ships
+// Measures the two ways the content script runs the core on a page, in Chromium:
+//   wasm    the core as real WebAssembly (content/core-wasm.mjs + core.wasm): where the page's
+//           CSP allows it (Lightning's does)
+//   wasm2js the core translated to JavaScript (content/core.mjs): where it does not
 // Prints the median and p95 of evaluatePage over 31 runs (after 5 warm-ups) and the cold first
 // call, per fixture. Usage: node tests/bench/content-paths.mjs [slug...]   (needs ./build.sh)
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { root } from '../e2e/browser.mjs';
+import { dist, root } from '../e2e/browser.mjs';
 
 const slugs = process.argv.slice(2).length ? process.argv.slice(2) : ['lightning-record-layout-en-us', 'lightning-large-page-en-us'];
 const standin = await startStandin();
@@ -19,8 +20,7 @@ const page = await browser.newPage({ ignoreHTTPSErrors: true });
 await page.route('**/__cc/**', (route) => {
   const name = new URL(route.request().url()).pathname.replace(/^\/__cc\//, ''); // may be under snippets/
   const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-  const file = name === 'content-core.mjs' ? join(root, 'dist', 'content', 'core.mjs')
-    : join(root, 'dist', 'background', 'pkg', ...name.split('/').filter((part) => part !== '..'));
+  const file = join(dist, 'content', ...name.split('/').filter((part) => part !== '..'));
   route.fulfill({ body: readFileSync(file), contentType: type });
 });
 const stats = (samples) => {
@@ -33,10 +33,10 @@ for (const slug of slugs) {
   for (const path of ['wasm', 'wasm2js']) {
     await page.goto(url);
     if (path === 'wasm') {
-      await page.addScriptTag({ type: 'module', content: "import init, * as m from '/__cc/core.js'; const t = performance.now(); await init(); window.loadMs = performance.now() - t; window.M = m;" });
+      await page.addScriptTag({ type: 'module', content: "const t = performance.now(); const m = await import('/__cc/core-wasm.mjs'); await m.default({ module_or_path: fetch('/__cc/core.wasm') }); window.loadMs = performance.now() - t; window.M = m;" });
       await page.waitForFunction(() => window.M);
     } else {
-      await page.addScriptTag({ type: 'module', content: "const t = performance.now(); const m = await import('/__cc/content-core.mjs'); window.loadMs = performance.now() - t; window.M = m;" });
+      await page.addScriptTag({ type: 'module', content: "const t = performance.now(); const m = await import('/__cc/core.mjs'); window.loadMs = performance.now() - t; window.M = m;" });
       await page.waitForFunction(() => window.M);
     }
     const result = await page.evaluate(() => {

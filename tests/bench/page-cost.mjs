@@ -40,7 +40,7 @@ const ONLY = argv.only ? new Set(argv.only.split(',')) : null;
 if (!(ROUNDS >= 1) || !(WARMUP >= 0)) throw new Error('--rounds must be ≥ 1 and --warmup ≥ 0');
 if (THIRD && !existsSync(join(THIRD, 'manifest.json'))) throw new Error(`--third: no manifest.json in ${THIRD}`);
 
-const SETTLE_MS = 1500; // after 'load': the fixtures have no subresources, so this is the quiet
+const SETTLE_MS = 1500; // after 'load' (the page's stylesheet and sprites are in by then): the quiet
 const STEP_MS = 1500; // an in-app navigation, measured from the swap
 const IDLE_MS = 3000; // the list view after leaving a record
 const MUTATIONS = 20; // spread over IDLE_MS, one every IDLE_MS / MUTATIONS
