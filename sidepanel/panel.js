@@ -117,6 +117,8 @@ function drawDeal(deal) {
   if (deal.local) {
     drawScore($('local-score'), $('local-label'), deal.local);
     $('local-score').classList.add('small');
+    // The estimate's number is drawn once: here only when the headline is another score.
+    $('local-score').parentElement.hidden = deal.headline?.source === 'device';
     $('local-reasons').replaceChildren(...deal.reasons.map((reason) => item('li', text(reason))));
     $('local-note').textContent = text(deal.localNote);
   }

@@ -60,6 +60,10 @@ test('signed out: the Tier 1 score and reasons, an invitation to sign in, no req
   await panel.waitFor(visible('local'));
   assert.equal(await panel.text('deal-title'), 'Acme — 500 Widgets');
   assert.match(await panel.text('local-score'), /^\d+$/);
+  // Signed out, the headline is the estimate, said to be one, and its number is drawn once.
+  assert.equal(await panel.text('headline-score'), await panel.text('local-score'));
+  assert.equal(await panel.text('headline-caption'), 'On-device estimate from 7 fields on this page');
+  assert.equal(await panel.evaluate("document.getElementById('local-score').parentElement.hidden"), true);
   assert.ok((await panel.evaluate("document.querySelectorAll('#local-reasons li').length")) >= 1);
   assert.match(await panel.text('enriched-message'), /^Sign in for the full analysis/);
   assert.equal(await panel.evaluate(visible('sign-in-deal')), true);
