@@ -566,9 +566,15 @@
   // JavaScript translation where the page refuses WebAssembly. Both are the same build.
   async function loadCore(url) {
     if (wasmAllowed()) {
-      const module = await import(url('content/core-wasm.mjs'));
-      await module.default({ module_or_path: fetch(url('content/core.wasm')) });
-      return module;
+      try {
+        const module = await import(url('content/core-wasm.mjs'));
+        await module.default({ module_or_path: fetch(url('content/core.wasm')) });
+        return module;
+      } catch (error) {
+        // A page that lets this world compile but not fetch, or a browser that refuses the
+        // module for another reason: the translation needs neither.
+        console.warn('[Deal health] WebAssembly core unavailable here, using the JavaScript build:', error);
+      }
     }
     return import(url('content/core.mjs'));
   }

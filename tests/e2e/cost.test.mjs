@@ -9,7 +9,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { fixtureBody, launch, waitForBadge } from './browser.mjs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { dist, fixtureBody, launch, waitForBadge } from './browser.mjs';
 
 const host = 'https://lightning-record-layout-en-us.lightning.force.com';
 const OTHER_PAGES = {
@@ -116,6 +120,7 @@ test('an Opportunity record: the core is compiled once per tab, one evaluation p
 for (const [name, csp, expected] of [
   ["Lightning's CSP ('unsafe-eval', connect-src 'self')", 'lightning', ['/content/core-wasm.mjs', '/content/core.wasm']],
   ["a strict script-src 'self'", 'strict', ['/content/core.mjs']],
+  ['eval allowed, connect-src none (the content script fetches its own file all the same)', 'eval-no-fetch', ['/content/core-wasm.mjs', '/content/core.wasm']],
   ['no eval and no fetch', 'locked', ['/content/core.mjs']],
 ]) {
   test(`under ${name} the record page gets ${expected.join(' + ')}, once`, async () => {
@@ -129,6 +134,27 @@ for (const [name, csp, expected] of [
     await tab.close();
   });
 }
+
+test('a WebAssembly core that fails to load falls back to the JavaScript build: the badge still shows', async () => {
+  // A copy of the extension whose core.wasm is damaged, in a browser of its own.
+  const copy = join(mkdtempSync(join(tmpdir(), 'cc-broken-wasm-')), 'dist');
+  cpSync(dist, copy, { recursive: true });
+  writeFileSync(join(copy, 'content', 'core.wasm'), 'not WebAssembly');
+  const other = await launch({ port: standin.port, extensionPath: copy });
+  try {
+    const page = await other.context.newPage();
+    const cdp = await other.context.newCDPSession(page);
+    const parsed = [];
+    cdp.on('Debugger.scriptParsed', (event) => { if (event.url.startsWith('chrome-extension://')) parsed.push(new URL(event.url).pathname); });
+    await cdp.send('Debugger.enable');
+    await page.goto(`${host}/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning`, { waitUntil: 'load' });
+    await waitForBadge(page, (b) => b && b.label);
+    assert.ok(parsed.includes('/content/core.mjs'), `the JavaScript build was loaded: ${parsed}`);
+  } finally {
+    await other.context.close().catch(() => {});
+    rmSync(dirname(copy), { recursive: true, force: true });
+  }
+});
 
 test('the core is not reachable from a page at its fixed extension URL', async () => {
   const page = await browser.context.newPage();

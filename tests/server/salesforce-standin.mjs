@@ -86,6 +86,8 @@ const CSP = {
   // As Lightning Experience under Stricter CSP: no inline script, eval allowed (Lightning Web
   // Security needs it), everything else from the org's own origin.
   lightning: "default-src 'self'; script-src 'self' 'unsafe-eval'; object-src 'none'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+  // Eval (so WebAssembly) allowed, but no fetch from the page's world.
+  'eval-no-fetch': "script-src 'self' 'unsafe-eval'; connect-src 'none'; object-src 'none'",
   // Nothing but the page's own scripts: no eval, no fetch, no WebAssembly.
   locked: "default-src 'none'; script-src 'self'; connect-src 'none'; style-src 'unsafe-inline'",
 };
