@@ -590,8 +590,15 @@
       return; // the extension was updated or removed: this old script has nothing to load
     }
     if (!importing) askDateOrder(); // while the core loads
-    importing ??= loadCore(url).then(
-      (module) => {
+    // The administrator may limit the extension to listed Salesforce orgs (allowedOrgHosts,
+    // docs/admin.md): read beside the import, decided by the core, once per document (the host
+    // never changes). On another org the core stays unused: nothing is read or reported.
+    importing ??= Promise.all([
+      loadCore(url),
+      chrome.storage.managed.get('allowedOrgHosts').catch(() => ({})),
+    ]).then(
+      ([module, policy]) => {
+        if (!module.badgeAllowedOn(policy.allowedOrgHosts, location.hostname)) return;
         core = module;
         evaluate();
         if (!badge && observing) schedule();

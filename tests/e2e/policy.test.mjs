@@ -145,6 +145,25 @@ test('sign-in switched off: the worker starts none, a kept session is signed out
   await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('session'))).session === undefined);
 });
 
+test('the badge shows only on the listed orgs, matched by My Domain name', { skip }, async (t) => {
+  const locked = await launchCopy('locked', t);
+  assert.deepEqual((await managedPolicy(locked)).allowedOrgHosts.length, 2);
+  const page = await locked.context.newPage();
+  // Listed as acme.my.salesforce.com: its Lightning host shows the badge.
+  await page.goto('https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(page, (b) => b && /\d/.test(b.text));
+  // Listed as https://…/ (the schema and the core take a URL-ish entry too).
+  await page.goto('https://lightning-de-ch.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(page, (b) => b !== null);
+  // Not listed: no badge, and nothing reported to the worker for the side panel.
+  await page.goto('https://lightning-fr-fr.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await page.waitForTimeout(1500);
+  assert.equal(await readBadge(page), null, 'no badge on an org the policy does not list');
+  const tabs = await locked.worker.evaluate(() => chrome.storage.session.get(null));
+  const reports = Object.entries(tabs).filter(([key, value]) => key.startsWith('cc.tab.') && JSON.stringify(value).includes('lightning-fr-fr'));
+  assert.deepEqual(reports, [], 'no Tier 1 report from the unlisted org');
+});
+
 test('a regional apiOrigin moves sign-in to its web app, and every request to its API', { skip }, async (t) => {
   const regional = await launchCopy('regional', t);
   const { context, extensionId } = regional;
