@@ -237,6 +237,13 @@ pub fn sign_out_plan(
     let orphans = index.orphans(stored_keys);
     remove.extend(index.clear());
     remove.extend(orphans);
+    // The date order learnt per org host names the orgs the user opened: it goes too.
+    remove.extend(
+        stored_keys
+            .iter()
+            .filter(|key| key.starts_with(crate::locale::DATE_ORDER_KEY_PREFIX))
+            .cloned(),
+    );
     let revoke = session
         .and_then(|session| {
             api_post(
@@ -419,6 +426,7 @@ mod tests {
             "cc.v1.deal:a:0065g00000AbCdE",
             "cc.v1.deal:a:0065g00000Orphn",
             "feature_analyticsOptOut",
+            "cc.dateOrder.acme.lightning.force.com",
         ]
         .map(String::from);
         let plan = sign_out_plan(Some(&session), &mut index, &stored, api);
@@ -430,7 +438,8 @@ mod tests {
                 "cc.analyticsQueue",
                 "cc.holdUntil",
                 "cc.v1.deal:a:0065g00000AbCdE",
-                "cc.v1.deal:a:0065g00000Orphn"
+                "cc.v1.deal:a:0065g00000Orphn",
+                "cc.dateOrder.acme.lightning.force.com"
             ]
         );
         assert_eq!(

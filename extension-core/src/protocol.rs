@@ -310,8 +310,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
     }
 }
 
-/// The `chrome.storage.local` key of a Salesforce org host's date order.
-pub const DATE_ORDER_KEY_PREFIX: &str = "cc.dateOrder.";
+pub use crate::locale::DATE_ORDER_KEY_PREFIX;
 
 /// Where the date order of the sender's org is kept: one key per org host, named only from the
 /// tab's current URL, which must be an Opportunity record page (the only pages that read dates).
