@@ -2,6 +2,7 @@
 //! the badge (`content/main.js`, its closed shadow root's `.tone-*` rules) and in the side panel
 //! (`sidepanel/panel.css`, the score pills and the factor bars). "Won" was blue on the badge and
 //! green in the panel; now the panel draws the badge's colours, in both themes.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
