@@ -148,7 +148,8 @@ test('a WebAssembly core that fails to load falls back to the JavaScript build: 
     cdp.on('Debugger.scriptParsed', (event) => { if (event.url.startsWith('chrome-extension://')) parsed.push(new URL(event.url).pathname); });
     await cdp.send('Debugger.enable');
     await page.goto(`${host}/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning`, { waitUntil: 'load' });
-    await waitForBadge(page, (b) => b && b.label);
+    // A fresh browser compiles both builds cold: on a busy machine that takes a while.
+    await waitForBadge(page, (b) => b && b.label, { timeout: 20000 });
     assert.ok(parsed.includes('/content/core.mjs'), `the JavaScript build was loaded: ${parsed}`);
   } finally {
     await other.context.close().catch(() => {});
