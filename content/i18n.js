@@ -1,9 +1,37 @@
-// Renders a message the core names ({id, args}) in the browser's language through
-// chrome.i18n (_locales/<lang>/messages.json). An argument is plain text or a message of its
-// own. The result is always used as text (textContent, attributes), never as markup. Loaded
-// before content/main.js and by the side panel.
-globalThis.CustomerCityText = function text(message) {
-  if (!message) return '';
-  const args = (message.args || []).map((arg) => (typeof arg === 'string' ? arg : text(arg)));
-  return chrome.i18n.getMessage(message.id, args);
-};
+// Renders a message the core names ({id, args, count}) in the browser's language through
+// chrome.i18n (_locales/<lang>/messages.json). An argument is plain text, a message of its own,
+// or a value ({format}) formatted for the browser's language with Intl; a plural message picks
+// `<id>_one` or `<id>_other` by the language's rules. The result is always used as text
+// (attributes, generated content), never as markup. Loaded before content/main.js.
+(() => {
+  const language = chrome.i18n.getUILanguage();
+  const formats = {
+    count: (value) => new Intl.NumberFormat(language).format(value.value),
+    money: (value) => {
+      try {
+        return new Intl.NumberFormat(language, { style: 'currency', currency: value.currency }).format(value.cents / 100);
+      } catch {
+        return `${new Intl.NumberFormat(language).format(value.cents / 100)} ${value.currency}`;
+      }
+    },
+    date: (value) => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value.date}T00:00:00Z`)),
+    ago: (value) => {
+      const [count, unit] = value.minutes < 60 ? [value.minutes, 'minute'] : value.minutes < 2880 ? [Math.round(value.minutes / 60), 'hour'] : [Math.round(value.minutes / 1440), 'day'];
+      return new Intl.RelativeTimeFormat(language, { numeric: 'always' }).format(-count, unit);
+    },
+  };
+  globalThis.CustomerCityText = function text(message) {
+    if (!message) return '';
+    const args = (message.args || []).map((arg) => {
+      if (typeof arg === 'string') return arg;
+      if (arg && arg.format) return formats[arg.format] ? formats[arg.format](arg) : '';
+      return text(arg);
+    });
+    let id = message.id;
+    if (typeof message.count === 'number') {
+      const one = `${id}_one`;
+      id = new Intl.PluralRules(language).select(message.count) === 'one' && chrome.i18n.getMessage(one) ? one : `${id}_other`;
+    }
+    return chrome.i18n.getMessage(id, args);
+  };
+})();

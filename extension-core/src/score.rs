@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::i18n::{Arg, Text};
+use crate::i18n::{Arg, Text, Value};
 
 use crate::extract::rules::{Field, CLOSED_LOST_STAGES, CLOSED_WON_STAGES};
 use crate::extract::{Extraction, PathOutcome};
@@ -257,7 +257,9 @@ pub fn score(extraction: &Extraction, today: NaiveDate) -> Score {
                     reasons.push(reason(
                         "close_date_far",
                         -10,
-                        Text::new("reason_close_date_far").arg(close_date.to_string()),
+                        Text::new("reason_close_date_far").arg(Value::Date {
+                            date: close_date.to_string(),
+                        }),
                     ));
                 }
             }

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { launch, readBadge, waitForBadge } from './browser.mjs';
+import { eventually, launch, readBadge, waitForBadge } from './browser.mjs';
 
 const URL_ = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
 
@@ -99,17 +99,39 @@ test('the hover card stays open under the pointer and closes with Esc', async ()
   await page.close();
 });
 
+test('a date in the hover card reads as a date in the browser\'s language, never ISO', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(URL_);
+  await waitForBadge(page, (b) => b && b.label);
+  // The close date moved more than a year out (an inline edit), as the page shows dates.
+  await page.evaluate(() => {
+    const walk = (root) => {
+      for (const element of root.querySelectorAll('*')) {
+        for (const node of element.childNodes) if (node.nodeType === 3 && node.nodeValue.includes('12/15/2026')) node.nodeValue = node.nodeValue.replace('12/15/2026', '12/15/2028');
+        if (element.shadowRoot) walk(element.shadowRoot);
+      }
+    };
+    walk(document);
+  });
+  const { badge } = await waitForBadge(page, (b) => b && b.text.includes('2028'));
+  assert.ok(badge.text.includes('Dec 15, 2028'), badge.text);
+  assert.doesNotMatch(badge.text, /\d{4}-\d{2}-\d{2}/, 'no ISO date on screen');
+  await page.close();
+});
+
 test('after the extension is updated under an open page, a click on the badge says to reload', async () => {
   const page = await browser.context.newPage();
   await page.goto(URL_);
   const { badge } = await waitForBadge(page, (b) => b && b.label && b.rect.visible === 'visible');
   // As an update does: the extension restarts, this page's content script is cut off from it.
-  const worker = browser.worker;
-  const restarted = browser.context.waitForEvent('serviceworker', { timeout: 15000 });
-  await worker.evaluate(() => chrome.runtime.reload()).catch(() => {}); // the worker goes away mid-call
-  await restarted;
-  await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
-  const { badge: after } = await waitForBadge(page, (b) => b && b.label === 'Deal health: reload the page to update');
+  await browser.worker.evaluate(() => { setTimeout(() => chrome.runtime.reload(), 0); });
+  // Clicked until the page's content script finds itself cut off (a click before that opens the
+  // side panel, as usual).
+  const after = await eventually(async () => {
+    await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
+    const now = await readBadge(page);
+    return now && now.label === 'Deal health: reload the page to update' && now;
+  }, { timeout: 15000, every: 300 });
   assert.ok(after.pieces.includes('Deal health was updated. Reload this page to use it.'), JSON.stringify(after.pieces));
   assert.equal(await cardDisplay(page), 'block', 'the notice shows without hovering');
   await page.close();
