@@ -80,6 +80,10 @@ impl Field {
 
     /// Standard labels in the languages Salesforce ships, compared after
     /// [`normalize_label`]. Admin-renamed labels are reached through the API-name anchor.
+    /// Languages: English, German, French, Japanese, Spanish, Italian, Portuguese (Brazil),
+    /// Dutch, Swedish, Polish, Chinese (Simplified), Korean; regional locales (de-AT, fr-CA,
+    /// en-AU, en-IN) show their language's labels. Where a translation was seen spelled more
+    /// than one way (Korean writes 영업 기회 and 영업기회), each spelling is listed.
     pub fn labels(self) -> &'static [&'static str] {
         match self {
             Field::Name => &[
@@ -96,12 +100,15 @@ impl Field {
                 "业务机会名称",
                 "业务机会名",
                 "기회 이름",
+                "영업 기회 이름",
+                "영업기회 이름",
                 "affärsmöjlighetens namn",
+                "nazwa szansy sprzedaży",
                 "opportunity name (名前)",
             ],
             Field::Amount => &[
                 "amount", "betrag", "montant", "金額", "importe", "importo", "bedrag", "valor",
-                "金额", "금액", "belopp",
+                "金额", "금액", "belopp", "kwota",
             ],
             Field::Stage => &[
                 "stage",
@@ -113,6 +120,7 @@ impl Field {
                 "阶段",
                 "단계",
                 "fas",
+                "etap",
             ],
             Field::CloseDate => &[
                 "close date",
@@ -126,7 +134,9 @@ impl Field {
                 "data de fechamento",
                 "结束日期",
                 "마감 날짜",
+                "마감 일자",
                 "stängningsdatum",
+                "data zamknięcia",
             ],
             Field::Probability => &[
                 "probability (%)",
@@ -149,7 +159,11 @@ impl Field {
                 "可能性 (%)",
                 "可能性(%)",
                 "확률 (%)",
+                "확률(%)",
                 "sannolikhet (%)",
+                "sannolikhet",
+                "prawdopodobieństwo (%)",
+                "prawdopodobieństwo",
             ],
             Field::Owner => &[
                 "opportunity owner",
@@ -167,7 +181,11 @@ impl Field {
                 "proprietário da oportunidade",
                 "业务机会所有人",
                 "기회 소유자",
+                "영업 기회 소유자",
+                "영업기회 소유자",
                 "ägare till affärsmöjlighet",
+                "affärsmöjlighetens ägare",
+                "właściciel szansy sprzedaży",
             ],
             Field::NextStep => &[
                 "next step",
@@ -186,6 +204,7 @@ impl Field {
                 "下一步",
                 "다음 단계",
                 "nästa steg",
+                "następny krok",
             ],
         }
     }
