@@ -1,5 +1,8 @@
-//! Numeric dates in every order Salesforce locales use: `12/31/2025`, `31/12/2025`,
-//! `31.12.2025`, `2025/12/31`, `31-12-2025`, `2025-12-31`, `2025. 12. 31.`, `2025年12月31日`.
+//! Dates in every form Salesforce locales show them: numeric in every order (`12/31/2025`,
+//! `31/12/2025`, `31.12.2025`, `2025/12/31`, `31-12-2025`, `2025-12-31`, `2025. 12. 31.`,
+//! `2025年12月31日`, `2025년 12월 31일`), and with the month named as the supported languages'
+//! medium dates write it (`Dec 31, 2025`, `31 dic 2025`, `31 de dez. de 2025`, `31. Dez. 2025`,
+//! `31 grudnia 2025`), which base components such as `lightning-formatted-date-time` show.
 
 use chrono::NaiveDate;
 
@@ -17,11 +20,13 @@ struct DateParts {
 /// Finds the first date-shaped token in `text` (a time may follow it).
 fn date_parts(text: &str) -> Option<DateParts> {
     let text = normalize_spaces(text);
-    // Hungarian `2025. 12. 31.` and CJK `2025年12月31日`: fold into dotted / slashed forms.
+    // Hungarian and Korean `2025. 12. 31.`, CJK `2025年12月31日` and Korean `2025년 12월 31일`:
+    // fold into dotted / slashed forms.
     let folded: String = text
         .replace(". ", ".")
-        .replace(['年', '月'], "/")
-        .replace('日', " ");
+        .replace(['年', '月', '년', '월'], "/")
+        .replace("/ ", "/")
+        .replace(['日', '일'], " ");
     let start = folded.find(|c: char| c.is_ascii_digit())?;
     let token: String = folded[start..]
         .chars()
@@ -57,7 +62,9 @@ fn full_year(year: u32, length: usize) -> u32 {
 /// Reads a date. `order` is the date order of the page's locale, when known; without it a date
 /// whose day and month could be swapped is [`ValueError::Ambiguous`].
 pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, ValueError> {
-    let parts = date_parts(raw).ok_or(ValueError::Unparseable("not a numeric date"))?;
+    let Some(parts) = date_parts(raw) else {
+        return named_date(raw).unwrap_or(Err(ValueError::Unparseable("not a date")));
+    };
     let [a, b, c] = parts.numbers;
     let (year, month, day) = if parts.lengths[0] == 4 {
         (a, b, c)
@@ -88,6 +95,42 @@ pub fn parse_date(raw: &str, order: Option<DateOrder>) -> Result<NaiveDate, Valu
     };
     NaiveDate::from_ymd_opt(year as i32, month, day)
         .ok_or(ValueError::OutOfRange("no such calendar date"))
+}
+
+/// A date whose month is named (`Dec 31, 2025`, `31 dic 2025`, `31 de dez. de 2025`,
+/// `31. Dez. 2025`, `31-Dec-2025`): `None` when the text names no month. The day sits either
+/// just before the month's name (every supported language) or just after it (English month
+/// first), and a four-digit year follows; the Spanish and Portuguese `de` between them is no
+/// word of the date. Such a date is never ambiguous, so no date order is needed.
+fn named_date(raw: &str) -> Option<Result<NaiveDate, ValueError>> {
+    let text = normalize_spaces(raw).to_lowercase();
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty() && !matches!(*word, "de" | "del"))
+        .collect();
+    let index = words.iter().position(|word| month_number(word).is_some())?;
+    let month = month_number(words[index])?;
+    let day_and_year = |day: Option<&&str>, year: Option<&&str>| {
+        let day = day
+            .filter(|word| is_day_number(word))?
+            .parse::<u32>()
+            .ok()?;
+        let year = year
+            .filter(|word| word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))?
+            .parse::<i32>()
+            .ok()?;
+        Some((day, year))
+    };
+    let before = index.checked_sub(1).and_then(|i| words.get(i));
+    let found = day_and_year(before, words.get(index + 1))
+        .or_else(|| day_and_year(words.get(index + 1), words.get(index + 2)));
+    Some(match found {
+        Some((day, year)) => NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or(ValueError::OutOfRange("no such calendar date")),
+        None => Err(ValueError::Unparseable(
+            "a month's name without its day and year",
+        )),
+    })
 }
 
 /// What a page's other dates say about day/month order: `Some` when at least one date on the
@@ -128,8 +171,133 @@ pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Opti
     }
 }
 
+/// Month names as the supported locales write them in dates (CLDR's wide and abbreviated
+/// forms, Polish genitives, Salesforce's English three-letter forms), lower-cased and without
+/// a trailing dot, per month. No word names two months (a unit test holds the table to it).
+const MONTH_WORDS: [&[&str]; 12] = [
+    &[
+        "january", "jan", "januar", "jänner", "jän", "janvier", "janv", "enero", "ene", "gennaio",
+        "gen", "janeiro", "januari", "styczeń", "stycznia", "sty",
+    ],
+    &[
+        "february",
+        "feb",
+        "februar",
+        "février",
+        "févr",
+        "febrero",
+        "febbraio",
+        "fevereiro",
+        "fev",
+        "februari",
+        "luty",
+        "lutego",
+        "lut",
+    ],
+    &[
+        "march", "mar", "märz", "mär", "mars", "marzo", "março", "maart", "mrt", "marzec", "marca",
+    ],
+    &[
+        "april",
+        "apr",
+        "avril",
+        "avr",
+        "abril",
+        "abr",
+        "aprile",
+        "kwiecień",
+        "kwietnia",
+        "kwi",
+    ],
+    &[
+        "may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "maja",
+    ],
+    &[
+        "june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwiec", "czerwca",
+        "cze",
+    ],
+    &[
+        "july", "jul", "juli", "juillet", "juil", "juill", "julio", "luglio", "lug", "julho",
+        "lipiec", "lipca", "lip",
+    ],
+    &[
+        "august",
+        "aug",
+        "août",
+        "agosto",
+        "ago",
+        "augustus",
+        "augusti",
+        "sierpień",
+        "sierpnia",
+        "sie",
+    ],
+    &[
+        "september",
+        "sep",
+        "sept",
+        "septembre",
+        "septiembre",
+        "settembre",
+        "set",
+        "setembro",
+        "wrzesień",
+        "września",
+        "wrz",
+    ],
+    &[
+        "october",
+        "oct",
+        "oktober",
+        "okt",
+        "octobre",
+        "octubre",
+        "ottobre",
+        "ott",
+        "outubro",
+        "out",
+        "październik",
+        "października",
+        "paź",
+    ],
+    &[
+        "november",
+        "nov",
+        "novembre",
+        "noviembre",
+        "novembro",
+        "listopad",
+        "listopada",
+        "lis",
+    ],
+    &[
+        "december",
+        "dec",
+        "dezember",
+        "dez",
+        "décembre",
+        "déc",
+        "diciembre",
+        "dic",
+        "dicembre",
+        "dezembro",
+        "grudzień",
+        "grudnia",
+        "gru",
+    ],
+];
+
+/// The month (1 to 12) a lower-cased word names in a date.
+fn month_number(word: &str) -> Option<u32> {
+    MONTH_WORDS
+        .iter()
+        .position(|words| words.contains(&word))
+        .map(|index| index as u32 + 1)
+}
+
 /// English month names and their three-letter forms, as Salesforce's English locales write
-/// medium dates (`Nov 14, 2026` in en_US, `14 Nov 2026` in en_GB and en_AU).
+/// medium dates (`Nov 14, 2026` in en_US, `14 Nov 2026` in en_GB and en_AU): the only names
+/// that teach a page's numeric date order (see [`date_order_evidence`]).
 const MONTH_NAMES: [&str; 12] = [
     "january",
     "february",
@@ -262,6 +430,151 @@ mod tests {
         assert_eq!(parse_date("2025年12月31日", None), ymd(2025, 12, 31));
         assert_eq!(parse_date("1.2.2026", None), ymd(2026, 2, 1));
         assert_eq!(parse_date(" 12/31/2025, 10:15 AM", None), ymd(2025, 12, 31));
+    }
+
+    /// The numeric forms of the locales issue 17 added (CLDR short dates, as Salesforce's
+    /// ICU formats and `lightning-formatted-date-time` write them).
+    #[test]
+    fn reads_the_added_locales_numeric_forms() {
+        assert_eq!(parse_date("2026. 12. 5.", None), ymd(2026, 12, 5), "ko-KR");
+        assert_eq!(
+            parse_date("2026. 12. 15.", None),
+            ymd(2026, 12, 15),
+            "ko-KR"
+        );
+        assert_eq!(parse_date("2026/12/5", None), ymd(2026, 12, 5), "zh-CN");
+        assert_eq!(parse_date("2026年12月5日", None), ymd(2026, 12, 5), "zh-CN");
+        assert_eq!(
+            parse_date("2026년 12월 15일", None),
+            ymd(2026, 12, 15),
+            "ko-KR"
+        );
+        assert_eq!(
+            parse_date("2026년 1월 5일 오전 9:41", None),
+            ymd(2026, 1, 5)
+        );
+        assert_eq!(
+            parse_date("5.12.2026", None),
+            ymd(2026, 12, 5),
+            "pl-PL, de-AT"
+        );
+        assert_eq!(
+            parse_date("5-12-2026", Some(DateOrder::DayMonthYear)),
+            ymd(2026, 12, 5),
+            "nl-NL"
+        );
+        assert_eq!(
+            parse_date("5/12/2026", Some(DateOrder::DayMonthYear)),
+            ymd(2026, 12, 5),
+            "es-ES, en-IN"
+        );
+        assert_eq!(
+            parse_date("2026-12-05", None),
+            ymd(2026, 12, 5),
+            "sv-SE, fr-CA"
+        );
+    }
+
+    /// Medium dates with the month named, as CLDR writes them in every supported language.
+    #[test]
+    fn reads_month_names_in_every_supported_language() {
+        for (text, language) in [
+            ("Dec 15, 2026", "en-US"),
+            ("15 Dec 2026", "en-GB, en-AU, en-IN"),
+            ("15-Dec-2026", "en, Classic"),
+            ("15 December 2026", "en long"),
+            ("15. Dez. 2026", "de"),
+            ("15. Dezember 2026", "de long"),
+            ("15 déc. 2026", "fr"),
+            ("15 décembre 2026", "fr long"),
+            ("15 dic 2026", "es, it"),
+            ("15 de dic. de 2026", "es"),
+            ("15 de diciembre de 2026", "es long"),
+            ("15 dicembre 2026", "it long"),
+            ("15 de dez. de 2026", "pt-BR"),
+            ("15 de dezembro de 2026", "pt-BR long"),
+            ("15 dec 2026", "nl"),
+            ("15 dec. 2026", "sv"),
+            ("15 december 2026", "nl, sv long"),
+            ("15 gru 2026", "pl"),
+            ("15 grudnia 2026", "pl long"),
+            ("15 dic 2026, 9:41", "with a time"),
+        ] {
+            assert_eq!(
+                parse_date(text, None),
+                ymd(2026, 12, 15),
+                "{language}: {text}"
+            );
+        }
+        for (text, month) in [
+            ("15. Jän. 2026", 1),
+            ("15 janv. 2026", 1),
+            ("15 ene 2026", 1),
+            ("15 gen 2026", 1),
+            ("15 sty 2026", 1),
+            ("15 févr. 2026", 2),
+            ("15 de fev. de 2026", 2),
+            ("15 lut 2026", 2),
+            ("15. März 2026", 3),
+            ("15 mrt 2026", 3),
+            ("15 mars 2026", 3),
+            ("15 kwi 2026", 4),
+            ("15 mag 2026", 5),
+            ("15 mei 2026", 5),
+            ("15 maj 2026", 5),
+            ("15 de mai. de 2026", 5),
+            ("15 June 2026", 6),
+            ("15 juin 2026", 6),
+            ("15 giu 2026", 6),
+            ("15 cze 2026", 6),
+            ("15 juill. 2026", 7),
+            ("15 lug 2026", 7),
+            ("15 lip 2026", 7),
+            ("15 août 2026", 8),
+            ("15 ago 2026", 8),
+            ("15 sie 2026", 8),
+            ("15 Sept 2026", 9),
+            ("15 set 2026", 9),
+            ("15 wrz 2026", 9),
+            ("15 de out. de 2026", 10),
+            ("15 ott 2026", 10),
+            ("15 paź 2026", 10),
+            ("15 okt. 2026", 10),
+            ("15 lis 2026", 11),
+        ] {
+            assert_eq!(parse_date(text, None), ymd(2026, month, 15), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_month_name_needs_its_day_and_year() {
+        for text in [
+            "Dec 2026",
+            "dic",
+            "15 dic",
+            "15 dic 26",
+            "December",
+            "32 dic 2026",
+        ] {
+            assert!(parse_date(text, None).is_err(), "{text}");
+        }
+        assert!(matches!(
+            parse_date("31 de fev. de 2026", None),
+            Err(ValueError::OutOfRange(_))
+        ));
+    }
+
+    #[test]
+    fn no_word_names_two_months() {
+        let mut seen = std::collections::HashMap::new();
+        for (index, words) in MONTH_WORDS.iter().enumerate() {
+            for word in *words {
+                assert_eq!(word.to_lowercase(), *word, "lower-cased: {word}");
+                if let Some(other) = seen.insert(*word, index) {
+                    assert_eq!(other, index, "{word} names two months");
+                }
+            }
+        }
     }
 
     #[test]
