@@ -62,6 +62,16 @@ pub struct Locale {
     pub region: Option<String>,
 }
 
+/// The Salesforce locales whose formats the extension reads and tests (issue 17): their
+/// numbers, percentages, dates and currency symbols are held to a round trip by
+/// `tests/properties.rs`, and `tests/tools/currency_symbols.py` generates the CLDR symbols of
+/// exactly these (a property test keeps the two lists equal). Other locales are read by the
+/// rules below, untested.
+pub const SUPPORTED_LOCALES: &[&str] = &[
+    "en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", "de-AT", "de-CH", "fr-FR", "fr-CA",
+    "es-ES", "it-IT", "pt-BR", "nl-NL", "sv-SE", "pl-PL", "ja-JP", "zh-CN", "ko-KR",
+];
+
 /// Regions whose numeric dates put the month first.
 const MONTH_FIRST_REGIONS: &[&str] = &["US", "PH", "FM", "MH", "PW", "BZ"];
 /// Regions whose numeric dates put the year first.
@@ -182,5 +192,36 @@ mod tests {
         assert_eq!(decimal("fr-FR"), ',');
         assert_eq!(decimal("en-IN"), '.');
         assert_eq!(decimal("ja-JP"), '.');
+    }
+
+    /// The locales issue 17 added, as CLDR's short dates and numbers write them.
+    #[test]
+    fn the_added_locales_follow_cldr() {
+        let order = |l: &str| Locale::parse(l).unwrap().date_order();
+        let decimal = |l: &str| Locale::parse(l).unwrap().decimal_separator();
+        for (locale, date_order, decimal_separator) in [
+            ("es-ES", DateOrder::DayMonthYear, ','), // 15/12/2026, 1.250.000,00 €
+            ("it-IT", DateOrder::DayMonthYear, ','), // 15/12/2026
+            ("pt-BR", DateOrder::DayMonthYear, ','), // 15/12/2026, R$ 1.250.000,00
+            ("nl-NL", DateOrder::DayMonthYear, ','), // 15-12-2026
+            ("sv-SE", DateOrder::YearMonthDay, ','), // 2026-12-15, 1 250 000,00 kr
+            ("pl-PL", DateOrder::DayMonthYear, ','), // 15.12.2026, 1 250 000,00 zł
+            ("zh-CN", DateOrder::YearMonthDay, '.'), // 2026/12/15
+            ("ko-KR", DateOrder::YearMonthDay, '.'), // 2026. 12. 15.
+            ("en-IN", DateOrder::DayMonthYear, '.'), // 15/12/2026, ₹12,50,000.00
+            ("de-AT", DateOrder::DayMonthYear, ','), // 15.12.2026, € 1.250.000,00
+            ("fr-CA", DateOrder::YearMonthDay, ','), // 2026-12-15, 1 250 000,00 $
+            ("en-AU", DateOrder::DayMonthYear, '.'), // 15/12/2026, $1,250,000.00
+        ] {
+            assert_eq!(order(locale), Some(date_order), "{locale}");
+            assert_eq!(decimal(locale), decimal_separator, "{locale}");
+            assert!(SUPPORTED_LOCALES.contains(&locale), "{locale}");
+        }
+        for locale in SUPPORTED_LOCALES {
+            assert!(
+                Locale::parse(locale).unwrap().date_order().is_some(),
+                "{locale}"
+            );
+        }
     }
 }
