@@ -31,7 +31,8 @@ OUT = ROOT / "extension-core" / "src" / "value" / "currency_symbols.rs"
 BABEL = "2.18.0"
 
 # The Salesforce locales the extension reads formats for (issue 17): their CLDR data, and only
-# theirs, decides per-locale and per-language symbols.
+# theirs, decides per-locale and per-language symbols. The same list, in the same order, as
+# extension-core/src/locale.rs SUPPORTED_LOCALES (extension-core/tests/properties.rs checks).
 SUPPORTED = [
     "en-US", "en-GB", "en-CA", "en-AU", "en-IN",
     "de-DE", "de-AT", "de-CH",
