@@ -41,6 +41,33 @@ fn the_corpus_is_large_enough() {
     assert!(fixture_slugs().len() >= 20, "at least 20 fixture pages");
 }
 
+/// Every supported locale has a page: named by its `meta.json` locale, its `<html lang>`, or
+/// its slug (`lightning-pl-pl`).
+#[test]
+fn every_supported_locale_has_a_page() {
+    let pages: Vec<(String, Value, String)> = fixture_slugs()
+        .into_iter()
+        .map(|slug| {
+            let folder = fixtures_dir().join(&slug);
+            let meta = read_json(folder.join("meta.json"));
+            let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
+            (slug, meta, html)
+        })
+        .collect();
+    for locale in extension_core::locale::SUPPORTED_LOCALES {
+        let lang = format!("<html lang=\"{locale}\"");
+        let in_slug = format!("-{}", locale.to_lowercase());
+        assert!(
+            pages.iter().any(|(slug, meta, html)| {
+                meta["locale"].as_str() == Some(locale)
+                    || html.contains(&lang)
+                    || slug.contains(&in_slug)
+            }),
+            "no fixture page in {locale}"
+        );
+    }
+}
+
 #[test]
 fn every_fixture_extracts_exactly() {
     let mut failures = Vec::new();

@@ -26,6 +26,14 @@ proptest! {
     }
 
     #[test]
+    fn no_string_makes_a_parser_panic_in_a_supported_locale(text in any::<String>(), which in 0usize..SUPPORTED_LOCALES.len()) {
+        let locale = Locale::parse(SUPPORTED_LOCALES[which]).expect("a supported locale parses");
+        let _ = parse_amount(&text, Some(&locale));
+        let _ = parse_percent(&text, Some(&locale));
+        let _ = parse_date(&text, locale.date_order());
+    }
+
+    #[test]
     fn number_like_strings_never_panic(text in "[-(]?[$€£¥￥₹A-Z]{0,3} ?[0-9.,' \u{00A0}\u{202F}’]{0,24} ?[€%A-Z)]{0,3}") {
         let _ = parse_amount(&text, None);
         let _ = parse_percent(&text, None);
