@@ -527,8 +527,11 @@ async function perform(action) {
       await exclusive(() => write({ [action.key]: action.order }));
       return { ok: true };
     case 'getDateOrder': {
-      const { [action.key]: order } = await chrome.storage.local.get(action.key);
-      return { ok: true, order: order ?? null }; // the core checks it again before using it
+      // The content script's first question on a record page, so the answer also says whether
+      // the user is signed in (a flag, nothing of the session): signed in, the badge waits for
+      // the analysis instead of showing the device's score first (badge::decide).
+      const { [action.key]: order, session } = await chrome.storage.local.get([action.key, 'session']);
+      return { ok: true, order: order ?? null, signedIn: Boolean(session) }; // the core checks the order again
     }
     case 'recordEvent':
       await record(action.name, action.properties);

@@ -31,6 +31,13 @@
   let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
+  // For the badge's headline (badge::decide): whether the user is signed in, as the worker said
+  // (null until it has); the record the worker answered without an analysis; since when this
+  // record has been evaluated; and the core's "evaluate again then" while its view waits.
+  let signedIn = null;
+  let noAnalysisFor = null;
+  let clock = { recordId: '', at: 0 };
+  let recheckTimer = 0;
   let viewedFor = null; // the record whose badge view was last counted (analytics)
   // The org's numeric date order as the worker keeps it (one word per org host: the core decides
   // what a page settles, evaluatePage's dateOrder, and reads with it a date a page leaves open).
@@ -96,15 +103,19 @@
       removeBadge();
     }
     if (!core) return;
+    clearTimeout(recheckTimer);
+    recheckTimer = 0;
     let result = null;
     let failed = false;
+    const now = performance.now();
     try {
       result = core.evaluatePage(
         document, url, localToday(),
-        shown ? { recordId: shown.recordId, name: shown.name } : null,
+        shown ? { recordId: shown.recordId, name: shown.name, source: shown.source } : null,
         shown ? shown.anchor : undefined,
         enrichment,
         dateOrder,
+        { signedIn, recordId: clock.recordId, waitedMs: now - clock.at, answered: noAnalysisFor },
       );
     } catch (error) {
       failed = true;
@@ -117,6 +128,8 @@
       removeBadge();
       return;
     }
+    if (result.report.opportunityId !== clock.recordId) clock = { recordId: result.report.opportunityId, at: now };
+    if (result.recheckMs != null) recheckTimer = setTimeout(evaluate, result.recheckMs);
     dateOrderWanted = result.dateOrderWanted;
     askDateOrder();
     if (result.dateOrder && result.dateOrder !== dateOrder) {
@@ -130,7 +143,7 @@
       if (badge && badge.recordId !== view.recordId) removeBadge();
       return;
     }
-    shown = { recordId: view.recordId, name: result.report.fields.name, anchor: result.anchor };
+    shown = { recordId: view.recordId, name: result.report.fields.name, anchor: result.anchor, source: view.source };
     draw(view, result.anchor);
     if (viewedFor !== view.recordId) {
       viewedFor = view.recordId;
@@ -159,9 +172,12 @@
     dateOrderAsked = true;
     send({ type: 'getDateOrder' }).then((answer) => {
       if (!answer || answer.ignored) dateOrderAsked = false; // asked again at the next evaluation
-      if (!answer || !answer.order || dateOrder) return;
-      dateOrder = answer.order;
-      if (core && dateOrderWanted) evaluate();
+      // The same answer says whether the user is signed in: evaluated again if the view waits.
+      const learnt = answer && typeof answer.signedIn === 'boolean' && answer.signedIn !== signedIn;
+      if (learnt) signedIn = answer.signedIn;
+      const ordered = answer && answer.order && !dateOrder;
+      if (ordered) dateOrder = answer.order;
+      if (core && ((ordered && dateOrderWanted) || (learnt && recheckTimer))) evaluate();
     });
   }
 
@@ -172,9 +188,13 @@
     askedFor = recordId;
     send({ type: 'getAnalysis', recordId }).then((answer) => {
       if (answer && answer.ignored && askedFor === recordId) askedFor = null; // asked again later
+      if (answer && typeof answer.signedIn === 'boolean') signedIn = answer.signedIn;
       if (answer && answer.summary && askedFor === recordId) {
         enrichment = answer.summary;
         evaluate();
+      } else if (answer && !answer.ignored && askedFor === recordId) {
+        noAnalysisFor = recordId; // none, or it failed: a pending badge shows the estimate now
+        if (recheckTimer) evaluate();
       }
     });
   }

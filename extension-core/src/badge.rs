@@ -3,12 +3,24 @@
 
 use serde::Serialize;
 
+use crate::client::EnrichedSummary;
 use crate::i18n::Text;
+use crate::panel::HeadlineSource;
 use crate::report::Report;
 use crate::score::Band;
 
 /// How many reasons the badge's hover card lists.
 pub const TOP_REASONS: usize = 3;
+
+/// Signed in, how long the badge stays pending for the Customer City analysis before it shows
+/// the on-device estimate after all. The worker's answer ends the wait first, whatever it says;
+/// this bounds a slow one (it tries up to four times, 10 s each): a rep is not left with "…".
+pub const PENDING_AT_MOST_MS: u32 = 8_000;
+
+/// How long the badge waits, drawing nothing, for the worker to say whether the user is signed
+/// in (asked while the core loads, so it has almost always said by the first evaluation):
+/// deciding without it could show the estimate and then switch to the analysis.
+pub const SIGN_IN_UNKNOWN_AT_MOST_MS: u32 = 1_500;
 
 /// The badge's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -24,6 +36,9 @@ pub enum BadgeState {
     Lost,
     /// Fields are there but too few to score: "incomplete data".
     Incomplete,
+    /// Signed in, the Customer City analysis is on its way: no number yet ("…"), so that the
+    /// badge never jumps from the device's score to the analysis's.
+    Pending,
 }
 
 /// Everything the content script needs to draw the badge.
@@ -45,6 +60,9 @@ pub struct BadgeView {
     pub reasons: Vec<Text>,
     /// A key that changes whenever anything drawn changes (to skip redundant redraws).
     pub key: String,
+    /// Which score the badge shows: the on-device estimate, the analysis, or none yet. The
+    /// content script hands it back as `previous.source`.
+    pub source: HeadlineSource,
 }
 
 /// What the content script last drew, remembered across a URL change.
@@ -53,6 +71,27 @@ pub struct BadgeView {
 pub struct PreviousBadge {
     pub record_id: String,
     pub name: Option<String>,
+    /// Which score it showed (`BadgeView::source`).
+    #[serde(default)]
+    pub source: Option<HeadlineSource>,
+}
+
+/// What the content script knows of the Customer City analysis of the record on its page, for
+/// the badge's headline decision ([`decide`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalysisWait {
+    /// Whether the user is signed in, as the worker last said (it answers the content script's
+    /// first question, `getDateOrder`, with it); `None` until it has said.
+    pub signed_in: Option<bool>,
+    /// The record the clock below runs for.
+    pub record_id: String,
+    /// Milliseconds since that record was first evaluated in this document (the content
+    /// script's monotonic clock, never the wall clock).
+    pub waited_ms: f64,
+    /// The record whose analysis the worker answered without one (signed out, no analysis,
+    /// an error, paced): the wait for it is over.
+    pub answered: Option<String>,
 }
 
 /// One property of a plain object handed over by JavaScript (`null` and `undefined` are absent).
@@ -109,6 +148,32 @@ impl PreviousBadge {
         Some(PreviousBadge {
             record_id: required(&field, "recordId", JsField::text).ok()?,
             name: optional(&field, "name", JsField::text).ok()?,
+            source: optional(&field, "source", |f| {
+                HeadlineSource::from_code(&f.text()?).ok_or(())
+            })
+            .ok()?,
+        })
+    }
+}
+
+impl AnalysisWait {
+    /// From the object `{signedIn, recordId, waitedMs, answered}`, as strictly as its serde
+    /// form (and a time that is a finite number of milliseconds, at least 0); `None` if
+    /// malformed.
+    pub fn from_fields(field: impl Fn(&str) -> Option<JsField>) -> Option<AnalysisWait> {
+        Some(AnalysisWait {
+            signed_in: optional(&field, "signedIn", |f| match f {
+                JsField::Flag(flag) => Ok(flag),
+                _ => Err(()),
+            })
+            .ok()?,
+            record_id: required(&field, "recordId", JsField::text).ok()?,
+            waited_ms: required(&field, "waitedMs", |f| match f {
+                JsField::Number(n) if n.is_finite() && n >= 0.0 => Ok(n),
+                _ => Err(()),
+            })
+            .ok()?,
+            answered: optional(&field, "answered", JsField::text).ok()?,
         })
     }
 }
@@ -175,6 +240,99 @@ pub fn waiting_view(record_id: &str) -> BadgeView {
         summary: Text::new("empty"),
         reasons: Vec::new(),
         key: format!("{record_id}|waiting"),
+        source: HeadlineSource::Device,
+    }
+}
+
+/// Signed in, while the analysis of this record is on its way: "…" in the neutral colour,
+/// named as such; no number and no reason of the device's (it is not the headline).
+pub fn pending_view(report: &Report) -> BadgeView {
+    let text = Text::new("badge_pending");
+    let summary = Text::new("badge_summary_pending");
+    let key = view_key(&report.opportunity_id, "pending", &text, &summary, &[]);
+    BadgeView {
+        state: BadgeState::Pending,
+        record_id: report.opportunity_id.clone(),
+        text,
+        tone: Band::Unknown,
+        accessible_name: Text::new("badge_name_pending"),
+        summary,
+        reasons: Vec::new(),
+        key,
+        source: HeadlineSource::Pending,
+    }
+}
+
+/// The badge's decision and when to take it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub view: BadgeView,
+    /// Evaluate again after this many milliseconds even if the page does not change: the
+    /// view waits for something that may not come (the worker's word on the sign-in or on the
+    /// analysis), and must not wait longer than its bound.
+    pub recheck_ms: Option<u32>,
+}
+
+fn same_record(a: &str, b: &str) -> bool {
+    a.get(..15).is_some() && a.get(..15) == b.get(..15)
+}
+
+/// What the badge shows for a report, all things considered: nothing while the page still
+/// shows the previous record; signed in, one headline (the analysis; pending while it is on
+/// its way, bounded by the worker's answer and by [`PENDING_AT_MOST_MS`]); the on-device
+/// estimate signed out, without an analysis for this deal, or once it was shown for this record
+/// (the badge never goes back from a number to "…"). `wait` `None` (a caller that knows nothing
+/// of Tier 2) decides as signed out.
+pub fn decide(
+    report: &Report,
+    previous: Option<&PreviousBadge>,
+    same_anchor_node: bool,
+    enriched: Option<&EnrichedSummary>,
+    wait: Option<&AnalysisWait>,
+) -> Decision {
+    let settled = |view| Decision {
+        view,
+        recheck_ms: None,
+    };
+    if still_shows_previous_record(previous, report, same_anchor_node) {
+        return settled(waiting_view(&report.opportunity_id));
+    }
+    let record = report.opportunity_id.as_str();
+    if let Some(enriched) = enriched.filter(|e| same_record(&e.record_id, record)) {
+        return settled(enriched_view(report, enriched));
+    }
+    let local = badge_view(report);
+    let estimate_shown = previous.is_some_and(|p| {
+        same_record(&p.record_id, record) && p.source == Some(HeadlineSource::Device)
+    });
+    let Some(wait) = wait else {
+        return settled(local);
+    };
+    let answered = wait
+        .answered
+        .as_deref()
+        .is_some_and(|id| same_record(id, record));
+    if local.state == BadgeState::Waiting || estimate_shown || answered {
+        return settled(local);
+    }
+    // The clock runs for one record; a new record's first evaluation starts it at zero.
+    let waited = if same_record(&wait.record_id, record) {
+        wait.waited_ms
+    } else {
+        0.0
+    };
+    let (bound, view) = match wait.signed_in {
+        Some(false) => return settled(local),
+        Some(true) => (PENDING_AT_MOST_MS, pending_view(report)),
+        None => (SIGN_IN_UNKNOWN_AT_MOST_MS, waiting_view(record)),
+    };
+    if waited >= f64::from(bound) {
+        return settled(local);
+    }
+    Decision {
+        view,
+        // At least 1 ms: a fraction left still needs a later look.
+        recheck_ms: Some(((f64::from(bound) - waited).ceil() as u32).max(1)),
     }
 }
 
@@ -237,6 +395,7 @@ pub fn enriched_view(report: &Report, enriched: &crate::client::EnrichedSummary)
         summary,
         reasons,
         key,
+        source: HeadlineSource::Analysis,
     }
 }
 
@@ -332,6 +491,7 @@ pub fn badge_view(report: &Report) -> BadgeView {
         summary,
         reasons,
         key,
+        source: HeadlineSource::Device,
     }
 }
 
@@ -395,6 +555,11 @@ mod tests {
             json!({"recordId": "006A", "name": 3}),
             json!({"name": "Acme"}),
             json!({"recordId": ["006A"]}),
+            json!({"recordId": "006A", "name": "Acme", "source": "device"}),
+            json!({"recordId": "006A", "source": "pending"}),
+            json!({"recordId": "006A", "source": "analysis"}),
+            json!({"recordId": "006A", "source": "Device"}),
+            json!({"recordId": "006A", "source": true}),
         ];
         for badge in &previous {
             assert_eq!(
@@ -403,6 +568,28 @@ mod tests {
                 "{badge}"
             );
         }
+        let waits = [
+            json!({"signedIn": true, "recordId": "006A", "waitedMs": 12.5, "answered": "006A"}),
+            json!({"signedIn": false, "recordId": "006A", "waitedMs": 0}),
+            json!({"recordId": "006A", "waitedMs": 3, "signedIn": null, "answered": null}),
+            json!({"signedIn": "yes", "recordId": "006A", "waitedMs": 3}),
+            json!({"signedIn": true, "waitedMs": 3}),
+            json!({"signedIn": true, "recordId": "006A"}),
+            json!({"signedIn": true, "recordId": "006A", "waitedMs": "3"}),
+            json!({"signedIn": true, "recordId": "006A", "waitedMs": 3, "answered": 6}),
+        ];
+        for wait in &waits {
+            assert_eq!(
+                AnalysisWait::from_fields(fields(wait)),
+                serde_json::from_value::<AnalysisWait>(wait.clone()).ok(),
+                "{wait}"
+            );
+        }
+        // Stricter than serde where serde cannot say it: a time is never negative.
+        assert_eq!(
+            AnalysisWait::from_fields(fields(&json!({"recordId": "006A", "waitedMs": -1}))),
+            None
+        );
         for band in [
             Band::Healthy,
             Band::AtRisk,
@@ -498,6 +685,7 @@ mod tests {
         let previous = PreviousBadge {
             record_id: "0065g00000ZzZzZAAV".into(),
             name: Some("Old deal".into()),
+            source: None,
         };
         assert!(still_shows_previous_record(Some(&previous), &current, true));
         assert!(
@@ -512,6 +700,7 @@ mod tests {
         let same_record = PreviousBadge {
             record_id: current.opportunity_id.clone(),
             name: Some("New deal".into()),
+            source: None,
         };
         assert!(
             !still_shows_previous_record(Some(&same_record), &current, true),
@@ -599,5 +788,229 @@ mod tests {
             badge_view(&report(Band::AtRisk, Some(55), vec![])).key,
             badge_view(&report(Band::AtRisk, Some(56), vec![])).key
         );
+    }
+
+    fn wait(signed_in: Option<bool>, waited_ms: f64) -> AnalysisWait {
+        AnalysisWait {
+            signed_in,
+            record_id: "0065g00000AbCdEAAV".into(),
+            waited_ms,
+            answered: None,
+        }
+    }
+
+    fn analysis_of(record_id: &str) -> crate::client::EnrichedSummary {
+        crate::client::EnrichedSummary {
+            record_id: record_id.into(),
+            value: Some(67),
+            band: Band::AtRisk,
+            highlights: vec![],
+            age_minutes: 0,
+            stale: false,
+        }
+    }
+
+    #[test]
+    fn signed_in_the_badge_is_pending_until_the_analysis_never_the_estimate_first() {
+        let local = report(Band::Healthy, Some(85), vec![]);
+        let pending = decide(&local, None, false, None, Some(&wait(Some(true), 0.0)));
+        assert_eq!(pending.view.state, BadgeState::Pending);
+        assert_eq!(pending.view.source, HeadlineSource::Pending);
+        assert_eq!(pending.view.tone, Band::Unknown);
+        assert_eq!(pending.view.text.english(), "…");
+        assert_eq!(
+            pending.view.accessible_name.english(),
+            "Deal health: Customer City analysis loading"
+        );
+        assert_eq!(
+            pending.view.summary.english(),
+            "Loading the Customer City analysis…"
+        );
+        assert!(
+            pending.view.reasons.is_empty(),
+            "none of the device's reasons"
+        );
+        let drawn = format!("{:?}", pending.view);
+        assert!(!drawn.contains("85"), "no number of the device's: {drawn}");
+        assert_eq!(pending.recheck_ms, Some(PENDING_AT_MOST_MS));
+        // Still pending a while later, and asked to look again when the bound is reached.
+        let later = decide(&local, None, false, None, Some(&wait(Some(true), 2_000.4)));
+        assert_eq!(later.view, pending.view);
+        assert_eq!(later.recheck_ms, Some(PENDING_AT_MOST_MS - 2_000));
+        // The analysis arrives: its score, its colour.
+        let analysis = analysis_of("0065g00000AbCdE");
+        let shown = decide(
+            &local,
+            None,
+            false,
+            Some(&analysis),
+            Some(&wait(Some(true), 2_500.0)),
+        );
+        assert_eq!(shown.view.text.english(), "67");
+        assert_eq!(shown.view.source, HeadlineSource::Analysis);
+        assert_eq!(shown.view.tone, Band::AtRisk);
+        assert_eq!(shown.recheck_ms, None);
+        // Another record's analysis changes nothing: this one is still pending.
+        let other = analysis_of("0065g00000ZzZzZ");
+        let still = decide(
+            &local,
+            None,
+            false,
+            Some(&other),
+            Some(&wait(Some(true), 10.0)),
+        );
+        assert_eq!(still.view.state, BadgeState::Pending);
+    }
+
+    #[test]
+    fn the_pending_badge_ends_with_the_workers_answer_or_its_bound() {
+        let local = report(Band::Healthy, Some(85), vec![]);
+        let estimate = badge_view(&local);
+        // The worker said there is none (or it failed): the estimate, with its explanation.
+        let answered = AnalysisWait {
+            answered: Some("0065g00000AbCdE".into()),
+            ..wait(Some(true), 300.0)
+        };
+        let decision = decide(&local, None, false, None, Some(&answered));
+        assert_eq!(decision.view, estimate);
+        assert_eq!(decision.view.summary.english(), "85 of 100 · healthy");
+        assert_eq!(decision.recheck_ms, None);
+        // An answer about another record ends nothing.
+        let elsewhere = AnalysisWait {
+            answered: Some("0065g00000ZzZzZAAV".into()),
+            ..wait(Some(true), 300.0)
+        };
+        assert_eq!(
+            decide(&local, None, false, None, Some(&elsewhere))
+                .view
+                .state,
+            BadgeState::Pending
+        );
+        // No answer in time: the estimate after all.
+        let late = wait(Some(true), f64::from(PENDING_AT_MOST_MS));
+        assert_eq!(
+            decide(&local, None, false, None, Some(&late)),
+            Decision {
+                view: estimate.clone(),
+                recheck_ms: None
+            }
+        );
+        // Once the estimate is shown for this record it stays until the analysis: never back
+        // from a number to "…" (the sign-in state learnt late, an inline edit).
+        let previous = PreviousBadge {
+            record_id: local.opportunity_id.clone(),
+            name: None,
+            source: Some(HeadlineSource::Device),
+        };
+        let kept = decide(
+            &local,
+            Some(&previous),
+            false,
+            None,
+            Some(&wait(Some(true), 0.0)),
+        );
+        assert_eq!(kept.view, estimate);
+        // ...while pending drawn before stays pending.
+        let was_pending = PreviousBadge {
+            source: Some(HeadlineSource::Pending),
+            ..previous.clone()
+        };
+        assert_eq!(
+            decide(
+                &local,
+                Some(&was_pending),
+                false,
+                None,
+                Some(&wait(Some(true), 100.0))
+            )
+            .view
+            .state,
+            BadgeState::Pending
+        );
+        // A clock that runs for another record (the URL moved on): this one starts at zero.
+        let stale_clock = AnalysisWait {
+            record_id: "0065g00000ZzZzZAAV".into(),
+            ..wait(Some(true), 60_000.0)
+        };
+        assert_eq!(
+            decide(&local, None, false, None, Some(&stale_clock)).recheck_ms,
+            Some(PENDING_AT_MOST_MS)
+        );
+    }
+
+    #[test]
+    fn signed_out_the_estimate_shows_at_once_and_an_unknown_sign_in_waits_briefly() {
+        let local = report(Band::Healthy, Some(85), vec![]);
+        let estimate = badge_view(&local);
+        let signed_out = decide(&local, None, false, None, Some(&wait(Some(false), 0.0)));
+        assert_eq!(
+            signed_out,
+            Decision {
+                view: estimate.clone(),
+                recheck_ms: None
+            }
+        );
+        assert_eq!(signed_out.view.source, HeadlineSource::Device);
+        // A caller that knows nothing of Tier 2 decides as signed out.
+        assert_eq!(decide(&local, None, false, None, None).view, estimate);
+        // The worker has not said yet: nothing drawn, for a short while.
+        let unknown = decide(&local, None, false, None, Some(&wait(None, 500.0)));
+        assert_eq!(unknown.view.state, BadgeState::Waiting);
+        assert_eq!(unknown.recheck_ms, Some(SIGN_IN_UNKNOWN_AT_MOST_MS - 500));
+        let gave_up = wait(None, f64::from(SIGN_IN_UNKNOWN_AT_MOST_MS));
+        assert_eq!(
+            decide(&local, None, false, None, Some(&gave_up)).view,
+            estimate
+        );
+        // A page still rendering waits for the page, with no clock of its own.
+        let rendering = report(
+            Band::Unknown,
+            None,
+            vec![Warning {
+                code: "no_record_fields",
+                field: None,
+                raw: None,
+                message: String::new(),
+            }],
+        );
+        let waiting = decide(&rendering, None, false, None, Some(&wait(Some(true), 0.0)));
+        assert_eq!(
+            (waiting.view.state, waiting.recheck_ms),
+            (BadgeState::Waiting, None)
+        );
+        // The previous record still on screen: nothing, whatever is known.
+        let mut left_over = report(Band::Healthy, Some(85), vec![]);
+        left_over.fields.name = Some("Old deal".into());
+        let previous = PreviousBadge {
+            record_id: "0065g00000ZzZzZAAV".into(),
+            name: Some("Old deal".into()),
+            source: Some(HeadlineSource::Analysis),
+        };
+        assert_eq!(
+            decide(
+                &left_over,
+                Some(&previous),
+                true,
+                Some(&analysis_of("0065g00000AbCdE")),
+                Some(&wait(Some(true), 0.0))
+            )
+            .view
+            .state,
+            BadgeState::Waiting
+        );
+    }
+
+    #[test]
+    fn won_lost_and_incomplete_deals_are_pending_too_signed_in() {
+        for (band, value) in [(Band::Won, None), (Band::Lost, None), (Band::Unknown, None)] {
+            let local = report(band, value, vec![]);
+            assert_eq!(
+                decide(&local, None, false, None, Some(&wait(Some(true), 0.0)))
+                    .view
+                    .state,
+                BadgeState::Pending,
+                "{band:?}"
+            );
+        }
     }
 }

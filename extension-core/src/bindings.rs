@@ -6,9 +6,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
 
-use crate::badge::{
-    badge_view, still_shows_previous_record, waiting_view, BadgeView, PreviousBadge,
-};
+use crate::badge::{AnalysisWait, BadgeView, PreviousBadge};
 use crate::dom::live::LiveDom;
 use crate::extract::header_anchor;
 use crate::locale::{DateOrder, Locale};
@@ -70,15 +68,18 @@ pub fn analyze_document(
     ))
 }
 
-/// What the content script draws: `{view, report, tier1, dateOrder, anchor}` for an Opportunity
-/// page (`anchor`: the element the badge goes beside, or `null`), `null` elsewhere.
-/// `previous` (`{recordId, name}`) and `previous_anchor` describe the badge drawn last, so that
-/// a record left on the page after the URL changed is never shown as the new one.
+/// What the content script draws: `{view, report, tier1, dateOrder, recheckMs, anchor}` for an
+/// Opportunity page (`anchor`: the element the badge goes beside, or `null`), `null` elsewhere.
+/// `previous` (`{recordId, name, source}`) and `previous_anchor` describe the badge drawn last,
+/// so that a record left on the page after the URL changed is never shown as the new one.
 /// `date_order` (`monthDayYear` or `dayMonthYear`) is the order an earlier page of this org
 /// settled, which the worker keeps; `dateOrder` in the answer is the order this page settles
 /// (or `null`), for the worker to keep; `dateOrderWanted`, whether a known order would read a
-/// date this page left open.
+/// date this page left open. `analysis_wait` (`{signedIn, recordId, waitedMs, answered}`,
+/// `badge::AnalysisWait`) is what the content script knows of the analysis; `recheckMs` in the
+/// answer, when to evaluate again though nothing changed (`badge::decide`).
 #[wasm_bindgen(js_name = evaluatePage)]
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate_page(
     document: Document,
     url: &str,
@@ -87,6 +88,7 @@ pub fn evaluate_page(
     previous_anchor: Option<Element>,
     enriched: JsValue,
     date_order: Option<String>,
+    analysis_wait: JsValue,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     struct Evaluation {
@@ -97,6 +99,8 @@ pub fn evaluate_page(
         date_order: Option<DateOrder>,
         #[serde(rename = "dateOrderWanted")]
         date_order_wanted: bool,
+        #[serde(rename = "recheckMs")]
+        recheck_ms: Option<u32>,
     }
     let Some(page) = recognize(url) else {
         return Ok(JsValue::NULL);
@@ -122,21 +126,23 @@ pub fn evaluate_page(
         _ => false,
     };
     let enriched = crate::client::EnrichedSummary::from_fields(|name| js_field(&enriched, name));
-    let view = if still_shows_previous_record(previous.as_ref(), &report, same_anchor) {
-        waiting_view(&report.opportunity_id)
-    } else if let Some(enriched) = &enriched {
-        crate::badge::enriched_view(&report, enriched)
-    } else {
-        badge_view(&report)
-    };
+    let wait = AnalysisWait::from_fields(|name| js_field(&analysis_wait, name));
+    let decision = crate::badge::decide(
+        &report,
+        previous.as_ref(),
+        same_anchor,
+        enriched.as_ref(),
+        wait.as_ref(),
+    );
     let tier1 = crate::panel::Tier1Summary::from_report(&report);
     let date_order_wanted = report.close_date_left_open();
     let evaluation = to_js(&Evaluation {
-        view,
+        view: decision.view,
         report,
         tier1,
         date_order,
         date_order_wanted,
+        recheck_ms: decision.recheck_ms,
     })?;
     // The element the badge goes beside, found in this same pass (a second pass would cost a
     // quarter of an evaluation again on a large page).

@@ -194,6 +194,8 @@ pub struct RecommendationView {
 #[serde(rename_all = "camelCase")]
 pub struct EnrichedView {
     pub status: Status,
+    /// Offer the "Sign in" button here (signed out, and sign-in not switched off by policy).
+    pub sign_in: bool,
     pub score: Option<ScoreView>,
     pub age: Option<Text>,
     pub message: Option<Text>,
@@ -218,8 +220,8 @@ pub struct DealView {
     pub enriched: EnrichedView,
 }
 
-/// Where the headline score comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Where the headline score comes from (the panel's and the badge's: `badge::decide`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum HeadlineSource {
     /// Signed out (or no analysis for this deal): the on-device estimate.
@@ -228,6 +230,18 @@ pub enum HeadlineSource {
     Pending,
     /// The Customer City analysis.
     Analysis,
+}
+
+impl HeadlineSource {
+    /// From its serialised name (`device`, `pending`, `analysis`).
+    pub fn from_code(code: &str) -> Option<HeadlineSource> {
+        match code {
+            "device" => Some(HeadlineSource::Device),
+            "pending" => Some(HeadlineSource::Pending),
+            "analysis" => Some(HeadlineSource::Analysis),
+            _ => None,
+        }
+    }
 }
 
 /// The headline: one score, and a line that says what it is.
@@ -277,14 +291,17 @@ pub struct Toggle {
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     pub signed_in: bool,
-    /// Signed out without the user's say (an expired session, a failed sign-in): why, in place
-    /// of the plain "Signed out".
+    /// Offer the "Sign in" button: signed out, and sign-in not switched off by policy.
+    pub sign_in: bool,
+    /// Signed out without the user's say (sign-in switched off by the administrator, an expired
+    /// session, a failed sign-in): why, in place of the plain "Signed out".
     pub notice: Option<Text>,
     /// "Send anonymous usage statistics" (on = not opted out).
     pub analytics: Toggle,
     /// "Include AI-written recommendations".
     pub ai_insights: Toggle,
-    /// The administrator switched sign-in off: the sign-in controls are disabled.
+    /// The administrator switched sign-in off: no sign-in control is offered, the
+    /// administrator's message stands in its place.
     pub sign_in_disabled: bool,
     pub policy_notes: Vec<Text>,
 }
@@ -467,6 +484,7 @@ impl EnrichedView {
     fn empty(status: Status) -> EnrichedView {
         EnrichedView {
             status,
+            sign_in: false,
             score: None,
             age: None,
             message: None,
@@ -481,6 +499,7 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     let mut view = EnrichedView::empty(Status::Loading);
     if !input.signed_in {
         view.status = Status::SignedOut;
+        view.sign_in = !sign_in_disabled(input);
         view.message = Some(signed_out_message(input));
         return view;
     }
@@ -572,9 +591,18 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     view
 }
 
-/// Signed out: why, when the user did not choose it (an expired session, a failed sign-in),
-/// else the invitation.
+/// Whether the administrator switched sign-in off (`disableSignIn`, or an `apiOrigin` whose web
+/// app is unknown): the worker refuses to begin one, so the panel offers none.
+fn sign_in_disabled(input: &PanelInput) -> bool {
+    input.settings.as_ref().is_some_and(|s| s.sign_in_disabled)
+}
+
+/// Signed out: why, when the user did not choose it (sign-in switched off by the
+/// administrator, an expired session, a failed sign-in), else the invitation.
 fn signed_out_message(input: &PanelInput) -> Text {
+    if sign_in_disabled(input) {
+        return Text::new("settings_policy_sign_in_off");
+    }
     if let Some(error) = &input.sign_in_error {
         return Text::new("panel_sign_in_failed").arg(sign_in_error_reason(error));
     }
@@ -703,7 +731,12 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
     };
     if !input.signed_in {
         view.status = Status::SignedOut;
-        view.message = Some(Text::new("panel_pipeline_signed_out"));
+        // No invitation to a sign-in the administrator switched off.
+        view.message = Some(Text::new(if sign_in_disabled(input) {
+            "settings_policy_sign_in_off"
+        } else {
+            "panel_pipeline_signed_out"
+        }));
         return view;
     }
     let Some(host) = input.tab.host.as_deref() else {
@@ -778,7 +811,8 @@ fn settings_view(input: &PanelInput) -> SettingsView {
         crate::settings::effective(None, &serde_json::Value::Null, "https://invalid")
     });
     let mut notes = Vec::new();
-    if settings.sign_in_disabled {
+    // Signed out, the administrator's message is the status line itself (`notice`).
+    if settings.sign_in_disabled && input.signed_in {
         notes.push(Text::new("settings_policy_sign_in_off"));
     }
     if let Some(orgs) = &settings.allowed_orgs {
@@ -793,9 +827,11 @@ fn settings_view(input: &PanelInput) -> SettingsView {
             .iter()
             .map(|e| Text::new("settings_policy_ignored").arg(e.as_str())),
     );
-    let explained = !input.signed_in && (input.session_expired || input.sign_in_error.is_some());
+    let explained = !input.signed_in
+        && (settings.sign_in_disabled || input.session_expired || input.sign_in_error.is_some());
     SettingsView {
         signed_in: input.signed_in,
+        sign_in: !input.signed_in && !settings.sign_in_disabled,
         notice: explained.then(|| signed_out_message(input)),
         analytics: Toggle {
             on: !settings.analytics_opt_out,
@@ -938,6 +974,13 @@ mod tests {
         assert_eq!(view.deal.local.as_ref().unwrap().text, Text::literal("55"));
         assert_eq!(view.deal.reasons.len(), 1);
         assert_eq!(view.deal.enriched.status, Status::SignedOut);
+        assert!(view.deal.enriched.sign_in, "the deal offers sign-in");
+        assert_eq!(
+            view.deal.enriched.message,
+            Some(Text::new("panel_sign_in_invitation"))
+        );
+        assert!(view.settings.sign_in, "and so do the settings");
+        assert_eq!(view.settings.notice, None);
     }
 
     #[test]
@@ -1079,12 +1122,65 @@ mod tests {
             &json!({}),
             "https://api.customercity.com",
         ));
+        // A failed sign-in from before the policy: the policy is the reason now.
+        state.sign_in_error = Some("the service refused".into());
+        let view = panel_view(&state);
+        assert!(view.settings.sign_in_disabled);
+        // No sign-in is offered anywhere: the administrator's message stands in its place.
+        assert!(!view.settings.sign_in);
+        assert!(!view.deal.enriched.sign_in);
+        assert_eq!(view.deal.enriched.status, Status::SignedOut);
+        assert_eq!(
+            view.deal.enriched.message,
+            Some(Text::new("settings_policy_sign_in_off"))
+        );
+        assert_eq!(
+            view.settings.notice,
+            Some(Text::new("settings_policy_sign_in_off"))
+        );
+        assert_eq!(
+            view.settings.notice.unwrap().english(),
+            "Sign-in is turned off by your administrator."
+        );
+        assert_eq!(
+            view.settings.policy_notes,
+            [],
+            "said once, in the status line"
+        );
+        assert_eq!(
+            view.pipeline.message,
+            Some(Text::new("settings_policy_sign_in_off")),
+            "no invitation to sign in for the pipeline either"
+        );
+        assert_eq!(
+            view.deal.headline.map(|h| h.source),
+            Some(HeadlineSource::Device),
+            "the on-device estimate is the headline"
+        );
+        // An apiOrigin whose web app is unknown switches sign-in off the same way.
+        let policy = json!({"apiOrigin": "https://eu.customercity.example"});
+        state.settings = Some(crate::settings::effective(
+            Some(&policy),
+            &json!({}),
+            "https://api.customercity.com",
+        ));
+        let view = panel_view(&state);
+        assert!(!view.settings.sign_in && !view.deal.enriched.sign_in);
+        // A session kept from before the policy (the worker signs it out): no sign-in button
+        // either way, and the note says why it is about to end.
+        state.settings = Some(crate::settings::effective(
+            Some(&json!({"disableSignIn": true})),
+            &json!({}),
+            "https://api.customercity.com",
+        ));
+        state.signed_in = true;
         let view = panel_view(&state).settings;
-        assert!(view.sign_in_disabled);
+        assert!(!view.sign_in);
         assert_eq!(
             view.policy_notes,
             [Text::new("settings_policy_sign_in_off")]
         );
+        state.signed_in = false;
         let policy = json!({"allowedOrgHosts": ["acme.my.salesforce.com", "globex"]});
         state.settings = Some(crate::settings::effective(
             Some(&policy),

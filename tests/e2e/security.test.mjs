@@ -70,6 +70,7 @@ test('no answer to the content script carries a token, and its world cannot read
     for (const m of [
       { type: 'getAnalysis', recordId: '${ID}' },
       { type: 'getAnalysis', recordId: '0065g00000ZxCvBAAV' },
+      { type: 'getDateOrder' },
       { type: 'badgeViewed', band: 'healthy', ui: 'lightning' },
       { type: 'getStatus' }, { type: 'getPanel', tabId: 1, enriched: true, refresh: false },
       { type: 'beginSignIn' }, { type: 'signOut' }, { type: 'setPreference', name: 'analytics', on: true },
@@ -82,6 +83,7 @@ test('no answer to the content script carries a token, and its world cannot read
   const text = JSON.stringify(seen.answers);
   assert.ok(!text.includes(session.accessToken) && !text.includes(session.refreshToken), 'no token in any answer');
   assert.match(text, /Customer City|value|band/i, 'the content script did get its own analysis');
+  assert.equal(seen.answers[2].signedIn, true, 'and the flag "signed in", nothing of the session');
   assert.ok(seen.local.refused, `storage.local is refused to the content script: ${JSON.stringify(seen.local).slice(0, 200)}`);
   assert.ok(seen.sessionArea.refused, 'storage.session too');
   const after = await browser.worker.evaluate(() => chrome.storage.local.get('session'));
