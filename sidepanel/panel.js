@@ -103,6 +103,12 @@ function drawHeadline(headline) {
   $('headline-caption').textContent = text(headline.caption);
 }
 
+// A control the core offers or not: not offered, it is neither shown nor clickable.
+function offer(button, offered) {
+  button.hidden = !offered;
+  button.disabled = !offered;
+}
+
 function show(element, message) {
   element.textContent = message ? text(message) : '';
   element.hidden = !message;
@@ -125,7 +131,9 @@ function drawDeal(deal) {
   const enriched = deal.enriched;
   $('enriched').hidden = enriched.status === 'absent';
   show($('enriched-message'), enriched.message);
-  $('sign-in-deal').hidden = enriched.status !== 'signedOut';
+  // Offered only when the core says so (never under the administrator's disableSignIn: its
+  // message is shown instead).
+  offer($('sign-in-deal'), enriched.signIn);
   $('retry').hidden = enriched.status !== 'error' && enriched.status !== 'stale';
   $('enriched-body').hidden = !enriched.score;
   if (!enriched.score) return;
@@ -203,7 +211,7 @@ function drawPipeline(pipeline) {
 
 function drawSettings(settings) {
   $('status').textContent = settings.notice ? text(settings.notice) : chrome.i18n.getMessage(settings.signedIn ? 'panel_signed_in' : 'panel_signed_out');
-  $('sign-in').hidden = settings.signedIn;
+  offer($('sign-in'), settings.signIn);
   $('sign-out').hidden = !settings.signedIn;
   for (const [id, toggle] of [['analytics', settings.analytics], ['ai', settings.aiInsights]]) {
     $(`setting-${id}`).checked = toggle.on;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { confirmConnect, dist, eventually, launch, readBadge, restartWorker, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
+import { confirmConnect, dist, eventually, launch, readBadge, restartWorker, sidePanel, signIn, startReferenceServer, waitForBadge } from './browser.mjs';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
 const POLICY_FILE = `${POLICY_DIR}/customer-city-e2e-${process.pid}.json`;
@@ -129,7 +129,9 @@ test('sign-in switched off: the worker starts none, a kept session is signed out
   const status = await panel.evaluate(() => chrome.runtime.sendMessage({ type: 'getStatus' }));
   assert.equal(status.settings.signInDisabled, true);
   assert.equal(status.settings.forced.signIn, true);
-  await panel.waitForFunction(() => document.getElementById('policy-notes').textContent.includes('Sign-in is turned off by your administrator.'));
+  // Signed out, the administrator's message is the status line, where "Sign in" would be.
+  await panel.waitForFunction(() => document.getElementById('status').textContent === 'Sign-in is turned off by your administrator.');
+  assert.equal(await panel.isHidden('#sign-in'), true, 'no sign-in button');
   assert.match(await panel.textContent('#policy-notes'), /Salesforce orgs only: lightning-record-layout-en-us, lightning-de-ch/);
   // Asked anyway (the button, or a message): refused, and no web app tab opens.
   const pages = context.pages().length;
@@ -143,6 +145,36 @@ test('sign-in switched off: the worker starts none, a kept session is signed out
   await worker.evaluate(() => chrome.storage.local.set({ session: { accessToken: 'old', refreshToken: 'old', accessExpiresAt: '2026-11-24T00:00:00Z' } }));
   await restartWorker(locked, (page) => page.evaluate(() => chrome.runtime.sendMessage({ type: 'getStatus' })));
   await eventually(async () => (await worker.evaluate(() => chrome.storage.local.get('session'))).session === undefined);
+});
+
+test('sign-in switched off: the side panel offers no sign-in anywhere, the administrator\'s message instead', { skip }, async (t) => {
+  const locked = await launchCopy('locked', t);
+  const [relay] = locked.context.pages(); // a tab that never navigates: the CDP relay to the panel
+  const page = await locked.context.newPage();
+  await page.goto('https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  const { badge } = await waitForBadge(page, (b) => b && /\d/.test(b.label ?? '') && b.rect.visible === 'visible', { timeout: 10000 });
+  await page.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
+  const panel = await sidePanel(locked, relay);
+  t.after(() => panel.close());
+  const message = 'Sign-in is turned off by your administrator.';
+  // The deal's Customer City section, the pipeline and the status line: the message, no button.
+  await panel.waitFor(`document.getElementById('enriched-message').textContent === ${JSON.stringify(message)}`);
+  for (const id of ['sign-in-deal', 'sign-in']) {
+    assert.deepEqual(
+      await panel.evaluate(`(({ hidden, disabled }) => ({ hidden, disabled }))(document.getElementById('${id}'))`),
+      { hidden: true, disabled: true },
+      `#${id} is neither offered nor clickable`,
+    );
+  }
+  assert.equal(await panel.text('pipeline-message'), message);
+  assert.equal(await panel.text('status'), message);
+  assert.ok(!(await panel.text('policy-notes')).includes(message), 'said once in the settings');
+  assert.equal(await panel.text('headline-caption'), 'On-device estimate from 7 fields on this page');
+  // Clicked anyway (a script in the panel): nothing starts.
+  const pages = locked.context.pages().length;
+  await panel.click('sign-in-deal');
+  await page.waitForTimeout(300);
+  assert.equal(locked.context.pages().length, pages, 'no connect page opened');
 });
 
 test('the badge shows only on the listed orgs, matched by My Domain name', { skip }, async (t) => {
