@@ -19,6 +19,9 @@ use extension_core::report::{analyze, AnalyzeOptions};
 struct Counting<'a> {
     inner: &'a ParsedDom,
     calls: Cell<usize>,
+    /// Elements of the document's own tree searched for shadow roots (the live backend asks
+    /// each one), counted once per search.
+    walked: Cell<usize>,
 }
 
 impl Counting<'_> {
@@ -39,6 +42,11 @@ impl Dom for Counting<'_> {
     }
     fn shadow_roots_in_tree(&self, root: &Self::Node) -> Vec<Self::Node> {
         self.count();
+        let document = !self.inner.is_shadow_root(root) && self.inner.tag_name(root).is_none();
+        if document {
+            let elements = self.inner.query_tree(root, "*").len();
+            self.walked.set(self.walked.get() + elements);
+        }
         self.inner.shadow_roots_in_tree(root)
     }
     fn shadow_root(&self, element: &Self::Node) -> Option<Self::Node> {
@@ -90,8 +98,9 @@ impl Dom for Counting<'_> {
     }
 }
 
-/// DOM calls of one evaluation of a fixture page at its own URL.
-fn calls(slug: &str) -> usize {
+/// DOM calls of one evaluation of a fixture page at its own URL, and the elements of the
+/// document's own tree it asked for a shadow root.
+fn calls_and_walked(slug: &str) -> (usize, usize) {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures")
         .join(slug);
@@ -104,6 +113,7 @@ fn calls(slug: &str) -> usize {
     let dom = Counting {
         inner: &parsed,
         calls: Cell::new(0),
+        walked: Cell::new(0),
     };
     let options = AnalyzeOptions {
         locale: None,
@@ -111,7 +121,11 @@ fn calls(slug: &str) -> usize {
     };
     let report = analyze(&dom, &page, &options);
     assert!(report.fields.name.is_some(), "{slug}: the page was read");
-    dom.calls.get()
+    (dom.calls.get(), dom.walked.get())
+}
+
+fn calls(slug: &str) -> usize {
+    calls_and_walked(slug).0
 }
 
 // Budgets, not exact figures: the rule set grows (a new anchor adds a few calls) and that must
@@ -129,4 +143,36 @@ fn an_evaluation_of_the_large_page_stays_within_its_call_budget() {
     // 8,600 elements, 400 related-list rows with look-alike fields, 600 activity items.
     let calls = calls("lightning-large-page-en-us");
     assert!(calls <= 3_000, "{calls} DOM calls (budget 3,000)");
+}
+
+// Finding open shadow roots asks every element of a tree (42 % of an evaluation of the large
+// page in the browser, when it always ran). The document's own tree answers every question on
+// these pages (Lightning's synthetic shadow DOM is plain DOM to a content script; the large
+// page's native roots hold values read from their hosts), so no tree is walked. A page whose
+// fields live only inside native shadow roots must walk, once per evaluation.
+#[test]
+fn pages_answered_from_the_document_tree_ask_no_element_for_a_shadow_root() {
+    for slug in [
+        "lightning-record-layout-en-us",
+        "lightning-large-page-en-us",
+    ] {
+        let (_, walked) = calls_and_walked(slug);
+        assert_eq!(
+            walked, 0,
+            "{slug}: {walked} elements asked for a shadow root"
+        );
+    }
+}
+
+#[test]
+fn a_page_with_fields_inside_native_shadow_roots_walks_the_document_once() {
+    let html = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/lightning-native-shadow-en-us/page.html"),
+    )
+    .expect("page.html");
+    let parsed = ParsedDom::parse(&html);
+    let elements = parsed.query_tree(&parsed.document(), "*").len();
+    let (_, walked) = calls_and_walked("lightning-native-shadow-en-us");
+    assert_eq!(walked, elements, "the document's {elements} elements, once");
 }

@@ -110,6 +110,112 @@ pub fn query_composed<D: Dom>(dom: &D, scope: &D::Node, selector: &'static str) 
     found
 }
 
+/// The trees of a document in the order [`query_composed`] reads them (the document, then each
+/// open shadow root, depth first, in document order), with the shadow roots found only once a
+/// reader needs them: finding them asks every element of every tree for its shadow root, the
+/// largest part of an evaluation on a large live page, and most pages answer every question
+/// from the document's own tree (Lightning's synthetic shadow DOM is plain DOM there).
+pub struct Trees<D: Dom> {
+    document: D::Node,
+    shadow_roots: std::cell::OnceCell<Vec<D::Node>>,
+}
+
+impl<D: Dom> Trees<D> {
+    /// The trees of `dom`'s document.
+    pub fn new(dom: &D) -> Self {
+        Trees {
+            document: dom.document(),
+            shadow_roots: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The document node.
+    pub fn document(&self) -> &D::Node {
+        &self.document
+    }
+
+    fn shadow_roots(&self, dom: &D) -> &[D::Node] {
+        self.shadow_roots.get_or_init(|| {
+            let mut found = Vec::new();
+            collect_shadow_roots(dom, &self.document, &mut found);
+            found
+        })
+    }
+
+    /// Every match of `selector`, in [`query_composed`]'s order.
+    pub fn query_all(&self, dom: &D, selector: &'static str) -> Vec<D::Node> {
+        let mut found = dom.query_tree(&self.document, selector);
+        for shadow in self.shadow_roots(dom) {
+            found.extend(dom.query_tree(shadow, selector));
+        }
+        found
+    }
+
+    /// The matches of `selector` in the shadow roots only, in [`query_composed`]'s order.
+    pub fn query_shadow_trees(&self, dom: &D, selector: &'static str) -> Vec<D::Node> {
+        self.shadow_roots(dom)
+            .iter()
+            .flat_map(|shadow| dom.query_tree(shadow, selector))
+            .collect()
+    }
+
+    /// The first of `f`'s answers over the matches of `selector`, in [`query_composed`]'s
+    /// order; the shadow roots are visited only when the document's tree gives no answer.
+    pub fn find_map<T>(
+        &self,
+        dom: &D,
+        selector: &'static str,
+        mut f: impl FnMut(D::Node) -> Option<T>,
+    ) -> Option<T> {
+        if let Some(found) = dom
+            .query_tree(&self.document, selector)
+            .into_iter()
+            .find_map(&mut f)
+        {
+            return Some(found);
+        }
+        self.shadow_roots(dom).iter().find_map(|shadow| {
+            dom.query_tree(shadow, selector)
+                .into_iter()
+                .find_map(&mut f)
+        })
+    }
+
+    /// The matches of `selector` that `keep` keeps, from the first tree (in the same order)
+    /// where it keeps any; empty when no tree has one.
+    pub fn first_tree_with(
+        &self,
+        dom: &D,
+        selector: &'static str,
+        mut keep: impl FnMut(&D::Node) -> bool,
+    ) -> Vec<D::Node> {
+        let mut in_tree = |tree: &D::Node| -> Vec<D::Node> {
+            dom.query_tree(tree, selector)
+                .into_iter()
+                .filter(|node| keep(node))
+                .collect()
+        };
+        let own = in_tree(&self.document);
+        if !own.is_empty() {
+            return own;
+        }
+        self.shadow_roots(dom)
+            .iter()
+            .map(in_tree)
+            .find(|found| !found.is_empty())
+            .unwrap_or_default()
+    }
+}
+
+/// The open shadow roots under `root` (exclusive of `root` itself), each followed by those
+/// nested in it: the tree order of [`query_composed`].
+fn collect_shadow_roots<D: Dom>(dom: &D, root: &D::Node, found: &mut Vec<D::Node>) {
+    for shadow in dom.shadow_roots_in_tree(root) {
+        found.push(shadow.clone());
+        collect_shadow_roots(dom, &shadow, found);
+    }
+}
+
 /// The first element under `scope` (composed) matching `selector`.
 pub fn first_composed<D: Dom>(dom: &D, scope: &D::Node, selector: &'static str) -> Option<D::Node> {
     let mut own = dom.query_tree(scope, selector);

@@ -400,6 +400,43 @@ mod tests {
         );
     }
 
+    /// Nested roots, and a second host after the first: the trees' order must be
+    /// `query_composed`'s (the document, then each root followed by the roots inside it).
+    const NESTED: &str = r#"<html><body>
+        <p class="x" id="d1"></p>
+        <a-host id="a"><template shadowrootmode="open"><p class="x" id="a1"></p>
+          <b-host><template shadowrootmode="open"><p class="x" id="b1"></p></template></b-host>
+          <p class="x" id="a2"></p></template></a-host>
+        <c-host><template shadowrootmode="open"><p class="x" id="c1"></p></template></c-host>
+        <p class="x" id="d2"></p>
+        </body></html>"#;
+
+    #[test]
+    fn trees_read_in_query_composed_order_and_walk_only_when_asked() {
+        use crate::dom::Trees;
+        let dom = ParsedDom::parse(NESTED);
+        let document = dom.document();
+        let trees = Trees::new(&dom);
+        let composed = ids(&dom, &query_composed(&dom, &document, ".x"));
+        assert_eq!(composed, ["d1", "d2", "a1", "a2", "b1", "c1"]);
+        assert_eq!(ids(&dom, &trees.query_all(&dom, ".x")), composed);
+        assert_eq!(
+            ids(&dom, &trees.query_shadow_trees(&dom, ".x")),
+            ["a1", "a2", "b1", "c1"]
+        );
+        let id = |node: NodeId| dom.attribute(&node, "id");
+        assert_eq!(trees.find_map(&dom, ".x", id).as_deref(), Some("d1"));
+        let not_light = |node: NodeId| id(node).filter(|i| !i.starts_with('d'));
+        assert_eq!(trees.find_map(&dom, ".x", not_light).as_deref(), Some("a1"));
+        let b_or_c = |node: &NodeId| id(*node).is_some_and(|i| i == "b1" || i == "c1");
+        assert_eq!(
+            ids(&dom, &trees.first_tree_with(&dom, ".x", b_or_c)),
+            ["b1"],
+            "the first tree that has any, not all of them"
+        );
+        assert!(trees.first_tree_with(&dom, ".x", |_| false).is_empty());
+    }
+
     #[test]
     fn composed_parents_lead_to_the_host() {
         let dom = ParsedDom::parse(PAGE);

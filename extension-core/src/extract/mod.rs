@@ -14,7 +14,7 @@ use std::cell::{Cell, OnceCell};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::dom::{first_composed, has_class, query_composed, Ancestor, Dom};
+use crate::dom::{first_composed, has_class, query_composed, Ancestor, Dom, Trees};
 use crate::locale::{DateOrder, Locale};
 use crate::value::{
     date_order_evidence, parse_date, parse_percent, read_amount, Amount, ValueError,
@@ -115,20 +115,22 @@ pub fn extract<D: Dom>(dom: &D, record_id15: Option<&str>, options: &ExtractOpti
 /// (Lightning highlights panel, or Classic's page title), in scope like every field.
 pub fn header_anchor<D: Dom>(dom: &D, record_id15: Option<&str>) -> Option<D::Node> {
     let engine = Engine::new(dom, record_id15);
-    selectors::HEADER_ANCHORS.iter().find_map(|selector| {
-        engine
-            .query(selector)
-            .into_iter()
-            .find(|node| !engine.out_of_scope(node))
-    })
+    selectors::HEADER_ANCHORS
+        .iter()
+        .find_map(|selector| engine.first_in_scope(selector, |_| true))
 }
 
 /// One extraction pass: candidate lists are computed once and shared by all fields.
 struct Engine<'d, D: Dom> {
     dom: &'d D,
     document: D::Node,
+    /// The document's trees; its shadow roots are found only if a question needs them.
+    trees: Trees<D>,
     record_id15: Option<String>,
+    /// Every API-name anchor of the document's own tree, then of its shadow roots: read once
+    /// for all fields, the second only for a field the first does not settle.
     target_selection: OnceCell<Vec<D::Node>>,
+    target_selection_shadow: OnceCell<Vec<D::Node>>,
     path_items: OnceCell<Vec<D::Node>>,
     /// Set when text read since it was last cleared lay deeper than [`MAX_DEPTH`] and was left out.
     text_too_deep: Cell<bool>,
@@ -139,8 +141,10 @@ impl<'d, D: Dom> Engine<'d, D> {
         Engine {
             dom,
             document: dom.document(),
+            trees: Trees::new(dom),
             record_id15: record_id15.map(str::to_string),
             target_selection: OnceCell::new(),
+            target_selection_shadow: OnceCell::new(),
             path_items: OnceCell::new(),
             text_too_deep: Cell::new(false),
         }
@@ -344,9 +348,7 @@ impl<'d, D: Dom> Engine<'d, D> {
 
     /// The Opportunity Currency field (`USD - U.S. Dollar`) of multi-currency orgs.
     fn record_currency_code(&self) -> Option<String> {
-        let container = query_composed(self.dom, &self.document, selectors::CURRENCY_ISO_CODE)
-            .into_iter()
-            .find(|node| !self.out_of_scope(node))?;
+        let container = self.first_in_scope(selectors::CURRENCY_ISO_CODE, |_| true)?;
         let text = self.container_value(Field::Name, &container)?;
         let code = text.get(..3)?;
         (code.bytes().all(|b| b.is_ascii_uppercase())
@@ -367,44 +369,47 @@ impl<'d, D: Dom> Engine<'d, D> {
 
     fn read_anchor(&self, field: Field, anchor: Anchor) -> Option<String> {
         let dom = self.dom;
-        let in_scope = |node: &D::Node| !self.out_of_scope(node);
         match anchor {
-            Anchor::TargetSelectionName => self
-                .target_selection()
-                .iter()
-                .filter(|node| {
+            Anchor::TargetSelectionName => {
+                let wanted = |node: &&D::Node| {
                     dom.attribute(node, "data-target-selection-name").as_deref()
                         == Some(field.target_selection_name())
-                })
-                .find(|node| in_scope(node))
-                .and_then(|container| self.container_value(field, container)),
+                        && !self.out_of_scope(node)
+                };
+                let own = self.target_selection.get_or_init(|| {
+                    dom.query_tree(&self.document, selectors::TARGET_SELECTION_NAME)
+                });
+                let container = match own.iter().find(wanted) {
+                    Some(found) => found.clone(),
+                    None => self
+                        .target_selection_shadow
+                        .get_or_init(|| {
+                            self.trees
+                                .query_shadow_trees(dom, selectors::TARGET_SELECTION_NAME)
+                        })
+                        .iter()
+                        .find(wanted)?
+                        .clone(),
+                };
+                self.container_value(field, &container)
+            }
             Anchor::DynamicFormsField => self
-                .query(selectors::DYNAMIC_FORMS_FIELD)
-                .into_iter()
-                .filter(|node| {
+                .first_in_scope(selectors::DYNAMIC_FORMS_FIELD, |node| {
                     dom.attribute(node, "data-field-id").as_deref()
                         == Some(field.dynamic_forms_id())
                 })
-                .find(in_scope)
                 .and_then(|container| self.container_value(field, &container)),
             Anchor::LayoutItemLabel => self
-                .query(selectors::LAYOUT_ITEM)
-                .into_iter()
-                .filter(|node| {
+                .first_in_scope(selectors::LAYOUT_ITEM, |node| {
                     dom.attribute(node, "field-label")
                         .is_some_and(|label| label_matches(field, &label))
                 })
-                .find(in_scope)
                 .and_then(|container| self.container_value(field, &container)),
             Anchor::HighlightsPrimaryField => self
-                .query(selectors::PRIMARY_FIELD)
-                .into_iter()
-                .find(in_scope)
+                .first_in_scope(selectors::PRIMARY_FIELD, |_| true)
                 .map(|node| self.visible_text(&node, &|_| false)),
             Anchor::HighlightsDetailLabel => self
-                .query(selectors::HIGHLIGHTS_ITEM)
-                .into_iter()
-                .filter(|item| {
+                .first_in_scope(selectors::HIGHLIGHTS_ITEM, |item| {
                     first_composed(dom, item, selectors::HIGHLIGHTS_LABEL).is_some_and(|label| {
                         let text = dom
                             .attribute(&label, "title")
@@ -412,13 +417,11 @@ impl<'d, D: Dom> Engine<'d, D> {
                         label_matches(field, &text)
                     })
                 })
-                .find(in_scope)
                 .and_then(|item| self.container_value(field, &item)),
             Anchor::FieldLabelText => self
-                .query(selectors::FIELD_LABEL)
-                .into_iter()
-                .filter(|label| label_matches(field, &visible_text(dom, label, &|_| false)))
-                .find(in_scope)
+                .first_in_scope(selectors::FIELD_LABEL, |label| {
+                    label_matches(field, &visible_text(dom, label, &|_| false))
+                })
                 .and_then(|label| self.enclosing_form_element(&label))
                 .and_then(|container| self.container_value(field, &container)),
             Anchor::FormElementLabel => {
@@ -427,35 +430,41 @@ impl<'d, D: Dom> Engine<'d, D> {
                     .into_iter()
                     .filter(|label| label_matches(field, &visible_text(dom, label, &|_| false)))
                     .filter_map(|label| self.enclosing_form_element(&label))
-                    .filter(in_scope)
+                    .filter(|container| !self.out_of_scope(container))
                     .filter_map(|container| self.container_value(field, &container));
                 let first = values.next()?;
                 values.all(|other| other == first).then_some(first)
             }
             Anchor::ClassicCellId => self
-                .query("[id$=\"_ileinner\"]")
-                .into_iter()
-                .filter(|node| {
+                .first_in_scope("[id$=\"_ileinner\"]", |node| {
                     dom.attribute(node, "id").as_deref() == Some(field.classic_cell_id())
                 })
-                .find(in_scope)
                 .map(|cell| self.classic_cell_value(field, &cell)),
             Anchor::ClassicPageDescription => self
-                .query(selectors::CLASSIC_PAGE_DESCRIPTION)
-                .into_iter()
-                .find(in_scope)
+                .first_in_scope(selectors::CLASSIC_PAGE_DESCRIPTION, |_| true)
                 .map(|node| self.visible_text(&node, &|_| false)),
             Anchor::ClassicLabelCell => self
-                .query(selectors::CLASSIC_LABEL_CELL)
-                .into_iter()
-                .filter(|cell| label_matches(field, &visible_text(dom, cell, &|_| false)))
-                .find(in_scope)
+                .first_in_scope(selectors::CLASSIC_LABEL_CELL, |cell| {
+                    label_matches(field, &visible_text(dom, cell, &|_| false))
+                })
                 .and_then(|cell| dom.next_element_sibling(&cell))
                 .map(|cell| self.classic_cell_value(field, &cell)),
             Anchor::PathCurrentStep => self
                 .current_path_item()
                 .map(|item| self.path_item_name(&item)),
         }
+    }
+
+    /// The first match of `selector` (in composed order) that `wanted` accepts and that lies
+    /// in the visible record; the shadow roots are read only if the document's tree has none.
+    fn first_in_scope(
+        &self,
+        selector: &'static str,
+        wanted: impl Fn(&D::Node) -> bool,
+    ) -> Option<D::Node> {
+        self.trees.find_map(self.dom, selector, |node| {
+            (wanted(&node) && !self.out_of_scope(&node)).then_some(node)
+        })
     }
 
     /// The visible text of a value under `node`; notes in `text_too_deep` when nesting cut some
@@ -468,21 +477,19 @@ impl<'d, D: Dom> Engine<'d, D> {
         text
     }
 
+    /// Every match of `selector`, composed (shadow roots included).
     fn query(&self, selector: &'static str) -> Vec<D::Node> {
-        query_composed(self.dom, &self.document, selector)
+        self.trees.query_all(self.dom, selector)
     }
 
-    fn target_selection(&self) -> &[D::Node] {
-        self.target_selection
-            .get_or_init(|| self.query(selectors::TARGET_SELECTION_NAME))
-    }
-
+    /// The visible record's Path steps: those in scope of the first tree that has any (a
+    /// Path's steps are one list, in one tree).
     fn path_items(&self) -> &[D::Node] {
         self.path_items.get_or_init(|| {
-            self.query(selectors::PATH_ITEM)
-                .into_iter()
-                .filter(|item| !self.out_of_scope(item))
-                .collect()
+            self.trees
+                .first_tree_with(self.dom, selectors::PATH_ITEM, |item| {
+                    !self.out_of_scope(item)
+                })
         })
     }
 
