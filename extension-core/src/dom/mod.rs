@@ -151,14 +151,6 @@ impl<D: Dom> Trees<D> {
         found
     }
 
-    /// The matches of `selector` in the shadow roots only, in [`query_composed`]'s order.
-    pub fn query_shadow_trees(&self, dom: &D, selector: &'static str) -> Vec<D::Node> {
-        self.shadow_roots(dom)
-            .iter()
-            .flat_map(|shadow| dom.query_tree(shadow, selector))
-            .collect()
-    }
-
     /// The first of `f`'s answers over the matches of `selector`, in [`query_composed`]'s
     /// order; the shadow roots are visited only when the document's tree gives no answer.
     pub fn find_map<T>(

@@ -420,10 +420,6 @@ mod tests {
         let composed = ids(&dom, &query_composed(&dom, &document, ".x"));
         assert_eq!(composed, ["d1", "d2", "a1", "a2", "b1", "c1"]);
         assert_eq!(ids(&dom, &trees.query_all(&dom, ".x")), composed);
-        assert_eq!(
-            ids(&dom, &trees.query_shadow_trees(&dom, ".x")),
-            ["a1", "a2", "b1", "c1"]
-        );
         let id = |node: NodeId| dom.attribute(&node, "id");
         assert_eq!(trees.find_map(&dom, ".x", id).as_deref(), Some("d1"));
         let not_light = |node: NodeId| id(node).filter(|i| !i.starts_with('d'));

@@ -127,10 +127,6 @@ struct Engine<'d, D: Dom> {
     /// The document's trees; its shadow roots are found only if a question needs them.
     trees: Trees<D>,
     record_id15: Option<String>,
-    /// Every API-name anchor of the document's own tree, then of its shadow roots: read once
-    /// for all fields, the second only for a field the first does not settle.
-    target_selection: OnceCell<Vec<D::Node>>,
-    target_selection_shadow: OnceCell<Vec<D::Node>>,
     path_items: OnceCell<Vec<D::Node>>,
     /// Set when text read since it was last cleared lay deeper than [`MAX_DEPTH`] and was left out.
     text_too_deep: Cell<bool>,
@@ -143,8 +139,6 @@ impl<'d, D: Dom> Engine<'d, D> {
             document: dom.document(),
             trees: Trees::new(dom),
             record_id15: record_id15.map(str::to_string),
-            target_selection: OnceCell::new(),
-            target_selection_shadow: OnceCell::new(),
             path_items: OnceCell::new(),
             text_too_deep: Cell::new(false),
         }
@@ -370,31 +364,14 @@ impl<'d, D: Dom> Engine<'d, D> {
     fn read_anchor(&self, field: Field, anchor: Anchor) -> Option<String> {
         let dom = self.dom;
         match anchor {
-            Anchor::TargetSelectionName => {
-                let wanted = |node: &&D::Node| {
+            Anchor::TargetSelectionName => self
+                .first_in_scope(field.target_selection_selector(), |node| {
                     dom.attribute(node, "data-target-selection-name").as_deref()
                         == Some(field.target_selection_name())
-                        && !self.out_of_scope(node)
-                };
-                let own = self.target_selection.get_or_init(|| {
-                    dom.query_tree(&self.document, selectors::TARGET_SELECTION_NAME)
-                });
-                let container = match own.iter().find(wanted) {
-                    Some(found) => found.clone(),
-                    None => self
-                        .target_selection_shadow
-                        .get_or_init(|| {
-                            self.trees
-                                .query_shadow_trees(dom, selectors::TARGET_SELECTION_NAME)
-                        })
-                        .iter()
-                        .find(wanted)?
-                        .clone(),
-                };
-                self.container_value(field, &container)
-            }
+                })
+                .and_then(|container| self.container_value(field, &container)),
             Anchor::DynamicFormsField => self
-                .first_in_scope(selectors::DYNAMIC_FORMS_FIELD, |node| {
+                .first_in_scope(field.dynamic_forms_selector(), |node| {
                     dom.attribute(node, "data-field-id").as_deref()
                         == Some(field.dynamic_forms_id())
                 })

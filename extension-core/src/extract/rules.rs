@@ -52,6 +52,41 @@ impl Field {
         }
     }
 
+    /// [`Self::target_selection_name`] as a selector: the query returns this field's anchors
+    /// only, not every anchor of the page (800 on a page with large related lists).
+    pub fn target_selection_selector(self) -> &'static str {
+        match self {
+            Field::Name => "[data-target-selection-name=\"sfdc:RecordField.Opportunity.Name\"]",
+            Field::Amount => "[data-target-selection-name=\"sfdc:RecordField.Opportunity.Amount\"]",
+            Field::Stage => {
+                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.StageName\"]"
+            }
+            Field::CloseDate => {
+                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.CloseDate\"]"
+            }
+            Field::Probability => {
+                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.Probability\"]"
+            }
+            Field::Owner => "[data-target-selection-name=\"sfdc:RecordField.Opportunity.OwnerId\"]",
+            Field::NextStep => {
+                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.NextStep\"]"
+            }
+        }
+    }
+
+    /// [`Self::dynamic_forms_id`] as a selector on the Dynamic Forms field wrapper.
+    pub fn dynamic_forms_selector(self) -> &'static str {
+        match self {
+            Field::Name => "flexipage-field[data-field-id=\"RecordNameField\"]",
+            Field::Amount => "flexipage-field[data-field-id=\"RecordAmountField\"]",
+            Field::Stage => "flexipage-field[data-field-id=\"RecordStageNameField\"]",
+            Field::CloseDate => "flexipage-field[data-field-id=\"RecordCloseDateField\"]",
+            Field::Probability => "flexipage-field[data-field-id=\"RecordProbabilityField\"]",
+            Field::Owner => "flexipage-field[data-field-id=\"RecordOwnerIdField\"]",
+            Field::NextStep => "flexipage-field[data-field-id=\"RecordNextStepField\"]",
+        }
+    }
+
     /// Dynamic Forms: `flexipage-field[data-field-id="Record<Field>Field"]`.
     pub fn dynamic_forms_id(self) -> &'static str {
         match self {
@@ -310,8 +345,6 @@ pub fn anchors(field: Field) -> &'static [Anchor] {
 
 /// Selectors used by the anchors and the engine. Each names the variant it serves.
 pub mod selectors {
-    /// Every element carrying an API-name anchor; filtered by value in Rust.
-    pub const TARGET_SELECTION_NAME: &str = "[data-target-selection-name]";
     /// Dynamic Forms field wrapper.
     pub const DYNAMIC_FORMS_FIELD: &str = "flexipage-field[data-field-id]";
     /// Page-layout item with its label attribute.
@@ -460,3 +493,28 @@ pub const CLOSED_LOST_STAGES: &[&str] = &[
     "fechada perdida",
     "fechado perdido",
 ];
+
+#[cfg(test)]
+mod selector_tests {
+    use super::*;
+
+    #[test]
+    fn per_field_selectors_name_the_field_s_anchor_values() {
+        for field in Field::ALL {
+            assert_eq!(
+                field.target_selection_selector(),
+                format!(
+                    "[data-target-selection-name=\"{}\"]",
+                    field.target_selection_name()
+                )
+            );
+            assert_eq!(
+                field.dynamic_forms_selector(),
+                format!(
+                    "flexipage-field[data-field-id=\"{}\"]",
+                    field.dynamic_forms_id()
+                )
+            );
+        }
+    }
+}
