@@ -49,6 +49,37 @@ export function querySelectorAllOf(root, selector) {
   }
 }
 
+// A query's matches a few at a time (Dom::find_in_tree): a reader usually wants the first, and
+// each node handed over costs a wrapper and a table slot. The static list is kept for the pass.
+let listPass = -1;
+let lists = new Map();
+export function querySelectorSlice(root, selector, start, count, pass) {
+  if (pass !== listPass) {
+    listPass = pass;
+    lists = new Map();
+  }
+  let byRoot = lists.get(selector);
+  if (!byRoot) {
+    byRoot = new WeakMap();
+    lists.set(selector, byRoot);
+  }
+  let list = byRoot.get(root);
+  if (!list) {
+    list = [];
+    if (typeof root.querySelectorAll === 'function') {
+      try {
+        list = root.querySelectorAll(selector);
+      } catch {
+        list = [];
+      }
+    }
+    byRoot.set(root, list);
+  }
+  const slice = [];
+  for (let i = start; i < list.length && i < start + count; i += 1) slice.push(list[i]);
+  return slice;
+}
+
 // One crossing where web-sys takes two (an `instanceof` check, then the call).
 export function attributeOf(node, name) {
   return node.nodeType === 1 ? node.getAttribute(name) : null;
@@ -86,6 +117,14 @@ extern "C" {
     fn open_shadow_roots_under(root: &Node, pass: u32) -> Vec<Node>;
     #[wasm_bindgen(js_name = querySelectorAllOf)]
     fn query_selector_all_of(root: &Node, selector: &str) -> Vec<Node>;
+    #[wasm_bindgen(js_name = querySelectorSlice)]
+    fn query_selector_slice(
+        root: &Node,
+        selector: &str,
+        start: u32,
+        count: u32,
+        pass: u32,
+    ) -> Vec<Node>;
     #[wasm_bindgen(js_name = attributeOf)]
     fn attribute_of(node: &Node, name: &str) -> Option<String>;
     #[wasm_bindgen(js_name = localNameOf)]
@@ -128,6 +167,28 @@ impl Dom for LiveDom {
 
     fn query_tree(&self, root: &Node, selector: &'static str) -> Vec<Node> {
         query_selector_all_of(root, selector)
+    }
+
+    fn find_in_tree<T>(
+        &self,
+        root: &Node,
+        selector: &'static str,
+        mut f: impl FnMut(Node) -> Option<T>,
+    ) -> Option<T> {
+        // 4, then 16, 64, 256 at a time.
+        let (mut start, mut count) = (0u32, 4u32);
+        loop {
+            let slice = query_selector_slice(root, selector, start, count, self.pass);
+            let handed = slice.len() as u32;
+            if let Some(found) = slice.into_iter().find_map(&mut f) {
+                return Some(found);
+            }
+            if handed < count {
+                return None;
+            }
+            start += handed;
+            count = (count * 4).min(256);
+        }
     }
 
     fn shadow_roots_in_tree(&self, root: &Node) -> Vec<Node> {

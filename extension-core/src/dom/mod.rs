@@ -47,6 +47,20 @@ pub trait Dom {
     /// Elements under `root` in `root`'s own tree (not in shadow roots) that match `selector`,
     /// in document order. `root` itself is not included.
     fn query_tree(&self, root: &Self::Node, selector: &'static str) -> Vec<Self::Node>;
+    /// The first of `f`'s answers over [`Dom::query_tree`]'s matches, in order. A backend where
+    /// every node handed over is dear (the live DOM: a wrapper and a table slot each) hands
+    /// them over a few at a time, since the first or second is usually the one.
+    fn find_in_tree<T>(
+        &self,
+        root: &Self::Node,
+        selector: &'static str,
+        f: impl FnMut(Self::Node) -> Option<T>,
+    ) -> Option<T>
+    where
+        Self: Sized,
+    {
+        self.query_tree(root, selector).into_iter().find_map(f)
+    }
     /// The open shadow roots whose hosts are `root` or lie under `root` in `root`'s own tree.
     fn shadow_roots_in_tree(&self, root: &Self::Node) -> Vec<Self::Node>;
     /// The element's open shadow root.
@@ -159,18 +173,12 @@ impl<D: Dom> Trees<D> {
         selector: &'static str,
         mut f: impl FnMut(D::Node) -> Option<T>,
     ) -> Option<T> {
-        if let Some(found) = dom
-            .query_tree(&self.document, selector)
-            .into_iter()
-            .find_map(&mut f)
-        {
+        if let Some(found) = dom.find_in_tree(&self.document, selector, &mut f) {
             return Some(found);
         }
-        self.shadow_roots(dom).iter().find_map(|shadow| {
-            dom.query_tree(shadow, selector)
-                .into_iter()
-                .find_map(&mut f)
-        })
+        self.shadow_roots(dom)
+            .iter()
+            .find_map(|shadow| dom.find_in_tree(shadow, selector, &mut f))
     }
 
     /// The matches of `selector` that `keep` keeps, from the first tree (in the same order)
