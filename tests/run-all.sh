@@ -17,6 +17,7 @@ step "fixture corpus and locales match their generators; the store package match
 python3 tests/fixtures/generate.py --check
 python3 tests/tools/locales.py --check
 python3 tests/tools/currency_symbols.py --check
+python3 tests/tools/locale_data.py --check
 python3 tests/tools/store-check.py   # manifest permissions = store/permissions.md, listings, one version
 
 step "clippy, host and wasm32 (warnings are errors)"

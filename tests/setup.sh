@@ -56,10 +56,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wanted"; then
   fi
 fi
 
-# The currency-symbol table's generator reads CLDR through Babel, pinned: its version is the
-# CLDR release (tests/tools/currency_symbols.py --check runs in the test command).
+# The generators of the locale data and the currency-symbol table read CLDR through Babel,
+# pinned: its version is the CLDR release (tests/tools/locale_data.py --check and
+# currency_symbols.py --check run in the test command).
 if [ "$what" = browser ] && ! python3 -c 'import babel, sys; sys.exit(babel.__version__ != "2.18.0")' 2>/dev/null; then
-  echo "setup: installing Babel 2.18.0 (CLDR data for tests/tools/currency_symbols.py)"
+  echo "setup: installing Babel 2.18.0 (CLDR data for tests/tools/locale_data.py, currency_symbols.py)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore babel==2.18.0
 fi
 

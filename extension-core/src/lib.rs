@@ -21,6 +21,7 @@ pub mod enriched;
 pub mod extract;
 pub mod i18n;
 pub mod locale;
+mod locale_data;
 pub mod page;
 pub mod panel;
 pub mod protocol;

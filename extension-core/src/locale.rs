@@ -3,9 +3,15 @@
 //! Formats on a record page follow the user's Salesforce *locale* (`de_DE`, `en_GB`...), which
 //! is distinct from the UI language in `<html lang>`. The locale is either given (the CLI's
 //! `--locale`) or inferred from the page (see [`crate::extract`]); this module only answers
-//! questions about a locale once it is known. Which currency a symbol names in a locale comes
-//! from CLDR's tables, generated into `value/currency_symbols.rs`
-//! ([`crate::value::symbol_currency`]).
+//! questions about a locale once it is known. What the supported locales write (separators,
+//! grouping, numeric date order, percent signs, month names) comes from CLDR, generated into
+//! `locale_data.rs` by `tests/tools/locale_data.py` ([`Locale::formats`]); which currency a
+//! symbol names in a locale from CLDR's tables too, generated into `value/currency_symbols.rs`
+//! ([`crate::value::symbol_currency`]). Hand-written rules remain only for locales outside the
+//! supported list.
+
+use crate::locale_data::LOCALE_FORMATS;
+pub use crate::locale_data::SUPPORTED_LOCALES;
 
 /// Order of day, month and year in a numeric date. Serialised as `monthDayYear`,
 /// `dayMonthYear`, `yearMonthDay` (the names the extension stores and passes around).
@@ -62,29 +68,49 @@ pub struct Locale {
     pub region: Option<String>,
 }
 
-/// The Salesforce locales whose formats the extension reads and tests (issue 17): their
-/// numbers, percentages, dates and currency symbols are held to a round trip by
-/// `tests/properties.rs`, and `tests/tools/currency_symbols.py` generates the CLDR symbols of
-/// exactly these (a property test keeps the two lists equal). Other locales are read by the
-/// rules below, untested.
-pub const SUPPORTED_LOCALES: &[&str] = &[
-    "en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", "de-AT", "de-CH", "fr-FR", "fr-CA",
-    "es-ES", "it-IT", "pt-BR", "nl-NL", "sv-SE", "pl-PL", "ja-JP", "zh-CN", "ko-KR",
-];
+/// How a supported locale writes numbers, percentages and numeric dates: CLDR's data, and
+/// Salesforce's where `../shared/salesforce-dom.md` says it writes otherwise (the generator's
+/// overrides). One entry per [`SUPPORTED_LOCALES`], generated into `locale_data.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocaleFormats {
+    /// The locale, `de-DE`.
+    pub tag: &'static str,
+    /// The decimal separator.
+    pub decimal: char,
+    /// The group separator (NBSP U+00A0 and narrow NBSP U+202F as themselves).
+    pub group: char,
+    /// Digits in the group left of the decimal separator, then in each further group: `[3, 3]`,
+    /// or `[3, 2]` for the Indian lakh grouping (`12,50,000`).
+    pub grouping: [u8; 2],
+    /// The field order of numeric dates.
+    pub date_order: DateOrder,
+    /// What joins a numeric date's fields (`/`, `.`, `-`, Korean `. `).
+    pub date_separator: &'static str,
+    /// What a percentage writes before its number (`%60` in some locales; none supported).
+    pub percent_prefix: &'static str,
+    /// What a percentage writes after its number (`%`, or NBSP and `%`).
+    pub percent_suffix: &'static str,
+}
 
-/// Regions whose numeric dates put the month first.
+// The fallback rules below answer for locales outside SUPPORTED_LOCALES only (`en-NZ`, `fr-BE`,
+// a bare `de`): the supported ones are answered from the generated CLDR data
+// (`Locale::formats`), which a unit test also holds these rules to. Untested beyond that.
+
+/// Regions whose numeric dates put the month first (fallback).
 const MONTH_FIRST_REGIONS: &[&str] = &["US", "PH", "FM", "MH", "PW", "BZ"];
-/// Regions whose numeric dates put the year first.
+/// Regions whose numeric dates put the year first (fallback).
 const YEAR_FIRST_REGIONS: &[&str] = &[
     "JP", "CN", "TW", "KR", "HU", "LT", "MN", "SE", "CA", "ZA", "IR", "BT",
 ];
-/// Languages whose locales write the decimal separator as a comma (outside the exceptions below).
+/// Languages whose locales write the decimal separator as a comma, outside the exceptions below
+/// (fallback).
 const COMMA_DECIMAL_LANGUAGES: &[&str] = &[
     "de", "fr", "es", "it", "nl", "pt", "sv", "da", "fi", "nb", "no", "nn", "is", "ru", "uk", "pl",
     "cs", "sk", "sl", "hr", "sr", "bs", "bg", "ro", "hu", "tr", "el", "lt", "lv", "et", "ca", "eu",
     "gl", "id", "vi", "az", "kk", "be", "sq", "mk", "ka",
 ];
-/// Regions that write the decimal point as `.` whatever the language (Switzerland, Mexico...).
+/// Regions that write the decimal point as `.` whatever the language (Switzerland, Mexico...;
+/// fallback).
 const POINT_DECIMAL_REGIONS: &[&str] = &[
     "CH", "LI", "MX", "US", "GB", "IE", "AU", "NZ", "PR", "GT", "DO", "HN", "NI", "PA", "SV", "PE",
 ];
@@ -121,9 +147,25 @@ impl Locale {
             .is_some_and(|region| list.contains(&region))
     }
 
+    /// The formats of a supported locale (CLDR's, generated), `None` for any other.
+    pub fn formats(&self) -> Option<&'static LocaleFormats> {
+        let region = self.region.as_deref()?;
+        LOCALE_FORMATS
+            .iter()
+            .find(|formats| formats.tag.split_once('-') == Some((self.language.as_str(), region)))
+    }
+
     /// The numeric date order this locale uses, when the region says it; `None` for a bare
     /// language, whose regions disagree (`en` is US or British).
     pub fn date_order(&self) -> Option<DateOrder> {
+        match self.formats() {
+            Some(formats) => Some(formats.date_order),
+            None => self.fallback_date_order(),
+        }
+    }
+
+    /// The date order of a locale outside the supported list, by its region.
+    fn fallback_date_order(&self) -> Option<DateOrder> {
         let region = self.region.as_deref()?;
         Some(if MONTH_FIRST_REGIONS.contains(&region) {
             DateOrder::MonthDayYear
@@ -136,6 +178,15 @@ impl Locale {
 
     /// The decimal separator of numbers in this locale.
     pub fn decimal_separator(&self) -> char {
+        match self.formats() {
+            Some(formats) => formats.decimal,
+            None => self.fallback_decimal_separator(),
+        }
+    }
+
+    /// The decimal separator of a locale outside the supported list, by its language and
+    /// region.
+    fn fallback_decimal_separator(&self) -> char {
         if self.region_is(POINT_DECIMAL_REGIONS) {
             '.'
         } else if COMMA_DECIMAL_LANGUAGES.contains(&self.language.as_str()) {
@@ -223,5 +274,50 @@ mod tests {
                 "{locale}"
             );
         }
+    }
+
+    /// Every supported locale has its generated formats, and the hand-written fallback rules,
+    /// which answer for the other locales, agree with them on the supported ones.
+    #[test]
+    fn the_fallback_rules_agree_with_cldr_on_the_supported_locales() {
+        assert_eq!(LOCALE_FORMATS.len(), SUPPORTED_LOCALES.len());
+        for tag in SUPPORTED_LOCALES {
+            let locale = Locale::parse(tag).unwrap();
+            let formats = locale.formats().expect("generated formats");
+            assert_eq!(formats.tag, *tag);
+            assert_eq!(
+                locale.fallback_date_order(),
+                Some(formats.date_order),
+                "{tag}"
+            );
+            assert_eq!(
+                locale.fallback_decimal_separator(),
+                formats.decimal,
+                "{tag}"
+            );
+        }
+        assert_eq!(Locale::parse("en-NZ").unwrap().formats(), None);
+        assert_eq!(Locale::parse("de").unwrap().formats(), None);
+        assert_eq!(
+            Locale::parse("en-NZ").unwrap().date_order(),
+            Some(DateOrder::DayMonthYear)
+        );
+        assert_eq!(Locale::parse("de").unwrap().decimal_separator(), ',');
+    }
+
+    /// What the generated data says where Salesforce and CLDR meet the doc's table
+    /// (`../shared/salesforce-dom.md`, "Values by locale").
+    #[test]
+    fn the_generated_formats_follow_the_salesforce_table() {
+        let formats = |tag: &str| *Locale::parse(tag).unwrap().formats().unwrap();
+        assert_eq!(formats("de-CH").group, '\'', "CHF 1'250'000.00");
+        assert_eq!(formats("fr-FR").group, '\u{202F}', "narrow NBSP groups");
+        assert_eq!(formats("de-DE").percent_suffix, "\u{A0}%", "60 % (NBSP)");
+        assert_eq!(formats("de-CH").percent_suffix, "%");
+        assert_eq!(formats("en-IN").grouping, [3, 2], "₹12,50,000.00");
+        assert_eq!(formats("en-US").grouping, [3, 3]);
+        assert_eq!(formats("nl-NL").date_separator, "-", "31-12-2025");
+        assert_eq!(formats("ko-KR").date_separator, ". ", "2025. 12. 31.");
+        assert_eq!(formats("ja-JP").date_order, DateOrder::YearMonthDay);
     }
 }

@@ -147,8 +147,8 @@ proptest! {
     }
 }
 
-/// Every supported locale has its formats above, and the CLDR symbol generator covers exactly
-/// the supported locales.
+/// Every supported locale has its formats above. (The CLDR generators, `locale_data.py` and
+/// `currency_symbols.py`, work from the one list `SUPPORTED_LOCALES` is generated from.)
 #[test]
 fn every_supported_locale_has_its_formats() {
     let formats: Vec<&str> = LOCALE_FORMATS.iter().map(|format| format.locale).collect();
@@ -156,25 +156,45 @@ fn every_supported_locale_has_its_formats() {
         formats, SUPPORTED_LOCALES,
         "one format per supported locale, in order"
     );
-    let generator = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/tools/currency_symbols.py"
-    ))
-    .expect("the symbol generator");
-    let list = generator
-        .split("SUPPORTED = [")
-        .nth(1)
-        .and_then(|rest| rest.split(']').next())
-        .expect("its SUPPORTED list");
-    let generated: Vec<&str> = list
-        .split(',')
-        .map(|item| item.trim().trim_matches('"'))
-        .filter(|item| !item.is_empty())
-        .collect();
-    assert_eq!(
-        generated, SUPPORTED_LOCALES,
-        "currency_symbols.py SUPPORTED"
-    );
+}
+
+/// The formats above are written by hand, so that the parsers are checked against the locales
+/// and not against the data they read; here they are held to the generated CLDR data
+/// (`Locale::formats`, with Salesforce's overrides), so that neither drifts: separators,
+/// grouping, percent sign, and the first numeric date style's order and separator.
+#[test]
+fn the_formats_above_are_cldrs() {
+    for format in LOCALE_FORMATS {
+        let cldr = Locale::parse(format.locale)
+            .unwrap()
+            .formats()
+            .unwrap_or_else(|| panic!("{}: no generated formats", format.locale));
+        let locale = format.locale;
+        assert_eq!(format.decimal, cldr.decimal.to_string(), "{locale} decimal");
+        assert_eq!(format.group, cldr.group.to_string(), "{locale} group");
+        assert_eq!(
+            format.indian_grouping,
+            cldr.grouping == [3, 2],
+            "{locale} grouping"
+        );
+        assert_eq!(
+            (cldr.percent_prefix, cldr.percent_suffix),
+            ("", format.percent_suffix),
+            "{locale} percent"
+        );
+        let (order, separator) = match &format.dates[0] {
+            Numeric {
+                order, separator, ..
+            } => (*order, *separator),
+            KoreanDots => (DateOrder::YearMonthDay, ". "),
+            _ => panic!("{locale}: its first date style is not numeric"),
+        };
+        assert_eq!(
+            (order, separator),
+            (cldr.date_order, cldr.date_separator),
+            "{locale} numeric date"
+        );
+    }
 }
 
 /// Every date style of every locale reads back on a fixed day whose day and month could be

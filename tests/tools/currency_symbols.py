@@ -31,15 +31,11 @@ OUT = ROOT / "extension-core" / "src" / "value" / "currency_symbols.rs"
 BABEL = "2.18.0"
 
 # The Salesforce locales the extension reads formats for (issue 17): their CLDR data, and only
-# theirs, decides per-locale and per-language symbols. The same list, in the same order, as
-# extension-core/src/locale.rs SUPPORTED_LOCALES (extension-core/tests/properties.rs checks).
-SUPPORTED = [
-    "en-US", "en-GB", "en-CA", "en-AU", "en-IN",
-    "de-DE", "de-AT", "de-CH",
-    "fr-FR", "fr-CA",
-    "es-ES", "it-IT", "pt-BR", "nl-NL", "sv-SE", "pl-PL",
-    "ja-JP", "zh-CN", "ko-KR",
-]
+# theirs, decides per-locale and per-language symbols. The one list is locale_data.py's, which
+# also writes it as locale::SUPPORTED_LOCALES.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+from locale_data import SUPPORTED  # noqa: E402
 # Currencies in use: legal tender somewhere on this date (fixed, so the output is too).
 IN_USE_ON = datetime.date(2026, 1, 1)
 

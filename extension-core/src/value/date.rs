@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use super::number::normalize_spaces;
 use super::ValueError;
 use crate::locale::DateOrder;
+use crate::locale_data::MONTH_NAMES;
 
 /// A date as three numbers in display order, with the separator that joined them.
 struct DateParts {
@@ -171,156 +172,34 @@ pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Opti
     }
 }
 
-/// Month names as the supported locales write them in dates (CLDR's wide and abbreviated
-/// forms, Polish genitives, Salesforce's English three-letter forms), lower-cased and without
-/// a trailing dot, per month. No word names two months (a unit test holds the table to it).
-const MONTH_WORDS: [&[&str]; 12] = [
-    &[
-        "january", "jan", "januar", "jänner", "jän", "janvier", "janv", "enero", "ene", "gennaio",
-        "gen", "janeiro", "januari", "styczeń", "stycznia", "sty",
-    ],
-    &[
-        "february",
-        "feb",
-        "februar",
-        "février",
-        "févr",
-        "febrero",
-        "febbraio",
-        "fevereiro",
-        "fev",
-        "februari",
-        "luty",
-        "lutego",
-        "lut",
-    ],
-    &[
-        "march", "mar", "märz", "mär", "mars", "marzo", "março", "maart", "mrt", "marzec", "marca",
-    ],
-    &[
-        "april",
-        "apr",
-        "avril",
-        "avr",
-        "abril",
-        "abr",
-        "aprile",
-        "kwiecień",
-        "kwietnia",
-        "kwi",
-    ],
-    &[
-        "may", "mai", "mayo", "maggio", "mag", "maio", "mei", "maj", "maja",
-    ],
-    &[
-        "june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho", "czerwiec", "czerwca",
-        "cze",
-    ],
-    &[
-        "july", "jul", "juli", "juillet", "juil", "juill", "julio", "luglio", "lug", "julho",
-        "lipiec", "lipca", "lip",
-    ],
-    &[
-        "august",
-        "aug",
-        "août",
-        "agosto",
-        "ago",
-        "augustus",
-        "augusti",
-        "sierpień",
-        "sierpnia",
-        "sie",
-    ],
-    &[
-        "september",
-        "sep",
-        "sept",
-        "septembre",
-        "septiembre",
-        "settembre",
-        "set",
-        "setembro",
-        "wrzesień",
-        "września",
-        "wrz",
-    ],
-    &[
-        "october",
-        "oct",
-        "oktober",
-        "okt",
-        "octobre",
-        "octubre",
-        "ottobre",
-        "ott",
-        "outubro",
-        "out",
-        "październik",
-        "października",
-        "paź",
-    ],
-    &[
-        "november",
-        "nov",
-        "novembre",
-        "noviembre",
-        "novembro",
-        "listopad",
-        "listopada",
-        "lis",
-    ],
-    &[
-        "december",
-        "dec",
-        "dezember",
-        "dez",
-        "décembre",
-        "déc",
-        "diciembre",
-        "dic",
-        "dicembre",
-        "dezembro",
-        "grudzień",
-        "grudnia",
-        "gru",
-    ],
-];
-
-/// The month (1 to 12) a lower-cased word names in a date.
+/// The month (1 to 12) a lower-cased word names in a date, in any supported language: CLDR's
+/// month names (wide and abbreviated, format and stand-alone: Polish `grudnia` and `grudzień`,
+/// Austrian `jänner`), generated into `locale_data.rs` by `tests/tools/locale_data.py`, which
+/// fails if a word would name two months.
 fn month_number(word: &str) -> Option<u32> {
-    MONTH_WORDS
+    MONTH_NAMES
         .iter()
-        .position(|words| words.contains(&word))
+        .find_map(|(_, months)| month_in(months, word))
+}
+
+/// The month a word names in one language's generated `name|abbreviation;...` list.
+fn month_in(months: &str, word: &str) -> Option<u32> {
+    months
+        .split(';')
+        .position(|forms| forms.split('|').any(|form| form == word))
         .map(|index| index as u32 + 1)
 }
 
-/// English month names and their three-letter forms, as Salesforce's English locales write
-/// medium dates (`Nov 14, 2026` in en_US, `14 Nov 2026` in en_GB and en_AU): the only names
-/// that teach a page's numeric date order (see [`date_order_evidence`]).
-const MONTH_NAMES: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
+/// English month names and abbreviations (CLDR's, over the supported English locales: `Sep`
+/// and `Sept`, `June`), as Salesforce's English locales write medium dates (`Nov 14, 2026` in
+/// en_US, `14 Nov 2026` in en_GB and en_AU): the only names that teach a page's numeric date
+/// order (see [`date_order_evidence`]).
 fn is_month_name(word: &str) -> bool {
     let word = word.to_ascii_lowercase();
-    word.len() >= 3
-        && MONTH_NAMES.iter().any(|month| {
-            *month == word
-                || (word.len() == 3 && month.starts_with(&word))
-                || (word == "sept" && month.starts_with("sept"))
-        })
+    MONTH_NAMES
+        .iter()
+        .filter(|(language, _)| *language == "en")
+        .any(|(_, months)| month_in(months, &word).is_some())
 }
 
 fn is_day_number(word: &str) -> bool {
@@ -567,13 +446,35 @@ mod tests {
     #[test]
     fn no_word_names_two_months() {
         let mut seen = std::collections::HashMap::new();
-        for (index, words) in MONTH_WORDS.iter().enumerate() {
-            for word in *words {
-                assert_eq!(word.to_lowercase(), *word, "lower-cased: {word}");
-                if let Some(other) = seen.insert(*word, index) {
-                    assert_eq!(other, index, "{word} names two months");
+        for (language, months) in MONTH_NAMES {
+            assert_eq!(months.split(';').count(), 12, "{language}");
+            for (index, forms) in months.split(';').enumerate() {
+                for word in forms.split('|') {
+                    assert_eq!(word.to_lowercase(), word, "lower-cased: {word}");
+                    assert!(
+                        !word.is_empty() && !word.ends_with('.'),
+                        "{language}: {word:?}"
+                    );
+                    if let Some(other) = seen.insert(word, index) {
+                        assert_eq!(other, index, "{word} names two months");
+                    }
                 }
             }
+        }
+    }
+
+    /// The English names that teach a page's order: CLDR's en names and abbreviations over the
+    /// supported English locales, and no longer prefixes or other languages' names.
+    #[test]
+    fn english_month_names_are_cldrs() {
+        for word in [
+            "January", "jan", "Feb", "may", "June", "Jun", "July", "Sep", "Sept", "SEPT",
+            "december",
+        ] {
+            assert!(is_month_name(word), "{word}");
+        }
+        for word in ["ja", "janu", "septem", "dic", "mai", "marching", "déc"] {
+            assert!(!is_month_name(word), "{word}");
         }
     }
 
