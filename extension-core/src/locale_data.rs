@@ -210,6 +210,12 @@ pub(crate) const LOCALE_FORMATS: &[LocaleFormats] = &[
     },
 ];
 
+/// Currencies with three minor digits (CLDR's, and the generator's `THREE_DECIMAL_KEPT`),
+/// where `1.250` may be one and a quarter.
+// IQD: ISO 4217 gives it three minor digits, CLDR none; a wrong guess is a factor of 1000
+pub(crate) const THREE_DECIMAL_CURRENCIES: &[&str] =
+    &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+
 /// `(language, months)`: each supported language's month names as dates write them,
 /// lower-cased, without a trailing dot; `;` between months (January first), `|` between
 /// one month's forms. No word names two months. Languages whose months are numbered

@@ -8,8 +8,8 @@ from the Unicode CLDR (through Babel, pinned below).
                                                  command runs this)
 
 Needs `pip install babel==2.18.0` (CLDR 47; tests/setup.sh installs it), as
-currency_symbols.py does. A newer Babel brings a newer CLDR: bump BABEL in both, regenerate,
-and review the diff.
+currency_symbols.py does, and rustfmt (the output is formatted as `cargo fmt` leaves it). A
+newer Babel brings a newer CLDR: bump BABEL in both, regenerate, and review the diff.
 
 SUPPORTED below is the one list of supported locales: this generator writes it as
 `locale::SUPPORTED_LOCALES`, and currency_symbols.py imports it.
@@ -22,6 +22,9 @@ Per supported locale (`LOCALE_FORMATS`, read by `locale::Locale::formats`):
     Salesforce writes the year with four digits where CLDR's short date has two (`M/d/yy`),
     which changes neither;
   - what the percent pattern writes before and after the number (`60 %` with NBSP in de).
+Currencies with three minor digits (`THREE_DECIMAL_CURRENCIES`, read by `value::parse_amount`:
+there `1.250` may be one and a quarter), from CLDR's currency data for the currencies in use.
+
 Per language (`MONTH_NAMES`, read by `value::parse_date`): each month's names from every
 supported locale of the language, wide and abbreviated, format and stand-alone (Polish
 `grudnia` and `grudzień`, Austrian `Jänner`), lower-cased and without a trailing dot: the
@@ -31,7 +34,8 @@ written as numbers (`12月`, `12월`, and Chinese `十二月`) are left out: the
 fails if a word would name two months.
 
 Where Salesforce writes a locale otherwise than CLDR, `../shared/salesforce-dom.md` ("Values
-by locale") wins: OVERRIDES below, each with its reason. Nothing else is changed by hand.
+by locale") wins: OVERRIDES below, each with its reason. THREE_DECIMAL_KEPT keeps IQD a
+three-decimal currency, for the reason beside it. Nothing else is changed by hand.
 """
 import sys
 import unicodedata
@@ -60,6 +64,18 @@ OVERRIDES = {
     # The number reader accepts both.
     ("de-CH", "group"): ("'", "Salesforce writes `CHF 1'250'000.00` (CLDR `’`; salesforce-dom.md)"),
 }
+
+# Currencies CLDR gives fewer than three minor digits that stay three-decimal: (code, why).
+THREE_DECIMAL_KEPT = {
+    # CLDR 47 gives IQD no minor digits (cash practice); ISO 4217 gives it three. What
+    # Salesforce shows is not documented (salesforce-dom.md): kept three-decimal, so that
+    # `IQD 1.250` without a locale stays ambiguous (null and a warning) rather than read as
+    # a thousand times one reading or the other.
+    "IQD": "ISO 4217 gives it three minor digits, CLDR none; a wrong guess is a factor of 1000",
+}
+# Currencies in use: legal tender somewhere on this date (fixed, so the output is too), as
+# currency_symbols.py.
+IN_USE_ON = (2026, 1, 1)
 
 ORDERS = {"dMy": "DayMonthYear", "Mdy": "MonthDayYear", "yMd": "YearMonthDay"}
 
@@ -179,6 +195,19 @@ def month_names():
     return names
 
 
+def three_decimal_currencies():
+    import datetime
+    from babel.core import get_global
+    from babel.numbers import get_currency_precision, get_territory_currencies
+    in_use = {code for territory in get_global("territory_currencies")
+              for code in get_territory_currencies(territory, datetime.date(*IN_USE_ON), tender=True)}
+    codes = {code for code in in_use if get_currency_precision(code) == 3}
+    for code in THREE_DECIMAL_KEPT:
+        if code in codes:
+            sys.exit(f"locale_data.py: CLDR now gives {code} three minor digits: drop it from THREE_DECIMAL_KEPT")
+    return sorted(codes | set(THREE_DECIMAL_KEPT))
+
+
 def rust_str(text):
     return '"' + "".join(rust_escape(c, '"') for c in text) + '"'
 
@@ -246,6 +275,15 @@ def rust(babel):
     lines += [
         "];",
         "",
+        "/// Currencies with three minor digits (CLDR's, and the generator's `THREE_DECIMAL_KEPT`),",
+        "/// where `1.250` may be one and a quarter.",
+    ]
+    lines += [f"// {code}: {why}" for code, why in THREE_DECIMAL_KEPT.items()]
+    lines += ["pub(crate) const THREE_DECIMAL_CURRENCIES: &[&str] = &["]
+    lines += ["    " + " ".join(f"{rust_str(code)}," for code in three_decimal_currencies())]
+    lines += [
+        "];",
+        "",
         "/// `(language, months)`: each supported language's month names as dates write them,",
         "/// lower-cased, without a trailing dot; `;` between months (January first), `|` between",
         "/// one month's forms. No word names two months. Languages whose months are numbered",
@@ -256,7 +294,21 @@ def rust(babel):
         text = ";".join("|".join(forms) for forms in months)
         lines.append(f"    ({rust_str(language)}, {rust_str(text)}),")
     lines.append("];")
-    return "\n".join(lines) + "\n"
+    return rustfmt("\n".join(lines) + "\n")
+
+
+def rustfmt(text):
+    """The file as `cargo fmt` leaves it (the pinned toolchain's rustfmt), so that the format
+    check and this generator's check agree whatever lengths a new CLDR brings."""
+    import subprocess
+    try:
+        done = subprocess.run(["rustfmt", "--edition", "2021"], input=text, capture_output=True,
+                              text=True, cwd=ROOT, check=False)
+    except FileNotFoundError:
+        sys.exit("locale_data.py: needs rustfmt (rustup component add rustfmt)")
+    if done.returncode != 0:
+        sys.exit(f"locale_data.py: rustfmt refused the generated file:\n{done.stderr}")
+    return done.stdout
 
 
 def main():
