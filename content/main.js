@@ -172,12 +172,11 @@
     dateOrderAsked = true;
     send({ type: 'getDateOrder' }).then((answer) => {
       if (!answer || answer.ignored) dateOrderAsked = false; // asked again at the next evaluation
-      // The same answer says whether the user is signed in: evaluated again if the view waits.
-      const learnt = answer && typeof answer.signedIn === 'boolean' && answer.signedIn !== signedIn;
-      if (learnt) signedIn = answer.signedIn;
-      const ordered = answer && answer.order && !dateOrder;
-      if (ordered) dateOrder = answer.order;
-      if (core && ((ordered && dateOrderWanted) || (learnt && recheckTimer))) evaluate();
+      // The same answer says whether the user is signed in (used from the next evaluation on).
+      if (answer && typeof answer.signedIn === 'boolean') signedIn = answer.signedIn;
+      if (!answer || !answer.order || dateOrder) return;
+      dateOrder = answer.order;
+      if (core && dateOrderWanted) evaluate();
     });
   }
 

@@ -17,11 +17,6 @@ pub const TOP_REASONS: usize = 3;
 /// this bounds a slow one (it tries up to four times, 10 s each): a rep is not left with "…".
 pub const PENDING_AT_MOST_MS: u32 = 8_000;
 
-/// How long the badge waits, drawing nothing, for the worker to say whether the user is signed
-/// in (asked while the core loads, so it has almost always said by the first evaluation):
-/// deciding without it could show the estimate and then switch to the analysis.
-pub const SIGN_IN_UNKNOWN_AT_MOST_MS: u32 = 1_500;
-
 /// The badge's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -82,7 +77,8 @@ pub struct PreviousBadge {
 #[serde(rename_all = "camelCase")]
 pub struct AnalysisWait {
     /// Whether the user is signed in, as the worker last said (it answers the content script's
-    /// first question, `getDateOrder`, with it); `None` until it has said.
+    /// first question, `getDateOrder`, with it); `None` until it has said, decided as signed
+    /// out: the estimate is never held back for it.
     pub signed_in: Option<bool>,
     /// The record the clock below runs for.
     pub record_id: String,
@@ -281,8 +277,11 @@ fn same_record(a: &str, b: &str) -> bool {
 /// shows the previous record; signed in, one headline (the analysis; pending while it is on
 /// its way, bounded by the worker's answer and by [`PENDING_AT_MOST_MS`]); the on-device
 /// estimate signed out, without an analysis for this deal, or once it was shown for this record
-/// (the badge never goes back from a number to "…"). `wait` `None` (a caller that knows nothing
-/// of Tier 2) decides as signed out.
+/// (the badge never goes back from a number to "…"). A sign-in state not known yet, or `wait`
+/// `None` (a caller that knows nothing of Tier 2), decides as signed out: the estimate is never
+/// held back. (The worker answers while the core loads, so it is known by the first
+/// evaluation unless the worker itself was slow to start: then a signed-in badge shows the
+/// estimate first and the analysis when it comes, as before pending existed.)
 pub fn decide(
     report: &Report,
     previous: Option<&PreviousBadge>,
@@ -321,18 +320,14 @@ pub fn decide(
     } else {
         0.0
     };
-    let (bound, view) = match wait.signed_in {
-        Some(false) => return settled(local),
-        Some(true) => (PENDING_AT_MOST_MS, pending_view(report)),
-        None => (SIGN_IN_UNKNOWN_AT_MOST_MS, waiting_view(record)),
-    };
-    if waited >= f64::from(bound) {
+    let bound = f64::from(PENDING_AT_MOST_MS);
+    if wait.signed_in != Some(true) || waited >= bound {
         return settled(local);
     }
     Decision {
-        view,
+        view: pending_view(report),
         // At least 1 ms: a fraction left still needs a later look.
-        recheck_ms: Some(((f64::from(bound) - waited).ceil() as u32).max(1)),
+        recheck_ms: Some(((bound - waited).ceil() as u32).max(1)),
     }
 }
 
@@ -820,11 +815,11 @@ mod tests {
         assert_eq!(pending.view.text.english(), "…");
         assert_eq!(
             pending.view.accessible_name.english(),
-            "Deal health: Customer City analysis loading"
+            "Deal health: waiting for the Customer City analysis"
         );
         assert_eq!(
             pending.view.summary.english(),
-            "Loading the Customer City analysis…"
+            "Waiting for the analysis from Customer City…"
         );
         assert!(
             pending.view.reasons.is_empty(),
@@ -939,7 +934,7 @@ mod tests {
     }
 
     #[test]
-    fn signed_out_the_estimate_shows_at_once_and_an_unknown_sign_in_waits_briefly() {
+    fn signed_out_or_not_yet_known_the_estimate_shows_at_once() {
         let local = report(Band::Healthy, Some(85), vec![]);
         let estimate = badge_view(&local);
         let signed_out = decide(&local, None, false, None, Some(&wait(Some(false), 0.0)));
@@ -953,14 +948,13 @@ mod tests {
         assert_eq!(signed_out.view.source, HeadlineSource::Device);
         // A caller that knows nothing of Tier 2 decides as signed out.
         assert_eq!(decide(&local, None, false, None, None).view, estimate);
-        // The worker has not said yet: nothing drawn, for a short while.
-        let unknown = decide(&local, None, false, None, Some(&wait(None, 500.0)));
-        assert_eq!(unknown.view.state, BadgeState::Waiting);
-        assert_eq!(unknown.recheck_ms, Some(SIGN_IN_UNKNOWN_AT_MOST_MS - 500));
-        let gave_up = wait(None, f64::from(SIGN_IN_UNKNOWN_AT_MOST_MS));
+        // The worker has not said yet: the estimate is not held back for it.
         assert_eq!(
-            decide(&local, None, false, None, Some(&gave_up)).view,
-            estimate
+            decide(&local, None, false, None, Some(&wait(None, 0.0))),
+            Decision {
+                view: estimate.clone(),
+                recheck_ms: None
+            }
         );
         // A page still rendering waits for the page, with no clock of its own.
         let rendering = report(

@@ -114,7 +114,7 @@ test('a server that never answers: each attempt times out, at most 4, the deal s
   // Pending while the analysis is on its way; with no answer within the core's bound
   // (badge::PENDING_AT_MOST_MS, 8 s) the local score, never left at "…".
   const { badge, seen, elapsed } = await waitForBadge(page, (b) => b && /^Deal health \d+ of 100/.test(b.label), { timeout: 20000 });
-  assert.ok(seen.includes('Deal health: Customer City analysis loading'), `pending first: ${JSON.stringify([...new Set(seen)])}`);
+  assert.ok(seen.includes('Deal health: waiting for the Customer City analysis'), `pending first: ${JSON.stringify([...new Set(seen)])}`);
   assert.ok(elapsed >= 6000, `pending until the bound, not the first attempt's failure (${elapsed} ms)`);
   assert.ok(!badge.text.includes('Customer City analysis'), 'the local score');
   // Four attempts of 10 s each, with backoff between them: then the worker gives up.

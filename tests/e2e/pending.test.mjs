@@ -13,7 +13,7 @@ const ID = '0065g00000AbCdEAAV';
 const DEAL = `https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/${ID}/view`;
 // The fixture's on-device score (tests/fixtures/lightning-record-layout-en-us/expected.json).
 const DEVICE_NAME = 'Deal health 85 of 100, healthy';
-const PENDING_NAME = 'Deal health: Customer City analysis loading';
+const PENDING_NAME = 'Deal health: waiting for the Customer City analysis';
 const DELAY_MS = 2500; // the stand-in API's delay before it answers the analysis
 
 let standin;
@@ -78,7 +78,7 @@ test('signed in with no analysis cached, the badge is pending until the analysis
     assert.equal(badge.label, PENDING_NAME, `only the pending state before the analysis: ${JSON.stringify(seen)}`);
     assert.match(badge.className, /tone-unknown/);
     assert.equal(badge.pieces[0], '…');
-    assert.ok(badge.text.includes('Loading the Customer City analysis…'), badge.text);
+    assert.ok(badge.text.includes('Waiting for the analysis from Customer City…'), badge.text);
     assert.ok(!/\b85\b/.test(badge.text), `the device's number is not in the pending badge: ${badge.text}`);
   }
   assert.ok(seen.every((b) => b.label !== DEVICE_NAME), `the device score never showed: ${JSON.stringify(seen)}`);
