@@ -91,3 +91,72 @@ fn native_shadow_roots_are_real_in_this_harness() {
         .flatten()
         .is_none());
 }
+
+/// The live backend sends each ancestor once per pass (`Dom::ancestry` then rebuilds chains
+/// from what it kept): every chain must equal the one read element by element, also when two
+/// passes over the same document take turns and when a chain is cut by the depth limit.
+#[wasm_bindgen_test]
+fn ancestry_chains_equal_a_walk_element_by_element() {
+    use extension_core::dom::{Ancestor, Dom};
+    const NAMES: &[&str] = &["hidden", "class", "data-recordid"];
+    let walk = |dom: &LiveDom, node: &web_sys::Node| -> Vec<(String, Vec<Option<String>>)> {
+        let mut chain = Vec::new();
+        let mut current = Some(node.clone());
+        while let Some(node) = current {
+            if let Some(tag) = dom.tag_name(&node) {
+                let values = NAMES
+                    .iter()
+                    .map(|name| dom.attribute(&node, name))
+                    .collect();
+                chain.push((tag, values));
+            }
+            current = dom.parent(&node);
+        }
+        chain
+    };
+    let flat = |chain: Vec<Ancestor>| -> Vec<(String, Vec<Option<String>>)> {
+        chain.into_iter().map(|a| (a.tag, a.values)).collect()
+    };
+    for slug in [
+        "lightning-native-shadow-en-us",
+        "lightning-stale-page-de-de",
+    ] {
+        let html = FIXTURES.iter().find(|(s, ..)| *s == slug).expect(slug).1;
+        let document = parse_document(html);
+        let (one, two) = (
+            LiveDom::new(document.clone()),
+            LiveDom::new(document.clone()),
+        );
+        let reference = LiveDom::new(document);
+        let mut nodes = Vec::new();
+        let mut trees = vec![reference.document()];
+        while let Some(tree) = trees.pop() {
+            nodes.extend(reference.query_tree(&tree, "*"));
+            trees.extend(reference.shadow_roots_in_tree(&tree));
+        }
+        assert!(nodes.len() > 100, "{slug}: the page was parsed");
+        for (index, node) in nodes.iter().enumerate() {
+            let dom = if index % 3 == 0 { &two } else { &one };
+            let expected = walk(&reference, node);
+            let actual = dom.ancestry(node, NAMES, 4096).map(flat);
+            assert_eq!(actual.as_ref(), Some(&expected), "{slug}: element {index}");
+            let depth = {
+                let mut steps = 0;
+                let mut current = Some(node.clone());
+                while let Some(node) = current {
+                    steps += 1;
+                    current = reference.parent(&node);
+                }
+                steps
+            };
+            assert!(
+                dom.ancestry(node, NAMES, depth).is_some(),
+                "{slug}: {index} at its depth"
+            );
+            assert!(
+                dom.ancestry(node, NAMES, depth - 1).is_none(),
+                "{slug}: {index} past the limit"
+            );
+        }
+    }
+}

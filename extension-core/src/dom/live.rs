@@ -5,6 +5,8 @@
 //! (mixed mode) are visited explicitly through `Element.shadowRoot`, which returns open roots
 //! only. Closed roots stay closed, as they must.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::JsCast;
@@ -94,16 +96,49 @@ export function composedParentOf(node) {
 // Dom::ancestry in one crossing: per element, its local name then each named attribute, all
 // joined by U+0000; an absent attribute is U+0001 alone. Those two characters are replaced in
 // values (a script may set them), which no decision reads. null past `limit` nodes.
-export function composedAncestry(node, names, limit) {
+//
+// The chains of one pass share most of their elements (every field of a record sits in the
+// same dozen containers), so each element is sent once per pass and attribute list: it gets
+// a mark (0, 1, 2... in the order sent, the Rust side counts the same) and its depth, and a
+// later chain stops at the first marked element. The answer starts with that element's mark
+// ('' when the walk reached the top) and the first fresh element's mark, then the elements
+// not sent before, nearest first. Kept per pass until the pass ends (forgetPass).
+const chains = new Map(); // pass -> attribute list -> {marks: WeakMap(element -> {mark, depth}), next}
+export function forgetPass(pass) {
+  chains.delete(pass);
+}
+export function composedAncestrySince(node, names, limit, pass) {
+  let byNames = chains.get(pass);
+  if (!byNames) {
+    byNames = new Map();
+    chains.set(pass, byNames);
+  }
+  let memo = byNames.get(names);
+  if (!memo) {
+    memo = { marks: new WeakMap(), next: 0 };
+    byNames.set(names, memo);
+  }
   const keys = names.split(',');
-  const out = [];
+  const fresh = []; // [element, nodes below it on this walk]
   let steps = 0;
+  let known = null;
   for (let current = node; current; current = current instanceof ShadowRoot ? current.host : current.parentNode) {
+    if (current.nodeType === 1) {
+      known = memo.marks.get(current) || null;
+      if (known) break;
+      fresh.push([current, steps]);
+    }
     if (++steps > limit) return null;
-    if (current.nodeType !== 1) continue;
-    out.push(current.localName);
+  }
+  const total = steps + (known ? known.depth : 0);
+  if (total > limit) return null;
+  const out = [`${known ? known.mark : ''},${memo.next}`];
+  for (const [element, below] of fresh) {
+    memo.marks.set(element, { mark: memo.next, depth: total - below });
+    memo.next += 1;
+    out.push(element.localName);
     for (const key of keys) {
-      const value = current.getAttribute(key);
+      const value = element.getAttribute(key);
       out.push(value === null ? '\u0001' : value.replace(/[\u0000\u0001]/g, '\ufffd'));
     }
   }
@@ -131,11 +166,13 @@ extern "C" {
     fn local_name_of(node: &Node) -> Option<String>;
     #[wasm_bindgen(js_name = composedParentOf)]
     fn composed_parent_of(node: &Node) -> Option<Node>;
-    #[wasm_bindgen(js_name = composedAncestry)]
-    fn composed_ancestry(node: &Node, names: &str, limit: u32) -> Option<String>;
+    #[wasm_bindgen(js_name = forgetPass)]
+    fn forget_pass(pass: u32);
+    #[wasm_bindgen(js_name = composedAncestrySince)]
+    fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
 }
 
-/// An absent attribute in [`composed_ancestry`]'s answer.
+/// An absent attribute in [`composed_ancestry_since`]'s answer.
 const ABSENT: &str = "\u{1}";
 
 /// A live document.
@@ -143,6 +180,18 @@ pub struct LiveDom {
     document: Document,
     /// This pass's number, for the helpers' per-pass memory.
     pass: u32,
+    /// Per attribute list, every element [`composed_ancestry_since`] has sent in this pass.
+    sent: RefCell<HashMap<String, Vec<Sent>>>,
+}
+
+/// An element sent in this pass, at its mark: what was read, and the mark of the next element
+/// up its chain.
+type Sent = (Ancestor, Option<usize>);
+
+impl Drop for LiveDom {
+    fn drop(&mut self) {
+        forget_pass(self.pass);
+    }
 }
 
 static PASSES: AtomicU32 = AtomicU32::new(0);
@@ -154,6 +203,7 @@ impl LiveDom {
         LiveDom {
             document,
             pass: PASSES.fetch_add(1, Ordering::Relaxed),
+            sent: RefCell::new(HashMap::new()),
         }
     }
 }
@@ -251,12 +301,18 @@ impl Dom for LiveDom {
 
     fn ancestry(&self, node: &Node, names: &[&'static str], limit: usize) -> Option<Vec<Ancestor>> {
         // Attribute names are plain words: none holds the separator.
-        let flat = composed_ancestry(node, &names.join(","), limit.min(u32::MAX as usize) as u32)?;
-        let mut chain = Vec::new();
-        if flat.is_empty() {
-            return Some(chain);
-        }
+        let joined = names.join(",");
+        let limit = limit.min(u32::MAX as usize) as u32;
+        let flat = composed_ancestry_since(node, &joined, limit, self.pass)?;
         let mut parts = flat.split('\0');
+        let (known, first_fresh) = parts.next()?.split_once(',')?;
+        let known: Option<usize> = if known.is_empty() {
+            None
+        } else {
+            Some(known.parse().ok()?)
+        };
+        let first_fresh: usize = first_fresh.parse().ok()?;
+        let mut fresh = Vec::new();
         while let Some(tag) = parts.next() {
             let values = names
                 .iter()
@@ -267,10 +323,34 @@ impl Dom for LiveDom {
                         .map(str::to_string)
                 })
                 .collect();
-            chain.push(Ancestor {
+            fresh.push(Ancestor {
                 tag: tag.to_ascii_lowercase(),
                 values,
             });
+        }
+        let mut sent = self.sent.borrow_mut();
+        let sent = sent.entry(joined).or_default();
+        // The JavaScript side marked the fresh elements first, first + 1, ... as this side
+        // counts. Were the two ever out of step, no chain could be trusted: out of scope.
+        let first = sent.len();
+        if first_fresh != first || known.is_some_and(|mark| mark >= first) {
+            return None;
+        }
+        let count = fresh.len();
+        for (index, ancestor) in fresh.into_iter().enumerate() {
+            let up = if index + 1 < count {
+                Some(first + index + 1)
+            } else {
+                known
+            };
+            sent.push((ancestor, up));
+        }
+        let mut chain = Vec::new();
+        let mut next = if count > 0 { Some(first) } else { known };
+        while let Some(mark) = next {
+            let (ancestor, up) = &sent[mark];
+            chain.push(ancestor.clone());
+            next = *up;
         }
         Some(chain)
     }

@@ -30,6 +30,7 @@ pub enum Child<N> {
 
 /// An element met on the way up from a node: its lower-case tag and the attributes asked for,
 /// in the order asked.
+#[derive(Clone)]
 pub struct Ancestor {
     /// Lower-case tag name.
     pub tag: String,
