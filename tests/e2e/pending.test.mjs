@@ -94,3 +94,26 @@ test('signed in with no analysis cached, the badge is pending until the analysis
   await page.close();
   await api.clearFaults();
 });
+
+test('signed in, a deal the service has no analysis of: pending only until the worker says so, then the on-device score', async (t) => {
+  // An Id the reference server does not know: it answers 404, the worker "no analysis". (This
+  // fixture carries no record Id of its own, so it stands for any Id in its URL.)
+  const unknown = '0065g00000NoAnLAAV';
+  const estimate = 'Deal health 0 of 100, critical'; // tests/fixtures/lightning-overdue-critical
+  const page = await browser.context.newPage();
+  await page.goto(`https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/${unknown}/view`);
+  const seen = await watchBadge(page, (b) => b && b.label === estimate);
+  t.diagnostic(`seen: ${JSON.stringify(seen.map((b) => [b.at, b.label]))}`);
+  const pending = seen.filter((b) => b.label === PENDING_NAME);
+  assert.deepEqual(seen.map((b) => b.label), [...pending.map(() => PENDING_NAME), estimate], 'pending, then the estimate, nothing else');
+  // Ended by the worker's answer, well before the core's bound (8 s, badge::PENDING_AT_MOST_MS).
+  if (pending.length) assert.ok(seen.at(-1).at - pending[0].at < 6000, `pending for ${seen.at(-1).at - pending[0].at} ms`);
+  // The estimate with its own explanation, and it stays.
+  assert.ok(seen.at(-1).text.includes('0 of 100 · critical'), seen.at(-1).text);
+  assert.match(seen.at(-1).className, /tone-critical/);
+  await page.waitForTimeout(1000);
+  assert.equal((await readBadge(page)).label, estimate);
+  const requests = (await api.get('/__admin/requests')).filter((r) => r.path === `/v1/opportunities/${unknown}/analysis`);
+  assert.equal(requests.length, 1, 'asked once');
+  await page.close();
+});
