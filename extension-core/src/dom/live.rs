@@ -299,6 +299,10 @@ impl Dom for LiveDom {
         a.is_same_node(Some(b))
     }
 
+    fn tree_root(&self, node: &Node) -> Node {
+        node.get_root_node()
+    }
+
     fn ancestry(&self, node: &Node, names: &[&'static str], limit: usize) -> Option<Vec<Ancestor>> {
         // Attribute names are plain words: none holds the separator.
         let joined = names.join(",");

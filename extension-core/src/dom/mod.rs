@@ -83,6 +83,19 @@ pub trait Dom {
     /// Whether two handles are the same node.
     fn same_node(&self, a: &Self::Node, b: &Self::Node) -> bool;
 
+    /// The root of the node's own tree: a shadow root, the document, or the top of a detached
+    /// piece; a shadow root is its own. A backend where each call is dear answers in one call.
+    fn tree_root(&self, node: &Self::Node) -> Self::Node {
+        let mut current = node.clone();
+        while !self.is_shadow_root(&current) {
+            match self.parent(&current) {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        current
+    }
+
     /// `node` and its composed ancestors (a shadow root's parent is its host), nearest first:
     /// each element's tag and its attributes `names`, in order; other nodes are passed over.
     /// `None` when the chain is longer than `limit` nodes (every node counts). A backend where
@@ -234,14 +247,18 @@ pub fn has_class<D: Dom>(dom: &D, node: &D::Node, class_name: &str) -> bool {
         .is_some_and(|classes| classes.split_ascii_whitespace().any(|c| c == class_name))
 }
 
-/// The shadow host whose tree contains `node`, if `node` lives in a shadow root.
+/// The shadow host whose tree contains `node`, if `node` lives in a shadow root; for a shadow
+/// root, the host of the tree its own host lives in.
 pub fn tree_host<D: Dom>(dom: &D, node: &D::Node) -> Option<D::Node> {
-    let mut current = dom.parent(node)?;
-    loop {
-        if dom.is_shadow_root(&current) {
-            return dom.parent(&current);
-        }
-        dom.tag_name(&current)?;
-        current = dom.parent(&current)?;
+    let start = if dom.is_shadow_root(node) {
+        dom.parent(node)?
+    } else {
+        node.clone()
+    };
+    let root = dom.tree_root(&start);
+    if dom.is_shadow_root(&root) {
+        dom.parent(&root)
+    } else {
+        None
     }
 }

@@ -441,6 +441,18 @@ mod tests {
         let host = tree_host(&dom, &inner).unwrap();
         assert_eq!(dom.attribute(&host, "id").as_deref(), Some("host"));
         assert!(tree_host(&dom, &dom.query_tree(&document, "#light")[0]).is_none());
+        assert!(tree_host(&dom, &document).is_none());
+        let shadow = dom.parent(&inner).unwrap();
+        assert!(dom.is_shadow_root(&shadow));
+        assert!(dom.same_node(&dom.tree_root(&inner), &shadow));
+        assert!(
+            dom.same_node(&dom.tree_root(&shadow), &shadow),
+            "a root is its own"
+        );
+        assert!(
+            tree_host(&dom, &shadow).is_none(),
+            "the host lives in the document"
+        );
     }
 
     #[test]
