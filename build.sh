@@ -105,7 +105,11 @@ sed -i 's#"\./core_bg\.wasm"#"./core_bg.wasm.js"#; s#'"'"'\./core_bg\.wasm'"'"'#
 "$ESBUILD" "$WORK/bundler/core.js" --bundle --format=esm --minify --legal-comments=none \
   --target=chrome120 --log-level=warning --outfile="$OUT/content/core.mjs"
 echo "== static files"
-cp content/main.js content/i18n.js "$OUT/content/"
+# The gate runs on every Salesforce page; it imports main.js (one module with i18n.js, which it
+# imports: a module loaded from a per-session URL cannot import its neighbours by name).
+cp content/gate.js "$OUT/content/"
+"$ESBUILD" content/main.js --bundle --format=esm --target=chrome120 --log-level=warning \
+  --outfile="$OUT/content/main.js"
 cp background/worker.js "$OUT/background/"
 cat > "$OUT/background/config.js" <<EOF
 // Written by build.sh: the origins chosen at build time.

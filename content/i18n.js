@@ -2,7 +2,7 @@
 // chrome.i18n (_locales/<lang>/messages.json). An argument is plain text, a message of its own,
 // or a value ({format}) formatted for the browser's language with Intl; a plural message picks
 // `<id>_one` or `<id>_other` by the language's rules. The result is always used as text
-// (attributes, generated content), never as markup. Loaded before content/main.js. The side
+// (attributes, generated content), never as markup. Imported by content/main.js. The side
 // panel renders with the same rules (sidepanel/panel.js `text`): keep the two alike; the panel
 // page asserts it runs no script but its own, so it does not load this file.
 (() => {

@@ -1,14 +1,16 @@
-// Content script entry: watches the page, asks the core what to show, draws the badge.
+// The content script proper: watches the page, asks the core what to show, draws the badge.
 //
 // Every decision (is this an Opportunity record page, which record, which fields, what score,
 // what the badge says and where it goes) is made by the core in content/core.mjs (Rust compiled
 // to JavaScript, see ARCHITECTURE.md). This file wires browser events to it and draws what it
 // returns, as text, inside a closed shadow root.
 //
-// It runs on every Salesforce page, so it costs almost nothing where there is no deal: the core
-// is imported only once the URL may name an Opportunity record (RECORD_ID_HINT), and the
-// mutation observer runs only while the core says the URL is an Opportunity record page.
-// Elsewhere only the Navigation API's URL changes are listened to.
+// content/gate.js, the only script on every Salesforce page, imports this module once the URL
+// may name an Opportunity record (RECORD_ID_HINT); from then on it stays for the document. The
+// core is imported at that point too, and the mutation observer runs only while the core says
+// the URL is an Opportunity record page. Elsewhere only the URL's changes are listened to.
+import './i18n.js';
+
 (() => {
   'use strict';
 

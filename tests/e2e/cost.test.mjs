@@ -62,7 +62,7 @@ async function countedPage() {
 
 
 for (const [name, url] of Object.entries(OTHER_PAGES)) {
-  test(`${name}: the content script runs, the core is never loaded, nothing is evaluated`, async () => {
+  test(`${name}: only the gate runs, the core is never loaded, nothing is evaluated`, async () => {
     const tab = await countedPage();
     await tab.page.goto(url, { waitUntil: 'load' });
     // Changes to the page, as an app makes all the time: nothing is watching them.
@@ -73,7 +73,7 @@ for (const [name, url] of Object.entries(OTHER_PAGES)) {
       }
     });
     await tab.page.waitForTimeout(500);
-    assert.deepEqual(await tab.count(), { scripts: ['/content/i18n.js', '/content/main.js'], core: 0, evaluations: 0 });
+    assert.deepEqual(await tab.count(), { scripts: ['/content/gate.js'], core: 0, evaluations: 0 });
     await tab.close();
   });
 }
@@ -85,7 +85,7 @@ test('an Opportunity record: the core is compiled once per tab, one evaluation p
   await tab.page.waitForTimeout(500); // past the debounce: a late second evaluation would show
   const first = await tab.count();
   // Real WebAssembly: the stand-in sends no CSP here (Lightning's allows it too, below).
-  assert.deepEqual(first.scripts, ['/content/core-wasm.mjs', '/content/core.wasm', '/content/i18n.js', '/content/main.js']);
+  assert.deepEqual(first.scripts, ['/content/core-wasm.mjs', '/content/core.wasm', '/content/gate.js', '/content/main.js']);
   assert.equal(first.evaluations, 1, 'one evaluation for the first view');
 
   const go = (inner, path) => tab.page.evaluate(({ inner, path }) => {
@@ -129,7 +129,7 @@ for (const [name, csp, expected] of [
     await waitForBadge(tab.page, (b) => b && b.label);
     await tab.page.waitForTimeout(300);
     const counted = await tab.count();
-    assert.deepEqual(counted.scripts, [...expected, '/content/i18n.js', '/content/main.js'].sort());
+    assert.deepEqual(counted.scripts, [...expected, '/content/gate.js', '/content/main.js'].sort());
     assert.equal(counted.evaluations, 1);
     await tab.close();
   });
@@ -157,10 +157,27 @@ test('a WebAssembly core that fails to load falls back to the JavaScript build: 
   }
 });
 
-test('the core is not reachable from a page at its fixed extension URL', async () => {
+test('from a page without a deal, an in-app navigation to an Opportunity imports the content script and draws the badge', async () => {
+  const tab = await countedPage();
+  await tab.page.goto(`${host}/lightning/o/Opportunity/list?filterName=Recent`, { waitUntil: 'load' });
+  await tab.page.waitForTimeout(300);
+  assert.deepEqual((await tab.count()).scripts, ['/content/gate.js'], 'only the gate on the list view');
+  await tab.page.evaluate(({ inner, path }) => {
+    document.body.setHTMLUnsafe(inner);
+    history.pushState({}, '', path);
+  }, { inner: fixtureBody('lightning-record-layout-en-us'), path: '/lightning/r/Opportunity/0065g00000AbCdEAAV/view' });
+  await waitForBadge(tab.page, (b) => b && b.label);
+  await tab.page.waitForTimeout(500);
+  const counted = await tab.count();
+  assert.deepEqual(counted.scripts, ['/content/core-wasm.mjs', '/content/core.wasm', '/content/gate.js', '/content/main.js']);
+  assert.equal(counted.evaluations, 1, 'one evaluation for the view');
+  await tab.close();
+});
+
+test('the content script and the core are not reachable from a page at their fixed extension URL', async () => {
   const page = await browser.context.newPage();
   await page.goto(`${host}/lightning/o/Opportunity/list`);
-  for (const file of ['content/core.mjs', 'content/core-wasm.mjs', 'content/core.wasm']) {
+  for (const file of ['content/main.js', 'content/core.mjs', 'content/core-wasm.mjs', 'content/core.wasm']) {
     const outcome = await page.evaluate(async (url) => {
       try {
         const response = await fetch(url);

@@ -89,14 +89,16 @@ test('the manifest asks for exactly the promised permissions', () => {
     'https://*.salesforce.com/*', 'https://*.force.com/*', 'https://api.customercity.com/*',
   ]);
   assert.deepEqual(manifest.content_scripts.map((s) => s.matches), [['https://*.salesforce.com/*', 'https://*.force.com/*']]);
+  assert.deepEqual(manifest.content_scripts.map((s) => s.js), [['content/gate.js']]);
   // A keyboard shortcut opens the side panel: the worker sets openPanelOnActionClick, so the
   // action's command opens the panel as a click on the toolbar icon does.
   assert.deepEqual(manifest.commands, { _execute_action: { suggested_key: { default: 'Alt+Shift+D' } } });
   assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
-  // Only the content script's core, for its import() on Salesforce pages, and only under a URL
-  // that changes every session (a page cannot probe for the extension by a fixed URL).
+  // Only the content script proper and its core, for the gate's and its import() on Salesforce
+  // pages, and only under a URL that changes every session (a page cannot probe for the
+  // extension by a fixed URL). The gate is the only content script.
   assert.deepEqual(manifest.web_accessible_resources, [{
-    resources: ['content/core.mjs', 'content/core-wasm.mjs', 'content/core.wasm'], matches: ['https://*.salesforce.com/*', 'https://*.force.com/*'], use_dynamic_url: true,
+    resources: ['content/main.js', 'content/core.mjs', 'content/core-wasm.mjs', 'content/core.wasm'], matches: ['https://*.salesforce.com/*', 'https://*.force.com/*'], use_dynamic_url: true,
   }]);
   // Customer City's web apps (a regional one too: docs/admin.md); the worker takes the hand-off
   // only from the one of the API in force (settings.rs, auth.rs).
@@ -332,10 +334,11 @@ test('a screenshot of the badge is written to the test output', async () => {
 
 test('signed out, the extension made zero network requests (page, worker, whole browser)', async () => {
   // 1. What the page saw: only the documents the test navigated to, the stylesheets and icons
-  //    their markup links (the stand-in's PAGE_ASSETS, as on a real org), and the content
-  //    script's import of the core from the extension's own package (chrome-extension:, no network:
-  //    the module, and the WebAssembly it fetches where the page's CSP allows compiling it).
-  const ownCore = (r) => (r.type === 'script' && /^chrome-extension:\/\/[^/]+\/content\/core(-wasm)?\.mjs$/.test(r.url))
+  //    their markup links (the stand-in's PAGE_ASSETS, as on a real org), and the gate's import
+  //    of the content script and its import of the core from the extension's own package
+  //    (chrome-extension:, no network: the modules, and the WebAssembly the core fetches where
+  //    the page's CSP allows compiling it).
+  const ownCore = (r) => (r.type === 'script' && /^chrome-extension:\/\/[^/]+\/content\/(main\.js|core(-wasm)?\.mjs)$/.test(r.url))
     || (r.type === 'fetch' && /^chrome-extension:\/\/[^/]+\/content\/core\.wasm$/.test(r.url));
   const extra = pageRequests.filter((r) => r.type !== 'document' && !r.url.endsWith('/favicon.ico') && !ownCore(r) && !isPageAsset(r.url));
   assert.deepEqual(extra, [], 'requests beyond the navigated documents');
