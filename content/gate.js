@@ -6,9 +6,6 @@
 (() => {
   'use strict';
 
-  if (globalThis.__customerCityGate) return;
-  globalThis.__customerCityGate = true;
-
   // A cheap, permissive filter, never a decision: every URL the core recognises contains an
   // Opportunity Id (prefix 006, 15 or 18 characters). extension-core/tests/architecture.rs
   // checks that no URL `page::recognize` accepts fails it.
@@ -24,14 +21,17 @@
     } catch {
       return; // the extension was updated or removed: this old script has nothing to load
     }
-    import(url).catch((error) => {
-      imported = false; // tried again at the next URL change
-      console.warn('[Deal health] could not load:', error);
-    });
+    // Not tried again: Chromium keeps a failed module import for the document. A reload is the
+    // remedy (the extension was updated, or its files are damaged).
+    import(url).catch((error) => console.warn('[Deal health] could not load:', error));
   }
 
   // Once imported, main.js listens to these itself (and to the page's mutations on a record).
-  if (globalThis.navigation) navigation.addEventListener('navigate', () => queueMicrotask(importMain));
+  // A navigation the page intercepts commits its URL after 'navigate': 'currententrychange'.
+  if (globalThis.navigation) {
+    navigation.addEventListener('navigate', () => queueMicrotask(importMain));
+    navigation.addEventListener('currententrychange', importMain);
+  }
   addEventListener('popstate', importMain);
   addEventListener('pageshow', importMain);
   if (document.prerendering) document.addEventListener('prerenderingchange', importMain, { once: true });

@@ -15,8 +15,7 @@ import './i18n.js';
   'use strict';
 
   const text = globalThis.CustomerCityText;
-  if (globalThis.__customerCityDealHealth) return;
-  globalThis.__customerCityDealHealth = true;
+  // A module: evaluated once per document however often the gate imports it.
 
   // A cheap, permissive filter, never a decision: every URL the core recognises contains an
   // Opportunity Id (prefix 006, 15 or 18 characters). extension-core/tests/architecture.rs

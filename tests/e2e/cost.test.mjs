@@ -174,7 +174,7 @@ test('from a page without a deal, an in-app navigation to an Opportunity imports
   await tab.close();
 });
 
-test('the content script and the core are not reachable from a page at their fixed extension URL', async () => {
+test('the content script and the core are not reachable at their fixed extension URL, nor named in the page\'s timeline', async () => {
   const page = await browser.context.newPage();
   await page.goto(`${host}/lightning/o/Opportunity/list`);
   for (const file of ['content/main.js', 'content/core.mjs', 'content/core-wasm.mjs', 'content/core.wasm']) {
@@ -188,5 +188,19 @@ test('the content script and the core are not reachable from a page at their fix
     }, `chrome-extension://${browser.extensionId}/${file}`);
     assert.match(outcome, /^refused/, file);
   }
+  // Nor does the page learn the per-session URL from its timeline: the gate's and the content
+  // script's imports leave no resource entry in the page's world.
   await page.close();
+  const record = await browser.context.newPage();
+  await record.addInitScript(() => {
+    window.ccResources = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.ccResources.push(entry.name);
+    }).observe({ type: 'resource', buffered: true });
+  });
+  await record.goto(`${host}/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning`, { waitUntil: 'load' });
+  await waitForBadge(record, (b) => b && b.label);
+  const seen = await record.evaluate(() => [...window.ccResources, ...performance.getEntriesByType('resource').map((e) => e.name)]);
+  assert.deepEqual(seen.filter((name) => !name.startsWith('https://')), [], 'no chrome-extension: entry in the page\'s timeline');
+  await record.close();
 });

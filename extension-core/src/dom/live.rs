@@ -106,6 +106,15 @@ export function composedParentOf(node) {
 const chains = new Map(); // pass -> attribute list -> {marks: WeakMap(element -> {mark, depth}), next}
 export function forgetPass(pass) {
   chains.delete(pass);
+  // Nor keep the page's nodes alive once the pass is over (the last record's, after leaving it).
+  if (pass === listPass) {
+    listPass = -1;
+    lists = new Map();
+  }
+  if (pass === shadowPass) {
+    shadowPass = -1;
+    shadowCache = new WeakMap();
+  }
 }
 export function composedAncestrySince(node, names, limit, pass) {
   let byNames = chains.get(pass);

@@ -194,31 +194,6 @@ impl<D: Dom> Trees<D> {
             .iter()
             .find_map(|shadow| dom.find_in_tree(shadow, selector, &mut f))
     }
-
-    /// The matches of `selector` that `keep` keeps, from the first tree (in the same order)
-    /// where it keeps any; empty when no tree has one.
-    pub fn first_tree_with(
-        &self,
-        dom: &D,
-        selector: &'static str,
-        mut keep: impl FnMut(&D::Node) -> bool,
-    ) -> Vec<D::Node> {
-        let mut in_tree = |tree: &D::Node| -> Vec<D::Node> {
-            dom.query_tree(tree, selector)
-                .into_iter()
-                .filter(|node| keep(node))
-                .collect()
-        };
-        let own = in_tree(&self.document);
-        if !own.is_empty() {
-            return own;
-        }
-        self.shadow_roots(dom)
-            .iter()
-            .map(in_tree)
-            .find(|found| !found.is_empty())
-            .unwrap_or_default()
-    }
 }
 
 /// The open shadow roots under `root` (exclusive of `root` itself), each followed by those

@@ -424,13 +424,6 @@ mod tests {
         assert_eq!(trees.find_map(&dom, ".x", id).as_deref(), Some("d1"));
         let not_light = |node: NodeId| id(node).filter(|i| !i.starts_with('d'));
         assert_eq!(trees.find_map(&dom, ".x", not_light).as_deref(), Some("a1"));
-        let b_or_c = |node: &NodeId| id(*node).is_some_and(|i| i == "b1" || i == "c1");
-        assert_eq!(
-            ids(&dom, &trees.first_tree_with(&dom, ".x", b_or_c)),
-            ["b1"],
-            "the first tree that has any, not all of them"
-        );
-        assert!(trees.first_tree_with(&dom, ".x", |_| false).is_empty());
     }
 
     #[test]

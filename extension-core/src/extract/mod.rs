@@ -459,14 +459,28 @@ impl<'d, D: Dom> Engine<'d, D> {
         self.trees.query_all(self.dom, selector)
     }
 
-    /// The visible record's Path steps: those in scope of the first tree that has any (a
-    /// Path's steps are one list, in one tree).
+    /// The visible record's Path steps (in scope, composed order). When the document's own tree
+    /// has the current step, its steps are the Path (one list in one tree) and shadow roots are
+    /// not searched; otherwise every tree's steps are read.
     fn path_items(&self) -> &[D::Node] {
         self.path_items.get_or_init(|| {
-            self.trees
-                .first_tree_with(self.dom, selectors::PATH_ITEM, |item| {
-                    !self.out_of_scope(item)
-                })
+            let in_scope = |item: &D::Node| !self.out_of_scope(item);
+            let own: Vec<D::Node> = self
+                .dom
+                .query_tree(&self.document, selectors::PATH_ITEM)
+                .into_iter()
+                .filter(in_scope)
+                .collect();
+            if own
+                .iter()
+                .any(|item| has_class(self.dom, item, "slds-is-current"))
+            {
+                return own;
+            }
+            self.query(selectors::PATH_ITEM)
+                .into_iter()
+                .filter(in_scope)
+                .collect()
         })
     }
 
@@ -773,6 +787,30 @@ fn value_warning(field: Field, raw: &str, error: &ValueError) -> Warning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Path whose steps each render in their own native shadow root, and one in the
+    /// document's tree with no current step (an org's own component): the current step and the
+    /// progress come from every tree, as a composed query reads them.
+    #[cfg(feature = "html")]
+    #[test]
+    fn path_steps_in_separate_shadow_roots_are_read_together() {
+        use crate::dom::parsed::ParsedDom;
+        let step = |class: &str, name: &str| {
+            format!(
+                r#"<x-step><template shadowrootmode="open"><li class="slds-path__item {class}" data-name="{name}"></li></template></x-step>"#
+            )
+        };
+        let html = format!(
+            r#"<html><body><ul><li class="slds-path__item" data-name="Own step"></li></ul><div class="slds-path__nav">{}{}{}</div></body></html>"#,
+            step("slds-is-complete", "Prospecting"),
+            step("slds-is-current", "Qualification"),
+            step("", "Closed Won"),
+        );
+        let dom = ParsedDom::parse(&html);
+        let extraction = extract(&dom, None, &ExtractOptions::default());
+        assert_eq!(extraction.fields.stage.as_deref(), Some("Qualification"));
+        assert_eq!(extraction.path_progress, Some(2.0 / 3.0));
+    }
 
     #[test]
     fn scope_attributes_name_every_record_id_attribute() {
