@@ -173,10 +173,17 @@ impl<D: Dom> Trees<D> {
     /// Every match of `selector`, in [`query_composed`]'s order.
     pub fn query_all(&self, dom: &D, selector: &'static str) -> Vec<D::Node> {
         let mut found = dom.query_tree(&self.document, selector);
-        for shadow in self.shadow_roots(dom) {
-            found.extend(dom.query_tree(shadow, selector));
-        }
+        found.extend(self.query_shadow_trees(dom, selector));
         found
+    }
+
+    /// The matches of `selector` in the shadow roots only, in [`query_composed`]'s order (what
+    /// [`Trees::query_all`] adds to the document's own).
+    pub fn query_shadow_trees(&self, dom: &D, selector: &'static str) -> Vec<D::Node> {
+        self.shadow_roots(dom)
+            .iter()
+            .flat_map(|shadow| dom.query_tree(shadow, selector))
+            .collect()
     }
 
     /// The first of `f`'s answers over the matches of `selector`, in [`query_composed`]'s

@@ -123,7 +123,6 @@ pub fn header_anchor<D: Dom>(dom: &D, record_id15: Option<&str>) -> Option<D::No
 /// One extraction pass: candidate lists are computed once and shared by all fields.
 struct Engine<'d, D: Dom> {
     dom: &'d D,
-    document: D::Node,
     /// The document's trees; its shadow roots are found only if a question needs them.
     trees: Trees<D>,
     record_id15: Option<String>,
@@ -136,7 +135,6 @@ impl<'d, D: Dom> Engine<'d, D> {
     fn new(dom: &'d D, record_id15: Option<&str>) -> Self {
         Engine {
             dom,
-            document: dom.document(),
             trees: Trees::new(dom),
             record_id15: record_id15.map(str::to_string),
             path_items: OnceCell::new(),
@@ -250,7 +248,7 @@ impl<'d, D: Dom> Engine<'d, D> {
         let given: Option<DateOrder> = options.locale.as_ref().and_then(Locale::date_order);
         match parse_date(text, given) {
             Err(ValueError::Ambiguous(_)) if given.is_none() => {
-                let page_text = self.visible_text(&self.document, &|_| false);
+                let page_text = self.visible_text(self.trees.document(), &|_| false);
                 let settled = date_order_evidence([page_text.as_str()]);
                 (
                     parse_date(text, settled.or(options.known_date_order)),
@@ -267,7 +265,7 @@ impl<'d, D: Dom> Engine<'d, D> {
     fn page_language_locale(&self) -> Option<Locale> {
         let html = self
             .dom
-            .query_tree(&self.document, "html")
+            .query_tree(self.trees.document(), "html")
             .into_iter()
             .next()?;
         Locale::parse(&self.dom.attribute(&html, "lang")?)
@@ -465,22 +463,24 @@ impl<'d, D: Dom> Engine<'d, D> {
     fn path_items(&self) -> &[D::Node] {
         self.path_items.get_or_init(|| {
             let in_scope = |item: &D::Node| !self.out_of_scope(item);
-            let own: Vec<D::Node> = self
+            let mut items: Vec<D::Node> = self
                 .dom
-                .query_tree(&self.document, selectors::PATH_ITEM)
+                .query_tree(self.trees.document(), selectors::PATH_ITEM)
                 .into_iter()
                 .filter(in_scope)
                 .collect();
-            if own
+            if !items
                 .iter()
                 .any(|item| has_class(self.dom, item, "slds-is-current"))
             {
-                return own;
+                items.extend(
+                    self.trees
+                        .query_shadow_trees(self.dom, selectors::PATH_ITEM)
+                        .into_iter()
+                        .filter(in_scope),
+                );
             }
-            self.query(selectors::PATH_ITEM)
-                .into_iter()
-                .filter(in_scope)
-                .collect()
+            items
         })
     }
 
