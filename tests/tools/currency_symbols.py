@@ -7,7 +7,7 @@ symbol stands for, per Salesforce locale, from the Unicode CLDR (through Babel, 
                                                       test command runs this)
 
 Needs `pip install babel==2.18.0` (CLDR 47; tests/setup.sh installs it). A newer Babel brings
-a newer CLDR: bump BABEL, regenerate, and review the diff.
+a newer CLDR: bump BABEL in locale_data.py, regenerate both tables, and review the diff.
 
 The table has three scopes, looked up from the most specific (see `value::amount`):
   - a supported locale (`de-DE`): the symbols CLDR gives that locale, for the currencies in
@@ -28,26 +28,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "extension-core" / "src" / "value" / "currency_symbols.rs"
-BABEL = "2.18.0"
 
 # The Salesforce locales the extension reads formats for (issue 17): their CLDR data, and only
 # theirs, decides per-locale and per-language symbols. The one list is locale_data.py's, which
 # also writes it as locale::SUPPORTED_LOCALES.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.dont_write_bytecode = True  # no __pycache__ in the tree
-from locale_data import SUPPORTED  # noqa: E402
-# Currencies in use: legal tender somewhere on this date (fixed, so the output is too).
-IN_USE_ON = datetime.date(2026, 1, 1)
-
-
-def babel_or_exit():
-    try:
-        import babel
-    except ImportError:
-        sys.exit(f"currency_symbols.py: needs Babel {BABEL} (pip install babel=={BABEL}; tests/setup.sh installs it)")
-    if babel.__version__ != BABEL:
-        sys.exit(f"currency_symbols.py: Babel {babel.__version__} found, {BABEL} expected (its CLDR decides the table)")
-    return babel
+# The pinned Babel and the date whose legal tender counts as in use are locale_data.py's too.
+from locale_data import IN_USE_ON, SUPPORTED, babel_or_exit  # noqa: E402
 
 
 def fold(symbol):
@@ -96,7 +84,7 @@ def table():
     from babel.localedata import locale_identifiers
     from babel.numbers import get_territory_currencies
     in_use = sorted({code for territory in get_global("territory_currencies")
-                     for code in get_territory_currencies(territory, IN_USE_ON, tender=True)})
+                     for code in get_territory_currencies(territory, datetime.date(*IN_USE_ON), tender=True)})
     per_locale = {tag: symbols_of(babel, tag.replace("-", "_"), in_use) for tag in SUPPORTED}
     everywhere = merge(symbols_of(babel, identifier, in_use) for identifier in sorted(locale_identifiers()))
     scopes = {"": {symbol: meaning(codes) for symbol, codes in everywhere.items()}}

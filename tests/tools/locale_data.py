@@ -47,7 +47,7 @@ BABEL = "2.18.0"
 
 # The Salesforce locales the extension reads formats for (issue 17), in the order the tests and
 # the generated tables use. The one list: written as locale::SUPPORTED_LOCALES, imported by
-# currency_symbols.py.
+# currency_symbols.py's.
 SUPPORTED = [
     "en-US", "en-GB", "en-CA", "en-AU", "en-IN",
     "de-DE", "de-AT", "de-CH",
@@ -73,20 +73,22 @@ THREE_DECIMAL_KEPT = {
     # a thousand times one reading or the other.
     "IQD": "ISO 4217 gives it three minor digits, CLDR none; a wrong guess is a factor of 1000",
 }
-# Currencies in use: legal tender somewhere on this date (fixed, so the output is too), as
-# currency_symbols.py.
+# Currencies in use: legal tender somewhere on this date (fixed, so the output is too); also
+# currency_symbols.py's.
 IN_USE_ON = (2026, 1, 1)
 
 ORDERS = {"dMy": "DayMonthYear", "Mdy": "MonthDayYear", "yMd": "YearMonthDay"}
 
 
 def babel_or_exit():
+    """Babel, the pinned version (its CLDR decides the tables), or exit naming the generator."""
+    tool = Path(sys.argv[0]).name
     try:
         import babel
     except ImportError:
-        sys.exit(f"locale_data.py: needs Babel {BABEL} (pip install babel=={BABEL}; tests/setup.sh installs it)")
+        sys.exit(f"{tool}: needs Babel {BABEL} (pip install babel=={BABEL}; tests/setup.sh installs it)")
     if babel.__version__ != BABEL:
-        sys.exit(f"locale_data.py: Babel {babel.__version__} found, {BABEL} expected (its CLDR decides the tables)")
+        sys.exit(f"{tool}: Babel {babel.__version__} found, {BABEL} expected (its CLDR decides the tables)")
     return babel
 
 
