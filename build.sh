@@ -75,8 +75,13 @@ echo "== content script: the core as real WebAssembly, where the page's CSP allo
 wasm-bindgen --target web --no-typescript --out-dir "$WORK/content-web" --out-name core "$CONTENT_WASM"
 mkdir -p "$OUT/content"
 "$WASM_OPT" "${WASM_FEATURES[@]}" -Oz "$WORK/content-web/core_bg.wasm" -o "$OUT/content/core.wasm"
+# V8's explicit compile hint (Chrome 136+): the first line `//# allFunctionsCalledOnLoad` has
+# every function of the file compiled eagerly, off the main thread as the file streams in. The
+# content script and the core's glue call nearly all of theirs on the first evaluation; lazily
+# compiled, that was about 7 ms of the page's main thread per record page opened.
+COMPILE_HINT='--banner:js=//# allFunctionsCalledOnLoad'
 "$ESBUILD" "$WORK/content-web/core.js" --bundle --format=esm --minify --legal-comments=none \
-  --target=chrome120 --log-level=warning --outfile="$OUT/content/core-wasm.mjs"
+  --target=chrome120 --log-level=warning "$COMPILE_HINT" --outfile="$OUT/content/core-wasm.mjs"
 
 echo "== content script: the same core as plain JavaScript (wasm2js), where WebAssembly is refused"
 wasm-bindgen --target bundler --no-typescript --out-dir "$WORK/bundler" --out-name core "$CONTENT_WASM"
@@ -109,7 +114,7 @@ echo "== static files"
 # imports: a module loaded from a per-session URL cannot import its neighbours by name).
 cp content/gate.js "$OUT/content/"
 "$ESBUILD" content/main.js --bundle --format=esm --target=chrome120 --log-level=warning \
-  --outfile="$OUT/content/main.js"
+  "$COMPILE_HINT" --outfile="$OUT/content/main.js"
 cp background/worker.js "$OUT/background/"
 cat > "$OUT/background/config.js" <<EOF
 // Written by build.sh: the origins chosen at build time.

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -172,6 +172,14 @@ test('from a page without a deal, an in-app navigation to an Opportunity imports
   assert.deepEqual(counted.scripts, ['/content/core-wasm.mjs', '/content/core.wasm', '/content/gate.js', '/content/main.js']);
   assert.equal(counted.evaluations, 1, 'one evaluation for the view');
   await tab.close();
+});
+
+// V8's explicit compile hint (build.sh): the modules a record page runs are compiled off the
+// main thread as they stream in, not function by function on the page's main thread.
+test('the content script and the core\'s glue carry V8\'s compile hint on their first line', () => {
+  for (const file of ['content/main.js', 'content/core-wasm.mjs']) {
+    assert.equal(readFileSync(join(dist, file), 'utf8').split('\n', 1)[0], '//# allFunctionsCalledOnLoad', file);
+  }
 });
 
 test('the content script and the core are not reachable at their fixed extension URL, nor named in the page\'s timeline', async () => {
