@@ -5,7 +5,7 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, admitAnalysis, apiLanguage, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  acceptHandOff, acknowledgeBatch, admitAnalysis, apiLanguage, pageAllowed, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
   reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
@@ -76,6 +76,48 @@ function currentSettings() {
     throw error;
   });
   return settingsCache;
+}
+
+// Whether the administrator's policy lets the badge show on a page (allowedOrgHosts), answered
+// to a record page's first message. After the browser starts, chrome.storage.managed answers
+// only seconds later (docs/performance.md), and every record page would wait for it: until it
+// has, the worker answers from a copy of the policy it read last (kept in its own storage,
+// closed to content scripts) and checks those answers again once the live policy is in. A tab
+// the live policy no longer allows is told to take its badge down, and its Tier 1 report is
+// forgotten. The core decides (pageAllowed); this keeps the reads and the tabs to check.
+const POLICY_COPY = 'cc.policyCopy';
+let managedLive; // chrome.storage.managed's content once read in this worker's life
+let managedReading = null;
+const provisional = new Map(); // tab Id → page host, answered from the copy
+function readManaged() {
+  managedReading ??= chrome.storage.managed.get(null).then(async (policy) => {
+    managedLive = policy ?? {};
+    const checked = [...provisional];
+    provisional.clear();
+    for (const [tabId, host] of checked) {
+      if (pageAllowed(managedLive, undefined, host).allowed) continue;
+      // After the tab's answer: a report it sent before it stopped is removed with the rest.
+      chrome.tabs.sendMessage(tabId, { type: 'policyRefused', host }).catch(() => {})
+        .finally(() => chrome.storage.session.remove(tabKey(tabId)).catch(() => {}));
+    }
+    const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
+    if (JSON.stringify(copy ?? null) !== JSON.stringify(managedLive)) await exclusive(() => write({ [POLICY_COPY]: managedLive }));
+    return managedLive;
+  }, () => {
+    managedReading = null; // read again at the next question; meanwhile nothing limits the badge
+    return {};
+  });
+  return managedReading;
+}
+async function badgeAllowedFor(host, tabId) {
+  const live = readManaged();
+  if (managedLive === undefined) {
+    const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
+    const early = pageAllowed(managedLive, copy, host); // the live policy may be in by now
+    if (early && early.provisional && early.allowed) provisional.set(tabId, host);
+    if (early) return early.allowed;
+  }
+  return pageAllowed(await live, undefined, host).allowed;
 }
 
 // Every write to chrome.storage.local. A full storage area (its quota) is not a failure: the
@@ -530,8 +572,10 @@ async function perform(action) {
       // The content script's first question on a record page, so the answer also says whether
       // the user is signed in (a flag, nothing of the session): signed in, the badge waits for
       // the analysis instead of showing the device's score first (badge::decide).
-      const { [action.key]: order, session } = await chrome.storage.local.get([action.key, 'session']);
-      return { ok: true, order: order ?? null, signedIn: Boolean(session) }; // the core checks the order again
+      // It also says whether the badge may show on this org at all (allowedOrgHosts).
+      const [{ [action.key]: order, session }, allowed] = await Promise.all([
+        chrome.storage.local.get([action.key, 'session']), badgeAllowedFor(action.host, action.tabId)]);
+      return { ok: true, order: order ?? null, signedIn: Boolean(session), allowed }; // the core checks the order again
     }
     case 'recordEvent':
       await record(action.name, action.properties);
@@ -655,6 +699,11 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 // queued is dropped.
 chrome.storage.onChanged.addListener((changes, area) => {
   if ((area === 'local' && (changes[OPT_OUT] || changes[DECLINE_AI])) || area === 'managed') settingsCache = null;
+  if (area === 'managed') {
+    managedLive = undefined; // read again now; the copy follows
+    managedReading = null;
+    ready.then(readManaged).catch(() => {});
+  }
   if (area === 'managed') ready.then(signOutIfSignInOff).catch(() => {});
   if ((area === 'local' && changes[OPT_OUT]) || area === 'managed') {
     ready.then(() => exclusive(async () => {
@@ -701,3 +750,5 @@ chrome.runtime.onInstalled.addListener(() => {
 chrome.runtime.onStartup.addListener(ensureAlarms);
 ready.then(sweep).catch(() => {});
 ready.then(signOutIfSignInOff).catch(() => {});
+ready.then(readManaged).catch(() => {}); // started now: the first record page may not have to wait
+

@@ -67,10 +67,10 @@ export function fixtureBody(slug) {
  *  the stand-in too, which records any request that reaches it). */
 /** Chromium's flags for the tests: the stand-in under real host names, no network of its own,
  *  and the given unpacked extensions (none: a browser without any). */
-/** `anyDate`: only the demo, whose pages' dates follow the day it runs (tests never). */
-export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [], anyDate = false } = {}) {
+/** `anyDate`: only the demo, whose pages' dates follow the day it runs (tests never).
+ *  `userDataDir`: a profile to start again (a browser restart); a new one by default. */
+export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [], anyDate = false, userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-')) } = {}) {
   if (!anyDate) assertFixedClock();
-  const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
   const args = chromiumArgs({ port, apiPort, extensions: [extensionPath, ...otherExtensions] });
   if (lang) args.push(`--lang=${lang}`);
   if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
