@@ -552,15 +552,17 @@ import './i18n.js';
   // since does not: the badge goes and nothing more is read or reported (until a reload). For
   // this org only: the tab may have moved on to another since it asked.
   let refused = false;
-  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (sender.id !== chrome.runtime.id || sender.tab || !message || message.type !== 'policyRefused') return;
-    if (message.host !== location.hostname) return;
+  let provisionalAllowed = false; // allowed by the worker's copy, not yet by the live policy
+  function refuse() {
     refused = true;
     core = null;
     clearTimeout(recheckTimer);
     observe(false);
     removeBadge();
-    sendResponse({ ok: true });
+  }
+  chrome.runtime.onMessage.addListener((message, sender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab || !message || message.type !== 'policyRefused') return;
+    if (message.host === location.hostname) refuse();
   });
 
   observer = new MutationObserver((records) => {
@@ -638,6 +640,7 @@ import './i18n.js';
           ? answer.allowed
           : module.badgeAllowedOn((await chrome.storage.managed.get('allowedOrgHosts').catch(() => ({}))).allowedOrgHosts, location.hostname);
         if (!allowed || refused) return;
+        provisionalAllowed = Boolean(answer && answer.provisional);
         core = module;
         evaluate();
         if (!badge && observing) schedule();
@@ -665,8 +668,25 @@ import './i18n.js';
   function resume() {
     reported = '';
     askedFor = null;
-    if (core) evaluate();
-    else start();
+    if (!core) {
+      start();
+      return;
+    }
+    if (!provisionalAllowed) {
+      evaluate();
+      return;
+    }
+    // Allowed only by the worker's copy of an earlier policy, and the worker's word that the
+    // live one does not may have been missed while the page was cached: asked again first.
+    dateOrderAnswer = null;
+    askDateOrder().then((answer) => {
+      if (answer && answer.allowed === false) {
+        refuse();
+        return;
+      }
+      provisionalAllowed = Boolean(answer && answer.provisional);
+      if (core) evaluate();
+    });
   }
   addEventListener('pageshow', (event) => { if (event.persisted) resume(); });
   if (document.prerendering) document.addEventListener('prerenderingchange', resume, { once: true });

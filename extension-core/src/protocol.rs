@@ -134,10 +134,12 @@ pub enum Action {
         name: String,
         properties: std::collections::BTreeMap<String, serde_json::Value>,
     },
-    /// Keep a tab's Tier 1 result (in `chrome.storage.session`, for the side panel).
+    /// Keep a tab's Tier 1 result (in `chrome.storage.session`, for the side panel), when the
+    /// administrator's policy lists the org at `host`.
     StoreTier1 {
         #[serde(rename = "tabId")]
         tab_id: i64,
+        host: String,
         summary: crate::panel::Tier1Summary,
     },
     /// Keep `order` (`monthDayYear` or `dayMonthYear`) under `key` in `chrome.storage.local`.
@@ -256,8 +258,12 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             if !summary.is_well_formed() || summary.record_id.get(..15) != Some(page.id15()) {
                 return ignore("the report is not about the record the tab shows");
             }
+            let Some(host) = salesforce_host(current) else {
+                return ignore("content scripts run only on Salesforce pages");
+            };
             Action::StoreTier1 {
                 tab_id: sender.tab_id.unwrap_or_default(),
+                host,
                 summary,
             }
         }
