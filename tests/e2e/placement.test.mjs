@@ -51,8 +51,9 @@ after(async () => {
   await standin?.close();
 });
 
-/** Polls `probe` every 20 ms until it returns a truthy value; returns the last value either way. */
-async function until(probe, timeout = 3000) {
+/** Polls `probe` every 20 ms until it returns a truthy value; returns the last value either way
+ *  (the time allowed is only spent when the placement is wrong, or the machine very busy). */
+async function until(probe, timeout = 8000) {
   const start = Date.now();
   let value;
   for (;;) {

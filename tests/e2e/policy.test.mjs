@@ -224,7 +224,7 @@ test('after a restart a page allowed by the last policy read loses its badge onc
   writePolicies({ restart: { allowedOrgHosts: ['globex'] } });
   const asked = async () => (await api.get('/__admin/requests')).filter((r) => /\/(analysis|portfolio)/.test(r.path)).length;
   const askedBefore = await asked();
-  const second = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies.restart, userDataDir: profile });
+  const second = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies.restart, userDataDir: profile, waitForPolicy: false });
   t.after(() => second.context.close().catch(() => {}));
   const page = await second.context.newPage();
   await page.goto(url);
