@@ -5,7 +5,14 @@
 // loading of our files).
 //
 //   bash tests/tools/fixed-clock.sh node tests/bench/page-trace.mjs [--rounds=6] [--third=FOLDER]
-//        [--url=URL]
+//        [--url=URL] [--navigate]
+//
+// `--navigate`: an in-app navigation instead of a cold load. The tab opens another record's page
+// (not traced), waits for its badge, then the trace covers the swap to the record layout page
+// (the DOM replaced, the URL pushed, as Lightning does) and the 1.5 s after it. Events of our
+// files are keyed with the file as well (`FunctionCall main.js`): the evaluation itself runs in
+// the task that pushed the URL (`v8.callFunction`, the bench's own script) through the
+// Navigation API's event.
 //
 // One fresh profile per configuration (none, the built dist/, optionally a third unpacked
 // build), each warmed by one record page that waits for the badge (the first pages after a
@@ -22,16 +29,21 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { assertFixedClock, chromiumArgs, dist } from '../e2e/browser.mjs';
+import { assertFixedClock, chromiumArgs, dist, fixtureBody } from '../e2e/browser.mjs';
 
 const argv = Object.fromEntries(process.argv.slice(2).map((arg) => {
   const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
-  if (!match) throw new Error(`unknown argument ${arg} (expected --rounds=N, --third=PATH, --url=URL)`);
+  if (!match) throw new Error(`unknown argument ${arg} (expected --rounds=N, --third=PATH, --url=URL, --navigate)`);
   return [match[1], match[2] ?? ''];
 }));
 const ROUNDS = Number(argv.rounds || 6);
 const THIRD = argv.third ? resolve(argv.third) : null;
-const URL_ = argv.url || 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning';
+const NAVIGATE = 'navigate' in argv;
+// In-app: from another record's page of the same org to the record layout page's record.
+const URL_ = argv.url || (NAVIGATE
+  ? 'https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?csp=lightning'
+  : 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning');
+const STEP = { body: fixtureBody('lightning-record-layout-en-us'), path: '/lightning/r/Opportunity/0065g00000AbCdEAAV/view' };
 const SETTLE_MS = 1500;
 const WARM_MS = 8000;
 const TOP = 25;
@@ -68,15 +80,29 @@ async function launchLike(port, extensionPath) {
   return context;
 }
 
-/** One traced cold load: total main-thread task time and self time per event name (ms). */
+/** One traced cold load (or in-app navigation): total main-thread task time and self time per
+ *  event name (ms). */
 async function trial(context) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   const events = [];
   cdp.on('Tracing.dataCollected', (event) => events.push(...event.value));
   const complete = new Promise((done) => cdp.once('Tracing.tracingComplete', done));
+  if (NAVIGATE) {
+    await page.goto(URL_, { waitUntil: 'load' });
+    await sleep(SETTLE_MS);
+    await page.evaluate((step) => { window.__pageTraceNext = step; }, STEP);
+  }
   await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: CATEGORIES } });
-  await page.goto(URL_, { waitUntil: 'load' });
+  if (NAVIGATE) {
+    await page.evaluate(() => {
+      const { body, path } = window.__pageTraceNext;
+      document.body.setHTMLUnsafe(body);
+      history.pushState({}, '', path);
+    });
+  } else {
+    await page.goto(URL_, { waitUntil: 'load' });
+  }
   await sleep(SETTLE_MS);
   await cdp.send('Tracing.end');
   await complete;
@@ -92,11 +118,16 @@ async function trial(context) {
   const self = {};
   const open = [];
   let total = 0;
+  // An event of one of our files is keyed with the file too.
+  const key = (e) => {
+    const url = e.args?.data?.url || '';
+    return url.startsWith('chrome-extension://') ? `${e.name} ${new URL(url).pathname.split('/').pop()}` : e.name;
+  };
   for (const e of mine) {
     while (open.length && open[open.length - 1].ts + open[open.length - 1].dur <= e.ts) open.pop();
     const parent = open[open.length - 1];
-    self[e.name] = (self[e.name] || 0) + cpu(e) / 1000;
-    if (parent) self[parent.name] -= cpu(e) / 1000;
+    self[key(e)] = (self[key(e)] || 0) + cpu(e) / 1000;
+    if (parent) self[key(parent)] -= cpu(e) / 1000;
     if (e.name === TASK && !open.some((o) => o.name === TASK)) total += cpu(e) / 1000;
     open.push(e);
   }
@@ -121,7 +152,7 @@ try {
     process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
   }
   const withExtension = names.filter((name) => name !== 'none');
-  console.log(`${URL_}\n${ROUNDS} rounds; main-thread thread time of the page's renderer, ms (median; Δ = median paired difference against none)\n`);
+  console.log(`${NAVIGATE ? `in-app navigation from ${URL_} to ${STEP.path}` : URL_}\n${ROUNDS} rounds; main-thread thread time of the page's renderer, ms (median; Δ = median paired difference against none)\n`);
   for (const name of names) {
     const line = [`${name.padEnd(16)} total ${median(results[name].map((r) => r.total)).toFixed(1)}`];
     if (name !== 'none') {
