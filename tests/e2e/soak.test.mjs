@@ -37,6 +37,23 @@ const random = () => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits until no request has reached the API for 600 ms (at most 10 s). Expiring the access
+ *  tokens stands for an hour passing. It must not land between a token refresh and the retry
+ *  that follows it milliseconds later, where no hour can pass: the core would rightly take the
+ *  renewed token's refusal as the end of the session (a second 401), and the run would end
+ *  signed out for a reason no user meets. */
+async function apiQuiet() {
+  const count = async () => (await api.get('/__admin/requests')).filter((r) => !r.path.startsWith('/__admin')).length;
+  let last = await count();
+  let since = Date.now();
+  for (const end = Date.now() + 10000; Date.now() < end;) {
+    await sleep(100);
+    const now = await count();
+    if (now !== last) [last, since] = [now, Date.now()];
+    else if (Date.now() - since >= 600) return;
+  }
+}
+
 const DEALS = [
   ['lightning-record-layout-en-us', '0065g00000AbCdEAAV'],
   ['lightning-overdue-critical', '0065g00000QwErTAAV'],
@@ -109,6 +126,7 @@ test(`the worker stopped ${RESTARTS} times during flushes, refreshes and sign-in
       await fire();
     } else {
       counts.refresh += 1;
+      await apiQuiet();
       await api.post('/__admin/expire-tokens');
       const page = await browser.context.newPage();
       pages.push(page);
