@@ -5,7 +5,7 @@
 // request: every fetch needs a session, except the code exchange that follows a hand-off the
 // user started.
 import init, {
-  acceptHandOff, acknowledgeBatch, admitAnalysis, apiLanguage, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
+  acceptHandOff, acknowledgeBatch, admitAnalysis, apiLanguage, pageAllowed, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
   reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
   takeBatch,
 } from './pkg/core.js';
@@ -76,6 +76,57 @@ function currentSettings() {
     throw error;
   });
   return settingsCache;
+}
+
+// Whether the administrator's policy lets the badge show on a page (allowedOrgHosts), answered
+// to a record page's first message. After the browser starts, chrome.storage.managed answers
+// only seconds later (docs/performance.md), and every record page would wait for it: until it
+// has, the worker says yes where a copy of the policy it read last does (kept in its own
+// storage, closed to content scripts), and checks those answers again once the live policy is
+// in: a tab it does not allow is told to take its badge down. Everything that leaves the page's
+// tab (the Tier 1 report, a request about the org) waits for the live policy (liveAllows).
+// The core decides (pageAllowed); this keeps the reads and the tabs to check.
+const POLICY_COPY = 'cc.policyCopy';
+let managedLive; // chrome.storage.managed's content once read in this worker's life
+let managedReading = null;
+let managedGeneration = 0; // a read started before the policy changed does not count
+const provisional = new Map(); // tab Id → page host, allowed by the copy
+function readManaged() {
+  const generation = managedGeneration;
+  managedReading ??= chrome.storage.managed.get(null).then(async (policy) => {
+    if (generation !== managedGeneration) return readManaged(); // changed meanwhile: read again
+    managedLive = policy ?? {};
+    const checked = [...provisional];
+    provisional.clear();
+    for (const [tabId, host] of checked) {
+      if (!pageAllowed(managedLive, undefined, host).allowed) chrome.tabs.sendMessage(tabId, { type: 'policyRefused', host }).catch(() => {});
+    }
+    const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
+    if (JSON.stringify(copy ?? null) !== JSON.stringify(managedLive)) await exclusive(() => write({ [POLICY_COPY]: managedLive }));
+    return managedLive;
+  }, () => {
+    // Read again at the next question; meanwhile nothing limits the badge.
+    if (generation === managedGeneration) managedReading = null;
+    return {};
+  });
+  return managedReading;
+}
+// The live policy's answer, whatever the copy says.
+const liveAllows = async (host) => pageAllowed(await readManaged(), undefined, host).allowed;
+async function badgeAllowedFor(host, tabId) {
+  const live = readManaged();
+  if (managedLive === undefined) {
+    const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
+    const early = pageAllowed(managedLive, copy, host); // the live policy may be in by now
+    // Only a yes is taken from the copy: a page it refuses waits for the live policy, which
+    // may list the org since.
+    if (early && early.provisional && early.allowed) {
+      provisional.set(tabId, host);
+      return { allowed: true, provisional: true };
+    }
+    if (early && !early.provisional) return early;
+  }
+  return { allowed: pageAllowed(await live, undefined, host).allowed, provisional: false };
 }
 
 // Every write to chrome.storage.local. A full storage area (its quota) is not a failure: the
@@ -438,7 +489,8 @@ async function panelInput(action) {
     tab: context, tier1, signedIn: Boolean(session), settings: await currentSettings(),
     sessionExpired: !session && Boolean(ended[SESSION_EXPIRED]), signInError: session ? null : (ended[SIGN_IN_ERROR] ?? null),
   };
-  if (action.enriched && session) {
+  // Nothing is asked about an org the administrator's live policy does not list.
+  if (action.enriched && session && (!context.host || await liveAllows(context.host))) {
     const [deal, portfolio, descriptions] = await Promise.all([
       context.analyse ? resourceFor({ host: context.host, resource: { kind: 'deal', recordId: context.analyse }, refresh: action.refresh, tabId: action.tabId }) : null,
       context.host ? resourceFor({ host: context.host, resource: { kind: 'portfolio' }, refresh: action.refresh }) : null,
@@ -479,6 +531,8 @@ function admitted(tabId, recordId) {
 }
 
 async function analysisFor(action) {
+  // Nothing is asked about an org the administrator's live policy does not list.
+  if (!(await liveAllows(action.host))) return { ok: true, signedIn: Boolean((await chrome.storage.local.get('session')).session) };
   const answer = await resourceFor({ host: action.host, resource: { kind: 'deal', recordId: action.recordId }, tabId: action.tabId });
   return { ok: answer.ok, signedIn: answer.signedIn, summary: answer.data ? answer.data.summary : undefined, error: answer.error };
 }
@@ -530,8 +584,10 @@ async function perform(action) {
       // The content script's first question on a record page, so the answer also says whether
       // the user is signed in (a flag, nothing of the session): signed in, the badge waits for
       // the analysis instead of showing the device's score first (badge::decide).
-      const { [action.key]: order, session } = await chrome.storage.local.get([action.key, 'session']);
-      return { ok: true, order: order ?? null, signedIn: Boolean(session) }; // the core checks the order again
+      // It also says whether the badge may show on this org at all (allowedOrgHosts).
+      const [{ [action.key]: order, session }, { allowed, provisional }] = await Promise.all([
+        chrome.storage.local.get([action.key, 'session']), badgeAllowedFor(action.host, action.tabId)]);
+      return { ok: true, order: order ?? null, signedIn: Boolean(session), allowed, provisional }; // the core checks the order again
     }
     case 'recordEvent':
       await record(action.name, action.properties);
@@ -544,6 +600,7 @@ async function perform(action) {
       await chrome.storage.session.clear(); // the tabs' Tier 1 reports, a pending sign-in
       return { ok: true };
     case 'storeTier1':
+      if (!(await liveAllows(action.host))) return { ok: false, ignored: 'the administrator\'s policy does not list this org' };
       await chrome.storage.session.set({ [tabKey(action.tabId)]: action.summary });
       return { ok: true };
     case 'getPanel':
@@ -655,6 +712,12 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 // queued is dropped.
 chrome.storage.onChanged.addListener((changes, area) => {
   if ((area === 'local' && (changes[OPT_OUT] || changes[DECLINE_AI])) || area === 'managed') settingsCache = null;
+  if (area === 'managed') {
+    managedLive = undefined; // read again now; the copy follows
+    managedReading = null;
+    managedGeneration += 1;
+    ready.then(readManaged).catch(() => {});
+  }
   if (area === 'managed') ready.then(signOutIfSignInOff).catch(() => {});
   if ((area === 'local' && changes[OPT_OUT]) || area === 'managed') {
     ready.then(() => exclusive(async () => {
@@ -701,3 +764,5 @@ chrome.runtime.onInstalled.addListener(() => {
 chrome.runtime.onStartup.addListener(ensureAlarms);
 ready.then(sweep).catch(() => {});
 ready.then(signOutIfSignInOff).catch(() => {});
+ready.then(readManaged).catch(() => {}); // started now: the first record page may not have to wait
+

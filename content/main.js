@@ -43,7 +43,7 @@ import './i18n.js';
   // The org's numeric date order as the worker keeps it (one word per org host: the core decides
   // what a page settles, evaluatePage's dateOrder, and reads with it a date a page leaves open).
   let dateOrder = null;
-  let dateOrderAsked = false;
+  let dateOrderAnswer = null; // the worker's answer to getDateOrder (a promise), once asked
   let dateOrderWanted = false; // the last evaluation left a date open that an order would read
   let lastUrl = location.href;
   let timer = 0;
@@ -167,18 +167,20 @@ import './i18n.js';
   }
 
   // Once per document, on a record page: what an earlier page of this org settled. Evaluated
-  // again only if the answer can read a date the last evaluation left open.
+  // again only if the answer can read a date the last evaluation left open. Returns the answer.
   function askDateOrder() {
-    if (dateOrderAsked) return;
-    dateOrderAsked = true;
-    send({ type: 'getDateOrder' }).then((answer) => {
-      if (!answer || answer.ignored) dateOrderAsked = false; // asked again at the next evaluation
-      // The same answer says whether the user is signed in (used from the next evaluation on).
+    dateOrderAnswer ??= send({ type: 'getDateOrder' }).then((answer) => {
+      if (!answer || answer.ignored) dateOrderAnswer = null; // asked again at the next evaluation
+      // The same answer says whether the user is signed in (used from the next evaluation on)
+      // and whether the administrator's policy lets the badge show on this org (start()).
       if (answer && typeof answer.signedIn === 'boolean') signedIn = answer.signedIn;
-      if (!answer || !answer.order || dateOrder) return;
-      dateOrder = answer.order;
-      if (core && dateOrderWanted) evaluate();
+      if (answer && answer.order && !dateOrder) {
+        dateOrder = answer.order;
+        if (core && dateOrderWanted) evaluate();
+      }
+      return answer;
     });
+    return dateOrderAnswer;
   }
 
   // Signed in, the worker answers with the enriched analysis (only the Id goes to it); signed
@@ -546,6 +548,23 @@ import './i18n.js';
 
   // ---- wiring --------------------------------------------------------------------------------
 
+  // The worker allowed this page from its copy of an earlier policy, and the policy it has read
+  // since does not: the badge goes and nothing more is read or reported (until a reload). For
+  // this org only: the tab may have moved on to another since it asked.
+  let refused = false;
+  let provisionalAllowed = false; // allowed by the worker's copy, not yet by the live policy
+  function refuse() {
+    refused = true;
+    core = null;
+    clearTimeout(recheckTimer);
+    observe(false);
+    removeBadge();
+  }
+  chrome.runtime.onMessage.addListener((message, sender) => {
+    if (sender.id !== chrome.runtime.id || sender.tab || !message || message.type !== 'policyRefused') return;
+    if (message.host === location.hostname) refuse();
+  });
+
   observer = new MutationObserver((records) => {
     // A new URL is evaluated at once, after every change in this batch: nothing left to do.
     if (onUrlMaybeChanged()) return;
@@ -609,16 +628,19 @@ import './i18n.js';
     } catch {
       return; // the extension was updated or removed: this old script has nothing to load
     }
-    if (!importing) askDateOrder(); // while the core loads
     // The administrator may limit the extension to listed Salesforce orgs (allowedOrgHosts,
-    // docs/admin.md): read beside the import, decided by the core, once per document (the host
-    // never changes). On another org the core stays unused: nothing is read or reported.
-    importing ??= Promise.all([
-      loadCore(url),
-      chrome.storage.managed.get('allowedOrgHosts').catch(() => ({})),
-    ]).then(
-      ([module, policy]) => {
-        if (!module.badgeAllowedOn(policy.allowedOrgHosts, location.hostname)) return;
+    // docs/admin.md): asked beside the import, once per document (the host never changes). The
+    // worker answers it with the date order (its core decides, from the policy or, in the
+    // seconds after the browser starts, its copy of the last one); without that answer (the
+    // worker refused the question) this script reads the policy itself and its core decides.
+    // On another org the core stays unused: nothing is read or reported.
+    importing ??= Promise.all([loadCore(url), askDateOrder()]).then(
+      async ([module, answer]) => {
+        const allowed = answer && typeof answer.allowed === 'boolean'
+          ? answer.allowed
+          : module.badgeAllowedOn((await chrome.storage.managed.get('allowedOrgHosts').catch(() => ({}))).allowedOrgHosts, location.hostname);
+        if (!allowed || refused) return;
+        provisionalAllowed = Boolean(answer && answer.provisional);
         core = module;
         evaluate();
         if (!badge && observing) schedule();
@@ -646,8 +668,25 @@ import './i18n.js';
   function resume() {
     reported = '';
     askedFor = null;
-    if (core) evaluate();
-    else start();
+    if (!core) {
+      start();
+      return;
+    }
+    if (!provisionalAllowed) {
+      evaluate();
+      return;
+    }
+    // Allowed only by the worker's copy of an earlier policy, and the worker's word that the
+    // live one does not may have been missed while the page was cached: asked again first.
+    dateOrderAnswer = null;
+    askDateOrder().then((answer) => {
+      if (answer && answer.allowed === false) {
+        refuse();
+        return;
+      }
+      provisionalAllowed = Boolean(answer && answer.provisional);
+      if (core) evaluate();
+    });
   }
   addEventListener('pageshow', (event) => { if (event.persisted) resume(); });
   if (document.prerendering) document.addEventListener('prerenderingchange', resume, { once: true });

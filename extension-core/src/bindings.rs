@@ -321,6 +321,29 @@ pub fn badge_allowed_on(listed: JsValue, page_host: &str) -> bool {
     crate::settings::badge_allowed_on(Some(entries.iter().map(String::as_str)), page_host)
 }
 
+/// The worker's answer to a record page's first message: may the badge show on a page of
+/// `page_host`? `live` is `chrome.storage.managed`'s content once the worker has read it
+/// (`undefined` before), `copy` the last policy it read in an earlier browser session (or
+/// `undefined`). `{allowed, provisional}`, or `undefined` when neither is known (the worker
+/// waits for the live read). See `settings::page_allowed`.
+#[cfg(feature = "worker")]
+#[wasm_bindgen(js_name = pageAllowed)]
+pub fn page_allowed(live: JsValue, copy: JsValue, page_host: &str) -> Result<JsValue, JsValue> {
+    let read = |value: JsValue| -> Option<serde_json::Value> {
+        if value.is_undefined() || value.is_null() {
+            None
+        } else {
+            // A policy that is not an object still counts as read: it limits nothing.
+            Some(from_js(value).unwrap_or(serde_json::Value::Null))
+        }
+    };
+    let (live, copy) = (read(live), read(copy));
+    match crate::settings::page_allowed(live.as_ref(), copy.as_ref(), page_host) {
+        Some(answer) => to_js(&answer),
+        None => Ok(JsValue::UNDEFINED),
+    }
+}
+
 #[cfg(feature = "worker")]
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok().flatten()

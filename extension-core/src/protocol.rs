@@ -134,10 +134,12 @@ pub enum Action {
         name: String,
         properties: std::collections::BTreeMap<String, serde_json::Value>,
     },
-    /// Keep a tab's Tier 1 result (in `chrome.storage.session`, for the side panel).
+    /// Keep a tab's Tier 1 result (in `chrome.storage.session`, for the side panel), when the
+    /// administrator's policy lists the org at `host`.
     StoreTier1 {
         #[serde(rename = "tabId")]
         tab_id: i64,
+        host: String,
         summary: crate::panel::Tier1Summary,
     },
     /// Keep `order` (`monthDayYear` or `dayMonthYear`) under `key` in `chrome.storage.local`.
@@ -145,8 +147,16 @@ pub enum Action {
         key: String,
         order: crate::locale::DateOrder,
     },
-    /// Answer with the order stored under `key` (`{order}`, `null` when none is).
-    GetDateOrder { key: String },
+    /// Answer with the order stored under `key` (`{order}`, `null` when none is), whether the
+    /// user is signed in, and whether the administrator's policy lets the badge show on a page
+    /// of `host` (`settings::page_allowed`; `tab_id` is told again if a provisional answer
+    /// turns out wrong).
+    GetDateOrder {
+        key: String,
+        host: String,
+        #[serde(rename = "tabId")]
+        tab_id: i64,
+    },
     /// Start a sign-in: open the web app's connect page.
     BeginSignIn,
     /// Answer with the sign-in status.
@@ -248,18 +258,26 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             if !summary.is_well_formed() || summary.record_id.get(..15) != Some(page.id15()) {
                 return ignore("the report is not about the record the tab shows");
             }
+            let Some(host) = salesforce_host(current) else {
+                return ignore("content scripts run only on Salesforce pages");
+            };
             Action::StoreTier1 {
                 tab_id: sender.tab_id.unwrap_or_default(),
+                host,
                 summary,
             }
         }
         Request::DateOrder { order } => match date_order_key(sender) {
             Ok(_) if !order.is_learnable() => ignore("a page settles only day or month first"),
-            Ok(key) => Action::StoreDateOrder { key, order },
+            Ok((key, _)) => Action::StoreDateOrder { key, order },
             Err(reason) => ignore(reason),
         },
         Request::GetDateOrder {} => match date_order_key(sender) {
-            Ok(key) => Action::GetDateOrder { key },
+            Ok((key, host)) => Action::GetDateOrder {
+                key,
+                host,
+                tab_id: sender.tab_id.unwrap_or_default(),
+            },
             Err(reason) => ignore(reason),
         },
         request => {
@@ -314,13 +332,15 @@ pub use crate::locale::DATE_ORDER_KEY_PREFIX;
 
 /// Where the date order of the sender's org is kept: one key per org host, named only from the
 /// tab's current URL, which must be an Opportunity record page (the only pages that read dates).
-fn date_order_key(sender: &Sender) -> Result<String, &'static str> {
+/// The storage key of the date order for the org of the tab's current page, and that page's
+/// host.
+fn date_order_key(sender: &Sender) -> Result<(String, String), &'static str> {
     let current = sender.content_page()?;
     let host = salesforce_host(current).ok_or("content scripts run only on Salesforce pages")?;
     if crate::page::recognize(current).is_none() {
         return Err("the tab is not on an Opportunity page");
     }
-    Ok(format!("{DATE_ORDER_KEY_PREFIX}{host}"))
+    Ok((format!("{DATE_ORDER_KEY_PREFIX}{host}"), host))
 }
 
 fn salesforce_host(url: &str) -> Option<String> {
@@ -435,7 +455,9 @@ mod tests {
         assert_eq!(
             route(ME, &moved, r#"{"type":"getDateOrder"}"#),
             Action::GetDateOrder {
-                key: "cc.dateOrder.globex.my.salesforce.com".into()
+                key: "cc.dateOrder.globex.my.salesforce.com".into(),
+                host: "globex.my.salesforce.com".into(),
+                tab_id: 7
             }
         );
         let refused = [

@@ -155,6 +155,49 @@ pub fn badge_allowed_on<'a>(
     empty
 }
 
+/// Whether the badge may show on a page of `page_host` (`allowed`), decided by the worker for
+/// the content script's first message: by `live`, the managed policy as the worker read it
+/// (`chrome.storage.managed`'s whole content), when it has; until then `provisional`ly by
+/// `copy`, the last policy the worker read, kept in its own storage across browser restarts
+/// (after a start `chrome.storage.managed` answers only seconds later, and every record page
+/// would wait for it). `None`: neither is known, the answer waits for the live read. A policy
+/// whose `allowedOrgHosts` is not a list limits nothing, as in `badge_allowed_on`.
+pub fn page_allowed(
+    live: Option<&Value>,
+    copy: Option<&Value>,
+    page_host: &str,
+) -> Option<PageAllowed> {
+    let (policy, provisional) = match (live, copy) {
+        (Some(live), _) => (live, false),
+        (None, Some(copy)) => (copy, true),
+        (None, None) => return None,
+    };
+    let listed = policy
+        .get("allowedOrgHosts")
+        .and_then(Value::as_array)
+        .map(|entries| {
+            // An entry that is not a string matches nothing (an empty name is no org).
+            entries
+                .iter()
+                .map(|entry| entry.as_str().unwrap_or_default())
+        });
+    Some(PageAllowed {
+        allowed: badge_allowed_on(listed, page_host),
+        provisional,
+    })
+}
+
+/// `page_allowed`'s answer: whether the badge may show, and whether the answer came from the
+/// copy (the worker checks a provisional "yes" again once the live policy arrives, and tells
+/// the tab to take its badge down if the policy no longer allows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PageAllowed {
+    /// The badge may show on the page.
+    pub allowed: bool,
+    /// Decided by the copy of an earlier policy, not yet by the live one.
+    pub provisional: bool,
+}
+
 /// The settings in force, from the managed policy (`None` when the platform has none), the
 /// local storage values and the API origin the extension was built with.
 pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) -> Settings {
@@ -255,6 +298,56 @@ mod tests {
     use serde_json::json;
 
     const BUILT: &str = "https://api.customercity.com";
+
+    #[test]
+    fn a_page_is_allowed_by_the_live_policy_else_provisionally_by_the_copy() {
+        let acme = "acme.lightning.force.com";
+        let only_acme = json!({"allowedOrgHosts": ["acme.my.salesforce.com"]});
+        let only_globex = json!({"allowedOrgHosts": ["globex"]});
+        let allowed = |allowed, provisional| {
+            Some(PageAllowed {
+                allowed,
+                provisional,
+            })
+        };
+        // The live policy decides whenever the worker has it, whatever the copy says.
+        assert_eq!(
+            page_allowed(Some(&only_globex), Some(&only_acme), acme),
+            allowed(false, false)
+        );
+        assert_eq!(
+            page_allowed(Some(&only_acme), Some(&only_globex), acme),
+            allowed(true, false)
+        );
+        assert_eq!(
+            page_allowed(Some(&json!({})), Some(&only_globex), acme),
+            allowed(true, false)
+        );
+        // Until then the copy, marked provisional; nothing known: wait for the live read.
+        assert_eq!(
+            page_allowed(None, Some(&only_acme), acme),
+            allowed(true, true)
+        );
+        assert_eq!(
+            page_allowed(None, Some(&only_globex), acme),
+            allowed(false, true)
+        );
+        assert_eq!(page_allowed(None, None, acme), None);
+        // As badge_allowed_on: a value that is not a list limits nothing, an empty list neither,
+        // an entry that is not a string matches nothing.
+        for open in [
+            json!({"allowedOrgHosts": "globex"}),
+            json!({"allowedOrgHosts": []}),
+        ] {
+            assert_eq!(page_allowed(Some(&open), None, acme), allowed(true, false));
+        }
+        let odd = json!({"allowedOrgHosts": [7, null, "globex"]});
+        assert_eq!(page_allowed(Some(&odd), None, acme), allowed(false, false));
+        assert_eq!(
+            page_allowed(Some(&odd), None, "globex.my.salesforce.com"),
+            allowed(true, false)
+        );
+    }
 
     #[test]
     fn without_a_policy_the_users_choices_apply() {

@@ -124,8 +124,9 @@ test('from the content script\'s world: its own org\'s order only, one a page ca
   })()`);
   assert.match(answers.yearFirst.ignored, /day or month first/);
   assert.match(answers.otherHost.ignored, /malformed/);
-  // (With it, whether the user is signed in: the badge's headline, badge::decide.)
-  assert.deepEqual(answers.asked, { ok: true, order: 'dayMonthYear', signedIn: false });
+  // (With it, whether the user is signed in: the badge's headline, badge::decide; and whether
+  // the administrator's policy lets the badge show on this org, by the live policy here.)
+  assert.deepEqual(answers.asked, { ok: true, order: 'dayMonthYear', signedIn: false, allowed: true, provisional: false });
   assert.notEqual(answers.storage, 'read', 'the content script cannot read chrome.storage.local');
   await page.close();
   assert.deepEqual(await storedOrders(), { [`cc.dateOrder.${ORG}`]: 'dayMonthYear' });

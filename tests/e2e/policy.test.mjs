@@ -37,20 +37,24 @@ const POLICIES = {
   private: { analyticsOptOut: true, disableAiInsights: true, apiOrigin: 'http://downgrade.example' },
   locked: { disableSignIn: true, allowedOrgHosts: ['lightning-record-layout-en-us.my.salesforce.com', 'https://lightning-de-ch.my.salesforce.com/'] },
   regional: { apiOrigin: 'https://api.eu.customercity.com' },
+  restart: { allowedOrgHosts: ['lightning-record-layout-en-us'] },
 };
 const copies = Object.fromEntries(Object.keys(POLICIES).map((name) => [name, join(mkdtempSync(join(tmpdir(), `cc-managed-${name}-`)), 'dist')]));
 let standin;
 let api;
 let browser;
 
+/** Writes the policy file: each copy's policy, `changed` in place of some. */
+function writePolicies(changed = {}) {
+  const extensions = {};
+  for (const [name, path] of Object.entries(copies)) extensions[unpackedId(path)] = changed[name] ?? POLICIES[name];
+  writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions } }));
+}
+
 before(async () => {
   if (skip) return;
-  const extensions = {};
-  for (const [name, path] of Object.entries(copies)) {
-    cpSync(dist, path, { recursive: true });
-    extensions[unpackedId(path)] = POLICIES[name];
-  }
-  writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions } }));
+  for (const path of Object.values(copies)) cpSync(dist, path, { recursive: true });
+  writePolicies();
   standin = await startStandin();
   api = await startReferenceServer({ extensionPaths: Object.values(copies) });
   browser = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies.private });
@@ -194,6 +198,79 @@ test('the badge shows only on the listed orgs, matched by My Domain name', { ski
   const tabs = await locked.worker.evaluate(() => chrome.storage.session.get(null));
   const reports = Object.entries(tabs).filter(([key, value]) => key.startsWith('cc.tab.') && JSON.stringify(value).includes('lightning-fr-fr'));
   assert.deepEqual(reports, [], 'no Tier 1 report from the unlisted org');
+});
+
+// After the browser starts, chrome.storage.managed answers only seconds later: the worker answers
+// a record page from the policy it read last (its copy, closed to content scripts), and a page
+// that the policy read since no longer allows loses its badge. Signed in, nothing about that
+// org is asked of the API and no Tier 1 report is kept: those wait for the live policy.
+test('after a restart a page allowed by the last policy read loses its badge once the policy says no', { skip }, async (t) => {
+  const profile = mkdtempSync(join(tmpdir(), 'cc-restart-'));
+  t.after(() => rmSync(profile, { recursive: true, force: true }));
+  t.after(() => writePolicies());
+  const url = 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view';
+  const first = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies.restart, userDataDir: profile });
+  try {
+    const copy = await eventually(async () => (await first.worker.evaluate(() => chrome.storage.local.get('cc.policyCopy')))['cc.policyCopy'] ?? null, { timeout: 15000 });
+    assert.deepEqual(copy.allowedOrgHosts, ['lightning-record-layout-en-us'], 'the worker keeps the policy it read');
+    await signIn(first);
+    const page = await first.context.newPage();
+    await page.goto(url);
+    await waitForBadge(page, (b) => b && b.text.includes('Customer City analysis'), { timeout: 10000 });
+  } finally {
+    await first.context.close();
+  }
+  // While the browser is closed the administrator narrows the list.
+  writePolicies({ restart: { allowedOrgHosts: ['globex'] } });
+  const asked = async () => (await api.get('/__admin/requests')).filter((r) => /\/(analysis|portfolio)/.test(r.path)).length;
+  const askedBefore = await asked();
+  const second = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies.restart, userDataDir: profile, waitForPolicy: false });
+  t.after(() => second.context.close().catch(() => {}));
+  const page = await second.context.newPage();
+  await page.goto(url);
+  // Drawn from the copy or not at all (when the policy was in first); never left up.
+  const seen = [];
+  await eventually(async () => {
+    const badge = await readBadge(page);
+    seen.push(badge ? badge.label : null);
+    const copy = (await second.worker.evaluate(() => chrome.storage.local.get('cc.policyCopy')))['cc.policyCopy'];
+    return badge === null && copy && copy.allowedOrgHosts[0] === 'globex' ? true : null;
+  }, { timeout: 15000 });
+  t.diagnostic(seen.some(Boolean) ? 'the badge was drawn from the copy, then taken down' : 'the live policy was in before the page asked');
+  await page.waitForTimeout(1000);
+  assert.equal(await readBadge(page), null, 'no badge once the policy says no');
+  const tabs = await second.worker.evaluate(() => chrome.storage.session.get(null));
+  const reports = Object.keys(tabs).filter((key) => key.startsWith('cc.tab.'));
+  assert.deepEqual(reports, [], 'no Tier 1 report kept for the page');
+  assert.ok((await second.worker.evaluate(() => chrome.storage.local.get('session'))).session, 'still signed in');
+  assert.equal(await asked(), askedBefore, 'nothing asked of the API about the unlisted org');
+});
+
+// The worker's word that the live policy refuses an org a copy allowed: the content script takes
+// its badge down only for its own org (the tab may have moved on to another since it asked),
+// and then reads the page no more.
+test('policyRefused takes the badge down only for the page\'s own org, and for good', { skip }, async () => {
+  const { context, worker } = browser;
+  const host = 'lightning-record-layout-en-us.lightning.force.com';
+  const page = await context.newPage();
+  await page.goto(`https://${host}/lightning/r/Opportunity/0065g00000AbCdEAAV/view`);
+  await waitForBadge(page, (b) => b && /\d/.test(b.text));
+  // Every tab of the org (an earlier test left one open too).
+  const tell = (refusedHost) => worker.evaluate(async ([url, refused]) => {
+    const tabs = await chrome.tabs.query({ url });
+    await Promise.all(tabs.map((tab) => chrome.tabs.sendMessage(tab.id, { type: 'policyRefused', host: refused }).catch(() => {})));
+    return tabs.length;
+  }, [`https://${host}/*`, refusedHost]);
+  await tell('globex.lightning.force.com');
+  await page.waitForTimeout(500);
+  assert.notEqual(await readBadge(page), null, 'another org\'s refusal changes nothing here');
+  await tell(host);
+  await eventually(async () => (await readBadge(page)) === null);
+  // Read no more: a change of the record on the page draws nothing.
+  await page.evaluate(() => document.body.append(document.createElement('div')));
+  await page.waitForTimeout(800);
+  assert.equal(await readBadge(page), null, 'the badge stays down');
+  await page.close();
 });
 
 test('a regional apiOrigin moves sign-in to its web app, and every request to its API', { skip }, async (t) => {

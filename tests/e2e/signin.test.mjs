@@ -315,9 +315,11 @@ test('signing out removes tokens and cached analyses, revokes, and the badge is 
   await panel.click('#sign-out');
   await panel.waitForFunction(() => document.getElementById('status').textContent.startsWith('Signed out'));
   // Nothing but the sign-out generation (a counter: work started before the sign-out writes
-  // nothing back, background/worker.js).
+  // nothing back, background/worker.js) and the administrator's policy as last read (none
+  // here; docs/admin.md).
   const left = await worker.evaluate(() => chrome.storage.local.get(null));
-  assert.deepEqual(Object.keys(left), ['cc.signOutEpoch'], 'nothing else left in local storage');
+  assert.deepEqual(Object.keys(left).sort(), ['cc.policyCopy', 'cc.signOutEpoch'], 'nothing else left in local storage');
+  assert.deepEqual(left['cc.policyCopy'], {});
   assert.equal(typeof left['cc.signOutEpoch'], 'number');
   const revoked = async () => (await api.get('/__admin/requests')).filter((r) => r.path === '/v1/auth/revoke').length;
   for (let i = 0; i < 40 && (await revoked()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
