@@ -68,12 +68,13 @@ export function fixtureBody(slug) {
 /** Chromium's flags for the tests: the stand-in under real host names, no network of its own,
  *  and the given unpacked extensions (none: a browser without any). */
 /** `anyDate`: only the demo, whose pages' dates follow the day it runs (tests never).
- *  Resolves once Chromium has handed the extension its managed policy: after a start that takes
- *  seconds (docs/performance.md), and a record page's badge waits for it; the tests meet a
- *  browser that has been running. */
-export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [], anyDate = false } = {}) {
+ *  `userDataDir`: a profile to start again (a browser restart); a new one by default.
+ *  `waitForPolicy`: resolve only once Chromium has handed the extension its managed policy.
+ *  After a start that takes seconds (docs/performance.md), and a fresh profile's first record
+ *  page waits for it before its badge: the tests meet a browser that has been running, except
+ *  the one about the first seconds (policy.test.mjs). */
+export async function launch({ port, apiPort = port, headless = true, netLog, extensionPath = dist, lang, otherExtensions = [], anyDate = false, userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-')), waitForPolicy = true } = {}) {
   if (!anyDate) assertFixedClock();
-  const userDataDir = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
   const args = chromiumArgs({ port, apiPort, extensions: [extensionPath, ...otherExtensions] });
   if (lang) args.push(`--lang=${lang}`);
   if (netLog) args.push(`--log-net-log=${netLog}`, '--net-log-capture-mode=Default');
@@ -88,7 +89,7 @@ export async function launch({ port, apiPort = port, headless = true, netLog, ex
   let worker = context.serviceWorkers().find(ours);
   if (!worker) worker = await context.waitForEvent('serviceworker', { predicate: ours, timeout: 15000 });
   const extensionId = new URL(worker.url()).host;
-  await worker.evaluate(() => chrome.storage.managed.get(null).then(() => true, () => false));
+  if (waitForPolicy) await worker.evaluate(() => chrome.storage.managed.get(null).then(() => true, () => false));
   return { context, worker, extensionId };
 }
 
