@@ -308,6 +308,17 @@ import './i18n.js';
   // Shows `value` as generated content of `element` (see above), never as a text node.
   const show = (element, value) => element.setAttribute('data-t', value);
 
+  // One stylesheet for every badge of the document, parsed once (a <style> per badge was parsed
+  // again for each record of an in-app navigation).
+  let sheet = null;
+  function badgeSheet() {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+    }
+    return sheet;
+  }
+
   function createBadge() {
     const host = document.createElement(HOST_TAG);
     // Out of the page's flow from the start: it is inserted beside the name before position()
@@ -316,8 +327,7 @@ import './i18n.js';
       host.style.setProperty(name, value, 'important');
     }
     const root = host.attachShadow({ mode: 'closed' });
-    const style = document.createElement('style');
-    style.textContent = STYLE;
+    root.adoptedStyleSheets = [badgeSheet()];
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'badge';
@@ -343,7 +353,7 @@ import './i18n.js';
     // One element holds both, so that Esc can close the card while the pointer stays on it.
     const frame = document.createElement('div');
     frame.append(button, card);
-    root.append(style, frame);
+    root.append(frame);
     const undismiss = () => frame.classList.remove('dismissed');
     frame.addEventListener('pointerleave', undismiss);
     button.addEventListener('blur', undismiss);
