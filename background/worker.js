@@ -87,32 +87,56 @@ function currentSettings() {
 // tab (the Tier 1 report, a request about the org) waits for the live policy (liveAllows).
 // The core decides (pageAllowed); this keeps the reads and the tabs to check.
 const POLICY_COPY = 'cc.policyCopy';
+// The tabs a copy allowed, also in session storage: a worker stopped before the live policy
+// arrived leaves them to the next one to check.
+const PROVISIONAL_TABS = 'cc.provisionalTabs';
 let managedLive; // chrome.storage.managed's content once read in this worker's life
 let managedReading = null;
 let managedGeneration = 0; // a read started before the policy changed does not count
 const provisional = new Map(); // tab Id → page host, allowed by the copy
+function noteProvisional(tabId, host) {
+  provisional.set(tabId, host);
+  chrome.storage.session.set({ [PROVISIONAL_TABS]: Object.fromEntries(provisional) }).catch(() => {});
+}
+// The live policy, or null when Chromium could not give it (read again at the next question).
 function readManaged() {
   const generation = managedGeneration;
   managedReading ??= chrome.storage.managed.get(null).then(async (policy) => {
     if (generation !== managedGeneration) return readManaged(); // changed meanwhile: read again
     managedLive = policy ?? {};
-    const checked = [...provisional];
+    const { [PROVISIONAL_TABS]: earlier } = await chrome.storage.session.get(PROVISIONAL_TABS).catch(() => ({}));
+    const checked = [...Object.entries(earlier ?? {}).map(([tabId, host]) => [Number(tabId), host]), ...provisional];
     provisional.clear();
+    await chrome.storage.session.remove(PROVISIONAL_TABS).catch(() => {});
     for (const [tabId, host] of checked) {
-      if (!pageAllowed(managedLive, undefined, host).allowed) chrome.tabs.sendMessage(tabId, { type: 'policyRefused', host }).catch(() => {});
+      if (typeof host !== 'string' || pageAllowed(managedLive, undefined, host).allowed) continue;
+      chrome.tabs.sendMessage(tabId, { type: 'policyRefused', host }).catch(() => {});
     }
-    const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
-    if (JSON.stringify(copy ?? null) !== JSON.stringify(managedLive)) await exclusive(() => write({ [POLICY_COPY]: managedLive }));
+    // The copy is kept best effort, and only from the newest read: a full or failing storage
+    // must not stand in the way of the live answer.
+    try {
+      await exclusive(async () => {
+        const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
+        if (generation === managedGeneration && JSON.stringify(copy ?? null) !== JSON.stringify(managedLive)) {
+          await write({ [POLICY_COPY]: managedLive });
+        }
+      });
+    } catch {
+      // kept at the next read
+    }
     return managedLive;
   }, () => {
-    // Read again at the next question; meanwhile nothing limits the badge.
     if (generation === managedGeneration) managedReading = null;
-    return {};
+    return null;
   });
   return managedReading;
 }
-// The live policy's answer, whatever the copy says.
-const liveAllows = async (host) => pageAllowed(await readManaged(), undefined, host).allowed;
+// The live policy's answer, whatever the copy says. A policy that cannot be read allows nothing
+// to leave the tab (the badge, on the device, stays: badgeAllowedFor).
+const liveAllows = async (host) => {
+  const policy = await readManaged();
+  return policy !== null && pageAllowed(policy, undefined, host).allowed;
+};
 async function badgeAllowedFor(host, tabId) {
   const live = readManaged();
   if (managedLive === undefined) {
@@ -121,12 +145,18 @@ async function badgeAllowedFor(host, tabId) {
     // Only a yes is taken from the copy: a page it refuses waits for the live policy, which
     // may list the org since.
     if (early && early.provisional && early.allowed) {
-      provisional.set(tabId, host);
+      noteProvisional(tabId, host);
       return { allowed: true, provisional: true };
     }
     if (early && !early.provisional) return early;
   }
-  return { allowed: pageAllowed(await live, undefined, host).allowed, provisional: false };
+  const policy = await live;
+  if (policy === null) {
+    // Unreadable: the badge shows as it did before any policy, and is checked at the next read.
+    noteProvisional(tabId, host);
+    return { allowed: true, provisional: true };
+  }
+  return { allowed: pageAllowed(policy, undefined, host).allowed, provisional: false };
 }
 
 // Every write to chrome.storage.local. A full storage area (its quota) is not a failure: the

@@ -146,7 +146,9 @@ import './i18n.js';
     }
     shown = { recordId: view.recordId, name: result.report.fields.name, anchor: result.anchor, source: view.source };
     draw(view, result.anchor);
-    if (viewedFor !== view.recordId) {
+    // Not counted while only the worker's copy of an earlier policy allows the page: nothing
+    // leaves for an org the live policy may refuse.
+    if (viewedFor !== view.recordId && !provisionalAllowed) {
       viewedFor = view.recordId;
       // Anonymous: the UI kind only, nothing computed from the deal (the core's allow-list
       // refuses anything else; docs/api.md, "What one event holds").
@@ -694,7 +696,8 @@ import './i18n.js';
         refuse();
         return;
       }
-      provisionalAllowed = Boolean(answer && answer.provisional);
+      // Unanswered (the worker refused or missed the question): still provisional.
+      if (answer && typeof answer.allowed === 'boolean') provisionalAllowed = Boolean(answer.provisional);
       if (core) evaluate();
     });
   }

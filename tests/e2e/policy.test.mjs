@@ -226,6 +226,12 @@ test('after a restart a page allowed by the last policy read loses its badge onc
   const askedBefore = await asked();
   const second = await launch({ port: standin.port, apiPort: api.port, extensionPath: copies.restart, userDataDir: profile, waitForPolicy: false });
   t.after(() => second.context.close().catch(() => {}));
+  // Badge views counted so far (queued or in flight): none may be added for the unlisted org.
+  const views = async () => {
+    const { 'cc.analyticsQueue': queue } = await second.worker.evaluate(() => chrome.storage.local.get('cc.analyticsQueue'));
+    return [...(queue?.waiting ?? []), ...(queue?.inFlight?.events ?? [])].filter((e) => e.name === 'badge_viewed').length;
+  };
+  const viewsBefore = await views();
   const page = await second.context.newPage();
   await page.goto(url);
   // Drawn from the copy or not at all (when the policy was in first); never left up.
@@ -244,6 +250,7 @@ test('after a restart a page allowed by the last policy read loses its badge onc
   assert.deepEqual(reports, [], 'no Tier 1 report kept for the page');
   assert.ok((await second.worker.evaluate(() => chrome.storage.local.get('session'))).session, 'still signed in');
   assert.equal(await asked(), askedBefore, 'nothing asked of the API about the unlisted org');
+  assert.equal(await views(), viewsBefore, 'no badge view counted on the unlisted org');
 });
 
 // The worker's word that the live policy refuses an org a copy allowed: the content script takes
