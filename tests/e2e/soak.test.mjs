@@ -37,7 +37,7 @@ const random = () => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until no request has reached the API for 600 ms (at most 10 s). Expiring the access
+/** Waits until no request has reached the API for 600 ms (fails after 10 s). Expiring the access
  *  tokens stands for an hour passing. It must not land between a token refresh and the retry
  *  that follows it milliseconds later, where no hour can pass: the core would rightly take the
  *  renewed token's refusal as the end of the session (a second 401), and the run would end
@@ -52,6 +52,7 @@ async function apiQuiet() {
     if (now !== last) [last, since] = [now, Date.now()];
     else if (Date.now() - since >= 600) return;
   }
+  throw new Error('the API never went quiet for 600 ms in 10 s');
 }
 
 const DEALS = [
