@@ -107,11 +107,13 @@ function readManaged() {
     const { [PROVISIONAL_TABS]: earlier } = await chrome.storage.session.get(PROVISIONAL_TABS).catch(() => ({}));
     const checked = [...Object.entries(earlier ?? {}).map(([tabId, host]) => [Number(tabId), host]), ...provisional];
     provisional.clear();
-    await chrome.storage.session.remove(PROVISIONAL_TABS).catch(() => {});
     for (const [tabId, host] of checked) {
       if (typeof host !== 'string' || pageAllowed(managedLive, undefined, host).allowed) continue;
       chrome.tabs.sendMessage(tabId, { type: 'policyRefused', host }).catch(() => {});
     }
+    // Removed once told (a stop before this leaves them to the next worker); written only when
+    // there were any, so an ordinary start costs one read.
+    if (checked.length) await chrome.storage.session.remove(PROVISIONAL_TABS).catch(() => {});
     // The copy is kept best effort, and only from the newest read: a full or failing storage
     // must not stand in the way of the live answer.
     try {
