@@ -17,8 +17,6 @@ use thiserror::Error;
 
 use crate::api::{Event, EventBatch};
 
-/// The storage flag that turns analytics off (PRODUCT.md).
-pub const OPT_OUT_FLAG: &str = "feature_analyticsOptOut";
 /// Queue bound: past it, the oldest events are dropped.
 pub const MAX_QUEUED: usize = 1000;
 /// A batch is sent once this many events wait...

@@ -1,13 +1,53 @@
 //! What the badge shows for a report: the decision, not the drawing. The content script draws
 //! exactly this (text as text) and nothing else.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::client::EnrichedSummary;
 use crate::i18n::Text;
-use crate::panel::HeadlineSource;
 use crate::report::Report;
 use crate::score::Band;
+
+/// The little the content script needs to upgrade its badge: score, band, the top blind
+/// spots' summaries and the data's age. Computed in the worker; the content script never
+/// parses server JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrichedSummary {
+    pub record_id: String,
+    pub value: Option<u8>,
+    pub band: Band,
+    pub highlights: Vec<String>,
+    /// Minutes since the analysis was last confirmed by the server (fetched or revalidated).
+    #[serde(default)]
+    pub age_minutes: i64,
+    /// The latest refresh failed: this is the last known analysis.
+    #[serde(default)]
+    pub stale: bool,
+}
+
+/// Where the headline score comes from (the panel's and the badge's: `badge::decide`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HeadlineSource {
+    /// Signed out (or no analysis for this deal): the on-device estimate.
+    Device,
+    /// Signed in, the analysis is on its way: no number yet (no jump from one score to another).
+    Pending,
+    /// The Customer City analysis.
+    Analysis,
+}
+
+impl HeadlineSource {
+    /// From its serialised name (`device`, `pending`, `analysis`).
+    pub fn from_code(code: &str) -> Option<HeadlineSource> {
+        match code {
+            "device" => Some(HeadlineSource::Device),
+            "pending" => Some(HeadlineSource::Pending),
+            "analysis" => Some(HeadlineSource::Analysis),
+            _ => None,
+        }
+    }
+}
 
 /// How many reasons the badge's hover card lists.
 pub const TOP_REASONS: usize = 3;
@@ -174,13 +214,11 @@ impl AnalysisWait {
     }
 }
 
-impl crate::client::EnrichedSummary {
+impl EnrichedSummary {
     /// From the object the worker sent (`{recordId, value, band, highlights, ageMinutes,
     /// stale}`), as strictly as its serde form; `None` if malformed.
-    pub fn from_fields(
-        field: impl Fn(&str) -> Option<JsField>,
-    ) -> Option<crate::client::EnrichedSummary> {
-        Some(crate::client::EnrichedSummary {
+    pub fn from_fields(field: impl Fn(&str) -> Option<JsField>) -> Option<EnrichedSummary> {
+        Some(EnrichedSummary {
             record_id: required(&field, "recordId", JsField::text).ok()?,
             value: optional(&field, "value", |f| f.integer(0.0, 255.0).map(|n| n as u8)).ok()?,
             band: required(&field, "band", |f| {
@@ -334,7 +372,7 @@ pub fn decide(
 /// The badge once the enriched (Tier 2) analysis of the same record has arrived: its score and
 /// band, its top blind spots on the hover card. Falls back to the Tier 1 view for another record
 /// or while the page is still loading.
-pub fn enriched_view(report: &Report, enriched: &crate::client::EnrichedSummary) -> BadgeView {
+pub fn enriched_view(report: &Report, enriched: &EnrichedSummary) -> BadgeView {
     let local = badge_view(report);
     let same_record = enriched.record_id.get(..15).is_some()
         && enriched.record_id.get(..15) == report.opportunity_id.get(..15);
@@ -517,7 +555,6 @@ mod tests {
 
     #[test]
     fn content_inputs_are_read_as_strictly_as_their_serde_form() {
-        use crate::client::EnrichedSummary;
         use serde_json::json;
         let summaries = [
             json!({"recordId": "006A", "value": 72, "band": "healthy", "highlights": ["a", "b"], "ageMinutes": 5, "stale": true}),
@@ -707,7 +744,7 @@ mod tests {
     #[test]
     fn the_enriched_score_replaces_the_local_one_for_the_same_record_only() {
         let local = report(Band::AtRisk, Some(55), vec![]);
-        let enriched = crate::client::EnrichedSummary {
+        let enriched = EnrichedSummary {
             record_id: "0065g00000AbCdE".into(),
             value: Some(81),
             band: Band::Healthy,
@@ -728,7 +765,7 @@ mod tests {
             view.summary.english(),
             "Customer City analysis · 81 of 100 · updated 3 h ago"
         );
-        let offline = crate::client::EnrichedSummary {
+        let offline = EnrichedSummary {
             stale: true,
             ..enriched.clone()
         };
@@ -747,7 +784,7 @@ mod tests {
                 "2 days ago"
             ]
         );
-        let other = crate::client::EnrichedSummary {
+        let other = EnrichedSummary {
             record_id: "0065g00000ZzZzZ".into(),
             ..enriched
         };
@@ -794,8 +831,8 @@ mod tests {
         }
     }
 
-    fn analysis_of(record_id: &str) -> crate::client::EnrichedSummary {
-        crate::client::EnrichedSummary {
+    fn analysis_of(record_id: &str) -> EnrichedSummary {
+        EnrichedSummary {
             record_id: record_id.into(),
             value: Some(67),
             band: Band::AtRisk,

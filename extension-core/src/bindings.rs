@@ -94,7 +94,7 @@ pub fn evaluate_page(
     struct Evaluation {
         view: BadgeView,
         report: Report,
-        tier1: crate::panel::Tier1Summary,
+        tier1: crate::report::Tier1Summary,
         #[serde(rename = "dateOrder")]
         date_order: Option<DateOrder>,
         #[serde(rename = "dateOrderWanted")]
@@ -125,7 +125,7 @@ pub fn evaluate_page(
         (Some(before), Some(now)) => before.is_same_node(Some(now)),
         _ => false,
     };
-    let enriched = crate::client::EnrichedSummary::from_fields(|name| js_field(&enriched, name));
+    let enriched = crate::badge::EnrichedSummary::from_fields(|name| js_field(&enriched, name));
     let wait = AnalysisWait::from_fields(|name| js_field(&analysis_wait, name));
     let decision = crate::badge::decide(
         &report,
@@ -134,7 +134,7 @@ pub fn evaluate_page(
         enriched.as_ref(),
         wait.as_ref(),
     );
-    let tier1 = crate::panel::Tier1Summary::from_report(&report);
+    let tier1 = crate::report::Tier1Summary::from_report(&report);
     let date_order_wanted = report.close_date_left_open();
     let evaluation = to_js(&Evaluation {
         view: decision.view,
@@ -307,18 +307,18 @@ fn js_field(object: &JsValue, name: &str) -> Option<crate::badge::JsField> {
 
 /// Whether the badge may show on a page of `page_host` under the administrator's
 /// `allowedOrgHosts` (`listed`: the policy's value as `chrome.storage.managed` gives it, or
-/// `undefined`; see `settings::badge_allowed_on`). A value that is not a list limits nothing
+/// `undefined`; see `page::badge_allowed_on`). A value that is not a list limits nothing
 /// (the worker reports it in the side panel); an entry that is not a string matches nothing.
 #[wasm_bindgen(js_name = badgeAllowedOn)]
 pub fn badge_allowed_on(listed: JsValue, page_host: &str) -> bool {
     if !js_sys::Array::is_array(&listed) {
-        return crate::settings::badge_allowed_on(None::<[&str; 0]>, page_host);
+        return crate::page::badge_allowed_on(None::<[&str; 0]>, page_host);
     }
     let entries: Vec<String> = js_sys::Array::from(&listed)
         .iter()
         .map(|entry| entry.as_string().unwrap_or_default())
         .collect();
-    crate::settings::badge_allowed_on(Some(entries.iter().map(String::as_str)), page_host)
+    crate::page::badge_allowed_on(Some(entries.iter().map(String::as_str)), page_host)
 }
 
 /// The worker's answer to a record page's first message: may the badge show on a page of
@@ -843,7 +843,7 @@ pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
         analyse: Option<String>,
     }
     let (host, record_id) = crate::panel::tab_context(url);
-    let tier1: Option<crate::panel::Tier1Summary> = from_js(tier1);
+    let tier1: Option<crate::report::Tier1Summary> = from_js(tier1);
     let analyse = crate::panel::record_to_analyse(record_id.as_deref(), tier1.as_ref());
     to_js(&Context {
         host,

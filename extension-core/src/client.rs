@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{decode_analysis, decode_descriptions, decode_portfolio, Analysis};
 use crate::auth::Session;
+use crate::badge::EnrichedSummary;
 use crate::cache::{key, CacheIndex, Kind, Lookup, DEFAULT_BUDGET_BYTES};
-use crate::score::Band;
 use crate::settings::Settings;
 
 /// What the worker may fetch and cache.
@@ -326,24 +326,6 @@ fn validate(resource: &Resource, body: &[u8]) -> Result<(), String> {
             .map(drop)
             .map_err(|e| e.to_string()),
     }
-}
-
-/// The little the content script needs to upgrade its badge: score, band, the top blind
-/// spots' summaries and the data's age. Computed in the worker; the content script never
-/// parses server JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnrichedSummary {
-    pub record_id: String,
-    pub value: Option<u8>,
-    pub band: Band,
-    pub highlights: Vec<String>,
-    /// Minutes since the analysis was last confirmed by the server (fetched or revalidated).
-    #[serde(default)]
-    pub age_minutes: i64,
-    /// The latest refresh failed: this is the last known analysis.
-    #[serde(default)]
-    pub stale: bool,
 }
 
 /// Summarises an analysis for the badge, at `now`; `confirmed_at` is when the server last

@@ -5,53 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Analysis, Descriptions, Portfolio, RecommendationSource, Severity};
-use crate::client::{EnrichedSummary, ErrorKind};
+use crate::badge::{EnrichedSummary, HeadlineSource};
+use crate::client::ErrorKind;
 use crate::i18n::{Text, Value};
-use crate::report::Report;
+use crate::report::Tier1Summary;
 use crate::score::Band;
 use crate::settings::Settings;
-
-/// How many Tier 1 reasons a content script may report.
-const MAX_REASONS: usize = 20;
-
-/// The Tier 1 result a content script reports for its tab (kept in `chrome.storage.session`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Tier1Summary {
-    pub record_id: String,
-    pub name: Option<String>,
-    pub value: Option<u8>,
-    pub band: Band,
-    pub reasons: Vec<Text>,
-}
-
-impl Tier1Summary {
-    /// The summary of a report (all its reasons, most harmful first).
-    pub fn from_report(report: &Report) -> Tier1Summary {
-        Tier1Summary {
-            record_id: report.opportunity_id.clone(),
-            name: report.fields.name.clone(),
-            value: report.score.value,
-            band: report.score.band,
-            reasons: report
-                .score
-                .reasons
-                .iter()
-                .take(MAX_REASONS)
-                .map(|r| r.text.clone())
-                .collect(),
-        }
-    }
-
-    /// Bounds on what a content script can report.
-    pub fn is_well_formed(&self) -> bool {
-        crate::page::opportunity_id(&self.record_id).is_some()
-            && self.name.as_ref().is_none_or(|n| n.chars().count() <= 1000)
-            && self.value.is_none_or(|v| v <= 100)
-            && self.reasons.len() <= MAX_REASONS
-            && self.reasons.iter().all(Text::is_well_formed)
-    }
-}
 
 /// The active tab, as the worker saw it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -218,30 +177,6 @@ pub struct DealView {
     pub local_note: Text,
     pub reasons: Vec<Text>,
     pub enriched: EnrichedView,
-}
-
-/// Where the headline score comes from (the panel's and the badge's: `badge::decide`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum HeadlineSource {
-    /// Signed out (or no analysis for this deal): the on-device estimate.
-    Device,
-    /// Signed in, the analysis is on its way: no number yet (no jump from one score to another).
-    Pending,
-    /// The Customer City analysis.
-    Analysis,
-}
-
-impl HeadlineSource {
-    /// From its serialised name (`device`, `pending`, `analysis`).
-    pub fn from_code(code: &str) -> Option<HeadlineSource> {
-        match code {
-            "device" => Some(HeadlineSource::Device),
-            "pending" => Some(HeadlineSource::Pending),
-            "analysis" => Some(HeadlineSource::Analysis),
-            _ => None,
-        }
-    }
 }
 
 /// The headline: one score, and a line that says what it is.

@@ -79,7 +79,9 @@ pub enum Request {
     /// nothing computed from the deal, see `analytics`).
     BadgeViewed { ui: String },
     /// The content script's Tier 1 result for its tab, for the side panel.
-    Tier1Report { summary: crate::panel::Tier1Summary },
+    Tier1Report {
+        summary: crate::report::Tier1Summary,
+    },
     /// A record page settled the user's numeric date order (`evaluatePage`'s `dateOrder`): kept
     /// for the tab's org host, the one fact remembered across pages (never deal data).
     DateOrder { order: crate::locale::DateOrder },
@@ -140,7 +142,7 @@ pub enum Action {
         #[serde(rename = "tabId")]
         tab_id: i64,
         host: String,
-        summary: crate::panel::Tier1Summary,
+        summary: crate::report::Tier1Summary,
     },
     /// Keep `order` (`monthDayYear` or `dayMonthYear`) under `key` in `chrome.storage.local`.
     StoreDateOrder {
@@ -306,7 +308,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 },
                 Request::SetPreference { name, on } => match name.as_str() {
                     "analytics" => Action::SetPreference {
-                        key: crate::analytics::OPT_OUT_FLAG.to_string(),
+                        key: crate::settings::OPT_OUT_FLAG.to_string(),
                         value: !on,
                         setting: name,
                     },

@@ -1,13 +1,14 @@
 //! The Tier 1 report: what `cc-health extract` prints and what the badge draws.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dom::Dom;
 use crate::extract::{extract, ExtractOptions, Fields, Warning};
+use crate::i18n::Text;
 use crate::locale::{DateOrder, Locale};
 use crate::page::{OpportunityPage, Ui};
-use crate::score::{score, Score};
+use crate::score::{score, Band, Score};
 
 /// Inputs besides the page.
 #[derive(Debug, Clone)]
@@ -84,4 +85,46 @@ pub fn analyze_html(html: &str, url: &str, options: &AnalyzeOptions) -> Option<R
     let page = crate::page::recognize(url)?;
     let dom = crate::dom::parsed::ParsedDom::parse(html);
     Some(analyze(&dom, &page, options))
+}
+
+/// How many Tier 1 reasons a content script may report.
+const MAX_REASONS: usize = 20;
+
+/// The Tier 1 result a content script reports for its tab (kept in `chrome.storage.session`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tier1Summary {
+    pub record_id: String,
+    pub name: Option<String>,
+    pub value: Option<u8>,
+    pub band: Band,
+    pub reasons: Vec<Text>,
+}
+
+impl Tier1Summary {
+    /// The summary of a report (all its reasons, most harmful first).
+    pub fn from_report(report: &Report) -> Tier1Summary {
+        Tier1Summary {
+            record_id: report.opportunity_id.clone(),
+            name: report.fields.name.clone(),
+            value: report.score.value,
+            band: report.score.band,
+            reasons: report
+                .score
+                .reasons
+                .iter()
+                .take(MAX_REASONS)
+                .map(|r| r.text.clone())
+                .collect(),
+        }
+    }
+
+    /// Bounds on what a content script can report.
+    pub fn is_well_formed(&self) -> bool {
+        crate::page::opportunity_id(&self.record_id).is_some()
+            && self.name.as_ref().is_none_or(|n| n.chars().count() <= 1000)
+            && self.value.is_none_or(|v| v <= 100)
+            && self.reasons.len() <= MAX_REASONS
+            && self.reasons.iter().all(Text::is_well_formed)
+    }
 }

@@ -9,7 +9,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::analytics::OPT_OUT_FLAG;
+use crate::page::{badge_allowed_on, my_domain_name};
+
+/// The storage flag that turns analytics off (PRODUCT.md).
+pub const OPT_OUT_FLAG: &str = "feature_analyticsOptOut";
 
 /// The local key of "decline AI insights" (`true` when declined).
 pub const DECLINE_AI_KEY: &str = "cc.declineAi";
@@ -111,48 +114,6 @@ pub fn app_origin_for(api_origin: &str) -> Option<String> {
     let origin = https_origin(api_origin)?;
     let rest = origin.strip_prefix("https://api.")?;
     Some(format!("https://app.{rest}"))
-}
-
-/// The My Domain name of a Salesforce host: its first label, lowercased
-/// (`acme.my.salesforce.com`, `acme.lightning.force.com`, `acme.file.force.com` → `acme`;
-/// a sandbox keeps its suffix: `acme--uat.sandbox.my.salesforce.com` → `acme--uat`). A bare
-/// name (`acme`) is its own. `None` for anything that is not a host name.
-pub fn my_domain_name(host: &str) -> Option<String> {
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    let host = host.strip_prefix("https://").unwrap_or(&host);
-    let host = host.strip_suffix('/').unwrap_or(host);
-    let valid = !host.is_empty()
-        && host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
-    let name = host.split('.').next()?;
-    valid.then(|| name.to_string())
-}
-
-/// Whether the badge may show on a page of `page_host` under the administrator's list
-/// (`allowedOrgHosts`, as written in the policy): no list, or an empty one, limits nothing;
-/// otherwise the page's org must be one of the listed (compared by My Domain name, so that a
-/// listed `acme.my.salesforce.com` covers `acme.lightning.force.com`). An entry that is not a
-/// host name matches nothing. The content script asks this before it reads a page.
-pub fn badge_allowed_on<'a>(
-    listed: Option<impl IntoIterator<Item = &'a str>>,
-    page_host: &str,
-) -> bool {
-    let Some(listed) = listed else {
-        return true;
-    };
-    let page = my_domain_name(page_host);
-    let mut empty = true;
-    for entry in listed {
-        empty = false;
-        if page.is_some() && my_domain_name(entry) == page {
-            return true;
-        }
-    }
-    empty
 }
 
 /// Whether the badge may show on a page of `page_host` (`allowed`), decided by the worker for
@@ -513,50 +474,6 @@ mod tests {
             "an ignored origin moves nothing"
         );
         assert!(!ignored.sign_in_disabled);
-    }
-
-    #[test]
-    fn the_badge_is_limited_to_the_listed_orgs_by_my_domain_name() {
-        let listed = [
-            "acme.my.salesforce.com",
-            "Globex--UAT.sandbox.my.salesforce.com",
-        ];
-        let on = |host: &str| badge_allowed_on(Some(listed), host);
-        assert!(on("acme.lightning.force.com"));
-        assert!(on("acme.my.salesforce.com"));
-        assert!(on("ACME.file.force.com"));
-        assert!(on("globex--uat.sandbox.lightning.force.com"));
-        assert!(
-            !on("globex.lightning.force.com"),
-            "production is not its sandbox"
-        );
-        assert!(
-            !on("acme--uat.sandbox.lightning.force.com"),
-            "nor the other way round"
-        );
-        assert!(!on("initech.lightning.force.com"));
-        assert!(!on("na42.salesforce.com"), "an instance host names no org");
-        assert!(!on(""));
-        assert!(
-            badge_allowed_on(None::<[&str; 0]>, "initech.lightning.force.com"),
-            "no list: every org"
-        );
-        assert!(
-            badge_allowed_on(Some([]), "initech.lightning.force.com"),
-            "an empty list limits nothing"
-        );
-        assert!(!badge_allowed_on(
-            Some(["not a host"]),
-            "initech.lightning.force.com"
-        ));
-        assert!(badge_allowed_on(
-            Some(["https://acme.my.salesforce.com/"]),
-            "acme.lightning.force.com"
-        ));
-        assert!(
-            badge_allowed_on(Some(["acme"]), "acme.lightning.force.com"),
-            "a bare My Domain name"
-        );
     }
 
     #[test]
