@@ -37,21 +37,22 @@ echo "== core → wasm32 (size-optimised)"
 # script (wasm2js) that memory is an ArrayBuffer in every Salesforce tab. The deepest recursion
 # (reading text, capped at 256 levels) runs in 16 KB (hostile.test.mjs, "nested thousands of
 # elements deep"); wasm2js does not trap on overflow, so the margin stays wide.
-# Two builds of the one core: the content script's (`web`: page recognition, extraction, score,
-# badge) and the worker's (`worker`: adds message routing and, later, the Tier 2 client).
+# Two wasm modules: the content script's (the `deal-health-content` crate over the Tier 1 core:
+# page recognition, extraction, score, badge) and the worker's (`extension-core` with `worker`:
+# the Tier 2 client, message routing, the side panel's view).
 # Panic locations name dependencies' source files under cargo's home: remap it, so that the
 # module names no path of this machine and is the same wherever it is built.
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
-build_core() { # feature set, output file
+build_wasm() { # package, its wasm file's name, features ("" for none), output file
   RUSTFLAGS="-C target-feature=-reference-types,-multivalue -C link-arg=-zstack-size=262144 --remap-path-prefix=$CARGO_HOME_DIR=/cargo" \
-    cargo build --locked --quiet -p extension-core --target wasm32-unknown-unknown --profile wasm-release \
-    --no-default-features --features "$1"
-  cp "$TARGET/wasm32-unknown-unknown/wasm-release/extension_core.wasm" "$2"
+    cargo build --locked --quiet -p "$1" --target wasm32-unknown-unknown --profile wasm-release \
+    --no-default-features ${3:+--features "$3"}
+  cp "$TARGET/wasm32-unknown-unknown/wasm-release/$2.wasm" "$4"
 }
 CONTENT_WASM="$WORK/content.wasm"
 WORKER_WASM="$WORK/worker.wasm"
-build_core web "$CONTENT_WASM"
-build_core worker "$WORKER_WASM"
+build_wasm deal-health-content deal_health_content "" "$CONTENT_WASM"
+build_wasm extension-core extension_core worker "$WORKER_WASM"
 
 WASM_OPT=node_modules/binaryen/bin/wasm-opt
 # The features rustc emits for wasm32 by default (std is prebuilt with them). Name them one by

@@ -22,11 +22,12 @@ python3 tests/tools/store-check.py   # manifest permissions = store/permissions.
 
 step "clippy, host and wasm32 (warnings are errors)"
 cargo clippy --locked --all-targets -- -D warnings
-cargo clippy --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features web --all-targets -- -D warnings
+cargo clippy --locked -p deal-health-content --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --locked -p deal-health --target wasm32-unknown-unknown --no-default-features --features live --all-targets -- -D warnings
 cargo clippy --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features worker --all-targets -- -D warnings
 
 step "rustdoc (warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p extension-core --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p extension-core -p deal-health --quiet
 
 step "native tests: units, fixtures (parsed DOM), properties, CLI, architecture"
 cargo test --locked
@@ -35,7 +36,7 @@ step "fuzz smoke: every cargo-fuzz target for 15 s (the long form: bash tests/fu
 bash tests/fuzz/run.sh 15
 
 step "browser tests: fixtures through the live DOM backend in headless Chromium"
-cargo test --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features web
+cargo test --locked -p deal-health --target wasm32-unknown-unknown --no-default-features --features live
 
 step "benchmarks build"
 cargo bench --locked --no-run --quiet

@@ -1,19 +1,11 @@
-//! JavaScript entry points of the wasm build (`web` feature). Thin by design: they convert
-//! arguments, call the core and convert the answer; no decision is made here.
+//! JavaScript entry points of the service worker's and the side panel's wasm (`worker`
+//! feature). Thin by design: they convert arguments, call the core and convert the answer.
+//! The content script's entry points are another crate (`extension-core/content/`).
 
-use chrono::NaiveDate;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element};
 
-use crate::badge::{AnalysisWait, BadgeView, PreviousBadge};
-use crate::dom::live::LiveDom;
-use crate::extract::header_anchor;
-use crate::locale::{DateOrder, Locale};
-use crate::page::recognize;
-#[cfg(feature = "worker")]
 use crate::protocol::{route, Sender};
-use crate::report::{analyze, analyze_learning, AnalyzeOptions, Report};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -21,150 +13,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|error| JsValue::from_str(&error.to_string()))
 }
 
-fn parse_today(today: &str) -> Result<NaiveDate, JsValue> {
-    crate::value::parse_iso_date(today).ok_or_else(|| JsValue::from_str("today must be YYYY-MM-DD"))
-}
-
-/// `{recordId, ui, host}` when `url` is an Opportunity record page, else `null`.
-#[wasm_bindgen(js_name = recognizeUrl)]
-pub fn recognize_url(url: &str) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Recognized<'a> {
-        record_id: &'a str,
-        ui: crate::page::Ui,
-        host: &'a str,
-    }
-    match recognize(url) {
-        Some(page) => to_js(&Recognized {
-            record_id: &page.record_id,
-            ui: page.ui,
-            host: &page.host,
-        }),
-        None => Ok(JsValue::NULL),
-    }
-}
-
-/// The report for `document` shown at `url` as of `today` (the same JSON as
-/// `cc-health extract`), or `null` when `url` is not an Opportunity record page.
-#[wasm_bindgen(js_name = analyzeDocument)]
-pub fn analyze_document(
-    document: Document,
-    url: &str,
-    today: &str,
-    locale: Option<String>,
-) -> Result<JsValue, JsValue> {
-    let Some(page) = recognize(url) else {
-        return Ok(JsValue::NULL);
-    };
-    let locale = locale.as_deref().and_then(Locale::parse);
-    to_js(&analyze(
-        &LiveDom::new(document),
-        &page,
-        &AnalyzeOptions {
-            locale,
-            today: parse_today(today)?,
-        },
-    ))
-}
-
-/// What the content script draws: `{view, report, tier1, dateOrder, recheckMs, anchor}` for an
-/// Opportunity page (`anchor`: the element the badge goes beside, or `null`), `null` elsewhere.
-/// `previous` (`{recordId, name, source}`) and `previous_anchor` describe the badge drawn last,
-/// so that a record left on the page after the URL changed is never shown as the new one.
-/// `date_order` (`monthDayYear` or `dayMonthYear`) is the order an earlier page of this org
-/// settled, which the worker keeps; `dateOrder` in the answer is the order this page settles
-/// (or `null`), for the worker to keep; `dateOrderWanted`, whether a known order would read a
-/// date this page left open. `analysis_wait` (`{signedIn, recordId, waitedMs, answered}`,
-/// `badge::AnalysisWait`) is what the content script knows of the analysis; `recheckMs` in the
-/// answer, when to evaluate again though nothing changed (`badge::decide`).
-#[wasm_bindgen(js_name = evaluatePage)]
-#[allow(clippy::too_many_arguments)]
-pub fn evaluate_page(
-    document: Document,
-    url: &str,
-    today: &str,
-    previous: JsValue,
-    previous_anchor: Option<Element>,
-    enriched: JsValue,
-    date_order: Option<String>,
-    analysis_wait: JsValue,
-) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Evaluation {
-        view: BadgeView,
-        report: Report,
-        tier1: crate::report::Tier1Summary,
-        #[serde(rename = "dateOrder")]
-        date_order: Option<DateOrder>,
-        #[serde(rename = "dateOrderWanted")]
-        date_order_wanted: bool,
-        #[serde(rename = "recheckMs")]
-        recheck_ms: Option<u32>,
-    }
-    let Some(page) = recognize(url) else {
-        return Ok(JsValue::NULL);
-    };
-    let dom = LiveDom::new(document);
-    let known_date_order = date_order
-        .as_deref()
-        .and_then(DateOrder::from_name)
-        .filter(|order| order.is_learnable());
-    let (report, date_order) = analyze_learning(
-        &dom,
-        &page,
-        &AnalyzeOptions {
-            locale: None,
-            today: parse_today(today)?,
-        },
-        known_date_order,
-    );
-    let previous = PreviousBadge::from_fields(|name| js_field(&previous, name));
-    let anchor = header_anchor(&dom, Some(page.id15()));
-    let same_anchor = match (&previous_anchor, &anchor) {
-        (Some(before), Some(now)) => before.is_same_node(Some(now)),
-        _ => false,
-    };
-    let enriched = crate::badge::EnrichedSummary::from_fields(|name| js_field(&enriched, name));
-    let wait = AnalysisWait::from_fields(|name| js_field(&analysis_wait, name));
-    let decision = crate::badge::decide(
-        &report,
-        previous.as_ref(),
-        same_anchor,
-        enriched.as_ref(),
-        wait.as_ref(),
-    );
-    let tier1 = crate::report::Tier1Summary::from_report(&report);
-    let date_order_wanted = report.close_date_left_open();
-    let evaluation = to_js(&Evaluation {
-        view: decision.view,
-        report,
-        tier1,
-        date_order,
-        date_order_wanted,
-        recheck_ms: decision.recheck_ms,
-    })?;
-    // The element the badge goes beside, found in this same pass (a second pass would cost a
-    // quarter of an evaluation again on a large page).
-    let anchor = anchor
-        .and_then(|node| node.dyn_into::<Element>().ok())
-        .map_or(JsValue::NULL, JsValue::from);
-    js_sys::Reflect::set(&evaluation, &JsValue::from_str("anchor"), &anchor)?;
-    Ok(evaluation)
-}
-
-/// The element the badge is placed beside, or `null` (`evaluatePage` returns it too, as
-/// `anchor`).
-#[wasm_bindgen(js_name = badgeAnchor)]
-pub fn badge_anchor(document: Document, url: &str) -> Option<Element> {
-    let page = recognize(url)?;
-    header_anchor(&LiveDom::new(document), Some(page.id15()))?
-        .dyn_into::<Element>()
-        .ok()
-}
-
 /// Validates a runtime message and decides the worker's action: `{action: ...}`.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = routeMessage)]
 pub fn route_message(
     extension_id: &str,
@@ -177,7 +26,6 @@ pub fn route_message(
 
 /// Starts a sign-in from 64 random bytes: `{pending, url}` (the pending state goes to
 /// `chrome.storage.session`; the URL opens in a new tab).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = beginSignIn)]
 pub fn begin_sign_in(
     random: &[u8],
@@ -201,7 +49,6 @@ pub fn begin_sign_in(
 /// Checks the web app's hand-off message and returns the token-exchange request
 /// `{url, body}` (an HTTPS POST to the API, naming `extension_id`, the extension's own Id), or
 /// throws why the message was refused.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = acceptHandOff)]
 pub fn accept_hand_off(
     message_json: &str,
@@ -231,7 +78,6 @@ pub fn accept_hand_off(
 }
 
 /// The session to store from the token endpoint's answer, or throws.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = sessionFromTokenResponse)]
 pub fn session_from_token_response(status: u16, body: &str, now: &str) -> Result<JsValue, JsValue> {
     if status != 200 {
@@ -249,7 +95,6 @@ pub fn session_from_token_response(status: u16, body: &str, now: &str) -> Result
 
 /// Judges the answer to a token refresh (`auth::refresh_outcome`; `status` 0 when none came):
 /// `{renewed: session}`, `{refused: true}` (sign out) or `{unavailable: reason}` (keep it).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = refreshOutcome)]
 pub fn refresh_outcome(status: u16, body: &str, now: &str) -> Result<JsValue, JsValue> {
     use crate::auth::RefreshOutcome;
@@ -270,55 +115,10 @@ pub fn refresh_outcome(status: u16, body: &str, now: &str) -> Result<JsValue, Js
     )
 }
 
-#[cfg(feature = "worker")]
 fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, JsValue> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|_| JsValue::from_str("an RFC 3339 time was expected"))
-}
-
-/// The property `name` of `object` for the core's field readers (`badge::JsField`); absent for
-/// `null`, `undefined` or when `object` is not an object.
-fn js_field(object: &JsValue, name: &str) -> Option<crate::badge::JsField> {
-    use crate::badge::JsField;
-    if !object.is_object() {
-        return None;
-    }
-    let value = js_sys::Reflect::get(object, &JsValue::from_str(name)).ok()?;
-    if value.is_undefined() || value.is_null() {
-        return None;
-    }
-    Some(if let Some(text) = value.as_string() {
-        JsField::Text(text)
-    } else if let Some(number) = value.as_f64() {
-        JsField::Number(number)
-    } else if let Some(flag) = value.as_bool() {
-        JsField::Flag(flag)
-    } else if js_sys::Array::is_array(&value) {
-        js_sys::Array::from(&value)
-            .iter()
-            .map(|item| item.as_string())
-            .collect::<Option<Vec<_>>>()
-            .map_or(JsField::Other, JsField::Texts)
-    } else {
-        JsField::Other
-    })
-}
-
-/// Whether the badge may show on a page of `page_host` under the administrator's
-/// `allowedOrgHosts` (`listed`: the policy's value as `chrome.storage.managed` gives it, or
-/// `undefined`; see `page::badge_allowed_on`). A value that is not a list limits nothing
-/// (the worker reports it in the side panel); an entry that is not a string matches nothing.
-#[wasm_bindgen(js_name = badgeAllowedOn)]
-pub fn badge_allowed_on(listed: JsValue, page_host: &str) -> bool {
-    if !js_sys::Array::is_array(&listed) {
-        return crate::page::badge_allowed_on(None::<[&str; 0]>, page_host);
-    }
-    let entries: Vec<String> = js_sys::Array::from(&listed)
-        .iter()
-        .map(|entry| entry.as_string().unwrap_or_default())
-        .collect();
-    crate::page::badge_allowed_on(Some(entries.iter().map(String::as_str)), page_host)
 }
 
 /// The worker's answer to a record page's first message: may the badge show on a page of
@@ -326,7 +126,6 @@ pub fn badge_allowed_on(listed: JsValue, page_host: &str) -> bool {
 /// (`undefined` before), `copy` the last policy it read in an earlier browser session (or
 /// `undefined`). `{allowed, provisional}`, or `undefined` when neither is known (the worker
 /// waits for the live read). See `settings::page_allowed`.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = pageAllowed)]
 pub fn page_allowed(live: JsValue, copy: JsValue, page_host: &str) -> Result<JsValue, JsValue> {
     let read = |value: JsValue| -> Option<serde_json::Value> {
@@ -344,17 +143,14 @@ pub fn page_allowed(live: JsValue, copy: JsValue, page_host: &str) -> Result<JsV
     }
 }
 
-#[cfg(feature = "worker")]
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok().flatten()
 }
 
-#[cfg(feature = "worker")]
 fn settings_from(value: JsValue) -> Result<crate::settings::Settings, JsValue> {
     from_js(value).ok_or_else(|| JsValue::from_str("settings expected (from effectiveSettings)"))
 }
 
-#[cfg(feature = "worker")]
 fn load_index(value: JsValue) -> (crate::cache::CacheIndex, Vec<String>) {
     let stored: Option<serde_json::Value> = from_js(value);
     crate::cache::CacheIndex::load(stored.as_ref())
@@ -364,7 +160,6 @@ fn load_index(value: JsValue) -> (crate::cache::CacheIndex, Vec<String>) {
 /// `local` the user's values from `chrome.storage.local` (see `settings::effective`), with the
 /// origins the extension was built with; `managed_readable` false when reading the managed
 /// area failed (analytics then pauses).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = effectiveSettings)]
 pub fn effective_settings(
     managed: JsValue,
@@ -388,7 +183,6 @@ pub fn effective_settings(
 /// `{kind: "descriptions", locale}`): `{plan, index, orphans}` (see `client::plan_fetch`);
 /// `orphans` are keys of a discarded index, to delete. `language`: the extension's catalog
 /// language (`locale_tag`), English when absent.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = planFetch)]
 #[allow(clippy::too_many_arguments)]
 pub fn plan_fetch(
@@ -432,7 +226,6 @@ pub fn plan_fetch(
 /// Interprets a response: `{store, evicted, unauthorized, error, index}`; when `store` the
 /// worker keeps the body under the key. `body` is `null` when it was larger than
 /// `maxResponseBytes()` (the worker stopped reading it).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = completeFetch)]
 #[allow(clippy::too_many_arguments)]
 pub fn complete_fetch(
@@ -470,7 +263,6 @@ pub fn complete_fetch(
 
 /// How many bytes of a response body the worker reads at most: one more means too large
 /// (`completeFetch` is then given `null`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = maxResponseBytes)]
 pub fn max_response_bytes() -> u32 {
     crate::api::MAX_RESPONSE_BYTES as u32
@@ -480,7 +272,6 @@ pub fn max_response_bytes() -> u32 {
 /// ageMinutes}` for a deal (the summary is what the badge needs), `{portfolio}` or
 /// `{descriptions}`; `null` when nothing is stored; `{corrupt: true}` when the entry is damaged
 /// (the worker discards it and fetches again).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = readStored)]
 pub fn read_stored(
     resource: JsValue,
@@ -527,7 +318,6 @@ pub fn read_stored(
 /// Storage is full: `{index, remove}`, what to delete so that a write can succeed (orphaned
 /// entries, then the least recently used half; see `CacheIndex::reclaim`). `storedKeys` are
 /// every key in the storage area.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = reclaimStorage)]
 pub fn reclaim_storage(index: JsValue, stored_keys: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -543,7 +333,6 @@ pub fn reclaim_storage(index: JsValue, stored_keys: JsValue) -> Result<JsValue, 
 
 /// The alarm's sweep: `{index, remove}` (expired entries, cache bodies no entry names, and those
 /// of a discarded index). `stored_keys`: every key in storage.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = sweepCache)]
 pub fn sweep_cache(index: JsValue, stored_keys: JsValue, now: &str) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -558,7 +347,6 @@ pub fn sweep_cache(index: JsValue, stored_keys: JsValue, now: &str) -> Result<Js
 }
 
 /// When to refresh the access token (milliseconds since the epoch), or `null` signed out.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = refreshAlarmAt)]
 pub fn refresh_alarm_at(session: JsValue, now: &str, jitter: f64) -> Result<JsValue, JsValue> {
     let session: Option<crate::auth::Session> = from_js(session);
@@ -570,7 +358,6 @@ pub fn refresh_alarm_at(session: JsValue, now: &str, jitter: f64) -> Result<JsVa
 
 /// What signing out removes and the revocation to send: `{remove, revoke: [url, body] | null}`.
 /// `stored_keys`: every key in storage (cache bodies no index names go too).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = signOutPlan)]
 pub fn sign_out_plan(
     session: JsValue,
@@ -591,7 +378,6 @@ pub fn sign_out_plan(
 
 /// After an answer with `status` and `Retry-After` (`retry_after`): the hold to store under
 /// `retry::HOLD_KEY` (`{origin, until}` for `api_origin`), or `null`.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = holdAfter)]
 pub fn hold_after(
     status: u16,
@@ -613,7 +399,6 @@ pub fn hold_after(
     })
 }
 
-#[cfg(feature = "worker")]
 #[derive(serde::Deserialize)]
 struct Hold {
     origin: String,
@@ -621,7 +406,6 @@ struct Hold {
 }
 
 /// Milliseconds that requests to `api_origin` must still wait under the stored hold (0: none).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = holdRemaining)]
 pub fn hold_remaining(stored: JsValue, api_origin: &str, now: &str) -> Result<f64, JsValue> {
     let now = parse_instant(now)?;
@@ -632,7 +416,6 @@ pub fn hold_remaining(stored: JsValue, api_origin: &str, now: &str) -> Result<f6
 
 /// Whether a tab may have `record_id` analysed now: `{admitted, pace}`, `pace` (the tab's
 /// record of recent requests, `retry::TabPace`) to store again for the tab.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = admitAnalysis)]
 pub fn admit_analysis(pace: JsValue, record_id: &str, now: &str) -> Result<JsValue, JsValue> {
     let mut pace: crate::retry::TabPace = from_js(pace).unwrap_or_default();
@@ -642,7 +425,6 @@ pub fn admit_analysis(pace: JsValue, record_id: &str, now: &str) -> Result<JsVal
 
 /// When to try a failed (not refused) token refresh again, in milliseconds since the epoch:
 /// one to two minutes from now, or when the stored hold ends.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = refreshRetryAt)]
 pub fn refresh_retry_at(stored_hold: JsValue, now: &str, jitter: f64) -> Result<f64, JsValue> {
     let now = parse_instant(now)?;
@@ -654,7 +436,6 @@ pub fn refresh_retry_at(stored_hold: JsValue, now: &str, jitter: f64) -> Result<
 /// reason}` (see `retry::next_step`). `status` is `null` for a network error or, with
 /// `timed_out`, a timeout; `last_status` the last status an earlier attempt of the same request
 /// got (see `retry::next_step_remembering`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = nextStep)]
 #[allow(clippy::too_many_arguments)]
 pub fn next_step(
@@ -714,7 +495,6 @@ pub fn next_step(
 }
 
 /// The token refresh request `{url, body}` for a stored session, or `null` without one.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = refreshRequest)]
 pub fn refresh_request(session: JsValue, api_origin: &str) -> Result<JsValue, JsValue> {
     let session: Option<crate::auth::Session> =
@@ -727,7 +507,6 @@ pub fn refresh_request(session: JsValue, api_origin: &str) -> Result<JsValue, Js
 
 /// Records an event in the stored queue (unless opted out or off the allow-list); returns the
 /// queue to store.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = recordEvent)]
 pub fn record_event(
     queue: JsValue,
@@ -751,7 +530,6 @@ pub fn record_event(
 
 /// The batch to send now, if any: `{queue, batch: {batchId, url, headers, body} | null}`
 /// (see `analytics::take_batch`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = takeBatch)]
 pub fn take_batch(
     queue: JsValue,
@@ -785,7 +563,6 @@ pub fn take_batch(
 
 /// After an answer to a batch (`status` 0 when none came): `"acknowledged"`,
 /// `"refreshThenResend"` or `"keep"` (`analytics::batch_outcome`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = batchOutcome)]
 pub fn batch_outcome(
     status: u16,
@@ -803,7 +580,6 @@ pub fn batch_outcome(
 }
 
 /// The queue after the server acknowledged `batch_id`.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = acknowledgeBatch)]
 pub fn acknowledge_batch(queue: JsValue, batch_id: &str) -> Result<JsValue, JsValue> {
     let mut queue: crate::analytics::Queue = serde_wasm_bindgen::from_value(queue)
@@ -816,14 +592,12 @@ pub fn acknowledge_batch(queue: JsValue, batch_id: &str) -> Result<JsValue, JsVa
 
 /// The language the API is asked to answer in for the extension's catalog language (see
 /// `client::api_language`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = apiLanguage)]
 pub fn api_language(catalog_language: &str) -> String {
     crate::client::api_language(catalog_language).to_string()
 }
 
 /// Whether the administrator's policy fixes a panel setting (`analytics`, `aiInsights`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = isForced)]
 pub fn is_forced(settings: JsValue, setting: &str) -> Result<bool, JsValue> {
     Ok(settings_from(settings)?.is_forced(setting))
@@ -832,7 +606,6 @@ pub fn is_forced(settings: JsValue, setting: &str) -> Result<bool, JsValue> {
 /// What the side panel needs to know of a tab from its URL and the content script's Tier 1
 /// report for it: `{host, recordId, analyse}` (each `null` when not Salesforce / not an
 /// Opportunity / not yet seen on the page; see `panel::record_to_analyse`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = tabContext)]
 pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -853,7 +626,6 @@ pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// The side panel's view of what the worker answered (see `panel::panel_view`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = panelView)]
 pub fn panel_view(input: JsValue) -> Result<JsValue, JsValue> {
     let input: crate::panel::PanelInput = from_js(input).unwrap_or_default();
@@ -862,7 +634,6 @@ pub fn panel_view(input: JsValue) -> Result<JsValue, JsValue> {
 
 /// The panel's theme: `system`, `light` or `dark` (a panel-local preference in the panel's
 /// `localStorage`, through gloo-storage; anything else reads as `system`).
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = themePreference)]
 pub fn theme_preference() -> String {
     use gloo_storage::Storage;
@@ -874,7 +645,6 @@ pub fn theme_preference() -> String {
 }
 
 /// Stores the panel's theme; refuses anything but `system`, `light` and `dark`.
-#[cfg(feature = "worker")]
 #[wasm_bindgen(js_name = setThemePreference)]
 pub fn set_theme_preference(theme: &str) -> Result<(), JsValue> {
     use gloo_storage::Storage;
@@ -885,5 +655,4 @@ pub fn set_theme_preference(theme: &str) -> Result<(), JsValue> {
         .map_err(|error| JsValue::from_str(&error.to_string()))
 }
 
-#[cfg(feature = "worker")]
 const THEME_KEY: &str = "cc.theme";

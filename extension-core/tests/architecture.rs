@@ -1,32 +1,26 @@
 //! Architecture invariants, checked (see ARCHITECTURE.md):
-//! 1. The core is plain Rust: natively, nothing depends on web-sys, js-sys or wasm-bindgen.
-//! 2. The content-script wasm (`web` feature) does not link the HTML parser.
-//! 3. Only the live DOM backend and the bindings module name browser APIs.
+//! 1. The cores are plain Rust: natively, nothing depends on web-sys, js-sys or wasm-bindgen.
+//! 2. The content script's wasm (`deal-health-content`) depends on the Tier 1 core
+//!    (`deal-health`) alone: no Tier 2 code, no HTML parser, no crypto.
+//! 3. Only the live DOM backend and the two binding crates/modules name browser APIs.
 //! 4. Every reason code is explained in docs/scoring.md.
-//! 5. The enriched engine never enters the extension: neither `web` nor `worker` enables it,
-//!    and build.sh builds the wasm without default features.
+//! 5. The enriched engine never enters the extension: `worker` does not enable it, and
+//!    build.sh builds the wasm without default features.
+//! 6. No module of a core crate depends on itself through others (no import cycle).
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn cargo_tree_inverted(package: &str, extra: &[&str]) -> String {
+fn cargo_tree(package: &str, extra: &[&str]) -> String {
     let output = Command::new(env!("CARGO"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         // Dates play no part here, and cargo stalls under libfaketime (tests/tools/any-day.sh
         // runs the native tests with the system date moved).
         .env_remove("LD_PRELOAD")
         .env_remove("FAKETIME")
-        .args([
-            "tree",
-            "--offline",
-            "-e",
-            "normal",
-            "-p",
-            "extension-core",
-            "-i",
-            package,
-        ])
+        .args(["tree", "--offline", "-e", "normal", "-p", package])
         .args(extra)
         .output()
         .expect("cargo tree runs");
@@ -43,57 +37,128 @@ fn not_in_tree(report: &str) -> bool {
 
 #[test]
 fn the_native_build_has_no_browser_bindings() {
-    for package in ["web-sys", "js-sys", "wasm-bindgen"] {
-        let report = cargo_tree_inverted(package, &[]);
+    for core in ["extension-core", "deal-health"] {
+        for package in ["web-sys", "js-sys", "wasm-bindgen"] {
+            let report = cargo_tree(core, &["-i", package]);
+            assert!(
+                not_in_tree(&report),
+                "{package} is in {core}'s native dependency tree:\n{report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_content_wasm_depends_on_the_tier1_core_alone() {
+    let report = cargo_tree(
+        "deal-health-content",
+        &[
+            "--target",
+            "wasm32-unknown-unknown",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ],
+    );
+    let packages: BTreeSet<String> = report
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    assert!(
+        packages.contains("deal-health") && packages.contains("wasm-bindgen"),
+        "the tree was read:\n{report}"
+    );
+    // This workspace's crates in the tree (path packages: cargo prints their folder): the entry
+    // crate and the Tier 1 core, nothing else.
+    let ours: BTreeSet<&str> = report
+        .lines()
+        .filter(|line| line.contains(" (/"))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        ours,
+        BTreeSet::from(["deal-health", "deal-health-content"]),
+        "the content wasm links more than the Tier 1 core:\n{report}"
+    );
+    for foreign in [
+        "extension-core",
+        "scraper",
+        "html5ever",
+        "gloo-storage",
+        "sha2",
+        "base64",
+    ] {
         assert!(
-            not_in_tree(&report),
-            "{package} is in the native dependency tree:\n{report}"
+            !packages.contains(foreign),
+            "{foreign} is in the content script's wasm:\n{report}"
         );
     }
 }
 
 #[test]
-fn the_wasm_build_has_no_html_parser() {
+fn the_worker_wasm_has_no_html_parser() {
     for package in ["scraper", "html5ever"] {
-        let report = cargo_tree_inverted(
-            package,
+        let report = cargo_tree(
+            "extension-core",
             &[
+                "-i",
+                package,
                 "--target",
                 "wasm32-unknown-unknown",
                 "--no-default-features",
                 "--features",
-                "web",
+                "worker",
             ],
         );
         assert!(
             not_in_tree(&report),
-            "{package} is in the content-script wasm:\n{report}"
+            "{package} is in the worker's wasm:\n{report}"
         );
     }
 }
 
-#[test]
-fn browser_apis_live_only_in_the_binding_modules() {
-    let allowed = ["src/dom/live.rs", "src/bindings.rs"];
+/// Every `.rs` file under `dir`, as (path relative to extension-core/, text).
+fn sources(dir: &Path) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut offenders = Vec::new();
-    let mut stack = vec![root.join("src")];
+    let mut files = Vec::new();
+    let mut stack: Vec<PathBuf> = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-                continue;
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.push((relative, std::fs::read_to_string(&path).unwrap()));
             }
-            let relative = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn browser_apis_live_only_in_the_binding_modules() {
+    let allowed = [
+        "health/src/dom/live.rs",
+        "src/bindings.rs",
+        "content/src/lib.rs",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offenders = Vec::new();
+    let mut checked = 0;
+    for dir in ["src", "health/src", "content/src"] {
+        for (relative, text) in sources(&root.join(dir)) {
+            checked += 1;
             if allowed.contains(&relative.as_str()) {
                 continue;
             }
-            let text = std::fs::read_to_string(&path).unwrap();
             if ["web_sys::", "js_sys::", "wasm_bindgen::", "#[wasm_bindgen"]
                 .iter()
                 .any(|needle| text.contains(needle))
@@ -102,10 +167,93 @@ fn browser_apis_live_only_in_the_binding_modules() {
             }
         }
     }
+    assert!(checked > 30, "the sources were read ({checked})");
     assert!(
         offenders.is_empty(),
         "browser APIs outside the binding modules: {offenders:?}"
     );
+}
+
+/// The top-level modules of the crate whose sources are under `src` and the modules each one
+/// names (`crate::name`, outside comments); a module's own files (`name.rs`, `name/…`) are
+/// one module.
+fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (relative, text) in sources(src) {
+        let inside = Path::new(&relative)
+            .strip_prefix(src.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let first = inside.split('/').next().unwrap().trim_end_matches(".rs");
+        if first == "lib" || first == "bin" {
+            continue;
+        }
+        let uses = graph.entry(first.to_string()).or_default();
+        for line in text.lines() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            for (at, _) in code.match_indices("crate::") {
+                let name: String = code[at + 7..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != first {
+                    uses.insert(name);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A cycle in `graph`, if there is one, as the modules along it.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_module_depends_on_itself() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for src in ["src", "health/src"] {
+        let graph = module_graph(&root.join(src));
+        assert!(graph.len() >= 8, "{src}: the modules were read: {graph:?}");
+        assert_eq!(find_cycle(&graph), None, "{src}: an import cycle");
+    }
+    // The check finds one when there is one.
+    let mut looped = BTreeMap::new();
+    looped.insert("a".to_string(), BTreeSet::from(["b".to_string()]));
+    looped.insert("b".to_string(), BTreeSet::from(["a".to_string()]));
+    assert!(find_cycle(&looped).is_some());
 }
 
 #[test]
@@ -127,25 +275,48 @@ fn every_reason_code_is_documented() {
 #[test]
 fn the_extension_wasm_does_not_carry_the_enriched_engine() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    for feature in ["web = [", "worker = ["] {
-        let line = manifest
-            .lines()
-            .find(|line| line.trim_start().starts_with(feature))
-            .expect("the feature exists");
+    // The features the worker's build enables, as cargo resolves them (`{f}`: this package's).
+    let features = cargo_tree(
+        "extension-core",
+        &[
+            "--target",
+            "wasm32-unknown-unknown",
+            "--no-default-features",
+            "--features",
+            "worker",
+            "--depth",
+            "0",
+            "--format",
+            "{f}",
+        ],
+    );
+    // Its first line is cargo's answer (stdout comes first; cargo's notes follow).
+    let features: BTreeSet<&str> = features
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .split(',')
+        .collect();
+    assert!(
+        features.contains("worker"),
+        "the tree was read: {features:?}"
+    );
+    for absent in ["engine", "html", "cli"] {
         assert!(
-            !line.contains("engine") && !line.contains("html"),
-            "{line}: no engine, no HTML parser"
+            !features.contains(absent),
+            "the worker's wasm enables `{absent}`"
         );
     }
     let build = std::fs::read_to_string(root.join("../build.sh")).unwrap();
     assert!(
-        build.contains("--no-default-features --features \"$1\""),
+        build.contains("--no-default-features ${3:+--features \"$3\"}"),
         "build.sh builds the wasm without default features"
     );
     assert!(
-        build.contains("build_core web ") && build.contains("build_core worker "),
-        "only the web and worker feature sets"
+        build.contains("build_wasm deal-health-content deal_health_content \"\" ")
+            && build.contains("build_wasm extension-core extension_core worker "),
+        "only the content crate and the worker feature set"
     );
     let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
     assert!(

@@ -101,8 +101,13 @@ fn id_literals(text: &str) -> Vec<String> {
 fn every_id_the_code_names_exists() {
     let en = catalog("en");
     let mut checked = 0;
-    for file in ["badge.rs", "score.rs", "panel.rs", "i18n.rs"] {
-        let source = std::fs::read_to_string(root().join("extension-core/src").join(file)).unwrap();
+    for file in [
+        "health/src/badge.rs",
+        "health/src/score.rs",
+        "src/panel.rs",
+        "health/src/i18n.rs",
+    ] {
+        let source = std::fs::read_to_string(root().join("extension-core").join(file)).unwrap();
         for id in id_literals(&source) {
             // A plural message's stem (`Text::plural`) names its `_one` and `_other` forms.
             let plural =

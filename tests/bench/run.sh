@@ -20,5 +20,5 @@ bash tests/tools/fixed-clock.sh node tests/bench/page-trace.mjs --rounds="${CC_P
 echo "== browser: time to badge, main thread, memory, sizes (largest fixture)"
 bash tests/tools/fixed-clock.sh node tests/bench/time-to-badge.mjs "${1:-30}"
 echo "== native: extraction + scoring against the bare parse (criterion)"
-cargo bench --quiet -p extension-core --bench extract
+cargo bench --quiet -p deal-health --bench extract
 echo "Figures written to target/bench/ (and target/criterion/)."

@@ -2,7 +2,7 @@
 // page settles it ("4 Nov 2026" says day first), the worker keeps that one fact in
 // chrome.storage.local under the org's host, and a second page of the same org that cannot
 // settle it alone (highlights only, 05/06/2027) is read with it. The native side of the same
-// pages is extension-core/tests/date_order.rs.
+// pages is extension-core/health/tests/date_order.rs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes extension-core/src/value/currency_symbols.rs: which currency a displayed currency
+"""Writes extension-core/health/src/value/currency_symbols.rs: which currency a displayed currency
 symbol stands for, per Salesforce locale, from the Unicode CLDR (through Babel, pinned below).
 
     python3 tests/tools/currency_symbols.py           rewrite the table
@@ -27,7 +27,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "extension-core" / "src" / "value" / "currency_symbols.rs"
+OUT = ROOT / "extension-core" / "health" / "src" / "value" / "currency_symbols.rs"
 
 # The Salesforce locales the extension reads formats for (issue 17): their CLDR data, and only
 # theirs, decides per-locale and per-language symbols. The one list is locale_data.py's, which

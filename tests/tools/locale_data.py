@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes extension-core/src/locale_data.rs: how each supported Salesforce locale writes
+"""Writes extension-core/health/src/locale/data.rs: how each supported Salesforce locale writes
 numbers, percentages and numeric dates, and how each supported language names its months,
 from the Unicode CLDR (through Babel, pinned below).
 
@@ -42,7 +42,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "extension-core" / "src" / "locale_data.rs"
+OUT = ROOT / "extension-core" / "health" / "src" / "locale" / "data.rs"
 BABEL = "2.18.0"
 
 # The Salesforce locales the extension reads formats for (issue 17), in the order the tests and
@@ -238,7 +238,7 @@ def rust(babel):
         "//! how each supported language names its months. Where Salesforce writes otherwise than",
         "//! CLDR, the generator's overrides say so here, beside the locale.",
         "",
-        "use crate::locale::{DateOrder, LocaleFormats};",
+        "use super::{DateOrder, LocaleFormats};",
         "",
         "/// The Salesforce locales whose formats the extension reads and tests (issue 17): their",
         "/// numbers, percentages, dates and currency symbols are held to a round trip by",

@@ -42,8 +42,8 @@ pub fn comparable(report: &Value) -> Value {
 /// The report as JSON with the date order the page settled added as `dateOrder` (left out when
 /// it settled none, as in expected.json).
 pub fn with_date_order(
-    report: &extension_core::report::Report,
-    date_order: Option<extension_core::locale::DateOrder>,
+    report: &deal_health::report::Report,
+    date_order: Option<deal_health::locale::DateOrder>,
 ) -> Value {
     let mut value = serde_json::to_value(report).expect("serialisable");
     if let Some(order) = date_order {
@@ -53,9 +53,9 @@ pub fn with_date_order(
 }
 
 /// A fixture's `knownDateOrder` (meta.json): the order an earlier page of the org settled.
-pub fn known_date_order(meta: &Value) -> Option<extension_core::locale::DateOrder> {
+pub fn known_date_order(meta: &Value) -> Option<deal_health::locale::DateOrder> {
     meta["knownDateOrder"].as_str().map(|name| {
-        extension_core::locale::DateOrder::from_name(name)
+        deal_health::locale::DateOrder::from_name(name)
             .unwrap_or_else(|| panic!("knownDateOrder {name:?} is not a date order"))
     })
 }

@@ -17,7 +17,7 @@ pub mod limits;
 #[cfg(feature = "html")]
 pub mod parsed;
 
-#[cfg(all(feature = "web", target_arch = "wasm32"))]
+#[cfg(all(feature = "live", target_arch = "wasm32"))]
 pub mod live;
 
 /// A child of a node: an element (or other node the backend keeps) or a piece of text.

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
     println!("cargo:rerun-if-changed={}", fixtures.display());
     let mut slugs: Vec<String> = std::fs::read_dir(&fixtures)
         .map(|entries| {

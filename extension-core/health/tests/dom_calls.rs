@@ -10,10 +10,10 @@ use std::cell::Cell;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use extension_core::dom::parsed::ParsedDom;
-use extension_core::dom::{Ancestor, Child, Dom};
-use extension_core::page::recognize;
-use extension_core::report::{analyze, AnalyzeOptions};
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::dom::{Ancestor, Child, Dom};
+use deal_health::page::recognize;
+use deal_health::report::{analyze, AnalyzeOptions};
 
 /// A backend that counts the calls made to the one it wraps.
 struct Counting<'a> {
@@ -106,7 +106,7 @@ impl Dom for Counting<'_> {
 /// document's own tree it asked for a shadow root.
 fn calls_and_walked(slug: &str) -> (usize, usize) {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
+        .join("../../tests/fixtures")
         .join(slug);
     let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
     let meta: serde_json::Value =
@@ -173,7 +173,7 @@ fn pages_answered_from_the_document_tree_ask_no_element_for_a_shadow_root() {
 fn a_page_with_fields_inside_native_shadow_roots_walks_the_document_once() {
     let html = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../tests/fixtures/lightning-native-shadow-en-us/page.html"),
+            .join("../../tests/fixtures/lightning-native-shadow-en-us/page.html"),
     )
     .expect("page.html");
     let parsed = ParsedDom::parse(&html);

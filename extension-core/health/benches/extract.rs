@@ -6,15 +6,15 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
-use extension_core::dom::parsed::ParsedDom;
-use extension_core::page::recognize;
-use extension_core::report::{analyze, AnalyzeOptions};
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::page::recognize;
+use deal_health::report::{analyze, AnalyzeOptions};
 
 const SLUG: &str = "lightning-large-page-en-us";
 
 fn bench(criterion: &mut Criterion) {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
+        .join("../../tests/fixtures")
         .join(SLUG);
     let html = std::fs::read_to_string(folder.join("page.html")).expect("the largest fixture");
     let meta: serde_json::Value =

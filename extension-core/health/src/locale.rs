@@ -5,13 +5,15 @@
 //! `--locale`) or inferred from the page (see [`crate::extract`]); this module only answers
 //! questions about a locale once it is known. What the supported locales write (separators,
 //! grouping, numeric date order, percent signs, month names) comes from CLDR, generated into
-//! `locale_data.rs` by `tests/tools/locale_data.py` ([`Locale::formats`]); which currency a
+//! `locale/data.rs` by `tests/tools/locale_data.py` ([`Locale::formats`]); which currency a
 //! symbol names in a locale from CLDR's tables too, generated into `value/currency_symbols.rs`
 //! ([`crate::value::symbol_currency`]). Hand-written rules remain only for locales outside the
 //! supported list.
 
-use crate::locale_data::LOCALE_FORMATS;
-pub use crate::locale_data::SUPPORTED_LOCALES;
+pub(crate) mod data;
+
+use data::LOCALE_FORMATS;
+pub use data::SUPPORTED_LOCALES;
 
 /// Order of day, month and year in a numeric date. Serialised as `monthDayYear`,
 /// `dayMonthYear`, `yearMonthDay` (the names the extension stores and passes around).
@@ -70,7 +72,7 @@ pub struct Locale {
 
 /// How a supported locale writes numbers, percentages and numeric dates: CLDR's data, and
 /// Salesforce's where `../shared/salesforce-dom.md` says it writes otherwise (the generator's
-/// overrides). One entry per [`SUPPORTED_LOCALES`], generated into `locale_data.rs`.
+/// overrides). One entry per [`SUPPORTED_LOCALES`], generated into `locale/data.rs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LocaleFormats {
     /// The locale, `de-DE`.
@@ -204,7 +206,7 @@ impl Locale {
 
 /// Currencies with three minor digits, where `1.250` may be one and a quarter (CLDR's, and IQD:
 /// see the generator).
-pub(crate) use crate::locale_data::THREE_DECIMAL_CURRENCIES;
+pub(crate) use data::THREE_DECIMAL_CURRENCIES;
 
 #[cfg(test)]
 mod tests {

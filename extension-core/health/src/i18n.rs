@@ -214,7 +214,7 @@ mod english {
     use std::sync::OnceLock;
 
     /// The English catalog, the one the extension ships.
-    pub const CATALOG: &str = include_str!("../../_locales/en/messages.json");
+    pub const CATALOG: &str = include_str!("../../../_locales/en/messages.json");
 
     fn catalog() -> &'static BTreeMap<String, String> {
         static PARSED: OnceLock<BTreeMap<String, String>> = OnceLock::new();

@@ -8,14 +8,14 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use extension_core::dom::parsed::ParsedDom;
-use extension_core::locale::Locale;
-use extension_core::page::recognize;
-use extension_core::report::{analyze_learning, AnalyzeOptions};
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::locale::Locale;
+use deal_health::page::recognize;
+use deal_health::report::{analyze_learning, AnalyzeOptions};
 use serde_json::Value;
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 fn fixture_slugs() -> Vec<String> {
@@ -54,7 +54,7 @@ fn every_supported_locale_has_a_page() {
             (slug, meta, html)
         })
         .collect();
-    for locale in extension_core::locale::SUPPORTED_LOCALES {
+    for locale in deal_health::locale::SUPPORTED_LOCALES {
         let lang = format!("<html lang=\"{locale}\"");
         let in_slug = format!("-{}", locale.to_lowercase());
         assert!(

@@ -3,7 +3,7 @@
 //! how each supported language names its months. Where Salesforce writes otherwise than
 //! CLDR, the generator's overrides say so here, beside the locale.
 
-use crate::locale::{DateOrder, LocaleFormats};
+use super::{DateOrder, LocaleFormats};
 
 /// The Salesforce locales whose formats the extension reads and tests (issue 17): their
 /// numbers, percentages, dates and currency symbols are held to a round trip by

@@ -7,14 +7,14 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use extension_core::dom::parsed::ParsedDom;
-use extension_core::locale::DateOrder;
-use extension_core::page::recognize;
-use extension_core::report::{analyze_learning, AnalyzeOptions, Report};
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::locale::DateOrder;
+use deal_health::page::recognize;
+use deal_health::report::{analyze_learning, AnalyzeOptions, Report};
 
 fn fixture(slug: &str) -> (String, String) {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
+        .join("../../tests/fixtures")
         .join(slug);
     let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
     let meta: serde_json::Value =

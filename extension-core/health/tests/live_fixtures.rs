@@ -1,16 +1,16 @@
 //! Every fixture page through the live DOM backend, in headless Chromium
-//! (`cargo test --target wasm32-unknown-unknown --no-default-features --features web`).
+//! (`cargo test -p deal-health --target wasm32-unknown-unknown --no-default-features --features live`).
 //! Pages are parsed with `Document.parseHTMLUnsafe`, which attaches declarative shadow roots
 //! as real ones, so native shadow DOM is exercised for real.
-#![cfg(all(target_arch = "wasm32", feature = "web"))]
+#![cfg(all(target_arch = "wasm32", feature = "live"))]
 
 mod support;
 
 use chrono::NaiveDate;
-use extension_core::dom::live::LiveDom;
-use extension_core::locale::Locale;
-use extension_core::page::recognize;
-use extension_core::report::{analyze_learning, AnalyzeOptions};
+use deal_health::dom::live::LiveDom;
+use deal_health::locale::Locale;
+use deal_health::page::recognize;
+use deal_health::report::{analyze_learning, AnalyzeOptions};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -97,7 +97,7 @@ fn native_shadow_roots_are_real_in_this_harness() {
 /// passes over the same document take turns and when a chain is cut by the depth limit.
 #[wasm_bindgen_test]
 fn ancestry_chains_equal_a_walk_element_by_element() {
-    use extension_core::dom::{Ancestor, Dom};
+    use deal_health::dom::{Ancestor, Dom};
     const NAMES: &[&str] = &["hidden", "class", "data-recordid"];
     let walk = |dom: &LiveDom, node: &web_sys::Node| -> Vec<(String, Vec<Option<String>>)> {
         let mut chain = Vec::new();

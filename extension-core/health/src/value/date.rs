@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 
 use super::number::normalize_spaces;
 use super::ValueError;
+use crate::locale::data::MONTH_NAMES;
 use crate::locale::DateOrder;
-use crate::locale_data::MONTH_NAMES;
 
 /// A date as three numbers in display order, with the separator that joined them.
 struct DateParts {
@@ -174,7 +174,7 @@ pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Opti
 
 /// The month (1 to 12) a lower-cased word names in a date, in any supported language: CLDR's
 /// month names (wide and abbreviated, format and stand-alone: Polish `grudnia` and `grudzień`,
-/// Austrian `jänner`), generated into `locale_data.rs` by `tests/tools/locale_data.py`, which
+/// Austrian `jänner`), generated into `locale/data.rs` by `tests/tools/locale_data.py`, which
 /// fails if a word would name two months.
 fn month_number(word: &str) -> Option<u32> {
     MONTH_NAMES

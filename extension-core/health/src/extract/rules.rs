@@ -248,7 +248,7 @@ impl Field {
 /// Lower-cases, collapses white space, drops a required-field asterisk and a trailing colon.
 ///
 /// ```
-/// use extension_core::extract::rules::{label_matches, Field};
+/// use deal_health::extract::rules::{label_matches, Field};
 /// assert!(label_matches(Field::Probability, "*Probability (%):"));
 /// assert!(label_matches(Field::CloseDate, "Date de clôture"));
 /// assert!(label_matches(Field::Stage, "阶段"));

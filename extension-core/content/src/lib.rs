@@ -1,0 +1,165 @@
+//! The content script's entry points (wasm32): the bindings `content/main.js` calls. Thin by
+//! design: they convert arguments, call the Tier 1 core (`deal-health`, its live DOM backend)
+//! and convert the answer; no decision is made here. Nothing of Tier 2 is linked: this crate
+//! depends on `deal-health` alone (`extension-core/tests/architecture.rs`).
+#![cfg(target_arch = "wasm32")]
+
+use chrono::NaiveDate;
+use deal_health::badge::{AnalysisWait, BadgeView, EnrichedSummary, JsField, PreviousBadge};
+use deal_health::dom::live::LiveDom;
+use deal_health::extract::header_anchor;
+use deal_health::locale::DateOrder;
+use deal_health::page::recognize;
+use deal_health::report::{analyze_learning, AnalyzeOptions, Report, Tier1Summary};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element};
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|error| JsValue::from_str(&error.to_string()))
+}
+
+fn parse_today(today: &str) -> Result<NaiveDate, JsValue> {
+    deal_health::value::parse_iso_date(today)
+        .ok_or_else(|| JsValue::from_str("today must be YYYY-MM-DD"))
+}
+
+/// What the content script draws: `{view, report, tier1, dateOrder, recheckMs, anchor}` for an
+/// Opportunity page (`anchor`: the element the badge goes beside, or `null`), `null` elsewhere.
+/// `previous` (`{recordId, name, source}`) and `previous_anchor` describe the badge drawn last,
+/// so that a record left on the page after the URL changed is never shown as the new one.
+/// `date_order` (`monthDayYear` or `dayMonthYear`) is the order an earlier page of this org
+/// settled, which the worker keeps; `dateOrder` in the answer is the order this page settles
+/// (or `null`), for the worker to keep; `dateOrderWanted`, whether a known order would read a
+/// date this page left open. `analysis_wait` (`{signedIn, recordId, waitedMs, answered}`,
+/// `badge::AnalysisWait`) is what the content script knows of the analysis; `recheckMs` in the
+/// answer, when to evaluate again though nothing changed (`badge::decide`).
+#[wasm_bindgen(js_name = evaluatePage)]
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate_page(
+    document: Document,
+    url: &str,
+    today: &str,
+    previous: JsValue,
+    previous_anchor: Option<Element>,
+    enriched: JsValue,
+    date_order: Option<String>,
+    analysis_wait: JsValue,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Evaluation {
+        view: BadgeView,
+        report: Report,
+        tier1: Tier1Summary,
+        #[serde(rename = "dateOrder")]
+        date_order: Option<DateOrder>,
+        #[serde(rename = "dateOrderWanted")]
+        date_order_wanted: bool,
+        #[serde(rename = "recheckMs")]
+        recheck_ms: Option<u32>,
+    }
+    let Some(page) = recognize(url) else {
+        return Ok(JsValue::NULL);
+    };
+    let dom = LiveDom::new(document);
+    let known_date_order = date_order
+        .as_deref()
+        .and_then(DateOrder::from_name)
+        .filter(|order| order.is_learnable());
+    let (report, date_order) = analyze_learning(
+        &dom,
+        &page,
+        &AnalyzeOptions {
+            locale: None,
+            today: parse_today(today)?,
+        },
+        known_date_order,
+    );
+    let previous = PreviousBadge::from_fields(|name| js_field(&previous, name));
+    let anchor = header_anchor(&dom, Some(page.id15()));
+    let same_anchor = match (&previous_anchor, &anchor) {
+        (Some(before), Some(now)) => before.is_same_node(Some(now)),
+        _ => false,
+    };
+    let enriched = EnrichedSummary::from_fields(|name| js_field(&enriched, name));
+    let wait = AnalysisWait::from_fields(|name| js_field(&analysis_wait, name));
+    let decision = deal_health::badge::decide(
+        &report,
+        previous.as_ref(),
+        same_anchor,
+        enriched.as_ref(),
+        wait.as_ref(),
+    );
+    let tier1 = Tier1Summary::from_report(&report);
+    let date_order_wanted = report.close_date_left_open();
+    let evaluation = to_js(&Evaluation {
+        view: decision.view,
+        report,
+        tier1,
+        date_order,
+        date_order_wanted,
+        recheck_ms: decision.recheck_ms,
+    })?;
+    // The element the badge goes beside, found in this same pass (a second pass would cost a
+    // quarter of an evaluation again on a large page).
+    let anchor = anchor
+        .and_then(|node| node.dyn_into::<Element>().ok())
+        .map_or(JsValue::NULL, JsValue::from);
+    js_sys::Reflect::set(&evaluation, &JsValue::from_str("anchor"), &anchor)?;
+    Ok(evaluation)
+}
+
+/// The element the badge is placed beside, or `null` (`evaluatePage` returns it too, as
+/// `anchor`).
+#[wasm_bindgen(js_name = badgeAnchor)]
+pub fn badge_anchor(document: Document, url: &str) -> Option<Element> {
+    let page = recognize(url)?;
+    header_anchor(&LiveDom::new(document), Some(page.id15()))?
+        .dyn_into::<Element>()
+        .ok()
+}
+
+/// The property `name` of `object` for the core's field readers (`badge::JsField`); absent for
+/// `null`, `undefined` or when `object` is not an object.
+fn js_field(object: &JsValue, name: &str) -> Option<JsField> {
+    if !object.is_object() {
+        return None;
+    }
+    let value = js_sys::Reflect::get(object, &JsValue::from_str(name)).ok()?;
+    if value.is_undefined() || value.is_null() {
+        return None;
+    }
+    Some(if let Some(text) = value.as_string() {
+        JsField::Text(text)
+    } else if let Some(number) = value.as_f64() {
+        JsField::Number(number)
+    } else if let Some(flag) = value.as_bool() {
+        JsField::Flag(flag)
+    } else if js_sys::Array::is_array(&value) {
+        js_sys::Array::from(&value)
+            .iter()
+            .map(|item| item.as_string())
+            .collect::<Option<Vec<_>>>()
+            .map_or(JsField::Other, JsField::Texts)
+    } else {
+        JsField::Other
+    })
+}
+
+/// Whether the badge may show on a page of `page_host` under the administrator's
+/// `allowedOrgHosts` (`listed`: the policy's value as `chrome.storage.managed` gives it, or
+/// `undefined`; see `page::badge_allowed_on`). A value that is not a list limits nothing
+/// (the worker reports it in the side panel); an entry that is not a string matches nothing.
+#[wasm_bindgen(js_name = badgeAllowedOn)]
+pub fn badge_allowed_on(listed: JsValue, page_host: &str) -> bool {
+    if !js_sys::Array::is_array(&listed) {
+        return deal_health::page::badge_allowed_on(None::<[&str; 0]>, page_host);
+    }
+    let entries: Vec<String> = js_sys::Array::from(&listed)
+        .iter()
+        .map(|entry| entry.as_string().unwrap_or_default())
+        .collect();
+    deal_health::page::badge_allowed_on(Some(entries.iter().map(String::as_str)), page_host)
+}
