@@ -38,8 +38,8 @@ echo "== core → wasm32 (size-optimised)"
 # (reading text, capped at 256 levels) runs in 16 KB (hostile.test.mjs, "nested thousands of
 # elements deep"); wasm2js does not trap on overflow, so the margin stays wide.
 # Two wasm modules: the content script's (the `deal-health-content` crate over the Tier 1 core:
-# page recognition, extraction, score, badge) and the worker's (`extension-core` with `worker`:
-# the Tier 2 client, message routing, the side panel's view).
+# page recognition, extraction, score, badge) and the worker's (`deal-health-worker` over the
+# Tier 2 decisions: the client, message routing, the side panel's view).
 # Panic locations name dependencies' source files under cargo's home: remap it, so that the
 # module names no path of this machine and is the same wherever it is built.
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
@@ -52,7 +52,7 @@ build_wasm() { # package, its wasm file's name, features ("" for none), output f
 CONTENT_WASM="$WORK/content.wasm"
 WORKER_WASM="$WORK/worker.wasm"
 build_wasm deal-health-content deal_health_content "" "$CONTENT_WASM"
-build_wasm extension-core extension_core worker "$WORKER_WASM"
+build_wasm deal-health-worker deal_health_worker "" "$WORKER_WASM"
 
 WASM_OPT=node_modules/binaryen/bin/wasm-opt
 # The features rustc emits for wasm32 by default (std is prebuilt with them). Name them one by

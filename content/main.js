@@ -18,7 +18,7 @@ import './i18n.js';
   // A module: evaluated once per document however often the gate imports it.
 
   // A cheap, permissive filter, never a decision: every URL the core recognises contains an
-  // Opportunity Id (prefix 006, 15 or 18 characters). extension-core/tests/architecture.rs
+  // Opportunity Id (prefix 006, 15 or 18 characters). extension-core/checks/tests/architecture.rs
   // checks that no URL `page::recognize` accepts fails it.
   const RECORD_ID_HINT = /006[0-9A-Za-z]{12}/;
   let core = null; // the module, once imported

@@ -24,10 +24,10 @@ step "clippy, host and wasm32 (warnings are errors)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked -p deal-health-content --target wasm32-unknown-unknown --all-targets -- -D warnings
 cargo clippy --locked -p deal-health --target wasm32-unknown-unknown --no-default-features --features live --all-targets -- -D warnings
-cargo clippy --locked -p extension-core --target wasm32-unknown-unknown --no-default-features --features worker --all-targets -- -D warnings
+cargo clippy --locked -p deal-health-worker --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "rustdoc (warnings are errors)"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p extension-core -p deal-health --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --workspace --exclude cc-reference-server --quiet
 
 step "native tests: units, fixtures (parsed DOM), properties, CLI, architecture"
 cargo test --locked
@@ -55,7 +55,7 @@ step "reproducible build: a second build (core compiled again) gives a byte-iden
 bash tests/tools/reproducible-build.sh dist
 
 step "end-to-end in Chromium with the real manifest and service worker (clock at the fixtures' date)"
-cargo build --locked --quiet -p cc-reference-server -p extension-core
+cargo build --locked --quiet -p cc-reference-server -p cc-health
 mkdir -p tests/e2e/output
 bash tests/tools/fixed-clock.sh node --test --test-concurrency=1 --test-reporter=spec tests/e2e/
 

@@ -409,7 +409,7 @@ try {
   const distCopy = join(mkdtempSync(join(tmpdir(), 'cc-pagecost-dist-')), 'dist');
   temporary.push(dirname(distCopy));
   cpSync(dist, distCopy, { recursive: true });
-  const sources = ['content', 'background', 'extension-core/src', 'extension-core/health/src', 'extension-core/content/src'].map((dir) => newest(join(root, dir)));
+  const sources = ['content', 'background', ...['health', 'client', 'content', 'worker'].map((crate) => `extension-core/${crate}/src`)].map((dir) => newest(join(root, dir)));
   const builds = { dist: { ...describeBuild(distCopy), from: dist, builtAt: new Date(newest(dist)).toISOString(), sourcesNewerThanBuild: Math.max(...sources) > newest(dist) } };
   if (builds.dist.sourcesNewerThanBuild) console.error('page-cost: note: sources are newer than dist/; this measures dist/ as it is');
 

@@ -57,7 +57,7 @@ async function visit(url) {
 
 before(async () => {
   assert.ok(existsSync(join(dist, 'manifest.json')), 'run ./build.sh first');
-  assert.ok(existsSync(cli), 'build cc-health first (cargo build -p extension-core)');
+  assert.ok(existsSync(cli), 'build cc-health first (cargo build -p cc-health)');
   standin = await startStandin();
   browser = await launch({ port: standin.port, netLog });
   page = await browser.context.newPage();

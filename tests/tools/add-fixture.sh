@@ -13,7 +13,7 @@ mkdir -p "$dir"
 cp "$page" "$dir/page.html"
 args=(extract "$dir/page.html" --url "$url" --today "$today")
 [ -n "$locale" ] && args+=(--locale "$locale")
-cargo run --quiet -p extension-core --bin cc-health -- "${args[@]}" | python3 -c '
+cargo run --quiet -p cc-health -- "${args[@]}" | python3 -c '
 import json, sys
 report = json.load(sys.stdin)
 for reason in report["score"]["reasons"]:

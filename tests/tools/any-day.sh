@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash tests/setup.sh browser
-cargo build --locked --quiet -p cc-reference-server -p extension-core
+cargo build --locked --quiet -p cc-reference-server -p cc-health
 mkdir -p tests/e2e/output
 binaries=$(cargo test --locked --no-run --quiet --message-format=json 2>/dev/null | python3 -c '
 import json, os, sys

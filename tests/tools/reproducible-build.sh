@@ -20,7 +20,7 @@ first_zip="$(dirname "$first_dist")/$zip_name"
 second_zip="$(dirname "$second_dist")/$zip_name"
 [ -f "$first_zip" ] || { echo "reproducible: no first build at $first_zip" >&2; exit 2; }
 
-cargo clean --quiet --locked -p extension-core -p deal-health -p deal-health-content --target wasm32-unknown-unknown --profile wasm-release
+cargo clean --quiet --locked -p deal-health -p deal-health-client -p deal-health-content -p deal-health-worker --target wasm32-unknown-unknown --profile wasm-release
 CC_OUT="$second_dist" ./build.sh >"$target/reproducible.log" 2>&1 \
   || { cat "$target/reproducible.log" >&2; echo "reproducible: the second build failed" >&2; exit 1; }
 

@@ -110,7 +110,7 @@ def check(root=ROOT):
         if not re.fullmatch(r"\d+(\.\d+){0,3}", version):
             problems.append(f"Cargo.toml version {version!r}: Chrome takes 1 to 4 dot-separated numbers only")
         lock = (root / "Cargo.lock").read_text(encoding="utf-8")
-        for crate in ("deal-health", "deal-health-content", "extension-core", "cc-reference-server"):
+        for crate in ("deal-health", "deal-health-client", "deal-health-engine", "deal-health-content", "deal-health-worker", "deal-health-checks", "cc-health", "cc-reference-server"):
             locked = re.search(rf'^name = "{crate}"\nversion = "([^"]+)"', lock, flags=re.M)
             if not locked or locked.group(1) != version:
                 problems.append(f"Cargo.lock: {crate} is not at Cargo.toml's version {version}")

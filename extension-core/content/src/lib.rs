@@ -1,7 +1,7 @@
 //! The content script's entry points (wasm32): the bindings `content/main.js` calls. Thin by
 //! design: they convert arguments, call the Tier 1 core (`deal-health`, its live DOM backend)
 //! and convert the answer; no decision is made here. Nothing of Tier 2 is linked: this crate
-//! depends on `deal-health` alone (`extension-core/tests/architecture.rs`).
+//! depends on `deal-health` alone (`extension-core/checks/tests/architecture.rs`).
 #![cfg(target_arch = "wasm32")]
 
 use chrono::NaiveDate;

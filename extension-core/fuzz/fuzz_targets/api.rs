@@ -1,7 +1,7 @@
 //! Decoding every API response body the worker accepts.
 #![no_main]
 
-use extension_core::api;
+use deal_health_client::api;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

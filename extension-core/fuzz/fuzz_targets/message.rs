@@ -3,10 +3,10 @@
 #![no_main]
 
 use chrono::{DateTime, Utc};
-use extension_core::auth::{accept_hand_off, PendingSignIn};
-use extension_core::cache::CacheIndex;
-use extension_core::protocol::{route, Action, Sender};
-use extension_core::settings::effective;
+use deal_health_client::auth::{accept_hand_off, PendingSignIn};
+use deal_health_client::cache::CacheIndex;
+use deal_health_client::protocol::{route, Action, Sender};
+use deal_health_client::settings::effective;
 use libfuzzer_sys::fuzz_target;
 
 const OURS: &str = "abcdefghijklmnopabcdefghijklmnop";
@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
         let swept = index.sweep(now, &stored);
         assert!(swept
             .iter()
-            .all(|key| extension_core::cache::is_entry_key(key) || stored.contains(key)));
+            .all(|key| deal_health_client::cache::is_entry_key(key) || stored.contains(key)));
         assert!(index.entries.keys().all(|key| !swept.contains(key)));
         let settings = effective(Some(&value), &value, "https://api.customercity.com");
         assert!(settings.api_origin.starts_with("https://"));

@@ -3,9 +3,9 @@
 #![no_main]
 
 use chrono::NaiveDate;
-use extension_core::dom::parsed::ParsedDom;
-use extension_core::page::recognize;
-use extension_core::{analyze, locale::Locale, AnalyzeOptions};
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::page::recognize;
+use deal_health::{analyze, locale::Locale, AnalyzeOptions};
 use libfuzzer_sys::fuzz_target;
 
 const DEFAULT_URL: &str =

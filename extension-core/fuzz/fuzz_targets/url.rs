@@ -1,9 +1,9 @@
 //! URL recognition: which page is an Opportunity record, and of which org.
 #![no_main]
 
-use extension_core::page::{is_salesforce_host, opportunity_id, recognize};
-use extension_core::panel::tab_context;
-use extension_core::settings::https_origin;
+use deal_health::page::{is_salesforce_host, opportunity_id, recognize};
+use deal_health_client::panel::tab_context;
+use deal_health_client::settings::https_origin;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

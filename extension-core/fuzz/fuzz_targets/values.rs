@@ -1,8 +1,8 @@
 //! Value parsers: amounts, percentages and dates as a page may show them, under any locale.
 #![no_main]
 
-use extension_core::locale::{DateOrder, Locale};
-use extension_core::value::{
+use deal_health::locale::{DateOrder, Locale};
+use deal_health::value::{
     date_order_evidence, normalize_spaces, parse_amount, parse_date, parse_percent,
 };
 use libfuzzer_sys::fuzz_target;

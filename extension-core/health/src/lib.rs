@@ -11,7 +11,7 @@
 //! features: `html` (parsed, over `scraper`) and `live` (the browser's DOM over `web-sys`,
 //! wasm32 only). This crate names nothing of Tier 2 (API, sign-in, cache, analytics): the
 //! content script's wasm depends on this crate alone, which
-//! `extension-core/tests/architecture.rs` checks with `cargo tree`.
+//! `extension-core/checks/tests/architecture.rs` checks with `cargo tree`.
 
 pub mod badge;
 pub mod dom;

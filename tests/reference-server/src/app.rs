@@ -6,11 +6,11 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
-use extension_core::api::{
+use deal_health_client::api::{
     Analysis, Description, Descriptions, EventAck, EventBatch, Money, Portfolio, PortfolioDeal,
     Problem, Recommendation, RecommendationSource, Severity, TokenResponse, TopBlindSpot,
 };
-use extension_core::enriched::{analyze, analyze_in, BlindSpotConfig, DealData, Lang};
+use deal_health_engine::{analyze, analyze_in, BlindSpotConfig, DealData, Lang};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -472,7 +472,7 @@ impl App {
     }
 
     fn analysis(&self, request: &Request, id: &str) -> Response {
-        if extension_core::page::opportunity_id(id).is_none() {
+        if deal_health::page::opportunity_id(id).is_none() {
             return Response::problem(400, "bad-id", "Not an Opportunity Id");
         }
         // Unknown, another org's or hidden: the same answer.
@@ -1112,7 +1112,7 @@ pub fn descriptions(locale: Option<&str>) -> Descriptions {
         factors: table(&FACTOR_DESCRIPTIONS),
         blind_spots: table(&BLIND_SPOT_DESCRIPTIONS),
         // Tier 1 reasons are explained by the extension's own catalogs; the server names them.
-        reasons: extension_core::score::REASON_CODES
+        reasons: deal_health::score::REASON_CODES
             .iter()
             .map(|code| {
                 (

@@ -3,7 +3,7 @@
 //! (tests/fixtures), so the demo page has an enriched analysis.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use extension_core::enriched::{
+use deal_health_engine::{
     CloseDateChange, ContactRole, DealData, Direction, EmailMeta, Meeting, Opportunity,
     StageChange, TaskMeta,
 };
@@ -435,7 +435,7 @@ fn build_generic(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use extension_core::enriched::{analyze, BlindSpotConfig};
+    use deal_health_engine::{analyze, BlindSpotConfig};
     use std::collections::BTreeSet;
 
     #[test]
@@ -461,13 +461,13 @@ mod tests {
                     .map(|s| s.kind)
             })
             .collect();
-        for kind in extension_core::api::BLIND_SPOT_KINDS {
+        for kind in deal_health_client::api::BLIND_SPOT_KINDS {
             assert!(kinds.contains(kind), "no deal trips {kind}: {kinds:?}");
         }
         let ids: BTreeSet<&str> = deals.iter().map(|d| d.opportunity.id.as_str()).collect();
         assert_eq!(ids.len(), deals.len(), "Ids are unique");
         assert!(deals
             .iter()
-            .all(|d| extension_core::page::opportunity_id(&d.opportunity.id).is_some()));
+            .all(|d| deal_health::page::opportunity_id(&d.opportunity.id).is_some()));
     }
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
-use extension_core::auth::{token_exchange_request, PendingSignIn};
+use deal_health_client::auth::{token_exchange_request, PendingSignIn};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 

@@ -9,11 +9,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use extension_core::analytics::{take_batch, Queue};
-use extension_core::auth::{refresh_request, token_exchange_request, PendingSignIn, Session};
-use extension_core::cache::CacheIndex;
-use extension_core::client::{complete_fetch, plan_fetch, FetchPlan, Resource};
-use extension_core::settings::{effective, Settings};
+use deal_health_client::analytics::{take_batch, Queue};
+use deal_health_client::auth::{refresh_request, token_exchange_request, PendingSignIn, Session};
+use deal_health_client::cache::CacheIndex;
+use deal_health_client::client::{complete_fetch, plan_fetch, FetchPlan, Resource};
+use deal_health_client::settings::{effective, Settings};
 use serde_json::json;
 
 use crate::app::{App, Request};
@@ -62,7 +62,7 @@ impl Day {
         let code = issue_code(app, OURS, &pending.state, &pending.code_challenge());
         let exchange = token_exchange_request(API, &code, &pending, OURS).unwrap();
         let answer = app.handle(&to_request("POST", &exchange.url, &[], &exchange.body));
-        let tokens = extension_core::api::decode_tokens(&answer.body).unwrap();
+        let tokens = deal_health_client::api::decode_tokens(&answer.body).unwrap();
         Session::from_tokens(&tokens, now)
     }
 
@@ -124,7 +124,7 @@ impl Day {
                 .app
                 .handle(&to_request("POST", &request.url, &[], &request.body));
             self.counts.auth += 1;
-            let tokens = extension_core::api::decode_tokens(&answer.body).unwrap();
+            let tokens = deal_health_client::api::decode_tokens(&answer.body).unwrap();
             self.session = Session::from_tokens(&tokens, now);
         }
         let mut id = 0u8;
@@ -135,7 +135,7 @@ impl Day {
             true,
             || {
                 id = id.wrapping_add(1);
-                extension_core::analytics::uuid_v4([id; 16])
+                deal_health_client::analytics::uuid_v4([id; 16])
             },
             now,
         );

@@ -8,10 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use extension_core::api::{decode_analysis, decode_descriptions, decode_portfolio};
-use extension_core::client::summarize;
-use extension_core::i18n::{substitute, Arg, Text};
-use extension_core::panel::{
+use deal_health::i18n::{substitute, Arg, Text};
+use deal_health_client::api::{decode_analysis, decode_descriptions, decode_portfolio};
+use deal_health_client::client::summarize;
+use deal_health_client::panel::{
     panel_view, DealAnswer, DealData, DescriptionsAnswer, DescriptionsData, PanelInput,
     PortfolioAnswer, PortfolioData, TabContext,
 };
@@ -111,7 +111,7 @@ fn every_deal_in_every_language_shows_no_key_no_iso_date_no_raw_number() {
     let token = signed_in(&app);
     let mut kinds_seen = BTreeSet::new();
     let mut evidence_keys_seen = BTreeSet::new();
-    for lang in extension_core::api::LANGUAGES {
+    for lang in deal_health_client::api::LANGUAGES {
         let catalog = catalog(lang);
         let get = |path: &str| {
             let headers = vec![
@@ -206,10 +206,10 @@ fn every_deal_in_every_language_shows_no_key_no_iso_date_no_raw_number() {
     }
     assert_eq!(
         kinds_seen.len(),
-        extension_core::api::BLIND_SPOT_KINDS.len(),
+        deal_health_client::api::BLIND_SPOT_KINDS.len(),
         "the dataset trips every blind spot: {kinds_seen:?}"
     );
-    let shown_keys: BTreeSet<String> = extension_core::panel::EVIDENCE_KEYS
+    let shown_keys: BTreeSet<String> = deal_health_client::panel::EVIDENCE_KEYS
         .iter()
         .map(|(key, _)| key.to_string())
         .collect();

@@ -111,7 +111,7 @@ fn analysis_requires_a_token_and_revalidates_with_etag() {
     let first = app.handle(&request("GET", path, Some(token), Value::Null));
     assert_eq!(first.status, 200);
     assert_schema("Analysis", &body(&first));
-    assert!(extension_core::api::decode_analysis(&first.body).is_ok());
+    assert!(deal_health_client::api::decode_analysis(&first.body).is_ok());
     assert!(body(&first)["recommendations"]
         .as_array()
         .unwrap()
@@ -414,12 +414,12 @@ fn faults_are_injected_on_request_and_then_stop() {
     assert_eq!(get().status, 503);
     assert_eq!(get().status, 500);
     assert!(
-        extension_core::api::decode_analysis(&get().body).is_err(),
+        deal_health_client::api::decode_analysis(&get().body).is_err(),
         "malformed JSON"
     );
     assert_eq!(
-        extension_core::api::decode_analysis(&get().body),
-        Err(extension_core::api::ApiError::TooLarge)
+        deal_health_client::api::decode_analysis(&get().body),
+        Err(deal_health_client::api::ApiError::TooLarge)
     );
     assert_eq!(
         header(&get(), "content-type"),

@@ -1,0 +1,989 @@
+//! The worker's Tier 2 client decisions: for a record, whether to answer from the cache, fetch,
+//! or revalidate; and what to do with the answer. Pure: the worker performs the request and the
+//! storage writes these functions name. Only the Opportunity Id (in the path) and the org's
+//! host (a header) go up.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{decode_analysis, decode_descriptions, decode_portfolio, Analysis};
+use crate::auth::Session;
+use crate::cache::{key, CacheIndex, Kind, Lookup, DEFAULT_BUDGET_BYTES};
+use crate::settings::Settings;
+use deal_health::badge::EnrichedSummary;
+
+/// What the worker may fetch and cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Resource {
+    /// The analysis of one opportunity.
+    #[serde(rename_all = "camelCase")]
+    Deal { record_id: String },
+    /// The signed-in rep's open deals.
+    Portfolio,
+    /// The texts that explain factors, blind spots and reasons, in one locale.
+    Descriptions { locale: String },
+}
+
+impl Resource {
+    /// The cache kind (and so the TTL) of the resource.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Resource::Deal { .. } => Kind::Deal,
+            Resource::Portfolio => Kind::Portfolio,
+            Resource::Descriptions { .. } => Kind::Descriptions,
+        }
+    }
+
+    /// The request path and query, or `None` for an invalid Id or locale (never sent).
+    fn path(&self, include_ai: bool) -> Option<String> {
+        match self {
+            Resource::Deal { record_id } => {
+                deal_health::page::opportunity_id(record_id)?;
+                Some(format!(
+                    "/v1/opportunities/{record_id}/analysis?ai={}",
+                    if include_ai { "include" } else { "exclude" }
+                ))
+            }
+            Resource::Portfolio => Some("/v1/portfolio".to_string()),
+            Resource::Descriptions { locale } => {
+                valid_locale(locale).then(|| format!("/v1/descriptions?locale={locale}"))
+            }
+        }
+    }
+
+    fn cache_key(&self, host: &str, include_ai: bool, language: &str) -> String {
+        // Analyses and the portfolio hold text in the user's language: another language is
+        // another entry (English keeps the plain key).
+        let in_language = |key: String| match language {
+            "en" => key,
+            other => format!("{key}:{other}"),
+        };
+        match self {
+            // An analysis without AI content is another entry than one with it, so that
+            // declining AI never shows AI text cached before.
+            Resource::Deal { record_id } if include_ai => {
+                in_language(key(Kind::Deal, host, record_id))
+            }
+            Resource::Deal { record_id } => {
+                in_language(format!("{}:noai", key(Kind::Deal, host, record_id)))
+            }
+            Resource::Portfolio => in_language(key(Kind::Portfolio, host, "me")),
+            Resource::Descriptions { locale } => key(Kind::Descriptions, "all", locale),
+        }
+    }
+}
+
+/// The language the API answers in: the extension's own catalog language (`locale_tag` in
+/// `_locales`), when it is one the contract names, else English. Sent as `Accept-Language` on
+/// every request, and as `?locale=` for the descriptions.
+pub fn api_language(catalog_language: &str) -> &'static str {
+    let primary = catalog_language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    crate::api::LANGUAGES
+        .iter()
+        .find(|language| **language == primary)
+        .copied()
+        .unwrap_or("en")
+}
+
+/// What went wrong with a request, from the worker's words for it (`retry::next_step`'s
+/// reasons, [`complete_fetch`]'s errors, the worker's own): the side panel explains each kind
+/// differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// No answer: offline, unreachable, timed out, cut off.
+    Offline,
+    /// The service asked to wait (429/503), or this tab asked for too many records.
+    Busy,
+    /// The organisation's administrator has not enabled the analysis (403).
+    NotEnabled,
+    /// The service has no analysis for this record (404).
+    NoAnalysis,
+    /// The session could not be renewed: signed out.
+    SessionExpired,
+    /// The service answered with an error or an answer that breaks the contract.
+    Server,
+}
+
+impl ErrorKind {
+    /// Classifies an error message; anything not recognised is a server error.
+    pub fn of(error: &str) -> ErrorKind {
+        const KINDS: [(&str, ErrorKind); 12] = [
+            ("signed out", ErrorKind::SessionExpired),
+            ("could not reach", ErrorKind::Offline),
+            ("session expired", ErrorKind::SessionExpired),
+            ("could not be reached", ErrorKind::Offline),
+            ("did not answer in time", ErrorKind::Offline),
+            ("cut off", ErrorKind::Offline),
+            ("failed to fetch", ErrorKind::Offline),
+            ("asked to wait", ErrorKind::Busy),
+            ("busy", ErrorKind::Busy),
+            ("too many records", ErrorKind::Busy),
+            ("not enabled", ErrorKind::NotEnabled),
+            ("no analysis", ErrorKind::NoAnalysis),
+        ];
+        let lower = error.to_ascii_lowercase();
+        KINDS
+            .iter()
+            .find(|(words, _)| lower.contains(words))
+            .map_or(ErrorKind::Server, |(_, kind)| *kind)
+    }
+}
+
+/// `en`, `de`, `pt-BR`: a language and an optional region, nothing else.
+fn valid_locale(locale: &str) -> bool {
+    let mut parts = locale.split(['-', '_']);
+    let language = parts.next().unwrap_or("");
+    let region = parts.next();
+    (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()))
+        && parts.next().is_none()
+}
+
+/// What to do for one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "camelCase")]
+pub enum FetchPlan {
+    /// Not signed in: answer at once, no request of any kind.
+    SignedOut,
+    /// The Id or locale is not valid: no request.
+    Invalid,
+    /// Fresh in the cache: answer from it, no request.
+    Cached { key: String },
+    /// Request it; when `serve_cached` the cached copy is shown meanwhile (and `If-None-Match`
+    /// makes an unchanged answer cost a 304).
+    #[serde(rename_all = "camelCase")]
+    Fetch {
+        key: String,
+        url: String,
+        headers: Vec<(String, String)>,
+        serve_cached: bool,
+    },
+}
+
+/// Plans the request for `resource` in the org at `host`. `refresh` (the side panel's button)
+/// revalidates even a fresh entry. `language` is the extension's catalog language
+/// ([`api_language`] makes it one the API speaks).
+#[allow(clippy::too_many_arguments)]
+pub fn plan_fetch(
+    session: Option<&Session>,
+    index: &mut CacheIndex,
+    host: &str,
+    resource: &Resource,
+    now: DateTime<Utc>,
+    settings: &Settings,
+    refresh: bool,
+    language: &str,
+) -> FetchPlan {
+    let language = api_language(language);
+    let Some(session) = session else {
+        return FetchPlan::SignedOut;
+    };
+    if !settings.api_origin.starts_with("https://") {
+        return FetchPlan::SignedOut;
+    }
+    let Some(path) = resource.path(settings.include_ai) else {
+        return FetchPlan::Invalid;
+    };
+    let host_ok = deal_health::page::is_salesforce_host(host)
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if !host_ok && !matches!(resource, Resource::Descriptions { .. }) {
+        return FetchPlan::Invalid;
+    }
+    let cache_key = resource.cache_key(host, settings.include_ai, language);
+    let (serve_cached, etag) = match index.lookup(&cache_key, now) {
+        Lookup::Fresh if !refresh => return FetchPlan::Cached { key: cache_key },
+        Lookup::Fresh => (
+            true,
+            index.entries.get(&cache_key).and_then(|m| m.etag.clone()),
+        ),
+        Lookup::Stale { etag } => (true, etag),
+        Lookup::Miss => (false, None),
+    };
+    let mut headers = vec![(
+        "Authorization".to_string(),
+        format!("Bearer {}", session.access_token),
+    )];
+    if !matches!(resource, Resource::Descriptions { .. }) {
+        headers.push(("X-Salesforce-Host".to_string(), host.to_string()));
+    }
+    headers.push(("Accept".to_string(), "application/json".to_string()));
+    headers.push(("Accept-Language".to_string(), language.to_string()));
+    if let Some(etag) = etag {
+        headers.push(("If-None-Match".to_string(), etag));
+    }
+    FetchPlan::Fetch {
+        key: cache_key,
+        url: format!("{}{path}", settings.api_origin.trim_end_matches('/')),
+        headers,
+        serve_cached,
+    }
+}
+
+/// What the answer means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FetchOutcome {
+    /// The body was valid: store it under the key.
+    pub store: bool,
+    /// Keys to delete (evicted to stay within the budget).
+    pub evicted: Vec<String>,
+    /// The access token was refused: refresh, or sign out.
+    pub unauthorized: bool,
+    /// What went wrong, for the error state (cached data, if any, stays shown).
+    pub error: Option<String>,
+}
+
+/// A response whose body the worker stopped reading at [`crate::api::MAX_RESPONSE_BYTES`] (or
+/// did not read: its `Content-Length` said more): refused like any invalid answer, nothing
+/// stored, cached data stays shown.
+pub fn oversized_response() -> FetchOutcome {
+    FetchOutcome {
+        store: false,
+        evicted: Vec::new(),
+        unauthorized: false,
+        error: Some(crate::api::ApiError::TooLarge.to_string()),
+    }
+}
+
+/// Interprets the response to a planned fetch of `resource` and updates the index.
+pub fn complete_fetch(
+    resource: &Resource,
+    status: u16,
+    etag: Option<&str>,
+    body: &[u8],
+    index: &mut CacheIndex,
+    cache_key: &str,
+    now: DateTime<Utc>,
+) -> FetchOutcome {
+    let mut outcome = FetchOutcome {
+        store: false,
+        evicted: Vec::new(),
+        unauthorized: false,
+        error: None,
+    };
+    match status {
+        200 => match validate(resource, body) {
+            Ok(()) => {
+                outcome.evicted = index.store(
+                    cache_key,
+                    resource.kind(),
+                    body.len() as u64,
+                    etag.map(str::to_string),
+                    now,
+                    DEFAULT_BUDGET_BYTES,
+                );
+                outcome.store = !outcome.evicted.iter().any(|k| k == cache_key);
+            }
+            Err(error) => outcome.error = Some(error),
+        },
+        304 if index.entries.contains_key(cache_key) => index.revalidated(cache_key, now),
+        304 => outcome.error = Some("the service answered 304 for nothing cached".to_string()),
+        401 => {
+            outcome.unauthorized = true;
+            outcome.error = Some("the session expired".to_string());
+        }
+        404 => {
+            // Remembered like an answer (an empty entry), so that a deal the server cannot
+            // analyse costs one request a day, not one per view; any older body goes.
+            outcome.evicted = index.store(
+                cache_key,
+                resource.kind(),
+                0,
+                None,
+                now,
+                DEFAULT_BUDGET_BYTES,
+            );
+            outcome.evicted.push(cache_key.to_string());
+            outcome.error = Some("no analysis is available for this opportunity".to_string());
+        }
+        other => outcome.error = Some(format!("the service answered {other}")),
+    }
+    outcome
+}
+
+/// Whether a body is a valid answer for the resource: for a deal, an analysis of that very
+/// record (a server answering for another deal is refused, never shown).
+fn validate(resource: &Resource, body: &[u8]) -> Result<(), String> {
+    match resource {
+        Resource::Deal { record_id } => {
+            let analysis = decode_analysis(body).map_err(|e| e.to_string())?;
+            if analysis.opportunity_id.get(..15) != record_id.get(..15) {
+                return Err("the service answered for another opportunity".to_string());
+            }
+            Ok(())
+        }
+        Resource::Portfolio => decode_portfolio(body).map(drop).map_err(|e| e.to_string()),
+        Resource::Descriptions { .. } => decode_descriptions(body)
+            .map(drop)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Summarises an analysis for the badge, at `now`; `confirmed_at` is when the server last
+/// confirmed it (the cache entry's time), else the analysis's own `dataAsOf` counts.
+pub fn summarize(
+    analysis: &Analysis,
+    confirmed_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    stale: bool,
+) -> EnrichedSummary {
+    EnrichedSummary {
+        record_id: analysis.opportunity_id.clone(),
+        value: analysis.score.value,
+        band: analysis.score.band,
+        highlights: analysis
+            .blind_spots
+            .iter()
+            .take(deal_health::badge::TOP_REASONS)
+            .map(|s| s.summary.clone())
+            .collect(),
+        age_minutes: (now - confirmed_at.unwrap_or(analysis.data_as_of))
+            .num_minutes()
+            .max(0),
+        stale,
+    }
+}
+
+/// A stored entry, read back for use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StoredRead {
+    /// A deal: the summary the badge needs, and the whole analysis for the panel.
+    Deal {
+        summary: EnrichedSummary,
+        analysis: Analysis,
+    },
+    Portfolio {
+        portfolio: crate::api::Portfolio,
+    },
+    Descriptions {
+        descriptions: crate::api::Descriptions,
+    },
+}
+
+/// What storage holds for a planned resource.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recall {
+    /// A valid entry, with minutes since the server last confirmed it.
+    Found {
+        read: Box<StoredRead>,
+        age_minutes: Option<i64>,
+    },
+    /// Nothing to show: never fetched, or remembered as unavailable (a 404).
+    Nothing,
+    /// The index promises a body that is missing, or the body no longer decodes as this very
+    /// resource (damaged storage, an older format, another deal's analysis): discard and fetch.
+    Corrupt,
+}
+
+/// Reads the body stored under `cache_key` (`None` when storage has no such key) for
+/// `resource`. Validated exactly like a fresh response: storage is never trusted more than the
+/// network.
+pub fn recall(
+    resource: &Resource,
+    body: Option<&[u8]>,
+    index: &CacheIndex,
+    cache_key: &str,
+    now: DateTime<Utc>,
+    stale: bool,
+) -> Recall {
+    let meta = index.entries.get(cache_key);
+    let Some(body) = body else {
+        return match meta {
+            Some(meta) if meta.bytes > 0 => Recall::Corrupt,
+            _ => Recall::Nothing,
+        };
+    };
+    if validate(resource, body).is_err() {
+        return Recall::Corrupt;
+    }
+    let confirmed_at = meta.map(|meta| meta.stored_at);
+    let read = match resource {
+        Resource::Deal { .. } => decode_analysis(body).ok().map(|analysis| StoredRead::Deal {
+            summary: summarize(&analysis, confirmed_at, now, stale),
+            analysis,
+        }),
+        Resource::Portfolio => decode_portfolio(body)
+            .ok()
+            .map(|portfolio| StoredRead::Portfolio { portfolio }),
+        Resource::Descriptions { .. } => decode_descriptions(body)
+            .ok()
+            .map(|descriptions| StoredRead::Descriptions { descriptions }),
+    };
+    match read {
+        Some(read) => Recall::Found {
+            read: Box::new(read),
+            age_minutes: confirmed_at.map(|at| (now - at).num_minutes().max(0)),
+        },
+        None => Recall::Corrupt,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn session() -> Session {
+        Session {
+            access_token: "at".into(),
+            refresh_token: "rt".into(),
+            access_expires_at: now() + Duration::hours(1),
+        }
+    }
+
+    const API: &str = "https://api.customercity.com";
+    const BODY: &str = r#"{"opportunityId":"0065g00000AbCdEAAV","score":{"value":58,"band":"at_risk"},
+        "factors":[{"code":"activity_recency","score":80,"weight":0.15,"evidence":[]},{"code":"email_engagement","score":70,"weight":0.15,"evidence":[]},
+        {"code":"meeting_cadence","score":50,"weight":0.1,"evidence":[]},{"code":"multi_threading","score":30,"weight":0.15,"evidence":[]},
+        {"code":"decision_maker_engagement","score":20,"weight":0.15,"evidence":[]},{"code":"stage_velocity","score":70,"weight":0.15,"evidence":[]},
+        {"code":"close_date_integrity","score":70,"weight":0.15,"evidence":[]}],
+        "blindSpots":[{"kind":"stuck_deal","severity":"medium","summary":"45 days in Value Proposition","evidence":{},"recommendation":"Plan."}],
+        "recommendations":[],"generatedAt":"2026-11-23T12:00:00Z","dataAsOf":"2026-11-23T11:55:00Z","aiIncluded":false}"#;
+
+    fn settings(include_ai: bool) -> Settings {
+        let local = if include_ai {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({"cc.declineAi": true})
+        };
+        crate::settings::effective(None, &local, API)
+    }
+
+    fn deal(id: &str) -> Resource {
+        Resource::Deal {
+            record_id: id.to_string(),
+        }
+    }
+
+    const HOST: &str = "acme.my.salesforce.com";
+
+    #[test]
+    fn signed_out_or_invalid_never_plans_a_request() {
+        let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
+        assert_eq!(
+            plan_fetch(
+                None,
+                &mut index,
+                HOST,
+                &id,
+                now(),
+                &settings(true),
+                false,
+                "en"
+            ),
+            FetchPlan::SignedOut
+        );
+        let mut plain = settings(true);
+        plain.api_origin = "http://plain".into();
+        assert_eq!(
+            plan_fetch(
+                Some(&session()),
+                &mut index,
+                HOST,
+                &id,
+                now(),
+                &plain,
+                false,
+                "en"
+            ),
+            FetchPlan::SignedOut,
+            "HTTPS only"
+        );
+        for (host, resource) in [
+            (HOST, deal("0015g00000AbCdEAAV")),
+            (HOST, deal("006/../../v1/events")),
+            ("evil.example.com", deal("0065g00000AbCdEAAV")),
+            ("acme.my.salesforce.com\r\nX: y", Resource::Portfolio),
+            (
+                HOST,
+                Resource::Descriptions {
+                    locale: "en&x=1".into(),
+                },
+            ),
+        ] {
+            assert_eq!(
+                plan_fetch(
+                    Some(&session()),
+                    &mut index,
+                    host,
+                    &resource,
+                    now(),
+                    &settings(true),
+                    false,
+                    "en"
+                ),
+                FetchPlan::Invalid,
+                "{host} {resource:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fetch_then_cache_then_revalidate() {
+        let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
+        let plan = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &id,
+            now(),
+            &settings(false),
+            false,
+            "en",
+        );
+        let FetchPlan::Fetch {
+            key,
+            url,
+            headers,
+            serve_cached,
+        } = plan
+        else {
+            panic!("{plan:?}")
+        };
+        assert_eq!(
+            url,
+            "https://api.customercity.com/v1/opportunities/0065g00000AbCdEAAV/analysis?ai=exclude"
+        );
+        assert!(!serve_cached);
+        let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Authorization",
+                "X-Salesforce-Host",
+                "Accept",
+                "Accept-Language"
+            ],
+            "the Id goes in the path; nothing else from the page"
+        );
+        let outcome = complete_fetch(
+            &id,
+            200,
+            Some("\"e1\""),
+            BODY.as_bytes(),
+            &mut index,
+            &key,
+            now(),
+        );
+        assert!(outcome.store && outcome.error.is_none());
+        let analysis = decode_analysis(BODY.as_bytes()).unwrap();
+        let summary = summarize(&analysis, None, now(), false);
+        assert_eq!(summary.highlights, ["45 days in Value Proposition"]);
+        assert_eq!(summary.age_minutes, 5, "the data's own time");
+        let confirmed = summarize(&analysis, Some(now() - Duration::hours(3)), now(), false);
+        assert_eq!(confirmed.age_minutes, 180, "the cache entry's time");
+        // A second view, by the other Id form: from the cache, no request.
+        let again = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &deal("0065g00000AbCdE"),
+            now() + Duration::minutes(5),
+            &settings(false),
+            false,
+            "en",
+        );
+        assert_eq!(again, FetchPlan::Cached { key: key.clone() });
+        // The refresh button revalidates even a fresh entry, with its ETag.
+        let refresh = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &id,
+            now() + Duration::minutes(6),
+            &settings(false),
+            true,
+            "en",
+        );
+        assert!(
+            matches!(&refresh, FetchPlan::Fetch { serve_cached: true, headers, .. }
+            if headers.contains(&("If-None-Match".to_string(), "\"e1\"".to_string())))
+        );
+        // The next day: shown from the cache and revalidated with the ETag.
+        let later = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &id,
+            now() + Duration::hours(13),
+            &settings(false),
+            false,
+            "en",
+        );
+        let FetchPlan::Fetch {
+            headers,
+            serve_cached,
+            ..
+        } = later
+        else {
+            panic!()
+        };
+        assert!(serve_cached);
+        assert!(headers.contains(&("If-None-Match".to_string(), "\"e1\"".to_string())));
+        let not_modified = complete_fetch(
+            &id,
+            304,
+            None,
+            b"",
+            &mut index,
+            &key,
+            now() + Duration::hours(13),
+        );
+        assert_eq!((not_modified.store, not_modified.error), (false, None));
+        // Declining AI is another entry: AI text cached before is never shown.
+        let with_ai = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &id,
+            now(),
+            &settings(true),
+            false,
+            "en",
+        );
+        assert!(matches!(
+            with_ai,
+            FetchPlan::Fetch {
+                serve_cached: false,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn portfolio_and_descriptions_have_their_own_entries_and_ttls() {
+        let mut index = CacheIndex::default();
+        let plan = plan_fetch(
+            Some(&session()),
+            &mut index,
+            HOST,
+            &Resource::Portfolio,
+            now(),
+            &settings(true),
+            false,
+            "en",
+        );
+        let FetchPlan::Fetch { key, url, .. } = plan else {
+            panic!()
+        };
+        assert_eq!(url, "https://api.customercity.com/v1/portfolio");
+        let body = br#"{"generatedAt":"2026-11-23T12:00:00Z","deals":[]}"#;
+        assert!(
+            complete_fetch(
+                &Resource::Portfolio,
+                200,
+                None,
+                body,
+                &mut index,
+                &key,
+                now()
+            )
+            .store
+        );
+        assert_eq!(index.entries[&key].kind, Kind::Portfolio);
+        let descriptions = Resource::Descriptions {
+            locale: "pt-BR".into(),
+        };
+        let plan = plan_fetch(
+            Some(&session()),
+            &mut index,
+            "",
+            &descriptions,
+            now(),
+            &settings(true),
+            false,
+            "en",
+        );
+        let FetchPlan::Fetch { url, headers, .. } = plan else {
+            panic!("{plan:?}")
+        };
+        assert_eq!(
+            url,
+            "https://api.customercity.com/v1/descriptions?locale=pt-BR"
+        );
+        assert!(headers.iter().all(|(name, _)| name != "X-Salesforce-Host"));
+    }
+
+    #[test]
+    fn failures_are_reported_not_stored() {
+        let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
+        let bad = complete_fetch(
+            &id,
+            200,
+            None,
+            b"{\"opportunityId\":",
+            &mut index,
+            "k",
+            now(),
+        );
+        assert!(!bad.store && bad.error.is_some());
+        let other = complete_fetch(
+            &deal("0065g00000ZZZZZAAV"),
+            200,
+            None,
+            BODY.as_bytes(),
+            &mut index,
+            "k",
+            now(),
+        );
+        assert_eq!(
+            other.error.as_deref(),
+            Some("the service answered for another opportunity")
+        );
+        assert!(index.entries.is_empty());
+        assert!(complete_fetch(&id, 401, None, b"", &mut index, "k", now()).unauthorized);
+        assert!(complete_fetch(&id, 503, None, b"", &mut index, "k", now())
+            .error
+            .is_some());
+        assert!(
+            complete_fetch(&id, 304, None, b"", &mut index, "k", now())
+                .error
+                .is_some(),
+            "304 for nothing cached"
+        );
+    }
+
+    #[test]
+    fn storage_is_validated_like_the_network() {
+        let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
+        let stored = complete_fetch(&id, 200, None, BODY.as_bytes(), &mut index, "k", now());
+        assert!(stored.store);
+        let later = now() + Duration::minutes(30);
+        match recall(&id, Some(BODY.as_bytes()), &index, "k", later, false) {
+            Recall::Found { read, age_minutes } => {
+                let StoredRead::Deal { summary, .. } = *read else {
+                    panic!("expected the deal");
+                };
+                assert_eq!(summary.value, Some(58));
+                assert_eq!(age_minutes, Some(30));
+            }
+            other => panic!("expected the deal, got {other:?}"),
+        }
+        assert_eq!(
+            recall(&id, None, &index, "k", later, false),
+            Recall::Corrupt,
+            "the index promises a body that is gone"
+        );
+        assert_eq!(
+            recall(&id, Some(b"{\"opportunityId\":"), &index, "k", later, false),
+            Recall::Corrupt,
+            "a damaged body"
+        );
+        assert_eq!(
+            recall(
+                &deal("0065g00000ZZZZZAAV"),
+                Some(BODY.as_bytes()),
+                &index,
+                "k",
+                later,
+                false
+            ),
+            Recall::Corrupt,
+            "another deal's analysis under this deal's key is never shown"
+        );
+        assert_eq!(
+            recall(
+                &Resource::Portfolio,
+                Some(BODY.as_bytes()),
+                &index,
+                "k",
+                later,
+                false
+            ),
+            Recall::Corrupt
+        );
+        let mut gone = CacheIndex::default();
+        complete_fetch(&id, 404, None, b"", &mut gone, "k", now());
+        assert_eq!(
+            recall(&id, None, &gone, "k", later, false),
+            Recall::Nothing,
+            "a remembered 404 is nothing to show, not damage"
+        );
+        assert_eq!(
+            recall(&id, None, &CacheIndex::default(), "k", later, false),
+            Recall::Nothing
+        );
+    }
+
+    #[test]
+    fn requests_carry_the_language_and_each_language_has_its_own_entry() {
+        assert_eq!(api_language("de"), "de");
+        assert_eq!(api_language("ja-JP"), "ja");
+        assert_eq!(
+            api_language("pt_BR"),
+            "en",
+            "a language the API does not speak"
+        );
+        assert_eq!(api_language("de\r\nX: y"), "en");
+        let mut index = CacheIndex::default();
+        let id = deal("0065g00000AbCdEAAV");
+        let plan = |index: &mut CacheIndex, language: &str| {
+            plan_fetch(
+                Some(&session()),
+                index,
+                HOST,
+                &id,
+                now(),
+                &settings(true),
+                false,
+                language,
+            )
+        };
+        let FetchPlan::Fetch { key, headers, .. } = plan(&mut index, "de") else {
+            panic!()
+        };
+        assert!(headers.contains(&("Accept-Language".to_string(), "de".to_string())));
+        assert!(key.ends_with(":de"), "{key}");
+        complete_fetch(&id, 200, None, BODY.as_bytes(), &mut index, &key, now());
+        assert!(matches!(plan(&mut index, "de"), FetchPlan::Cached { .. }));
+        let FetchPlan::Fetch { key: english, .. } = plan(&mut index, "en") else {
+            panic!("German text is never shown to an English user")
+        };
+        assert_eq!(
+            english,
+            key.trim_end_matches(":de"),
+            "English keeps the plain key"
+        );
+    }
+
+    #[test]
+    fn every_reason_a_request_fails_is_a_kind_the_panel_explains() {
+        use crate::retry::{next_step, Next, Outcome, RetryPolicy};
+        let policy = RetryPolicy::default();
+        let mut reasons = Vec::new();
+        for outcome in [
+            Outcome::NetworkError,
+            Outcome::Timeout,
+            Outcome::Status {
+                status: 500,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 503,
+                retry_after_ms: Some(600_000),
+            },
+            Outcome::Status {
+                status: 429,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 404,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 403,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 401,
+                retry_after_ms: None,
+            },
+            Outcome::Status {
+                status: 418,
+                retry_after_ms: None,
+            },
+        ] {
+            for attempt in 1..=policy.max_attempts {
+                if let Next::GiveUp { reason } = next_step(&policy, attempt, outcome, true, 0.5) {
+                    reasons.push(reason);
+                }
+            }
+        }
+        let kinds: Vec<(&str, ErrorKind)> =
+            reasons.iter().map(|r| (*r, ErrorKind::of(r))).collect();
+        for (reason, kind) in &kinds {
+            let expected = if reason.contains("reached") {
+                ErrorKind::Offline
+            } else if reason.contains("busy") || reason.contains("wait") {
+                ErrorKind::Busy
+            } else if reason.contains("administrator") {
+                ErrorKind::NotEnabled
+            } else if reason.contains("no analysis") {
+                ErrorKind::NoAnalysis
+            } else if reason.contains("signed out") {
+                ErrorKind::SessionExpired
+            } else {
+                ErrorKind::Server
+            };
+            assert_eq!(*kind, expected, "{reason}");
+        }
+        assert_eq!(
+            ErrorKind::of(
+                match next_step(
+                    &policy,
+                    policy.max_attempts,
+                    Outcome::Status {
+                        status: 502,
+                        retry_after_ms: None
+                    },
+                    false,
+                    0.5
+                ) {
+                    Next::GiveUp { reason } => reason,
+                    other => panic!("{other:?}"),
+                }
+            ),
+            ErrorKind::Server,
+            "a failing service is not the rep being offline"
+        );
+        for (kind, at_least) in [
+            (ErrorKind::Offline, 1),
+            (ErrorKind::Server, 1),
+            (ErrorKind::Busy, 1),
+            (ErrorKind::NotEnabled, 1),
+            (ErrorKind::NoAnalysis, 1),
+            (ErrorKind::SessionExpired, 1),
+        ] {
+            assert!(
+                kinds.iter().filter(|(_, k)| *k == kind).count() >= at_least,
+                "{kind:?}: {kinds:?}"
+            );
+        }
+        // The worker's own words.
+        assert_eq!(
+            ErrorKind::of("the service did not answer in time"),
+            ErrorKind::Offline
+        );
+        assert_eq!(ErrorKind::of("the answer was cut off"), ErrorKind::Offline);
+        assert_eq!(
+            ErrorKind::of("TypeError: Failed to fetch"),
+            ErrorKind::Offline
+        );
+        assert_eq!(
+            ErrorKind::of("could not reach Customer City to renew the sign-in"),
+            ErrorKind::Offline
+        );
+        assert_eq!(
+            ErrorKind::of("too many records in this tab in a minute; try again shortly"),
+            ErrorKind::Busy
+        );
+        assert_eq!(
+            ErrorKind::of("the service answered for another opportunity"),
+            ErrorKind::Server
+        );
+        assert_eq!(
+            ErrorKind::of(&crate::api::ApiError::TooLarge.to_string()),
+            ErrorKind::Server
+        );
+    }
+}
