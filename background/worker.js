@@ -327,7 +327,7 @@ async function scheduleRefresh(session) {
 }
 
 // One token refresh (rotation), judged by the core: {renewed: session} (stored), {refused: true}
-// (the grant is gone: local data is wiped, signed out) or {unavailable: reason} (the session is
+// (the grant is gone: local data is wiped, signed out) or {unavailable: code} (the session is
 // kept; the next request or alarm tries again). Concurrent callers share one refresh: a rotated
 // refresh token works only once.
 let refreshing = null;
@@ -340,7 +340,7 @@ function refreshSession() {
     if (!request || cancelled.aborted) return { refused: true };
     if (await heldFor(settings)) {
       await scheduleRefreshRetry();
-      return { unavailable: 'the service asked to wait; try again later' };
+      return { unavailable: 'busy' }; // the service asked to wait (retry::ErrorKind's code)
     }
     const response = await fetch(request.url, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body,
@@ -366,7 +366,10 @@ function refreshSession() {
       await scheduleRefreshRetry(); // offline, timed out or failing: the alarm is not lost
     }
     return outcome;
-  })().catch((error) => ({ unavailable: String(error?.message ?? error) })).finally(() => {
+  })().catch((error) => {
+    console.warn('[Deal health] token refresh failed:', error);
+    return { unavailable: 'server' }; // an unforeseen failure here (storage): retry::ErrorKind's code
+  }).finally(() => {
     refreshing = null;
   });
   return refreshing;
@@ -395,8 +398,9 @@ async function performFetchIn(cancelled, request, plan) {
   // Not done, still signed in: cached data within its time to live stays shown, marked as not
   // refreshed.
   const failed = async (error) => ({ ok: false, signedIn: true, data: plan.serveCached ? await stored(request.resource, plan.key, true) : null, error });
-  const signedOut = { ok: false, signedIn: false, error: 'signed out: the session could not be renewed' };
-  if (await heldFor(settings)) return failed('the service asked to wait; try again later');
+  // Errors are the core's codes (retry::ErrorKind), which the side panel explains.
+  const signedOut = { ok: false, signedIn: false, error: 'sessionExpired' };
+  if (await heldFor(settings)) return failed('busy');
   let lastStatus;
   for (let number = 1; ; number += 1) {
     if (cancelled.aborted) return signedOut; // before a retry too: its token is revoked
@@ -416,7 +420,7 @@ async function performFetchIn(cancelled, request, plan) {
         body = await boundedText(result.response);
       } catch (error) {
         if (cancelled.aborted) return signedOut;
-        return failed(error?.name === 'TimeoutError' ? 'the service did not answer in time' : 'the answer was cut off');
+        return failed('offline'); // timed out or cut off while the body was read
       }
       const done = await exclusive(async () => {
         const state = await chrome.storage.local.get([INDEX_KEY, EPOCH_KEY]);
@@ -449,10 +453,10 @@ async function performFetchIn(cancelled, request, plan) {
       plan = replanned;
       continue;
     }
-    if (result.status !== 401) return failed(step.reason);
-    break;
+    if (step.next === 'giveUp') return failed(step.reason);
+    break; // signOut: the token was refused again right after it was renewed
   }
-  if (await clearLocalData(plan.epoch)) await chrome.storage.session.set({ [SESSION_EXPIRED]: true }); // a second 401 after a renewed token
+  if (await clearLocalData(plan.epoch)) await chrome.storage.session.set({ [SESSION_EXPIRED]: true });
   return signedOut;
 }
 
@@ -470,7 +474,7 @@ function planned(request, session) {
 
 async function answerFromCache(request, plan) {
   if (plan.action === 'signedOut') return { ok: true, signedIn: false };
-  if (plan.action === 'invalid') return { ok: false, signedIn: true, error: 'invalid request' };
+  if (plan.action === 'invalid') return { ok: false, signedIn: true, error: 'invalid' };
   const data = await recalled(request.resource, plan.key);
   // A damaged entry is replaced by a fresh fetch (which overwrites it), once.
   if (data?.corrupt && !request.refresh) return resourceFor({ ...request, refresh: true });
@@ -486,7 +490,7 @@ const inFlight = new Map(); // cache key → promise: two tabs on one deal make 
 async function pacedFetch(request, plan) {
   if (request.tabId !== undefined && request.resource.kind === 'deal' && !(await admitted(request.tabId, request.resource.recordId))) {
     const data = plan.serveCached ? await stored(request.resource, plan.key, true) : null;
-    return { ok: false, signedIn: true, data, error: 'too many records in this tab in a minute; try again shortly' };
+    return { ok: false, signedIn: true, data, error: 'busy' }; // too many records from this tab in a minute
   }
   return performFetch(request, plan);
 }
@@ -670,6 +674,14 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
 
 // The web app's sign-in hand-off (externally_connectable allows only the web app's origin;
 // the core checks the origin again, the pending state and its age).
+// Why a sign-in did not complete, as the core's code (auth::SignInFailure), for the side panel.
+class SignInFailed extends Error {
+  constructor(code) {
+    super(code);
+    this.code = code;
+  }
+}
+
 chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => {
   const cancelled = signOutController.signal; // a sign-out during the exchange wins
   const handOff = async () => {
@@ -681,7 +693,7 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     const { exchange, epoch } = await exclusive(async () => {
       const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
       // Our own Id goes with the code: the server takes a code only for the Id it handed it to.
-      if (settings.signInDisabled) throw new Error('sign-in is turned off by the administrator');
+      if (settings.signInDisabled) throw new SignInFailed('refused'); // turned off by the administrator
       const accepted = acceptHandOff(JSON.stringify(message ?? null), sender.origin, settings.appOrigin ?? '', settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
       await chrome.storage.session.remove('pendingSignIn');
       return { exchange: accepted, epoch: await epochNow() };
@@ -689,7 +701,7 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     // Fails closed: where the browser refuses to close local storage to content scripts, the
     // tokens would be readable by them, so no tokens are asked for (the code stays unused).
     await closeStorage().catch(() => {
-      throw new Error('this browser cannot keep the sign-in away from web pages; sign-in refused');
+      throw new SignInFailed('browser'); // it cannot keep the sign-in away from web pages
     });
     const response = await fetch(exchange.url, {
       method: 'POST',
@@ -697,6 +709,8 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
       body: exchange.body,
       credentials: 'omit',
       signal: requestSignal(cancelled),
+    }).catch(() => {
+      throw new SignInFailed(cancelled.aborted ? 'cancelled' : 'offline');
     });
     const session = sessionFromTokenResponse(response.status, (await boundedText(response)) ?? '', nowIso());
     // Kept only if the user has not signed out (or cleared local data) meanwhile.
@@ -708,7 +722,7 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     if (!kept) {
       const revoke = signOutPlan(session, null, [], settings.apiOrigin).revoke;
       if (revoke) fetch(revoke[0], { method: 'POST', headers: { 'content-type': 'application/json' }, body: revoke[1], credentials: 'omit', signal: AbortSignal.timeout(TIMEOUT_MS) }).catch(() => {});
-      throw new Error('signed out while signing in');
+      throw new SignInFailed('cancelled'); // signed out while signing in
     }
     await scheduleRefresh(session);
     await chrome.storage.session.remove([SESSION_EXPIRED, SIGN_IN_ERROR]);
@@ -716,9 +730,12 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     return { ok: true };
   };
   // A failed sign-in is kept (session storage) for the side panel to explain.
+  // The core's bindings throw their code as a string; anything unforeseen reads as refused.
   handOff().then(sendResponse, async (error) => {
-    await chrome.storage.session.set({ [SIGN_IN_ERROR]: String(error?.message ?? error).slice(0, 300) }).catch(() => {});
-    sendResponse({ ok: false, error: String(error) });
+    const code = error instanceof SignInFailed ? error.code : typeof error === 'string' ? error : 'refused';
+    if (!(error instanceof SignInFailed) && typeof error !== 'string') console.warn('[Deal health] sign-in failed:', error);
+    await chrome.storage.session.set({ [SIGN_IN_ERROR]: code }).catch(() => {});
+    sendResponse({ ok: false, error: code });
   });
   return true;
 });

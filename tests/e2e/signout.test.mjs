@@ -158,7 +158,9 @@ test('signing in fails closed where the browser will not close storage to conten
   const webApp = await connectPage;
   await confirmConnect(webApp);
   await webApp.waitForFunction(() => document.getElementById('status').textContent.startsWith('The extension refused'));
-  assert.match(await webApp.textContent('#status'), /cannot keep the sign-in away from web pages/);
+  // The core's code for it (auth::SignInFailure), which the side panel explains.
+  assert.equal(await webApp.textContent('#status'), 'The extension refused: browser');
+  assert.equal((await browser.worker.evaluate(() => chrome.storage.session.get('cc.signInError')))['cc.signInError'], 'browser');
   assert.equal((await local('session')).session, undefined, 'no session stored');
   assert.equal((await requests('/v1/auth/token')).length, exchanges, 'no tokens asked for');
   await browser.worker.evaluate(() => { chrome.storage.local.setAccessLevel = globalThis.ccRealSetAccessLevel; });

@@ -7,7 +7,25 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+/// Why the last sign-in did not complete, as the stable code the worker keeps for the side panel
+/// (`refused`, `cancelled`, `browser`, `offline`); the panel explains each in the user's
+/// language, and a code it does not know reads as `refused`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SignInFailure {
+    /// The user signed out (or cleared local data) while the sign-in was under way.
+    Cancelled,
+    /// The browser cannot keep local storage from content scripts: no tokens were asked for.
+    Browser,
+    /// The API could not be reached for the token exchange.
+    Offline,
+    /// The hand-off or the token exchange was refused (or sign-in is switched off).
+    #[serde(other)]
+    Refused,
+}
+
 use crate::api::TokenResponse;
+use crate::retry::ErrorKind;
 
 /// Refresh this long before the access token expires.
 pub const REFRESH_MARGIN_SECONDS: i64 = 300;
@@ -52,8 +70,11 @@ impl PendingSignIn {
     }
 }
 
-/// Why a hand-off message was refused.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+/// Why a hand-off message was refused; its code (`wrongOrigin`, `notPending`,
+/// `stateMismatch`, `malformed`) is what the worker answers the web app and keeps for the side
+/// panel, which reads any of them as [`SignInFailure::Refused`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum HandOffError {
     #[error("the message did not come from the Customer City web app")]
     WrongOrigin,
@@ -139,24 +160,21 @@ pub enum RefreshOutcome {
     Refused,
     /// No usable answer (offline, timeout, 429, 5xx, an unreadable body): keep the session and
     /// try again later; the reason is shown.
-    Unavailable(&'static str),
+    Unavailable(ErrorKind),
 }
 
 /// Judges the answer to `POST /v1/auth/refresh`: `status` is `None` when no answer came. Only
 /// a refusal of the grant signs the user out; a failing server or network never does.
 pub fn refresh_outcome(status: Option<u16>, body: &[u8], now: DateTime<Utc>) -> RefreshOutcome {
     match status {
-        None => RefreshOutcome::Unavailable("could not reach Customer City to renew the sign-in"),
+        None => RefreshOutcome::Unavailable(ErrorKind::Offline),
         Some(200) => match crate::api::decode_tokens(body) {
             Ok(tokens) => RefreshOutcome::Renewed(Session::from_tokens(&tokens, now)),
-            Err(_) => {
-                RefreshOutcome::Unavailable("Customer City sent an unreadable sign-in renewal")
-            }
+            Err(_) => RefreshOutcome::Unavailable(ErrorKind::Server),
         },
         Some(400 | 401) => RefreshOutcome::Refused,
-        Some(_) => {
-            RefreshOutcome::Unavailable("Customer City could not renew the sign-in just now")
-        }
+        Some(429 | 503) => RefreshOutcome::Unavailable(ErrorKind::Busy),
+        Some(_) => RefreshOutcome::Unavailable(ErrorKind::Server),
     }
 }
 
@@ -267,6 +285,35 @@ mod tests {
     }
 
     const APP: &str = "https://app.customercity.com";
+
+    #[test]
+    fn a_failed_sign_in_crosses_as_a_code_the_panel_reads() {
+        for (refused, code) in [
+            (HandOffError::WrongOrigin, "wrongOrigin"),
+            (HandOffError::NotPending, "notPending"),
+            (HandOffError::StateMismatch, "stateMismatch"),
+            (HandOffError::Malformed, "malformed"),
+        ] {
+            assert_eq!(serde_json::to_value(refused).unwrap(), code);
+            // The panel knows no hand-off code by name: each is a refusal.
+            assert_eq!(
+                serde_json::from_value::<SignInFailure>(code.into()).unwrap(),
+                SignInFailure::Refused
+            );
+        }
+        for (failure, code) in [
+            (SignInFailure::Cancelled, "cancelled"),
+            (SignInFailure::Browser, "browser"),
+            (SignInFailure::Offline, "offline"),
+            (SignInFailure::Refused, "refused"),
+        ] {
+            assert_eq!(
+                serde_json::from_value::<SignInFailure>(code.into()).unwrap(),
+                failure
+            );
+            assert_eq!(serde_json::to_value(failure).unwrap(), code);
+        }
+    }
 
     #[test]
     fn pkce_challenge_is_s256_of_the_verifier() {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{decode_analysis, decode_descriptions, decode_portfolio, Analysis};
 use crate::auth::Session;
 use crate::cache::{key, CacheIndex, Kind, Lookup, DEFAULT_BUDGET_BYTES};
+use crate::retry::ErrorKind;
 use crate::settings::Settings;
 use deal_health::badge::EnrichedSummary;
 
@@ -88,51 +89,6 @@ pub fn api_language(catalog_language: &str) -> &'static str {
         .find(|language| **language == primary)
         .copied()
         .unwrap_or("en")
-}
-
-/// What went wrong with a request, from the worker's words for it (`retry::next_step`'s
-/// reasons, [`complete_fetch`]'s errors, the worker's own): the side panel explains each kind
-/// differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ErrorKind {
-    /// No answer: offline, unreachable, timed out, cut off.
-    Offline,
-    /// The service asked to wait (429/503), or this tab asked for too many records.
-    Busy,
-    /// The organisation's administrator has not enabled the analysis (403).
-    NotEnabled,
-    /// The service has no analysis for this record (404).
-    NoAnalysis,
-    /// The session could not be renewed: signed out.
-    SessionExpired,
-    /// The service answered with an error or an answer that breaks the contract.
-    Server,
-}
-
-impl ErrorKind {
-    /// Classifies an error message; anything not recognised is a server error.
-    pub fn of(error: &str) -> ErrorKind {
-        const KINDS: [(&str, ErrorKind); 12] = [
-            ("signed out", ErrorKind::SessionExpired),
-            ("could not reach", ErrorKind::Offline),
-            ("session expired", ErrorKind::SessionExpired),
-            ("could not be reached", ErrorKind::Offline),
-            ("did not answer in time", ErrorKind::Offline),
-            ("cut off", ErrorKind::Offline),
-            ("failed to fetch", ErrorKind::Offline),
-            ("asked to wait", ErrorKind::Busy),
-            ("busy", ErrorKind::Busy),
-            ("too many records", ErrorKind::Busy),
-            ("not enabled", ErrorKind::NotEnabled),
-            ("no analysis", ErrorKind::NoAnalysis),
-        ];
-        let lower = error.to_ascii_lowercase();
-        KINDS
-            .iter()
-            .find(|(words, _)| lower.contains(words))
-            .map_or(ErrorKind::Server, |(_, kind)| *kind)
-    }
 }
 
 /// `en`, `de`, `pt-BR`: a language and an optional region, nothing else.
@@ -239,7 +195,7 @@ pub struct FetchOutcome {
     /// The access token was refused: refresh, or sign out.
     pub unauthorized: bool,
     /// What went wrong, for the error state (cached data, if any, stays shown).
-    pub error: Option<String>,
+    pub error: Option<ErrorKind>,
 }
 
 /// A response whose body the worker stopped reading at [`crate::api::MAX_RESPONSE_BYTES`] (or
@@ -250,7 +206,7 @@ pub fn oversized_response() -> FetchOutcome {
         store: false,
         evicted: Vec::new(),
         unauthorized: false,
-        error: Some(crate::api::ApiError::TooLarge.to_string()),
+        error: Some(ErrorKind::Server),
     }
 }
 
@@ -271,25 +227,24 @@ pub fn complete_fetch(
         error: None,
     };
     match status {
-        200 => match validate(resource, body) {
-            Ok(()) => {
-                outcome.evicted = index.store(
-                    cache_key,
-                    resource.kind(),
-                    body.len() as u64,
-                    etag.map(str::to_string),
-                    now,
-                    DEFAULT_BUDGET_BYTES,
-                );
-                outcome.store = !outcome.evicted.iter().any(|k| k == cache_key);
-            }
-            Err(error) => outcome.error = Some(error),
-        },
+        200 if valid(resource, body) => {
+            outcome.evicted = index.store(
+                cache_key,
+                resource.kind(),
+                body.len() as u64,
+                etag.map(str::to_string),
+                now,
+                DEFAULT_BUDGET_BYTES,
+            );
+            outcome.store = !outcome.evicted.iter().any(|k| k == cache_key);
+        }
+        // An answer that breaks the contract (docs/openapi.json) or names another deal.
+        200 => outcome.error = Some(ErrorKind::Server),
         304 if index.entries.contains_key(cache_key) => index.revalidated(cache_key, now),
-        304 => outcome.error = Some("the service answered 304 for nothing cached".to_string()),
+        304 => outcome.error = Some(ErrorKind::Server), // "not modified" for nothing cached
         401 => {
             outcome.unauthorized = true;
-            outcome.error = Some("the session expired".to_string());
+            outcome.error = Some(ErrorKind::SessionExpired);
         }
         404 => {
             // Remembered like an answer (an empty entry), so that a deal the server cannot
@@ -303,28 +258,21 @@ pub fn complete_fetch(
                 DEFAULT_BUDGET_BYTES,
             );
             outcome.evicted.push(cache_key.to_string());
-            outcome.error = Some("no analysis is available for this opportunity".to_string());
+            outcome.error = Some(ErrorKind::NoAnalysis);
         }
-        other => outcome.error = Some(format!("the service answered {other}")),
+        _ => outcome.error = Some(ErrorKind::Server),
     }
     outcome
 }
 
 /// Whether a body is a valid answer for the resource: for a deal, an analysis of that very
 /// record (a server answering for another deal is refused, never shown).
-fn validate(resource: &Resource, body: &[u8]) -> Result<(), String> {
+fn valid(resource: &Resource, body: &[u8]) -> bool {
     match resource {
-        Resource::Deal { record_id } => {
-            let analysis = decode_analysis(body).map_err(|e| e.to_string())?;
-            if analysis.opportunity_id.get(..15) != record_id.get(..15) {
-                return Err("the service answered for another opportunity".to_string());
-            }
-            Ok(())
-        }
-        Resource::Portfolio => decode_portfolio(body).map(drop).map_err(|e| e.to_string()),
-        Resource::Descriptions { .. } => decode_descriptions(body)
-            .map(drop)
-            .map_err(|e| e.to_string()),
+        Resource::Deal { record_id } => decode_analysis(body)
+            .is_ok_and(|analysis| analysis.opportunity_id.get(..15) == record_id.get(..15)),
+        Resource::Portfolio => decode_portfolio(body).is_ok(),
+        Resource::Descriptions { .. } => decode_descriptions(body).is_ok(),
     }
 }
 
@@ -403,7 +351,7 @@ pub fn recall(
             _ => Recall::Nothing,
         };
     };
-    if validate(resource, body).is_err() {
+    if !valid(resource, body) {
         return Recall::Corrupt;
     }
     let confirmed_at = meta.map(|meta| meta.stored_at);
@@ -746,8 +694,9 @@ mod tests {
             now(),
         );
         assert_eq!(
-            other.error.as_deref(),
-            Some("the service answered for another opportunity")
+            other.error,
+            Some(ErrorKind::Server),
+            "an answer for another deal"
         );
         assert!(index.entries.is_empty());
         assert!(complete_fetch(&id, 401, None, b"", &mut index, "k", now()).unauthorized);
@@ -867,123 +816,50 @@ mod tests {
     }
 
     #[test]
-    fn every_reason_a_request_fails_is_a_kind_the_panel_explains() {
+    fn every_way_a_request_fails_is_a_kind_with_a_stable_code() {
         use crate::retry::{next_step, Next, Outcome, RetryPolicy};
         let policy = RetryPolicy::default();
-        let mut reasons = Vec::new();
-        for outcome in [
-            Outcome::NetworkError,
-            Outcome::Timeout,
-            Outcome::Status {
-                status: 500,
-                retry_after_ms: None,
-            },
-            Outcome::Status {
-                status: 503,
-                retry_after_ms: Some(600_000),
-            },
-            Outcome::Status {
-                status: 429,
-                retry_after_ms: None,
-            },
-            Outcome::Status {
-                status: 404,
-                retry_after_ms: None,
-            },
-            Outcome::Status {
-                status: 403,
-                retry_after_ms: None,
-            },
-            Outcome::Status {
-                status: 401,
-                retry_after_ms: None,
-            },
-            Outcome::Status {
-                status: 418,
-                retry_after_ms: None,
-            },
+        let status = |status, retry_after_ms| Outcome::Status {
+            status,
+            retry_after_ms,
+        };
+        for (outcome, expected) in [
+            (Outcome::NetworkError, ErrorKind::Offline),
+            (Outcome::Timeout, ErrorKind::Offline),
+            (status(500, None), ErrorKind::Server),
+            (status(418, None), ErrorKind::Server),
+            (status(503, Some(600_000)), ErrorKind::Busy),
+            (status(429, None), ErrorKind::Busy),
+            (status(404, None), ErrorKind::NoAnalysis),
+            (status(403, None), ErrorKind::NotEnabled),
         ] {
-            for attempt in 1..=policy.max_attempts {
-                if let Next::GiveUp { reason } = next_step(&policy, attempt, outcome, true, 0.5) {
-                    reasons.push(reason);
-                }
-            }
-        }
-        let kinds: Vec<(&str, ErrorKind)> =
-            reasons.iter().map(|r| (*r, ErrorKind::of(r))).collect();
-        for (reason, kind) in &kinds {
-            let expected = if reason.contains("reached") {
-                ErrorKind::Offline
-            } else if reason.contains("busy") || reason.contains("wait") {
-                ErrorKind::Busy
-            } else if reason.contains("administrator") {
-                ErrorKind::NotEnabled
-            } else if reason.contains("no analysis") {
-                ErrorKind::NoAnalysis
-            } else if reason.contains("signed out") {
-                ErrorKind::SessionExpired
-            } else {
-                ErrorKind::Server
-            };
-            assert_eq!(*kind, expected, "{reason}");
-        }
-        assert_eq!(
-            ErrorKind::of(
-                match next_step(
-                    &policy,
-                    policy.max_attempts,
-                    Outcome::Status {
-                        status: 502,
-                        retry_after_ms: None
-                    },
-                    false,
-                    0.5
-                ) {
-                    Next::GiveUp { reason } => reason,
-                    other => panic!("{other:?}"),
-                }
-            ),
-            ErrorKind::Server,
-            "a failing service is not the rep being offline"
-        );
-        for (kind, at_least) in [
-            (ErrorKind::Offline, 1),
-            (ErrorKind::Server, 1),
-            (ErrorKind::Busy, 1),
-            (ErrorKind::NotEnabled, 1),
-            (ErrorKind::NoAnalysis, 1),
-            (ErrorKind::SessionExpired, 1),
-        ] {
-            assert!(
-                kinds.iter().filter(|(_, k)| *k == kind).count() >= at_least,
-                "{kind:?}: {kinds:?}"
+            assert_eq!(
+                next_step(&policy, policy.max_attempts, outcome, false, 0.5),
+                Next::GiveUp { reason: expected },
+                "{outcome:?}"
             );
         }
-        // The worker's own words.
+        // The codes that cross to the worker and the panel, and back.
+        for (kind, code) in [
+            (ErrorKind::Offline, "offline"),
+            (ErrorKind::Busy, "busy"),
+            (ErrorKind::NotEnabled, "notEnabled"),
+            (ErrorKind::NoAnalysis, "noAnalysis"),
+            (ErrorKind::SessionExpired, "sessionExpired"),
+            (ErrorKind::Invalid, "invalid"),
+            (ErrorKind::Server, "server"),
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), code);
+            assert_eq!(
+                serde_json::from_value::<ErrorKind>(code.into()).unwrap(),
+                kind
+            );
+        }
+        // A code this version does not know (a newer worker's, a damaged store) is a server error.
         assert_eq!(
-            ErrorKind::of("the service did not answer in time"),
-            ErrorKind::Offline
-        );
-        assert_eq!(ErrorKind::of("the answer was cut off"), ErrorKind::Offline);
-        assert_eq!(
-            ErrorKind::of("TypeError: Failed to fetch"),
-            ErrorKind::Offline
-        );
-        assert_eq!(
-            ErrorKind::of("could not reach Customer City to renew the sign-in"),
-            ErrorKind::Offline
-        );
-        assert_eq!(
-            ErrorKind::of("too many records in this tab in a minute; try again shortly"),
-            ErrorKind::Busy
-        );
-        assert_eq!(
-            ErrorKind::of("the service answered for another opportunity"),
+            serde_json::from_value::<ErrorKind>("the service is down".into()).unwrap(),
             ErrorKind::Server
         );
-        assert_eq!(
-            ErrorKind::of(&crate::api::ApiError::TooLarge.to_string()),
-            ErrorKind::Server
-        );
+        assert_eq!(oversized_response().error, Some(ErrorKind::Server));
     }
 }

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Analysis, Descriptions, Portfolio, RecommendationSource, Severity};
-use crate::client::ErrorKind;
+use crate::auth::SignInFailure;
+use crate::retry::ErrorKind;
 use crate::settings::Settings;
 use deal_health::badge::{EnrichedSummary, HeadlineSource};
 use deal_health::i18n::{Text, Value};
@@ -28,7 +29,8 @@ pub struct DealAnswer {
     #[serde(default)]
     pub ok: bool,
     pub data: Option<DealData>,
-    pub error: Option<String>,
+    /// Why it failed, as the worker's code.
+    pub error: Option<ErrorKind>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,7 +45,8 @@ pub struct PortfolioAnswer {
     #[serde(default)]
     pub ok: bool,
     pub data: Option<PortfolioData>,
-    pub error: Option<String>,
+    /// Why it failed, as the worker's code.
+    pub error: Option<ErrorKind>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,9 +76,9 @@ pub struct PanelInput {
     /// The session ended without the user signing out (the service refused to renew it).
     #[serde(default)]
     pub session_expired: bool,
-    /// The last sign-in did not complete: why (`client::ErrorKind`'s words, or a hand-off code).
+    /// The last sign-in did not complete: why, as the worker's code.
     #[serde(default)]
-    pub sign_in_error: Option<String>,
+    pub sign_in_error: Option<SignInFailure>,
 }
 
 /// A worker answer for the descriptions: `{ok, data: {descriptions}}`.
@@ -402,7 +405,7 @@ fn age(minutes: i64) -> Text {
     }
 }
 
-/// The message for a failed request, by what went wrong. (The worker's words decide, not the
+/// The message for a failed request, by what went wrong. (The worker's code decides, not the
 /// browser's `navigator.onLine`: an answer from the server, even an error, proves the network.)
 fn error_message(kind: ErrorKind) -> Text {
     Text::new(match kind {
@@ -411,7 +414,7 @@ fn error_message(kind: ErrorKind) -> Text {
         ErrorKind::NotEnabled => "panel_error_not_enabled",
         ErrorKind::NoAnalysis => "panel_no_analysis",
         ErrorKind::SessionExpired => "panel_session_expired",
-        ErrorKind::Server => "panel_error_server",
+        ErrorKind::Server | ErrorKind::Invalid => "panel_error_server",
     })
 }
 
@@ -449,7 +452,7 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     let Some(data) = data else {
         view.status = Status::Error;
         view.message = Some(match &answer.error {
-            Some(error) => error_message(ErrorKind::of(error)),
+            Some(error) => error_message(*error),
             // Answered from the cache without a body: the server had no analysis for it.
             None if answer.ok => Text::new("panel_no_analysis"),
             None => error_message(ErrorKind::Server),
@@ -460,11 +463,7 @@ fn enriched_view(input: &PanelInput, record_id: &str) -> EnrichedView {
     view.status = if answer.ok && !data.summary.stale {
         Status::Ready
     } else {
-        let why = answer
-            .error
-            .as_deref()
-            .map(ErrorKind::of)
-            .unwrap_or(ErrorKind::Server);
+        let why = answer.error.unwrap_or(ErrorKind::Server);
         view.message = Some(Text::new("panel_stale").arg(error_message(why)));
         Status::Stale
     };
@@ -538,8 +537,8 @@ fn signed_out_message(input: &PanelInput) -> Text {
     if sign_in_disabled(input) {
         return Text::new("settings_policy_sign_in_off");
     }
-    if let Some(error) = &input.sign_in_error {
-        return Text::new("panel_sign_in_failed").arg(sign_in_error_reason(error));
+    if let Some(failure) = input.sign_in_error {
+        return Text::new("panel_sign_in_failed").arg(sign_in_error_reason(failure));
     }
     if input.session_expired {
         return Text::new("panel_session_expired");
@@ -547,20 +546,14 @@ fn signed_out_message(input: &PanelInput) -> Text {
     Text::new("panel_sign_in_invitation")
 }
 
-/// Why a sign-in failed, from the worker's words for it.
-fn sign_in_error_reason(error: &str) -> Text {
-    if error.contains("cannot keep the sign-in") {
-        return Text::new("sign_in_error_browser");
-    }
-    if error.contains("signed out while signing in") {
-        return Text::new("sign_in_error_cancelled");
-    }
-    match ErrorKind::of(error) {
-        ErrorKind::Offline => Text::new("panel_error_offline"),
-        ErrorKind::Busy => Text::new("panel_error_busy"),
-        ErrorKind::NotEnabled => Text::new("panel_error_not_enabled"),
-        _ => Text::new("sign_in_error_refused"),
-    }
+/// Why a sign-in failed, from the worker's code for it.
+fn sign_in_error_reason(failure: SignInFailure) -> Text {
+    Text::new(match failure {
+        SignInFailure::Browser => "sign_in_error_browser",
+        SignInFailure::Cancelled => "sign_in_error_cancelled",
+        SignInFailure::Offline => "panel_error_offline",
+        SignInFailure::Refused => "sign_in_error_refused",
+    })
 }
 
 fn deal_view(input: &PanelInput) -> DealView {
@@ -683,11 +676,7 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
         view.message = Some(Text::new("panel_loading"));
         return view;
     };
-    let why = answer
-        .error
-        .as_deref()
-        .map(ErrorKind::of)
-        .unwrap_or(ErrorKind::Server);
+    let why = answer.error.unwrap_or(ErrorKind::Server);
     let Some(data) = &answer.data else {
         view.status = Status::Error;
         view.message = Some(error_message(why));
@@ -878,7 +867,7 @@ mod tests {
         DealAnswer {
             ok,
             data: Some(DealData { summary, analysis }),
-            error: (!ok).then(|| "the service answered 503".into()),
+            error: (!ok).then_some(ErrorKind::Busy),
         }
     }
 
@@ -975,7 +964,7 @@ mod tests {
         state.deal = Some(DealAnswer {
             ok: false,
             data: None,
-            error: Some("the service answered 500".into()),
+            error: Some(ErrorKind::Server),
         });
         assert_eq!(panel_view(&state).deal.enriched.status, Status::Error);
         state.deal = Some(deal_answer("0065g00000ZzZzZAAV", false, true, false));
@@ -1058,7 +1047,7 @@ mod tests {
             "https://api.customercity.com",
         ));
         // A failed sign-in from before the policy: the policy is the reason now.
-        state.sign_in_error = Some("the service refused".into());
+        state.sign_in_error = Some(SignInFailure::Refused);
         let view = panel_view(&state);
         assert!(view.settings.sign_in_disabled);
         // No sign-in is offered anywhere: the administrator's message stands in its place.

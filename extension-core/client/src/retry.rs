@@ -3,6 +3,31 @@
 //! jitter draw in `[0, 1)`.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Why a Tier 2 request failed, as the stable code that crosses to the worker and the side panel
+/// (`offline`, `busy`, `notEnabled`, `noAnalysis`, `sessionExpired`, `invalid`, `server`). The
+/// panel explains each in the user's language (`panel::error_message`); a code it does not know
+/// reads as `server`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    /// No answer: offline, unreachable, timed out, cut off.
+    Offline,
+    /// The service asked to wait (429/503), or this tab asked for too many records.
+    Busy,
+    /// The organisation's administrator has not enabled the analysis (403).
+    NotEnabled,
+    /// The service has no analysis for this record (404).
+    NoAnalysis,
+    /// The session could not be renewed: signed out.
+    SessionExpired,
+    /// The request named no valid record or locale: nothing was sent.
+    Invalid,
+    /// The service answered with an error or an answer that breaks the contract.
+    #[serde(other)]
+    Server,
+}
 
 /// Retry limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +70,14 @@ pub enum Outcome {
     Timeout,
 }
 
-/// The next step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The next step, as the worker receives it: `{next: "done" | "retryAfter" | "refreshThenRetry"
+/// | "giveUp" | "signOut", delayMs?, reason?}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "next",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Next {
     /// Success (2xx or 304).
     Done,
@@ -55,7 +86,9 @@ pub enum Next {
     /// The access token expired: refresh it, then retry once.
     RefreshThenRetry,
     /// Stop; `reason` is shown as the error state.
-    GiveUp { reason: &'static str },
+    GiveUp { reason: ErrorKind },
+    /// The token was refused again right after it was renewed: sign out (local data goes).
+    SignOut,
 }
 
 /// [`next_step`], remembering the last HTTP status an earlier attempt of the same request got.
@@ -114,9 +147,7 @@ pub fn next_step(
         Outcome::Status { status, .. } if (200..300).contains(&status) || status == 304 => {
             Next::Done
         }
-        Outcome::Status { status: 401, .. } if refreshed => Next::GiveUp {
-            reason: "signed out: the session could not be renewed",
-        },
+        Outcome::Status { status: 401, .. } if refreshed => Next::SignOut,
         Outcome::Status { status: 401, .. } => Next::RefreshThenRetry,
         Outcome::Status {
             status: 429 | 503,
@@ -124,12 +155,12 @@ pub fn next_step(
         } => {
             if out_of_attempts {
                 return Next::GiveUp {
-                    reason: "the service is busy; try again later",
+                    reason: ErrorKind::Busy,
                 };
             }
             match retry_after_ms {
                 Some(wait) if wait > policy.max_retry_after_ms => Next::GiveUp {
-                    reason: "the service asked to wait; try again later",
+                    reason: ErrorKind::Busy,
                 },
                 Some(wait) => Next::RetryAfter {
                     delay_ms: wait.max(backoff()),
@@ -147,7 +178,7 @@ pub fn next_step(
         } => {
             if out_of_attempts {
                 Next::GiveUp {
-                    reason: "the service answered with an error",
+                    reason: ErrorKind::Server,
                 }
             } else {
                 Next::RetryAfter {
@@ -158,7 +189,7 @@ pub fn next_step(
         Outcome::NetworkError | Outcome::Timeout => {
             if out_of_attempts {
                 Next::GiveUp {
-                    reason: "the service could not be reached",
+                    reason: ErrorKind::Offline,
                 }
             } else {
                 Next::RetryAfter {
@@ -167,13 +198,13 @@ pub fn next_step(
             }
         }
         Outcome::Status { status: 404, .. } => Next::GiveUp {
-            reason: "no analysis is available for this opportunity",
+            reason: ErrorKind::NoAnalysis,
         },
         Outcome::Status { status: 403, .. } => Next::GiveUp {
-            reason: "your administrator has not enabled the analysis",
+            reason: ErrorKind::NotEnabled,
         },
         Outcome::Status { .. } => Next::GiveUp {
-            reason: "the service answered with an error",
+            reason: ErrorKind::Server,
         },
     }
 }
@@ -429,16 +460,34 @@ mod tests {
     }
 
     #[test]
+    fn the_worker_reads_each_step_by_its_code() {
+        let json = |next: Next| serde_json::to_value(next).unwrap();
+        assert_eq!(json(Next::Done), serde_json::json!({"next": "done"}));
+        assert_eq!(
+            json(Next::RetryAfter { delay_ms: 250 }),
+            serde_json::json!({"next": "retryAfter", "delayMs": 250})
+        );
+        assert_eq!(
+            json(Next::RefreshThenRetry),
+            serde_json::json!({"next": "refreshThenRetry"})
+        );
+        assert_eq!(
+            json(Next::GiveUp {
+                reason: ErrorKind::NotEnabled
+            }),
+            serde_json::json!({"next": "giveUp", "reason": "notEnabled"})
+        );
+        assert_eq!(json(Next::SignOut), serde_json::json!({"next": "signOut"}));
+    }
+
+    #[test]
     fn one_refresh_then_sign_out() {
         let policy = RetryPolicy::default();
         assert_eq!(
             next_step(&policy, 1, status(401), false, 0.5),
             Next::RefreshThenRetry
         );
-        assert!(matches!(
-            next_step(&policy, 2, status(401), true, 0.5),
-            Next::GiveUp { .. }
-        ));
+        assert_eq!(next_step(&policy, 2, status(401), true, 0.5), Next::SignOut);
         assert!(matches!(
             next_step(&policy, 1, status(404), false, 0.5),
             Next::GiveUp { .. }
@@ -481,10 +530,10 @@ mod tests {
             Next::GiveUp { reason } => reason,
             other => panic!("{other:?}"),
         };
-        assert_eq!(reason(None), "the service could not be reached");
-        assert_eq!(reason(Some(500)), "the service answered with an error");
-        assert_eq!(reason(Some(503)), "the service is busy; try again later");
-        assert_eq!(reason(Some(200)), "the service could not be reached");
+        assert_eq!(reason(None), ErrorKind::Offline);
+        assert_eq!(reason(Some(500)), ErrorKind::Server);
+        assert_eq!(reason(Some(503)), ErrorKind::Busy);
+        assert_eq!(reason(Some(200)), ErrorKind::Offline);
         // Before the last attempt, a network error is retried as always.
         assert!(matches!(
             next_step_remembering(&policy, 1, Outcome::NetworkError, false, 0.5, Some(500)),

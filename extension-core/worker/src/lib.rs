@@ -51,7 +51,8 @@ pub fn begin_sign_in(
 
 /// Checks the web app's hand-off message and returns the token-exchange request
 /// `{url, body}` (an HTTPS POST to the API, naming `extension_id`, the extension's own Id), or
-/// throws why the message was refused.
+/// throws why as a code (`auth::HandOffError`'s, or `refused` for an API origin that is not
+/// HTTPS).
 #[wasm_bindgen(js_name = acceptHandOff)]
 pub fn accept_hand_off(
     message_json: &str,
@@ -71,7 +72,7 @@ pub fn accept_hand_off(
         pending.as_ref(),
         parse_instant(now)?,
     )
-    .map_err(|error| JsValue::from_str(&error.to_string()))?;
+    .map_err(|refused| to_js(&refused).unwrap_or_else(|_| sign_in_failed()))?;
     let request = pending
         .and_then(|pending| {
             deal_health_client::auth::token_exchange_request(
@@ -81,20 +82,24 @@ pub fn accept_hand_off(
                 extension_id,
             )
         })
-        .ok_or_else(|| JsValue::from_str("the API origin must be HTTPS"))?;
+        .ok_or_else(sign_in_failed)?;
     to_js(&request)
 }
 
-/// The session to store from the token endpoint's answer, or throws.
+/// What a refused hand-off or token exchange throws: the side panel's code for it
+/// (`auth::SignInFailure::Refused`).
+fn sign_in_failed() -> JsValue {
+    to_js(&deal_health_client::auth::SignInFailure::Refused).unwrap_or(JsValue::NULL)
+}
+
+/// The session to store from the token endpoint's answer, or throws the code `refused`.
 #[wasm_bindgen(js_name = sessionFromTokenResponse)]
 pub fn session_from_token_response(status: u16, body: &str, now: &str) -> Result<JsValue, JsValue> {
     if status != 200 {
-        return Err(JsValue::from_str(&format!(
-            "sign-in refused by the server ({status})"
-        )));
+        return Err(sign_in_failed());
     }
-    let tokens = deal_health_client::api::decode_tokens(body.as_bytes())
-        .map_err(|error| JsValue::from_str(&error.to_string()))?;
+    let tokens =
+        deal_health_client::api::decode_tokens(body.as_bytes()).map_err(|_| sign_in_failed())?;
     to_js(&deal_health_client::auth::Session::from_tokens(
         &tokens,
         parse_instant(now)?,
@@ -102,7 +107,8 @@ pub fn session_from_token_response(status: u16, body: &str, now: &str) -> Result
 }
 
 /// Judges the answer to a token refresh (`auth::refresh_outcome`; `status` 0 when none came):
-/// `{renewed: session}`, `{refused: true}` (sign out) or `{unavailable: reason}` (keep it).
+/// `{renewed: session}`, `{refused: true}` (sign out) or `{unavailable: code}` (keep it; the
+/// code is a `retry::ErrorKind`'s).
 #[wasm_bindgen(js_name = refreshOutcome)]
 pub fn refresh_outcome(status: u16, body: &str, now: &str) -> Result<JsValue, JsValue> {
     use deal_health_client::auth::RefreshOutcome;
@@ -111,7 +117,7 @@ pub fn refresh_outcome(status: u16, body: &str, now: &str) -> Result<JsValue, Js
     enum Outcome {
         Renewed(deal_health_client::auth::Session),
         Refused(bool),
-        Unavailable(&'static str),
+        Unavailable(deal_health_client::retry::ErrorKind),
     }
     let status = (status != 0).then_some(status);
     to_js(&match deal_health_client::auth::refresh_outcome(
@@ -447,10 +453,10 @@ pub fn refresh_retry_at(stored_hold: JsValue, now: &str, jitter: f64) -> Result<
     Ok(deal_health_client::retry::refresh_retry_at(now, jitter, hold).timestamp_millis() as f64)
 }
 
-/// After an attempt: `{next: "done" | "retryAfter" | "refreshThenRetry" | "giveUp", delayMs,
-/// reason}` (see `retry::next_step`). `status` is `null` for a network error or, with
-/// `timed_out`, a timeout; `last_status` the last status an earlier attempt of the same request
-/// got (see `retry::next_step_remembering`).
+/// After an attempt: what to do next (`retry::Next`, serialised as `{next, delayMs?,
+/// reason?}`). `status` is `null` for a network error or, with `timed_out`, a timeout;
+/// `last_status` the last status an earlier attempt of the same request got (see
+/// `retry::next_step_remembering`).
 #[wasm_bindgen(js_name = nextStep)]
 #[allow(clippy::too_many_arguments)]
 pub fn next_step(
@@ -464,15 +470,8 @@ pub fn next_step(
     last_status: Option<u16>,
 ) -> Result<JsValue, JsValue> {
     use deal_health_client::retry::{
-        next_step_remembering, parse_retry_after, Next, Outcome, RetryPolicy,
+        next_step_remembering, parse_retry_after, Outcome, RetryPolicy,
     };
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Step {
-        next: &'static str,
-        delay_ms: u64,
-        reason: Option<&'static str>,
-    }
     let now = parse_instant(now)?;
     let outcome = match status {
         Some(status) => Outcome::Status {
@@ -484,31 +483,14 @@ pub fn next_step(
         None if timed_out => Outcome::Timeout,
         None => Outcome::NetworkError,
     };
-    let policy = RetryPolicy::default();
-    let step =
-        match next_step_remembering(&policy, attempt, outcome, refreshed, jitter, last_status) {
-            Next::Done => Step {
-                next: "done",
-                delay_ms: 0,
-                reason: None,
-            },
-            Next::RetryAfter { delay_ms } => Step {
-                next: "retryAfter",
-                delay_ms,
-                reason: None,
-            },
-            Next::RefreshThenRetry => Step {
-                next: "refreshThenRetry",
-                delay_ms: 0,
-                reason: None,
-            },
-            Next::GiveUp { reason } => Step {
-                next: "giveUp",
-                delay_ms: 0,
-                reason: Some(reason),
-            },
-        };
-    to_js(&step)
+    to_js(&next_step_remembering(
+        &RetryPolicy::default(),
+        attempt,
+        outcome,
+        refreshed,
+        jitter,
+        last_status,
+    ))
 }
 
 /// The token refresh request `{url, body}` for a stored session, or `null` without one.
