@@ -1,5 +1,8 @@
-//! Selectors as data: for each field, the anchors that find it, best first, each with the page
-//! variant it serves. The engine in [`super`] interprets them; nothing here touches a DOM.
+//! Selectors as data. Each field has one rule ([`FieldRule`]: [`NAME`], [`AMOUNT`], [`STAGE`],
+//! [`CLOSE_DATE`], [`PROBABILITY`], [`OWNER`], [`NEXT_STEP`]): its names in Lightning, Dynamic
+//! Forms and Classic, its anchors, best first, and its labels in every supported language. The
+//! anchors ([`Anchor`]) say which page variant each serves. The engine in [`super`] interprets
+//! them; nothing here touches a DOM.
 
 /// The seven Opportunity fields the extension reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,225 +28,321 @@ impl Field {
         Field::NextStep,
     ];
 
+    /// Everything that finds this field on a page.
+    pub const fn rule(self) -> &'static FieldRule {
+        match self {
+            Field::Name => &NAME,
+            Field::Amount => &AMOUNT,
+            Field::Stage => &STAGE,
+            Field::CloseDate => &CLOSE_DATE,
+            Field::Probability => &PROBABILITY,
+            Field::Owner => &OWNER,
+            Field::NextStep => &NEXT_STEP,
+        }
+    }
+
     /// The name used in JSON output and warnings.
     pub fn json_name(self) -> &'static str {
-        match self {
-            Field::Name => "name",
-            Field::Amount => "amount",
-            Field::Stage => "stage",
-            Field::CloseDate => "closeDate",
-            Field::Probability => "probability",
-            Field::Owner => "owner",
-            Field::NextStep => "nextStep",
-        }
+        self.rule().json_name
     }
 
+    /// See [`FieldRule::target_selection_name`].
+    pub fn target_selection_name(self) -> &'static str {
+        self.rule().target_selection_name
+    }
+
+    /// See [`FieldRule::target_selection_selector`].
+    pub fn target_selection_selector(self) -> &'static str {
+        self.rule().target_selection_selector
+    }
+
+    /// See [`FieldRule::dynamic_forms_selector`].
+    pub fn dynamic_forms_selector(self) -> &'static str {
+        self.rule().dynamic_forms_selector
+    }
+
+    /// See [`FieldRule::dynamic_forms_id`].
+    pub fn dynamic_forms_id(self) -> &'static str {
+        self.rule().dynamic_forms_id
+    }
+
+    /// See [`FieldRule::classic_cell_id`].
+    pub fn classic_cell_id(self) -> &'static str {
+        self.rule().classic_cell_id
+    }
+
+    /// See [`FieldRule::labels`].
+    pub fn labels(self) -> &'static [&'static str] {
+        self.rule().labels
+    }
+}
+
+/// Everything that finds one field on a page, in one place: what the engine in [`super`]
+/// interprets (it parses the value per field: see each rule's note).
+#[derive(Debug)]
+pub struct FieldRule {
+    /// The name used in JSON output and warnings.
+    pub json_name: &'static str,
     /// The `data-target-selection-name` value Lightning puts on the field's container. It
     /// survives relabelling and translation, so it is the first anchor everywhere.
-    pub fn target_selection_name(self) -> &'static str {
-        match self {
-            Field::Name => "sfdc:RecordField.Opportunity.Name",
-            Field::Amount => "sfdc:RecordField.Opportunity.Amount",
-            Field::Stage => "sfdc:RecordField.Opportunity.StageName",
-            Field::CloseDate => "sfdc:RecordField.Opportunity.CloseDate",
-            Field::Probability => "sfdc:RecordField.Opportunity.Probability",
-            Field::Owner => "sfdc:RecordField.Opportunity.OwnerId",
-            Field::NextStep => "sfdc:RecordField.Opportunity.NextStep",
-        }
-    }
-
+    pub target_selection_name: &'static str,
     /// [`Self::target_selection_name`] as a selector: the query returns this field's anchors
     /// only, not every anchor of the page (800 on a page with large related lists).
-    pub fn target_selection_selector(self) -> &'static str {
-        match self {
-            Field::Name => "[data-target-selection-name=\"sfdc:RecordField.Opportunity.Name\"]",
-            Field::Amount => "[data-target-selection-name=\"sfdc:RecordField.Opportunity.Amount\"]",
-            Field::Stage => {
-                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.StageName\"]"
-            }
-            Field::CloseDate => {
-                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.CloseDate\"]"
-            }
-            Field::Probability => {
-                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.Probability\"]"
-            }
-            Field::Owner => "[data-target-selection-name=\"sfdc:RecordField.Opportunity.OwnerId\"]",
-            Field::NextStep => {
-                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.NextStep\"]"
-            }
-        }
-    }
-
-    /// [`Self::dynamic_forms_id`] as a selector on the Dynamic Forms field wrapper.
-    pub fn dynamic_forms_selector(self) -> &'static str {
-        match self {
-            Field::Name => "flexipage-field[data-field-id=\"RecordNameField\"]",
-            Field::Amount => "flexipage-field[data-field-id=\"RecordAmountField\"]",
-            Field::Stage => "flexipage-field[data-field-id=\"RecordStageNameField\"]",
-            Field::CloseDate => "flexipage-field[data-field-id=\"RecordCloseDateField\"]",
-            Field::Probability => "flexipage-field[data-field-id=\"RecordProbabilityField\"]",
-            Field::Owner => "flexipage-field[data-field-id=\"RecordOwnerIdField\"]",
-            Field::NextStep => "flexipage-field[data-field-id=\"RecordNextStepField\"]",
-        }
-    }
-
+    pub target_selection_selector: &'static str,
     /// Dynamic Forms: `flexipage-field[data-field-id="Record<Field>Field"]`.
-    pub fn dynamic_forms_id(self) -> &'static str {
-        match self {
-            Field::Name => "RecordNameField",
-            Field::Amount => "RecordAmountField",
-            Field::Stage => "RecordStageNameField",
-            Field::CloseDate => "RecordCloseDateField",
-            Field::Probability => "RecordProbabilityField",
-            Field::Owner => "RecordOwnerIdField",
-            Field::NextStep => "RecordNextStepField",
-        }
-    }
-
-    /// Classic detail page cell ids (`<id>_ileinner`).
-    pub fn classic_cell_id(self) -> &'static str {
-        match self {
-            Field::Name => "opp3_ileinner",
-            Field::Amount => "opp7_ileinner",
-            Field::Stage => "opp11_ileinner",
-            Field::CloseDate => "opp9_ileinner",
-            Field::Probability => "opp12_ileinner",
-            Field::Owner => "opp1_ileinner",
-            Field::NextStep => "opp10_ileinner",
-        }
-    }
-
+    pub dynamic_forms_id: &'static str,
+    /// [`Self::dynamic_forms_id`] as a selector on the Dynamic Forms field wrapper.
+    pub dynamic_forms_selector: &'static str,
+    /// Classic detail page cell id (`<id>_ileinner`).
+    pub classic_cell_id: &'static str,
+    /// The anchors tried, best first.
+    pub anchors: &'static [Anchor],
     /// Standard labels in the languages Salesforce ships, compared after
     /// [`normalize_label`]. Admin-renamed labels are reached through the API-name anchor.
     /// Languages: English, German, French, Japanese, Spanish, Italian, Portuguese (Brazil),
     /// Dutch, Swedish, Polish, Chinese (Simplified), Korean; regional locales (de-AT, fr-CA,
     /// en-AU, en-IN) show their language's labels. Where a translation was seen spelled more
     /// than one way (Korean writes 영업 기회 and 영업기회), each spelling is listed.
-    pub fn labels(self) -> &'static [&'static str] {
-        match self {
-            Field::Name => &[
-                "opportunity name",
-                "opportunity-name",
-                "nom de l'opportunité",
-                "nom de l’opportunité",
-                "商談名",
-                "nombre de la oportunidad",
-                "nome opportunità",
-                "naam opportunity",
-                "opportunitynaam",
-                "nome da oportunidade",
-                "业务机会名称",
-                "业务机会名",
-                "기회 이름",
-                "영업 기회 이름",
-                "영업기회 이름",
-                "affärsmöjlighetens namn",
-                "nazwa szansy sprzedaży",
-                "opportunity name (名前)",
-            ],
-            Field::Amount => &[
-                "amount", "betrag", "montant", "金額", "importe", "importo", "bedrag", "valor",
-                "金额", "금액", "belopp", "kwota",
-            ],
-            Field::Stage => &[
-                "stage",
-                "phase",
-                "étape",
-                "フェーズ",
-                "etapa",
-                "fase",
-                "阶段",
-                "단계",
-                "fas",
-                "etap",
-            ],
-            Field::CloseDate => &[
-                "close date",
-                "schlusstermin",
-                "abschlussdatum",
-                "date de clôture",
-                "完了予定日",
-                "fecha de cierre",
-                "data chiusura",
-                "sluitingsdatum",
-                "data de fechamento",
-                "结束日期",
-                "마감 날짜",
-                "마감 일자",
-                "stängningsdatum",
-                "data zamknięcia",
-            ],
-            Field::Probability => &[
-                "probability (%)",
-                "probability",
-                "wahrscheinlichkeit (%)",
-                "wahrscheinlichkeit",
-                "probabilité (%)",
-                "probabilité",
-                "確度 (%)",
-                "確度(%)",
-                "確度",
-                "probabilidad (%)",
-                "probabilidad",
-                "probabilità (%)",
-                "probabilità",
-                "waarschijnlijkheid (%)",
-                "kans (%)",
-                "probabilidade (%)",
-                "probabilidade",
-                "可能性 (%)",
-                "可能性(%)",
-                "확률 (%)",
-                "확률(%)",
-                "sannolikhet (%)",
-                "sannolikhet",
-                "prawdopodobieństwo (%)",
-                "prawdopodobieństwo",
-            ],
-            Field::Owner => &[
-                "opportunity owner",
-                "opportunity-inhaber",
-                "opportunity-eigentümer",
-                "propriétaire de l'opportunité",
-                "propriétaire de l’opportunité",
-                "商談 所有者",
-                "商談所有者",
-                "propietario de la oportunidad",
-                "titolare opportunità",
-                "proprietario opportunità",
-                "eigenaar opportunity",
-                "opportunity-eigenaar",
-                "proprietário da oportunidade",
-                "业务机会所有人",
-                "기회 소유자",
-                "영업 기회 소유자",
-                "영업기회 소유자",
-                "ägare till affärsmöjlighet",
-                "affärsmöjlighetens ägare",
-                "właściciel szansy sprzedaży",
-            ],
-            Field::NextStep => &[
-                "next step",
-                "nächster schritt",
-                "étape suivante",
-                "prochaine étape",
-                "ネクストステップ",
-                "次のステップ",
-                "paso siguiente",
-                "próximo paso",
-                "passo successivo",
-                "prossimo passo",
-                "volgende stap",
-                "próxima etapa",
-                "próximo passo",
-                "下一步",
-                "다음 단계",
-                "nästa steg",
-                "następny krok",
-            ],
-        }
-    }
+    pub labels: &'static [&'static str],
 }
+
+/// A rule from the field's API name (`StageName`): its Lightning and Dynamic Forms names follow
+/// from it.
+macro_rules! rule {
+    (json: $json:literal, api: $api:literal, classic: $cell:literal, anchors: $anchors:expr,
+     labels: $labels:expr $(,)?) => {
+        FieldRule {
+            json_name: $json,
+            target_selection_name: concat!("sfdc:RecordField.Opportunity.", $api),
+            target_selection_selector: concat!(
+                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.",
+                $api,
+                "\"]"
+            ),
+            dynamic_forms_id: concat!("Record", $api, "Field"),
+            dynamic_forms_selector: concat!(
+                "flexipage-field[data-field-id=\"Record",
+                $api,
+                "Field\"]"
+            ),
+            classic_cell_id: $cell,
+            anchors: $anchors,
+            labels: $labels,
+        }
+    };
+}
+
+use Anchor::*;
+
+/// The anchors of a field with no anchor of its own (all but the name and the stage).
+const STANDARD_ANCHORS: &[Anchor] = &[
+    TargetSelectionName,
+    DynamicFormsField,
+    LayoutItemLabel,
+    FieldLabelText,
+    HighlightsDetailLabel,
+    FormElementLabel,
+    ClassicCellId,
+    ClassicLabelCell,
+];
+
+/// Opportunity Name. Also where the badge goes (`extract::header_anchor`); read as text.
+pub const NAME: FieldRule = rule! {
+    json: "name",
+    api: "Name",
+    classic: "opp3_ileinner",
+    anchors: &[
+        TargetSelectionName,
+        DynamicFormsField,
+        HighlightsPrimaryField,
+        LayoutItemLabel,
+        FieldLabelText,
+        FormElementLabel,
+        ClassicCellId,
+        ClassicPageDescription,
+        ClassicLabelCell,
+    ],
+    labels: &[
+        "opportunity name",
+        "opportunity-name",
+        "nom de l'opportunité",
+        "nom de l’opportunité",
+        "商談名",
+        "nombre de la oportunidad",
+        "nome opportunità",
+        "naam opportunity",
+        "opportunitynaam",
+        "nome da oportunidade",
+        "业务机会名称",
+        "业务机会名",
+        "기회 이름",
+        "영업 기회 이름",
+        "영업기회 이름",
+        "affärsmöjlighetens namn",
+        "nazwa szansy sprzedaży",
+        "opportunity name (名前)",
+    ],
+};
+
+/// Amount, parsed by `value::parse_amount` (a currency its text leaves open comes from the
+/// record's other evidence: `extract`'s `record_currency`).
+pub const AMOUNT: FieldRule = rule! {
+    json: "amount",
+    api: "Amount",
+    classic: "opp7_ileinner",
+    anchors: STANDARD_ANCHORS,
+    labels: &[
+        "amount", "betrag", "montant", "金額", "importe", "importo", "bedrag", "valor",
+        "金额", "금액", "belopp", "kwota",
+    ],
+};
+
+/// Stage, read as text; closed stages are [`CLOSED_WON_STAGES`] and [`CLOSED_LOST_STAGES`]. The
+/// Path's current step is its fallback.
+pub const STAGE: FieldRule = rule! {
+    json: "stage",
+    api: "StageName",
+    classic: "opp11_ileinner",
+    anchors: &[
+        TargetSelectionName,
+        DynamicFormsField,
+        LayoutItemLabel,
+        FieldLabelText,
+        HighlightsDetailLabel,
+        PathCurrentStep,
+        FormElementLabel,
+        ClassicCellId,
+        ClassicLabelCell,
+    ],
+    labels: &[
+        "stage",
+        "phase",
+        "étape",
+        "フェーズ",
+        "etapa",
+        "fase",
+        "阶段",
+        "단계",
+        "fas",
+        "etap",
+    ],
+};
+
+/// Close Date, parsed by `value::parse_date` in the locale's or the page's numeric order.
+pub const CLOSE_DATE: FieldRule = rule! {
+    json: "closeDate",
+    api: "CloseDate",
+    classic: "opp9_ileinner",
+    anchors: STANDARD_ANCHORS,
+    labels: &[
+        "close date",
+        "schlusstermin",
+        "abschlussdatum",
+        "date de clôture",
+        "完了予定日",
+        "fecha de cierre",
+        "data chiusura",
+        "sluitingsdatum",
+        "data de fechamento",
+        "结束日期",
+        "마감 날짜",
+        "마감 일자",
+        "stängningsdatum",
+        "data zamknięcia",
+    ],
+};
+
+/// Probability (%), parsed by `value::parse_percent`.
+pub const PROBABILITY: FieldRule = rule! {
+    json: "probability",
+    api: "Probability",
+    classic: "opp12_ileinner",
+    anchors: STANDARD_ANCHORS,
+    labels: &[
+        "probability (%)",
+        "probability",
+        "wahrscheinlichkeit (%)",
+        "wahrscheinlichkeit",
+        "probabilité (%)",
+        "probabilité",
+        "確度 (%)",
+        "確度(%)",
+        "確度",
+        "probabilidad (%)",
+        "probabilidad",
+        "probabilità (%)",
+        "probabilità",
+        "waarschijnlijkheid (%)",
+        "kans (%)",
+        "probabilidade (%)",
+        "probabilidade",
+        "可能性 (%)",
+        "可能性(%)",
+        "확률 (%)",
+        "확률(%)",
+        "sannolikhet (%)",
+        "sannolikhet",
+        "prawdopodobieństwo (%)",
+        "prawdopodobieństwo",
+    ],
+};
+
+/// Opportunity Owner, read as text (the user link's name where there is one).
+pub const OWNER: FieldRule = rule! {
+    json: "owner",
+    api: "OwnerId",
+    classic: "opp1_ileinner",
+    anchors: STANDARD_ANCHORS,
+    labels: &[
+        "opportunity owner",
+        "opportunity-inhaber",
+        "opportunity-eigentümer",
+        "propriétaire de l'opportunité",
+        "propriétaire de l’opportunité",
+        "商談 所有者",
+        "商談所有者",
+        "propietario de la oportunidad",
+        "titolare opportunità",
+        "proprietario opportunità",
+        "eigenaar opportunity",
+        "opportunity-eigenaar",
+        "proprietário da oportunidade",
+        "业务机会所有人",
+        "기회 소유자",
+        "영업 기회 소유자",
+        "영업기회 소유자",
+        "ägare till affärsmöjlighet",
+        "affärsmöjlighetens ägare",
+        "właściciel szansy sprzedaży",
+    ],
+};
+
+/// Next Step, read as text.
+pub const NEXT_STEP: FieldRule = rule! {
+    json: "nextStep",
+    api: "NextStep",
+    classic: "opp10_ileinner",
+    anchors: STANDARD_ANCHORS,
+    labels: &[
+        "next step",
+        "nächster schritt",
+        "étape suivante",
+        "prochaine étape",
+        "ネクストステップ",
+        "次のステップ",
+        "paso siguiente",
+        "próximo paso",
+        "passo successivo",
+        "prossimo passo",
+        "volgende stap",
+        "próxima etapa",
+        "próximo passo",
+        "下一步",
+        "다음 단계",
+        "nästa steg",
+        "następny krok",
+    ],
+};
 
 /// Lower-cases, collapses white space, drops a required-field asterisk and a trailing colon.
 ///
@@ -306,41 +405,7 @@ pub enum Anchor {
 
 /// The anchors tried for `field`, best first.
 pub fn anchors(field: Field) -> &'static [Anchor] {
-    use Anchor::*;
-    match field {
-        Field::Name => &[
-            TargetSelectionName,
-            DynamicFormsField,
-            HighlightsPrimaryField,
-            LayoutItemLabel,
-            FieldLabelText,
-            FormElementLabel,
-            ClassicCellId,
-            ClassicPageDescription,
-            ClassicLabelCell,
-        ],
-        Field::Stage => &[
-            TargetSelectionName,
-            DynamicFormsField,
-            LayoutItemLabel,
-            FieldLabelText,
-            HighlightsDetailLabel,
-            PathCurrentStep,
-            FormElementLabel,
-            ClassicCellId,
-            ClassicLabelCell,
-        ],
-        _ => &[
-            TargetSelectionName,
-            DynamicFormsField,
-            LayoutItemLabel,
-            FieldLabelText,
-            HighlightsDetailLabel,
-            FormElementLabel,
-            ClassicCellId,
-            ClassicLabelCell,
-        ],
-    }
+    field.rule().anchors
 }
 
 /// Selectors used by the anchors and the engine. Each names the variant it serves.
@@ -515,6 +580,49 @@ mod selector_tests {
                     field.dynamic_forms_id()
                 )
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_names_its_field_as_salesforce_does() {
+        let names: Vec<_> = Field::ALL
+            .iter()
+            .map(|field| {
+                let rule = field.rule();
+                (
+                    rule.json_name,
+                    rule.target_selection_selector,
+                    rule.dynamic_forms_selector,
+                    rule.classic_cell_id,
+                )
+            })
+            .collect();
+        assert_eq!(
+            names[2],
+            (
+                "stage",
+                "[data-target-selection-name=\"sfdc:RecordField.Opportunity.StageName\"]",
+                "flexipage-field[data-field-id=\"RecordStageNameField\"]",
+                "opp11_ileinner"
+            )
+        );
+        assert_eq!(
+            Field::Owner.target_selection_name(),
+            "sfdc:RecordField.Opportunity.OwnerId"
+        );
+        assert_eq!(Field::Owner.dynamic_forms_id(), "RecordOwnerIdField");
+        // Seven fields, seven distinct rules, each with anchors and labels.
+        for (i, field) in Field::ALL.iter().enumerate() {
+            assert!(!field.rule().anchors.is_empty() && !field.rule().labels.is_empty());
+            for other in &Field::ALL[i + 1..] {
+                assert_ne!(field.rule().json_name, other.rule().json_name);
+                assert_ne!(field.classic_cell_id(), other.classic_cell_id());
+            }
         }
     }
 }
