@@ -13,9 +13,13 @@ use crate::score::Band;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrichedSummary {
+    /// The record the analysis is of (15 or 18 characters).
     pub record_id: String,
+    /// The analysis's score, 0–100; `None` when the service gave none.
     pub value: Option<u8>,
+    /// The analysis's band.
     pub band: Band,
+    /// The top blind spots' one-line summaries, most important first.
     pub highlights: Vec<String>,
     /// Minutes since the analysis was last confirmed by the server (fetched or revalidated).
     #[serde(default)]
@@ -80,6 +84,7 @@ pub enum BadgeState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BadgeView {
+    /// What kind of badge this is.
     pub state: BadgeState,
     /// The record the view belongs to; the content script checks it against the URL.
     pub record_id: String,
@@ -104,7 +109,9 @@ pub struct BadgeView {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PreviousBadge {
+    /// The record the badge showed.
     pub record_id: String,
+    /// The record name it showed, as read from the page.
     pub name: Option<String>,
     /// Which score it showed (`BadgeView::source`).
     #[serde(default)]
@@ -135,8 +142,11 @@ pub struct AnalysisWait {
 /// generic deserialiser: serde-wasm-bindgen's would be a fifth of `content/core.js`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JsField {
+    /// A string.
     Text(String),
+    /// A number.
     Number(f64),
+    /// A boolean.
     Flag(bool),
     /// An array whose every item is a string.
     Texts(Vec<String>),
@@ -300,6 +310,7 @@ pub fn pending_view(report: &Report) -> BadgeView {
 /// The badge's decision and when to take it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
+    /// What the badge shows now.
     pub view: BadgeView,
     /// Evaluate again after this many milliseconds even if the page does not change: the
     /// view waits for something that may not come (the worker's word on the sign-in or on the

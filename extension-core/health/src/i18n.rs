@@ -17,8 +17,10 @@ use serde::{Deserialize, Serialize};
 /// it deserializes too; [`Text::is_well_formed`] bounds what a sender can put in one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
+    /// The `_locales` message id.
     pub id: Cow<'static, str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The message's `$1`, `$2`, … in order.
     pub args: Vec<Arg>,
     /// A plural message: `id` is the stem and the catalog holds `<id>_one` and `<id>_other`;
     /// the renderer picks by the language's plural rules for this count (`Intl.PluralRules` in
@@ -32,8 +34,11 @@ pub struct Text {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
+    /// Text shown as is (page data: a stage, a name).
     Plain(String),
+    /// Another message, rendered first.
     Text(Text),
+    /// A value formatted in the user's locale.
     Value(Value),
 }
 
@@ -43,15 +48,29 @@ pub enum Arg {
 #[serde(tag = "format", rename_all = "camelCase")]
 pub enum Value {
     /// A count: `1,250` / `1.250` / `1 250`.
-    Count { value: i64 },
+    Count {
+        /// The number.
+        value: i64,
+    },
     /// An amount in hundredths of its ISO 4217 currency, shown with the currency.
-    Money { cents: i64, currency: String },
+    Money {
+        /// Hundredths of the currency unit.
+        cents: i64,
+        /// ISO 4217 code.
+        currency: String,
+    },
     /// A calendar date (`YYYY-MM-DD`), shown in the locale's medium form, as written (no time
     /// zone shift).
-    Date { date: String },
+    Date {
+        /// `YYYY-MM-DD`.
+        date: String,
+    },
     /// A time this many minutes ago, shown relative (`Intl.RelativeTimeFormat`): minutes under
     /// an hour, hours under two days, then days.
-    Ago { minutes: i64 },
+    Ago {
+        /// Minutes before now.
+        minutes: i64,
+    },
 }
 
 impl Value {

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! # deal-health
 //!
 //! Tier 1, everything the badge needs and nothing more: which pages are Opportunity records

@@ -23,10 +23,15 @@ pub struct AnalyzeOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
+    /// The record's Id, as the URL names it.
     pub opportunity_id: String,
+    /// Lightning or Classic.
     pub ui: Ui,
+    /// The seven fields, `null` where not read.
     pub fields: Fields,
+    /// The Tier 1 score and its reasons.
     pub score: Score,
+    /// What could not be read, and why.
     pub warnings: Vec<Warning>,
 }
 
@@ -94,10 +99,15 @@ const MAX_REASONS: usize = 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tier1Summary {
+    /// The record the report is of.
     pub record_id: String,
+    /// Its name, as read from the page.
     pub name: Option<String>,
+    /// The score, 0–100; `None` for closed deals and thin data.
     pub value: Option<u8>,
+    /// The score's band.
     pub band: Band,
+    /// The reasons, most harmful first.
     pub reasons: Vec<Text>,
 }
 

@@ -23,11 +23,17 @@ pub const AT_RISK_FROM: u8 = 40;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
+    /// A score at or above [`HEALTHY_FROM`].
     Healthy,
+    /// A score from [`AT_RISK_FROM`] up to [`HEALTHY_FROM`].
     AtRisk,
+    /// A score below [`AT_RISK_FROM`].
     Critical,
+    /// Closed won.
     Won,
+    /// Closed lost.
     Lost,
+    /// Too little data to score.
     Unknown,
 }
 
@@ -49,7 +55,9 @@ impl Band {
 /// One reason: a stable code, signed points and a plain-language message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reason {
+    /// The stable reason code (`docs/scoring.md` explains each).
     pub code: &'static str,
+    /// Points added (positive) or taken (negative).
     pub points: i32,
     /// What the reason says, as a message of `_locales` (see [`crate::i18n`]).
     pub text: Text,
@@ -75,6 +83,7 @@ impl Serialize for Reason {
 pub struct Score {
     /// 0–100 for open deals; `None` for closed deals and when data is too thin.
     pub value: Option<u8>,
+    /// The band the value falls in (or the deal's closed state).
     pub band: Band,
     /// Most harmful first.
     pub reasons: Vec<Reason>,

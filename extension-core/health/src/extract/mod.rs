@@ -49,13 +49,20 @@ pub struct Warning {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fields {
+    /// Opportunity Name.
     pub name: Option<String>,
+    /// Amount with its currency.
     pub amount: Option<Amount>,
+    /// Stage, as shown.
     pub stage: Option<String>,
     #[serde(serialize_with = "serialize_date")]
+    /// Close Date.
     pub close_date: Option<NaiveDate>,
+    /// Probability (%), 0–100.
     pub probability: Option<u8>,
+    /// Opportunity Owner's name.
     pub owner: Option<String>,
+    /// Next Step.
     pub next_step: Option<String>,
 }
 
@@ -74,7 +81,9 @@ fn serialize_date<S: serde::Serializer>(
 /// How a closed stage was recognised on the Path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathOutcome {
+    /// A closed-won stage.
     Won,
+    /// A closed-lost stage.
     Lost,
 }
 

@@ -7,12 +7,19 @@
 /// The seven Opportunity fields the extension reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// Opportunity Name.
     Name,
+    /// Amount.
     Amount,
+    /// Stage.
     Stage,
+    /// Close Date.
     CloseDate,
+    /// Probability (%).
     Probability,
+    /// Opportunity Owner.
     Owner,
+    /// Next Step.
     NextStep,
 }
 
