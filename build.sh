@@ -67,8 +67,6 @@ wasm-bindgen --target web --no-typescript --out-dir "$WORK/web" --out-name core 
 "$WASM_OPT" "${WASM_FEATURES[@]}" -Oz "$WORK/web/core_bg.wasm" -o "$WORK/web/core_bg.wasm"
 mkdir -p "$OUT/background/pkg"
 cp "$WORK/web/core.js" "$WORK/web/core_bg.wasm" "$OUT/background/pkg/"
-# The core's few inline JavaScript helpers (the live DOM's), imported by core.js.
-if [ -d "$WORK/web/snippets" ]; then cp -r "$WORK/web/snippets" "$OUT/background/pkg/"; fi
 
 echo "== content script: the core as real WebAssembly, where the page's CSP allows it"
 # The `web` build with its own glue, loaded by content/main.js with import() and compiled from

@@ -454,6 +454,7 @@ async function performFetchIn(cancelled, request, plan) {
       continue;
     }
     if (step.next === 'giveUp') return failed(step.reason);
+    if (step.next !== 'signOut') return failed('server'); // a step this worker does not know
     break; // signOut: the token was refused again right after it was renewed
   }
   if (await clearLocalData(plan.epoch)) await chrome.storage.session.set({ [SESSION_EXPIRED]: true });
@@ -712,7 +713,10 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     }).catch(() => {
       throw new SignInFailed(cancelled.aborted ? 'cancelled' : 'offline');
     });
-    const session = sessionFromTokenResponse(response.status, (await boundedText(response)) ?? '', nowIso());
+    const body = await boundedText(response).catch(() => {
+      throw new SignInFailed(cancelled.aborted ? 'cancelled' : 'offline'); // timed out or cut off
+    });
+    const session = sessionFromTokenResponse(response.status, body ?? '', nowIso());
     // Kept only if the user has not signed out (or cleared local data) meanwhile.
     const kept = await exclusive(async () => {
       if ((await epochNow()) !== epoch) return false;
@@ -730,10 +734,12 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     return { ok: true };
   };
   // A failed sign-in is kept (session storage) for the side panel to explain.
-  // The core's bindings throw their code as a string; anything unforeseen reads as refused.
+  // The core's bindings throw their code as a string (one camelCase word); anything else
+  // unforeseen reads as refused.
   handOff().then(sendResponse, async (error) => {
-    const code = error instanceof SignInFailed ? error.code : typeof error === 'string' ? error : 'refused';
-    if (!(error instanceof SignInFailed) && typeof error !== 'string') console.warn('[Deal health] sign-in failed:', error);
+    const thrownCode = typeof error === 'string' && /^[a-z][A-Za-z]{0,40}$/.test(error) ? error : null;
+    const code = error instanceof SignInFailed ? error.code : thrownCode ?? 'refused';
+    if (!(error instanceof SignInFailed) && !thrownCode) console.warn('[Deal health] sign-in failed:', error);
     await chrome.storage.session.set({ [SIGN_IN_ERROR]: code }).catch(() => {});
     sendResponse({ ok: false, error: code });
   });
