@@ -6,13 +6,17 @@
 // user started.
 import init, {
   acceptHandOff, acknowledgeBatch, admitAnalysis, apiLanguage, pageAllowed, holdAfter, holdRemaining, maxResponseBytes, refreshRetryAt, batchOutcome, beginSignIn, completeFetch, effectiveSettings, isForced, nextStep, planFetch, readStored,
-  reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, sweepCache, tabContext,
-  takeBatch,
+  reclaimStorage, recordEvent, refreshAlarmAt, refreshOutcome, refreshRequest, routeMessage, sessionFromTokenResponse, signOutPlan, storageKeys, sweepCache,
+  tabContext, takeBatch,
 } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
 
 let coreReady = false;
+// Every storage key, key prefix and alarm name, as the core names them (storage::KEYS): set
+// when the core has loaded, and every use below runs after `ready`.
+let KEY = null;
 const ready = init({ module_or_path: new URL('./pkg/core_bg.wasm', import.meta.url) }).then(() => {
+  KEY = storageKeys();
   coreReady = true;
 });
 
@@ -24,17 +28,6 @@ closeStorage().catch(() => {});
 const nowIso = () => new Date().toISOString();
 // The language the extension speaks (its _locales catalog): the API answers in it.
 const LANGUAGE = chrome.i18n.getMessage('locale_tag') || 'en';
-// Why the panel shows what it shows after a session or a sign-in ended without the user's say.
-const SESSION_EXPIRED = 'cc.sessionExpired';
-const SIGN_IN_ERROR = 'cc.signInError';
-const INDEX_KEY = 'cc.cacheIndex';
-const QUEUE_KEY = 'cc.analyticsQueue';
-const OPT_OUT = 'feature_analyticsOptOut';
-const DECLINE_AI = 'cc.declineAi';
-const FLUSH_ALARM = 'cc.flushAnalytics';
-const SWEEP_ALARM = 'cc.sweepCache';
-const REFRESH_ALARM = 'cc.refreshToken';
-const HOLD_KEY = 'cc.holdUntil';
 const TIMEOUT_MS = 10000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,8 +36,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // Work started under one generation (a refresh, a fetch, a batch) writes nothing once it has
 // changed: a refresh or a fetch answered after a sign-out cannot bring a session or a cached
 // analysis back.
-const EPOCH_KEY = 'cc.signOutEpoch';
-const epochNow = async () => (await chrome.storage.local.get(EPOCH_KEY))[EPOCH_KEY] ?? 0;
+const epochNow = async () => (await chrome.storage.local.get(KEY.signOutEpoch))[KEY.signOutEpoch] ?? 0;
 let signOutController = new AbortController();
 // Every request's signal: its timeout, or the sign-out that ends the generation it started in
 // (`cancelled`: signOutController.signal, taken when the work began).
@@ -67,7 +59,7 @@ let settingsCache = null;
 function currentSettings() {
   settingsCache ??= (async () => {
     const managed = await chrome.storage.managed.get(null).then((policy) => ({ policy }), () => null);
-    const local = await chrome.storage.local.get([OPT_OUT, DECLINE_AI]);
+    const local = await chrome.storage.local.get([KEY.analyticsOptOut, KEY.declineAi]);
     const settings = effectiveSettings(managed ? managed.policy : null, local, API_ORIGIN, APP_ORIGIN, managed !== null);
     if (!managed) settingsCache = null;
     return settings;
@@ -86,17 +78,15 @@ function currentSettings() {
 // in: a tab it does not allow is told to take its badge down. Everything that leaves the page's
 // tab (the Tier 1 report, a request about the org) waits for the live policy (liveAllows).
 // The core decides (pageAllowed); this keeps the reads and the tabs to check.
-const POLICY_COPY = 'cc.policyCopy';
-// The tabs a copy allowed, also in session storage: a worker stopped before the live policy
-// arrived leaves them to the next one to check.
-const PROVISIONAL_TABS = 'cc.provisionalTabs';
+// The tabs a copy allowed are also in session storage (KEY.provisionalTabs): a worker stopped
+// before the live policy arrived leaves them to the next one to check.
 let managedLive; // chrome.storage.managed's content once read in this worker's life
 let managedReading = null;
 let managedGeneration = 0; // a read started before the policy changed does not count
 const provisional = new Map(); // tab Id → page host, allowed by the copy
 function noteProvisional(tabId, host) {
   provisional.set(tabId, host);
-  chrome.storage.session.set({ [PROVISIONAL_TABS]: Object.fromEntries(provisional) }).catch(() => {});
+  chrome.storage.session.set({ [KEY.provisionalTabs]: Object.fromEntries(provisional) }).catch(() => {});
 }
 // The live policy, or null when Chromium could not give it (read again at the next question).
 function readManaged() {
@@ -104,7 +94,7 @@ function readManaged() {
   managedReading ??= chrome.storage.managed.get(null).then(async (policy) => {
     if (generation !== managedGeneration) return readManaged(); // changed meanwhile: read again
     managedLive = policy ?? {};
-    const { [PROVISIONAL_TABS]: earlier } = await chrome.storage.session.get(PROVISIONAL_TABS).catch(() => ({}));
+    const { [KEY.provisionalTabs]: earlier } = await chrome.storage.session.get(KEY.provisionalTabs).catch(() => ({}));
     const checked = [...Object.entries(earlier ?? {}).map(([tabId, host]) => [Number(tabId), host]), ...provisional];
     provisional.clear();
     for (const [tabId, host] of checked) {
@@ -113,14 +103,14 @@ function readManaged() {
     }
     // Removed once told (a stop before this leaves them to the next worker); written only when
     // there were any, so an ordinary start costs one read.
-    if (checked.length) await chrome.storage.session.remove(PROVISIONAL_TABS).catch(() => {});
+    if (checked.length) await chrome.storage.session.remove(KEY.provisionalTabs).catch(() => {});
     // The copy is kept best effort, and only from the newest read: a full or failing storage
     // must not stand in the way of the live answer.
     try {
       await exclusive(async () => {
-        const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
+        const { [KEY.policyCopy]: copy } = await chrome.storage.local.get(KEY.policyCopy);
         if (generation === managedGeneration && JSON.stringify(copy ?? null) !== JSON.stringify(managedLive)) {
-          await write({ [POLICY_COPY]: managedLive });
+          await write({ [KEY.policyCopy]: managedLive });
         }
       });
     } catch {
@@ -142,7 +132,7 @@ const liveAllows = async (host) => {
 async function badgeAllowedFor(host, tabId) {
   const live = readManaged();
   if (managedLive === undefined) {
-    const { [POLICY_COPY]: copy } = await chrome.storage.local.get(POLICY_COPY);
+    const { [KEY.policyCopy]: copy } = await chrome.storage.local.get(KEY.policyCopy);
     const early = pageAllowed(managedLive, copy, host); // the live policy may be in by now
     // Only a yes is taken from the copy: a page it refuses waits for the live policy, which
     // may list the org since.
@@ -173,10 +163,10 @@ async function write(items) {
     } catch (error) {
       if (round >= 8 || !/quota/i.test(String(error?.message ?? error))) throw error;
       const everything = await chrome.storage.local.get(null);
-      const reclaimed = reclaimStorage(items[INDEX_KEY] ?? everything[INDEX_KEY] ?? null, Object.keys(everything));
+      const reclaimed = reclaimStorage(items[KEY.cacheIndex] ?? everything[KEY.cacheIndex] ?? null, Object.keys(everything));
       if (reclaimed.remove.length === 0) throw error;
       await chrome.storage.local.remove(reclaimed.remove);
-      items = { ...items, [INDEX_KEY]: reclaimed.index };
+      items = { ...items, [KEY.cacheIndex]: reclaimed.index };
       for (const key of reclaimed.remove) delete items[key];
     }
   }
@@ -185,23 +175,23 @@ async function write(items) {
 // The API's "not before" (a 429 or 503 with Retry-After): kept in storage, so that every
 // request to that origin honours it, from any tab, after a worker restart too.
 async function heldFor(settings) {
-  const { [HOLD_KEY]: hold } = await chrome.storage.local.get(HOLD_KEY);
+  const { [KEY.holdUntil]: hold } = await chrome.storage.local.get(KEY.holdUntil);
   return holdRemaining(hold ?? null, settings.apiOrigin, nowIso());
 }
 async function noteHold(response, settings) {
   if (!response) return;
   const hold = holdAfter(response.status, response.headers.get('retry-after') ?? undefined, settings.apiOrigin, nowIso());
-  if (hold) await exclusive(() => write({ [HOLD_KEY]: hold }));
+  if (hold) await exclusive(() => write({ [KEY.holdUntil]: hold }));
 }
 
 // Analytics: recorded only while signed in; the core applies the allow-list and the opt-out.
 function record(name, properties) {
   return exclusive(async () => {
     const settings = await currentSettings();
-    const stored = await chrome.storage.local.get([QUEUE_KEY, 'session']);
-    if (!stored.session || settings.analyticsOptOut || settings.analyticsPaused) return;
-    const queue = recordEvent(stored[QUEUE_KEY] ?? null, name, properties ?? {}, nowIso(), settings);
-    await write({ [QUEUE_KEY]: queue });
+    const stored = await chrome.storage.local.get([KEY.analyticsQueue, KEY.session]);
+    if (!stored[KEY.session] || settings.analyticsOptOut || settings.analyticsPaused) return;
+    const queue = recordEvent(stored[KEY.analyticsQueue] ?? null, name, properties ?? {}, nowIso(), settings);
+    await write({ [KEY.analyticsQueue]: queue });
   });
 }
 
@@ -213,14 +203,14 @@ async function flush(onAlarm, refreshed = false) {
     const settings = await currentSettings();
     if (settings.analyticsPaused) return { batch: null }; // the policy may opt out: wait, keep the queue
     if (await heldFor(settings)) return { batch: null }; // the service asked to wait
-    const stored = await chrome.storage.local.get([QUEUE_KEY, 'session', EPOCH_KEY]);
+    const stored = await chrome.storage.local.get([KEY.analyticsQueue, KEY.session, KEY.signOutEpoch]);
     const random = crypto.getRandomValues(new Uint8Array(16));
-    const result = takeBatch(stored[QUEUE_KEY] ?? null, random, nowIso(), stored.session ?? null, settings, onAlarm);
+    const result = takeBatch(stored[KEY.analyticsQueue] ?? null, random, nowIso(), stored[KEY.session] ?? null, settings, onAlarm);
     // Opted out, the core has purged the queue: nothing stays. Otherwise the queue changes
     // only when a batch is taken.
-    if (settings.analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);
-    else if (result.batch) await write({ [QUEUE_KEY]: result.queue });
-    return { ...result, epoch: stored[EPOCH_KEY] ?? 0 };
+    if (settings.analyticsOptOut) await chrome.storage.local.remove(KEY.analyticsQueue);
+    else if (result.batch) await write({ [KEY.analyticsQueue]: result.queue });
+    return { ...result, epoch: stored[KEY.signOutEpoch] ?? 0 };
   });
   const { batch } = taken;
   if (!batch) return;
@@ -233,9 +223,9 @@ async function flush(onAlarm, refreshed = false) {
   const outcome = batchOutcome(response?.status ?? 0, body, batch.batchId, refreshed);
   if (outcome === 'acknowledged') {
     await exclusive(async () => {
-      const latest = await chrome.storage.local.get([QUEUE_KEY, EPOCH_KEY]);
-      if ((latest[EPOCH_KEY] ?? 0) !== taken.epoch) return; // signed out meanwhile: the queue is gone
-      await write({ [QUEUE_KEY]: acknowledgeBatch(latest[QUEUE_KEY] ?? null, batch.batchId) });
+      const latest = await chrome.storage.local.get([KEY.analyticsQueue, KEY.signOutEpoch]);
+      if ((latest[KEY.signOutEpoch] ?? 0) !== taken.epoch) return; // signed out meanwhile: the queue is gone
+      await write({ [KEY.analyticsQueue]: acknowledgeBatch(latest[KEY.analyticsQueue] ?? null, batch.batchId) });
     });
   } else if (outcome === 'refreshThenResend') {
     const refresh = await refreshSession();
@@ -296,34 +286,34 @@ async function attempt(plan, cancelled) {
 async function clearLocalData(ifEpoch) {
   const settings = await currentSettings();
   const plan = await exclusive(async () => {
-    const stored = await chrome.storage.local.get(['session', INDEX_KEY, EPOCH_KEY]);
-    const epoch = stored[EPOCH_KEY] ?? 0;
+    const stored = await chrome.storage.local.get([KEY.session, KEY.cacheIndex, KEY.signOutEpoch]);
+    const epoch = stored[KEY.signOutEpoch] ?? 0;
     if (ifEpoch !== undefined && ifEpoch !== epoch) return null;
     const keys = await chrome.storage.local.getKeys();
-    const removal = signOutPlan(stored.session ?? null, stored[INDEX_KEY] ?? null, keys, settings.apiOrigin);
+    const removal = signOutPlan(stored[KEY.session] ?? null, stored[KEY.cacheIndex] ?? null, keys, settings.apiOrigin);
     await chrome.storage.local.remove(removal.remove);
-    await chrome.storage.local.set({ [EPOCH_KEY]: epoch + 1 });
+    await chrome.storage.local.set({ [KEY.signOutEpoch]: epoch + 1 });
     return removal;
   });
   if (!plan) return null;
   signOutController.abort(new DOMException('signed out', 'AbortError'));
   signOutController = new AbortController();
-  await chrome.alarms.clear(REFRESH_ALARM);
+  await chrome.alarms.clear(KEY.refreshAlarm);
   return plan;
 }
 
 // A refresh that failed without a refusal is tried again in a minute or two (or when the
 // service's hold ends), not only when a request happens to need it.
 async function scheduleRefreshRetry() {
-  const { [HOLD_KEY]: hold } = await chrome.storage.local.get(HOLD_KEY);
-  await chrome.alarms.create(REFRESH_ALARM, { when: refreshRetryAt(hold ?? null, nowIso(), Math.random()) });
+  const { [KEY.holdUntil]: hold } = await chrome.storage.local.get(KEY.holdUntil);
+  await chrome.alarms.create(KEY.refreshAlarm, { when: refreshRetryAt(hold ?? null, nowIso(), Math.random()) });
 }
 
 // Schedules the proactive token refresh (before expiry, with jitter).
 async function scheduleRefresh(session) {
   const when = refreshAlarmAt(session ?? null, nowIso(), Math.random());
-  if (when === null) await chrome.alarms.clear(REFRESH_ALARM);
-  else await chrome.alarms.create(REFRESH_ALARM, { when });
+  if (when === null) await chrome.alarms.clear(KEY.refreshAlarm);
+  else await chrome.alarms.create(KEY.refreshAlarm, { when });
 }
 
 // One token refresh (rotation), judged by the core: {renewed: session} (stored), {refused: true}
@@ -335,7 +325,7 @@ function refreshSession() {
   const cancelled = signOutController.signal;
   refreshing ??= (async () => {
     const settings = await currentSettings();
-    const { session, [EPOCH_KEY]: epoch = 0 } = await chrome.storage.local.get(['session', EPOCH_KEY]);
+    const { [KEY.session]: session, [KEY.signOutEpoch]: epoch = 0 } = await chrome.storage.local.get([KEY.session, KEY.signOutEpoch]);
     const request = refreshRequest(session ?? null, settings.apiOrigin);
     if (!request || cancelled.aborted) return { refused: true };
     if (await heldFor(settings)) {
@@ -355,13 +345,13 @@ function refreshSession() {
       // the pair with the sign-in it belonged to).
       const kept = await exclusive(async () => {
         if ((await epochNow()) !== epoch) return false;
-        await write({ session: outcome.renewed });
+        await write({ [KEY.session]: outcome.renewed });
         return true;
       });
       if (!kept) return { refused: true };
       await scheduleRefresh(outcome.renewed);
     } else if (outcome.refused) {
-      if (await clearLocalData(epoch)) await chrome.storage.session.set({ [SESSION_EXPIRED]: true });
+      if (await clearLocalData(epoch)) await chrome.storage.session.set({ [KEY.sessionExpired]: true });
     } else {
       await scheduleRefreshRetry(); // offline, timed out or failing: the alarm is not lost
     }
@@ -379,8 +369,8 @@ function refreshSession() {
 // What storage holds under `key`, validated by the core as strictly as a response: the data,
 // null, or {corrupt: true} for a damaged entry (never shown; the caller fetches again).
 async function recalled(resource, key, stale) {
-  const found = await chrome.storage.local.get([key, INDEX_KEY]);
-  return readStored(resource, found[key] ?? null, found[INDEX_KEY] ?? null, key, nowIso(), Boolean(stale));
+  const found = await chrome.storage.local.get([key, KEY.cacheIndex]);
+  return readStored(resource, found[key] ?? null, found[KEY.cacheIndex] ?? null, key, nowIso(), Boolean(stale));
 }
 async function stored(resource, key, stale) {
   const data = await recalled(resource, key, stale);
@@ -423,15 +413,15 @@ async function performFetchIn(cancelled, request, plan) {
         return failed('offline'); // timed out or cut off while the body was read
       }
       const done = await exclusive(async () => {
-        const state = await chrome.storage.local.get([INDEX_KEY, EPOCH_KEY]);
-        if ((state[EPOCH_KEY] ?? 0) !== plan.epoch) return null; // signed out since it was planned
-        const index = state[INDEX_KEY] ?? null;
+        const state = await chrome.storage.local.get([KEY.cacheIndex, KEY.signOutEpoch]);
+        if ((state[KEY.signOutEpoch] ?? 0) !== plan.epoch) return null; // signed out since it was planned
+        const index = state[KEY.cacheIndex] ?? null;
         const completed = completeFetch(request.resource, result.status, result.response.headers.get('etag'), body, index, plan.key, nowIso());
-        const writes = { [INDEX_KEY]: completed.index };
+        const writes = { [KEY.cacheIndex]: completed.index };
         if (completed.store) writes[plan.key] = body; // validated by the core before it is kept
         const written = await write(writes);
         if (completed.evicted.length) await chrome.storage.local.remove(completed.evicted);
-        return { ...completed, index: written[INDEX_KEY] };
+        return { ...completed, index: written[KEY.cacheIndex] };
       });
       if (!done) return signedOut;
       // A new body is answered from memory (even if a full storage could not keep it).
@@ -457,7 +447,7 @@ async function performFetchIn(cancelled, request, plan) {
     if (step.next !== 'signOut') return failed('server'); // a step this worker does not know
     break; // signOut: the token was refused again right after it was renewed
   }
-  if (await clearLocalData(plan.epoch)) await chrome.storage.session.set({ [SESSION_EXPIRED]: true });
+  if (await clearLocalData(plan.epoch)) await chrome.storage.session.set({ [KEY.sessionExpired]: true });
   return signedOut;
 }
 
@@ -465,11 +455,11 @@ async function performFetchIn(cancelled, request, plan) {
 function planned(request, session) {
   return exclusive(async () => {
     const settings = await currentSettings();
-    const state = await chrome.storage.local.get(['session', INDEX_KEY, EPOCH_KEY]);
-    const result = planFetch(session ?? state.session ?? null, state[INDEX_KEY] ?? null, request.host, request.resource, nowIso(), settings, Boolean(request.refresh), LANGUAGE);
-    if (result.plan.action === 'cached' || result.plan.action === 'fetch') await write({ [INDEX_KEY]: result.index });
+    const state = await chrome.storage.local.get([KEY.session, KEY.cacheIndex, KEY.signOutEpoch]);
+    const result = planFetch(session ?? state[KEY.session] ?? null, state[KEY.cacheIndex] ?? null, request.host, request.resource, nowIso(), settings, Boolean(request.refresh), LANGUAGE);
+    if (result.plan.action === 'cached' || result.plan.action === 'fetch') await write({ [KEY.cacheIndex]: result.index });
     if (result.orphans.length) await chrome.storage.local.remove(result.orphans);
-    return { ...result.plan, epoch: state[EPOCH_KEY] ?? 0 }; // the generation it belongs to
+    return { ...result.plan, epoch: state[KEY.signOutEpoch] ?? 0 }; // the generation it belongs to
   });
 }
 
@@ -512,7 +502,7 @@ async function resourceFor(request) {
   return fetching;
 }
 
-const tabKey = (tabId) => `cc.tab.${tabId}`;
+const tabKey = (tabId) => `${KEY.tabPrefix}${tabId}`;
 
 // Everything the side panel shows for a tab: the core turns it into the panel's view.
 async function panelInput(action) {
@@ -520,11 +510,11 @@ async function panelInput(action) {
   const tier1 = (await chrome.storage.session.get(tabKey(action.tabId)))[tabKey(action.tabId)] ?? null;
   // The analysis only of a record the content script has seen on the page (not the URL alone).
   const context = tabContext(tab && tab.url ? tab.url : '', tier1);
-  const { session } = await chrome.storage.local.get('session');
-  const ended = await chrome.storage.session.get([SESSION_EXPIRED, SIGN_IN_ERROR]);
+  const { [KEY.session]: session } = await chrome.storage.local.get(KEY.session);
+  const ended = await chrome.storage.session.get([KEY.sessionExpired, KEY.signInError]);
   const input = {
     tab: context, tier1, signedIn: Boolean(session), settings: await currentSettings(),
-    sessionExpired: !session && Boolean(ended[SESSION_EXPIRED]), signInError: session ? null : (ended[SIGN_IN_ERROR] ?? null),
+    sessionExpired: !session && Boolean(ended[KEY.sessionExpired]), signInError: session ? null : (ended[KEY.signInError] ?? null),
   };
   // Nothing is asked about an org the administrator's live policy does not list.
   if (action.enriched && session && (!context.host || await liveAllows(context.host))) {
@@ -543,7 +533,7 @@ async function panelInput(action) {
 // "Sign out" and "Clear local data": local data first, whatever the server says, then the
 // server is asked to revoke the sign-in (every token of it), best effort.
 async function signOut() {
-  await chrome.storage.session.remove([SESSION_EXPIRED, SIGN_IN_ERROR]); // the user's own choice
+  await chrome.storage.session.remove([KEY.sessionExpired, KEY.signInError]); // the user's own choice
   await record('signed_out', {});
   const plan = await clearLocalData();
   if (plan?.revoke) {
@@ -556,7 +546,7 @@ async function signOut() {
 
 // The core paces the deals fetched for one tab (admitAnalysis): a page cannot have one analysis
 // after another fetched by pushing Ids through its history, with or without the side panel open.
-const paceKey = (tabId) => `cc.pace.${tabId}`;
+const paceKey = (tabId) => `${KEY.pacePrefix}${tabId}`;
 function admitted(tabId, recordId) {
   return exclusive(async () => {
     const key = paceKey(tabId);
@@ -569,7 +559,7 @@ function admitted(tabId, recordId) {
 
 async function analysisFor(action) {
   // Nothing is asked about an org the administrator's live policy does not list.
-  if (!(await liveAllows(action.host))) return { ok: true, signedIn: Boolean((await chrome.storage.local.get('session')).session) };
+  if (!(await liveAllows(action.host))) return { ok: true, signedIn: Boolean((await chrome.storage.local.get(KEY.session))[KEY.session]) };
   const answer = await resourceFor({ host: action.host, resource: { kind: 'deal', recordId: action.recordId }, tabId: action.tabId });
   return { ok: answer.ok, signedIn: answer.signedIn, summary: answer.data ? answer.data.summary : undefined, error: answer.error };
 }
@@ -605,8 +595,8 @@ async function perform(action) {
       const settings = await currentSettings();
       if (settings.signInDisabled || !settings.appOrigin) return { ok: false, signInDisabled: true };
       const started = beginSignIn(crypto.getRandomValues(new Uint8Array(64)), nowIso(), settings.appOrigin, chrome.runtime.id);
-      await chrome.storage.session.set({ pendingSignIn: started.pending });
-      await chrome.storage.session.remove(SIGN_IN_ERROR);
+      await chrome.storage.session.set({ [KEY.pendingSignIn]: started.pending });
+      await chrome.storage.session.remove(KEY.signInError);
       await chrome.tabs.create({ url: started.url });
       return { ok: true };
     }
@@ -622,8 +612,8 @@ async function perform(action) {
       // the user is signed in (a flag, nothing of the session): signed in, the badge waits for
       // the analysis instead of showing the device's score first (badge::decide).
       // It also says whether the badge may show on this org at all (allowedOrgHosts).
-      const [{ [action.key]: order, session }, { allowed, provisional }] = await Promise.all([
-        chrome.storage.local.get([action.key, 'session']), badgeAllowedFor(action.host, action.tabId)]);
+      const [{ [action.key]: order, [KEY.session]: session }, { allowed, provisional }] = await Promise.all([
+        chrome.storage.local.get([action.key, KEY.session]), badgeAllowedFor(action.host, action.tabId)]);
       return { ok: true, order: order ?? null, signedIn: Boolean(session), allowed, provisional }; // the core checks the order again
     }
     case 'recordEvent':
@@ -650,7 +640,7 @@ async function perform(action) {
       return { ok: true };
     }
     case 'getStatus': {
-      const { session } = await chrome.storage.local.get('session');
+      const { [KEY.session]: session } = await chrome.storage.local.get(KEY.session);
       return { ok: true, signedIn: Boolean(session), settings: await currentSettings() };
     }
     default:
@@ -692,11 +682,11 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     // same state cannot both be exchanged.
     // A hand-off the core refuses leaves it pending.
     const { exchange, epoch } = await exclusive(async () => {
-      const { pendingSignIn } = await chrome.storage.session.get('pendingSignIn');
+      const { [KEY.pendingSignIn]: pendingSignIn } = await chrome.storage.session.get(KEY.pendingSignIn);
       // Our own Id goes with the code: the server takes a code only for the Id it handed it to.
       if (settings.signInDisabled) throw new SignInFailed('refused'); // turned off by the administrator
       const accepted = acceptHandOff(JSON.stringify(message ?? null), sender.origin, settings.appOrigin ?? '', settings.apiOrigin, pendingSignIn ?? null, nowIso(), chrome.runtime.id);
-      await chrome.storage.session.remove('pendingSignIn');
+      await chrome.storage.session.remove(KEY.pendingSignIn);
       return { exchange: accepted, epoch: await epochNow() };
     });
     // Fails closed: where the browser refuses to close local storage to content scripts, the
@@ -720,7 +710,7 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     // Kept only if the user has not signed out (or cleared local data) meanwhile.
     const kept = await exclusive(async () => {
       if ((await epochNow()) !== epoch) return false;
-      await write({ session });
+      await write({ [KEY.session]: session });
       return true;
     });
     if (!kept) {
@@ -729,7 +719,7 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
       throw new SignInFailed('cancelled'); // signed out while signing in
     }
     await scheduleRefresh(session);
-    await chrome.storage.session.remove([SESSION_EXPIRED, SIGN_IN_ERROR]);
+    await chrome.storage.session.remove([KEY.sessionExpired, KEY.signInError]);
     await record('signed_in', {});
     return { ok: true };
   };
@@ -740,7 +730,7 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     const thrownCode = typeof error === 'string' && /^[a-z][A-Za-z]{0,40}$/.test(error) ? error : null;
     const code = error instanceof SignInFailed ? error.code : thrownCode ?? 'refused';
     if (!(error instanceof SignInFailed) && !thrownCode) console.warn('[Deal health] sign-in failed:', error);
-    await chrome.storage.session.set({ [SIGN_IN_ERROR]: code }).catch(() => {});
+    await chrome.storage.session.set({ [KEY.signInError]: code }).catch(() => {});
     sendResponse({ ok: false, error: code });
   });
   return true;
@@ -750,23 +740,26 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
 // index write and a removal): on the hourly alarm and whenever the worker starts.
 async function sweep() {
   await exclusive(async () => {
-    const index = (await chrome.storage.local.get(INDEX_KEY))[INDEX_KEY] ?? null;
+    const index = (await chrome.storage.local.get(KEY.cacheIndex))[KEY.cacheIndex] ?? null;
     const swept = sweepCache(index, await chrome.storage.local.getKeys(), nowIso());
     if (swept.remove.length === 0) return; // nothing expired or left behind: no write
-    await write({ [INDEX_KEY]: swept.index });
+    await write({ [KEY.cacheIndex]: swept.index });
     await chrome.storage.local.remove(swept.remove);
   });
 }
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  const run = { [FLUSH_ALARM]: () => flush(true), [SWEEP_ALARM]: sweep, [REFRESH_ALARM]: refreshSession }[alarm.name];
-  if (run) ready.then(run).catch(() => {});
+  ready.then(() => {
+    const run = { [KEY.flushAlarm]: () => flush(true), [KEY.sweepAlarm]: sweep, [KEY.refreshAlarm]: refreshSession }[alarm.name];
+    return run?.();
+  }).catch(() => {});
 });
 
 // The opt-out takes effect at once, whether the user or the administrator set it: what was
 // queued is dropped.
+// (Before the core has loaded nothing has read the settings: there is nothing to forget yet.)
 chrome.storage.onChanged.addListener((changes, area) => {
-  if ((area === 'local' && (changes[OPT_OUT] || changes[DECLINE_AI])) || area === 'managed') settingsCache = null;
+  if (area === 'managed' || (KEY && area === 'local' && (changes[KEY.analyticsOptOut] || changes[KEY.declineAi]))) settingsCache = null;
   if (area === 'managed') {
     managedLive = undefined; // read again now; the copy follows
     managedReading = null;
@@ -774,9 +767,9 @@ chrome.storage.onChanged.addListener((changes, area) => {
     ready.then(readManaged).catch(() => {});
   }
   if (area === 'managed') ready.then(signOutIfSignInOff).catch(() => {});
-  if ((area === 'local' && changes[OPT_OUT]) || area === 'managed') {
+  if (area === 'managed' || (area === 'local' && (!KEY || changes[KEY.analyticsOptOut]))) {
     ready.then(() => exclusive(async () => {
-      if ((await currentSettings()).analyticsOptOut) await chrome.storage.local.remove(QUEUE_KEY);
+      if ((await currentSettings()).analyticsOptOut) await chrome.storage.local.remove(KEY.analyticsQueue);
     })).catch(() => {});
   }
 });
@@ -786,22 +779,18 @@ chrome.storage.onChanged.addListener((changes, area) => {
 // worker starts and when the policy changes.
 async function signOutIfSignInOff() {
   if (!(await currentSettings()).signInDisabled) return;
-  const { session } = await chrome.storage.local.get('session');
+  const { [KEY.session]: session } = await chrome.storage.local.get(KEY.session);
   if (session) await signOut();
 }
 
 // Periodic alarms start at a random point so that installs do not act in step.
 function ensureAlarms() {
-  chrome.alarms.get(FLUSH_ALARM).then((existing) => {
-    if (!existing) chrome.alarms.create(FLUSH_ALARM, { delayInMinutes: 1 + Math.random() * 4, periodInMinutes: 5 });
-  });
-  chrome.alarms.get(SWEEP_ALARM).then((existing) => {
-    if (!existing) chrome.alarms.create(SWEEP_ALARM, { delayInMinutes: 5 + Math.random() * 55, periodInMinutes: 60 });
-  });
   ready.then(async () => {
-    const [{ session }, alarm] = await Promise.all([chrome.storage.local.get('session'), chrome.alarms.get(REFRESH_ALARM)]);
+    if (!(await chrome.alarms.get(KEY.flushAlarm))) chrome.alarms.create(KEY.flushAlarm, { delayInMinutes: 1 + Math.random() * 4, periodInMinutes: 5 });
+    if (!(await chrome.alarms.get(KEY.sweepAlarm))) chrome.alarms.create(KEY.sweepAlarm, { delayInMinutes: 5 + Math.random() * 55, periodInMinutes: 60 });
+    const [{ [KEY.session]: session }, alarm] = await Promise.all([chrome.storage.local.get(KEY.session), chrome.alarms.get(KEY.refreshAlarm)]);
     if (session && !alarm) await scheduleRefresh(session);
-  });
+  }).catch(() => {});
 }
 
 // One global side panel follows the active tab. It is not disabled per tab: tab-specific
@@ -809,7 +798,7 @@ function ensureAlarms() {
 // the extension cannot see), so the panel would close on every tab switch. On a tab that is not
 // a Salesforce Opportunity the panel reads nothing and says so.
 chrome.tabs.onRemoved.addListener((tabId) => {
-  chrome.storage.session.remove([tabKey(tabId), paceKey(tabId)]).catch(() => {});
+  ready.then(() => chrome.storage.session.remove([tabKey(tabId), paceKey(tabId)])).catch(() => {});
 });
 
 chrome.runtime.onInstalled.addListener(() => {

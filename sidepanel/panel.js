@@ -64,7 +64,8 @@ try {
   document.querySelector('main').hidden = true;
   throw error;
 }
-const { panelView, setThemePreference, themePreference } = core;
+const { panelView, setThemePreference, storageKeys, themePreference } = core;
+const KEY = storageKeys(); // the names the core keeps data under (storage::KEYS)
 
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme;
@@ -277,10 +278,10 @@ chrome.tabs.onUpdated.addListener((id, change) => {
   if (id === tabId && (change.url || change.status === 'complete')) update();
 });
 chrome.storage.session.onChanged.addListener((changes) => {
-  if ((tabId !== null && changes[`cc.tab.${tabId}`]) || changes['cc.signInError']) update();
+  if ((tabId !== null && changes[`${KEY.tabPrefix}${tabId}`]) || changes[KEY.signInError]) update();
 });
 chrome.storage.local.onChanged.addListener((changes) => {
-  if (changes.session || changes.feature_analyticsOptOut || changes['cc.declineAi']) update();
+  if (changes[KEY.session] || changes[KEY.analyticsOptOut] || changes[KEY.declineAi]) update();
 });
 // Back online: ask again (an analysis that could not be fetched may come now).
 addEventListener('online', () => update());

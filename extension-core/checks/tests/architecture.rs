@@ -378,3 +378,50 @@ fn the_content_gate_never_refuses_an_opportunity_url() {
     }
     assert!(recognised >= 40, "{recognised} URLs recognised");
 }
+
+/// 7. The JavaScript spells no storage key, prefix or alarm name: it reads them from the core
+///    (`storageKeys`, `deal_health_client::storage::KEYS`), so each is named once.
+#[test]
+fn the_javascript_reads_every_storage_key_from_the_core() {
+    let keys = serde_json::to_value(deal_health_client::storage::KEYS).unwrap();
+    let names: Vec<&str> = keys
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|value| value.as_str())
+        .collect();
+    assert!(names.len() >= 20, "the keys were read: {names:?}");
+    let root = crates().join("..");
+    let mut checked = 0;
+    let mut offenders = Vec::new();
+    for dir in ["background", "sidepanel", "content"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "js") {
+                continue;
+            }
+            checked += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            for name in &names {
+                // A key or prefix as the start of a string literal ('cc.tab.', "session").
+                for quote in ['\'', '"', '`'] {
+                    let literal = format!("{quote}{name}");
+                    let whole = *name == "session";
+                    let found = if whole {
+                        text.contains(&format!("{literal}{quote}"))
+                    } else {
+                        text.contains(&literal)
+                    };
+                    if found {
+                        offenders.push(format!("{}: {name}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 5, "the scripts were read ({checked})");
+    assert!(
+        offenders.is_empty(),
+        "storage names spelt in JavaScript: {offenders:?}"
+    );
+}

@@ -26,6 +26,7 @@ pub enum SignInFailure {
 
 use crate::api::TokenResponse;
 use crate::retry::ErrorKind;
+use crate::storage;
 
 /// Refresh this long before the access token expires.
 pub const REFRESH_MARGIN_SECONDS: i64 = 300;
@@ -221,11 +222,6 @@ fn api_post(api_origin: &str, path: &str, body: serde_json::Value) -> Option<Pos
     })
 }
 
-/// Storage keys that hold the session.
-pub const SESSION_KEY: &str = "session";
-/// Where the analytics queue is persisted.
-pub const QUEUE_KEY: &str = "cc.analyticsQueue";
-
 /// What signing out (or "clear local data") removes and sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -245,10 +241,10 @@ pub fn sign_out_plan(
     api_origin: &str,
 ) -> SignOutPlan {
     let mut remove = vec![
-        SESSION_KEY.to_string(),
-        crate::cache::INDEX_KEY.to_string(),
-        QUEUE_KEY.to_string(),
-        crate::retry::HOLD_KEY.to_string(),
+        storage::SESSION.to_string(),
+        storage::CACHE_INDEX.to_string(),
+        storage::ANALYTICS_QUEUE.to_string(),
+        storage::HOLD_UNTIL.to_string(),
     ];
     // Every cache body in storage, named by the index or not (an orphan left by a stopped
     // worker holds a deal's analysis as much as a named one).
@@ -259,7 +255,7 @@ pub fn sign_out_plan(
     remove.extend(
         stored_keys
             .iter()
-            .filter(|key| key.starts_with(deal_health::locale::DATE_ORDER_KEY_PREFIX))
+            .filter(|key| key.starts_with(storage::DATE_ORDER_PREFIX))
             .cloned(),
     );
     let revoke = session

@@ -2,6 +2,7 @@
 //! per kind, least-recently-used eviction under a size bound, and a versioned index that
 //! migrates or is discarded. Pure: the worker stores what this decides.
 
+use crate::storage::CACHE_PREFIX;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -64,7 +65,7 @@ pub fn key(kind: Kind, org_host: &str, subject: &str) -> String {
         _ => subject,
     };
     format!(
-        "cc.v{SCHEMA_VERSION}.{}:{}:{}",
+        "{CACHE_PREFIX}{SCHEMA_VERSION}.{}:{}:{}",
         kind.tag(),
         org_host.to_ascii_lowercase(),
         subject
@@ -74,7 +75,7 @@ pub fn key(kind: Kind, org_host: &str, subject: &str) -> String {
 /// Whether a storage key is a cache entry's, of this or any other schema version
 /// (`cc.v<digits>.`).
 pub fn is_entry_key(key: &str) -> bool {
-    key.strip_prefix("cc.v").is_some_and(|rest| {
+    key.strip_prefix(CACHE_PREFIX).is_some_and(|rest| {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         digits > 0 && rest.as_bytes().get(digits) == Some(&b'.')
     })
@@ -91,7 +92,7 @@ pub struct EntryMeta {
     pub etag: Option<String>,
 }
 
-/// The cache index, stored under [`INDEX_KEY`].
+/// The cache index, stored under [`crate::storage::CACHE_INDEX`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CacheIndex {
@@ -103,9 +104,6 @@ pub struct CacheIndex {
 /// budget, and a page that names many records must not grow the index without end. Far above
 /// the deals a rep opens in a day (the deal entries live 24 h).
 pub const MAX_ENTRIES: usize = 400;
-
-/// Where the index lives in storage.
-pub const INDEX_KEY: &str = "cc.cacheIndex";
 
 impl Default for CacheIndex {
     fn default() -> Self {
@@ -281,6 +279,7 @@ impl CacheIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::CACHE_INDEX;
 
     fn t(minutes: i64) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z")
@@ -304,7 +303,7 @@ mod tests {
                 [
                     "cc.v0.deal:a:0065g00000Old00",
                     "cc.v1.deal:a:0065g00000Lost0",
-                    INDEX_KEY,
+                    CACHE_INDEX,
                     "session",
                     "feature_analyticsOptOut",
                     "cc.analyticsQueue",
@@ -439,7 +438,7 @@ mod tests {
             kept.as_str(),
             orphan.as_str(),
             "cc.v0.deal:a:0065g00000Old00",
-            INDEX_KEY,
+            CACHE_INDEX,
             "session",
             "cc.analyticsQueue",
             "feature_analyticsOptOut",

@@ -18,3 +18,4 @@ pub mod panel;
 pub mod protocol;
 pub mod retry;
 pub mod settings;
+pub mod storage;

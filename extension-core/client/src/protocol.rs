@@ -310,12 +310,12 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 },
                 Request::SetPreference { name, on } => match name.as_str() {
                     "analytics" => Action::SetPreference {
-                        key: crate::settings::OPT_OUT_FLAG.to_string(),
+                        key: crate::storage::ANALYTICS_OPT_OUT.to_string(),
                         value: !on,
                         setting: name,
                     },
                     "aiInsights" => Action::SetPreference {
-                        key: crate::settings::DECLINE_AI_KEY.to_string(),
+                        key: crate::storage::DECLINE_AI.to_string(),
                         value: !on,
                         setting: name,
                     },
@@ -332,8 +332,6 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
     }
 }
 
-pub use deal_health::locale::DATE_ORDER_KEY_PREFIX;
-
 /// Where the date order of the sender's org is kept: one key per org host, named only from the
 /// tab's current URL, which must be an Opportunity record page (the only pages that read dates).
 /// The storage key of the date order for the org of the tab's current page, and that page's
@@ -344,7 +342,7 @@ fn date_order_key(sender: &Sender) -> Result<(String, String), &'static str> {
     if deal_health::page::recognize(current).is_none() {
         return Err("the tab is not on an Opportunity page");
     }
-    Ok((format!("{DATE_ORDER_KEY_PREFIX}{host}"), host))
+    Ok((format!("{}{host}", crate::storage::DATE_ORDER_PREFIX), host))
 }
 
 fn salesforce_host(url: &str) -> Option<String> {

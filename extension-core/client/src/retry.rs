@@ -209,10 +209,6 @@ pub fn next_step(
     }
 }
 
-/// Where the worker keeps the API's "not before" time (`{origin, until}`), honoured by every
-/// request to that origin, from any tab, the analytics flush and the token refresh.
-pub const HOLD_KEY: &str = "cc.holdUntil";
-
 /// The longest "not before" kept from one answer: a broken `Retry-After` cannot silence the
 /// extension for days.
 pub const MAX_HOLD_MS: u64 = 60 * 60 * 1000;

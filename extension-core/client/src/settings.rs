@@ -9,13 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::storage;
 use deal_health::page::{badge_allowed_on, my_domain_name};
-
-/// The storage flag that turns analytics off (PRODUCT.md).
-pub const OPT_OUT_FLAG: &str = "feature_analyticsOptOut";
-
-/// The local key of "decline AI insights" (`true` when declined).
-pub const DECLINE_AI_KEY: &str = "cc.declineAi";
 
 /// Which settings the administrator has fixed (the side panel shows them as such).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,8 +222,8 @@ pub fn effective(policy: Option<&Value>, local: &Value, built_api_origin: &str) 
     };
     // `true` opts out (PRODUCT.md), and so does any other value JavaScript would call true
     // (`"true"`, `1`): a flag written by another tool must not fail open.
-    let user_opt_out = local.get(OPT_OUT_FLAG).is_some_and(truthy);
-    let user_declines_ai = local.get(DECLINE_AI_KEY) == Some(&Value::Bool(true));
+    let user_opt_out = local.get(storage::ANALYTICS_OPT_OUT).is_some_and(truthy);
+    let user_declines_ai = local.get(storage::DECLINE_AI) == Some(&Value::Bool(true));
     Settings {
         api_origin,
         analytics_opt_out: forced.analytics_opt_out || user_opt_out,

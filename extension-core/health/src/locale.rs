@@ -57,10 +57,6 @@ impl DateOrder {
     }
 }
 
-/// The `chrome.storage.local` key prefix of an org host's date order (`cc.dateOrder.<host>`):
-/// named by `protocol::route`, removed by `auth::sign_out_plan`.
-pub const DATE_ORDER_KEY_PREFIX: &str = "cc.dateOrder.";
-
 /// A user locale such as `en-US` or `de_CH` (language and optional region).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locale {

@@ -16,6 +16,13 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|error| JsValue::from_str(&error.to_string()))
 }
 
+/// Every name the extension keeps data under (`storage::KEYS`): the worker and the side panel
+/// read their keys from here, never spell them.
+#[wasm_bindgen(js_name = storageKeys)]
+pub fn storage_keys() -> Result<JsValue, JsValue> {
+    to_js(&deal_health_client::storage::KEYS)
+}
+
 /// Validates a runtime message and decides the worker's action: `{action: ...}`.
 #[wasm_bindgen(js_name = routeMessage)]
 pub fn route_message(
@@ -639,7 +646,8 @@ pub fn panel_view(input: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = themePreference)]
 pub fn theme_preference() -> String {
     use gloo_storage::Storage;
-    let stored: Option<String> = gloo_storage::LocalStorage::get(THEME_KEY).ok();
+    let stored: Option<String> =
+        gloo_storage::LocalStorage::get(deal_health_client::storage::THEME).ok();
     match stored.as_deref() {
         Some(theme @ ("light" | "dark")) => theme.to_string(),
         _ => "system".to_string(),
@@ -653,8 +661,6 @@ pub fn set_theme_preference(theme: &str) -> Result<(), JsValue> {
     if !matches!(theme, "system" | "light" | "dark") {
         return Err(JsValue::from_str("theme must be system, light or dark"));
     }
-    gloo_storage::LocalStorage::set(THEME_KEY, theme)
+    gloo_storage::LocalStorage::set(deal_health_client::storage::THEME, theme)
         .map_err(|error| JsValue::from_str(&error.to_string()))
 }
-
-const THEME_KEY: &str = "cc.theme";
