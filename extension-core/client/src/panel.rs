@@ -770,6 +770,45 @@ fn settings_view(input: &PanelInput) -> SettingsView {
     }
 }
 
+/// The side panel's colour theme, the user's choice kept in the panel's own `localStorage`
+/// (`storage::THEME`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system's light or dark setting.
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// A theme by its code (`system`, `light`, `dark`); `None` for anything else.
+    pub fn parse(code: &str) -> Option<Theme> {
+        match code {
+            "system" => Some(Theme::System),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    /// The theme kept in storage: anything missing or unknown reads as [`Theme::System`].
+    pub fn from_stored(stored: Option<&str>) -> Theme {
+        stored.and_then(Theme::parse).unwrap_or(Theme::System)
+    }
+
+    /// Its code, as stored and as the panel's `data-theme`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
 /// The panel for what is known.
 pub fn panel_view(input: &PanelInput) -> PanelView {
     PanelView {
@@ -805,6 +844,17 @@ pub fn record_to_analyse(tab_record: Option<&str>, tier1: Option<&Tier1Summary>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_theme_is_one_of_three_and_anything_else_reads_as_system() {
+        for theme in [Theme::System, Theme::Light, Theme::Dark] {
+            assert_eq!(Theme::parse(theme.code()), Some(theme));
+            assert_eq!(Theme::from_stored(Some(theme.code())), theme);
+        }
+        assert_eq!(Theme::parse("Dark"), None);
+        assert_eq!(Theme::from_stored(Some("<script>")), Theme::System);
+        assert_eq!(Theme::from_stored(None), Theme::System);
+    }
     use serde_json::json;
 
     #[test]

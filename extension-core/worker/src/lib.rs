@@ -8,6 +8,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use deal_health_client::panel::Theme;
 use deal_health_client::protocol::{route, Sender};
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -641,26 +642,21 @@ pub fn panel_view(input: JsValue) -> Result<JsValue, JsValue> {
     to_js(&deal_health_client::panel::panel_view(&input))
 }
 
-/// The panel's theme: `system`, `light` or `dark` (a panel-local preference in the panel's
-/// `localStorage`, through gloo-storage; anything else reads as `system`).
+/// The panel's theme: `system`, `light` or `dark` (`panel::Theme`, kept in the panel's
+/// `localStorage` through gloo-storage).
 #[wasm_bindgen(js_name = themePreference)]
 pub fn theme_preference() -> String {
     use gloo_storage::Storage;
     let stored: Option<String> =
         gloo_storage::LocalStorage::get(deal_health_client::storage::THEME).ok();
-    match stored.as_deref() {
-        Some(theme @ ("light" | "dark")) => theme.to_string(),
-        _ => "system".to_string(),
-    }
+    Theme::from_stored(stored.as_deref()).code().to_string()
 }
 
-/// Stores the panel's theme; refuses anything but `system`, `light` and `dark`.
+/// Stores the panel's theme; throws for anything `panel::Theme` does not know.
 #[wasm_bindgen(js_name = setThemePreference)]
 pub fn set_theme_preference(theme: &str) -> Result<(), JsValue> {
     use gloo_storage::Storage;
-    if !matches!(theme, "system" | "light" | "dark") {
-        return Err(JsValue::from_str("theme must be system, light or dark"));
-    }
-    gloo_storage::LocalStorage::set(deal_health_client::storage::THEME, theme)
+    let theme = Theme::parse(theme).ok_or_else(|| JsValue::from_str("unknown theme"))?;
+    gloo_storage::LocalStorage::set(deal_health_client::storage::THEME, theme.code())
         .map_err(|error| JsValue::from_str(&error.to_string()))
 }
