@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DealData {
+    /// The opportunity record itself.
     pub opportunity: Opportunity,
     /// Stage changes, any order (OpportunityHistory).
     #[serde(default)]
@@ -33,53 +34,76 @@ pub struct DealData {
     pub data_as_of: DateTime<Utc>,
 }
 
+/// The Opportunity record, as the server reads it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Opportunity {
+    /// The Opportunity Id.
     pub id: String,
+    /// Its name.
     pub name: String,
     /// In the opportunity's currency.
     pub amount: Option<f64>,
+    /// The ISO 4217 code of `amount`.
     pub currency: Option<String>,
     /// In the org's corporate currency: the blind-spot thresholds are in that currency.
     pub amount_corporate: Option<f64>,
+    /// The stage, as the org names it.
     pub stage: String,
     /// The stage's position among the org's open stages, 0.0 (first) to 1.0 (last).
     pub stage_progress: f64,
+    /// Close Date.
     pub close_date: NaiveDate,
+    /// Probability (%), 0–100.
     pub probability: Option<u8>,
+    /// A closed stage (won or lost).
     pub is_closed: bool,
+    /// A closed-won stage.
     pub is_won: bool,
+    /// When the record was created.
     pub created_at: DateTime<Utc>,
 }
 
+/// One stage change (OpportunityHistory).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StageChange {
+    /// The stage entered.
     pub stage: String,
+    /// When.
     pub at: DateTime<Utc>,
 }
 
+/// One move of the close date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CloseDateChange {
+    /// The date before.
     pub from: NaiveDate,
+    /// The date after.
     pub to: NaiveDate,
+    /// When it moved.
     pub at: DateTime<Utc>,
 }
 
+/// A contact with a role on the opportunity (OpportunityContactRole).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactRole {
+    /// The Contact Id.
     pub contact_id: String,
+    /// The contact's name.
     pub name: String,
+    /// Their job title.
     pub title: Option<String>,
     /// Salesforce contact role: "Economic Buyer", "Decision Maker", "Champion", ...
     pub role: Option<String>,
+    /// The primary contact role.
     #[serde(default)]
     pub is_primary: bool,
 }
 
+/// Which way an email went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
@@ -89,26 +113,35 @@ pub enum Direction {
     Outbound,
 }
 
+/// An email's metadata (never its content).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailMeta {
+    /// When it was sent.
     pub at: DateTime<Utc>,
+    /// Which way it went.
     pub direction: Direction,
     /// The customer contacts on the email (sender for inbound, recipients for outbound).
     pub contact_ids: Vec<String>,
 }
 
+/// A meeting (Event).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meeting {
+    /// When it started.
     pub start: DateTime<Utc>,
+    /// The contacts who attended.
     pub contact_ids: Vec<String>,
 }
 
+/// A task (call, to-do), by its metadata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskMeta {
+    /// When it was done.
     pub at: DateTime<Utc>,
+    /// The contact it was with, if any.
     pub contact_id: Option<String>,
 }
 
@@ -127,6 +160,7 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Reads the facts the factors use from the deal, as of `now`.
     pub fn gather(deal: &DealData, now: DateTime<Utc>) -> Facts {
         let since = now - Duration::days(ENGAGEMENT_WINDOW_DAYS);
         let past = |at: &DateTime<Utc>| *at <= now;

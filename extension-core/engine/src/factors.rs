@@ -11,13 +11,18 @@ use deal_health_client::api::Factor;
 /// One factor's result before it becomes the API type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactorScore {
+    /// The factor's code (docs/scoring.md, "The enriched score (Tier 2)").
     pub code: &'static str,
+    /// Its weight in the score (the seven sum to 1).
     pub weight: f64,
+    /// Its score, 0–100.
     pub score: u8,
+    /// The evidence, one line each, in the analysis's language.
     pub evidence: Vec<String>,
 }
 
 impl FactorScore {
+    /// The API's form of it.
     pub fn into_api(self) -> Factor {
         Factor {
             code: self.code.to_string(),

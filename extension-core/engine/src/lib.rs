@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! # deal-health-engine
 //!
 //! The enriched (Tier 2) analysis engine: seven factors, blind spots and recommendations from

@@ -8,10 +8,14 @@ use chrono::{Datelike, NaiveDate};
 /// A language the engine writes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    /// English.
     #[default]
     En,
+    /// German.
     De,
+    /// French.
     Fr,
+    /// Japanese.
     Ja,
 }
 
@@ -68,6 +72,7 @@ impl Lang {
         }
     }
 
+    /// "Last activity N days ago (date)."
     pub fn last_activity(self, days: i64, at: NaiveDate) -> String {
         let date = self.date(at);
         match self {
@@ -83,6 +88,7 @@ impl Lang {
         }
     }
 
+    /// "No activity recorded."
     pub fn no_activity(self) -> String {
         match self {
             Lang::En => "No logged activity",
@@ -93,6 +99,7 @@ impl Lang {
         .into()
     }
 
+    /// Emails received and sent in the window.
     pub fn emails(self, received: usize, sent: usize, window: i64) -> String {
         match self {
             Lang::En => format!(
@@ -113,6 +120,7 @@ impl Lang {
         }
     }
 
+    /// Meetings in the window.
     pub fn meetings(self, meetings: usize, window: i64) -> String {
         match self {
             Lang::En if meetings == 1 => format!("1 meeting in the last {window} days"),
@@ -132,6 +140,7 @@ impl Lang {
         }
     }
 
+    /// Contacts engaged out of those with a role.
     pub fn engaged_contacts(self, engaged: usize, total: usize) -> String {
         match self {
             Lang::En => format!(
@@ -148,6 +157,7 @@ impl Lang {
         }
     }
 
+    /// "No decision maker named."
     pub fn no_decision_maker(self) -> String {
         match self {
             Lang::En => "No economic buyer or decision maker among the contacts",
@@ -158,6 +168,7 @@ impl Lang {
         .into()
     }
 
+    /// The decision maker engaged on a date.
     pub fn decision_maker_engaged(self, at: NaiveDate) -> String {
         let date = self.date(at);
         match self {
@@ -168,6 +179,7 @@ impl Lang {
         }
     }
 
+    /// The decision maker's last engagement.
     pub fn decision_maker_last_engaged(self, at: NaiveDate) -> String {
         let date = self.date(at);
         match self {
@@ -178,6 +190,7 @@ impl Lang {
         }
     }
 
+    /// The decision maker silent since a date.
     pub fn decision_maker_silent(self, at: NaiveDate) -> String {
         let date = self.date(at);
         match self {
@@ -188,6 +201,7 @@ impl Lang {
         }
     }
 
+    /// How many decision makers are not engaged.
     pub fn decision_makers_not_engaged(self, count: usize) -> String {
         match self {
             Lang::En if count == 1 => "1 decision maker on the deal, not engaged".into(),
@@ -201,6 +215,7 @@ impl Lang {
         }
     }
 
+    /// Days in the stage against its norm.
     pub fn days_in_stage(self, days: i64, stage: &str, norm: i64) -> String {
         match self {
             Lang::En => format!("{} in {stage} (usually {norm})", self.days(days)),
@@ -213,6 +228,7 @@ impl Lang {
         }
     }
 
+    /// The close date has passed.
     pub fn close_date_passed(self, date: NaiveDate) -> String {
         let date = self.date(date);
         match self {
@@ -223,6 +239,7 @@ impl Lang {
         }
     }
 
+    /// How many times the close date was pushed.
     pub fn close_date_pushes(self, pushes: usize) -> String {
         match self {
             Lang::En if pushes == 1 => "Close date pushed once in 90 days".into(),
@@ -233,6 +250,7 @@ impl Lang {
         }
     }
 
+    /// A champion silent for this many business days.
     pub fn silent_champion(self, name: &str, business_days: i64) -> String {
         match self {
             Lang::En => format!("{name} has not replied for {business_days} business days"),
@@ -242,6 +260,7 @@ impl Lang {
         }
     }
 
+    /// No economic buyer named.
     pub fn missing_economic_buyer(self) -> String {
         match self {
             Lang::En => "No economic buyer or VP-level contact is engaged",
@@ -254,6 +273,7 @@ impl Lang {
         .into()
     }
 
+    /// A deal stuck in its stage.
     pub fn stuck_deal(self, days: i64, stage: &str) -> String {
         match self {
             Lang::En => format!("{} in {stage}", self.days(days)),
@@ -263,6 +283,7 @@ impl Lang {
         }
     }
 
+    /// A deal with one contact only.
     pub fn single_threaded(self) -> String {
         match self {
             Lang::En => "Only one contact is engaged",
@@ -273,6 +294,7 @@ impl Lang {
         .into()
     }
 
+    /// No activity for this many days.
     pub fn going_dark(self, days: i64) -> String {
         match self {
             Lang::En => format!("No reply or meeting for {}", self.days(days)),
