@@ -7,6 +7,7 @@
 //! field) and only the hour it happened in ([`record_hour`]): the server cannot line a
 //! `badge_viewed` up with the analysis request made in the same second. `docs/api.md`, "What
 //! one event holds", lists every field.
+#![deny(missing_docs)]
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -74,12 +75,16 @@ const ALLOW_LIST: &[(&str, &[(&str, Allowed)])] = &[
 /// Why an event was not recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Rejected {
+    /// The user (or the administrator) opted out: nothing is recorded.
     #[error("analytics are turned off")]
     OptedOut,
+    /// An event off the allow-list.
     #[error("event {0:?} is not on the allow-list")]
     UnknownEvent(String),
+    /// A property off the event's allow-list.
     #[error("property {0:?} is not allowed for this event")]
     UnknownProperty(String),
+    /// A value the allow-list does not take for that property.
     #[error("property {0:?} has a value outside the allow-list")]
     BadValue(String),
 }
@@ -110,6 +115,7 @@ pub fn validate(name: &str, properties: &BTreeMap<String, Value>) -> Result<(), 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Queue {
+    /// The events waiting to be sent, oldest first.
     pub waiting: VecDeque<Event>,
     /// A batch handed to the network and not yet acknowledged: resent with the same Id.
     pub in_flight: Option<EventBatch>,
@@ -212,9 +218,13 @@ impl Queue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchRequest {
+    /// The batch's Id: the server acknowledges it, a resend keeps it.
     pub batch_id: String,
+    /// Where it goes (`POST`).
     pub url: String,
+    /// The request's headers.
     pub headers: Vec<(String, String)>,
+    /// The JSON body.
     pub body: String,
 }
 

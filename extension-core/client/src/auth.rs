@@ -1,5 +1,6 @@
 //! The sign-in hand-off and the token lifecycle (docs/api.md, "Authentication"). Pure: random
 //! bytes and the time come from the caller.
+#![deny(missing_docs)]
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
@@ -37,8 +38,11 @@ pub const SIGN_IN_WINDOW_SECONDS: i64 = 600;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingSignIn {
+    /// The random `state` the web app hands back.
     pub state: String,
+    /// The PKCE code verifier (its challenge went to the web app).
     pub code_verifier: String,
+    /// When the sign-in started (it expires after `SIGN_IN_WINDOW_SECONDS`).
     pub started_at: DateTime<Utc>,
 }
 
@@ -77,12 +81,16 @@ impl PendingSignIn {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum HandOffError {
+    /// The message did not come from the web app's origin.
     #[error("the message did not come from the Customer City web app")]
     WrongOrigin,
+    /// No sign-in is under way, or it expired.
     #[error("no sign-in is in progress, or it expired")]
     NotPending,
+    /// The `state` is not the one this sign-in sent.
     #[error("the sign-in state does not match")]
     StateMismatch,
+    /// Not a `{type: "connect", code, state}` message.
     #[error("the message is malformed")]
     Malformed,
 }
@@ -124,8 +132,11 @@ pub fn accept_hand_off(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
+    /// The bearer token for API requests.
     pub access_token: String,
+    /// The token that renews it (rotated at every use).
     pub refresh_token: String,
+    /// When the access token expires.
     pub access_expires_at: DateTime<Utc>,
 }
 
@@ -182,7 +193,9 @@ pub fn refresh_outcome(status: Option<u16>, body: &[u8], now: DateTime<Utc>) -> 
 /// A JSON `POST` to the API: the worker sends it as is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PostRequest {
+    /// The URL.
     pub url: String,
+    /// The JSON body.
     pub body: String,
 }
 

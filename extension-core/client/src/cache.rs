@@ -1,6 +1,7 @@
 //! Cache policy for `chrome.storage.local`: keys per org and record, time to live and freshness
 //! per kind, least-recently-used eviction under a size bound, and a versioned index that
 //! migrates or is discarded. Pure: the worker stores what this decides.
+#![deny(missing_docs)]
 
 use crate::storage::CACHE_PREFIX;
 use std::collections::BTreeMap;
@@ -85,10 +86,15 @@ pub fn is_entry_key(key: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryMeta {
+    /// What it holds.
     pub kind: Kind,
+    /// When the server last confirmed it.
     pub stored_at: DateTime<Utc>,
+    /// When it was last read (least recently used goes first).
     pub last_used: DateTime<Utc>,
+    /// Its size (0 for a remembered 404).
     pub bytes: u64,
+    /// The server's ETag, for `If-None-Match`.
     pub etag: Option<String>,
 }
 
@@ -96,7 +102,9 @@ pub struct EntryMeta {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CacheIndex {
+    /// The index's schema version (another version is dropped).
     pub version: u32,
+    /// Every entry, by key.
     pub entries: BTreeMap<String, EntryMeta>,
 }
 
@@ -122,7 +130,10 @@ pub enum Lookup {
     /// Show it; no request.
     Fresh,
     /// Show it at once, and revalidate in the background (with its ETag).
-    Stale { etag: Option<String> },
+    Stale {
+        /// The cached answer's ETag.
+        etag: Option<String>,
+    },
 }
 
 impl CacheIndex {

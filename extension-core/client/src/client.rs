@@ -2,6 +2,7 @@
 //! or revalidate; and what to do with the answer. Pure: the worker performs the request and the
 //! storage writes these functions name. Only the Opportunity Id (in the path) and the org's
 //! host (a header) go up.
+#![deny(missing_docs)]
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,11 +20,17 @@ use deal_health::badge::EnrichedSummary;
 pub enum Resource {
     /// The analysis of one opportunity.
     #[serde(rename_all = "camelCase")]
-    Deal { record_id: String },
+    Deal {
+        /// The Opportunity Id.
+        record_id: String,
+    },
     /// The signed-in rep's open deals.
     Portfolio,
     /// The texts that explain factors, blind spots and reasons, in one locale.
-    Descriptions { locale: String },
+    Descriptions {
+        /// The language (`en`, `de`, `pt-BR`).
+        locale: String,
+    },
 }
 
 impl Resource {
@@ -111,14 +118,21 @@ pub enum FetchPlan {
     /// The Id or locale is not valid: no request.
     Invalid,
     /// Fresh in the cache: answer from it, no request.
-    Cached { key: String },
+    Cached {
+        /// The cache key.
+        key: String,
+    },
     /// Request it; when `serve_cached` the cached copy is shown meanwhile (and `If-None-Match`
     /// makes an unchanged answer cost a 304).
     #[serde(rename_all = "camelCase")]
     Fetch {
+        /// The cache key the answer goes under.
         key: String,
+        /// The API URL.
         url: String,
+        /// The request's headers (the bearer token, the org, the language, `If-None-Match`).
         headers: Vec<(String, String)>,
+        /// Show the cached copy while the request is out.
         serve_cached: bool,
     },
 }
@@ -307,13 +321,19 @@ pub fn summarize(
 pub enum StoredRead {
     /// A deal: the summary the badge needs, and the whole analysis for the panel.
     Deal {
+        /// What the badge shows.
         summary: EnrichedSummary,
+        /// The whole analysis, for the panel.
         analysis: Analysis,
     },
+    /// The rep's open deals.
     Portfolio {
+        /// As the API sent it.
         portfolio: crate::api::Portfolio,
     },
+    /// The explanations of factors, blind spots and reasons.
     Descriptions {
+        /// As the API sent them.
         descriptions: crate::api::Descriptions,
     },
 }
@@ -323,7 +343,9 @@ pub enum StoredRead {
 pub enum Recall {
     /// A valid entry, with minutes since the server last confirmed it.
     Found {
+        /// What it holds.
         read: Box<StoredRead>,
+        /// Minutes since the server last confirmed it, if known.
         age_minutes: Option<i64>,
     },
     /// Nothing to show: never fetched, or remembered as unavailable (a 404).

@@ -67,6 +67,7 @@ pub struct PanelInput {
     pub tier1: Option<Tier1Summary>,
     #[serde(default)]
     pub signed_in: bool,
+    /// The settings in force, once the worker has read them.
     pub settings: Option<Settings>,
     pub deal: Option<DealAnswer>,
     pub portfolio: Option<PortfolioAnswer>,
@@ -250,6 +251,7 @@ pub struct SettingsView {
 pub struct PanelView {
     pub deal: DealView,
     pub pipeline: PipelineView,
+    /// The settings section.
     pub settings: SettingsView,
 }
 

@@ -1,6 +1,7 @@
 //! What the worker does after each API attempt: done, retry after a wait, refresh the token and
 //! retry once, or give up. Pure: the caller supplies the attempt number, the outcome and a
 //! jitter draw in `[0, 1)`.
+#![deny(missing_docs)]
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -61,7 +62,9 @@ impl Default for RetryPolicy {
 pub enum Outcome {
     /// An HTTP status, with `Retry-After` in milliseconds if the response had one.
     Status {
+        /// The HTTP status.
         status: u16,
+        /// `Retry-After`, in milliseconds.
         retry_after_ms: Option<u64>,
     },
     /// DNS, TLS or connection failure.
@@ -82,11 +85,17 @@ pub enum Next {
     /// Success (2xx or 304).
     Done,
     /// Wait, then try again.
-    RetryAfter { delay_ms: u64 },
+    RetryAfter {
+        /// How long to wait, in milliseconds.
+        delay_ms: u64,
+    },
     /// The access token expired: refresh it, then retry once.
     RefreshThenRetry,
     /// Stop; `reason` is shown as the error state.
-    GiveUp { reason: ErrorKind },
+    GiveUp {
+        /// Why, as the code the panel explains.
+        reason: ErrorKind,
+    },
     /// The token was refused again right after it was renewed: sign out (local data goes).
     SignOut,
 }
@@ -269,6 +278,7 @@ pub const PACE_WINDOW_SECONDS: i64 = 60;
 /// (kept by the worker in session storage per tab).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TabPace {
+    /// The records asked for lately, with when.
     pub recent: Vec<(String, DateTime<Utc>)>,
 }
 

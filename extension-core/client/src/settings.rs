@@ -5,6 +5,7 @@
 //! Salesforce orgs) or point the extension at another HTTPS API origin (a regional deployment,
 //! whose web app origin follows it: `api.` becomes `app.`). Invalid policy values are ignored
 //! and reported, never half-applied. Every key, with examples: `docs/admin.md`.
+#![deny(missing_docs)]
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,8 +17,11 @@ use deal_health::page::{badge_allowed_on, my_domain_name};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Forced {
+    /// The analytics opt-out.
     pub analytics_opt_out: bool,
+    /// AI insights (their switch).
     pub ai_insights: bool,
+    /// The API origin.
     pub api_origin: bool,
     /// Sign-in is switched off (`disableSignIn`).
     #[serde(default)]
@@ -51,6 +55,7 @@ pub struct Settings {
     /// `None`: every org.
     #[serde(default)]
     pub allowed_orgs: Option<Vec<String>>,
+    /// Which of these the administrator fixed.
     pub forced: Forced,
     /// Policy values that were ignored, and why (shown in the side panel's settings).
     pub policy_errors: Vec<String>,
