@@ -3,6 +3,7 @@
 //!
 //! The worker is a map from [`Request`] to an [`Action`]: [`route`] decides, the JS entry
 //! performs the action with `chrome.*` and nothing else.
+#![deny(missing_docs)]
 
 use serde::{Deserialize, Serialize};
 
@@ -72,19 +73,25 @@ pub enum Request {
     },
     /// A content script asks for the enriched analysis of the record its page shows.
     GetAnalysis {
+        /// The record its page shows.
         #[serde(rename = "recordId")]
         record_id: String,
     },
     /// The content script showed a badge: an anonymous `badge_viewed` event (the UI kind only:
     /// nothing computed from the deal, see `analytics`).
-    BadgeViewed { ui: String },
+    BadgeViewed {
+        /// The UI kind (`lightning`, `classic`).
+        ui: String,
+    },
     /// The content script's Tier 1 result for its tab, for the side panel.
     Tier1Report {
+        /// The summary (`report::Tier1Summary`), bounded by `is_well_formed`.
         summary: deal_health::report::Tier1Summary,
     },
     /// A record page settled the user's numeric date order (`evaluatePage`'s `dateOrder`): kept
     /// for the tab's org host, the one fact remembered across pages (never deal data).
     DateOrder {
+        /// The order the page settled.
         order: deal_health::locale::DateOrder,
     },
     /// A content script on a record page asks for the date order its org's pages settled before.
@@ -102,15 +109,23 @@ pub enum Request {
     /// The side panel asks what it shows for a tab (`enriched`: also the analysis and the
     /// portfolio, which may take a request; `refresh`: revalidate them).
     GetPanel {
+        /// The tab whose state to show.
         #[serde(rename = "tabId")]
         tab_id: i64,
+        /// Also the analysis and the portfolio.
         #[serde(default)]
         enriched: bool,
+        /// Revalidate them.
         #[serde(default)]
         refresh: bool,
     },
     /// The side panel changes a preference: `analytics` (on = not opted out) or `aiInsights`.
-    SetPreference { name: String, on: bool },
+    SetPreference {
+        /// `analytics` or `aiInsights`.
+        name: String,
+        /// On (for analytics: not opted out).
+        on: bool,
+    },
     /// The side panel was opened (an anonymous event).
     PanelOpened,
 }
@@ -121,13 +136,16 @@ pub enum Request {
 pub enum Action {
     /// `chrome.sidePanel.open({tabId})`.
     OpenSidePanel {
+        /// The tab the badge is in.
         #[serde(rename = "tabId")]
         tab_id: i64,
     },
     /// Answer with the enriched analysis of `record_id` in the org at `host`.
     GetAnalysis {
+        /// The record.
         #[serde(rename = "recordId")]
         record_id: String,
+        /// The org's Salesforce host.
         host: String,
         /// The asking tab (requests are paced per tab, `retry::TabPace`).
         #[serde(rename = "tabId")]
@@ -135,20 +153,27 @@ pub enum Action {
     },
     /// Record an allow-listed analytics event.
     RecordEvent {
+        /// The event's name.
         name: String,
+        /// Its properties (the allow-list checks them again).
         properties: std::collections::BTreeMap<String, serde_json::Value>,
     },
     /// Keep a tab's Tier 1 result (in `chrome.storage.session`, for the side panel), when the
     /// administrator's policy lists the org at `host`.
     StoreTier1 {
+        /// The tab.
         #[serde(rename = "tabId")]
         tab_id: i64,
+        /// The org's host.
         host: String,
+        /// The summary.
         summary: deal_health::report::Tier1Summary,
     },
     /// Keep `order` (`monthDayYear` or `dayMonthYear`) under `key` in `chrome.storage.local`.
     StoreDateOrder {
+        /// The storage key (`storage::DATE_ORDER_PREFIX` and the host).
         key: String,
+        /// The order.
         order: deal_health::locale::DateOrder,
     },
     /// Answer with the order stored under `key` (`{order}`, `null` when none is), whether the
@@ -156,8 +181,11 @@ pub enum Action {
     /// of `host` (`settings::page_allowed`; `tab_id` is told again if a provisional answer
     /// turns out wrong).
     GetDateOrder {
+        /// The storage key.
         key: String,
+        /// The org's host.
         host: String,
+        /// The asking tab.
         #[serde(rename = "tabId")]
         tab_id: i64,
     },
@@ -171,19 +199,28 @@ pub enum Action {
     ClearLocalData,
     /// Answer with the panel's input for a tab.
     GetPanel {
+        /// The tab.
         #[serde(rename = "tabId")]
         tab_id: i64,
+        /// Also the analysis and the portfolio.
         enriched: bool,
+        /// Revalidate them.
         refresh: bool,
     },
     /// Write a user preference (refused when the policy forces it; the worker checks).
     SetPreference {
+        /// The storage key (`storage::ANALYTICS_OPT_OUT` or `storage::DECLINE_AI`).
         key: String,
+        /// The value to store (`true`: opted out, or AI declined).
         value: bool,
+        /// The preference it is (`analytics`, `aiInsights`), for the policy check.
         setting: String,
     },
     /// Drop the message; `reason` is for logs only.
-    Ignore { reason: String },
+    Ignore {
+        /// Why, for logs.
+        reason: String,
+    },
 }
 
 /// Validates a message against its sender and decides the action. `extension_id` is
