@@ -3,6 +3,7 @@
 //! The worker decodes every response through these functions: a response that is too large,
 //! malformed, or breaks the contract's invariants is an [`ApiError`], never a panic and never a
 //! half-trusted value.
+#![deny(missing_docs)]
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,10 +17,13 @@ pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 /// Why a response was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ApiError {
+    /// Over [`MAX_RESPONSE_BYTES`].
     #[error("response larger than {MAX_RESPONSE_BYTES} bytes")]
     TooLarge,
+    /// Not JSON of the expected shape.
     #[error("malformed response: {0}")]
     Malformed(String),
+    /// JSON of the right shape that breaks a rule of the contract.
     #[error("response breaks the contract: {0}")]
     Invalid(&'static str),
 }
@@ -28,8 +32,11 @@ pub enum ApiError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Low.
     Low,
+    /// Medium.
     Medium,
+    /// High.
     High,
 }
 
@@ -37,45 +44,63 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Analysis {
+    /// The Opportunity Id.
     pub opportunity_id: String,
+    /// The score and its band.
     pub score: AnalysisScore,
+    /// The seven factors.
     pub factors: Vec<Factor>,
+    /// The risks the rep may not see.
     pub blind_spots: Vec<BlindSpot>,
+    /// What to do next.
     pub recommendations: Vec<Recommendation>,
+    /// When the server computed it.
     pub generated_at: DateTime<Utc>,
+    /// When the Salesforce data it was computed from was read.
     pub data_as_of: DateTime<Utc>,
     /// Whether AI-written recommendations were allowed in this response.
     pub ai_included: bool,
 }
 
+/// The enriched score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisScore {
     /// 0–100; `null` for closed deals.
     pub value: Option<u8>,
+    /// Its band (or the deal's closed state).
     pub band: Band,
 }
 
+/// One of the seven factors of the enriched score (docs/scoring.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Factor {
     /// One of the seven factor codes.
     pub code: String,
+    /// Its score, 0–100.
     pub score: u8,
+    /// Its weight (the seven sum to 1).
     pub weight: f64,
+    /// What it was computed from, one line each.
     pub evidence: Vec<String>,
 }
 
+/// A risk the rep may not see (docs/scoring.md, "Blind spots").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlindSpot {
     /// `silent_champion`, `missing_economic_buyer`, `stuck_deal`, `single_threaded`, or
     /// another kind the engine finds (clients show unknown kinds with their summary).
     pub kind: String,
+    /// How much it matters.
     pub severity: Severity,
+    /// One line for the rep.
     pub summary: String,
     /// Dates and counts behind the finding, by kind.
     pub evidence: serde_json::Value,
+    /// What to do about it.
     pub recommendation: String,
 }
 
+/// Who wrote a recommendation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecommendationSource {
@@ -85,11 +110,16 @@ pub enum RecommendationSource {
     Ai,
 }
 
+/// One recommended next step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
+    /// Its stable Id.
     pub id: String,
+    /// The text, in the analysis's language.
     pub text: String,
+    /// Rules or AI.
     pub source: RecommendationSource,
+    /// How urgent.
     pub priority: Severity,
 }
 
@@ -97,32 +127,49 @@ pub struct Recommendation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Portfolio {
+    /// When the server computed it.
     pub generated_at: DateTime<Utc>,
+    /// The rep's open deals.
     pub deals: Vec<PortfolioDeal>,
 }
 
+/// One open deal of the rep.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PortfolioDeal {
+    /// The Opportunity Id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its amount, if any.
     pub amount: Option<Money>,
+    /// Its stage.
     pub stage: String,
+    /// Its close date.
     pub close_date: NaiveDate,
+    /// Its enriched score, 0–100.
     pub score: Option<u8>,
+    /// The score's band.
     pub band: Band,
+    /// Its most severe blind spot, if any.
     pub top_blind_spot: Option<TopBlindSpot>,
 }
 
+/// An amount in a currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Money {
+    /// The amount, in units of the currency.
     pub value: f64,
+    /// ISO 4217 code.
     pub currency: String,
 }
 
+/// A portfolio deal's most severe blind spot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopBlindSpot {
+    /// Its kind.
     pub kind: String,
+    /// Its severity.
     pub severity: Severity,
 }
 
@@ -130,16 +177,24 @@ pub struct TopBlindSpot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Descriptions {
+    /// The language of the texts.
     pub locale: String,
+    /// Their version (a changed version replaces the cached copy).
     pub version: String,
+    /// Per factor code.
     pub factors: std::collections::BTreeMap<String, Description>,
+    /// Per blind spot kind.
     pub blind_spots: std::collections::BTreeMap<String, Description>,
+    /// Per Tier 1 reason code.
     pub reasons: std::collections::BTreeMap<String, Description>,
 }
 
+/// One explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Description {
+    /// Its title.
     pub title: String,
+    /// Its text.
     pub text: String,
 }
 
@@ -147,16 +202,22 @@ pub struct Description {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventBatch {
+    /// The batch's Id (a resend keeps it: the server drops duplicates).
     pub batch_id: String,
+    /// When it was sent (whole UTC hour).
     pub sent_at: DateTime<Utc>,
+    /// The events.
     pub events: Vec<Event>,
 }
 
 /// One analytics event (names and properties from the allow-list in docs/api.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
+    /// The event's name.
     pub name: String,
+    /// When (whole UTC hour).
     pub at: DateTime<Utc>,
+    /// Its properties, from the allow-list.
     pub properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -164,8 +225,11 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventAck {
+    /// The batch acknowledged.
     pub batch_id: String,
+    /// How many events were accepted.
     pub accepted: u32,
+    /// The server had this batch already.
     pub duplicate: bool,
 }
 
@@ -178,20 +242,27 @@ pub fn decode_event_ack(body: &[u8]) -> Result<EventAck, ApiError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
+    /// The bearer token.
     pub access_token: String,
+    /// The token that renews it (rotated at every use).
     pub refresh_token: String,
     /// Seconds until the access token expires.
     pub expires_in: u32,
+    /// The token type (`Bearer`).
     pub token_type: String,
 }
 
 /// An error body (`application/problem+json`, RFC 9457).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
+    /// The problem type (a URI).
     #[serde(rename = "type")]
     pub problem_type: String,
+    /// A short title.
     pub title: String,
+    /// The HTTP status.
     pub status: u16,
+    /// What went wrong, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
