@@ -7,7 +7,6 @@
 //! field) and only the hour it happened in ([`record_hour`]): the server cannot line a
 //! `badge_viewed` up with the analysis request made in the same second. `docs/api.md`, "What
 //! one event holds", lists every field.
-#![deny(missing_docs)]
 
 use std::collections::{BTreeMap, VecDeque};
 

@@ -1,6 +1,5 @@
 //! The sign-in hand-off and the token lifecycle (docs/api.md, "Authentication"). Pure: random
 //! bytes and the time come from the caller.
-#![deny(missing_docs)]
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};

@@ -1,7 +1,6 @@
 //! Cache policy for `chrome.storage.local`: keys per org and record, time to live and freshness
 //! per kind, least-recently-used eviction under a size bound, and a versioned index that
 //! migrates or is discarded. Pure: the worker stores what this decides.
-#![deny(missing_docs)]
 
 use crate::storage::CACHE_PREFIX;
 use std::collections::BTreeMap;

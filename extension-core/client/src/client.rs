@@ -2,7 +2,6 @@
 //! or revalidate; and what to do with the answer. Pure: the worker performs the request and the
 //! storage writes these functions name. Only the Opportunity Id (in the path) and the org's
 //! host (a header) go up.
-#![deny(missing_docs)]
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! # deal-health-client
 //!
 //! Tier 2's decisions, over the Tier 1 core (`deal-health`): the Customer City API's types

@@ -26,32 +26,41 @@ pub struct TabContext {
 /// A worker answer for a deal: `{ok, data: {summary, analysis}, error}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DealAnswer {
+    /// The request succeeded.
     #[serde(default)]
     pub ok: bool,
+    /// The analysis, if there is one to show (fresh or cached).
     pub data: Option<DealData>,
     /// Why it failed, as the worker's code.
     pub error: Option<ErrorKind>,
 }
 
+/// An analysis as the worker answers it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct DealData {
+    /// What the badge shows.
     pub summary: EnrichedSummary,
+    /// The whole analysis.
     pub analysis: Analysis,
 }
 
 /// A worker answer for the portfolio: `{ok, data: {portfolio}, error}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PortfolioAnswer {
+    /// The request succeeded.
     #[serde(default)]
     pub ok: bool,
+    /// The portfolio, if there is one to show.
     pub data: Option<PortfolioData>,
     /// Why it failed, as the worker's code.
     pub error: Option<ErrorKind>,
 }
 
+/// A portfolio as the worker answers it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PortfolioData {
+    /// The rep's open deals.
     pub portfolio: Portfolio,
     /// Minutes since the server last confirmed it.
     #[serde(default)]
@@ -62,14 +71,19 @@ pub struct PortfolioData {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PanelInput {
+    /// The active tab, as the worker saw it.
     #[serde(default)]
     pub tab: TabContext,
+    /// The tab's Tier 1 report, if its content script sent one.
     pub tier1: Option<Tier1Summary>,
+    /// The user is signed in.
     #[serde(default)]
     pub signed_in: bool,
     /// The settings in force, once the worker has read them.
     pub settings: Option<Settings>,
+    /// The answer for the tab's deal, once asked.
     pub deal: Option<DealAnswer>,
+    /// The answer for the portfolio, once asked.
     pub portfolio: Option<PortfolioAnswer>,
     /// The descriptions of factors and blind spots in the user's language (7-day cache).
     #[serde(default)]
@@ -85,11 +99,14 @@ pub struct PanelInput {
 /// A worker answer for the descriptions: `{ok, data: {descriptions}}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct DescriptionsAnswer {
+    /// The descriptions, if any.
     pub data: Option<DescriptionsData>,
 }
 
+/// Descriptions as the worker answers them.
 #[derive(Debug, Clone, Deserialize)]
 pub struct DescriptionsData {
+    /// The texts, by code.
     pub descriptions: Descriptions,
 }
 
@@ -99,11 +116,15 @@ pub struct DescriptionsData {
 pub enum Status {
     /// Nothing to show here (not an opportunity, not Salesforce).
     Absent,
+    /// Signed out: the on-device part only.
     SignedOut,
+    /// Waiting for the worker.
     Loading,
+    /// Shown, and fresh.
     Ready,
     /// Shown from the cache: the latest refresh failed.
     Stale,
+    /// Nothing to show: the message says why.
     Error,
 }
 
@@ -111,67 +132,96 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScoreView {
+    /// The number (or Won, Lost, ?).
     pub text: Text,
+    /// The band, for its colour.
     pub band: Band,
+    /// One line: what the band means.
     pub label: Text,
 }
 
+/// One factor of the analysis, as drawn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FactorView {
+    /// Its name.
     pub title: Text,
     /// What the factor measures (`/v1/descriptions`, in the user's language), if known.
     pub about: Option<Text>,
+    /// Its score, 0–100.
     pub score: u8,
     /// The factor's score on the one colour scale of the badge and the panel.
     pub tone: Band,
     /// "15 %": the factor's weight.
     pub weight: Text,
+    /// What it was computed from, one line each.
     pub evidence: Vec<Text>,
 }
 
+/// One blind spot, as drawn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlindSpotView {
+    /// How much it matters.
     pub severity: Severity,
+    /// Its severity, in words.
     pub severity_label: Text,
     /// The kind's name (`spot_<kind>`), or the description's title for a kind the catalog
     /// does not know; `None` when neither names it (the summary stands alone).
     pub title: Option<Text>,
+    /// What the kind means (`/v1/descriptions`), if known.
     pub about: Option<Text>,
+    /// One line for the rep.
     pub summary: Text,
+    /// The facts behind it, in words (`EVIDENCE_KEYS`).
     pub evidence: Vec<Text>,
+    /// What to do about it.
     pub recommendation: Text,
 }
 
+/// One recommendation, as drawn.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecommendationView {
+    /// Its text.
     pub text: Text,
     /// Written by AI: the panel marks it.
     pub ai: bool,
+    /// How urgent.
     pub priority: Severity,
 }
 
+/// The analysis section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrichedView {
+    /// Its state.
     pub status: Status,
     /// Offer the "Sign in" button here (signed out, and sign-in not switched off by policy).
     pub sign_in: bool,
+    /// The analysis's score.
     pub score: Option<ScoreView>,
+    /// "Updated 5 minutes ago".
     pub age: Option<Text>,
+    /// What the state means, when it needs words.
     pub message: Option<Text>,
+    /// The seven factors.
     pub factors: Vec<FactorView>,
+    /// The blind spots.
     pub blind_spots: Vec<BlindSpotView>,
+    /// The recommendations.
     pub recommendations: Vec<RecommendationView>,
 }
 
+/// The tab's deal section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DealView {
+    /// Its state.
     pub status: Status,
+    /// The deal's name (or the section's title).
     pub title: Text,
+    /// What the state means, when it needs words.
     pub message: Option<Text>,
     /// The one score the rep reads first.
     pub headline: Option<Headline>,
@@ -179,7 +229,9 @@ pub struct DealView {
     pub local: Option<ScoreView>,
     /// What the on-device estimate is, and how it differs from the analysis.
     pub local_note: Text,
+    /// The on-device estimate's reasons, most harmful first.
     pub reasons: Vec<Text>,
+    /// The analysis.
     pub enriched: EnrichedView,
 }
 
@@ -187,6 +239,7 @@ pub struct DealView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Headline {
+    /// Where the score comes from.
     pub source: HeadlineSource,
     /// `None` while pending.
     pub score: Option<ScoreView>,
@@ -194,41 +247,55 @@ pub struct Headline {
     pub caption: Text,
 }
 
+/// One deal of the rep's pipeline, as drawn.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineDeal {
+    /// Its name.
     pub name: Text,
     /// The record in Lightning, on the tab's own org host.
     pub url: String,
+    /// Its score.
     pub score: ScoreView,
     /// The amount with its currency, formatted by the browser.
     pub amount: Option<Text>,
+    /// Its stage.
     pub stage: Text,
     /// "Closes Dec 15, 2026", the date formatted by the browser.
     pub closes: Text,
+    /// Its most severe blind spot, in words.
     pub top_blind_spot: Option<Text>,
 }
 
+/// The pipeline section, riskiest first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PipelineView {
+    /// Its state.
     pub status: Status,
+    /// What the state means, when it needs words.
     pub message: Option<Text>,
+    /// "Updated 5 minutes ago".
     pub age: Option<Text>,
+    /// The deals.
     pub deals: Vec<PipelineDeal>,
 }
 
+/// A setting's switch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Toggle {
+    /// On.
     pub on: bool,
     /// Set by the administrator's policy: shown, not changeable.
     pub forced: bool,
 }
 
+/// The settings section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
+    /// The user is signed in.
     pub signed_in: bool,
     /// Offer the "Sign in" button: signed out, and sign-in not switched off by policy.
     pub sign_in: bool,
@@ -242,6 +309,7 @@ pub struct SettingsView {
     /// The administrator switched sign-in off: no sign-in control is offered, the
     /// administrator's message stands in its place.
     pub sign_in_disabled: bool,
+    /// What the administrator's policy set, and what it set that could not be used.
     pub policy_notes: Vec<Text>,
 }
 
@@ -249,7 +317,9 @@ pub struct SettingsView {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PanelView {
+    /// The tab's deal.
     pub deal: DealView,
+    /// The rep's pipeline.
     pub pipeline: PipelineView,
     /// The settings section.
     pub settings: SettingsView,

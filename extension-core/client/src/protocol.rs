@@ -3,7 +3,6 @@
 //!
 //! The worker is a map from [`Request`] to an [`Action`]: [`route`] decides, the JS entry
 //! performs the action with `chrome.*` and nothing else.
-#![deny(missing_docs)]
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,6 @@
 //! What the worker does after each API attempt: done, retry after a wait, refresh the token and
 //! retry once, or give up. Pure: the caller supplies the attempt number, the outcome and a
 //! jitter draw in `[0, 1)`.
-#![deny(missing_docs)]
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,6 @@
 //! the alarms, and the side panel's own `localStorage` key. The worker and the side panel read
 //! them through the worker wasm's `storageKeys` ([`KEYS`]), so no key is spelt twice.
 //! docs/admin.md lists what each holds and for how long.
-#![deny(missing_docs)]
 
 use serde::Serialize;
 
