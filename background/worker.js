@@ -184,14 +184,14 @@ async function noteHold(response, settings) {
   if (hold) await exclusive(() => write({ [KEY.holdUntil]: hold }));
 }
 
-// Analytics: recorded only while signed in; the core applies the allow-list and the opt-out.
+// Analytics: the core decides whether an event is recorded (signed in, the policy readable,
+// not opted out, on the allow-list) and whether the queue is written.
 function record(name, properties) {
   return exclusive(async () => {
     const settings = await currentSettings();
     const stored = await chrome.storage.local.get([KEY.analyticsQueue, KEY.session]);
-    if (!stored[KEY.session] || settings.analyticsOptOut || settings.analyticsPaused) return;
-    const queue = recordEvent(stored[KEY.analyticsQueue] ?? null, name, properties ?? {}, nowIso(), settings);
-    await write({ [KEY.analyticsQueue]: queue });
+    const recorded = recordEvent(stored[KEY.analyticsQueue] ?? null, name, properties ?? {}, nowIso(), stored[KEY.session] ?? null, settings);
+    if (recorded.store) await write({ [KEY.analyticsQueue]: recorded.queue });
   });
 }
 
@@ -201,15 +201,14 @@ function record(name, properties) {
 async function flush(onAlarm, refreshed = false) {
   const taken = await exclusive(async () => {
     const settings = await currentSettings();
-    if (settings.analyticsPaused) return { batch: null }; // the policy may opt out: wait, keep the queue
     if (await heldFor(settings)) return { batch: null }; // the service asked to wait
     const stored = await chrome.storage.local.get([KEY.analyticsQueue, KEY.session, KEY.signOutEpoch]);
     const random = crypto.getRandomValues(new Uint8Array(16));
     const result = takeBatch(stored[KEY.analyticsQueue] ?? null, random, nowIso(), stored[KEY.session] ?? null, settings, onAlarm);
-    // Opted out, the core has purged the queue: nothing stays. Otherwise the queue changes
-    // only when a batch is taken.
-    if (settings.analyticsOptOut) await chrome.storage.local.remove(KEY.analyticsQueue);
-    else if (result.batch) await write({ [KEY.analyticsQueue]: result.queue });
+    // The core says what becomes of the stored queue: kept, written (a batch is now in
+    // flight), or removed (opted out).
+    if (result.store === 'remove') await chrome.storage.local.remove(KEY.analyticsQueue);
+    else if (result.store === 'write') await write({ [KEY.analyticsQueue]: result.queue });
     return { ...result, epoch: stored[KEY.signOutEpoch] ?? 0 };
   });
   const { batch } = taken;

@@ -263,6 +263,61 @@ pub fn batch_outcome(
     }
 }
 
+/// Records an event for the worker: only signed in (`session`), never while the administrator's
+/// policy cannot be read (`analytics_paused`: it may hold an opt-out), never opted out, and only
+/// what the allow-list takes. Returns whether the queue changed (the worker stores it then).
+pub fn record_for_worker(
+    queue: &mut Queue,
+    name: &str,
+    properties: BTreeMap<String, Value>,
+    at: DateTime<Utc>,
+    session: Option<&crate::auth::Session>,
+    settings: &crate::settings::Settings,
+) -> bool {
+    session.is_some()
+        && !settings.analytics_paused
+        && queue
+            .record(name, properties, at, settings.analytics_opt_out)
+            .is_ok()
+}
+
+/// What the worker does with the stored queue after [`take_batch_for_worker`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum QueueStore {
+    /// Leave it as stored.
+    Keep,
+    /// Store the queue returned (a batch was taken: it is persisted as in flight).
+    Write,
+    /// Remove it (opted out: nothing queued stays).
+    Remove,
+}
+
+/// [`take_batch`] for the worker, which also learns what to do with the stored queue: nothing is
+/// sent and the queue is kept while the policy cannot be read (`analytics_paused`); opted out,
+/// the queue is removed.
+pub fn take_batch_for_worker(
+    queue: &mut Queue,
+    session: Option<&crate::auth::Session>,
+    settings: &crate::settings::Settings,
+    on_alarm: bool,
+    batch_id: impl FnOnce() -> String,
+    now: DateTime<Utc>,
+) -> (Option<BatchRequest>, QueueStore) {
+    if settings.analytics_paused {
+        return (None, QueueStore::Keep);
+    }
+    let batch = take_batch(queue, session, settings, on_alarm, batch_id, now);
+    let store = if settings.analytics_opt_out {
+        QueueStore::Remove
+    } else if batch.is_some() {
+        QueueStore::Write
+    } else {
+        QueueStore::Keep
+    };
+    (batch, store)
+}
+
 /// The batch to send now, if any. Opted out, the queue is purged and nothing is sent; signed
 /// out (or with a non-HTTPS origin) nothing is sent; a batch in flight is resent with its Id.
 /// Persist the queue before sending.
@@ -326,6 +381,45 @@ mod tests {
 
     fn props(value: Value) -> BTreeMap<String, Value> {
         serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn the_worker_records_and_sends_only_signed_in_with_a_readable_policy() {
+        let t = at();
+        let session = crate::auth::Session {
+            access_token: "at".into(),
+            refresh_token: "rt".into(),
+            access_expires_at: t,
+        };
+        let settings = |local: serde_json::Value| {
+            crate::settings::effective(None, &local, "https://api.customercity.com")
+        };
+        let on = settings(serde_json::json!({}));
+        let paused = settings(serde_json::json!({})).with_unreadable_policy();
+        let off = settings(serde_json::json!({"feature_analyticsOptOut": true}));
+        let mut queue = Queue::default();
+        let record = |queue: &mut Queue, session, settings| {
+            record_for_worker(queue, "signed_in", BTreeMap::new(), t, session, settings)
+        };
+        assert!(
+            !record(&mut queue, None, &on),
+            "signed out: nothing recorded"
+        );
+        assert!(!record(&mut queue, Some(&session), &paused), "paused");
+        assert!(!record(&mut queue, Some(&session), &off), "opted out");
+        assert!(queue.waiting.is_empty());
+        assert!(record(&mut queue, Some(&session), &on));
+        assert_eq!(queue.waiting.len(), 1);
+        let later = t + chrono::Duration::hours(MAX_WAIT_HOURS);
+        let take = |queue: &mut Queue, settings| {
+            take_batch_for_worker(queue, Some(&session), settings, true, || "b".into(), later)
+        };
+        assert_eq!(take(&mut queue, &paused), (None, QueueStore::Keep));
+        assert_eq!(queue.waiting.len(), 1, "kept while paused");
+        let (batch, store) = take(&mut queue, &on);
+        assert!(batch.is_some());
+        assert_eq!(store, QueueStore::Write);
+        assert_eq!(take(&mut queue, &off), (None, QueueStore::Remove));
     }
 
     #[test]

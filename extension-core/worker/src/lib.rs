@@ -514,31 +514,40 @@ pub fn refresh_request(session: JsValue, api_origin: &str) -> Result<JsValue, Js
     }
 }
 
-/// Records an event in the stored queue (unless opted out or off the allow-list); returns the
-/// queue to store.
+/// Records an event (`analytics::record_for_worker`: signed in, policy readable, not opted
+/// out, on the allow-list): `{queue, store}`, `store` saying whether to write the queue.
 #[wasm_bindgen(js_name = recordEvent)]
 pub fn record_event(
     queue: JsValue,
     name: &str,
     properties: JsValue,
     now: &str,
+    session: JsValue,
     settings: JsValue,
 ) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Recorded {
+        queue: deal_health_client::analytics::Queue,
+        store: bool,
+    }
     let mut queue: deal_health_client::analytics::Queue = from_js(queue).unwrap_or_default();
     let properties: std::collections::BTreeMap<String, serde_json::Value> =
         from_js(properties).unwrap_or_default();
-    let settings = settings_from(settings)?;
-    let _ = queue.record(
+    let session: Option<deal_health_client::auth::Session> = from_js(session);
+    let store = deal_health_client::analytics::record_for_worker(
+        &mut queue,
         name,
         properties,
         parse_instant(now)?,
-        settings.analytics_opt_out,
+        session.as_ref(),
+        &settings_from(settings)?,
     );
-    to_js(&queue)
+    to_js(&Recorded { queue, store })
 }
 
-/// The batch to send now, if any: `{queue, batch: {batchId, url, headers, body} | null}`
-/// (see `analytics::take_batch`).
+/// The batch to send now, if any, and what to do with the stored queue:
+/// `{queue, batch: {batchId, url, headers, body} | null, store: "keep" | "write" | "remove"}`
+/// (`analytics::take_batch_for_worker`).
 #[wasm_bindgen(js_name = takeBatch)]
 pub fn take_batch(
     queue: JsValue,
@@ -548,18 +557,20 @@ pub fn take_batch(
     settings: JsValue,
     on_alarm: bool,
 ) -> Result<JsValue, JsValue> {
+    use deal_health_client::analytics::{BatchRequest, Queue, QueueStore};
     #[derive(Serialize)]
     struct Taken {
-        queue: deal_health_client::analytics::Queue,
-        batch: Option<deal_health_client::analytics::BatchRequest>,
+        queue: Queue,
+        batch: Option<BatchRequest>,
+        store: QueueStore,
     }
-    let mut queue: deal_health_client::analytics::Queue = from_js(queue).unwrap_or_default();
+    let mut queue: Queue = from_js(queue).unwrap_or_default();
     let session: Option<deal_health_client::auth::Session> = from_js(session);
     let random: [u8; 16] = random
         .get(..16)
         .and_then(|r| r.try_into().ok())
         .ok_or_else(|| JsValue::from_str("16 random bytes expected"))?;
-    let batch = deal_health_client::analytics::take_batch(
+    let (batch, store) = deal_health_client::analytics::take_batch_for_worker(
         &mut queue,
         session.as_ref(),
         &settings_from(settings)?,
@@ -567,7 +578,11 @@ pub fn take_batch(
         || deal_health_client::analytics::uuid_v4(random),
         parse_instant(now)?,
     );
-    to_js(&Taken { queue, batch })
+    to_js(&Taken {
+        queue,
+        batch,
+        store,
+    })
 }
 
 /// After an answer to a batch (`status` 0 when none came): `"acknowledged"`,
