@@ -579,71 +579,81 @@ function decide(message, sender) {
   return routeMessage(chrome.runtime.id, from, json);
 }
 
-async function perform(action) {
-  switch (action.action) {
-    case 'openSidePanel':
-      // Called synchronously from the message event when the core is ready, so the badge
-      // click's user gesture still counts (chrome.sidePanel.open requires one).
-      return chrome.sidePanel.open({ tabId: action.tabId }).then(
-        () => ({ ok: true }),
-        (error) => ({ ok: false, error: String(error && error.message) }),
-      );
-    case 'beginSignIn': {
-      // The web app of the API in force (a policy's regional apiOrigin moves it); none when the
-      // administrator switched sign-in off.
-      const settings = await currentSettings();
-      if (settings.signInDisabled || !settings.appOrigin) return { ok: false, signInDisabled: true };
-      const started = beginSignIn(crypto.getRandomValues(new Uint8Array(64)), nowIso(), settings.appOrigin, chrome.runtime.id);
-      await chrome.storage.session.set({ [KEY.pendingSignIn]: started.pending });
-      await chrome.storage.session.remove(KEY.signInError);
-      await chrome.tabs.create({ url: started.url });
-      return { ok: true };
-    }
-    case 'getAnalysis':
-      return analysisFor(action);
-    case 'storeDateOrder':
-      // The org's numeric date order, one key per org host (protocol.rs names it): a fact about
-      // the user's locale, never deal data, kept on the device for later pages.
-      await exclusive(() => write({ [action.key]: action.order }));
-      return { ok: true };
-    case 'getDateOrder': {
-      // The content script's first question on a record page, so the answer also says whether
-      // the user is signed in (a flag, nothing of the session): signed in, the badge waits for
-      // the analysis instead of showing the device's score first (badge::decide).
-      // It also says whether the badge may show on this org at all (allowedOrgHosts).
-      const [{ [action.key]: order, [KEY.session]: session }, { allowed, provisional }] = await Promise.all([
-        chrome.storage.local.get([action.key, KEY.session]), badgeAllowedFor(action.host, action.tabId)]);
-      return { ok: true, order: order ?? null, signedIn: Boolean(session), allowed, provisional }; // the core checks the order again
-    }
-    case 'recordEvent':
-      await record(action.name, action.properties);
-      return { ok: true };
-    case 'signOut':
-      await signOut();
-      return { ok: true };
-    case 'clearLocalData':
-      await signOut(); // signs out (revoked on the server), cache, portfolio, queue
-      await chrome.storage.session.clear(); // the tabs' Tier 1 reports, a pending sign-in
-      return { ok: true };
-    case 'storeTier1':
-      if (!(await liveAllows(action.host))) return { ok: false, ignored: 'the administrator\'s policy does not list this org' };
-      await chrome.storage.session.set({ [tabKey(action.tabId)]: action.summary });
-      return { ok: true };
-    case 'getPanel':
-      return panelInput(action);
-    case 'setPreference': {
-      if (isForced(await currentSettings(), action.setting)) return { ok: false, forced: true };
-      await exclusive(() => write({ [action.key]: action.value }));
-      settingsCache = null; // before the panel's next question, whenever onChanged arrives
-      if (action.setting === 'aiInsights') await record('settings_changed', { setting: 'ai_insights' });
-      return { ok: true };
-    }
-    case 'getStatus': {
-      const { [KEY.session]: session } = await chrome.storage.local.get(KEY.session);
-      return { ok: true, signedIn: Boolean(session), settings: await currentSettings() };
-    }
-    default:
-      return { ok: false, ignored: action.reason };
+// What the worker does for each of the core's actions (protocol::Action, by its `action`).
+// Each handler is called synchronously from perform(): openSidePanel runs inside the message
+// event, so the badge click's user gesture still counts (chrome.sidePanel.open requires one).
+const HANDLERS = {
+  openSidePanel: (action) => chrome.sidePanel.open({ tabId: action.tabId }).then(
+    () => ({ ok: true }),
+    (error) => ({ ok: false, error: String(error && error.message) }),
+  ),
+  // The web app of the API in force (a policy's regional apiOrigin moves it); none when the
+  // administrator switched sign-in off.
+  beginSignIn: async () => {
+    const settings = await currentSettings();
+    if (settings.signInDisabled || !settings.appOrigin) return { ok: false, signInDisabled: true };
+    const started = beginSignIn(crypto.getRandomValues(new Uint8Array(64)), nowIso(), settings.appOrigin, chrome.runtime.id);
+    await chrome.storage.session.set({ [KEY.pendingSignIn]: started.pending });
+    await chrome.storage.session.remove(KEY.signInError);
+    await chrome.tabs.create({ url: started.url });
+    return { ok: true };
+  },
+  getAnalysis: analysisFor,
+  // The org's numeric date order, one key per org host (protocol.rs names it): a fact about the
+  // user's locale, never deal data, kept on the device for later pages.
+  storeDateOrder: async (action) => {
+    await exclusive(() => write({ [action.key]: action.order }));
+    return { ok: true };
+  },
+  // The content script's first question on a record page, so the answer also says whether the
+  // user is signed in (a flag, nothing of the session): signed in, the badge waits for the
+  // analysis instead of showing the device's score first (badge::decide). It also says whether
+  // the badge may show on this org at all (allowedOrgHosts).
+  getDateOrder: async (action) => {
+    const [{ [action.key]: order, [KEY.session]: session }, { allowed, provisional }] = await Promise.all([
+      chrome.storage.local.get([action.key, KEY.session]), badgeAllowedFor(action.host, action.tabId)]);
+    return { ok: true, order: order ?? null, signedIn: Boolean(session), allowed, provisional }; // the core checks the order again
+  },
+  recordEvent: async (action) => {
+    await record(action.name, action.properties);
+    return { ok: true };
+  },
+  signOut: async () => {
+    await signOut();
+    return { ok: true };
+  },
+  clearLocalData: async () => {
+    await signOut(); // signs out (revoked on the server), cache, portfolio, queue
+    await chrome.storage.session.clear(); // the tabs' Tier 1 reports, a pending sign-in
+    return { ok: true };
+  },
+  storeTier1: async (action) => {
+    if (!(await liveAllows(action.host))) return { ok: false, ignored: 'the administrator\'s policy does not list this org' };
+    await chrome.storage.session.set({ [tabKey(action.tabId)]: action.summary });
+    return { ok: true };
+  },
+  getPanel: panelInput,
+  setPreference: async (action) => {
+    if (isForced(await currentSettings(), action.setting)) return { ok: false, forced: true };
+    await exclusive(() => write({ [action.key]: action.value }));
+    settingsCache = null; // before the panel's next question, whenever onChanged arrives
+    if (action.setting === 'aiInsights') await record('settings_changed', { setting: 'ai_insights' });
+    return { ok: true };
+  },
+  getStatus: async () => {
+    const { [KEY.session]: session } = await chrome.storage.local.get(KEY.session);
+    return { ok: true, signedIn: Boolean(session), settings: await currentSettings() };
+  },
+};
+
+// Performs the core's action; `ignore` (and any action this worker does not know) is dropped.
+function perform(action) {
+  const handler = Object.hasOwn(HANDLERS, action.action) ? HANDLERS[action.action] : null;
+  if (!handler) return Promise.resolve({ ok: false, ignored: action.reason ?? 'unknown action' });
+  try {
+    return Promise.resolve(handler(action));
+  } catch (error) {
+    return Promise.reject(error); // answered like a failed promise
   }
 }
 

@@ -310,10 +310,14 @@ for (const lang of ['en', 'de', 'fr', 'ja']) {
       await tab.mouse.click(badge.rect.x + badge.rect.w / 2, badge.rect.y + badge.rect.h / 2);
       const view = await sidePanel(other, otherRelay);
       const titles = new Set();
+      let previous = null; // the deal section as the previous deal left it
       for (const [index, id] of EVERY_SPOT.entries()) {
         if (index > 0) await tab.goto(pageOf(id));
+        // Until the panel has drawn this deal (not the previous one, still on screen at first).
         await view.waitFor(`!document.getElementById('enriched-body').hidden && document.querySelectorAll('#pipeline-deals li').length > 5
-          && document.getElementById('headline').dataset.source === 'analysis' && document.querySelector('#factors .note') !== null`, { timeout: 10000 });
+          && document.getElementById('headline').dataset.source === 'analysis' && document.querySelector('#factors .note') !== null
+          && document.getElementById('deal').innerText !== ${JSON.stringify(previous)}`, { timeout: 10000 });
+        previous = await view.evaluate("document.getElementById('deal').innerText");
         const shown = await view.evaluate("document.getElementById('deal').innerText + '\\n' + document.getElementById('pipeline').innerText");
         assert.deepEqual(rawTokens(shown), [], `${lang} ${id}:\n${shown}`);
         assert.equal(await view.evaluate("document.querySelectorAll('#factors li').length"), 7);
