@@ -628,7 +628,7 @@ const HANDLERS = {
     return { ok: true };
   },
   storeTier1: async (action) => {
-    if (!(await liveAllows(action.host))) return { ok: false, ignored: 'the administrator\'s policy does not list this org' };
+    if (!(await liveAllows(action.host))) return { ok: false, ignored: 'orgNotListed' }; // by the administrator's policy
     await chrome.storage.session.set({ [tabKey(action.tabId)]: action.summary });
     return { ok: true };
   },
@@ -649,7 +649,7 @@ const HANDLERS = {
 // Performs the core's action; `ignore` (and any action this worker does not know) is dropped.
 function perform(action) {
   const handler = Object.hasOwn(HANDLERS, action.action) ? HANDLERS[action.action] : null;
-  if (!handler) return Promise.resolve({ ok: false, ignored: action.reason ?? 'unknown action' });
+  if (!handler) return Promise.resolve({ ok: false, ignored: action.reason ?? 'unknownAction' }); // protocol::Refusal's code
   try {
     return Promise.resolve(handler(action));
   } catch (error) {

@@ -34,27 +34,27 @@ impl Sender {
     /// top frame of a tab, its document is live, and both the document and the tab are on the
     /// same Salesforce origin (same-document navigation never changes the origin; a tab that
     /// has since loaded another site or org refuses what its old document says).
-    fn content_page(&self) -> Result<&str, &'static str> {
+    fn content_page(&self) -> Result<&str, Refusal> {
         if self.tab_id.is_none_or(|id| id < 0) {
-            return Err("content-script messages come only from a tab");
+            return Err(Refusal::NotFromTab);
         }
         if self.frame_id != Some(0) {
-            return Err("content scripts run only in the top frame");
+            return Err(Refusal::NotTopFrame);
         }
         if self
             .document_lifecycle
             .as_deref()
             .is_some_and(|state| state != "active")
         {
-            return Err("the sending document is not the tab's live page");
+            return Err(Refusal::NotLivePage);
         }
         let document = self.url.as_deref().and_then(salesforce_origin);
         let Some(document) = document else {
-            return Err("content scripts run only on Salesforce pages");
+            return Err(Refusal::NotSalesforce);
         };
         let tab_url = self.tab_url.as_deref().unwrap_or("");
         if salesforce_origin(tab_url).as_deref() != Some(document.as_str()) {
-            return Err("the tab no longer shows the sender's site");
+            return Err(Refusal::SiteChanged);
         }
         Ok(tab_url)
     }
@@ -217,26 +217,61 @@ pub enum Action {
     },
     /// Drop the message; `reason` is for logs only.
     Ignore {
-        /// Why, for logs.
-        reason: String,
+        /// Why, as a code (for logs and tests).
+        reason: Refusal,
     },
+}
+
+/// Why a message is dropped ([`Action::Ignore`]), as the code the worker answers with
+/// (`ignored`): for logs and tests, never shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Refusal {
+    /// From another extension or a web page.
+    ForeignSender,
+    /// Over 64 KiB.
+    TooLarge,
+    /// Not a message of the protocol (or with a field it does not take).
+    Malformed,
+    /// A content-script message not from a tab.
+    NotFromTab,
+    /// From a frame other than the top one.
+    NotTopFrame,
+    /// From a document that is not the tab's live page (prerendered, cached).
+    NotLivePage,
+    /// From a page that is not on a Salesforce host.
+    NotSalesforce,
+    /// The tab has since loaded another site or org.
+    SiteChanged,
+    /// The tab is not on an Opportunity record page.
+    NotOpportunityPage,
+    /// Not an Opportunity Id.
+    NotOpportunityId,
+    /// About another record than the one the tab shows.
+    OtherRecord,
+    /// An analytics event with values off the allow-list.
+    OffAllowList,
+    /// A date order a page cannot settle (only day or month first are kept).
+    OrderNotLearnable,
+    /// An account or panel message not from the side panel.
+    NotFromPanel,
+    /// A preference the panel does not have.
+    UnknownPreference,
 }
 
 /// Validates a message against its sender and decides the action. `extension_id` is
 /// `chrome.runtime.id`; `message_json` is the message as JSON text.
 pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action {
-    let ignore = |reason: &str| Action::Ignore {
-        reason: reason.to_string(),
-    };
+    let ignore = |reason: Refusal| Action::Ignore { reason };
     if sender.id.as_deref() != Some(extension_id) {
-        return ignore("message from another extension or a web page");
+        return ignore(Refusal::ForeignSender);
     }
     if message_json.len() > 64 * 1024 {
-        return ignore("message too large");
+        return ignore(Refusal::TooLarge);
     }
     let request: Request = match serde_json::from_str(message_json) {
         Ok(request) => request,
-        Err(_) => return ignore("malformed message"),
+        Err(_) => return ignore(Refusal::Malformed),
     };
     match request {
         // The content-script messages: checked against the tab's current URL (see
@@ -246,7 +281,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 return ignore(reason);
             }
             if opportunity_id(&record_id).is_none() {
-                return ignore("not an Opportunity Id");
+                return ignore(Refusal::NotOpportunityId);
             }
             Action::OpenSidePanel {
                 tab_id: sender.tab_id.unwrap_or_default(),
@@ -258,14 +293,14 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 Err(reason) => return ignore(reason),
             };
             let Some(host) = salesforce_host(current) else {
-                return ignore("content scripts run only on Salesforce pages");
+                return ignore(Refusal::NotSalesforce);
             };
             // The Id must be the record the tab shows now: a page cannot ask about others.
             let Some(page) = deal_health::page::recognize(current) else {
-                return ignore("the tab is not on an Opportunity page");
+                return ignore(Refusal::NotOpportunityPage);
             };
             if opportunity_id(&record_id).is_none() || page.id15() != &record_id[..15] {
-                return ignore("the Id is not the record the tab shows");
+                return ignore(Refusal::OtherRecord);
             }
             Action::GetAnalysis {
                 record_id: page.record_id,
@@ -280,7 +315,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             let properties: std::collections::BTreeMap<String, serde_json::Value> =
                 [("ui".to_string(), ui.into())].into_iter().collect();
             if crate::analytics::validate("badge_viewed", &properties).is_err() {
-                return ignore("badgeViewed with values outside the allow-list");
+                return ignore(Refusal::OffAllowList);
             }
             Action::RecordEvent {
                 name: "badge_viewed".to_string(),
@@ -293,13 +328,13 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 Err(reason) => return ignore(reason),
             };
             let Some(page) = deal_health::page::recognize(current) else {
-                return ignore("the tab is not on an Opportunity page");
+                return ignore(Refusal::NotOpportunityPage);
             };
             if !summary.is_well_formed() || summary.record_id.get(..15) != Some(page.id15()) {
-                return ignore("the report is not about the record the tab shows");
+                return ignore(Refusal::OtherRecord);
             }
             let Some(host) = salesforce_host(current) else {
-                return ignore("content scripts run only on Salesforce pages");
+                return ignore(Refusal::NotSalesforce);
             };
             Action::StoreTier1 {
                 tab_id: sender.tab_id.unwrap_or_default(),
@@ -308,7 +343,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             }
         }
         Request::DateOrder { order } => match date_order_key(sender) {
-            Ok(_) if !order.is_learnable() => ignore("a page settles only day or month first"),
+            Ok(_) if !order.is_learnable() => ignore(Refusal::OrderNotLearnable),
             Ok((key, _)) => Action::StoreDateOrder { key, order },
             Err(reason) => ignore(reason),
         },
@@ -329,7 +364,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 .as_deref()
                 .is_some_and(|url| url.starts_with(&panel))
             {
-                return ignore("account and panel messages come only from the side panel");
+                return ignore(Refusal::NotFromPanel);
             }
             match request {
                 Request::BeginSignIn => Action::BeginSignIn,
@@ -355,14 +390,14 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                         value: !on,
                         setting: name,
                     },
-                    _ => ignore("unknown preference"),
+                    _ => ignore(Refusal::UnknownPreference),
                 },
                 Request::PanelOpened => Action::RecordEvent {
                     name: "side_panel_opened".to_string(),
                     properties: Default::default(),
                 },
                 Request::GetStatus => Action::GetStatus,
-                _ => ignore("malformed panel message"),
+                _ => ignore(Refusal::Malformed),
             }
         }
     }
@@ -372,11 +407,11 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
 /// tab's current URL, which must be an Opportunity record page (the only pages that read dates).
 /// The storage key of the date order for the org of the tab's current page, and that page's
 /// host.
-fn date_order_key(sender: &Sender) -> Result<(String, String), &'static str> {
+fn date_order_key(sender: &Sender) -> Result<(String, String), Refusal> {
     let current = sender.content_page()?;
-    let host = salesforce_host(current).ok_or("content scripts run only on Salesforce pages")?;
+    let host = salesforce_host(current).ok_or(Refusal::NotSalesforce)?;
     if deal_health::page::recognize(current).is_none() {
-        return Err("the tab is not on an Opportunity page");
+        return Err(Refusal::NotOpportunityPage);
     }
     Ok((format!("{}{host}", crate::storage::DATE_ORDER_PREFIX), host))
 }
@@ -433,6 +468,23 @@ mod tests {
 
     const OTHER: &str =
         "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?ws=x";
+
+    #[test]
+    fn a_dropped_message_says_why_as_a_code() {
+        let sender = Sender {
+            id: Some(ME.to_string()),
+            ..Sender::default()
+        };
+        let answer = route(ME, &sender, "{\"type\":\"openSidePanel\",\"token\":\"x\"}");
+        assert_eq!(
+            serde_json::to_value(answer).unwrap(),
+            serde_json::json!({"action": "ignore", "reason": "malformed"})
+        );
+        assert_eq!(
+            serde_json::to_value(Refusal::OrderNotLearnable).unwrap(),
+            "orderNotLearnable"
+        );
+    }
 
     #[test]
     fn after_in_app_navigation_messages_speak_for_the_tabs_current_record() {
