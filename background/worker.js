@@ -628,7 +628,7 @@ const HANDLERS = {
     return { ok: true };
   },
   storeTier1: async (action) => {
-    if (!(await liveAllows(action.host))) return { ok: false, ignored: 'orgNotListed' }; // by the administrator's policy
+    if (!(await liveAllows(action.host))) return { ok: false, ignored: 'orgNotListed' }; // the worker's own code: the policy does not list the org
     await chrome.storage.session.set({ [tabKey(action.tabId)]: action.summary });
     return { ok: true };
   },
@@ -649,7 +649,8 @@ const HANDLERS = {
 // Performs the core's action; `ignore` (and any action this worker does not know) is dropped.
 function perform(action) {
   const handler = Object.hasOwn(HANDLERS, action.action) ? HANDLERS[action.action] : null;
-  if (!handler) return Promise.resolve({ ok: false, ignored: action.reason ?? 'unknownAction' }); // protocol::Refusal's code
+  // `ignore` carries protocol::Refusal's code; an action this worker does not know, its own.
+  if (!handler) return Promise.resolve({ ok: false, ignored: action.reason ?? 'unknownAction' });
   try {
     return Promise.resolve(handler(action));
   } catch (error) {
@@ -739,7 +740,8 @@ chrome.runtime.onMessageExternal.addListener((message, sender, sendResponse) => 
     const thrownCode = typeof error === 'string' && /^[a-z][A-Za-z]{0,40}$/.test(error) ? error : null;
     const code = error instanceof SignInFailed ? error.code : thrownCode ?? 'refused';
     if (!(error instanceof SignInFailed) && !thrownCode) console.warn('[Deal health] sign-in failed:', error);
-    await chrome.storage.session.set({ [KEY.signInError]: code }).catch(() => {});
+    // (Without the core, which failed to load, there is no key to keep it under: answered only.)
+    if (KEY) await chrome.storage.session.set({ [KEY.signInError]: code }).catch(() => {});
     sendResponse({ ok: false, error: code });
   });
   return true;
