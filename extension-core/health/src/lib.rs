@@ -5,7 +5,9 @@
 //! ([`page`]), how their fields are read ([`extract`], over the [`dom`] trait, with values
 //! parsed per locale by [`value`] and [`locale`]), how the deal is scored ([`score`]), the
 //! report the CLI prints ([`report`]), what the badge shows ([`badge`]) and the messages it
-//! shows them in ([`i18n`]).
+//! shows them in ([`i18n`]). Lists of Opportunities (list views, the Kanban board, related
+//! lists: [`page::recognize_list`]) are read row by row and scored from the columns they show
+//! ([`list`]).
 //!
 //! Plain Rust: it builds natively (tests, the `cc-health` CLI, benchmarks) and for `wasm32`
 //! (the content script, through the `deal-health-content` crate). The two DOM backends are
@@ -18,6 +20,7 @@ pub mod badge;
 pub mod dom;
 pub mod extract;
 pub mod i18n;
+pub mod list;
 pub mod locale;
 pub mod page;
 pub mod report;

@@ -1,6 +1,8 @@
-//! Page recognition: is this URL a Salesforce Opportunity record page, and which record?
+//! Page recognition: is this URL a Salesforce Opportunity record page, and which record
+//! ([`recognize`])? Or a page that lists Opportunities, and which kind ([`recognize_list`])?
 //!
-//! Only the URL decides here; the DOM is consulted later, by [`crate::extract`]. The parser is
+//! Only the URL decides here; the DOM is consulted later, by [`crate::extract`] and
+//! [`crate::list`] (a Kanban board and a split view share their grid's URL: the DOM tells). The parser is
 //! hand-written because it needs only scheme, host, path, query and fragment of URLs that
 //! Salesforce itself produces, and a general URL crate (with IDNA tables) would cost the
 //! content script's wasm more than this whole module.
@@ -129,11 +131,170 @@ pub fn opportunity_id(text: &str) -> Option<&str> {
     valid.then_some(text)
 }
 
+/// Returns the Id if `text` is a syntactically valid Account Id (prefix `001`, 15 or 18
+/// characters, checked like [`opportunity_id`]).
+pub fn account_id(text: &str) -> Option<&str> {
+    let as_opportunity = format!("006{}", text.get(3..)?);
+    (text.starts_with("001") && opportunity_id(&as_opportunity).is_some()).then_some(text)
+}
+
+/// What a page that lists Opportunities lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum ListSource {
+    /// A list view of the Opportunity tab (Lightning `/lightning/o/Opportunity/list`, its
+    /// object home, `one.app`'s `#/sObject/Opportunity/list`; Classic `/006?fcf=`). The same URL
+    /// shows the grid, the split view or the Kanban board: the DOM tells them apart.
+    ListView {
+        /// The list view's `filterName` (Lightning) or `fcf` (Classic), as the URL gives it;
+        /// `Recent` (or `__Recent`) is Recently Viewed.
+        filter: Option<String>,
+    },
+    /// Classic's Opportunities tab (`/006/o`): the recently viewed Opportunities.
+    Tab,
+    /// An Account record page, whose Opportunities related list is read (`/lightning/r/Account/
+    /// <Id>/view`, Classic `/<001 Id>`), or that related list in full
+    /// (`/lightning/r/Account/<Id>/related/Opportunities/view`).
+    AccountRelated {
+        /// The Account's Id, as the URL carries it.
+        account_id: String,
+        /// Whether the page is the related list in full rather than the Account's record page.
+        full_list: bool,
+    },
+}
+
+/// A recognised page that lists Opportunities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpportunityListPage {
+    /// What it lists.
+    pub source: ListSource,
+    /// Which UI renders it.
+    pub ui: Ui,
+    /// The host, lower-cased.
+    pub host: String,
+}
+
+impl OpportunityListPage {
+    /// Whether the list view is Recently Viewed (`filterName=Recent`, `__Recent`; Classic's tab).
+    pub fn is_recently_viewed(&self) -> bool {
+        match &self.source {
+            ListSource::ListView { filter } => filter
+                .as_deref()
+                .is_some_and(|name| name.trim_start_matches('_').eq_ignore_ascii_case("recent")),
+            ListSource::Tab => true,
+            ListSource::AccountRelated { .. } => false,
+        }
+    }
+}
+
+/// Recognises a page that lists Opportunities from its URL, or returns `None`. Same hosts and
+/// schemes as [`recognize`]; a URL [`recognize`] accepts is never a list page here.
+///
+/// Recognised forms:
+/// - `/lightning/o/Opportunity/list` (any `filterName`: a list view, Recently Viewed; the grid,
+///   the split view and the Kanban board alike) and `/lightning/o/Opportunity/home`;
+/// - the old `/one/one.app#/sObject/Opportunity/list?filterName=...` and `.../home`;
+/// - an Account record page (`/lightning/r/Account/<Id>/view`, `/one/one.app#/sObject/<Id>/view`
+///   with an Account Id) and its Opportunities related list in full
+///   (`/lightning/r/Account/<Id>/related/Opportunities/view`);
+/// - Classic list views `/006?fcf=<Id>` (also `/006` with other parameters), the
+///   Opportunities tab `/006/o`, and an Account page `/<001 Id>`.
+pub fn recognize_list(url: &str) -> Option<OpportunityListPage> {
+    let parts = UrlParts::split(url)?;
+    if parts.scheme != "https" && parts.scheme != "http" {
+        return None;
+    }
+    if !is_salesforce_host(&parts.host) {
+        return None;
+    }
+    let segments: Vec<&str> = parts.path.split('/').filter(|s| !s.is_empty()).collect();
+    let list_view = |query: &str| ListSource::ListView {
+        filter: query_parameter(query, "filterName"),
+    };
+    let (source, ui) = match segments.as_slice() {
+        ["lightning", "o", "Opportunity", "list" | "home"] => (list_view(parts.query), Ui::Lightning),
+        ["lightning", "r", "Account", id, "view"] => (account_related(id, false)?, Ui::Lightning),
+        ["lightning", "r", id, "view"] => (account_related(id, false)?, Ui::Lightning),
+        ["lightning", "r", "Account", id, "related", "Opportunities", "view"] => {
+            (account_related(id, true)?, Ui::Lightning)
+        }
+        ["one", "one.app"] => {
+            let (path, query) = parts.fragment.split_once('?').unwrap_or((parts.fragment, ""));
+            let fragment: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            match fragment.as_slice() {
+                ["sObject", "Opportunity", "list" | "home"] => (list_view(query), Ui::Lightning),
+                ["sObject", id, "view"] | ["sObject", id] => {
+                    (account_related(id, false)?, Ui::Lightning)
+                }
+                _ => return None,
+            }
+        }
+        ["006"] => (
+            ListSource::ListView {
+                filter: query_parameter(parts.query, "fcf"),
+            },
+            Ui::Classic,
+        ),
+        ["006", "o"] => (ListSource::Tab, Ui::Classic),
+        [id] => (account_related(id, false)?, Ui::Classic),
+        _ => return None,
+    };
+    Some(OpportunityListPage {
+        source,
+        ui,
+        host: parts.host.to_ascii_lowercase(),
+    })
+}
+
+fn account_related(id: &str, full_list: bool) -> Option<ListSource> {
+    Some(ListSource::AccountRelated {
+        account_id: account_id(id)?.to_string(),
+        full_list,
+    })
+}
+
+/// The value of `name` in a query string (`a=1&b=2`), percent-decoded where it is plain ASCII;
+/// at most 200 characters (a list view's name or Id is short; a hostile URL is not).
+fn query_parameter(query: &str, name: &str) -> Option<String> {
+    let raw = query
+        .split('&')
+        .find_map(|pair| pair.split_once('=').filter(|(key, _)| *key == name))?
+        .1;
+    let mut decoded = String::new();
+    let bytes = raw.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() && decoded.len() < 200 {
+        let byte = bytes[index];
+        let escaped = (byte == b'%')
+            .then(|| raw.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .filter(u8::is_ascii);
+        match escaped {
+            Some(value) => {
+                decoded.push(char::from(value));
+                index += 3;
+            }
+            None if byte == b'+' => {
+                decoded.push(' ');
+                index += 1;
+            }
+            None => {
+                let character = raw[index..].chars().next()?;
+                decoded.push(character);
+                index += character.len_utf8();
+            }
+        }
+    }
+    (!decoded.is_empty()).then_some(decoded)
+}
+
 /// The parts of a URL this module needs; everything is borrowed from the input.
 struct UrlParts<'a> {
     scheme: String,
     host: String,
     path: &'a str,
+    query: &'a str,
     fragment: &'a str,
 }
 
@@ -142,7 +303,7 @@ impl<'a> UrlParts<'a> {
         let url = url.trim();
         let (scheme, rest) = url.split_once("://")?;
         let (before_fragment, fragment) = rest.split_once('#').unwrap_or((rest, ""));
-        let (before_query, _query) = before_fragment
+        let (before_query, query) = before_fragment
             .split_once('?')
             .unwrap_or((before_fragment, ""));
         let (authority, path) = match before_query.find('/') {
@@ -160,6 +321,7 @@ impl<'a> UrlParts<'a> {
             scheme: scheme.to_ascii_lowercase(),
             host: host.to_ascii_lowercase(),
             path,
+            query,
             fragment,
         })
     }
@@ -273,6 +435,69 @@ mod tests {
         ] {
             assert_eq!(recognize(&url), None, "{url}");
         }
+    }
+
+    #[test]
+    fn list_pages_are_recognised() {
+        let lightning = |path: &str| format!("https://acme.lightning.force.com{path}");
+        let list = |filter: Option<&str>| ListSource::ListView {
+            filter: filter.map(str::to_string),
+        };
+        let account = |full_list| ListSource::AccountRelated {
+            account_id: "0015g00000XyZabAAB".to_string(),
+            full_list,
+        };
+        for (url, source, ui) in [
+            (lightning("/lightning/o/Opportunity/list?filterName=Recent"), list(Some("Recent")), Ui::Lightning),
+            (lightning("/lightning/o/Opportunity/list?filterName=00B5g00000AbCdEEAZ&navigationLocation=LIST_VIEW"), list(Some("00B5g00000AbCdEEAZ")), Ui::Lightning),
+            (lightning("/lightning/o/Opportunity/list?filterName=My%20Deals"), list(Some("My Deals")), Ui::Lightning),
+            (lightning("/lightning/o/Opportunity/list"), list(None), Ui::Lightning),
+            (lightning("/lightning/o/Opportunity/home"), list(None), Ui::Lightning),
+            ("https://acme--uat.sandbox.my.salesforce.com/one/one.app#/sObject/Opportunity/list?filterName=AllOpportunities".to_string(), list(Some("AllOpportunities")), Ui::Lightning),
+            (lightning("/lightning/r/Account/0015g00000XyZabAAB/view"), account(false), Ui::Lightning),
+            (lightning("/lightning/r/0015g00000XyZabAAB/view"), account(false), Ui::Lightning),
+            (lightning("/lightning/r/Account/0015g00000XyZabAAB/related/Opportunities/view"), account(true), Ui::Lightning),
+            ("https://acme.my.salesforce.com/one/one.app#/sObject/0015g00000XyZabAAB/view".to_string(), account(false), Ui::Lightning),
+            ("https://acme.my.salesforce.com/006?fcf=00B5g00000AbCdE".to_string(), list(Some("00B5g00000AbCdE")), Ui::Classic),
+            ("https://acme.my.salesforce.com/006/o".to_string(), ListSource::Tab, Ui::Classic),
+            ("https://acme.my.salesforce.com/0015g00000XyZabAAB".to_string(), account(false), Ui::Classic),
+        ] {
+            let page = recognize_list(&url).unwrap_or_else(|| panic!("{url}"));
+            assert_eq!((page.source, page.ui), (source, ui), "{url}");
+            assert_eq!(recognize(&url), None, "{url} is no record page");
+        }
+        assert!(recognize_list(&lightning("/lightning/o/Opportunity/list?filterName=__Recent"))
+            .unwrap()
+            .is_recently_viewed());
+        assert!(recognize_list("https://acme.my.salesforce.com/006/o").unwrap().is_recently_viewed());
+    }
+
+    #[test]
+    fn other_pages_are_not_opportunity_lists() {
+        for url in [
+            format!("https://acme.lightning.force.com/lightning/r/Opportunity/{ID18}/view"),
+            format!("https://acme.my.salesforce.com/{ID15}"),
+            "https://acme.lightning.force.com/lightning/o/Account/list?filterName=Recent".to_string(),
+            "https://acme.lightning.force.com/lightning/o/Opportunity/new".to_string(),
+            "https://acme.lightning.force.com/lightning/r/Account/0015g00000XyZabAAB/related/Contacts/view".to_string(),
+            "https://acme.lightning.force.com/lightning/r/Account/0035g00000XyZabAAB/view".to_string(),
+            "https://acme.lightning.force.com/lightning/r/Contact/0015g00000XyZabAAB/view".to_string(),
+            "https://example.com/lightning/o/Opportunity/list?filterName=Recent".to_string(),
+            "https://acme.my.salesforce.com.evil.example/006/o".to_string(),
+            "https://acme--c.vf.force.com/006/o".to_string(),
+            "https://acme.my.salesforce.com/006/e".to_string(),
+            "https://acme.my.salesforce.com/001".to_string(),
+            "https://acme.my.salesforce.com/0015g00000XyZab\u{e9}AB".to_string(),
+            "ftp://acme.my.salesforce.com/006/o".to_string(),
+            "not a url".to_string(),
+        ] {
+            assert_eq!(recognize_list(&url), None, "{url}");
+        }
+        // A hostile filter name is bounded and never panics on multi-byte text.
+        let long = format!("https://acme.lightning.force.com/lightning/o/Opportunity/list?filterName={}%E2%82%AC%", "é".repeat(500));
+        let page = recognize_list(&long).unwrap();
+        let ListSource::ListView { filter: Some(filter) } = page.source else { panic!() };
+        assert!(filter.len() <= 204);
     }
 
     #[test]

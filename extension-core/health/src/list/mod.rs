@@ -1,0 +1,895 @@
+//! Rows of Opportunity lists: every row's record Id and the fields its columns show, from any
+//! [`Dom`], so that the parsed and the live backend run the same code.
+//!
+//! One engine reads every list Salesforce draws, each by the markup that names its columns:
+//!
+//! - **grids** (a `<table>`): Lightning list views and full related lists (`lightning-datatable`:
+//!   header cells `th[scope=col]` with `aria-label`, cells with `data-label` and
+//!   `data-col-key-value`), related list tables on an Account page, Classic's plain lists
+//!   (`table.list`, header labels only): a cell's own `data-label`/API name first, else its
+//!   header's, by position;
+//! - **Classic enhanced lists** (`div.x-grid3-row`): each cell names its column in its class
+//!   (`x-grid3-col-OPPORTUNITY_STAGE_NAME`);
+//! - **Kanban boards**: a column per stage (the column's title is every card's stage), cards
+//!   with label/value pairs;
+//! - **split views**: list items with label/value pairs, or bare values, each kept only where its
+//!   kind is unmistakable (an amount with its currency, a percentage, a date, a known stage);
+//! - **tiles** (related lists as cards, Aura list records): label/value pairs.
+//!
+//! A row is an element with a link to an Opportunity (a valid `006` Id, as in [`crate::page`]);
+//! a list whose rows name no Opportunity (Contacts beside Opportunities on an Account page) gives
+//! nothing. Values are parsed by [`crate::value`] exactly as on a record page, with the numeric
+//! date order settled by the list's own Close Dates when the locale does not give it. What a
+//! row does not show is `None`, and [`ListRow::shown`] says which columns it had, for the
+//! score's partial-data rules ([`score`]). Like record extraction this never fails: values plus
+//! warnings; rows, columns and text are bounded ([`MAX_ROWS`], [`MAX_COLUMNS`],
+//! [`MAX_CELL_CHARS`]).
+
+pub mod columns;
+pub mod score;
+
+use std::cell::Cell;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::dom::{has_class, query_composed, Ancestor, Dom, Trees};
+use crate::extract::rules::Field;
+use crate::extract::text::{is_hidden, visible_text};
+use crate::extract::{ExtractOptions, Fields, Warning};
+use crate::locale::{DateOrder, Locale};
+use crate::page::opportunity_id;
+use crate::value::{date_order_evidence, parse_date, parse_percent, read_amount, ValueError};
+
+/// The most rows read from one page (a list view shows 50 a scroll, a board 200 cards); more
+/// are left out with a `list_truncated` warning.
+pub const MAX_ROWS: usize = 1000;
+/// The most columns read from one list (a list view shows at most 15).
+pub const MAX_COLUMNS: usize = 60;
+/// The most characters kept of one cell (a long Next Step is a few hundred).
+pub const MAX_CELL_CHARS: usize = 1000;
+
+/// Which kind of list the rows came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Layout {
+    /// A table: a Lightning list view's grid, a related list table, a Classic plain list.
+    Grid,
+    /// Classic's enhanced list (`x-grid3`).
+    ClassicGrid,
+    /// The Kanban board.
+    Kanban,
+    /// The split view's list.
+    SplitView,
+    /// Cards: related lists as tiles, Aura list records.
+    Tiles,
+}
+
+/// One row: its record, the fields its columns show, which columns it had.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRow {
+    /// The Opportunity's Id as the row's link carries it (15 or 18 characters).
+    pub record_id: String,
+    /// The fields, `None` where the list has no such column or the cell could not be read.
+    pub fields: Fields,
+    /// The fields whose column (or card label) the row has, even when its cell is empty.
+    pub shown: Vec<Field>,
+    /// Values that could not be read.
+    pub warnings: Vec<Warning>,
+}
+
+/// Everything read from a list page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListExtraction {
+    /// Which list the rows came from; `None` when there were none.
+    pub layout: Option<Layout>,
+    /// The rows, in page order, each record once.
+    pub rows: Vec<ListRow>,
+    /// The numeric date order the list's own Close Dates settle, if they do.
+    pub date_order: Option<DateOrder>,
+    /// Problems met that concern the whole list.
+    pub warnings: Vec<Warning>,
+}
+
+/// One row as `cc-health list` prints it and the content script draws it: the record, its
+/// fields (the record report's schema, `null` where the list has no column), which fields the
+/// row shows, its score and what could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowReport {
+    /// The Opportunity's Id, as the row's link carries it.
+    pub record_id: String,
+    /// The seven fields, `null` where not shown or not read.
+    pub fields: Fields,
+    /// The JSON names of the fields the row shows (its columns), in the list's order.
+    pub shown: Vec<&'static str>,
+    /// The score from the shown fields, with its reasons.
+    pub score: crate::score::Score,
+    /// What could not be read, and why.
+    pub warnings: Vec<Warning>,
+}
+
+/// A list page analysed: its rows, scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListReport {
+    /// Which list the rows came from.
+    pub layout: Option<Layout>,
+    /// The rows in page order.
+    pub rows: Vec<RowReport>,
+    /// The numeric date order the list's Close Dates settle (the one fact kept per org).
+    pub date_order: Option<DateOrder>,
+    /// Problems that concern the whole list (no rows, too many rows).
+    pub warnings: Vec<Warning>,
+}
+
+/// Extracts and scores every row of the list on `dom`. `known_date_order` is what an earlier
+/// page of the same org settled.
+pub fn analyze_list<D: Dom>(
+    dom: &D,
+    options: &crate::report::AnalyzeOptions,
+    known_date_order: Option<DateOrder>,
+) -> ListReport {
+    let extraction = extract_list(
+        dom,
+        &ExtractOptions {
+            locale: options.locale.clone(),
+            known_date_order,
+        },
+    );
+    let rows = extraction
+        .rows
+        .into_iter()
+        .map(|row| RowReport {
+            score: score::score_row(&row, options.today),
+            shown: row.shown.iter().map(|field| field.json_name()).collect(),
+            record_id: row.record_id,
+            fields: row.fields,
+            warnings: row.warnings,
+        })
+        .collect();
+    ListReport {
+        layout: extraction.layout,
+        rows,
+        date_order: extraction.date_order,
+        warnings: extraction.warnings,
+    }
+}
+
+/// Parses `html` and analyses it as the list page at `url`; `None` when `url` is not a page
+/// that lists Opportunities ([`crate::page::recognize_list`]).
+#[cfg(feature = "html")]
+pub fn analyze_list_html(
+    html: &str,
+    url: &str,
+    options: &crate::report::AnalyzeOptions,
+) -> Option<ListReport> {
+    crate::page::recognize_list(url)?;
+    let dom = crate::dom::parsed::ParsedDom::parse(html);
+    Some(analyze_list(&dom, options, None))
+}
+
+/// Reads the rows of the visible Opportunity list. `options` are the record extraction's: the
+/// user's locale, and the date order an earlier page of the org settled.
+pub fn extract_list<D: Dom>(dom: &D, options: &ExtractOptions) -> ListExtraction {
+    let reader = Reader {
+        dom,
+        trees: Trees::new(dom),
+        full: Cell::new(false),
+    };
+    // The document's own tree first (synthetic shadow DOM is plain DOM there); open shadow
+    // roots only when it has no list (native shadow, "mixed mode").
+    let found = [false, true].into_iter().find_map(|in_shadow| {
+        [
+            Layout::Kanban,
+            Layout::SplitView,
+            Layout::ClassicGrid,
+            Layout::Grid,
+            Layout::Tiles,
+        ]
+        .into_iter()
+        .find_map(|layout| {
+            let rows = match layout {
+                Layout::Kanban => reader.kanban(in_shadow),
+                Layout::SplitView => reader.split_view(in_shadow),
+                Layout::ClassicGrid => reader.classic_grid(in_shadow),
+                Layout::Grid => reader.tables(in_shadow),
+                Layout::Tiles => reader.tiles(in_shadow),
+            };
+            (!rows.is_empty()).then_some((layout, rows))
+        })
+    });
+    let mut extraction = ListExtraction::default();
+    let Some((layout, raw_rows)) = found else {
+        extraction.warnings.push(Warning {
+            code: "no_list_rows",
+            field: None,
+            raw: None,
+            message: "No Opportunity rows were found in a visible list; the list may still be loading or empty.".to_string(),
+        });
+        return extraction;
+    };
+    extraction.layout = Some(layout);
+    if reader.full.get() {
+        extraction.warnings.push(Warning {
+            code: "list_truncated",
+            field: None,
+            raw: None,
+            message: format!("The list has more than {MAX_ROWS} rows; only the first {MAX_ROWS} were read."),
+        });
+    }
+    let currency_locale = options.locale.clone().or_else(|| reader.page_language_locale());
+    let (rows, date_order) = parse_rows(raw_rows, options, currency_locale.as_ref());
+    extraction.rows = rows;
+    extraction.date_order = date_order;
+    extraction
+}
+
+/// A row as read from the page, before its values are parsed.
+struct RawRow {
+    record_id: String,
+    /// The record's link text, the name when the list has no Name column of its own.
+    link_text: Option<String>,
+    /// Each shown field's text (empty when the cell is), first occurrence first.
+    cells: Vec<(Field, String)>,
+}
+
+/// Selectors, each with the variant it serves.
+mod selectors {
+    /// Every table: Lightning's datatable (in its own tree when native shadow), SLDS related
+    /// list tables, Classic's `table.list`.
+    pub const TABLE: &str = "table";
+    /// Rows of a table.
+    pub const TABLE_ROW: &str = "tr";
+    /// A link that may name the row's record.
+    pub const LINK: &str = "a[href], [data-recordid]";
+    /// Classic enhanced list rows (ExtJS grid).
+    pub const CLASSIC_GRID_ROW: &str = ".x-grid3-row";
+    /// Classic enhanced list cells: the inner `div` whose class names the column.
+    pub const CLASSIC_GRID_CELL: &str = "[class*=\"x-grid3-col-\"]";
+    /// Kanban columns: Lightning's board (`forceKanbanColumn`, LWC `.kanban-column`) and the
+    /// SLDS blueprint's.
+    pub const KANBAN_COLUMN: &str = ".forceKanbanColumn, .kanban-column, .slds-kanban__column";
+    /// A Kanban column's title: the stage (its `title` attribute when it has one).
+    pub const KANBAN_TITLE: &str = ".kanbanColumnTitle, .slds-kanban__column-title, [data-stage], header h2";
+    /// Kanban cards.
+    pub const KANBAN_CARD: &str = ".forceKanbanCard, .kanban-card, .slds-kanban__card";
+    /// Split view list items (SLDS `slds-split-view__list-item`, Lightning's own wrapper).
+    pub const SPLIT_ITEM: &str = ".slds-split-view__list-item, .forceSplitViewListItem";
+    /// Values in a split view item, which carries no labels.
+    pub const SPLIT_VALUE: &str = ".slds-truncate, [title]";
+    /// Cards of related lists shown as tiles, Aura list records.
+    pub const TILE: &str = ".forceListRecord, lst-template-list-item-factory, .slds-tile";
+    /// Labels in a card, each followed by its value: SLDS description lists (`dt`/`dd`,
+    /// `.slds-item_label`), Aura's `.slds-item--label`.
+    pub const CARD_LABEL: &str = ".slds-item_label, .slds-item--label, dt";
+    /// The root element (`<html lang>`: the currency's locale).
+    pub const HTML: &str = "html";
+}
+
+/// The attributes read of each ancestor to tell whether a list is on the visible page.
+const SCOPE_ATTRIBUTES: &[&str] = &["hidden", "style", "class", "aria-hidden"];
+/// Page hosts Lightning keeps after navigating away; only the one with class `active` shows.
+const PAGE_HOST_CLASSES: &[&str] = &["lafPageHost", "oneConsoleTab", "tabContent"];
+/// Subtrees that show other records than the page's list: hover cards, search results.
+const EXCLUDED_CLASSES: &[&str] = &[
+    "slds-hide",
+    "forceHoverPanel",
+    "slds-popover",
+    "search-dialog",
+    "oneUtilityBar",
+];
+/// Tag-name fragments of the same.
+const EXCLUDED_TAG_FRAGMENTS: &[&str] = &[
+    "hover-panel",
+    "record-preview",
+    "global-search",
+    "search-dialog",
+    "utility-bar",
+];
+
+struct Reader<'d, D: Dom> {
+    dom: &'d D,
+    trees: Trees<D>,
+    /// Set once [`MAX_ROWS`] rows were read.
+    full: Cell<bool>,
+}
+
+impl<D: Dom> Reader<'_, D> {
+    /// The matches of `selector` in the document's own tree, or in its shadow roots.
+    fn candidates(&self, selector: &'static str, in_shadow: bool) -> Vec<D::Node> {
+        if in_shadow {
+            self.trees.query_shadow_trees(self.dom, selector)
+        } else {
+            self.dom.query_tree(self.trees.document(), selector)
+        }
+    }
+
+    fn page_language_locale(&self) -> Option<Locale> {
+        let html = self
+            .dom
+            .query_tree(self.trees.document(), selectors::HTML)
+            .into_iter()
+            .next()?;
+        Locale::parse(&self.dom.attribute(&html, "lang")?)
+    }
+
+    /// Whether `node` is off the visible page: hidden, on an inactive page host, in a hover
+    /// card or search results. A chain deeper than 4,096 nodes is out (a hostile page).
+    fn out_of_scope(&self, node: &D::Node) -> bool {
+        match self.dom.ancestry(node, SCOPE_ATTRIBUTES, 4096) {
+            Some(chain) => chain.iter().any(excludes),
+            None => true,
+        }
+    }
+
+    fn text(&self, node: &D::Node) -> String {
+        let text = visible_text(self.dom, node, &|_| false);
+        bounded(text)
+    }
+
+    /// Adds `row` unless its record is already listed; false once the list is full.
+    fn push(&self, rows: &mut Vec<RawRow>, row: RawRow) -> bool {
+        if rows.len() >= MAX_ROWS {
+            self.full.set(true);
+            return false;
+        }
+        if !rows.iter().any(|known| known.record_id == row.record_id) {
+            rows.push(row);
+        }
+        true
+    }
+
+    /// The row's record: the row's own key (`data-row-key-value`, `data-recordid`), else the
+    /// first link in it to an Opportunity; with the link's text.
+    fn record_of(&self, row: &D::Node) -> Option<(String, Option<String>)> {
+        for attribute in ["data-row-key-value", "data-recordid", "data-record-id"] {
+            if let Some(value) = self.dom.attribute(row, attribute) {
+                if let Some(id) = opportunity_id(value.trim()) {
+                    let link_text = self.record_link(row).map(|(_, text)| text);
+                    return Some((id.to_string(), link_text));
+                }
+            }
+        }
+        self.record_link(row)
+            .map(|(id, text)| (id, Some(text).filter(|t| !t.is_empty())))
+    }
+
+    fn record_link(&self, row: &D::Node) -> Option<(String, String)> {
+        query_composed(self.dom, row, selectors::LINK)
+            .into_iter()
+            .take(40)
+            .find_map(|link| {
+                let id = self
+                    .dom
+                    .attribute(&link, "data-recordid")
+                    .and_then(|value| opportunity_id(value.trim()).map(str::to_string))
+                    .or_else(|| {
+                        opportunity_id_in_href(&self.dom.attribute(&link, "href")?)
+                            .map(str::to_string)
+                    })?;
+                Some((id, self.text(&link)))
+            })
+    }
+
+    /// Grids: every visible table whose rows link to Opportunities.
+    fn tables(&self, in_shadow: bool) -> Vec<RawRow> {
+        let mut rows = Vec::new();
+        for table in self.candidates(selectors::TABLE, in_shadow) {
+            if has_class(self.dom, &table, "x-grid3-row-table")
+                || has_class(self.dom, &table, "x-grid3-hd-row-table")
+                || self.out_of_scope(&table)
+            {
+                continue;
+            }
+            if !self.read_table(&table, &mut rows) {
+                break;
+            }
+        }
+        rows
+    }
+
+    /// One table's rows into `rows`; false once the list is full.
+    fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow>) -> bool {
+        let dom = self.dom;
+        let mut header: Vec<Option<Field>> = Vec::new();
+        for tr in query_composed(dom, table, selectors::TABLE_ROW) {
+            if is_hidden(dom, &tr) {
+                continue;
+            }
+            let cells = self.cells_of(&tr);
+            let Some((record_id, link_text)) = self.record_of(&tr) else {
+                // The first row without a record that has header cells is the header.
+                if header.is_empty() && self.is_header_row(&tr, &cells) {
+                    header = cells.iter().map(|cell| self.header_field(cell)).collect();
+                }
+                continue;
+            };
+            let mut fields = Vec::new();
+            for (index, cell) in cells.iter().enumerate() {
+                let field = self
+                    .own_field(cell)
+                    .or_else(|| header.get(index).copied().flatten());
+                if let Some(field) = field {
+                    if !fields.iter().any(|(known, _)| *known == field) {
+                        fields.push((field, self.text(cell)));
+                    }
+                }
+            }
+            let row = RawRow {
+                record_id,
+                link_text,
+                cells: fields,
+            };
+            if !self.push(rows, row) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A row's cells: its element children that are cells, at most [`MAX_COLUMNS`].
+    fn cells_of(&self, row: &D::Node) -> Vec<D::Node> {
+        self.dom
+            .children(row)
+            .into_iter()
+            .filter_map(|child| match child {
+                crate::dom::Child::Node(node) => Some(node),
+                crate::dom::Child::Text(_) => None,
+            })
+            .filter(|node| {
+                matches!(self.dom.tag_name(node).as_deref(), Some("th" | "td"))
+                    || matches!(
+                        self.dom.attribute(node, "role").as_deref(),
+                        Some("gridcell" | "rowheader" | "columnheader")
+                    )
+            })
+            .take(MAX_COLUMNS)
+            .collect()
+    }
+
+    fn is_header_row(&self, row: &D::Node, cells: &[D::Node]) -> bool {
+        let dom = self.dom;
+        dom.attribute(row, "data-row-key-value").as_deref() == Some("HEADER")
+            || has_class(dom, row, "headerRow")
+            || dom
+                .parent(row)
+                .and_then(|parent| dom.tag_name(&parent))
+                .as_deref()
+                == Some("thead")
+            || (!cells.is_empty()
+                && cells.iter().all(|cell| {
+                    dom.tag_name(cell).as_deref() == Some("th")
+                        || dom.attribute(cell, "role").as_deref() == Some("columnheader")
+                }))
+    }
+
+    /// The field a cell names itself: `data-label` (the datatable's column label on every
+    /// cell), then its API name.
+    fn own_field(&self, cell: &D::Node) -> Option<Field> {
+        let dom = self.dom;
+        dom.attribute(cell, "data-col-key-value")
+            .and_then(|key| columns::field_of_api_name(&key))
+            .or_else(|| {
+                dom.attribute(cell, "data-label")
+                    .and_then(|label| columns::field_of_label(&label))
+            })
+    }
+
+    /// The field a header cell names: its API name, its `aria-label` or `title`, its text.
+    fn header_field(&self, cell: &D::Node) -> Option<Field> {
+        let dom = self.dom;
+        self.own_field(cell)
+            .or_else(|| {
+                ["aria-label", "title"].into_iter().find_map(|attribute| {
+                    columns::field_of_label(&dom.attribute(cell, attribute)?)
+                })
+            })
+            .or_else(|| columns::field_of_label(&self.text(cell)))
+    }
+
+    /// Classic's enhanced list: every cell names its column.
+    fn classic_grid(&self, in_shadow: bool) -> Vec<RawRow> {
+        let mut rows = Vec::new();
+        for row in self.candidates(selectors::CLASSIC_GRID_ROW, in_shadow) {
+            if self.out_of_scope(&row) {
+                continue;
+            }
+            let Some((record_id, link_text)) = self.record_of(&row) else {
+                continue;
+            };
+            let mut fields: Vec<(Field, String)> = Vec::new();
+            for cell in query_composed(self.dom, &row, selectors::CLASSIC_GRID_CELL)
+                .into_iter()
+                .take(MAX_COLUMNS)
+            {
+                let class = self.dom.attribute(&cell, "class").unwrap_or_default();
+                let Some(field) =
+                    columns::classic_grid_column(&class).and_then(columns::field_of_api_name)
+                else {
+                    continue;
+                };
+                if !fields.iter().any(|(known, _)| *known == field) {
+                    fields.push((field, self.text(&cell)));
+                }
+            }
+            let row = RawRow {
+                record_id,
+                link_text,
+                cells: fields,
+            };
+            if !self.push(&mut rows, row) {
+                break;
+            }
+        }
+        rows
+    }
+
+    /// The Kanban board: each column's title is its cards' stage.
+    fn kanban(&self, in_shadow: bool) -> Vec<RawRow> {
+        let mut rows = Vec::new();
+        for column in self.candidates(selectors::KANBAN_COLUMN, in_shadow) {
+            if self.out_of_scope(&column) {
+                continue;
+            }
+            let stage = query_composed(self.dom, &column, selectors::KANBAN_TITLE)
+                .into_iter()
+                .next()
+                .map(|title| {
+                    self.dom
+                        .attribute(&title, "data-stage")
+                        .or_else(|| self.dom.attribute(&title, "title"))
+                        .map(|text| bounded(crate::value::normalize_spaces(&text)))
+                        .unwrap_or_else(|| self.text(&title))
+                });
+            for card in query_composed(self.dom, &column, selectors::KANBAN_CARD) {
+                if is_hidden(self.dom, &card) {
+                    continue;
+                }
+                let Some(mut row) = self.card(&card) else {
+                    continue;
+                };
+                if let Some(stage) = &stage {
+                    if !row.cells.iter().any(|(field, _)| *field == Field::Stage) {
+                        row.cells.push((Field::Stage, stage.clone()));
+                    }
+                }
+                if !self.push(&mut rows, row) {
+                    return rows;
+                }
+            }
+        }
+        rows
+    }
+
+    /// The split view's list: labelled values, else values of an unmistakable kind.
+    fn split_view(&self, in_shadow: bool) -> Vec<RawRow> {
+        let mut rows = Vec::new();
+        for item in self.candidates(selectors::SPLIT_ITEM, in_shadow) {
+            if self.out_of_scope(&item) {
+                continue;
+            }
+            let Some(mut row) = self.card(&item) else {
+                continue;
+            };
+            if row.cells.is_empty() {
+                row.cells = self.typed_values(&item, row.link_text.as_deref());
+            }
+            if !self.push(&mut rows, row) {
+                break;
+            }
+        }
+        rows
+    }
+
+    /// Related lists as tiles and Aura list records.
+    fn tiles(&self, in_shadow: bool) -> Vec<RawRow> {
+        let mut rows = Vec::new();
+        for tile in self.candidates(selectors::TILE, in_shadow) {
+            if self.out_of_scope(&tile) {
+                continue;
+            }
+            let Some(row) = self.card(&tile) else {
+                continue;
+            };
+            if !self.push(&mut rows, row) {
+                break;
+            }
+        }
+        rows
+    }
+
+    /// A card's record and its label/value pairs.
+    fn card(&self, card: &D::Node) -> Option<RawRow> {
+        let (record_id, link_text) = self.record_of(card)?;
+        let mut cells: Vec<(Field, String)> = Vec::new();
+        for label in query_composed(self.dom, card, selectors::CARD_LABEL)
+            .into_iter()
+            .take(MAX_COLUMNS)
+        {
+            let text = self
+                .dom
+                .attribute(&label, "title")
+                .filter(|title| !title.trim().is_empty())
+                .unwrap_or_else(|| self.text(&label));
+            let Some(field) = columns::field_of_label(&text) else {
+                continue;
+            };
+            let value = self
+                .dom
+                .next_element_sibling(&label)
+                .map(|value| self.text(&value))
+                .unwrap_or_default();
+            if !cells.iter().any(|(known, _)| *known == field) {
+                cells.push((field, value));
+            }
+        }
+        Some(RawRow {
+            record_id,
+            link_text,
+            cells,
+        })
+    }
+
+    /// A split view item's bare values, each kept only where its kind is unmistakable: a known
+    /// stage name, an amount with its currency, a percentage, a date (only when it is the only
+    /// one). The record's name is not a value.
+    fn typed_values(&self, item: &D::Node, name: Option<&str>) -> Vec<(Field, String)> {
+        let mut found: Vec<(Field, String)> = Vec::new();
+        let mut dates = Vec::new();
+        for node in query_composed(self.dom, item, selectors::SPLIT_VALUE)
+            .into_iter()
+            .take(MAX_COLUMNS)
+        {
+            // Leaves only: a wrapper's text is its children's.
+            if !query_composed(self.dom, &node, selectors::SPLIT_VALUE).is_empty() {
+                continue;
+            }
+            let text = self.text(&node);
+            if text.is_empty() || Some(text.as_str()) == name {
+                continue;
+            }
+            let field = if crate::score::closed_outcome(&text).is_some()
+                || crate::score::stage_default_probability(&text).is_some()
+            {
+                Some(Field::Stage)
+            } else if text.contains('%') && parse_percent(&text, None).is_ok() {
+                Some(Field::Probability)
+            } else if read_amount(&text, None)
+                .is_ok_and(|reading| reading.amount.currency.is_some() || reading.open_symbol.is_some())
+            {
+                Some(Field::Amount)
+            } else if text.chars().any(|c| c.is_ascii_digit())
+                && text.chars().filter(|c| c.is_alphabetic()).count() <= 12
+                && date_like(&text)
+            {
+                dates.push(text.clone());
+                None
+            } else {
+                None
+            };
+            if let Some(field) = field {
+                if !found.iter().any(|(known, _)| *known == field) {
+                    found.push((field, text));
+                }
+            }
+        }
+        if let [date] = dates.as_slice() {
+            found.push((Field::CloseDate, date.clone()));
+        }
+        found
+    }
+}
+
+/// Whether a text reads as a date in some order (numeric or with a month name).
+fn date_like(text: &str) -> bool {
+    !matches!(
+        parse_date(text, Some(DateOrder::MonthDayYear)),
+        Err(ValueError::Unparseable(_))
+    ) || !matches!(
+        parse_date(text, Some(DateOrder::DayMonthYear)),
+        Err(ValueError::Unparseable(_))
+    )
+}
+
+/// Whether one ancestor puts a list off the visible page; `values` are [`SCOPE_ATTRIBUTES`].
+fn excludes(ancestor: &Ancestor) -> bool {
+    let [hidden, style, class, aria_hidden] = ancestor.values.as_slice() else {
+        return false;
+    };
+    if hidden.is_some() || aria_hidden.as_deref() == Some("true") {
+        return true;
+    }
+    if let Some(style) = style {
+        let compact: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if compact.contains("display:none") || compact.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if EXCLUDED_TAG_FRAGMENTS
+        .iter()
+        .any(|fragment| ancestor.tag.contains(fragment))
+    {
+        return true;
+    }
+    if let Some(classes) = class {
+        let classes: Vec<&str> = classes.split_ascii_whitespace().collect();
+        if EXCLUDED_CLASSES.iter().any(|class| classes.contains(class)) {
+            return true;
+        }
+        let is_page_host = PAGE_HOST_CLASSES
+            .iter()
+            .any(|class| classes.contains(class));
+        if is_page_host && !classes.contains(&"active") {
+            return true;
+        }
+    }
+    false
+}
+
+/// The Opportunity Id a link points to: Lightning (`/lightning/r/Opportunity/<Id>/view`,
+/// `/lightning/r/<Id>/view`), `one.app` (`#/sObject/<Id>/view`) or Classic (`/<Id>`), absolute
+/// or relative. Only the path (and `one.app`'s fragment) is read: an Id in a query parameter
+/// (`retURL`) names another page.
+pub fn opportunity_id_in_href(href: &str) -> Option<&str> {
+    let href = href.trim();
+    let after_scheme = href
+        .split_once("://")
+        .map_or(href, |(_, rest)| rest.split_once('/').map_or("", |(_, path)| path));
+    let (before_fragment, fragment) = after_scheme.split_once('#').unwrap_or((after_scheme, ""));
+    let path = before_fragment.split('?').next().unwrap_or("");
+    let fragment_path = fragment.split('?').next().unwrap_or("");
+    path.split('/')
+        .chain(fragment_path.split('/'))
+        .take(16)
+        .find_map(opportunity_id)
+}
+
+/// `text` cut to [`MAX_CELL_CHARS`] characters.
+fn bounded(mut text: String) -> String {
+    if let Some((index, _)) = text.char_indices().nth(MAX_CELL_CHARS) {
+        text.truncate(index);
+    }
+    text
+}
+
+/// Parses every row's values. The Close Date's numeric order: the locale's; else what the
+/// list's own Close Dates settle (`11/14/2026` says month first for every row); else the order
+/// an earlier page of the org settled.
+fn parse_rows(
+    raw_rows: Vec<RawRow>,
+    options: &ExtractOptions,
+    currency_locale: Option<&Locale>,
+) -> (Vec<ListRow>, Option<DateOrder>) {
+    let given = options.locale.as_ref().and_then(Locale::date_order);
+    let settled = date_order_evidence(raw_rows.iter().flat_map(|row| {
+        row.cells
+            .iter()
+            .filter(|(field, _)| *field == Field::CloseDate)
+            .map(|(_, text)| text.as_str())
+    }));
+    let order = given.or(settled).or(options.known_date_order);
+    let rows = raw_rows
+        .into_iter()
+        .map(|raw| parse_row(raw, options, currency_locale, order))
+        .collect();
+    (rows, settled)
+}
+
+fn parse_row(
+    raw: RawRow,
+    options: &ExtractOptions,
+    currency_locale: Option<&Locale>,
+    order: Option<DateOrder>,
+) -> ListRow {
+    let mut fields = Fields::default();
+    let mut warnings = Vec::new();
+    let mut shown = Vec::new();
+    for (field, text) in &raw.cells {
+        shown.push(*field);
+        if text.is_empty() {
+            continue;
+        }
+        let outcome: Result<(), ValueError> = match field {
+            Field::Name => {
+                fields.name = Some(text.clone());
+                Ok(())
+            }
+            Field::Stage => {
+                fields.stage = Some(text.clone());
+                Ok(())
+            }
+            Field::Owner => {
+                fields.owner = Some(text.clone());
+                Ok(())
+            }
+            Field::NextStep => {
+                fields.next_step = Some(text.clone());
+                Ok(())
+            }
+            Field::Amount => read_amount(text, currency_locale).map(|reading| {
+                if let (None, Some(symbol)) = (&reading.amount.currency, reading.open_symbol) {
+                    warnings.push(Warning {
+                        code: "ambiguous_currency",
+                        field: Some(field.json_name()),
+                        raw: Some(shown_raw(text)),
+                        message: format!(
+                            "amount: \"{symbol}\" stands for more than one currency here; the currency is unknown"
+                        ),
+                    });
+                }
+                fields.amount = Some(reading.amount);
+            }),
+            Field::Probability => parse_percent(text, options.locale.as_ref())
+                .map(|value| fields.probability = Some(value)),
+            Field::CloseDate => {
+                parse_date(text, order).map(|date: NaiveDate| fields.close_date = Some(date))
+            }
+        };
+        if let Err(error) = outcome {
+            let code = match error {
+                ValueError::Ambiguous(_) => "ambiguous_value",
+                ValueError::Unparseable(_) => "unreadable_value",
+                ValueError::OutOfRange(_) => "out_of_range_value",
+            };
+            warnings.push(Warning {
+                code,
+                field: Some(field.json_name()),
+                raw: Some(shown_raw(text)),
+                message: format!("{}: \"{}\" is {}", field.json_name(), shown_raw(text), error),
+            });
+        }
+    }
+    if fields.name.is_none() {
+        if let Some(name) = raw.link_text.filter(|name| !name.is_empty()) {
+            fields.name = Some(name);
+            shown.push(Field::Name);
+        }
+    }
+    ListRow {
+        record_id: raw.record_id,
+        fields,
+        shown,
+        warnings,
+    }
+}
+
+/// A raw value as a warning quotes it: at most 200 characters.
+fn shown_raw(raw: &str) -> String {
+    let mut shown: String = raw.chars().take(200).collect();
+    if shown.len() < raw.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_name_their_opportunity() {
+        for (href, id) in [
+            ("/lightning/r/Opportunity/0065g00000AbCdEAAV/view", Some("0065g00000AbCdEAAV")),
+            ("https://acme.lightning.force.com/lightning/r/0065g00000AbCdE/view", Some("0065g00000AbCdE")),
+            ("/0065g00000AbCdE", Some("0065g00000AbCdE")),
+            ("/one/one.app#/sObject/0065g00000AbCdEAAV/view", Some("0065g00000AbCdEAAV")),
+            ("/lightning/r/Account/0015g00000XyZabAAB/view", None),
+            ("/0015g00000XyZab?retURL=%2F0065g00000AbCdE", None),
+            ("/lightning/r/User/0055g00000JdOeAAAY/view", None),
+            ("javascript:void(0)", None),
+            ("", None),
+        ] {
+            assert_eq!(opportunity_id_in_href(href), id, "{href}");
+        }
+    }
+
+    #[test]
+    fn cells_are_bounded_on_character_boundaries() {
+        let text = "é".repeat(MAX_CELL_CHARS + 10);
+        assert_eq!(bounded(text).chars().count(), MAX_CELL_CHARS);
+    }
+}
