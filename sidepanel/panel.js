@@ -238,10 +238,10 @@ async function update({ refresh = false } = {}) {
   if (tabId === null) return draw({});
   const quick = await send({ type: 'getPanel', tabId });
   if (mine !== generation) return;
-  draw(quick ?? {});
+  draw(quick); // no answer (null): the core's view says so
   if (!quick || !quick.signedIn) return;
   const full = await send({ type: 'getPanel', tabId, enriched: true, refresh });
-  if (mine === generation && full) draw(full);
+  if (mine === generation) draw(full);
 }
 
 $('sign-in').addEventListener('click', () => send({ type: 'beginSignIn' }));

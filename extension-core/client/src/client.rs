@@ -133,6 +133,9 @@ pub enum FetchPlan {
         headers: Vec<(String, String)>,
         /// Show the cached copy while the request is out.
         serve_cached: bool,
+        /// Asked for a tab, it counts against the tab's pace (`retry::TabPace`): a deal's
+        /// analysis, which a page could otherwise ask for Id after Id.
+        paced: bool,
     },
 }
 
@@ -194,6 +197,7 @@ pub fn plan_fetch(
         url: format!("{}{path}", settings.api_origin.trim_end_matches('/')),
         headers,
         serve_cached,
+        paced: matches!(resource, Resource::Deal { .. }),
     }
 }
 
@@ -523,6 +527,7 @@ mod tests {
             url,
             headers,
             serve_cached,
+            paced,
         } = plan
         else {
             panic!("{plan:?}")
@@ -532,6 +537,10 @@ mod tests {
             "https://api.customercity.com/v1/opportunities/0065g00000AbCdEAAV/analysis?ai=exclude"
         );
         assert!(!serve_cached);
+        assert!(
+            paced,
+            "a deal's analysis counts against the asking tab's pace"
+        );
         let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -632,6 +641,7 @@ mod tests {
             with_ai,
             FetchPlan::Fetch {
                 serve_cached: false,
+                paced: true,
                 ..
             }
         ));
@@ -650,10 +660,17 @@ mod tests {
             false,
             "en",
         );
-        let FetchPlan::Fetch { key, url, .. } = plan else {
+        let FetchPlan::Fetch {
+            key, url, paced, ..
+        } = plan
+        else {
             panic!()
         };
         assert_eq!(url, "https://api.customercity.com/v1/portfolio");
+        assert!(
+            !paced,
+            "the portfolio is one request per org, not one per page"
+        );
         let body = br#"{"generatedAt":"2026-11-23T12:00:00Z","deals":[]}"#;
         assert!(
             complete_fetch(
@@ -681,9 +698,16 @@ mod tests {
             false,
             "en",
         );
-        let FetchPlan::Fetch { url, headers, .. } = plan else {
+        let FetchPlan::Fetch {
+            url,
+            headers,
+            paced,
+            ..
+        } = plan
+        else {
             panic!("{plan:?}")
         };
+        assert!(!paced);
         assert_eq!(
             url,
             "https://api.customercity.com/v1/descriptions?locale=pt-BR"

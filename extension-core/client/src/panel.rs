@@ -94,6 +94,21 @@ pub struct PanelInput {
     /// The last sign-in did not complete: why, as the worker's code.
     #[serde(default)]
     pub sign_in_error: Option<SignInFailure>,
+    /// The worker gave no answer the panel could read (it failed, or was stopped while it
+    /// answered): never read from an answer, only set by [`PanelInput::unanswered`].
+    #[serde(skip)]
+    pub unanswered: bool,
+}
+
+impl PanelInput {
+    /// The input when the worker's answer is missing or unreadable: the panel says so and
+    /// offers to try again, rather than drawing a signed-out, empty panel.
+    pub fn unanswered() -> PanelInput {
+        PanelInput {
+            unanswered: true,
+            ..PanelInput::default()
+        }
+    }
 }
 
 /// A worker answer for the descriptions: `{ok, data: {descriptions}}`.
@@ -629,6 +644,19 @@ fn sign_in_error_reason(failure: SignInFailure) -> Text {
 }
 
 fn deal_view(input: &PanelInput) -> DealView {
+    if input.unanswered {
+        return DealView {
+            status: Status::Error,
+            title: Text::new("panel_deal_title"),
+            message: Some(Text::new("panel_unanswered")),
+            headline: None,
+            local: None,
+            local_note: Text::new("panel_local_note"),
+            reasons: Vec::new(),
+            // Its retry asks again.
+            enriched: EnrichedView::empty(Status::Error),
+        };
+    }
     let Some(record_id) = input.tab.record_id.as_deref() else {
         return DealView {
             status: Status::Absent,
@@ -916,6 +944,18 @@ pub fn record_to_analyse(tab_record: Option<&str>, tier1: Option<&Tier1Summary>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_answer_says_so_and_offers_to_try_again() {
+        let view = panel_view(&PanelInput::unanswered());
+        assert_eq!(view.deal.status, Status::Error);
+        assert_eq!(view.deal.message, Some(Text::new("panel_unanswered")));
+        assert_eq!(view.deal.enriched.status, Status::Error, "the retry shows");
+        // An answer never claims to be missing.
+        let read: PanelInput = serde_json::from_value(json!({"unanswered": true})).unwrap();
+        assert!(!read.unanswered);
+        assert_ne!(panel_view(&read).deal.status, Status::Error);
+    }
 
     #[test]
     fn a_theme_is_one_of_three_and_anything_else_reads_as_system() {

@@ -129,6 +129,16 @@ pub enum Request {
     PanelOpened,
 }
 
+/// An anonymous analytics event the worker records as part of an action
+/// (`analytics::validate` checks it against the allow-list again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// The event's name.
+    pub name: String,
+    /// Its properties.
+    pub properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
 /// What the worker does in answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "camelCase")]
@@ -214,6 +224,10 @@ pub enum Action {
         value: bool,
         /// The preference it is (`analytics`, `aiInsights`), for the policy check.
         setting: String,
+        /// The anonymous event to record once it is stored (`settings_changed` for AI
+        /// insights; none for analytics, whose change is the user's to make silently).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        event: Option<Event>,
     },
     /// Drop the message; `reason` is for logs only.
     Ignore {
@@ -384,11 +398,16 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                         key: crate::storage::ANALYTICS_OPT_OUT.to_string(),
                         value: !on,
                         setting: name,
+                        event: None,
                     },
                     "aiInsights" => Action::SetPreference {
                         key: crate::storage::DECLINE_AI.to_string(),
                         value: !on,
                         setting: name,
+                        event: Some(Event {
+                            name: "settings_changed".to_string(),
+                            properties: [("setting".to_string(), "ai_insights".into())].into(),
+                        }),
                     },
                     _ => ignore(Refusal::UnknownPreference),
                 },
@@ -872,9 +891,21 @@ mod tests {
             Action::SetPreference {
                 key: "feature_analyticsOptOut".into(),
                 value: true,
-                setting: "analytics".into()
+                setting: "analytics".into(),
+                event: None,
             }
         );
+        let ai = r#"{"type":"setPreference","name":"aiInsights","on":false}"#;
+        let Action::SetPreference {
+            key, value, event, ..
+        } = route(ME, &panel_sender(), ai)
+        else {
+            panic!("a preference");
+        };
+        assert_eq!((key.as_str(), value), ("cc.declineAi", true));
+        let event = event.expect("the change of AI insights is recorded");
+        assert_eq!(event.name, "settings_changed");
+        assert_eq!(event.properties["setting"], "ai_insights");
         let other = r#"{"type":"setPreference","name":"session","on":false}"#;
         assert!(matches!(
             route(ME, &panel_sender(), other),

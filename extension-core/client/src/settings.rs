@@ -120,8 +120,9 @@ pub fn app_origin_for(api_origin: &str) -> Option<String> {
 /// (`chrome.storage.managed`'s whole content), when it has; until then `provisional`ly by
 /// `copy`, the last policy the worker read, kept in its own storage across browser restarts
 /// (after a start `chrome.storage.managed` answers only seconds later, and every record page
-/// would wait for it). `None`: neither is known, the answer waits for the live read. A policy
-/// whose `allowedOrgHosts` is not a list limits nothing, as in `badge_allowed_on`.
+/// would wait for it). `None`: the answer waits for the live read, because neither is known or
+/// because the copy refuses the page (only its yes counts). A policy whose `allowedOrgHosts`
+/// is not a list limits nothing, as in `badge_allowed_on`.
 pub fn page_allowed(
     live: Option<&Value>,
     copy: Option<&Value>,
@@ -132,19 +133,29 @@ pub fn page_allowed(
         (None, Some(copy)) => (copy, true),
         (None, None) => return None,
     };
-    let listed = policy
+    let allowed = badge_allowed_on(allowed_hosts(policy), page_host);
+    // Only a yes is taken from the copy: a page it refuses waits for the live policy, which
+    // may list the org since.
+    if provisional && !allowed {
+        return None;
+    }
+    Some(PageAllowed {
+        allowed,
+        provisional,
+    })
+}
+
+/// A policy's `allowedOrgHosts` entries, when it is a list (an entry that is not a string
+/// matches nothing: an empty name is no org).
+fn allowed_hosts(policy: &Value) -> Option<impl Iterator<Item = &str>> {
+    policy
         .get("allowedOrgHosts")
         .and_then(Value::as_array)
         .map(|entries| {
-            // An entry that is not a string matches nothing (an empty name is no org).
             entries
                 .iter()
                 .map(|entry| entry.as_str().unwrap_or_default())
-        });
-    Some(PageAllowed {
-        allowed: badge_allowed_on(listed, page_host),
-        provisional,
-    })
+        })
 }
 
 /// `page_allowed`'s answer: whether the badge may show, and whether the answer came from the
@@ -156,6 +167,56 @@ pub struct PageAllowed {
     pub allowed: bool,
     /// Decided by the copy of an earlier policy, not yet by the live one.
     pub provisional: bool,
+}
+
+/// What a change to `chrome.storage` (`storage.onChanged`: its area and the changed keys)
+/// means for the worker.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageChange {
+    /// The settings in force may differ: read them again, then [`enforce`] them.
+    pub settings: bool,
+    /// The administrator's policy changed: read it again (and check the badges it allowed).
+    pub policy: bool,
+}
+
+/// Classifies a `chrome.storage` change: any change to the `managed` area (the policy), or to
+/// one of the user's choices in `local` (the analytics opt-out, "decline AI insights").
+/// Changes to anything else (the cache, the queue, a session) mean nothing for the settings.
+pub fn storage_change<'a>(area: &str, changed: impl IntoIterator<Item = &'a str>) -> StorageChange {
+    match area {
+        "managed" => StorageChange {
+            settings: true,
+            policy: true,
+        },
+        "local" => StorageChange {
+            settings: changed
+                .into_iter()
+                .any(|key| key == storage::ANALYTICS_OPT_OUT || key == storage::DECLINE_AI),
+            policy: false,
+        },
+        _ => StorageChange::default(),
+    }
+}
+
+/// What the settings in force require of data kept from before they were in force: checked
+/// when the worker starts and whenever they change, whoever changed them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Enforcement {
+    /// Opted out (by the user or the policy): the queued analytics events are dropped at once.
+    pub drop_queue: bool,
+    /// Sign-in is switched off (`disableSignIn`, or an API origin whose web app is unknown):
+    /// a session kept from before is signed out, as the user's "Sign out" would.
+    pub sign_out: bool,
+}
+
+/// See [`Enforcement`]. `signed_in`: a session is stored.
+pub fn enforce(settings: &Settings, signed_in: bool) -> Enforcement {
+    Enforcement {
+        drop_queue: settings.analytics_opt_out,
+        sign_out: signed_in && settings.sign_in_disabled,
+    }
 }
 
 /// The settings in force, from the managed policy (`None` when the platform has none), the
@@ -260,6 +321,49 @@ mod tests {
     const BUILT: &str = "https://api.customercity.com";
 
     #[test]
+    fn a_change_to_the_policy_or_a_privacy_choice_is_read_again_and_enforced() {
+        let managed = storage_change("managed", ["anything"]);
+        assert!(managed.settings && managed.policy);
+        for key in [storage::ANALYTICS_OPT_OUT, storage::DECLINE_AI] {
+            assert_eq!(
+                storage_change("local", ["cc.cacheIndex", key]),
+                StorageChange {
+                    settings: true,
+                    policy: false
+                }
+            );
+            // The same key in the session area is not a setting.
+            assert_eq!(storage_change("session", [key]), StorageChange::default());
+        }
+        for key in [
+            storage::SESSION,
+            storage::ANALYTICS_QUEUE,
+            storage::CACHE_INDEX,
+            storage::POLICY_COPY,
+        ] {
+            assert_eq!(storage_change("local", [key]), StorageChange::default());
+        }
+        assert_eq!(
+            storage_change("sync", [storage::ANALYTICS_OPT_OUT]),
+            StorageChange::default()
+        );
+
+        let mut settings = effective(None, &json!({}), BUILT);
+        assert_eq!(enforce(&settings, true), Enforcement::default());
+        settings.analytics_opt_out = true;
+        assert_eq!(
+            enforce(&settings, false),
+            Enforcement {
+                drop_queue: true,
+                sign_out: false
+            }
+        );
+        let off = effective(Some(&json!({"disableSignIn": true})), &json!({}), BUILT);
+        assert!(enforce(&off, true).sign_out);
+        assert!(!enforce(&off, false).sign_out); // nothing to sign out
+    }
+
+    #[test]
     fn a_page_is_allowed_by_the_live_policy_else_provisionally_by_the_copy() {
         let acme = "acme.lightning.force.com";
         let only_acme = json!({"allowedOrgHosts": ["acme.my.salesforce.com"]});
@@ -288,10 +392,8 @@ mod tests {
             page_allowed(None, Some(&only_acme), acme),
             allowed(true, true)
         );
-        assert_eq!(
-            page_allowed(None, Some(&only_globex), acme),
-            allowed(false, true)
-        );
+        // A copy that refuses the page is not taken: the live policy may list the org since.
+        assert_eq!(page_allowed(None, Some(&only_globex), acme), None);
         assert_eq!(page_allowed(None, None, acme), None);
         // As badge_allowed_on: a value that is not a list limits nothing, an empty list neither,
         // an entry that is not a string matches nothing.

@@ -167,6 +167,26 @@ pub fn page_allowed(live: JsValue, copy: JsValue, page_host: &str) -> Result<JsV
     }
 }
 
+/// What a `chrome.storage` change (its area and changed keys) means for the worker:
+/// `{settings, policy}` (`settings::storage_change`).
+#[wasm_bindgen(js_name = storageChange)]
+pub fn storage_change(area: &str, changed: Vec<String>) -> Result<JsValue, JsValue> {
+    to_js(&deal_health_client::settings::storage_change(
+        area,
+        changed.iter().map(String::as_str),
+    ))
+}
+
+/// What the settings in force require of data kept from before: `{dropQueue, signOut}`
+/// (`settings::enforce`).
+#[wasm_bindgen(js_name = enforceSettings)]
+pub fn enforce_settings(settings: JsValue, signed_in: bool) -> Result<JsValue, JsValue> {
+    to_js(&deal_health_client::settings::enforce(
+        &settings_from(settings)?,
+        signed_in,
+    ))
+}
+
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok().flatten()
 }
@@ -653,7 +673,9 @@ pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
 /// The side panel's view of what the worker answered (see `panel::panel_view`).
 #[wasm_bindgen(js_name = panelView)]
 pub fn panel_view(input: JsValue) -> Result<JsValue, JsValue> {
-    let input: deal_health_client::panel::PanelInput = from_js(input).unwrap_or_default();
+    use deal_health_client::panel::PanelInput;
+    // No answer (null) or one that does not read as the panel's input: said as such.
+    let input: PanelInput = from_js(input).unwrap_or_else(PanelInput::unanswered);
     to_js(&deal_health_client::panel::panel_view(&input))
 }
 
