@@ -52,7 +52,7 @@ test('every Lightning fixture links the SLDS stylesheet in its head, every Class
     const html = readFileSync(join(fixturesDir, slug, 'page.html'), 'utf8');
     const head = html.slice(0, html.indexOf('</head>'));
     const stylesheets = [...head.matchAll(/<link\b[^>]*\brel="stylesheet"[^>]*>/g)].map((m) => /href="([^"]+)"/.exec(m[0])[1]);
-    if (slug.startsWith('classic-')) assert.deepEqual(stylesheets, [Object.keys(PAGE_ASSETS).find((p) => p.startsWith('/sCSS/'))], slug);
+    if (/^(list-)?classic-/.test(slug)) assert.deepEqual(stylesheets, [Object.keys(PAGE_ASSETS).find((p) => p.startsWith('/sCSS/'))], slug);
     else assert.deepEqual(stylesheets, [SLDS], slug);
     // Every subresource the markup names (stylesheets, sprite references, images) is served.
     const subresources = [...html.matchAll(/<(?:link|use|img|script)\b[^>]*\b(?:href|src)="([^"#]+)[^"]*"/g)].map((m) => m[1]);

@@ -162,6 +162,10 @@ fn every_fixture_badge_renders_completely() {
     let mut pages = 0;
     for entry in std::fs::read_dir(&fixtures).unwrap().flatten() {
         let dir = entry.path();
+        // List pages (`list-*`) draw no record badge; their rows' reasons are checked below.
+        if entry.file_name().to_string_lossy().starts_with("list-") {
+            continue;
+        }
         let Ok(html) = std::fs::read_to_string(dir.join("page.html")) else {
             continue;
         };
@@ -211,4 +215,36 @@ fn the_panel_formats_every_kind_of_value() {
         );
         assert!(!value.english().is_empty());
     }
+}
+
+/// Every row of every list page renders completely in English: its reasons (the partial-data
+/// reason's field name among them).
+#[test]
+fn every_list_row_renders_completely() {
+    let en = catalog("en");
+    let fixtures = root().join("tests/fixtures");
+    let mut rows = 0;
+    for entry in std::fs::read_dir(&fixtures).unwrap().flatten() {
+        let dir = entry.path();
+        if !entry.file_name().to_string_lossy().starts_with("list-") {
+            continue;
+        }
+        let html = std::fs::read_to_string(dir.join("page.html")).unwrap();
+        let meta: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+        let options = AnalyzeOptions {
+            locale: None,
+            today: meta["today"].as_str().unwrap().parse().unwrap(),
+        };
+        let report =
+            deal_health::list::analyze_list_html(&html, meta["url"].as_str().unwrap(), &options)
+                .unwrap();
+        for row in &report.rows {
+            for reason in &row.score.reasons {
+                assert_renders(&reason.text, &en, &dir.display().to_string());
+            }
+            rows += 1;
+        }
+    }
+    assert!(rows >= 20, "{rows} rows");
 }

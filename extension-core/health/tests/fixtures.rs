@@ -1,6 +1,7 @@
 //! Every fixture page through the parsed-HTML backend (the browser backend runs the same pages
 //! in `tests/live_fixtures.rs`). A fixture is `tests/fixtures/<slug>/` at the workspace root:
-//! `page.html`, `meta.json` (`url`, `today`, optional `locale`) and `expected.json`.
+//! `page.html`, `meta.json` (`url`, `today`, optional `locale`) and `expected.json`. List pages
+//! (`list-*`) are `tests/list_fixtures.rs`'s.
 #![cfg(feature = "html")]
 
 mod support;
@@ -24,6 +25,7 @@ fn fixture_slugs() -> Vec<String> {
         .filter_map(|entry| entry.ok())
         .filter(|entry| entry.path().join("page.html").exists())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|slug| !support::is_list_fixture(slug))
         .collect();
     slugs.sort();
     slugs

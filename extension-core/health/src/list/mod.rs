@@ -393,10 +393,18 @@ impl<D: Dom> Reader<'_, D> {
         let dom = self.dom;
         let mut header: Vec<Option<Field>> = Vec::new();
         for tr in query_composed(dom, table, selectors::TABLE_ROW) {
-            if is_hidden(dom, &tr) {
+            if is_hidden(dom, &tr) || !self.row_of(&tr, table) {
                 continue;
             }
             let cells = self.cells_of(&tr);
+            // A layout table's row (Classic's `bodyTable`: the sidebar, the body) holds tables
+            // of its own: those are read for themselves.
+            if cells
+                .iter()
+                .any(|cell| !dom.query_tree(cell, selectors::TABLE).is_empty())
+            {
+                continue;
+            }
             let Some((record_id, link_text)) = self.record_of(&tr) else {
                 // The first row without a record that has header cells is the header.
                 if header.is_empty() && self.is_header_row(&tr, &cells) {
@@ -425,6 +433,24 @@ impl<D: Dom> Reader<'_, D> {
             }
         }
         true
+    }
+
+    /// Whether `row` belongs to `table` itself (directly, or through its `tbody`, `thead` or
+    /// `tfoot`), not to a table nested in it.
+    fn row_of(&self, row: &D::Node, table: &D::Node) -> bool {
+        let Some(parent) = self.dom.parent(row) else {
+            return false;
+        };
+        if self.dom.same_node(&parent, table) {
+            return true;
+        }
+        matches!(
+            self.dom.tag_name(&parent).as_deref(),
+            Some("tbody" | "thead" | "tfoot")
+        ) && self
+            .dom
+            .parent(&parent)
+            .is_some_and(|grand| self.dom.same_node(&grand, table))
     }
 
     /// A row's cells: its element children that are cells, at most [`MAX_COLUMNS`].
@@ -572,7 +598,9 @@ impl<D: Dom> Reader<'_, D> {
                 continue;
             };
             if row.cells.is_empty() {
-                row.cells = self.typed_values(&item, row.link_text.as_deref());
+                let (name, cells) = self.typed_values(&item);
+                row.link_text = name.or(row.link_text);
+                row.cells = cells;
             }
             if !self.push(&mut rows, row) {
                 break;
@@ -630,10 +658,11 @@ impl<D: Dom> Reader<'_, D> {
         })
     }
 
-    /// A split view item's bare values, each kept only where its kind is unmistakable: a known
-    /// stage name, an amount with its currency, a percentage, a date (only when it is the only
-    /// one). The record's name is not a value.
-    fn typed_values(&self, item: &D::Node, name: Option<&str>) -> Vec<(Field, String)> {
+    /// A split view item's name (its first value: the link wraps the whole item) and its other
+    /// values, each kept only where its kind is unmistakable: a known stage name, an amount with
+    /// its currency, a percentage, a date (only when it is the only one).
+    fn typed_values(&self, item: &D::Node) -> (Option<String>, Vec<(Field, String)>) {
+        let mut name: Option<String> = None;
         let mut found: Vec<(Field, String)> = Vec::new();
         let mut dates = Vec::new();
         for node in query_composed(self.dom, item, selectors::SPLIT_VALUE)
@@ -645,7 +674,11 @@ impl<D: Dom> Reader<'_, D> {
                 continue;
             }
             let text = self.text(&node);
-            if text.is_empty() || Some(text.as_str()) == name {
+            if text.is_empty() {
+                continue;
+            }
+            if name.is_none() {
+                name = Some(text);
                 continue;
             }
             let field = if crate::score::closed_outcome(&text).is_some()
@@ -676,7 +709,7 @@ impl<D: Dom> Reader<'_, D> {
         if let [date] = dates.as_slice() {
             found.push((Field::CloseDate, date.clone()));
         }
-        found
+        (name, found)
     }
 }
 

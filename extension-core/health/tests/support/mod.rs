@@ -6,6 +6,8 @@
 //! numeric date order the page settles on its own (absent when it settles none; the report
 //! proper does not carry it, the test adds it from `analyze_learning`). Reason and warning
 //! messages are prose for people and are not part of the fixture contract.
+// Each test file uses the part it needs.
+#![allow(dead_code)]
 
 use serde_json::{json, Value};
 
@@ -67,4 +69,79 @@ pub fn explain(slug: &str, actual: &Value, expected: &Value) -> String {
         serde_json::to_string(actual).unwrap_or_default(),
         serde_json::to_string(expected).unwrap_or_default()
     )
+}
+
+/// Whether a fixture is a list page (`list-*`: `tests/list_fixtures.rs` and the browser test
+/// read those; the record tests leave them out).
+pub fn is_list_fixture(slug: &str) -> bool {
+    slug.starts_with("list-")
+}
+
+/// The parts of a list page's analysis that fixtures pin down: the layout, every row's record,
+/// fields, shown columns, score (value, band, reason codes and points in order) and warning
+/// codes, the list's warnings and the date order its Close Dates settle.
+pub fn list_comparable(report: &deal_health::list::ListReport) -> Value {
+    let rows: Vec<Value> = report
+        .rows
+        .iter()
+        .map(|row| serde_json::to_value(row).expect("serialisable"))
+        .collect();
+    let warnings: Vec<Value> = report
+        .warnings
+        .iter()
+        .map(|w| json!({"code": w.code, "field": w.field}))
+        .collect();
+    let mut value = json!({
+        "layout": report.layout,
+        "rows": rows,
+        "warnings": warnings,
+    });
+    if let Some(order) = report.date_order {
+        value["dateOrder"] = Value::from(order.name());
+    }
+    list_expected(&value)
+}
+
+/// An expected.json of a list page (or [`list_comparable`]'s draft) reduced to what is compared.
+pub fn list_expected(expected: &Value) -> Value {
+    let rows: Vec<Value> = expected["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|row| {
+                    let reasons: Vec<Value> = row["score"]["reasons"]
+                        .as_array()
+                        .map(|reasons| {
+                            reasons
+                                .iter()
+                                .map(|r| json!({"code": r["code"], "points": r["points"]}))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let warnings: Vec<Value> = row["warnings"]
+                        .as_array()
+                        .map(|warnings| {
+                            warnings
+                                .iter()
+                                .map(|w| json!({"code": w["code"], "field": w["field"]}))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    json!({
+                        "recordId": row["recordId"],
+                        "fields": row["fields"],
+                        "shown": row["shown"],
+                        "score": {"value": row["score"]["value"], "band": row["score"]["band"], "reasons": reasons},
+                        "warnings": warnings,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "layout": expected["layout"],
+        "rows": rows,
+        "warnings": expected["warnings"],
+        "dateOrder": expected["dateOrder"],
+    })
 }

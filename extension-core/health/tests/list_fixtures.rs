@@ -1,0 +1,130 @@
+//! Every list fixture (`tests/fixtures/list-*`) through the parsed-HTML backend: rows, fields,
+//! shown columns, scores (the browser backend runs the same pages in `tests/live_fixtures.rs`);
+//! and the promise that a row showing every field the record score reads scores exactly as
+//! the record page does.
+#![cfg(feature = "html")]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::extract::rules::Field;
+use deal_health::list::score::score_row;
+use deal_health::list::{analyze_list, ListRow};
+use deal_health::locale::Locale;
+use deal_health::page::{recognize, recognize_list};
+use deal_health::report::{analyze_learning, AnalyzeOptions};
+use serde_json::Value;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn slugs(list: bool) -> Vec<String> {
+    let mut slugs: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .expect("tests/fixtures exists")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join("page.html").exists())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|slug| support::is_list_fixture(slug) == list)
+        .collect();
+    slugs.sort();
+    slugs
+}
+
+fn read_json(path: PathBuf) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("readable")).expect("JSON")
+}
+
+fn options(meta: &Value) -> AnalyzeOptions {
+    AnalyzeOptions {
+        locale: meta["locale"].as_str().and_then(Locale::parse),
+        today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
+            .expect("date"),
+    }
+}
+
+#[test]
+fn the_list_corpus_covers_every_variant() {
+    let slugs = slugs(true);
+    assert!(slugs.len() >= 10, "{slugs:?}");
+    let layouts: Vec<String> = slugs
+        .iter()
+        .map(|slug| read_json(fixtures_dir().join(slug).join("expected.json"))["layout"].to_string())
+        .collect();
+    for layout in ["grid", "classicGrid", "kanban", "splitView"] {
+        assert!(layouts.iter().any(|l| l.contains(layout)), "no {layout} page");
+    }
+}
+
+#[test]
+fn every_list_fixture_extracts_exactly() {
+    let mut failures = Vec::new();
+    for slug in slugs(true) {
+        let folder = fixtures_dir().join(&slug);
+        let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
+        let meta = read_json(folder.join("meta.json"));
+        let url = meta["url"].as_str().expect("url");
+        assert!(recognize_list(url).is_some(), "{slug}: {url} is a list page");
+        assert!(recognize(url).is_none(), "{slug}: {url} is no record page");
+        let report = analyze_list(&ParsedDom::parse(&html), &options(&meta), None);
+        let actual = support::list_comparable(&report);
+        let expected = support::list_expected(&read_json(folder.join("expected.json")));
+        if actual != expected {
+            failures.push(support::explain(&slug, &actual, &expected));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} list fixture(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// A row built from each record fixture's extracted fields, every column shown, scores as the
+/// record page (pages whose Path decides the stage's progress or outcome are left out: a list
+/// shows no Path).
+#[test]
+fn a_row_with_every_scored_column_scores_as_its_record_page() {
+    let mut compared = 0;
+    for slug in slugs(false) {
+        let folder = fixtures_dir().join(&slug);
+        let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
+        let meta = read_json(folder.join("meta.json"));
+        let page = recognize(meta["url"].as_str().expect("url")).expect("a record page");
+        let options = options(&meta);
+        let (report, _) = analyze_learning(
+            &ParsedDom::parse(&html),
+            &page,
+            &options,
+            support::known_date_order(&meta),
+        );
+        let extraction = deal_health::extract::extract(
+            &ParsedDom::parse(&html),
+            Some(page.id15()),
+            &deal_health::extract::ExtractOptions {
+                locale: options.locale.clone(),
+                known_date_order: support::known_date_order(&meta),
+            },
+        );
+        if extraction.path_outcome.is_some() || extraction.path_progress.is_some() {
+            continue;
+        }
+        let row = ListRow {
+            record_id: page.record_id.clone(),
+            fields: report.fields.clone(),
+            shown: Field::ALL.to_vec(),
+            warnings: Vec::new(),
+        };
+        assert_eq!(
+            score_row(&row, options.today),
+            report.score,
+            "{slug}: the row and the record page disagree"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 30, "{compared} record fixtures compared");
+}
