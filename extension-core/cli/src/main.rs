@@ -2,8 +2,15 @@
 //!
 //! `cc-health extract PAGE.html --url URL [--today YYYY-MM-DD] [--locale xx-YY]` prints one
 //! JSON object: the same extraction and score the extension computes. PAGE may be `-` (stdin).
+//!
+//! `cc-health list PAGE.html --url URL [--today YYYY-MM-DD] [--locale xx-YY]` prints one JSON
+//! array for a page that lists Opportunities (a list view, Recently Viewed, the split view, the
+//! Kanban board, an Account's related list, Classic lists): per row `recordId`, `fields` (the
+//! `extract` schema, `null` where the list has no column), `shown` (the fields it has columns
+//! for), `score` (from those columns only) and `warnings`.
+//!
 //! Exit status: 0 success, 1 unreadable, refused input or bad arguments, 3 not an Opportunity
-//! page.
+//! page (for `list`: not a page that lists Opportunities).
 //!
 //! Limits (issue 15, item 11), each refused with one line on stderr and exit 1: at most
 //! 16 MiB (a saved Lightning page is 1–5 MB), read through a cap so that
@@ -19,7 +26,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use deal_health::dom::limits;
 use deal_health::locale::Locale;
-use deal_health::page::recognize;
+use deal_health::list::analyze_list_html;
+use deal_health::page::{recognize, recognize_list};
 use deal_health::report::{analyze_html, AnalyzeOptions};
 
 #[derive(Parser)]
@@ -57,6 +65,22 @@ enum Command {
         #[arg(long)]
         locale: Option<String>,
     },
+    /// Read every row of a saved Opportunity list (list view, Kanban board, related list) and
+    /// score each from the columns it shows.
+    #[command(after_help = LIMITS)]
+    List {
+        /// The saved page (HTML, at most 16 MiB, UTF-8 or UTF-16), or `-` for standard input.
+        page: String,
+        /// The URL the page was shown at.
+        #[arg(long)]
+        url: String,
+        /// Score as of this date (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        today: Option<String>,
+        /// The user's Salesforce locale (for example en-US, de-DE); the page decides by default.
+        #[arg(long)]
+        locale: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -81,12 +105,48 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let Command::Extract {
-        page,
-        url,
-        today,
-        locale,
-    } = cli.command;
+    match cli.command {
+        Command::Extract {
+            page,
+            url,
+            today,
+            locale,
+        } => {
+            let options = options(today, locale)?;
+            if recognize(&url).is_none() {
+                eprintln!("cc-health: {url} is not a Salesforce Opportunity record page");
+                return Ok(ExitCode::from(3));
+            }
+            let html = read_checked(&page)?;
+            let report = analyze_html(&html, &url, &options)
+                .context("the URL stopped being an Opportunity record page")?;
+            println!("{}", serde_json::to_string(&report)?);
+        }
+        Command::List {
+            page,
+            url,
+            today,
+            locale,
+        } => {
+            let options = options(today, locale)?;
+            if recognize_list(&url).is_none() {
+                eprintln!(
+                    "cc-health: {url} is not a Salesforce page that lists Opportunities \
+                     (a list view, the Kanban board, an Account's related list)"
+                );
+                return Ok(ExitCode::from(3));
+            }
+            let html = read_checked(&page)?;
+            let report = analyze_list_html(&html, &url, &options)
+                .context("the URL stopped being an Opportunity list page")?;
+            println!("{}", serde_json::to_string(&report.rows)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The score's date and the locale, from the arguments.
+fn options(today: Option<String>, locale: Option<String>) -> Result<AnalyzeOptions> {
     let today = match today {
         Some(text) => deal_health::value::parse_iso_date(&text)
             .with_context(|| format!("--today {text:?} is not a date of the form YYYY-MM-DD"))?,
@@ -98,17 +158,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         })?),
         None => None,
     };
-    if recognize(&url).is_none() {
-        eprintln!("cc-health: {url} is not a Salesforce Opportunity record page");
-        return Ok(ExitCode::from(3));
-    }
-    let html = decode_page(read_page(&page)?)
-        .with_context(|| format!("{} was refused", page_name(&page)))?;
-    limits::check(&html).with_context(|| format!("{} was refused", page_name(&page)))?;
-    let report = analyze_html(&html, &url, &AnalyzeOptions { locale, today })
-        .context("the URL stopped being an Opportunity record page")?;
-    println!("{}", serde_json::to_string(&report)?);
-    Ok(ExitCode::SUCCESS)
+    Ok(AnalyzeOptions { locale, today })
+}
+
+/// The page as text, within the limits.
+fn read_checked(page: &str) -> Result<String> {
+    let html = decode_page(read_page(page)?)
+        .with_context(|| format!("{} was refused", page_name(page)))?;
+    limits::check(&html).with_context(|| format!("{} was refused", page_name(page)))?;
+    Ok(html)
 }
 
 /// The largest page read: three times a large saved Lightning page (5 MB).
