@@ -25,8 +25,8 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use deal_health::dom::limits;
-use deal_health::locale::Locale;
 use deal_health::list::analyze_list_html;
+use deal_health::locale::Locale;
 use deal_health::page::{recognize, recognize_list};
 use deal_health::report::{analyze_html, AnalyzeOptions};
 

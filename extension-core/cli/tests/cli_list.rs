@@ -97,11 +97,21 @@ fn the_partial_data_reason_says_what_to_add() {
     let meta = read_json(folder.join("meta.json"));
     let output = cc_health()
         .args(["list", folder.join("page.html").to_str().unwrap()])
-        .args(["--url", meta["url"].as_str().unwrap(), "--today", "2026-11-23"])
+        .args([
+            "--url",
+            meta["url"].as_str().unwrap(),
+            "--today",
+            "2026-11-23",
+        ])
         .output()
         .unwrap();
     let rows: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let last = rows[0]["score"]["reasons"].as_array().unwrap().last().unwrap().clone();
+    let last = rows[0]["score"]["reasons"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["code"], "list_partial_fields");
     assert_eq!(
         last["message"],

@@ -212,14 +212,19 @@ pub fn recognize_list(url: &str) -> Option<OpportunityListPage> {
         filter: query_parameter(query, "filterName"),
     };
     let (source, ui) = match segments.as_slice() {
-        ["lightning", "o", "Opportunity", "list" | "home"] => (list_view(parts.query), Ui::Lightning),
+        ["lightning", "o", "Opportunity", "list" | "home"] => {
+            (list_view(parts.query), Ui::Lightning)
+        }
         ["lightning", "r", "Account", id, "view"] => (account_related(id, false)?, Ui::Lightning),
         ["lightning", "r", id, "view"] => (account_related(id, false)?, Ui::Lightning),
         ["lightning", "r", "Account", id, "related", "Opportunities", "view"] => {
             (account_related(id, true)?, Ui::Lightning)
         }
         ["one", "one.app"] => {
-            let (path, query) = parts.fragment.split_once('?').unwrap_or((parts.fragment, ""));
+            let (path, query) = parts
+                .fragment
+                .split_once('?')
+                .unwrap_or((parts.fragment, ""));
             let fragment: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
             match fragment.as_slice() {
                 ["sObject", "Opportunity", "list" | "home"] => (list_view(query), Ui::Lightning),
@@ -466,10 +471,14 @@ mod tests {
             assert_eq!((page.source, page.ui), (source, ui), "{url}");
             assert_eq!(recognize(&url), None, "{url} is no record page");
         }
-        assert!(recognize_list(&lightning("/lightning/o/Opportunity/list?filterName=__Recent"))
+        assert!(recognize_list(&lightning(
+            "/lightning/o/Opportunity/list?filterName=__Recent"
+        ))
+        .unwrap()
+        .is_recently_viewed());
+        assert!(recognize_list("https://acme.my.salesforce.com/006/o")
             .unwrap()
             .is_recently_viewed());
-        assert!(recognize_list("https://acme.my.salesforce.com/006/o").unwrap().is_recently_viewed());
     }
 
     #[test]
@@ -494,9 +503,17 @@ mod tests {
             assert_eq!(recognize_list(&url), None, "{url}");
         }
         // A hostile filter name is bounded and never panics on multi-byte text.
-        let long = format!("https://acme.lightning.force.com/lightning/o/Opportunity/list?filterName={}%E2%82%AC%", "é".repeat(500));
+        let long = format!(
+            "https://acme.lightning.force.com/lightning/o/Opportunity/list?filterName={}%E2%82%AC%",
+            "é".repeat(500)
+        );
         let page = recognize_list(&long).unwrap();
-        let ListSource::ListView { filter: Some(filter) } = page.source else { panic!() };
+        let ListSource::ListView {
+            filter: Some(filter),
+        } = page.source
+        else {
+            panic!()
+        };
         assert!(filter.len() <= 204);
     }
 

@@ -52,10 +52,15 @@ fn the_list_corpus_covers_every_variant() {
     assert!(slugs.len() >= 10, "{slugs:?}");
     let layouts: Vec<String> = slugs
         .iter()
-        .map(|slug| read_json(fixtures_dir().join(slug).join("expected.json"))["layout"].to_string())
+        .map(|slug| {
+            read_json(fixtures_dir().join(slug).join("expected.json"))["layout"].to_string()
+        })
         .collect();
     for layout in ["grid", "classicGrid", "kanban", "splitView"] {
-        assert!(layouts.iter().any(|l| l.contains(layout)), "no {layout} page");
+        assert!(
+            layouts.iter().any(|l| l.contains(layout)),
+            "no {layout} page"
+        );
     }
 }
 
@@ -67,7 +72,10 @@ fn every_list_fixture_extracts_exactly() {
         let html = std::fs::read_to_string(folder.join("page.html")).expect("page.html");
         let meta = read_json(folder.join("meta.json"));
         let url = meta["url"].as_str().expect("url");
-        assert!(recognize_list(url).is_some(), "{slug}: {url} is a list page");
+        assert!(
+            recognize_list(url).is_some(),
+            "{slug}: {url} is a list page"
+        );
         assert!(recognize(url).is_none(), "{slug}: {url} is no record page");
         let report = analyze_list(&ParsedDom::parse(&html), &options(&meta), None);
         let actual = support::list_comparable(&report);

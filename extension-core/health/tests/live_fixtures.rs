@@ -89,11 +89,8 @@ fn every_list_fixture_extracts_exactly_in_the_browser() {
             today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
                 .expect("date"),
         };
-        let report = deal_health::list::analyze_list(
-            &LiveDom::new(parse_document(html)),
-            &options,
-            None,
-        );
+        let report =
+            deal_health::list::analyze_list(&LiveDom::new(parse_document(html)), &options, None);
         let actual = support::list_comparable(&report);
         let expected = support::list_expected(&expected);
         if actual != expected {

@@ -124,7 +124,13 @@ mod tests {
         ] {
             assert_eq!(field_of_api_name(name), Some(field), "{name}");
         }
-        for name in ["Account.Name", "ACCOUNT_NAME", "", "LastActivityDate", "00NOm0000007kSj"] {
+        for name in [
+            "Account.Name",
+            "ACCOUNT_NAME",
+            "",
+            "LastActivityDate",
+            "00NOm0000007kSj",
+        ] {
             assert_eq!(field_of_api_name(name), None, "{name}");
         }
     }
@@ -152,7 +158,10 @@ mod tests {
             classic_grid_column("x-grid3-cell-inner x-grid3-col-OPPORTUNITY_NAME"),
             Some("OPPORTUNITY_NAME")
         );
-        assert_eq!(classic_grid_column("x-grid3-hd-inner x-grid3-hd-ACCOUNT_NAME"), Some("ACCOUNT_NAME"));
+        assert_eq!(
+            classic_grid_column("x-grid3-hd-inner x-grid3-hd-ACCOUNT_NAME"),
+            Some("ACCOUNT_NAME")
+        );
         assert_eq!(classic_grid_column("x-grid3-cell-inner"), None);
     }
 }

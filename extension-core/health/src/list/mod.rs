@@ -214,10 +214,15 @@ pub fn extract_list<D: Dom>(dom: &D, options: &ExtractOptions) -> ListExtraction
             code: "list_truncated",
             field: None,
             raw: None,
-            message: format!("The list has more than {MAX_ROWS} rows; only the first {MAX_ROWS} were read."),
+            message: format!(
+                "The list has more than {MAX_ROWS} rows; only the first {MAX_ROWS} were read."
+            ),
         });
     }
-    let currency_locale = options.locale.clone().or_else(|| reader.page_language_locale());
+    let currency_locale = options
+        .locale
+        .clone()
+        .or_else(|| reader.page_language_locale());
     let (rows, date_order) = parse_rows(raw_rows, options, currency_locale.as_ref());
     extraction.rows = rows;
     extraction.date_order = date_order;
@@ -250,7 +255,8 @@ mod selectors {
     /// SLDS blueprint's.
     pub const KANBAN_COLUMN: &str = ".forceKanbanColumn, .kanban-column, .slds-kanban__column";
     /// A Kanban column's title: the stage (its `title` attribute when it has one).
-    pub const KANBAN_TITLE: &str = ".kanbanColumnTitle, .slds-kanban__column-title, [data-stage], header h2";
+    pub const KANBAN_TITLE: &str =
+        ".kanbanColumnTitle, .slds-kanban__column-title, [data-stage], header h2";
     /// Kanban cards.
     pub const KANBAN_CARD: &str = ".forceKanbanCard, .kanban-card, .slds-kanban__card";
     /// Split view list items (SLDS `slds-split-view__list-item`, Lightning's own wrapper).
@@ -506,9 +512,9 @@ impl<D: Dom> Reader<'_, D> {
         let dom = self.dom;
         self.own_field(cell)
             .or_else(|| {
-                ["aria-label", "title"].into_iter().find_map(|attribute| {
-                    columns::field_of_label(&dom.attribute(cell, attribute)?)
-                })
+                ["aria-label", "title"]
+                    .into_iter()
+                    .find_map(|attribute| columns::field_of_label(&dom.attribute(cell, attribute)?))
             })
             .or_else(|| columns::field_of_label(&self.text(cell)))
     }
@@ -687,9 +693,9 @@ impl<D: Dom> Reader<'_, D> {
                 Some(Field::Stage)
             } else if text.contains('%') && parse_percent(&text, None).is_ok() {
                 Some(Field::Probability)
-            } else if read_amount(&text, None)
-                .is_ok_and(|reading| reading.amount.currency.is_some() || reading.open_symbol.is_some())
-            {
+            } else if read_amount(&text, None).is_ok_and(|reading| {
+                reading.amount.currency.is_some() || reading.open_symbol.is_some()
+            }) {
                 Some(Field::Amount)
             } else if text.chars().any(|c| c.is_ascii_digit())
                 && text.chars().filter(|c| c.is_alphabetic()).count() <= 12
@@ -769,9 +775,9 @@ fn excludes(ancestor: &Ancestor) -> bool {
 /// (`retURL`) names another page.
 pub fn opportunity_id_in_href(href: &str) -> Option<&str> {
     let href = href.trim();
-    let after_scheme = href
-        .split_once("://")
-        .map_or(href, |(_, rest)| rest.split_once('/').map_or("", |(_, path)| path));
+    let after_scheme = href.split_once("://").map_or(href, |(_, rest)| {
+        rest.split_once('/').map_or("", |(_, path)| path)
+    });
     let (before_fragment, fragment) = after_scheme.split_once('#').unwrap_or((after_scheme, ""));
     let path = before_fragment.split('?').next().unwrap_or("");
     let fragment_path = fragment.split('?').next().unwrap_or("");
@@ -872,7 +878,12 @@ fn parse_row(
                 code,
                 field: Some(field.json_name()),
                 raw: Some(shown_raw(text)),
-                message: format!("{}: \"{}\" is {}", field.json_name(), shown_raw(text), error),
+                message: format!(
+                    "{}: \"{}\" is {}",
+                    field.json_name(),
+                    shown_raw(text),
+                    error
+                ),
             });
         }
     }
@@ -906,10 +917,19 @@ mod tests {
     #[test]
     fn links_name_their_opportunity() {
         for (href, id) in [
-            ("/lightning/r/Opportunity/0065g00000AbCdEAAV/view", Some("0065g00000AbCdEAAV")),
-            ("https://acme.lightning.force.com/lightning/r/0065g00000AbCdE/view", Some("0065g00000AbCdE")),
+            (
+                "/lightning/r/Opportunity/0065g00000AbCdEAAV/view",
+                Some("0065g00000AbCdEAAV"),
+            ),
+            (
+                "https://acme.lightning.force.com/lightning/r/0065g00000AbCdE/view",
+                Some("0065g00000AbCdE"),
+            ),
             ("/0065g00000AbCdE", Some("0065g00000AbCdE")),
-            ("/one/one.app#/sObject/0065g00000AbCdEAAV/view", Some("0065g00000AbCdEAAV")),
+            (
+                "/one/one.app#/sObject/0065g00000AbCdEAAV/view",
+                Some("0065g00000AbCdEAAV"),
+            ),
             ("/lightning/r/Account/0015g00000XyZabAAB/view", None),
             ("/0015g00000XyZab?retURL=%2F0065g00000AbCdE", None),
             ("/lightning/r/User/0055g00000JdOeAAAY/view", None),

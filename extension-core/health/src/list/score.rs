@@ -169,7 +169,10 @@ mod tests {
     #[test]
     fn absent_columns_cost_nothing_and_are_named() {
         let today = date("2026-11-23");
-        let scored = score_row(&row(&[Field::Name, Field::Stage, Field::CloseDate, Field::Amount]), today);
+        let scored = score_row(
+            &row(&[Field::Name, Field::Stage, Field::CloseDate, Field::Amount]),
+            today,
+        );
         assert_eq!(scored.value, Some(75));
         let last = scored.reasons.last().unwrap();
         assert_eq!((last.code, last.points), ("list_partial_fields", 0));
@@ -177,16 +180,28 @@ mod tests {
             last.text.english(),
             "Scored from 3 of 5 fields: add Next Step to this list view for a fuller score."
         );
-        assert!(!scored.reasons.iter().any(|r| r.code == "probability_missing"));
+        assert!(!scored
+            .reasons
+            .iter()
+            .any(|r| r.code == "probability_missing"));
     }
 
     #[test]
     fn an_empty_cell_counts_as_on_a_record_page() {
         let today = date("2026-11-23");
-        let mut shown = row(&[Field::Stage, Field::CloseDate, Field::Amount, Field::Probability, Field::NextStep]);
+        let mut shown = row(&[
+            Field::Stage,
+            Field::CloseDate,
+            Field::Amount,
+            Field::Probability,
+            Field::NextStep,
+        ]);
         shown.fields.amount = None;
         let scored = score_row(&shown, today);
-        assert!(scored.reasons.iter().any(|r| r.code == "amount_missing" && r.points == -10));
+        assert!(scored
+            .reasons
+            .iter()
+            .any(|r| r.code == "amount_missing" && r.points == -10));
     }
 
     #[test]
