@@ -136,3 +136,33 @@ fn a_row_with_every_scored_column_scores_as_its_record_page() {
     }
     assert!(compared >= 30, "{compared} record fixtures compared");
 }
+
+/// A list longer than `MAX_ROWS` is read up to it, with a warning; hostile cell text stays
+/// text and is cut at `MAX_CELL_CHARS`.
+#[test]
+fn long_lists_and_long_cells_are_bounded() {
+    use deal_health::list::{MAX_CELL_CHARS, MAX_ROWS};
+    let mut html = String::from(
+        "<html lang=\"en-US\"><body><table><thead><tr><th>Opportunity Name</th><th>Next Step</th></tr></thead><tbody>",
+    );
+    let long_step = format!("<b>{}</b>", "x".repeat(MAX_CELL_CHARS * 3));
+    for index in 0..MAX_ROWS + 100 {
+        html.push_str(&format!(
+            "<tr><th><a href=\"/lightning/r/0065g0000{index:06}AAA/view\">Deal {index}</a></th><td>{long_step}</td></tr>"
+        ));
+    }
+    html.push_str("</tbody></table></body></html>");
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    };
+    let report = analyze_list(&ParsedDom::parse(&html), &options, None);
+    assert_eq!(report.rows.len(), MAX_ROWS);
+    assert_eq!(report.warnings[0].code, "list_truncated");
+    let step = report.rows[0]
+        .fields
+        .next_step
+        .as_deref()
+        .expect("a next step");
+    assert_eq!(step.chars().count(), MAX_CELL_CHARS);
+}
