@@ -114,7 +114,9 @@ echo "== static files"
 cp content/gate.js "$OUT/content/"
 "$ESBUILD" content/main.js --bundle --format=esm --target=chrome120 --log-level=warning \
   "$COMPILE_HINT" --outfile="$OUT/content/main.js"
-cp background/worker.js "$OUT/background/"
+# The worker's modules, as written (the entry, worker.js, imports the others; browser.js is
+# the only one that calls the browser).
+cp background/*.js "$OUT/background/"
 cat > "$OUT/background/config.js" <<EOF
 // Written by build.sh: the origins chosen at build time.
 export const API_ORIGIN = '$API_ORIGIN';

@@ -9,12 +9,12 @@
 // may name an Opportunity record (RECORD_ID_HINT); from then on it stays for the document. The
 // core is imported at that point too, and the mutation observer runs only while the core says
 // the URL is an Opportunity record page. Elsewhere only the URL's changes are listened to.
-import './i18n.js';
+import { makeText } from './i18n.js';
 
 (() => {
   'use strict';
 
-  const text = globalThis.CustomerCityText;
+  const text = makeText(chrome.i18n);
   // A module: evaluated once per document however often the gate imports it.
 
   // A cheap, permissive filter, never a decision: every URL the core recognises contains an

@@ -227,7 +227,7 @@ test('clear local data removes tokens, cache, portfolio and queue', async () => 
   await panel.click('clear');
   await panel.waitFor("document.getElementById('clear-status').textContent !== ''");
   const after = await worker.evaluate(() => chrome.storage.local.get(null));
-  // The privacy choices stay, the sign-out generation (a counter, background/worker.js) and the
+  // The privacy choices stay, the sign-out generation (a counter, background/state.js) and the
   // administrator's policy as last read (none here; docs/admin.md): nothing of the user's.
   assert.deepEqual(Object.keys(after).sort(), ['cc.declineAi', 'cc.policyCopy', 'cc.signOutEpoch', 'feature_analyticsOptOut'], 'only the user\'s privacy choices stay');
   assert.deepEqual(after['cc.policyCopy'], {});

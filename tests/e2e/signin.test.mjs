@@ -315,7 +315,7 @@ test('signing out removes tokens and cached analyses, revokes, and the badge is 
   await panel.click('#sign-out');
   await panel.waitForFunction(() => document.getElementById('status').textContent.startsWith('Signed out'));
   // Nothing but the sign-out generation (a counter: work started before the sign-out writes
-  // nothing back, background/worker.js) and the administrator's policy as last read (none
+  // nothing back, background/state.js) and the administrator's policy as last read (none
   // here; docs/admin.md).
   const left = await worker.evaluate(() => chrome.storage.local.get(null));
   assert.deepEqual(Object.keys(left).sort(), ['cc.policyCopy', 'cc.signOutEpoch'], 'nothing else left in local storage');

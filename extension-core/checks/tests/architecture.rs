@@ -8,6 +8,8 @@
 //! 4. Every reason code is explained in docs/scoring.md.
 //! 5. build.sh builds those two crates, without default features.
 //! 6. No module of a library crate depends on itself through others (no import cycle).
+//! 7. The JavaScript reads every storage key from the core.
+//! 8. The browser is called from one JavaScript file per context.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -424,4 +426,57 @@ fn the_javascript_reads_every_storage_key_from_the_core() {
         offenders.is_empty(),
         "storage names spelt in JavaScript: {offenders:?}"
     );
+}
+
+/// A script's code with its comments left out (whole-line `//` comments and trailing ` // `
+/// ones): what a comment says about the browser is not a call to it.
+fn code_of(script: &str) -> String {
+    script
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//") && !line.trim_start().starts_with('*'))
+        .map(|line| line.split(" // ").next().unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// 8. The browser's API (`chrome.*`, and the worker's `fetch`) is called from one file per
+///    context: `background/browser.js` in the worker, `sidepanel/panel.js` in the side panel,
+///    `content/main.js` in the content script (and the gate's one URL lookup, which loads it).
+///    Every other script is handed what it needs.
+#[test]
+fn the_browser_is_called_from_one_file_per_context() {
+    let root = crates().join("..");
+    let allowed: BTreeMap<&str, &[&str]> = [
+        ("background", &["browser.js"][..]),
+        ("sidepanel", &["panel.js"][..]),
+        ("content", &["main.js", "gate.js"][..]),
+    ]
+    .into_iter()
+    .collect();
+    let mut checked = 0;
+    let mut offenders = Vec::new();
+    for (dir, files) in &allowed {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            let path = entry.path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if path.extension().is_none_or(|e| e != "js") {
+                continue;
+            }
+            checked += 1;
+            let code = code_of(&std::fs::read_to_string(&path).unwrap());
+            let calls = code.contains("chrome.") || code.contains("fetch(");
+            if calls && !files.contains(&name.as_str()) {
+                offenders.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    assert!(checked >= 10, "the scripts were read ({checked})");
+    assert!(
+        offenders.is_empty(),
+        "browser calls outside the one file of their context: {offenders:?}"
+    );
+    // And the gate's is the one URL lookup.
+    let gate = code_of(&std::fs::read_to_string(root.join("content/gate.js")).unwrap());
+    assert_eq!(gate.matches("chrome.").count(), 1, "{gate}");
+    assert!(gate.contains("chrome.runtime.getURL('content/main.js')"));
 }

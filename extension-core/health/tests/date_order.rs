@@ -1,6 +1,6 @@
 //! The numeric date order, learned per org (issue 17, item 4): what settles it on a page, and
 //! how an order an earlier page settled reads a date that a later page leaves open. The
-//! extension keeps the order per org host (`protocol.rs`, `background/worker.js`); the browser
+//! extension keeps the order per org host (`protocol.rs`, `background/handlers.js`); the browser
 //! side of the same two pages is `tests/e2e/dateorder.test.mjs`.
 #![cfg(feature = "html")]
 
