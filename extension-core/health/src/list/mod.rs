@@ -27,6 +27,7 @@
 
 pub mod columns;
 pub mod score;
+pub mod summary;
 
 use std::cell::Cell;
 
