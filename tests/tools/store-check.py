@@ -126,7 +126,7 @@ def check(root=ROOT):
 def self_test():
     """Each mutation of a copy of the checked files must give at least one problem."""
     files = ["manifest.json", "Cargo.toml", "Cargo.lock", "PRIVACY.md", "LICENSE", "docs/admin.md",
-             "background/worker.js", "sidepanel/panel.js", "content/main.js"]
+             "background/browser.js", "sidepanel/panel.js", "content/main.js"]
     files += [str(p.relative_to(ROOT)) for p in (ROOT / "store").rglob("*.md")]
     files += [f"_locales/{lang}/messages.json" for lang in LANGUAGES]
 
@@ -148,7 +148,7 @@ def self_test():
         "a permission without a justification": edit_json("manifest.json", lambda m: m["permissions"].append("activeTab")),
         "a host without a justification": edit_json("manifest.json", lambda m: m["host_permissions"].append("https://app.customercity.com/*")),
         "a justification for a permission not asked for": edit_json("manifest.json", lambda m: m["permissions"].remove("alarms")),
-        "an API the code no longer uses": edit_text("background/worker.js", "chrome.alarms.onAlarm", "chrome.alarms.onAlarmGone"),
+        "an API the code no longer uses": edit_text("background/browser.js", "chrome.alarms.onAlarm", "chrome.alarms.onAlarmGone"),
         "a version in the manifest": edit_json("manifest.json", lambda m: m.update(version="0.1.0")),
         "a listing behind its catalog": edit_json("_locales/de/messages.json", lambda c: c["extensionDescription"].update(message="Neu.")),
     }
