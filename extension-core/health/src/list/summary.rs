@@ -1,7 +1,8 @@
-//! What a content script reports of a list page for its tab: each row's record, name, score
-//! and most harmful reason, for the side panel's "this list, riskiest first". It crosses from
-//! the page's renderer to the worker, so it is bounded ([`ListSummary::is_well_formed`]) like
-//! [`crate::report::Tier1Summary`].
+//! What a content script reports of a list page for its tab: the riskiest rows' records,
+//! names, scores and most harmful reasons, for the side panel's "this list, riskiest first".
+//! It crosses from the page's renderer to the worker in one message (at most 64 KiB), so it is
+//! bounded ([`ListSummary::is_well_formed`]) like [`crate::report::Tier1Summary`]: at most
+//! [`MAX_SUMMARY_ROWS`] rows, names as long as Salesforce allows.
 
 use serde::{Deserialize, Serialize};
 
@@ -26,21 +27,31 @@ pub struct RowSummary {
     pub reason: Option<Text>,
 }
 
-/// The rows of one list page, in page order.
+/// The riskiest rows of one list page, riskiest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListSummary {
-    /// At most [`MAX_ROWS`].
+    /// At most [`MAX_SUMMARY_ROWS`], riskiest first ([`ListSummary::riskiest_first`]'s order).
     pub rows: Vec<RowSummary>,
+    /// How many rows the page showed (at most [`MAX_ROWS`]).
+    pub total: usize,
 }
 
-/// The longest name kept (as a record's report).
-const MAX_NAME_CHARS: usize = 1000;
+/// The most rows reported: the panel lists the riskiest, and a message stays far below 64 KiB.
+pub const MAX_SUMMARY_ROWS: usize = 100;
+
+/// The most bytes the rows take as JSON: the message that carries them is refused over
+/// 64 KiB (`protocol::route`), and a list of long stage names must not lose the whole report.
+pub const MAX_SUMMARY_BYTES: usize = 48 * 1024;
+
+/// The longest name kept: an Opportunity's Name holds at most 120 characters.
+const MAX_NAME_CHARS: usize = 120;
 
 impl ListSummary {
-    /// The summary of an analysed list.
+    /// The summary of an analysed list: its [`MAX_SUMMARY_ROWS`] riskiest rows.
     pub fn from_report(report: &ListReport) -> ListSummary {
-        ListSummary {
+        let mut summary = ListSummary {
+            total: report.rows.len().min(MAX_ROWS),
             rows: report
                 .rows
                 .iter()
@@ -57,14 +68,30 @@ impl ListSummary {
                     reason: row.score.reasons.first().map(|r| r.text.clone()),
                 })
                 .collect(),
-        }
+        };
+        summary.rows.sort_by_key(RowSummary::risk_order);
+        summary.rows.truncate(MAX_SUMMARY_ROWS);
+        // The riskiest rows that fit the budget (a row that cannot be serialised fits nothing).
+        let mut bytes = 0;
+        let fitting = summary
+            .rows
+            .iter()
+            .take_while(|row| {
+                bytes += serde_json::to_vec(row).map_or(usize::MAX / 2, |json| json.len() + 1);
+                bytes <= MAX_SUMMARY_BYTES
+            })
+            .count();
+        summary.rows.truncate(fitting);
+        summary
     }
 
     /// Bounds on what a content script can report: valid Ids, each once, scores in range,
-    /// well-formed reasons, at most [`MAX_ROWS`] rows.
+    /// well-formed reasons, at most [`MAX_SUMMARY_ROWS`] rows of at most [`MAX_ROWS`].
     pub fn is_well_formed(&self) -> bool {
         let mut seen = std::collections::BTreeSet::new();
-        self.rows.len() <= MAX_ROWS
+        self.rows.len() <= MAX_SUMMARY_ROWS
+            && self.total <= MAX_ROWS
+            && self.rows.len() <= self.total
             && self.rows.iter().all(|row| {
                 opportunity_id(&row.record_id).is_some()
                     && seen.insert(row.record_id.get(..15).unwrap_or_default().to_string())
@@ -81,8 +108,15 @@ impl ListSummary {
     /// little shown) last; page order among equals.
     pub fn riskiest_first(&self) -> Vec<&RowSummary> {
         let mut rows: Vec<&RowSummary> = self.rows.iter().collect();
-        rows.sort_by_key(|row| row.value.map_or(u16::MAX, u16::from));
+        rows.sort_by_key(|row| row.risk_order());
         rows
+    }
+}
+
+impl RowSummary {
+    /// Lower is riskier: the score, and rows without one after every scored row.
+    fn risk_order(&self) -> u16 {
+        self.value.map_or(u16::MAX, u16::from)
     }
 }
 
@@ -109,6 +143,7 @@ mod tests {
                 row("0065g00000AB3CD", Some(20)),
                 row("0065g00000AB4CD", Some(70)),
             ],
+            total: 4,
         };
         assert!(summary.is_well_formed());
         let order: Vec<&str> = summary
@@ -120,9 +155,56 @@ mod tests {
     }
 
     #[test]
+    fn the_riskiest_rows_are_kept_within_the_message_budget() {
+        use crate::extract::Fields;
+        use crate::score::{Reason, Score};
+        let long = "Ü".repeat(1000);
+        let report = ListReport {
+            layout: None,
+            rows: (0..MAX_ROWS)
+                .map(|i| super::super::RowReport {
+                    record_id: format!("0065g{i:010}"),
+                    fields: Fields {
+                        name: Some(long.clone()),
+                        ..Fields::default()
+                    },
+                    shown: Vec::new(),
+                    score: Score {
+                        value: Some((i % 101) as u8),
+                        band: Band::AtRisk,
+                        reasons: vec![Reason {
+                            code: "stage_stalled",
+                            points: -10,
+                            text: Text::new("reason_x").arg(long.clone()),
+                        }],
+                    },
+                    warnings: Vec::new(),
+                })
+                .collect(),
+            date_order: None,
+            warnings: Vec::new(),
+        };
+        let summary = ListSummary::from_report(&report);
+        assert_eq!(summary.total, MAX_ROWS);
+        assert!(!summary.rows.is_empty() && summary.rows.len() < MAX_SUMMARY_ROWS);
+        assert!(serde_json::to_vec(&summary).unwrap().len() <= MAX_SUMMARY_BYTES + 64);
+        let values: Vec<Option<u8>> = summary.rows.iter().map(|r| r.value).collect();
+        assert!(
+            values.is_sorted() && values[0] == Some(0),
+            "the riskiest first: {values:?}"
+        );
+        assert_eq!(
+            summary.rows[0].name.as_ref().unwrap().chars().count(),
+            MAX_NAME_CHARS
+        );
+        assert!(summary.is_well_formed());
+    }
+
+    #[test]
     fn a_hostile_summary_is_refused() {
         let good = ListSummary {
             rows: vec![row("0065g00000AB1CD", Some(40))],
+            total: 1,
         };
         assert!(good.is_well_formed());
         let mut bad_id = good.clone();
@@ -130,6 +212,7 @@ mod tests {
         assert!(!bad_id.is_well_formed(), "an Account Id is no Opportunity");
         let mut twice = good.clone();
         twice.rows.push(row("0065g00000AB1CDAAA", Some(10)));
+        twice.total = 2;
         assert!(!twice.is_well_formed(), "one record twice (15 and 18)");
         let mut high = good.clone();
         high.rows[0].value = Some(101);
@@ -138,10 +221,17 @@ mod tests {
         long.rows[0].name = Some("x".repeat(MAX_NAME_CHARS + 1));
         assert!(!long.is_well_formed());
         let many = ListSummary {
-            rows: (0..=MAX_ROWS)
+            rows: (0..=MAX_SUMMARY_ROWS)
                 .map(|i| row(&format!("0065g{i:010}"), Some(50)))
                 .collect(),
+            total: MAX_ROWS,
         };
         assert!(!many.is_well_formed());
+        let mut fewer = good.clone();
+        fewer.total = 0;
+        assert!(!fewer.is_well_formed(), "more rows than the page had");
+        let mut beyond = good.clone();
+        beyond.total = MAX_ROWS + 1;
+        assert!(!beyond.is_well_formed());
     }
 }
