@@ -454,7 +454,7 @@ pub fn age(minutes: i64) -> Text {
 }
 
 /// "Deal health 72 of 100, healthy" and its siblings.
-fn score_name(band: Band, value: u8) -> Text {
+pub(crate) fn score_name(band: Band, value: u8) -> Text {
     Text::new(match band {
         Band::Healthy => "badge_name_healthy",
         Band::AtRisk => "badge_name_at_risk",

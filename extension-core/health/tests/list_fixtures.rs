@@ -166,3 +166,53 @@ fn long_lists_and_long_cells_are_bounded() {
         .expect("a next step");
     assert_eq!(step.chars().count(), MAX_CELL_CHARS);
 }
+
+/// Where each row's badge goes (`list::extract_list_anchored`, the content script's
+/// `evaluateList`): one anchor per row, the row's name, a link to the row's own record, except
+/// in a split view, whose link wraps the item: there the name's own element.
+#[test]
+fn every_row_is_anchored_at_its_name() {
+    use deal_health::dom::Dom;
+    use deal_health::extract::text::visible_text;
+    use deal_health::extract::ExtractOptions;
+    use deal_health::list::{extract_list_anchored, opportunity_id_in_href, Layout};
+    for slug in slugs(true) {
+        let dir = fixtures_dir().join(&slug);
+        let meta = read_json(dir.join("meta.json"));
+        let html = std::fs::read_to_string(dir.join("page.html")).expect("page");
+        let dom = ParsedDom::parse(&html);
+        let (extraction, anchors) = extract_list_anchored(
+            &dom,
+            &ExtractOptions {
+                locale: meta["locale"].as_str().and_then(Locale::parse),
+                known_date_order: None,
+            },
+        );
+        assert_eq!(anchors.len(), extraction.rows.len(), "{slug}");
+        for (row, anchor) in extraction.rows.iter().zip(&anchors) {
+            let anchor = anchor
+                .as_ref()
+                .unwrap_or_else(|| panic!("{slug}: {} has no anchor", row.record_id));
+            let text = visible_text(&dom, anchor, &|_| false);
+            if extraction.layout == Some(Layout::SplitView) {
+                assert_eq!(Some(&text), row.fields.name.as_ref(), "{slug}");
+            } else {
+                assert_eq!(dom.tag_name(anchor).as_deref(), Some("a"), "{slug}");
+                let href = dom.attribute(anchor, "href").unwrap_or_default();
+                let id = opportunity_id_in_href(&href)
+                    .or_else(|| dom.attribute(anchor, "data-recordid").map(|_| ""))
+                    .unwrap_or_default();
+                assert!(
+                    id.is_empty() || id[..15] == row.record_id[..15],
+                    "{slug}: {href} for {}",
+                    row.record_id
+                );
+                assert!(
+                    !text.is_empty(),
+                    "{slug}: {} has an empty name",
+                    row.record_id
+                );
+            }
+        }
+    }
+}

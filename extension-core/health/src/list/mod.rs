@@ -28,6 +28,7 @@
 pub mod columns;
 pub mod score;
 pub mod summary;
+pub mod view;
 
 use std::cell::Cell;
 
@@ -137,11 +138,16 @@ pub fn analyze_list<D: Dom>(
             known_date_order,
         },
     );
+    report_of(extraction, options.today)
+}
+
+/// Scores every row of an extraction.
+fn report_of(extraction: ListExtraction, today: NaiveDate) -> ListReport {
     let rows = extraction
         .rows
         .into_iter()
         .map(|row| RowReport {
-            score: score::score_row(&row, options.today),
+            score: score::score_row(&row, today),
             shown: row.shown.iter().map(|field| field.json_name()).collect(),
             record_id: row.record_id,
             fields: row.fields,
@@ -172,6 +178,34 @@ pub fn analyze_list_html(
 /// Reads the rows of the visible Opportunity list. `options` are the record extraction's: the
 /// user's locale, and the date order an earlier page of the org settled.
 pub fn extract_list<D: Dom>(dom: &D, options: &ExtractOptions) -> ListExtraction {
+    extract_list_anchored(dom, options).0
+}
+
+/// Extracts and scores every row as [`analyze_list`] does, and gives each row's anchor: the
+/// element its badge goes beside ([`extract_list_anchored`]), one per row, in the same order.
+pub fn analyze_list_anchored<D: Dom>(
+    dom: &D,
+    options: &crate::report::AnalyzeOptions,
+    known_date_order: Option<DateOrder>,
+) -> (ListReport, Vec<Option<D::Node>>) {
+    let (extraction, anchors) = extract_list_anchored(
+        dom,
+        &ExtractOptions {
+            locale: options.locale.clone(),
+            known_date_order,
+        },
+    );
+    (report_of(extraction, options.today), anchors)
+}
+
+/// [`extract_list`], with each row's anchor (one per row, in the same order): the element a
+/// row's badge goes right after. It is the row's name as a link to its record (the link that
+/// named the row); in a split view, whose link wraps the whole item, the name's own element;
+/// `None` for a row keyed by an attribute with no link to its record.
+pub fn extract_list_anchored<D: Dom>(
+    dom: &D,
+    options: &ExtractOptions,
+) -> (ListExtraction, Vec<Option<D::Node>>) {
     let reader = Reader {
         dom,
         trees: Trees::new(dom),
@@ -207,7 +241,7 @@ pub fn extract_list<D: Dom>(dom: &D, options: &ExtractOptions) -> ListExtraction
             raw: None,
             message: "No Opportunity rows were found in a visible list; the list may still be loading or empty.".to_string(),
         });
-        return extraction;
+        return (extraction, Vec::new());
     };
     extraction.layout = Some(layout);
     if reader.full.get() {
@@ -224,20 +258,29 @@ pub fn extract_list<D: Dom>(dom: &D, options: &ExtractOptions) -> ListExtraction
         .locale
         .clone()
         .or_else(|| reader.page_language_locale());
+    let mut raw_rows = raw_rows;
+    let anchors = raw_rows.iter_mut().map(|row| row.anchor.take()).collect();
     let (rows, date_order) = parse_rows(raw_rows, options, currency_locale.as_ref());
     extraction.rows = rows;
     extraction.date_order = date_order;
-    extraction
+    (extraction, anchors)
 }
 
 /// A row as read from the page, before its values are parsed.
-struct RawRow {
+struct RawRow<N> {
+    /// Where the row's badge goes (see [`extract_list_anchored`]).
+    anchor: Option<N>,
     record_id: String,
     /// The record's link text, the name when the list has no Name column of its own.
     link_text: Option<String>,
     /// Each shown field's text (empty when the cell is), first occurrence first.
     cells: Vec<(Field, String)>,
 }
+
+/// A text and the element that shows it.
+type Named<N> = (String, N);
+/// A row's shown fields, each with its cell's text.
+type Cells = Vec<(Field, String)>;
 
 /// Selectors, each with the variant it serves.
 mod selectors {
@@ -335,7 +378,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// Adds `row` unless its record is already listed; false once the list is full.
-    fn push(&self, rows: &mut Vec<RawRow>, row: RawRow) -> bool {
+    fn push(&self, rows: &mut Vec<RawRow<D::Node>>, row: RawRow<D::Node>) -> bool {
         if rows.len() >= MAX_ROWS {
             self.full.set(true);
             return false;
@@ -348,20 +391,23 @@ impl<D: Dom> Reader<'_, D> {
 
     /// The row's record: the row's own key (`data-row-key-value`, `data-recordid`), else the
     /// first link in it to an Opportunity; with the link's text.
-    fn record_of(&self, row: &D::Node) -> Option<(String, Option<String>)> {
+    /// The row's record, its link's text and the link (the row's anchor).
+    fn record_of(&self, row: &D::Node) -> Option<(String, Option<String>, Option<D::Node>)> {
         for attribute in ["data-row-key-value", "data-recordid", "data-record-id"] {
             if let Some(value) = self.dom.attribute(row, attribute) {
                 if let Some(id) = opportunity_id(value.trim()) {
-                    let link_text = self.record_link(row).map(|(_, text)| text);
-                    return Some((id.to_string(), link_text));
+                    let (link_text, link) = self
+                        .record_link(row)
+                        .map_or((None, None), |(_, text, link)| (Some(text), Some(link)));
+                    return Some((id.to_string(), link_text, link));
                 }
             }
         }
         self.record_link(row)
-            .map(|(id, text)| (id, Some(text).filter(|t| !t.is_empty())))
+            .map(|(id, text, link)| (id, Some(text).filter(|t| !t.is_empty()), Some(link)))
     }
 
-    fn record_link(&self, row: &D::Node) -> Option<(String, String)> {
+    fn record_link(&self, row: &D::Node) -> Option<(String, String, D::Node)> {
         query_composed(self.dom, row, selectors::LINK)
             .into_iter()
             .take(40)
@@ -374,12 +420,13 @@ impl<D: Dom> Reader<'_, D> {
                         opportunity_id_in_href(&self.dom.attribute(&link, "href")?)
                             .map(str::to_string)
                     })?;
-                Some((id, self.text(&link)))
+                let text = self.text(&link);
+                Some((id, text, link))
             })
     }
 
     /// Grids: every visible table whose rows link to Opportunities.
-    fn tables(&self, in_shadow: bool) -> Vec<RawRow> {
+    fn tables(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         for table in self.candidates(selectors::TABLE, in_shadow) {
             if has_class(self.dom, &table, "x-grid3-row-table")
@@ -396,7 +443,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// One table's rows into `rows`; false once the list is full.
-    fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow>) -> bool {
+    fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow<D::Node>>) -> bool {
         let dom = self.dom;
         let mut header: Vec<Option<Field>> = Vec::new();
         for tr in query_composed(dom, table, selectors::TABLE_ROW) {
@@ -412,7 +459,7 @@ impl<D: Dom> Reader<'_, D> {
             {
                 continue;
             }
-            let Some((record_id, link_text)) = self.record_of(&tr) else {
+            let Some((record_id, link_text, anchor)) = self.record_of(&tr) else {
                 // The first row without a record that has header cells is the header.
                 if header.is_empty() && self.is_header_row(&tr, &cells) {
                     header = cells.iter().map(|cell| self.header_field(cell)).collect();
@@ -431,6 +478,7 @@ impl<D: Dom> Reader<'_, D> {
                 }
             }
             let row = RawRow {
+                anchor,
                 record_id,
                 link_text,
                 cells: fields,
@@ -521,13 +569,13 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// Classic's enhanced list: every cell names its column.
-    fn classic_grid(&self, in_shadow: bool) -> Vec<RawRow> {
+    fn classic_grid(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         for row in self.candidates(selectors::CLASSIC_GRID_ROW, in_shadow) {
             if self.out_of_scope(&row) {
                 continue;
             }
-            let Some((record_id, link_text)) = self.record_of(&row) else {
+            let Some((record_id, link_text, anchor)) = self.record_of(&row) else {
                 continue;
             };
             let mut fields: Vec<(Field, String)> = Vec::new();
@@ -546,6 +594,7 @@ impl<D: Dom> Reader<'_, D> {
                 }
             }
             let row = RawRow {
+                anchor,
                 record_id,
                 link_text,
                 cells: fields,
@@ -558,7 +607,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// The Kanban board: each column's title is its cards' stage.
-    fn kanban(&self, in_shadow: bool) -> Vec<RawRow> {
+    fn kanban(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         for column in self.candidates(selectors::KANBAN_COLUMN, in_shadow) {
             if self.out_of_scope(&column) {
@@ -595,7 +644,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// The split view's list: labelled values, else values of an unmistakable kind.
-    fn split_view(&self, in_shadow: bool) -> Vec<RawRow> {
+    fn split_view(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         for item in self.candidates(selectors::SPLIT_ITEM, in_shadow) {
             if self.out_of_scope(&item) {
@@ -606,7 +655,10 @@ impl<D: Dom> Reader<'_, D> {
             };
             if row.cells.is_empty() {
                 let (name, cells) = self.typed_values(&item);
-                row.link_text = name.or(row.link_text);
+                if let Some((name, node)) = name {
+                    row.link_text = Some(name);
+                    row.anchor = Some(node);
+                }
                 row.cells = cells;
             }
             if !self.push(&mut rows, row) {
@@ -617,7 +669,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// Related lists as tiles and Aura list records.
-    fn tiles(&self, in_shadow: bool) -> Vec<RawRow> {
+    fn tiles(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         for tile in self.candidates(selectors::TILE, in_shadow) {
             if self.out_of_scope(&tile) {
@@ -634,8 +686,8 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// A card's record and its label/value pairs.
-    fn card(&self, card: &D::Node) -> Option<RawRow> {
-        let (record_id, link_text) = self.record_of(card)?;
+    fn card(&self, card: &D::Node) -> Option<RawRow<D::Node>> {
+        let (record_id, link_text, anchor) = self.record_of(card)?;
         let mut cells: Vec<(Field, String)> = Vec::new();
         for label in query_composed(self.dom, card, selectors::CARD_LABEL)
             .into_iter()
@@ -659,6 +711,7 @@ impl<D: Dom> Reader<'_, D> {
             }
         }
         Some(RawRow {
+            anchor,
             record_id,
             link_text,
             cells,
@@ -668,8 +721,8 @@ impl<D: Dom> Reader<'_, D> {
     /// A split view item's name (its first value: the link wraps the whole item) and its other
     /// values, each kept only where its kind is unmistakable: a known stage name, an amount with
     /// its currency, a percentage, a date (only when it is the only one).
-    fn typed_values(&self, item: &D::Node) -> (Option<String>, Vec<(Field, String)>) {
-        let mut name: Option<String> = None;
+    fn typed_values(&self, item: &D::Node) -> (Option<Named<D::Node>>, Cells) {
+        let mut name: Option<Named<D::Node>> = None;
         let mut found: Vec<(Field, String)> = Vec::new();
         let mut dates = Vec::new();
         for node in query_composed(self.dom, item, selectors::SPLIT_VALUE)
@@ -685,7 +738,7 @@ impl<D: Dom> Reader<'_, D> {
                 continue;
             }
             if name.is_none() {
-                name = Some(text);
+                name = Some((text, node));
                 continue;
             }
             let field = if crate::score::closed_outcome(&text).is_some()
@@ -799,8 +852,8 @@ fn bounded(mut text: String) -> String {
 /// Parses every row's values. The Close Date's numeric order: the locale's; else what the
 /// list's own Close Dates settle (`11/14/2026` says month first for every row); else the order
 /// an earlier page of the org settled.
-fn parse_rows(
-    raw_rows: Vec<RawRow>,
+fn parse_rows<N>(
+    raw_rows: Vec<RawRow<N>>,
     options: &ExtractOptions,
     currency_locale: Option<&Locale>,
 ) -> (Vec<ListRow>, Option<DateOrder>) {
@@ -819,8 +872,8 @@ fn parse_rows(
     (rows, settled)
 }
 
-fn parse_row(
-    raw: RawRow,
+fn parse_row<N>(
+    raw: RawRow<N>,
     options: &ExtractOptions,
     currency_locale: Option<&Locale>,
     order: Option<DateOrder>,
