@@ -8,8 +8,11 @@ use chrono::NaiveDate;
 use deal_health::badge::{AnalysisWait, BadgeView, EnrichedSummary, JsField, PreviousBadge};
 use deal_health::dom::live::LiveDom;
 use deal_health::extract::header_anchor;
+use deal_health::list::summary::ListSummary;
+use deal_health::list::view::{row_view, RowView};
+use deal_health::list::{analyze_list_anchored, Layout};
 use deal_health::locale::DateOrder;
-use deal_health::page::recognize;
+use deal_health::page::{recognize, recognize_list};
 use deal_health::report::{analyze_learning, AnalyzeOptions, Report, Tier1Summary};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -108,6 +111,69 @@ pub fn evaluate_page(
         .and_then(|node| node.dyn_into::<Element>().ok())
         .map_or(JsValue::NULL, JsValue::from);
     js_sys::Reflect::set(&evaluation, &JsValue::from_str("anchor"), &anchor)?;
+    Ok(evaluation)
+}
+
+/// What the content script draws on a page that lists Opportunities (`page::recognize_list`):
+/// `{layout, rows, summary, dateOrder, dateOrderWanted}`, `null` elsewhere. `rows`: per row in
+/// page order `{recordId, text, tone, accessibleName, reason, key, anchor}` (`list::view::
+/// RowView`, and `anchor`: the element its badge goes right after, or `null` for none);
+/// `summary`: the `ListSummary` to report to the worker (`listReport`); `date_order` and the
+/// answer's `dateOrder`/`dateOrderWanted` as for `evaluatePage`.
+#[wasm_bindgen(js_name = evaluateList)]
+pub fn evaluate_list(
+    document: Document,
+    url: &str,
+    today: &str,
+    date_order: Option<String>,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Evaluation {
+        layout: Option<Layout>,
+        rows: Vec<RowView>,
+        summary: ListSummary,
+        date_order: Option<DateOrder>,
+        date_order_wanted: bool,
+    }
+    if recognize_list(url).is_none() {
+        return Ok(JsValue::NULL);
+    }
+    let dom = LiveDom::new(document);
+    let known_date_order = date_order
+        .as_deref()
+        .and_then(DateOrder::from_name)
+        .filter(|order| order.is_learnable());
+    let (report, anchors) = analyze_list_anchored(
+        &dom,
+        &AnalyzeOptions {
+            locale: None,
+            today: parse_today(today)?,
+        },
+        known_date_order,
+    );
+    let date_order_wanted = known_date_order.is_none()
+        && report.rows.iter().any(|row| {
+            row.warnings
+                .iter()
+                .any(|w| w.code == "ambiguous_value" && w.field == Some("closeDate"))
+        });
+    let evaluation = to_js(&Evaluation {
+        layout: report.layout,
+        rows: report.rows.iter().map(row_view).collect(),
+        summary: ListSummary::from_report(&report),
+        date_order: report.date_order,
+        date_order_wanted,
+    })?;
+    let rows = js_sys::Reflect::get(&evaluation, &JsValue::from_str("rows"))?;
+    let rows = js_sys::Array::from(&rows);
+    let key = JsValue::from_str("anchor");
+    for (row, anchor) in rows.iter().zip(anchors) {
+        let anchor = anchor
+            .and_then(|node| node.dyn_into::<Element>().ok())
+            .map_or(JsValue::NULL, JsValue::from);
+        js_sys::Reflect::set(&row, &key, &anchor)?;
+    }
     Ok(evaluation)
 }
 
