@@ -10,6 +10,8 @@ import { signOut, startSignIn } from './signin.js';
 
 /** The session storage key of a tab's Tier 1 report. */
 export const tabKey = (tabId) => `${KEY.tabPrefix}${tabId}`;
+/** The session storage key of a tab's list report. */
+export const listKey = (tabId) => `${KEY.listPrefix}${tabId}`;
 
 const signedIn = async () => Boolean((await local.get(KEY.session))[KEY.session]);
 
@@ -28,8 +30,10 @@ async function panelInput(action) {
   const context = tabContext(await tabs.url(action.tabId), tier1);
   const { [KEY.session]: stored } = await local.get(KEY.session);
   const ended = await session.get([KEY.sessionExpired, KEY.signInError]);
+  // The list the tab shows, as its content script last reported it.
+  const list = context.list ? (await session.get(listKey(action.tabId)))[listKey(action.tabId)] ?? null : null;
   const input = {
-    tab: context, tier1, signedIn: Boolean(stored), settings: await currentSettings(),
+    tab: context, tier1, list, signedIn: Boolean(stored), settings: await currentSettings(),
     sessionExpired: !stored && Boolean(ended[KEY.sessionExpired]), signInError: stored ? null : (ended[KEY.signInError] ?? null),
   };
   // Nothing is asked about an org the administrator's live policy does not list.
@@ -86,6 +90,11 @@ const HANDLERS = {
   storeTier1: async (action) => {
     if (!(await liveAllows(action.host))) return { ok: false, ignored: 'orgNotListed' }; // the worker's own code: the policy does not list the org
     await session.set({ [tabKey(action.tabId)]: action.summary });
+    return { ok: true };
+  },
+  storeList: async (action) => {
+    if (!(await liveAllows(action.host))) return { ok: false, ignored: 'orgNotListed' };
+    await session.set({ [listKey(action.tabId)]: action.summary });
     return { ok: true };
   },
   getPanel: panelInput,

@@ -17,7 +17,7 @@ import { ensureRefresh, refreshSession } from './session.js';
 import { closeStorage, completeSignIn, enforce } from './signin.js';
 import { paceKey, sweep } from './resources.js';
 import { flush } from './analytics.js';
-import { decide, perform, tabKey } from './handlers.js';
+import { decide, listKey, perform, tabKey } from './handlers.js';
 
 closeStorage().catch(() => {});
 
@@ -55,8 +55,8 @@ on.storageChanged((changes, area) => whenReady(() => {
   if (change.settings) return enforce();
 }));
 
-// A closed tab's Tier 1 report and pace go with it.
-on.tabRemoved((tabId) => whenReady(() => session.remove([tabKey(tabId), paceKey(tabId)])));
+// A closed tab's reports and pace go with it.
+on.tabRemoved((tabId) => whenReady(() => session.remove([tabKey(tabId), listKey(tabId), paceKey(tabId)])));
 
 // Periodic alarms start at a random point so that installs do not act in step.
 const ensureAlarms = () => whenReady(async () => {

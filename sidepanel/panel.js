@@ -116,6 +116,8 @@ function show(element, message) {
 }
 
 function drawDeal(deal) {
+  // Nothing to say about a deal (a list is shown instead): the section goes.
+  $('deal').hidden = deal.status === 'absent' && !deal.message;
   $('deal').setAttribute('aria-busy', String(deal.status === 'loading' || deal.enriched.status === 'loading'));
   $('deal-title').textContent = text(deal.title);
   show($('deal-message'), deal.message);
@@ -210,6 +212,29 @@ function drawPipeline(pipeline) {
   }));
 }
 
+// The list the tab shows (none on other pages): its rows riskiest first, each a link to its
+// record, with its on-device score and most harmful reason.
+function drawList(list) {
+  $('list').hidden = !list;
+  if (!list) return;
+  $('list').setAttribute('aria-busy', String(list.status === 'loading'));
+  show($('list-message'), list.message);
+  $('list-rows').replaceChildren(...list.rows.map((row) => {
+    const li = item('li', undefined, 'pipeline-deal');
+    const score = item('span', text(row.score.text), `score small tone-${row.score.band}`);
+    score.setAttribute('aria-label', text(row.score.label));
+    const link = item('a', text(row.name));
+    if (row.url.startsWith('https://')) link.href = row.url;
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      if (tabId !== null) chrome.tabs.update(tabId, { url: row.url });
+    });
+    li.append(score, ' ', link);
+    if (row.reason) li.append(item('div', text(row.reason), 'note'));
+    return li;
+  }));
+}
+
 function drawSettings(settings) {
   $('status').textContent = settings.notice ? text(settings.notice) : chrome.i18n.getMessage(settings.signedIn ? 'panel_signed_in' : 'panel_signed_out');
   offer($('sign-in'), settings.signIn);
@@ -225,6 +250,7 @@ function drawSettings(settings) {
 function draw(input) {
   const view = panelView(input);
   drawDeal(view.deal);
+  drawList(view.list);
   drawPipeline(view.pipeline);
   drawSettings(view.settings);
 }
@@ -278,7 +304,8 @@ chrome.tabs.onUpdated.addListener((id, change) => {
   if (id === tabId && (change.url || change.status === 'complete')) update();
 });
 chrome.storage.session.onChanged.addListener((changes) => {
-  if ((tabId !== null && changes[`${KEY.tabPrefix}${tabId}`]) || changes[KEY.signInError]) update();
+  const mine = tabId !== null && (changes[`${KEY.tabPrefix}${tabId}`] || changes[`${KEY.listPrefix}${tabId}`]);
+  if (mine || changes[KEY.signInError]) update();
 });
 chrome.storage.local.onChanged.addListener((changes) => {
   if (changes[KEY.session] || changes[KEY.analyticsOptOut] || changes[KEY.declineAi]) update();

@@ -10,6 +10,7 @@ use crate::retry::ErrorKind;
 use crate::settings::Settings;
 use deal_health::badge::{EnrichedSummary, HeadlineSource};
 use deal_health::i18n::{Text, Value};
+use deal_health::list::summary::ListSummary;
 use deal_health::report::Tier1Summary;
 use deal_health::score::Band;
 
@@ -21,6 +22,9 @@ pub struct TabContext {
     pub host: Option<String>,
     /// The Opportunity the tab shows, if any.
     pub record_id: Option<String>,
+    /// The tab shows a list of Opportunities (`page::recognize_list`).
+    #[serde(default)]
+    pub list: bool,
 }
 
 /// A worker answer for a deal: `{ok, data: {summary, analysis}, error}`.
@@ -94,6 +98,10 @@ pub struct PanelInput {
     /// The last sign-in did not complete: why, as the worker's code.
     #[serde(default)]
     pub sign_in_error: Option<SignInFailure>,
+    /// The tab's list report, when it shows a list of Opportunities and its content script
+    /// has read it.
+    #[serde(default)]
+    pub list: Option<ListSummary>,
     /// The worker gave no answer the panel could read (it failed, or was stopped while it
     /// answered): never read from an answer, only set by [`PanelInput::unanswered`].
     #[serde(skip)]
@@ -338,6 +346,34 @@ pub struct PanelView {
     pub pipeline: PipelineView,
     /// The settings section.
     pub settings: SettingsView,
+    /// The list the tab shows, riskiest first; `None` on any other page.
+    pub list: Option<ListView>,
+}
+
+/// One row of the tab's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListRowView {
+    /// Its name as the list shows it (or "Opportunity" when the list has no name column).
+    pub name: Text,
+    /// The record in Lightning, on the tab's own org host.
+    pub url: String,
+    /// Its on-device score.
+    pub score: ScoreView,
+    /// Its most harmful reason.
+    pub reason: Option<Text>,
+}
+
+/// The list the tab shows, scored on the device from its columns, riskiest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListView {
+    /// Its state: loading until the content script has read the list.
+    pub status: Status,
+    /// What the rows are: how many, scored where.
+    pub message: Text,
+    /// The rows, riskiest first.
+    pub rows: Vec<ListRowView>,
 }
 
 fn band_label(band: Band, value: Option<u8>) -> (Text, Text) {
@@ -661,7 +697,8 @@ fn deal_view(input: &PanelInput) -> DealView {
         return DealView {
             status: Status::Absent,
             title: Text::new("panel_deal_title"),
-            message: Some(Text::new("panel_not_opportunity")),
+            // A list of them is shown instead (`list_view`).
+            message: (!input.tab.list).then(|| Text::new("panel_not_opportunity")),
             headline: None,
             local: None,
             local_note: Text::new("panel_local_note"),
@@ -915,7 +952,61 @@ pub fn panel_view(input: &PanelInput) -> PanelView {
         deal: deal_view(input),
         pipeline: pipeline_view(input),
         settings: settings_view(input),
+        list: list_view(input),
     }
+}
+
+fn list_view(input: &PanelInput) -> Option<ListView> {
+    if !input.tab.list || input.unanswered {
+        return None;
+    }
+    let host = input.tab.host.as_deref()?;
+    let Some(summary) = &input.list else {
+        return Some(ListView {
+            status: Status::Loading,
+            message: Text::new("panel_reading_list"),
+            rows: Vec::new(),
+        });
+    };
+    let rows: Vec<ListRowView> = summary
+        .riskiest_first()
+        .into_iter()
+        .map(|row| ListRowView {
+            name: row
+                .name
+                .as_deref()
+                .map_or_else(|| Text::new("panel_list_unnamed"), Text::literal),
+            url: format!(
+                "https://{host}/lightning/r/Opportunity/{}/view",
+                row.record_id
+            ),
+            score: score_view(row.band, row.value),
+            reason: row.reason.clone(),
+        })
+        .collect();
+    let message = if summary.total == 0 {
+        Text::new("panel_list_empty")
+    } else if rows.len() < summary.total {
+        Text::new("panel_list_riskiest")
+            .arg(Value::Count {
+                value: rows.len() as i64,
+            })
+            .arg(Value::Count {
+                value: summary.total as i64,
+            })
+    } else {
+        Text::plural("panel_list_rows", summary.total as i64)
+    };
+    Some(ListView {
+        status: Status::Ready,
+        message,
+        rows,
+    })
+}
+
+/// Whether the tab's URL is a page that lists Opportunities (its list report is shown).
+pub fn tab_lists(url: &str) -> bool {
+    deal_health::page::recognize_list(url).is_some()
 }
 
 /// What the panel needs to know about a tab from its URL.
@@ -1038,10 +1129,87 @@ mod tests {
             tab: TabContext {
                 host: Some("acme.lightning.force.com".into()),
                 record_id: Some(ID.into()),
+                list: false,
             },
             tier1: Some(tier1("Acme renewal")),
             ..PanelInput::default()
         }
+    }
+
+    #[test]
+    fn a_list_page_shows_its_rows_riskiest_first_and_no_deal() {
+        use deal_health::list::summary::{ListSummary, RowSummary};
+        let on_list = |list: Option<ListSummary>| PanelInput {
+            tab: TabContext {
+                host: Some("acme.lightning.force.com".into()),
+                record_id: None,
+                list: true,
+            },
+            list,
+            ..PanelInput::default()
+        };
+        let reading = panel_view(&on_list(None));
+        assert_eq!(reading.deal.status, Status::Absent);
+        assert_eq!(reading.deal.message, None, "the list is shown instead");
+        let list = reading.list.expect("a list section");
+        assert_eq!(list.status, Status::Loading);
+        assert_eq!(list.message, Text::new("panel_reading_list"));
+
+        let row = |id: &str, name: Option<&str>, value: Option<u8>, band: Band| RowSummary {
+            record_id: id.into(),
+            name: name.map(str::to_string),
+            value,
+            band,
+            reason: Some(Text::new("reason_close_date_passed")),
+        };
+        let summary = ListSummary {
+            rows: vec![
+                row("0065g00000AB1CD", Some("Won deal"), None, Band::Won),
+                row(
+                    "0065g00000AB2CD",
+                    Some("<b>Globex</b>"),
+                    Some(30),
+                    Band::Critical,
+                ),
+                row("0065g00000AB3CD", None, Some(55), Band::AtRisk),
+            ],
+            total: 40,
+        };
+        let view = panel_view(&on_list(Some(summary))).list.unwrap();
+        assert_eq!(view.status, Status::Ready);
+        let names: Vec<&Text> = view.rows.iter().map(|r| &r.name).collect();
+        assert_eq!(
+            names,
+            [
+                &Text::literal("<b>Globex</b>"), // text, never markup
+                &Text::new("panel_list_unnamed"),
+                &Text::literal("Won deal"),
+            ]
+        );
+        assert_eq!(
+            view.rows[0].url,
+            "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000AB2CD/view"
+        );
+        assert_eq!(view.rows[0].score.band, Band::Critical);
+        assert_eq!(view.message.id, "panel_list_riskiest", "3 of 40 rows");
+        // Every row of the page reported: a plural count; none at all: said so.
+        let all = ListSummary {
+            rows: vec![row("0065g00000AB2CD", None, Some(30), Band::Critical)],
+            total: 1,
+        };
+        assert_eq!(
+            panel_view(&on_list(Some(all))).list.unwrap().message,
+            Text::plural("panel_list_rows", 1)
+        );
+        let none = ListSummary::default();
+        assert_eq!(
+            panel_view(&on_list(Some(none))).list.unwrap().message,
+            Text::new("panel_list_empty")
+        );
+        // A record page has no list section, whatever was reported before.
+        let mut record = input();
+        record.list = Some(ListSummary::default());
+        assert!(panel_view(&record).list.is_none());
     }
 
     #[test]

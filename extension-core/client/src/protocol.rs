@@ -87,6 +87,12 @@ pub enum Request {
         /// The summary (`report::Tier1Summary`), bounded by `is_well_formed`.
         summary: deal_health::report::Tier1Summary,
     },
+    /// The content script's list report for its tab (a page listing Opportunities), for the
+    /// side panel.
+    ListReport {
+        /// The summary (`list::summary::ListSummary`), bounded by `is_well_formed`.
+        summary: deal_health::list::summary::ListSummary,
+    },
     /// A record page settled the user's numeric date order (`evaluatePage`'s `dateOrder`): kept
     /// for the tab's org host, the one fact remembered across pages (never deal data).
     DateOrder {
@@ -178,6 +184,17 @@ pub enum Action {
         /// The summary.
         summary: deal_health::report::Tier1Summary,
     },
+    /// Keep a tab's list report (in `chrome.storage.session`, for the side panel), when the
+    /// administrator's policy lists the org at `host`.
+    StoreList {
+        /// The tab.
+        #[serde(rename = "tabId")]
+        tab_id: i64,
+        /// The org's host.
+        host: String,
+        /// The summary.
+        summary: deal_health::list::summary::ListSummary,
+    },
     /// Keep `order` (`monthDayYear` or `dayMonthYear`) under `key` in `chrome.storage.local`.
     StoreDateOrder {
         /// The storage key (`storage::DATE_ORDER_PREFIX` and the host).
@@ -259,6 +276,10 @@ pub enum Refusal {
     SiteChanged,
     /// The tab is not on an Opportunity record page.
     NotOpportunityPage,
+    /// The tab is not on a page that lists Opportunities.
+    NotListPage,
+    /// A report outside its bounds (ill-formed Ids, a row twice, too many rows).
+    BadReport,
     /// Not an Opportunity Id.
     NotOpportunityId,
     /// About another record than the one the tab shows.
@@ -356,6 +377,26 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 summary,
             }
         }
+        Request::ListReport { summary } => {
+            let current = match sender.content_page() {
+                Ok(url) => url,
+                Err(reason) => return ignore(reason),
+            };
+            if deal_health::page::recognize_list(current).is_none() {
+                return ignore(Refusal::NotListPage);
+            }
+            if !summary.is_well_formed() {
+                return ignore(Refusal::BadReport);
+            }
+            let Some(host) = salesforce_host(current) else {
+                return ignore(Refusal::NotSalesforce);
+            };
+            Action::StoreList {
+                tab_id: sender.tab_id.unwrap_or_default(),
+                host,
+                summary,
+            }
+        }
         Request::DateOrder { order } => match date_order_key(sender) {
             Ok(_) if !order.is_learnable() => ignore(Refusal::OrderNotLearnable),
             Ok((key, _)) => Action::StoreDateOrder { key, order },
@@ -429,7 +470,10 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
 fn date_order_key(sender: &Sender) -> Result<(String, String), Refusal> {
     let current = sender.content_page()?;
     let host = salesforce_host(current).ok_or(Refusal::NotSalesforce)?;
-    if deal_health::page::recognize(current).is_none() {
+    // A record page, or a list of them: both read the org's dates.
+    if deal_health::page::recognize(current).is_none()
+        && deal_health::page::recognize_list(current).is_none()
+    {
         return Err(Refusal::NotOpportunityPage);
     }
     Ok((format!("{}{host}", crate::storage::DATE_ORDER_PREFIX), host))
@@ -487,6 +531,74 @@ mod tests {
 
     const OTHER: &str =
         "https://acme.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?ws=x";
+
+    #[test]
+    fn a_list_report_is_kept_only_from_a_page_that_lists_opportunities() {
+        const LIST: &str =
+            "https://acme.lightning.force.com/lightning/o/Opportunity/list?filterName=Recent";
+        let report = |rows: &str| {
+            format!(r#"{{"type":"listReport","summary":{{"total":2,"rows":[{rows}]}}}}"#)
+        };
+        let row = |id: &str| {
+            format!(
+                r#"{{"recordId":"{id}","name":"Acme","value":35,"band":"critical","reason":{{"id":"reason_close_date_passed","args":[]}}}}"#
+            )
+        };
+        let good = report(&row("0065g00000AbCdEAAV"));
+        let Action::StoreList {
+            tab_id,
+            host,
+            summary,
+        } = route(ME, &moved_sender(LIST), &good)
+        else {
+            panic!("kept");
+        };
+        assert_eq!((tab_id, host.as_str()), (7, "acme.lightning.force.com"));
+        assert_eq!(summary.rows[0].value, Some(35));
+        // From a record page (the tab moved on), or a page that lists no Opportunities.
+        assert_eq!(
+            route(ME, &tab_sender(), &good),
+            Action::Ignore {
+                reason: Refusal::NotListPage
+            }
+        );
+        let accounts = moved_sender("https://acme.lightning.force.com/lightning/o/Account/list");
+        assert_eq!(
+            route(ME, &accounts, &good),
+            Action::Ignore {
+                reason: Refusal::NotListPage
+            }
+        );
+        // A report out of bounds: an Account's Id, a record twice, a field it does not have.
+        for bad in [
+            report(&row("0015g00000AbCdEAAV")),
+            report(&format!(
+                "{},{}",
+                row("0065g00000AbCdE"),
+                row("0065g00000AbCdEAAV")
+            )),
+        ] {
+            assert_eq!(
+                route(ME, &moved_sender(LIST), &bad),
+                Action::Ignore {
+                    reason: Refusal::BadReport
+                }
+            );
+        }
+        let extra = good.replace(
+            r#""type":"listReport""#,
+            r#""type":"listReport","host":"evil""#,
+        );
+        assert!(matches!(
+            route(ME, &moved_sender(LIST), &extra),
+            Action::Ignore { .. }
+        ));
+        // A list page reads the org's dates too: it may ask for their order.
+        assert!(matches!(
+            route(ME, &moved_sender(LIST), r#"{"type":"getDateOrder"}"#),
+            Action::GetDateOrder { .. }
+        ));
+    }
 
     #[test]
     fn a_dropped_message_says_why_as_a_code() {
@@ -583,7 +695,8 @@ mod tests {
                 r#"{"type":"getDateOrder","host":"evil.force.com"}"#.to_string(),
             ),
             (
-                moved_sender("https://acme.lightning.force.com/lightning/o/Opportunity/list"),
+                // A page that shows no Opportunity dates (a list of Opportunities does).
+                moved_sender("https://acme.lightning.force.com/lightning/o/Account/list"),
                 tell("dayMonthYear"),
             ),
             (

@@ -39,6 +39,9 @@ pub const SIGN_IN_ERROR: &str = "cc.signInError";
 pub const PROVISIONAL_TABS: &str = "cc.provisionalTabs";
 /// `session`: the prefix of a tab's Tier 1 report (`cc.tab.<tabId>`).
 pub const TAB_PREFIX: &str = "cc.tab.";
+/// `session`: the prefix of a tab's list report (`cc.list.<tabId>`,
+/// `deal_health::list::summary::ListSummary`).
+pub const LIST_PREFIX: &str = "cc.list.";
 /// `session`: the prefix of a tab's analysis pace (`cc.pace.<tabId>`, [`crate::retry::TabPace`]).
 pub const PACE_PREFIX: &str = "cc.pace.";
 /// Alarm: send the analytics queue.
@@ -70,6 +73,7 @@ pub struct Keys {
     pub sign_in_error: &'static str,
     pub provisional_tabs: &'static str,
     pub tab_prefix: &'static str,
+    pub list_prefix: &'static str,
     pub pace_prefix: &'static str,
     pub flush_alarm: &'static str,
     pub sweep_alarm: &'static str,
@@ -94,6 +98,7 @@ pub const KEYS: Keys = Keys {
     sign_in_error: SIGN_IN_ERROR,
     provisional_tabs: PROVISIONAL_TABS,
     tab_prefix: TAB_PREFIX,
+    list_prefix: LIST_PREFIX,
     pace_prefix: PACE_PREFIX,
     flush_alarm: FLUSH_ALARM,
     sweep_alarm: SWEEP_ALARM,
@@ -114,14 +119,20 @@ mod tests {
             .values()
             .map(|v| v.as_str().unwrap())
             .collect();
-        assert_eq!(names.len(), 20);
+        assert_eq!(names.len(), 21);
         for (i, a) in names.iter().enumerate() {
             for b in &names[i + 1..] {
                 assert_ne!(a, b);
             }
         }
         // Every plain key is outside every prefix (a prefix sweep never takes one of them).
-        let prefixes = [CACHE_PREFIX, DATE_ORDER_PREFIX, TAB_PREFIX, PACE_PREFIX];
+        let prefixes = [
+            CACHE_PREFIX,
+            DATE_ORDER_PREFIX,
+            TAB_PREFIX,
+            LIST_PREFIX,
+            PACE_PREFIX,
+        ];
         for key in [
             SESSION,
             CACHE_INDEX,

@@ -648,8 +648,9 @@ pub fn is_forced(settings: JsValue, setting: &str) -> Result<bool, JsValue> {
 }
 
 /// What the side panel needs to know of a tab from its URL and the content script's Tier 1
-/// report for it: `{host, recordId, analyse}` (each `null` when not Salesforce / not an
-/// Opportunity / not yet seen on the page; see `panel::record_to_analyse`).
+/// report for it: `{host, recordId, analyse, list}` (each `null` when not Salesforce / not an
+/// Opportunity / not yet seen on the page, see `panel::record_to_analyse`; `list`: the tab
+/// lists Opportunities, `panel::tab_lists`).
 #[wasm_bindgen(js_name = tabContext)]
 pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -658,8 +659,10 @@ pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
         host: Option<String>,
         record_id: Option<String>,
         analyse: Option<String>,
+        list: bool,
     }
     let (host, record_id) = deal_health_client::panel::tab_context(url);
+    let list = deal_health_client::panel::tab_lists(url);
     let tier1: Option<deal_health::report::Tier1Summary> = from_js(tier1);
     let analyse =
         deal_health_client::panel::record_to_analyse(record_id.as_deref(), tier1.as_ref());
@@ -667,6 +670,7 @@ pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
         host,
         record_id,
         analyse,
+        list,
     })
 }
 

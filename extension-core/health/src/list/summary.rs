@@ -175,7 +175,7 @@ mod tests {
                         reasons: vec![Reason {
                             code: "stage_stalled",
                             points: -10,
-                            text: Text::new("reason_x").arg(long.clone()),
+                            text: Text::new("reason_close_date_passed").arg(long.clone()),
                         }],
                     },
                     warnings: Vec::new(),
