@@ -6,9 +6,10 @@
 // returns, as text, inside a closed shadow root.
 //
 // content/gate.js, the only script on every Salesforce page, imports this module once the URL
-// may name an Opportunity record (RECORD_ID_HINT); from then on it stays for the document. The
-// core is imported at that point too, and the mutation observer runs only while the core says
-// the URL is an Opportunity record page. Elsewhere only the URL's changes are listened to.
+// may name an Opportunity record or list (PAGE_HINT); from then on it stays for the document.
+// The core is imported at that point too, and the mutation observer runs only while the core
+// says the URL is an Opportunity record page or a page that lists Opportunities. Elsewhere only
+// the URL's changes are listened to.
 import { makeText } from './i18n.js';
 
 (() => {
@@ -17,19 +18,24 @@ import { makeText } from './i18n.js';
   const text = makeText(chrome.i18n);
   // A module: evaluated once per document however often the gate imports it.
 
-  // A cheap, permissive filter, never a decision: every URL the core recognises contains an
-  // Opportunity Id (prefix 006, 15 or 18 characters). extension-core/checks/tests/architecture.rs
-  // checks that no URL `page::recognize` accepts fails it.
-  const RECORD_ID_HINT = /006[0-9A-Za-z]{12}/;
+  // A cheap, permissive filter, never a decision (content/gate.js has the same): every URL the
+  // core recognises contains an Opportunity Id (prefix 006, 15 or 18 characters), an Account Id
+  // (001: its Opportunities related list), `/Opportunity/` (Lightning's list views) or the
+  // segment `/006` (Classic's list views and tab). extension-core/checks/tests/architecture.rs
+  // checks that no URL `page::recognize` or `page::recognize_list` accepts fails it.
+  const PAGE_HINT = /00[16][0-9A-Za-z]{12}|\/Opportunity\/|\/006(?:[/?#]|$)/;
   let core = null; // the module, once imported
   let importing = null;
   const HOST_TAG = 'cc-deal-health';
+  const ROW_TAG = 'cc-deal-health-row'; // a list row's badge
   const QUIET_MS = 60; // re-evaluate once the page has been quiet this long...
   const MAX_WAIT_MS = 250; // ...or at the latest this long after the first change
 
   let badge = null;
   let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
   let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
+  let reportedList = ''; // the list summary last reported to the worker (JSON)
+  const rowBadges = new Map(); // record Id → a list row's badge ({host, pill, reason, key})
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
   // For the badge's headline (badge::decide): whether the user is signed in, as the worker said
@@ -102,6 +108,7 @@ import { makeText } from './i18n.js';
     if (url !== lastUrl) {
       lastUrl = url;
       removeBadge();
+      removeRows();
     }
     if (!core) return;
     clearTimeout(recheckTimer);
@@ -122,13 +129,26 @@ import { makeText } from './i18n.js';
       failed = true;
       console.warn('[Deal health] could not evaluate this page:', error);
     }
-    // Not an Opportunity record page (the core's answer): nothing to watch until the URL changes.
-    // A failed evaluation keeps watching: the next change is tried again.
-    observe(Boolean(result) || failed);
+    // Not a record page: perhaps a page that lists Opportunities (the core's answer again).
+    let list = null;
+    if (!result && !failed) {
+      try {
+        list = core.evaluateList(document, url, localToday(), dateOrder);
+      } catch (error) {
+        failed = true;
+        console.warn('[Deal health] could not evaluate this list:', error);
+      }
+    }
+    // Neither (the core's answer): nothing to watch until the URL changes. A failed evaluation
+    // keeps watching: the next change is tried again.
+    observe(Boolean(result) || Boolean(list) || failed);
     if (!result) {
       removeBadge();
+      if (list) drawList(list);
+      else if (!failed) removeRows();
       return;
     }
+    removeRows();
     if (result.report.opportunityId !== clock.recordId) clock = { recordId: result.report.opportunityId, at: now };
     if (result.recheckMs != null) recheckTimer = setTimeout(evaluate, result.recheckMs);
     dateOrderWanted = result.dateOrderWanted;
@@ -164,6 +184,27 @@ import { makeText } from './i18n.js';
       // moved on and back): sent again at the next evaluation.
       send({ type: 'tier1Report', summary: result.tier1 }).then((answer) => {
         if (answer && answer.ignored && reported === tier1) reported = '';
+      });
+    }
+  }
+
+  // A page that lists Opportunities: a badge per row the core read, where the core says (after
+  // the row's name), and the list reported to the worker when it changed (the side panel's
+  // "this list"). Same date order and policy as a record page.
+  function drawList(list) {
+    watchVisibility(false);
+    dateOrderWanted = list.dateOrderWanted;
+    askDateOrder();
+    if (list.dateOrder && list.dateOrder !== dateOrder) {
+      dateOrder = list.dateOrder;
+      send({ type: 'dateOrder', order: dateOrder });
+    }
+    drawRows(list.rows);
+    const summary = JSON.stringify(list.summary);
+    if (summary !== reportedList) {
+      reportedList = summary;
+      send({ type: 'listReport', summary: list.summary }).then((answer) => {
+        if (answer && answer.ignored && reportedList === summary) reportedList = '';
       });
     }
   }
@@ -239,6 +280,7 @@ import { makeText } from './i18n.js';
     lastUrl = location.href;
     urlChangedAt = performance.now();
     removeBadge();
+    removeRows();
     if (!core) {
       start();
       return true;
@@ -248,14 +290,15 @@ import { makeText } from './i18n.js';
     // When it is not, the core answers "waiting" and the debounced evaluation catches the
     // record as it renders.
     evaluate();
-    if (!badge && observing) schedule();
+    if (!badge && !rowBadges.size && observing) schedule();
     return true;
   }
 
   // The extension's own badge coming or going is not a change to the page.
+  const OWN_TAGS = new Set([HOST_TAG.toUpperCase(), ROW_TAG.toUpperCase()]);
   const isOwn = (record) => (badge && record.target === badge.host)
     || (record.type === 'childList'
-      && [...record.addedNodes, ...record.removedNodes].every((node) => node.nodeName === HOST_TAG.toUpperCase()));
+      && [...record.addedNodes, ...record.removedNodes].every((node) => OWN_TAGS.has(node.nodeName)));
 
   // ---- drawing -------------------------------------------------------------------------------
   //
@@ -305,6 +348,16 @@ import { makeText } from './i18n.js';
       .hint { color: #aeaeae; }
     }
     [data-t]::before { content: attr(data-t); }
+    /* A list row's badge: a pill after the row's name, its reason in a card while hovered. */
+    .pill {
+      display: inline-flex; align-items: center; box-sizing: border-box; height: 18px;
+      min-width: 24px; padding: 0 6px; border-radius: 9px; justify-content: center;
+      font: 700 11px/1 -apple-system, "Salesforce Sans", "Segoe UI", Roboto, Arial, sans-serif;
+      color: #fff; background: #706e6b; white-space: nowrap; cursor: default;
+    }
+    .pill + .card { top: 18px; width: 240px; padding: 8px; }
+    .pill:hover + .card { display: block; }
+    .pill + .card:not([data-t]) { display: none !important; }
   `;
 
   // Shows `value` as generated content of `element` (see above), never as a text node.
@@ -419,6 +472,76 @@ import { makeText } from './i18n.js';
   function removeBadge() {
     if (badge) badge.host.remove();
     badge = null;
+  }
+
+  // A list row's badge: a closed shadow root with the pill (the score, or the closed state) and
+  // a card with the row's most harmful reason, both drawn as generated content (see above).
+  // The host is absolutely positioned at its place in the text (no offsets: right after the
+  // row's name), so it takes no room: no cell widens, no row moves, and it scrolls with its row.
+  // Not focusable (a list of fifty would be fifty tab stops): assistive technology reads its
+  // name and reason from the pill (role img).
+  function createRowBadge() {
+    const host = document.createElement(ROW_TAG);
+    for (const [name, value] of [['position', 'absolute'], ['display', 'inline-block'], ['margin', '0 0 0 4px'],
+      ['padding', '0'], ['z-index', '1'], ['width', 'auto'], ['height', 'auto'], ['line-height', '0']]) {
+      host.style.setProperty(name, value, 'important');
+    }
+    const root = host.attachShadow({ mode: 'closed' });
+    root.adoptedStyleSheets = [badgeSheet()];
+    const pill = document.createElement('span');
+    pill.className = 'pill';
+    pill.setAttribute('role', 'img');
+    const reason = document.createElement('div');
+    reason.className = 'card';
+    reason.setAttribute('aria-hidden', 'true');
+    root.append(pill, reason);
+    return { host, pill, reason, key: '' };
+  }
+
+  function drawRows(rows) {
+    const drawn = new Set();
+    for (const row of rows) {
+      const anchor = row.anchor;
+      if (!anchor || !anchor.isConnected || !anchor.parentNode) continue;
+      let rowBadge = rowBadges.get(row.recordId);
+      if (!rowBadge) {
+        rowBadge = createRowBadge();
+        rowBadges.set(row.recordId, rowBadge);
+      }
+      if (anchor.nextSibling !== rowBadge.host) anchor.after(rowBadge.host);
+      if (rowBadge.key !== row.key) {
+        paintPending = true;
+        rowBadge.key = row.key;
+        rowBadge.pill.className = `pill tone-${row.tone}`;
+        show(rowBadge.pill, text(row.text));
+        const reason = row.reason ? text(row.reason) : '';
+        if (reason) show(rowBadge.reason, reason);
+        else rowBadge.reason.removeAttribute('data-t');
+        const name = text(row.accessibleName);
+        rowBadge.pill.setAttribute('aria-label', reason ? `${name}. ${reason}` : name);
+      }
+      drawn.add(row.recordId);
+    }
+    for (const [recordId, rowBadge] of rowBadges) {
+      if (!drawn.has(recordId)) {
+        rowBadge.host.remove();
+        rowBadges.delete(recordId);
+      }
+    }
+    if (paintPending) {
+      requestAnimationFrame(() => {
+        if (!paintPending) return;
+        paintPending = false;
+        performance.mark('cc-badge-painted');
+        performance.clearMarks('cc-badge-painted');
+      });
+    }
+  }
+
+  function removeRows() {
+    for (const rowBadge of rowBadges.values()) rowBadge.host.remove();
+    rowBadges.clear();
+    reportedList = '';
   }
 
   const CONTROL = 'a[href], button, input, select, textarea, summary, [role="button"], [role="link"], [role="tab"], [role="menuitem"], [contenteditable="true"]';
@@ -571,6 +694,7 @@ import { makeText } from './i18n.js';
     clearTimeout(recheckTimer);
     observe(false);
     removeBadge();
+    removeRows();
   }
   chrome.runtime.onMessage.addListener((message, sender) => {
     if (sender.id !== chrome.runtime.id || sender.tab || !message || message.type !== 'policyRefused') return;
@@ -630,9 +754,9 @@ import { makeText } from './i18n.js';
     return import(url('content/core.mjs'));
   }
 
-  // Imports the core the first time the URL may name a record, then evaluates.
+  // Imports the core the first time the URL may name a record or list, then evaluates.
   function start() {
-    if (!RECORD_ID_HINT.test(location.href)) return;
+    if (!PAGE_HINT.test(location.href)) return;
     let url;
     try {
       url = chrome.runtime.getURL.bind(chrome.runtime);
@@ -655,7 +779,7 @@ import { makeText } from './i18n.js';
         provisionalAllowed = Boolean(answer && answer.provisional);
         core = module;
         evaluate();
-        if (!badge && observing) schedule();
+        if (!badge && !rowBadges.size && observing) schedule();
       },
       (error) => {
         importing = null; // tried again at the next URL change
@@ -679,6 +803,7 @@ import { makeText } from './i18n.js';
   // another record's report for this tab meanwhile: once shown, report and ask again.
   function resume() {
     reported = '';
+    reportedList = '';
     askedFor = null;
     if (!core) {
       start();

@@ -1,8 +1,9 @@
 // What the extension costs the pages it runs on, as counts that a noisy machine cannot blur
-// (the timings are the bench's: tests/bench/page-cost.mjs). On a Salesforce page that is not an
-// Opportunity record nothing of the core is fetched or compiled and nothing is evaluated; on an
-// Opportunity record the core is compiled once per tab, whatever the in-app navigation, and
-// after leaving the record for another page no evaluation runs. Counted from the browser's side:
+// (the timings are the bench's: tests/bench/page-cost.mjs). On a Salesforce page that is
+// neither an Opportunity record nor a page that lists Opportunities (a list view, the board, an
+// Account's related list) nothing of the core is fetched or compiled and nothing is evaluated;
+// on those the core is compiled once per tab, whatever the in-app navigation, and after leaving
+// them for another page no evaluation runs. Counted from the browser's side:
 // the scripts V8 parsed (CDP Debugger.scriptParsed, every world of the tab) and the content
 // script's `cc-evaluate` User Timing measures.
 import { after, before, test } from 'node:test';
@@ -17,12 +18,14 @@ import { dist, fixtureBody, launch, waitForBadge } from './browser.mjs';
 
 const host = 'https://lightning-record-layout-en-us.lightning.force.com';
 const OTHER_PAGES = {
-  'an Account record (a full record page)': `${host}/lightning/r/Account/0015g00000XyZabAAB/view`,
-  'a list view': `${host}/lightning/o/Opportunity/list?filterName=Recent`,
+  'a Contact record (a full record page)': `${host}/lightning/r/Contact/0035g00000XyZabAAB/view`,
+  'an Accounts list view': `${host}/lightning/o/Account/list?filterName=Recent`,
   'Home': `${host}/lightning/page/home`,
   'Setup': 'https://acme.lightning.force.com/lightning/setup/SetupOneHome/home',
-  'Classic, an Account': 'https://acme.my.salesforce.com/0015g00000XyZab',
+  'Classic, a Contact': 'https://acme.my.salesforce.com/0035g00000XyZab',
+  'Classic, the Accounts tab': 'https://acme.my.salesforce.com/001/o',
 };
+const LIST = 'https://list-lightning-grid-en-us.lightning.force.com/lightning/o/Opportunity/list?filterName=AllOpportunities';
 
 let standin;
 let browser;
@@ -92,8 +95,8 @@ test('an Opportunity record: the core is compiled once per tab, one evaluation p
     document.body.setHTMLUnsafe(inner);
     history.pushState({}, '', path);
   }, { inner, path });
-  // To a list view and its changes: no evaluation loop left running there.
-  await go('<div class="oneContent active lafPageHost"><h1>Recently Viewed</h1><table></table></div>', '/lightning/o/Opportunity/list');
+  // To another object's list view and its changes: no evaluation loop left running there.
+  await go('<div class="oneContent active lafPageHost"><h1>Recently Viewed</h1><table></table></div>', '/lightning/o/Account/list');
   await waitForBadge(tab.page, (b) => b === null);
   const left = await tab.count();
   await tab.page.evaluate(async () => {
@@ -112,6 +115,38 @@ test('an Opportunity record: the core is compiled once per tab, one evaluation p
   const last = await tab.count();
   assert.deepEqual(last.scripts, first.scripts, 'the core compiled once per tab');
   assert.equal(last.evaluations - left.evaluations, 1, 'one evaluation for the in-app view');
+  await tab.close();
+});
+
+test('an Opportunity list view: the core is compiled once, one evaluation for the view, none after leaving', async () => {
+  const tab = await countedPage();
+  await tab.page.goto(LIST, { waitUntil: 'load' });
+  await tab.page.waitForFunction(() => document.querySelectorAll('cc-deal-health-row').length > 0);
+  await tab.page.waitForTimeout(500);
+  const first = await tab.count();
+  assert.deepEqual(first.scripts, ['/content/core-wasm.mjs', '/content/core.wasm', '/content/gate.js', '/content/main.js']);
+  assert.equal(first.evaluations, 1, 'one evaluation for the first view');
+  // A change to the list: one more evaluation, after the debounce.
+  await tab.page.evaluate(() => { document.querySelector('lightning-formatted-date-time').textContent = '1/5/2026'; });
+  await tab.page.waitForTimeout(500);
+  assert.equal((await tab.count()).evaluations, 2);
+  // To Home in-app: the badges go, and the page's changes there are not watched.
+  await tab.page.evaluate(() => {
+    document.body.setHTMLUnsafe('<div class="oneContent active lafPageHost"><h1>Home</h1></div>');
+    history.pushState({}, '', '/lightning/page/home');
+  });
+  await tab.page.waitForFunction(() => document.querySelectorAll('cc-deal-health-row').length === 0);
+  const left = await tab.count();
+  await tab.page.evaluate(async () => {
+    for (let i = 0; i < 20; i += 1) {
+      document.body.append(document.createElement('div'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+  await tab.page.waitForTimeout(500);
+  const last = await tab.count();
+  assert.equal(last.evaluations, left.evaluations, 'no evaluation after leaving the list');
+  assert.deepEqual(last.scripts, first.scripts, 'the core compiled once per tab');
   await tab.close();
 });
 
@@ -159,9 +194,9 @@ test('a WebAssembly core that fails to load falls back to the JavaScript build: 
 
 test('from a page without a deal, an in-app navigation to an Opportunity imports the content script and draws the badge', async () => {
   const tab = await countedPage();
-  await tab.page.goto(`${host}/lightning/o/Opportunity/list?filterName=Recent`, { waitUntil: 'load' });
+  await tab.page.goto(`${host}/lightning/o/Account/list?filterName=Recent`, { waitUntil: 'load' });
   await tab.page.waitForTimeout(300);
-  assert.deepEqual((await tab.count()).scripts, ['/content/gate.js'], 'only the gate on the list view');
+  assert.deepEqual((await tab.count()).scripts, ['/content/gate.js'], 'only the gate on the Accounts list view');
   await tab.page.evaluate(({ inner, path }) => {
     document.body.setHTMLUnsafe(inner);
     history.pushState({}, '', path);

@@ -319,30 +319,38 @@ fn build_sh_builds_the_two_wasm_crates_without_default_features() {
     );
 }
 
-/// The content script's gate (`RECORD_ID_HINT` in content/gate.js, which imports
-/// content/main.js, and again in main.js, which imports the core) in Rust: an Opportunity Id's
-/// prefix and twelve more ASCII letters or digits somewhere in the URL.
-fn passes_record_id_hint(url: &str) -> bool {
+/// The content script's gate (`PAGE_HINT` in content/gate.js, which imports content/main.js,
+/// and again in main.js, which imports the core) in Rust: an Opportunity (006) or Account (001)
+/// Id's prefix and twelve more ASCII letters or digits somewhere in the URL, `/Opportunity/`,
+/// or `/006` followed by `/`, `?`, `#` or the end.
+fn passes_page_hint(url: &str) -> bool {
     let bytes = url.as_bytes();
-    (0..bytes.len()).any(|start| {
-        bytes[start..].starts_with(b"006")
+    let id = (0..bytes.len()).any(|start| {
+        (bytes[start..].starts_with(b"006") || bytes[start..].starts_with(b"001"))
             && bytes.len() >= start + 15
             && bytes[start + 3..start + 15]
                 .iter()
                 .all(u8::is_ascii_alphanumeric)
-    })
+    });
+    let segment = url
+        .match_indices("/006")
+        .any(|(at, _)| matches!(url.as_bytes().get(at + 4), None | Some(b'/' | b'?' | b'#')));
+    id || segment || url.contains("/Opportunity/")
 }
 
 /// 6. The content script imports itself and the core only where the URL passes its gate, so the gate must
-///    never refuse a URL the core recognises: every URL form `page::recognize` accepts, in every
-///    fixture, in both Id lengths, with console and query decorations.
+///    never refuse a URL the core recognises: every URL form `page::recognize` or
+///    `page::recognize_list` accepts, in every fixture (record and list), in both Id lengths,
+///    with console and query decorations; and it stays shut on other objects' pages.
 #[test]
 fn the_content_gate_never_refuses_an_opportunity_url() {
     for script in ["content/gate.js", "content/main.js"] {
         let source = std::fs::read_to_string(crates().join("..").join(script)).expect(script);
         assert!(
-            source.contains("const RECORD_ID_HINT = /006[0-9A-Za-z]{12}/;"),
-            "{script}'s gate changed: update passes_record_id_hint to match it"
+            source.contains(
+                r"const PAGE_HINT = /00[16][0-9A-Za-z]{12}|\/Opportunity\/|\/006(?:[/?#]|$)/;"
+            ),
+            "{script}'s gate changed: update passes_page_hint to match it"
         );
     }
     let fixtures = crates().join("../tests/fixtures");
@@ -371,14 +379,69 @@ fn the_content_gate_never_refuses_an_opportunity_url() {
             }
         }
     }
-    let mut recognised = 0;
-    for url in &urls {
-        if deal_health::page::recognize(url).is_some() {
-            recognised += 1;
-            assert!(passes_record_id_hint(url), "the gate refuses {url}");
+    for account in ["0015g00000XyZab", "0015g00000XyZabAAB", "001000000000001"] {
+        for host in ["acme.lightning.force.com", "acme.my.salesforce.com"] {
+            for form in [
+                format!("/lightning/r/Account/{account}/view"),
+                format!("/lightning/r/{account}/view"),
+                format!("/lightning/r/Account/{account}/related/Opportunities/view"),
+                format!("/one/one.app#/sObject/{account}/view"),
+                format!("/{account}"),
+            ] {
+                urls.push(format!("https://{host}{form}"));
+            }
         }
     }
-    assert!(recognised >= 40, "{recognised} URLs recognised");
+    for host in [
+        "acme.lightning.force.com",
+        "acme.my.salesforce.com",
+        "acme--uat.sandbox.my.salesforce.com",
+    ] {
+        for form in [
+            "/lightning/o/Opportunity/list",
+            "/lightning/o/Opportunity/list?filterName=Recent",
+            "/lightning/o/Opportunity/list?filterName=00B5g00000AbCdEEAZ&navigationLocation=LIST_VIEW",
+            "/lightning/o/Opportunity/home",
+            "/one/one.app#/sObject/Opportunity/list?filterName=AllOpportunities",
+            "/one/one.app#/sObject/Opportunity/home",
+            "/006",
+            "/006?fcf=00B5g00000AbCdE",
+            "/006?fcf=00B5g00000AbCdE&rolodexIndex=-1&page=2",
+            "/006/o",
+            "/006/o?nooverride=1",
+        ] {
+            urls.push(format!("https://{host}{form}"));
+        }
+    }
+    let mut recognised = 0;
+    let mut lists = 0;
+    for url in &urls {
+        let record = deal_health::page::recognize(url).is_some();
+        let list = deal_health::page::recognize_list(url).is_some();
+        if record || list {
+            recognised += 1;
+            lists += usize::from(list);
+            assert!(passes_page_hint(url), "the gate refuses {url}");
+        }
+    }
+    assert!(recognised >= 80, "{recognised} URLs recognised");
+    assert!(lists >= 40, "{lists} list URLs recognised");
+    // Cheap where it matters: other objects' lists, Home, Setup load nothing.
+    for url in [
+        "https://acme.lightning.force.com/lightning/o/Account/list?filterName=Recent",
+        "https://acme.lightning.force.com/lightning/page/home",
+        "https://acme.lightning.force.com/lightning/setup/SetupOneHome/home",
+        "https://acme.lightning.force.com/lightning/r/Contact/0035g00000XyZabAAB/view",
+        "https://acme.my.salesforce.com/001/o",
+        "https://acme.my.salesforce.com/0060",
+    ] {
+        assert!(
+            deal_health::page::recognize(url).is_none()
+                && deal_health::page::recognize_list(url).is_none(),
+            "{url}"
+        );
+        assert!(!passes_page_hint(url), "the gate opens for {url}");
+    }
 }
 
 /// 7. The JavaScript spells no storage key, prefix or alarm name: it reads them from the core

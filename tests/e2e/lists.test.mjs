@@ -1,0 +1,289 @@
+// End-to-end, issue 19: a badge on every row of an Opportunity list (list views, the Kanban
+// board, split view, Classic, an Account's related list), in the real extension in Chromium.
+// Every list fixture's badges equal `cc-health list` on the same page, URL and date; the badges
+// move no cell; they follow rows added and removed (virtual scrolling), a cell edited in the
+// grid and rows reordered (sorting); page text stays text; and leaving the list in-app leaves
+// no badge behind. Needs target/debug/cc-health and a build (CC_DIST).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startStandin } from '../server/salesforce-standin.mjs';
+import { eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, readBadge, root } from './browser.mjs';
+
+const fixturesDir = join(root, 'tests', 'fixtures');
+const cli = nativeBin('cc-health');
+const LIST_FIXTURES = readdirSync(fixturesDir).filter((slug) => slug.startsWith('list-')).sort();
+const GRID = 'list-lightning-grid-en-us';
+
+let standin;
+let browser;
+let page;
+
+/** The served URL of a fixture: its slug is the host's first label, its real path kept. */
+function servedUrl(slug) {
+  const meta = JSON.parse(readFileSync(join(fixturesDir, slug, 'meta.json'), 'utf8'));
+  const url = new URL(meta.url);
+  const domain = url.hostname.endsWith('.my.salesforce.com') ? 'my.salesforce.com' : 'lightning.force.com';
+  return `https://${slug}.${domain}${url.pathname}${url.search}${url.hash}`;
+}
+
+/** What `cc-health list` says for the same page, URL and date (no locale: as the browser). */
+function cliRows(slug, url) {
+  const out = execFileSync(cli, ['list', join(fixturesDir, slug, 'page.html'), '--url', url, '--today', FIXTURE_TODAY]);
+  return JSON.parse(out.toString());
+}
+
+/** A row badge's accessible name for a row's score: the record badge's words. */
+function expectedName(score) {
+  switch (score.band) {
+    case 'won': return 'Deal health: closed won';
+    case 'lost': return 'Deal health: closed lost';
+    case 'unknown': return 'Deal health: not enough data';
+    default: return `Deal health ${score.value} of 100, ${score.band.replace('_', ' ')}`;
+  }
+}
+
+const ID = /006[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?/;
+
+/** Every row badge in document order, read through CDP with closed shadow roots pierced: its
+ *  pill's name, class and shown text, the elements inside it, the record its row names (from
+ *  the anchor before it, else its row) and its box. */
+async function readRowBadges(target = page) {
+  const cdp = await target.context().newCDPSession(target);
+  try {
+    const { root: document } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
+    const hosts = [];
+    const walk = (node) => {
+      if (node.nodeName === 'CC-DEAL-HEALTH-ROW') hosts.push(node);
+      for (const child of node.children || []) walk(child);
+      for (const shadow of node.shadowRoots || []) walk(shadow);
+    };
+    walk(document);
+    const attributesOf = (node) => {
+      const attributes = {};
+      for (let i = 0; node && node.attributes && i < node.attributes.length; i += 2) attributes[node.attributes[i]] = node.attributes[i + 1];
+      return attributes;
+    };
+    const badges = [];
+    for (const host of hosts) {
+      const shadow = (host.shadowRoots || [])[0];
+      const elements = [];
+      const collect = (node) => {
+        if (node.nodeType === 1) elements.push(node);
+        for (const child of node.children || []) collect(child);
+      };
+      if (shadow) for (const child of shadow.children || []) collect(child);
+      const pill = elements.find((node) => (attributesOf(node).class || '').split(' ').includes('pill'));
+      const card = elements.find((node) => (attributesOf(node).class || '').split(' ').includes('card'));
+      const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: host.backendNodeId });
+      const { result } = await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId,
+        functionDeclaration: `function () {
+          const id = /006[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?/;
+          const named = (el) => ['href', 'data-recordid', 'data-row-key-value', 'data-record-id']
+            .map((a) => el.getAttribute && el.getAttribute(a)).find((v) => v && id.test(v));
+          let recordId = null;
+          for (let el = this.previousElementSibling || this.parentElement; el && !recordId; el = el.parentElement) {
+            const v = named(el);
+            if (v) recordId = v.match(id)[0];
+          }
+          const r = this.getBoundingClientRect();
+          return JSON.stringify({ recordId, rect: { x: r.x, y: r.y, w: r.width, h: r.height } });
+        }`,
+        returnByValue: true,
+      });
+      const { recordId, rect } = JSON.parse(result.value);
+      badges.push({
+        recordId,
+        rect,
+        shadowRootType: shadow ? shadow.shadowRootType : null,
+        label: attributesOf(pill)['aria-label'] || null,
+        className: attributesOf(pill).class || '',
+        shows: attributesOf(pill)['data-t'] ?? null,
+        reason: card ? attributesOf(card)['data-t'] ?? null : null,
+        tags: elements.map((node) => node.nodeName),
+        textNodes: elements.flatMap((node) => (node.children || []).filter((c) => c.nodeType === 3)).length,
+      });
+    }
+    return badges;
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+const id15 = (id) => id && id.slice(0, 15);
+
+/** Waits until the row badges satisfy `predicate`; returns them. */
+async function waitForRows(predicate, { timeout = 5000 } = {}) {
+  let last = null;
+  await eventually(async () => {
+    last = await readRowBadges();
+    return predicate(last);
+  }, { timeout }).catch(() => {
+    throw new Error(`row badges not as expected in ${timeout} ms; last: ${JSON.stringify(last?.map((b) => [b.recordId, b.label]))}`);
+  });
+  return last;
+}
+
+/** The boxes of the list's cells and rows (the page's own elements, open shadow roots too). */
+const cellBoxes = () => page.evaluate(() => {
+  const selector = 'td, th, tr, .slds-kanban__card, .forceKanbanCard, .kanban-card, .slds-split-view__list-item, .x-grid3-row, .x-grid3-cell, .slds-tile, .forceListRecord';
+  const cells = [];
+  const visit = (root) => {
+    cells.push(...root.querySelectorAll(selector));
+    for (const element of root.querySelectorAll('*')) if (element.shadowRoot) visit(element.shadowRoot);
+  };
+  visit(document);
+  return cells.map((cell) => {
+    const r = cell.getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height].map((n) => Math.round(n * 100) / 100).join(',');
+  });
+});
+
+before(async () => {
+  standin = await startStandin();
+  browser = await launch({ port: standin.port });
+  page = await browser.context.newPage();
+});
+
+after(async () => {
+  await browser?.context.close().catch(() => {});
+  await standin?.close();
+});
+
+for (const slug of LIST_FIXTURES) {
+  test(`${slug}: a badge per row, equal to cc-health list; no cell moves`, async () => {
+    const url = servedUrl(slug);
+    const expected = cliRows(slug, url);
+    assert.ok(expected.length > 0, 'the CLI reads rows');
+    await page.goto(url, { waitUntil: 'load' });
+    const badges = await waitForRows((found) => found.length === expected.length && found.every((b) => b.label));
+    assert.deepEqual(badges.map((b) => id15(b.recordId)), expected.map((row) => id15(row.recordId)), 'one badge per row, in page order, beside its own row');
+    for (const [index, row] of expected.entries()) {
+      const badge = badges[index];
+      const reason = row.score.reasons[0];
+      assert.equal(badge.shadowRootType, 'closed');
+      assert.equal(badge.label, reason ? `${expectedName(row.score)}. ${reason.message}` : expectedName(row.score), row.recordId);
+      assert.equal(badge.reason, reason ? reason.message : null, row.recordId);
+      assert.ok(badge.className.split(' ').includes(`tone-${row.score.band}`), `${row.recordId}: ${badge.className}`);
+      const shows = row.score.band === 'won' ? 'Won' : row.score.band === 'lost' ? 'Lost' : row.score.value == null ? '?' : String(row.score.value);
+      assert.equal(badge.shows, shows, row.recordId);
+      assert.equal(badge.textNodes, 0, 'the badge holds no text node');
+      assert.ok(badge.rect.w > 0 && badge.rect.h > 0, `${row.recordId} is drawn`);
+    }
+    // The badges take no room: every cell and row has the same box without them.
+    const withBadges = await cellBoxes();
+    await page.evaluate(() => { for (const host of document.querySelectorAll('cc-deal-health-row')) host.remove(); });
+    const without = await cellBoxes();
+    assert.ok(withBadges.length > 0);
+    assert.deepEqual(withBadges, without, 'a badge moved or resized a cell');
+  });
+}
+
+/** The grid fixture's visible list: its body, and a row by record Id. */
+const ACTIVE_ROW = 'tr[data-row-key-value="0065g00000Ls001AAA"]';
+
+async function openGrid() {
+  await page.goto(servedUrl(GRID), { waitUntil: 'load' });
+  const expected = cliRows(GRID, servedUrl(GRID));
+  await waitForRows((found) => found.length === expected.length);
+  return expected;
+}
+
+test('rows added and removed (virtual scrolling) gain and lose their badges', async () => {
+  const expected = await openGrid();
+  await page.evaluate((selector) => {
+    const row = document.querySelector(selector);
+    const body = row.parentElement;
+    // Two new rows at the end, as a scrolled list view renders them; the first row goes.
+    for (const n of ['8', '9']) {
+      const copy = row.cloneNode(true);
+      // Rendered from data, as Lightning renders a row: nothing of the extension in it.
+      for (const host of copy.querySelectorAll('cc-deal-health-row')) host.remove();
+      const id = `0065g00000Ls00${n}AAA`;
+      copy.setAttribute('data-row-key-value', id);
+      const link = copy.querySelector('a[href*="0065g"]');
+      link.setAttribute('href', `/lightning/r/${id}/view`);
+      link.textContent = `Scrolled deal ${n}`;
+      body.append(copy);
+    }
+    row.remove();
+  }, ACTIVE_ROW);
+  const badges = await waitForRows((found) => found.some((b) => b.recordId === '0065g00000Ls009AAA')
+    && !found.some((b) => b.recordId === '0065g00000Ls001AAA'));
+  assert.equal(badges.length, expected.length + 1);
+  const added = badges.find((b) => b.recordId === '0065g00000Ls008AAA');
+  assert.ok(added && added.label, 'the added row has its badge');
+});
+
+test('an inline edit of a cell re-scores its row; sorting keeps each badge on its row', async () => {
+  const expected = await openGrid();
+  const first = expected.find((row) => row.recordId === '0065g00000Ls001AAA');
+  const before = (await readRowBadges()).find((b) => b.recordId === first.recordId);
+  assert.equal(before.label.split('.')[0], expectedName(first.score));
+  // The Close Date edited to a date past: the row's score changes, the others' do not.
+  await page.evaluate((selector) => {
+    document.querySelector(`${selector} td[data-label="Close Date"] lightning-formatted-date-time`).textContent = '1/5/2026';
+  }, ACTIVE_ROW);
+  const edited = await waitForRows((found) => {
+    const badge = found.find((b) => b.recordId === first.recordId);
+    return badge && badge.label !== before.label;
+  });
+  assert.notEqual(edited.find((b) => b.recordId === first.recordId).shows, before.shows);
+  const others = (found) => found.filter((b) => b.recordId !== first.recordId).map((b) => b.label);
+  assert.deepEqual(others(edited), others(await readRowBadges()));
+  // Sorted the other way: the rows reversed, each badge still right after its own row's name.
+  await page.evaluate((selector) => {
+    const body = document.querySelector(selector).parentElement;
+    body.append(...[...body.children].reverse());
+  }, ACTIVE_ROW);
+  const sorted = await waitForRows((found) => found[0].recordId !== edited[0].recordId);
+  assert.deepEqual(sorted.map((b) => b.recordId), edited.map((b) => b.recordId).reverse());
+  assert.deepEqual(sorted.map((b) => b.label).sort(), edited.map((b) => b.label).sort());
+});
+
+test('hostile text in a cell stays text in the row badge', async () => {
+  await openGrid();
+  // A stage the score names in its reason (a close date within the week, an unknown stage).
+  await page.evaluate((selector) => {
+    window.ccPwned = 0;
+    document.querySelector(`${selector} td[data-label="Stage"] lightning-base-formatted-text`).textContent =
+      '<img src=x onerror="window.ccPwned=1"><b>Stage</b>';
+    document.querySelector(`${selector} td[data-label="Close Date"] lightning-formatted-date-time`).textContent = '11/26/2026';
+  }, ACTIVE_ROW);
+  const badges = await waitForRows((found) => {
+    const badge = found.find((b) => b.recordId === '0065g00000Ls001AAA');
+    return badge && badge.label && badge.label.includes('<img');
+  });
+  const badge = badges.find((b) => b.recordId === '0065g00000Ls001AAA');
+  assert.ok(badge.reason.includes('<img src=x onerror="window.ccPwned=1"><b>Stage</b>'), badge.reason);
+  assert.deepEqual([...new Set(badge.tags)].sort(), ['DIV', 'SPAN'], 'no element but the badge\'s own');
+  assert.equal(await page.evaluate(() => window.ccPwned), 0);
+});
+
+test('leaving the list in-app removes every row badge; back on a record, one record badge', async () => {
+  await openGrid();
+  // To Home: the DOM swapped, the URL pushed (no reload).
+  await page.evaluate(() => {
+    document.body.setHTMLUnsafe('<div class="oneContent active lafPageHost"><h1>Home</h1><table><tbody></tbody></table></div>');
+    history.pushState({}, '', '/lightning/page/home');
+  });
+  await waitForRows((found) => found.length === 0);
+  // Back to the list, in-app: the badges come back.
+  const expected = cliRows(GRID, servedUrl(GRID));
+  await page.evaluate((inner) => {
+    document.body.setHTMLUnsafe(inner);
+    history.pushState({}, '', '/lightning/o/Opportunity/list?filterName=AllOpportunities');
+  }, fixtureBody(GRID));
+  await waitForRows((found) => found.length === expected.length);
+  // Then to an Opportunity record: its badge, and no row badge left.
+  await page.evaluate((inner) => {
+    document.body.setHTMLUnsafe(inner);
+    history.pushState({}, '', '/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  }, fixtureBody('lightning-record-layout-en-us'));
+  await waitForRows((found) => found.length === 0);
+  await eventually(async () => (await readBadge(page))?.label);
+});
