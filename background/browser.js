@@ -64,7 +64,7 @@ export const on = {
 };
 
 /** How long any request may take, answer included. */
-export const TIMEOUT_MS = 10000;
+const TIMEOUT_MS = 10000;
 
 /**
  * One HTTP request, never with cookies: `{url, method, headers, body}`. `cancelled` (an
@@ -76,6 +76,7 @@ export const TIMEOUT_MS = 10000;
  * TimeoutError).
  */
 export async function request({ url, method = 'GET', headers = {}, body }, { cancelled, cap }) {
+  if (!Number.isFinite(cap)) throw new TypeError('request: a byte cap is required');
   const signal = cancelled ? AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), cancelled]) : AbortSignal.timeout(TIMEOUT_MS);
   const response = await fetch(url, { method, headers, body, credentials: 'omit', signal });
   return {
@@ -86,7 +87,7 @@ export async function request({ url, method = 'GET', headers = {}, body }, { can
   };
 }
 
-/** A JSON POST (the body already serialised), as request(). */
+/** A JSON POST (the body already serialised), as request(): `{cancelled, cap}` likewise. */
 export const postJson = (url, body, options) => request({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body }, options);
 
 async function boundedText(response, cap) {

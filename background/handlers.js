@@ -30,7 +30,8 @@ async function panelInput(action) {
   const context = tabContext(await tabs.url(action.tabId), tier1);
   const { [KEY.session]: stored } = await local.get(KEY.session);
   const ended = await session.get([KEY.sessionExpired, KEY.signInError]);
-  // The list the tab shows, as its content script last reported it.
+  // The list report its content script last sent (of this list or an earlier one: the core
+  // shows only this list's).
   const list = context.list ? (await session.get(listKey(action.tabId)))[listKey(action.tabId)] ?? null : null;
   const input = {
     tab: context, tier1, list, signedIn: Boolean(stored), settings: await currentSettings(),
@@ -84,7 +85,7 @@ const HANDLERS = {
   },
   clearLocalData: async () => {
     await signOut(); // signs out (revoked on the server), cache, portfolio, queue
-    await session.clear(); // the tabs' Tier 1 reports, a pending sign-in
+    await session.clear(); // the tabs' reports and paces, a pending sign-in, the tabs to check
     return { ok: true };
   },
   storeTier1: async (action) => {
@@ -93,8 +94,11 @@ const HANDLERS = {
     return { ok: true };
   },
   storeList: async (action) => {
-    if (!(await liveAllows(action.host))) return { ok: false, ignored: 'orgNotListed' };
-    await session.set({ [listKey(action.tabId)]: action.summary });
+    if (!(await liveAllows(action.host))) {
+      await session.remove(listKey(action.tabId)); // nothing of an earlier list stays shown
+      return { ok: false, ignored: 'orgNotListed' };
+    }
+    await session.set({ [listKey(action.tabId)]: action.stored });
     return { ok: true };
   },
   getPanel: panelInput,

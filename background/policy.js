@@ -4,7 +4,8 @@
 // has, the worker says yes where a copy of the policy it read last does (kept in its own
 // storage, closed to content scripts), and checks those answers again once the live policy is
 // in: a tab it does not allow is told to take its badge down. Everything that leaves the page's
-// tab (the Tier 1 report, a request about the org) waits for the live policy (liveAllows).
+// tab (a Tier 1 or list report, a request about the org) waits for the live policy
+// (liveAllows).
 // The core decides (pageAllowed); this keeps the reads and the tabs to check.
 // The tabs a copy allowed are also in session storage (KEY.provisionalTabs): a worker stopped
 // before the live policy arrived leaves them to the next one to check.

@@ -1,9 +1,9 @@
 // The signed-in session once it exists: its proactive refresh (the core judges every answer)
 // and its end, removing everything the core names. Signing in is signin.js.
 import { refreshAlarmAt, refreshOutcome, refreshRequest, refreshRetryAt, signOutPlan } from './pkg/core.js';
-import { alarms, local, postJson, session } from './browser.js';
+import { alarms, local, session } from './browser.js';
 import {
-  KEY, currentSettings, endGeneration, epochNow, exclusive, generationSignal, heldFor, noteHold, nowIso, send, write,
+  KEY, currentSettings, endGeneration, epochNow, exclusive, generationSignal, heldFor, noteHold, nowIso, sendJson, write,
 } from './state.js';
 
 // Removes everything the core names (the session, the cache with any body no index names, the
@@ -12,7 +12,7 @@ import {
 // index it read before the removal. With `ifEpoch`, only if no sign-out has happened since that
 // generation (a refused refresh must not sign out a newer sign-in). Returns the core's plan
 // (with the revocation to send), or null when nothing was done.
-export async function clearLocalData(ifEpoch) {
+export async function removeSignedInData(ifEpoch) {
   const settings = await currentSettings();
   const plan = await exclusive(async () => {
     const stored = await local.get([KEY.session, KEY.cacheIndex, KEY.signOutEpoch]);
@@ -32,20 +32,20 @@ export async function clearLocalData(ifEpoch) {
 // The session ended without the user signing out (the grant is gone): local data is removed
 // and the side panel says why.
 export async function sessionEnded(epoch) {
-  if (await clearLocalData(epoch)) await session.set({ [KEY.sessionExpired]: true });
+  if (await removeSignedInData(epoch)) await session.set({ [KEY.sessionExpired]: true });
 }
 
 // The user's "Sign out" (or the administrator's): local data first, whatever the server says,
 // then the server is asked to revoke the sign-in (every token of it), best effort.
 export async function endSession() {
   await session.remove([KEY.sessionExpired, KEY.signInError]); // the user's own choice
-  const plan = await clearLocalData();
+  const plan = await removeSignedInData();
   if (plan?.revoke) revoke(plan.revoke);
 }
 
 // [url, body] from the core (signOutPlan): sent without waiting, not tied to any generation.
 export function revoke([url, body]) {
-  postJson(url, body, {}).then((answer) => answer.discard(), () => {});
+  sendJson(url, body, null).then((answer) => answer.discard(), () => {});
 }
 
 // A refresh that failed without a refusal is tried again in a minute or two (or when the
@@ -84,8 +84,7 @@ export function refreshSession() {
       await scheduleRefreshRetry();
       return { unavailable: 'busy' }; // the service asked to wait (retry::ErrorKind's code)
     }
-    const answer = await send({ url: planned.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: planned.body }, cancelled)
-      .catch(() => null);
+    const answer = await sendJson(planned.url, planned.body, cancelled).catch(() => null);
     if (cancelled.aborted) return { refused: true }; // signed out meanwhile: nothing to keep or retry
     await noteHold(answer, settings);
     const body = answer ? ((await answer.text().catch(() => '')) ?? '') : '';

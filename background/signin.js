@@ -6,7 +6,7 @@
 import { acceptHandOff, beginSignIn, sessionFromTokenResponse, signOutPlan } from './pkg/core.js';
 import { extensionId, local, session, tabs } from './browser.js';
 import {
-  KEY, currentSettings, epochNow, exclusive, generationSignal, nowIso, randomBytes, send, write,
+  KEY, currentSettings, epochNow, exclusive, generationSignal, nowIso, randomBytes, ready, sendJson, write,
 } from './state.js';
 import { endSession, revoke, scheduleRefresh } from './session.js';
 import { enforceOnQueue, record } from './analytics.js';
@@ -67,10 +67,9 @@ async function handOff(message, origin, cancelled) {
     throw new SignInFailed('browser'); // it cannot keep the sign-in away from web pages
   });
   const lost = () => new SignInFailed(cancelled.aborted ? 'cancelled' : 'offline');
-  const answer = await send({ url: exchange.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: exchange.body }, cancelled)
-    .catch(() => {
-      throw lost();
-    });
+  const answer = await sendJson(exchange.url, exchange.body, cancelled).catch(() => {
+    throw lost();
+  });
   const body = await answer.text().catch(() => {
     throw lost(); // timed out or cut off
   });
@@ -94,7 +93,7 @@ async function handOff(message, origin, cancelled) {
 
 // The web app's hand-off (runtime.onMessageExternal), answered with {ok} or {ok: false, error:
 // code}. A failed sign-in is kept (session storage) for the side panel to explain.
-export async function completeSignIn(message, origin, ready) {
+export async function completeSignIn(message, origin) {
   const cancelled = generationSignal(); // a sign-out during the exchange wins
   try {
     await ready;

@@ -3,7 +3,7 @@
 // API's "not before". No decision here: each is the core's (named at its call).
 import init, { effectiveSettings, holdAfter, holdRemaining, maxResponseBytes, reclaimStorage, storageKeys } from './pkg/core.js';
 import { API_ORIGIN, APP_ORIGIN } from './config.js';
-import { local, managedPolicy, request } from './browser.js';
+import { local, managedPolicy, postJson, request } from './browser.js';
 
 export let coreReady = false;
 // Every storage key, key prefix and alarm name, as the core names them (storage::KEYS): set
@@ -70,8 +70,13 @@ export function endGeneration() {
   signOutController = new AbortController();
 }
 
-/** A request to the API (or its web app), its answer capped at the core's maxResponseBytes. */
+/**
+ * A request to the API, its answer capped at the core's maxResponseBytes, ended by the next
+ * sign-out (`cancelled`: this generation's signal unless given; null for none).
+ */
 export const send = (req, cancelled = generationSignal()) => request(req, { cancelled, cap: maxResponseBytes() });
+/** A JSON POST to the API, as send(). */
+export const sendJson = (url, body, cancelled = generationSignal()) => postJson(url, body, { cancelled, cap: maxResponseBytes() });
 
 // The administrator's policy (chrome.storage.managed) over the user's choices. Read once and
 // kept until either changes (storage.onChanged, forgetSettings), not on every request. A

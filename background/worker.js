@@ -37,7 +37,7 @@ on.message((message, sender, sendResponse) => {
 });
 
 on.externalMessage((message, sender, sendResponse) => {
-  completeSignIn(message, sender.origin, ready).then(sendResponse);
+  completeSignIn(message, sender.origin).then(sendResponse);
   return true;
 });
 

@@ -224,11 +224,13 @@ function drawList(list) {
     const score = item('span', text(row.score.text), `score small tone-${row.score.band}`);
     score.setAttribute('aria-label', text(row.score.label));
     const link = item('a', text(row.name));
-    if (row.url.startsWith('https://')) link.href = row.url;
-    link.addEventListener('click', (event) => {
-      event.preventDefault();
-      if (tabId !== null) chrome.tabs.update(tabId, { url: row.url });
-    });
+    if (row.url.startsWith('https://')) {
+      link.href = row.url;
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        if (tabId !== null) chrome.tabs.update(tabId, { url: row.url });
+      });
+    }
     li.append(score, ' ', link);
     if (row.reason) li.append(item('div', text(row.reason), 'note'));
     return li;

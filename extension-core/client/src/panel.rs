@@ -22,9 +22,20 @@ pub struct TabContext {
     pub host: Option<String>,
     /// The Opportunity the tab shows, if any.
     pub record_id: Option<String>,
-    /// The tab shows a list of Opportunities (`page::recognize_list`).
+    /// The list of Opportunities the tab shows, if any ([`list_identity`]).
     #[serde(default)]
-    pub list: bool,
+    pub list: Option<String>,
+}
+
+/// A tab's list report as the worker keeps it: which list it is of ([`list_identity`] of the
+/// page that sent it) and its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredList {
+    /// The list's identity.
+    pub list: String,
+    /// Its rows.
+    pub summary: ListSummary,
 }
 
 /// A worker answer for a deal: `{ok, data: {summary, analysis}, error}`.
@@ -98,10 +109,12 @@ pub struct PanelInput {
     /// The last sign-in did not complete: why, as the worker's code.
     #[serde(default)]
     pub sign_in_error: Option<SignInFailure>,
-    /// The tab's list report, when it shows a list of Opportunities and its content script
-    /// has read it.
+    /// The tab's list report, as its content script last sent it (of this list or another).
     #[serde(default)]
-    pub list: Option<ListSummary>,
+    pub list: Option<StoredList>,
+    /// `false` in a worker's failed answer (`{ok: false, error}`): read as no answer.
+    #[serde(default)]
+    pub ok: Option<bool>,
     /// The worker gave no answer the panel could read (it failed, or was stopped while it
     /// answered): never read from an answer, only set by [`PanelInput::unanswered`].
     #[serde(skip)]
@@ -116,6 +129,16 @@ impl PanelInput {
             unanswered: true,
             ..PanelInput::default()
         }
+    }
+
+    /// The input of a worker's answer: `None` (none, or unreadable) or a failed one
+    /// (`{ok: false, ...}`, a handler that threw or a refused message) is [`unanswered`].
+    ///
+    /// [`unanswered`]: PanelInput::unanswered
+    pub fn from_answer(answer: Option<PanelInput>) -> PanelInput {
+        answer
+            .filter(|input| input.ok != Some(false))
+            .unwrap_or_else(PanelInput::unanswered)
     }
 }
 
@@ -698,7 +721,11 @@ fn deal_view(input: &PanelInput) -> DealView {
             status: Status::Absent,
             title: Text::new("panel_deal_title"),
             // A list of them is shown instead (`list_view`).
-            message: (!input.tab.list).then(|| Text::new("panel_not_opportunity")),
+            message: input
+                .tab
+                .list
+                .is_none()
+                .then(|| Text::new("panel_not_opportunity")),
             headline: None,
             local: None,
             local_note: Text::new("panel_local_note"),
@@ -957,11 +984,12 @@ pub fn panel_view(input: &PanelInput) -> PanelView {
 }
 
 fn list_view(input: &PanelInput) -> Option<ListView> {
-    if !input.tab.list || input.unanswered {
-        return None;
-    }
+    let list = input.tab.list.as_deref().filter(|_| !input.unanswered)?;
     let host = input.tab.host.as_deref()?;
-    let Some(summary) = &input.list else {
+    // Only the report of this very list: a tab that moved on (another list, another org)
+    // shows "reading the list" until its content script reports again.
+    let reported = input.list.as_ref().filter(|stored| stored.list == list);
+    let Some(summary) = reported.map(|stored| &stored.summary) else {
         return Some(ListView {
             status: Status::Loading,
             message: Text::new("panel_reading_list"),
@@ -1004,9 +1032,15 @@ fn list_view(input: &PanelInput) -> Option<ListView> {
     })
 }
 
-/// Whether the tab's URL is a page that lists Opportunities (its list report is shown).
-pub fn tab_lists(url: &str) -> bool {
-    deal_health::page::recognize_list(url).is_some()
+/// Which list of Opportunities an HTTPS page shows (its org, UI and list), to match a list
+/// report to the tab; `None` for any other page.
+pub fn list_identity(url: &str) -> Option<String> {
+    if !url.starts_with("https://") {
+        return None;
+    }
+    let page = deal_health::page::recognize_list(url)?;
+    let source = serde_json::to_string(&page.source).ok()?;
+    Some(format!("{} {:?} {source}", page.host, page.ui))
 }
 
 /// What the panel needs to know about a tab from its URL.
@@ -1129,7 +1163,7 @@ mod tests {
             tab: TabContext {
                 host: Some("acme.lightning.force.com".into()),
                 record_id: Some(ID.into()),
-                list: false,
+                list: None,
             },
             tier1: Some(tier1("Acme renewal")),
             ..PanelInput::default()
@@ -1139,13 +1173,19 @@ mod tests {
     #[test]
     fn a_list_page_shows_its_rows_riskiest_first_and_no_deal() {
         use deal_health::list::summary::{ListSummary, RowSummary};
+        const LIST: &str =
+            "https://acme.lightning.force.com/lightning/o/Opportunity/list?filterName=Mine";
+        let this_list = list_identity(LIST).unwrap();
         let on_list = |list: Option<ListSummary>| PanelInput {
             tab: TabContext {
                 host: Some("acme.lightning.force.com".into()),
                 record_id: None,
-                list: true,
+                list: Some(this_list.clone()),
             },
-            list,
+            list: list.map(|summary| StoredList {
+                list: this_list.clone(),
+                summary,
+            }),
             ..PanelInput::default()
         };
         let reading = panel_view(&on_list(None));
@@ -1208,8 +1248,39 @@ mod tests {
         );
         // A record page has no list section, whatever was reported before.
         let mut record = input();
-        record.list = Some(ListSummary::default());
+        record.list = Some(StoredList::default());
         assert!(panel_view(&record).list.is_none());
+        // Another list's report (another filter, another org): still reading this one.
+        for other in [
+            "https://acme.lightning.force.com/lightning/o/Opportunity/list?filterName=All",
+            "https://globex.lightning.force.com/lightning/o/Opportunity/list?filterName=Mine",
+        ] {
+            let mut moved = on_list(Some(ListSummary::default()));
+            moved.list.as_mut().unwrap().list = list_identity(other).unwrap();
+            assert_ne!(moved.list.as_ref().unwrap().list, this_list);
+            assert_eq!(panel_view(&moved).list.unwrap().status, Status::Loading);
+        }
+        assert_eq!(
+            list_identity("http://acme.lightning.force.com/lightning/o/Opportunity/list"),
+            None
+        );
+        assert_eq!(
+            list_identity("https://acme.lightning.force.com/lightning/o/Account/list"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_failed_answer_reads_as_no_answer() {
+        assert!(PanelInput::from_answer(None).unanswered);
+        let failed: PanelInput =
+            serde_json::from_value(json!({"ok": false, "error": "Error: storage"})).unwrap();
+        assert!(PanelInput::from_answer(Some(failed)).unanswered);
+        let refused: PanelInput =
+            serde_json::from_value(json!({"ok": false, "ignored": "malformed"})).unwrap();
+        assert!(PanelInput::from_answer(Some(refused)).unanswered);
+        let answered: PanelInput = serde_json::from_value(json!({"signedIn": true})).unwrap();
+        assert!(!PanelInput::from_answer(Some(answered)).unanswered);
     }
 
     #[test]

@@ -192,8 +192,8 @@ pub enum Action {
         tab_id: i64,
         /// The org's host.
         host: String,
-        /// The summary.
-        summary: deal_health::list::summary::ListSummary,
+        /// The report, with which list it is of (`panel::list_identity` of the sender's page).
+        stored: crate::panel::StoredList,
     },
     /// Keep `order` (`monthDayYear` or `dayMonthYear`) under `key` in `chrome.storage.local`.
     StoreDateOrder {
@@ -382,9 +382,9 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
                 Ok(url) => url,
                 Err(reason) => return ignore(reason),
             };
-            if deal_health::page::recognize_list(current).is_none() {
+            let Some(list) = crate::panel::list_identity(current) else {
                 return ignore(Refusal::NotListPage);
-            }
+            };
             if !summary.is_well_formed() {
                 return ignore(Refusal::BadReport);
             }
@@ -394,7 +394,7 @@ pub fn route(extension_id: &str, sender: &Sender, message_json: &str) -> Action 
             Action::StoreList {
                 tab_id: sender.tab_id.unwrap_or_default(),
                 host,
-                summary,
+                stored: crate::panel::StoredList { list, summary },
             }
         }
         Request::DateOrder { order } => match date_order_key(sender) {
@@ -548,13 +548,18 @@ mod tests {
         let Action::StoreList {
             tab_id,
             host,
-            summary,
+            stored,
         } = route(ME, &moved_sender(LIST), &good)
         else {
             panic!("kept");
         };
         assert_eq!((tab_id, host.as_str()), (7, "acme.lightning.force.com"));
-        assert_eq!(summary.rows[0].value, Some(35));
+        assert_eq!(stored.summary.rows[0].value, Some(35));
+        assert_eq!(
+            Some(stored.list),
+            crate::panel::list_identity(LIST),
+            "of the sender's list"
+        );
         // From a record page (the tab moved on), or a page that lists no Opportunities.
         assert_eq!(
             route(ME, &tab_sender(), &good),

@@ -649,8 +649,8 @@ pub fn is_forced(settings: JsValue, setting: &str) -> Result<bool, JsValue> {
 
 /// What the side panel needs to know of a tab from its URL and the content script's Tier 1
 /// report for it: `{host, recordId, analyse, list}` (each `null` when not Salesforce / not an
-/// Opportunity / not yet seen on the page, see `panel::record_to_analyse`; `list`: the tab
-/// lists Opportunities, `panel::tab_lists`).
+/// Opportunity / not yet seen on the page, see `panel::record_to_analyse`; `list`: which list
+/// of Opportunities the tab shows, `panel::list_identity`).
 #[wasm_bindgen(js_name = tabContext)]
 pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -659,10 +659,10 @@ pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
         host: Option<String>,
         record_id: Option<String>,
         analyse: Option<String>,
-        list: bool,
+        list: Option<String>,
     }
     let (host, record_id) = deal_health_client::panel::tab_context(url);
-    let list = deal_health_client::panel::tab_lists(url);
+    let list = deal_health_client::panel::list_identity(url);
     let tier1: Option<deal_health::report::Tier1Summary> = from_js(tier1);
     let analyse =
         deal_health_client::panel::record_to_analyse(record_id.as_deref(), tier1.as_ref());
@@ -678,8 +678,9 @@ pub fn tab_context(url: &str, tier1: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = panelView)]
 pub fn panel_view(input: JsValue) -> Result<JsValue, JsValue> {
     use deal_health_client::panel::PanelInput;
-    // No answer (null) or one that does not read as the panel's input: said as such.
-    let input: PanelInput = from_js(input).unwrap_or_else(PanelInput::unanswered);
+    // No answer (null), a failed one, or one that does not read as the panel's input: said
+    // as such.
+    let input = PanelInput::from_answer(from_js(input));
     to_js(&deal_health_client::panel::panel_view(&input))
 }
 
