@@ -58,6 +58,59 @@ const RECORD_STRICT = RECORD.replace('csp=lightning', 'csp=strict');
 const LIST_BODY = '<div class="windowViewMode-maximized oneContent active lafPageHost"><h1>Recently Viewed</h1>'
   + '<table><tr><td><a href="/lightning/r/Opportunity/0065g00000AbCdEAAV/view">Acme</a></td><td>$1,000.00</td></tr></table></div>';
 
+// Opportunity lists at the sizes issue 19 budgets for: a 50-row list view (the grid fixture's
+// rows repeated) and a 200-card Kanban board (the board fixture's cards repeated), served as the
+// stand-in serves the fixture (its headers, Lightning's CSP as the stand-in's `?csp=lightning`).
+const LIST_GRID = 'https://list-lightning-grid-en-us.lightning.force.com/lightning/o/Opportunity/list?filterName=AllOpportunities&csp=lightning';
+const LIST_BOARD = 'https://list-kanban-en-us.lightning.force.com/lightning/o/Opportunity/list?filterName=MyOpportunities&csp=lightning';
+const LIST_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; object-src 'none'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+};
+const fixturePage = (slug) => readFileSync(join(root, 'tests', 'fixtures', slug, 'page.html'), 'utf8');
+const newId = (prefix, i) => `0065g00000${prefix}${String(i).padStart(4, '0')}AAA`;
+/** `html` with every element matched by `item` (a whole-element regex with the record Id as its
+ *  first group) in each contiguous run replaced by `count(run)` copies of the run's first, each
+ *  under a new Id. */
+function repeated(html, item, counts, prefix) {
+  let made = 0;
+  let run = 0;
+  return html.replace(new RegExp(`(?:${item.source})+`, 'gs'), (block) => {
+    const first = block.match(new RegExp(item.source, 's'));
+    const id = first[1];
+    const copies = counts(run);
+    run += 1;
+    let out = '';
+    for (let i = 0; i < copies; i++) out += first[0].split(id).join(newId(prefix, made++));
+    return out;
+  });
+}
+const gridOf = (rows) => (html) => repeated(html, /<tr class="slds-hint-parent" data-row-key-value="(0065g00000Ls\w+)"[^>]*>.*?<\/tr>/, () => rows, 'G');
+const boardOf = (cards) => (html) => {
+  const columns = (html.match(/class="forceKanbanColumn /g) || []).length;
+  return repeated(html, /<li class="forceKanbanCard[^"]*" data-recordid="(006\w+)">.*?<\/li>/, (run) => Math.floor(cards / columns) + (run < cards % columns ? 1 : 0), 'K');
+};
+// Page changes on a list, each as Salesforce makes them: ten more rows (a scrolled list view
+// renders them), one cell's value replaced (an inline edit saved).
+const SCROLL_ROWS = `(() => {
+  const rows = document.querySelectorAll('tr[data-row-key-value^="0065g00000G"]');
+  const last = rows[rows.length - 1];
+  for (let i = 0; i < 10; i++) {
+    const copy = last.cloneNode(true);
+    for (const host of copy.querySelectorAll('cc-deal-health-row')) host.remove();
+    const id = '0065g00000S' + String(i).padStart(4, '0') + 'AAA';
+    copy.setAttribute('data-row-key-value', id);
+    copy.querySelector('a[href*="0065g"]').setAttribute('href', '/lightning/r/' + id + '/view');
+    last.parentElement.append(copy);
+  }
+})()`;
+const EDIT_CELL = `(() => {
+  document.querySelector('tr[data-row-key-value^="0065g00000G"] td[data-label="Close Date"] lightning-formatted-date-time').textContent = '1/5/2026';
+})()`;
+const EDIT_CARD = `(() => {
+  document.querySelector('.forceKanbanCard lightning-formatted-number').textContent = '$1,000.00';
+})()`;
+
 // Scenarios, the table's rows. `url` opens the tab; `step` (optional) is measured on its own,
 // as the difference of the counters across it, after the load has settled. A load and a step
 // share a tab when the step starts from exactly the state the load leaves (scenario 1 then its
@@ -74,10 +127,16 @@ const SCENARIOS = [
   { id: 'large-nav', title: 'In-app navigation to another Opportunity (large page)',
     url: 'https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?csp=lightning', unmeasuredLoad: true,
     step: { kind: 'navigate', body: fixtureBody('lightning-large-page-en-us'), path: '/lightning/r/Opportunity/0065g00000AbCdEAAV/view' } },
-  { id: 'account', title: 'Other Salesforce page (Account record)', url: 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Account/0015g00000XyZabAAB/view' },
-  { id: 'list', title: 'Other Salesforce page (list view)', url: 'https://anything.lightning.force.com/lightning/o/Opportunity/list?filterName=Recent' },
+  { id: 'list-cold', title: 'Opportunity list view, 50 rows, cold view', url: LIST_GRID, html: gridOf(50)(fixturePage('list-lightning-grid-en-us')), badge: true },
+  { id: 'list-scroll', title: 'List view: 10 more rows (virtual scroll)', chainedTo: 'list-cold', step: { kind: 'mutate', script: SCROLL_ROWS } },
+  { id: 'list-edit', title: 'List view: one cell edited inline', chainedTo: 'list-cold', step: { kind: 'mutate', script: EDIT_CELL } },
+  { id: 'board-cold', title: 'Kanban board, 200 cards, cold view', url: LIST_BOARD, html: boardOf(200)(fixturePage('list-kanban-en-us')), badge: true },
+  { id: 'board-edit', title: 'Kanban board: one card edited', chainedTo: 'board-cold', step: { kind: 'mutate', script: EDIT_CARD } },
+  // Account record pages load the core since issue 19 (their Opportunities related list).
+  { id: 'account', title: 'Account record (its Opportunities related list)', url: 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Account/0015g00000XyZabAAB/view' },
+  { id: 'list', title: 'Other Salesforce page (Accounts list view)', url: 'https://anything.lightning.force.com/lightning/o/Account/list?filterName=Recent' },
   { id: 'left-record', title: 'Opportunity → non-Opportunity in-app', url: RECORD, unmeasuredLoad: true,
-    step: { kind: 'leave', body: LIST_BODY, path: '/lightning/o/Opportunity/list' } },
+    step: { kind: 'leave', body: LIST_BODY, path: '/lightning/o/Account/list' } },
 ];
 if (ONLY) {
   const unknown = [...ONLY].filter((id) => !SCENARIOS.some((s) => s.id === id));
@@ -216,6 +275,11 @@ async function runTab(config, tab, round, warmup) {
   try {
     cdp = await timed(config.context.newCDPSession(page), 'CDP session');
     await timed(cdp.send('Performance.enable', { timeDomain: 'threadTicks' }), 'Performance.enable');
+    if (first.html) {
+      // The fixture with its list made larger, with the stand-in's headers for `?csp=lightning`;
+      // the same in every configuration.
+      await page.route((url) => url.href === first.url, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: first.html }));
+    }
     const started = Date.now();
     await page.goto(first.url, { waitUntil: 'load', timeout: TIMEOUT_MS });
     await sleep(SETTLE_MS);
@@ -233,7 +297,7 @@ async function runTab(config, tab, round, warmup) {
     for (const scenario of [...(first.step ? [first] : []), ...chained]) {
       const { step } = scenario;
       // The next body is handed over before the baseline: its transfer is not the step's.
-      await timed(page.evaluate((next) => { window.__pageCostNext = next; }, { body: step.body, path: step.path }), 'stage step');
+      if (step.body) await timed(page.evaluate((next) => { window.__pageCostNext = next; }, { body: step.body, path: step.path }), 'stage step');
       if (step.kind === 'leave') {
         // Leave the record first (not measured), then measure the list view's idle time.
         await timed(page.evaluate(() => {
@@ -248,7 +312,11 @@ async function runTab(config, tab, round, warmup) {
       const before = { taskMs: start.taskAfterGcMs, scriptMs: start.scriptAfterGcMs, heapBytes: start.heapBytes };
       const stepStarted = Date.now();
       let since;
-      if (step.kind === 'navigate') {
+      if (step.kind === 'mutate') {
+        // One change to the list, then the quiet: one evaluation and its drawing.
+        since = await timed(page.evaluate(`(() => { const t = performance.now(); ${step.script}; return t; })()`), 'mutate');
+        await sleep(STEP_MS);
+      } else if (step.kind === 'navigate') {
         // As Lightning moves between records: the DOM swapped (declarative shadow roots
         // parsed), then the URL pushed.
         since = await timed(page.evaluate(() => {
@@ -282,7 +350,7 @@ async function runTab(config, tab, round, warmup) {
         scriptMs: after.scriptMs - before.scriptMs,
         heapMB: (after.heapBytes - before.heapBytes) / 1048576,
         longTasks: state.longTasks,
-        badgeMs: step.kind === 'navigate' && state.painted.length ? state.painted[0] - since : null,
+        badgeMs: ['navigate', 'mutate'].includes(step.kind) && state.painted.length ? state.painted[0] - since : null,
         wallMs: Date.now() - stepStarted,
       });
     }
@@ -352,7 +420,7 @@ function summarise(trials, configNames) {
       const delta = (field) => bootstrap(pairs.map(([a, b]) => a[field] - b[field]), `${key}/${field}`);
       const durations = pairs.flatMap(([a]) => a.longTasks);
       const badges = [...mine.values()].map((t) => t.badgeMs).filter((v) => v != null);
-      const drawsBadge = scenario.badge || (scenario.step && scenario.step.kind === 'navigate');
+      const drawsBadge = scenario.badge || (scenario.step && ['navigate', 'mutate'].includes(scenario.step.kind));
       summary.push({
         scenario: scenario.id, title: scenario.title, config,
         n: pairs.length,
