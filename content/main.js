@@ -319,6 +319,14 @@ import { makeText } from './i18n.js';
     }
     .badge:focus-visible { outline: 2px solid #0176d3; outline-offset: 2px; }
     .dot { width: 8px; height: 8px; border-radius: 50%; background: currentColor; opacity: .85; }
+    /* A list row's badge: a pill after the row's name, its reason in a card while hovered.
+       Before the tones, which colour it. */
+    .pill {
+      display: inline-flex; align-items: center; box-sizing: border-box; height: 18px;
+      min-width: 24px; padding: 0 6px; border-radius: 9px; justify-content: center;
+      font: 700 11px/1 -apple-system, "Salesforce Sans", "Segoe UI", Roboto, Arial, sans-serif;
+      color: #fff; background: #706e6b; white-space: nowrap; cursor: default;
+    }
     .tone-healthy { background: #2e844a; }
     .tone-at_risk { background: #fe9339; color: #181818; }
     .tone-critical { background: #ba0517; }
@@ -348,13 +356,6 @@ import { makeText } from './i18n.js';
       .hint { color: #aeaeae; }
     }
     [data-t]::before { content: attr(data-t); }
-    /* A list row's badge: a pill after the row's name, its reason in a card while hovered. */
-    .pill {
-      display: inline-flex; align-items: center; box-sizing: border-box; height: 18px;
-      min-width: 24px; padding: 0 6px; border-radius: 9px; justify-content: center;
-      font: 700 11px/1 -apple-system, "Salesforce Sans", "Segoe UI", Roboto, Arial, sans-serif;
-      color: #fff; background: #706e6b; white-space: nowrap; cursor: default;
-    }
     .pill + .card { top: 18px; width: 240px; padding: 8px; }
     .pill:hover + .card { display: block; }
     .pill + .card:not([data-t]) { display: none !important; }

@@ -46,6 +46,12 @@ function expectedName(score) {
   }
 }
 
+/** The pill's colour per band (content/main.js's tones). */
+const TONES = {
+  healthy: 'rgb(46, 132, 74)', at_risk: 'rgb(254, 147, 57)', critical: 'rgb(186, 5, 23)',
+  won: 'rgb(1, 118, 211)', lost: 'rgb(116, 116, 116)', unknown: 'rgb(112, 110, 107)',
+};
+
 const ID = /006[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?/;
 
 /** Every row badge in document order, read through CDP with closed shadow roots pierced: its
@@ -96,9 +102,20 @@ async function readRowBadges(target = page) {
         returnByValue: true,
       });
       const { recordId, rect } = JSON.parse(result.value);
+      let background = null;
+      if (pill) {
+        const { object: pillObject } = await cdp.send('DOM.resolveNode', { backendNodeId: pill.backendNodeId });
+        const { result: colour } = await cdp.send('Runtime.callFunctionOn', {
+          objectId: pillObject.objectId,
+          functionDeclaration: 'function () { return getComputedStyle(this).backgroundColor; }',
+          returnByValue: true,
+        });
+        background = colour.value;
+      }
       badges.push({
         recordId,
         rect,
+        background,
         shadowRootType: shadow ? shadow.shadowRootType : null,
         label: attributesOf(pill)['aria-label'] || null,
         className: attributesOf(pill).class || '',
@@ -172,6 +189,7 @@ for (const slug of LIST_FIXTURES) {
       const shows = row.score.band === 'won' ? 'Won' : row.score.band === 'lost' ? 'Lost' : row.score.value == null ? '?' : String(row.score.value);
       assert.equal(badge.shows, shows, row.recordId);
       assert.equal(badge.textNodes, 0, 'the badge holds no text node');
+      assert.equal(badge.background, TONES[row.score.band], `${row.recordId}: the ${row.score.band} colour`);
       assert.ok(badge.rect.w > 0 && badge.rect.h > 0, `${row.recordId} is drawn`);
     }
     // The badges take no room: every cell and row has the same box without them.
