@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Fuzzes the core's parsers with cargo-fuzz (libFuzzer): value parsers, URL recognition,
-# whole-page extraction (parsed backend), API response decoding, messages and stored state.
+# whole-page extraction and list rows (parsed backend), API response decoding, messages and
+# stored state.
 #   bash tests/fuzz/run.sh                 every target for 600 s (the long form)
 #   bash tests/fuzz/run.sh 15              every target for 15 s (CI's smoke)
 #   bash tests/fuzz/run.sh 120 page api    chosen targets
-# Seeds are committed in extension-core/fuzz/seeds/<target>/; the page target also starts from
-# every fixture page under 40 KB. Inputs libFuzzer finds go to target/fuzz/corpus/<target>/
-# (kept between runs, not committed); a crash or a timeout (10 s per input) fails the run and
+# Seeds are committed in extension-core/fuzz/seeds/<target>/; the page and list targets also
+# start from every fixture page under 40 KB. Inputs libFuzzer finds go to
+# target/fuzz/corpus/<target>/ (kept between runs, not committed); a crash or a timeout (10 s per input) fails the run and
 # leaves its input in extension-core/fuzz/artifacts/<target>/. Figures: target/fuzz/summary.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(values url page api message)
+[ "${#targets[@]}" -gt 0 ] || targets=(values url page list api message)
 
 # cargo-fuzz pinned; it builds on the stable toolchain with `--sanitizer none` (safe Rust needs
 # no AddressSanitizer; libFuzzer's coverage and comparison tracing are what find the inputs).
@@ -47,7 +48,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   seeds=("extension-core/fuzz/seeds/$target")
   max_len=4096
-  if [ "$target" = page ]; then seeds+=("$fixture_seeds"); max_len=65536; fi
+  if [ "$target" = page ] || [ "$target" = list ]; then seeds+=("$fixture_seeds"); max_len=65536; fi
   if [ "$target" = api ]; then max_len=16384; fi
   log="target/fuzz/$target.log"
   echo "fuzz: $target for ${seconds}s"

@@ -69,6 +69,12 @@ impl ListSummary {
                 })
                 .collect(),
         };
+        // One row per record: a page may name one record by both its 15- and 18-character Id
+        // (the first in page order is kept).
+        let mut seen = std::collections::BTreeSet::new();
+        summary
+            .rows
+            .retain(|row| seen.insert(row.record_id.get(..15).unwrap_or_default().to_string()));
         summary.rows.sort_by_key(RowSummary::risk_order);
         summary.rows.truncate(MAX_SUMMARY_ROWS);
         // The riskiest rows that fit the budget (a row that cannot be serialised fits nothing).
@@ -197,6 +203,33 @@ mod tests {
             summary.rows[0].name.as_ref().unwrap().chars().count(),
             MAX_NAME_CHARS
         );
+        assert!(summary.is_well_formed());
+    }
+
+    #[test]
+    fn one_record_named_by_both_its_ids_is_one_row() {
+        use crate::extract::Fields;
+        use crate::score::Score;
+        let row = |id: &str| super::super::RowReport {
+            record_id: id.to_string(),
+            fields: Fields::default(),
+            shown: Vec::new(),
+            score: Score {
+                value: Some(50),
+                band: Band::AtRisk,
+                reasons: Vec::new(),
+            },
+            warnings: Vec::new(),
+        };
+        let report = ListReport {
+            layout: None,
+            rows: vec![row("0065g00000QqQqQAAV"), row("0065g00000QqQqQ")],
+            date_order: None,
+            warnings: Vec::new(),
+        };
+        let summary = ListSummary::from_report(&report);
+        assert_eq!(summary.rows.len(), 1);
+        assert_eq!(summary.rows[0].record_id, "0065g00000QqQqQAAV");
         assert!(summary.is_well_formed());
     }
 

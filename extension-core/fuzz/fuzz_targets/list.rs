@@ -1,0 +1,37 @@
+//! The rows of a list page through the parsed-HTML backend, as `cc-health list` reads them,
+//! and the summary a content script reports of them. The first line of the input is the URL
+//! (unused by the reading itself), the rest the page.
+#![no_main]
+
+use chrono::NaiveDate;
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::list::summary::{ListSummary, MAX_SUMMARY_BYTES};
+use deal_health::list::{analyze_list, MAX_ROWS};
+use deal_health::page::opportunity_id;
+use deal_health::{locale::Locale, AnalyzeOptions};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let html = text.split_once('\n').map_or(&*text, |(_, rest)| rest);
+    let dom = ParsedDom::parse(html);
+    for locale in [None, Locale::parse("de_DE")] {
+        let options = AnalyzeOptions {
+            locale,
+            today: NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date"),
+        };
+        let report = analyze_list(&dom, &options, None);
+        assert!(report.rows.len() <= MAX_ROWS);
+        for row in &report.rows {
+            // Never a record the page does not name.
+            assert!(opportunity_id(&row.record_id).is_some(), "{}", row.record_id);
+            assert!(html.contains(&row.record_id[..15]), "{}", row.record_id);
+            assert!(row.score.value.is_none_or(|value| value <= 100));
+        }
+        // What the content script reports is within the protocol's bounds, whatever the page.
+        let summary = ListSummary::from_report(&report);
+        assert!(summary.is_well_formed());
+        let json = serde_json::to_vec(&summary).expect("serialisable");
+        assert!(json.len() <= MAX_SUMMARY_BYTES + 64, "{} bytes", json.len());
+    }
+});
