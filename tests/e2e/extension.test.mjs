@@ -108,6 +108,23 @@ test('the manifest asks for exactly the promised permissions', () => {
 // Record pages only: list pages (`list-*`, issue 19) draw no record badge.
 const slugs = readdirSync(fixturesDir).filter((slug) => existsSync(join(fixturesDir, slug, 'page.html')) && !slug.startsWith('list-')).sort();
 
+// Lists draw a badge per row (lists.test.mjs checks each against cc-health list); here they
+// are visited so that the zero-network test below covers them too.
+const listSlugs = readdirSync(fixturesDir).filter((slug) => slug.startsWith('list-') && existsSync(join(fixturesDir, slug, 'page.html'))).sort();
+test('signed out, every list page draws its row badges (and is in the zero-network check below)', async () => {
+  assert.ok(listSlugs.length >= 5, 'the list fixtures were found');
+  for (const slug of listSlugs) {
+    await visit(servedUrl(slug));
+    // Row badges sit beside their rows, inside the page's open shadow roots where those are.
+    const drawn = await page.waitForFunction(() => {
+      const count = (root) => [...root.querySelectorAll('*')]
+        .reduce((n, el) => n + (el.localName === 'cc-deal-health-row') + (el.shadowRoot ? count(el.shadowRoot) : 0), 0);
+      return count(document) > 0;
+    }, null, { timeout: 10000 }).then(() => true, () => false);
+    assert.ok(drawn, `row badges on ${slug}`);
+  }
+});
+
 for (const slug of slugs) {
   test(`badge on ${slug} equals cc-health extract`, async () => {
     const url = servedUrl(slug);

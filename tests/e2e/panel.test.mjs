@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
@@ -128,11 +129,46 @@ test('the panel follows the active tab: another deal, back, and a page that is n
   await panel.waitFor("document.getElementById('deal-title').textContent === 'Acme — 500 Widgets'");
   await other.bringToFront();
   await panel.waitFor(`document.getElementById('deal-title').textContent === ${JSON.stringify(otherTitle)}`);
-  await other.goto('https://lightning-overdue-critical.lightning.force.com/lightning/o/Opportunity/list');
+  await other.goto('https://lightning-overdue-critical.lightning.force.com/lightning/o/Account/list');
   await panel.waitFor("document.getElementById('deal-message').textContent.startsWith('Open an Opportunity')");
   assert.equal(await panel.evaluate(visible('local')), false);
+  assert.equal(await panel.evaluate(visible('list')), false, 'no list of opportunities here');
   await other.close();
   await page.bringToFront();
+});
+
+test('a list of opportunities: its rows riskiest first with their top reasons, as text, in place of a deal', async () => {
+  const slug = 'list-lightning-grid-en-us';
+  const meta = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', slug, 'meta.json'), 'utf8'));
+  const listUrl = `https://${slug}.lightning.force.com${new URL(meta.url).pathname}${new URL(meta.url).search}`;
+  const cli = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'cc-health');
+  const rows = JSON.parse(execFileSync(cli, ['list', join(root, 'tests', 'fixtures', slug, 'page.html'), '--url', meta.url, '--today', meta.today]));
+  const before = (await api.get('/__admin/requests')).length;
+  const other = await browser.context.newPage();
+  await other.goto(listUrl);
+  await panel.waitFor(`document.querySelectorAll('#list-rows li').length === ${rows.length}`);
+  assert.equal(await panel.evaluate(visible('deal')), false, 'the deal section gives way to the list');
+  assert.equal(await panel.text('list-message'), `${rows.length} rows, scored on this device from the list's columns, riskiest first.`);
+  // Riskiest first: the scores the panel shows are those of cc-health list, lowest first and
+  // unscored rows last.
+  const shown = await panel.evaluate("[...document.querySelectorAll('#list-rows li')].map((li) => ({ score: li.querySelector('.score').textContent, name: li.querySelector('a').textContent, href: li.querySelector('a').href }))");
+  const expected = [...rows].sort((a, b) => (a.score.value ?? 1000) - (b.score.value ?? 1000));
+  const scored = expected.filter((r) => r.score.value !== null);
+  assert.ok(scored.length >= 2, 'the fixture has scored rows to order');
+  assert.deepEqual(shown.slice(0, scored.length).map((r) => r.score), scored.map((r) => String(r.score.value)));
+  for (const [i, row] of expected.entries()) {
+    assert.equal(shown[i].href, `https://${slug}.lightning.force.com/lightning/r/Opportunity/${row.recordId}/view`);
+    if (row.fields.name) assert.equal(shown[i].name, row.fields.name, 'the name as text, markup and all');
+  }
+  // Signed in, the list's rows stay on the device: no request names any of them (at most the
+  // portfolio the panel already asks for).
+  const asked = (await api.get('/__admin/requests')).slice(before).map((r) => r.path);
+  for (const row of rows) assert.ok(!asked.some((path) => path.includes(row.recordId.slice(0, 15))), `${row.recordId} was asked about: ${asked}`);
+  assert.deepEqual(await axe(), [], 'no accessibility violations');
+  await panel.screenshot(join(outputDir, 'panel-list.png'));
+  await other.close();
+  await page.bringToFront();
+  await panel.waitFor(visible('deal'));
 });
 
 test('a hostile page: the name and the stage in the reasons are shown as text', async () => {
