@@ -232,6 +232,11 @@ function drawList(list) {
       });
     }
     li.append(score, ' ', link);
+    if (row.analysed) {
+      const tag = item('span', chrome.i18n.getMessage('panel_list_analysed_tag'), 'tag');
+      tag.title = chrome.i18n.getMessage('panel_list_analysed_label');
+      li.append(' ', tag);
+    }
     if (row.reason) li.append(item('div', text(row.reason), 'note'));
     return li;
   }));

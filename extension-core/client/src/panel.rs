@@ -381,9 +381,12 @@ pub struct ListRowView {
     pub name: Text,
     /// The record in Lightning, on the tab's own org host.
     pub url: String,
-    /// Its on-device score.
+    /// Its score: the analysis's where the rep's pipeline has the deal (signed in, from the
+    /// portfolio the panel already holds), else the on-device one.
     pub score: ScoreView,
-    /// Its most harmful reason.
+    /// The score is the analysis's.
+    pub analysed: bool,
+    /// Its most severe blind spot (analysed) or most harmful reason (on the device).
     pub reason: Option<Text>,
 }
 
@@ -878,20 +881,23 @@ fn pipeline_view(input: &PanelInput) -> PipelineView {
             closes: Text::new("panel_closes").arg(Value::Date {
                 date: d.close_date.to_string(),
             }),
-            top_blind_spot: d.top_blind_spot.as_ref().and_then(|s| {
-                let title = known_title("spot_", &crate::api::BLIND_SPOT_KINDS, &s.kind, None)?;
-                Some(
-                    Text::new("panel_top_blind_spot")
-                        .arg(severity_label(s.severity))
-                        .arg(title),
-                )
-            }),
+            top_blind_spot: d.top_blind_spot.as_ref().and_then(blind_spot_line),
         })
         .collect();
     if view.deals.is_empty() {
         view.message = Some(Text::new("panel_pipeline_empty"));
     }
     view
+}
+
+/// "High: no next step", for a blind spot of a known kind.
+fn blind_spot_line(spot: &crate::api::TopBlindSpot) -> Option<Text> {
+    let title = known_title("spot_", &crate::api::BLIND_SPOT_KINDS, &spot.kind, None)?;
+    Some(
+        Text::new("panel_top_blind_spot")
+            .arg(severity_label(spot.severity))
+            .arg(title),
+    )
 }
 
 fn settings_view(input: &PanelInput) -> SettingsView {
@@ -996,22 +1002,50 @@ fn list_view(input: &PanelInput) -> Option<ListView> {
             rows: Vec::new(),
         });
     };
-    let rows: Vec<ListRowView> = summary
+    // Signed in, the deals of the rep's pipeline (the portfolio already asked for): no request
+    // per row.
+    let analysed: std::collections::BTreeMap<&str, &crate::api::PortfolioDeal> = input
+        .portfolio
+        .as_ref()
+        .filter(|_| input.signed_in)
+        .and_then(|answer| answer.data.as_ref())
+        .map(|data| {
+            data.portfolio
+                .deals
+                .iter()
+                .filter_map(|deal| Some((deal.id.get(..15)?, deal)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rows: Vec<(u16, ListRowView)> = summary
         .riskiest_first()
         .into_iter()
-        .map(|row| ListRowView {
-            name: row
-                .name
-                .as_deref()
-                .map_or_else(|| Text::new("panel_list_unnamed"), Text::literal),
-            url: format!(
-                "https://{host}/lightning/r/Opportunity/{}/view",
-                row.record_id
-            ),
-            score: score_view(row.band, row.value),
-            reason: row.reason.clone(),
+        .map(|row| {
+            let deal = row.record_id.get(..15).and_then(|id| analysed.get(id));
+            let (value, band) = deal.map_or((row.value, row.band), |d| (d.score, d.band));
+            let reason = match deal {
+                Some(deal) => deal.top_blind_spot.as_ref().and_then(blind_spot_line),
+                None => row.reason.clone(),
+            };
+            let view = ListRowView {
+                name: row
+                    .name
+                    .as_deref()
+                    .map_or_else(|| Text::new("panel_list_unnamed"), Text::literal),
+                url: format!(
+                    "https://{host}/lightning/r/Opportunity/{}/view",
+                    row.record_id
+                ),
+                score: score_view(band, value),
+                analysed: deal.is_some(),
+                reason,
+            };
+            (value.map_or(u16::MAX, u16::from), view)
         })
         .collect();
+    // Riskiest first by the score shown (stable: page order among equals).
+    rows.sort_by_key(|(risk, _)| *risk);
+    let rows: Vec<ListRowView> = rows.into_iter().map(|(_, view)| view).collect();
     let message = if summary.total == 0 {
         Text::new("panel_list_empty")
     } else if rows.len() < summary.total {
@@ -1409,6 +1443,73 @@ mod tests {
             "High: Going dark"
         );
         assert_eq!(view.age.unwrap().english(), "Updated 20 minutes ago");
+    }
+
+    #[test]
+    fn signed_in_a_list_row_in_the_pipeline_shows_the_analysis_and_sorts_by_it() {
+        use deal_health::list::summary::{ListSummary, RowSummary};
+        const LIST: &str = "https://acme.lightning.force.com/lightning/o/Opportunity/list";
+        let list = list_identity(LIST).unwrap();
+        let row = |id: &str, name: &str, value: u8| RowSummary {
+            record_id: id.into(),
+            name: Some(name.into()),
+            value: Some(value),
+            band: Band::Healthy,
+            reason: Some(Text::new("reason_close_date_passed")),
+        };
+        let portfolio: Portfolio = serde_json::from_value(json!({"generatedAt": "2026-11-23T12:00:00Z", "deals": [
+            {"id": "0065g00000BBBBBBBB", "name": "Risky", "amount": null, "stage": "Prospecting", "closeDate": "2026-12-01", "score": 20, "band": "critical", "topBlindSpot": {"kind": "going_dark", "severity": "high"}}
+        ]})).unwrap();
+        let mut state = PanelInput {
+            tab: TabContext {
+                host: Some("acme.lightning.force.com".into()),
+                record_id: None,
+                list: Some(list.clone()),
+            },
+            list: Some(StoredList {
+                list,
+                summary: ListSummary {
+                    // The device scores B highest; the analysis says it is the riskiest.
+                    rows: vec![
+                        row("0065g00000AAAAA", "A", 60),
+                        row("0065g00000BBBBB", "B", 90),
+                    ],
+                    total: 2,
+                },
+            }),
+            signed_in: true,
+            portfolio: Some(PortfolioAnswer {
+                ok: true,
+                data: Some(PortfolioData {
+                    portfolio,
+                    age_minutes: Some(5),
+                }),
+                error: None,
+            }),
+            ..PanelInput::default()
+        };
+        let view = panel_view(&state).list.unwrap();
+        let shown: Vec<(String, String, bool)> = view
+            .rows
+            .iter()
+            .map(|r| (r.name.english(), r.score.text.english(), r.analysed))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("B".to_string(), "20".to_string(), true),
+                ("A".to_string(), "60".to_string(), false)
+            ]
+        );
+        assert_eq!(
+            view.rows[0].reason.as_ref().unwrap().english(),
+            "High: Going dark"
+        );
+        // Signed out, the portfolio (were it still there) is not used.
+        state.signed_in = false;
+        let view = panel_view(&state).list.unwrap();
+        assert!(view.rows.iter().all(|r| !r.analysed));
+        assert_eq!(view.rows[0].name.english(), "A");
     }
 
     #[test]
