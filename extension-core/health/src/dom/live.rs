@@ -9,9 +9,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement, Node, ShadowRoot};
 
+use super::snapshot::{
+    parse_child_order, parse_values, Snapshot, SNAPSHOT_ATTRIBUTES, SNAPSHOT_DEPTH, SNAPSHOT_NODES,
+};
 use super::{Ancestor, Child, Dom};
 
 // Crossings between wasm and JavaScript are an evaluation's main cost in the content script, so
@@ -153,6 +156,87 @@ export function composedAncestrySince(node, names, limit, pass) {
   }
   return out.join('\u0000');
 }
+// Dom::text_snapshot in one crossing: `root`'s subtree in dom::snapshot's wire form (read
+// there), or null when `root` is not an element or holds more than `maxNodes` nodes. Elements
+// `maxDepth` levels below `root` are sent without their shadow root and children.
+const TOO_LARGE = {};
+export function textSnapshotOf(root, names, maxNodes, maxDepth) {
+  if (!root || root.nodeType !== 1) return null;
+  const keys = names.split(',');
+  const absent = '-'.repeat(keys.length);
+  const out = [root.getRootNode() instanceof ShadowRoot ? '1' : '0'];
+  let count = 0;
+  const put = (text) => out.push(`${text.length}:`, text);
+  const children = (parent, depth) => {
+    for (let child = parent.firstChild; child; child = child.nextSibling) {
+      const type = child.nodeType;
+      if (type === 1) element(child, depth);
+      else if (type === 3 || type === 4) {
+        if (++count > maxNodes) throw TOO_LARGE;
+        out.push('T');
+        put(child.data);
+      }
+    }
+  };
+  const element = (node, depth) => {
+    if (++count > maxNodes) throw TOO_LARGE;
+    out.push('E');
+    put(node.localName);
+    if (!node.hasAttributes()) out.push(absent);
+    else {
+      for (const key of keys) {
+        const value = node.getAttribute(key);
+        if (value === null) out.push('-');
+        else put(value);
+      }
+    }
+    if (depth < maxDepth) {
+      const shadow = node.shadowRoot;
+      if (shadow) {
+        out.push('S');
+        children(shadow, depth + 1);
+        out.push(')');
+      }
+      children(node, depth + 1);
+    }
+    out.push(')');
+  };
+  try {
+    element(root, 0);
+  } catch (error) {
+    if (error === TOO_LARGE) return null;
+    throw error;
+  }
+  return out.join('');
+}
+// Dom::attributes in one crossing: each value as `<length>:<value>`, `-` when absent.
+export function attributesOf(node, names) {
+  if (node.nodeType !== 1) return names.split(',').map(() => '-').join('');
+  let out = '';
+  for (const name of names.split(',')) {
+    const value = node.getAttribute(name);
+    out += value === null ? '-' : `${value.length}:${value}`;
+  }
+  return out;
+}
+
+// Dom::children in one crossing: [order, ...elements], `order` a letter per child kept, `E`
+// for the next element, `T<length>:<text>` for a text (or CDATA) node.
+export function childrenOf(node) {
+  const out = [''];
+  let order = '';
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    const type = child.nodeType;
+    if (type === 1) {
+      order += 'E';
+      out.push(child);
+    } else if (type === 3 || type === 4) {
+      order += `T${child.data.length}:${child.data}`;
+    }
+  }
+  out[0] = order;
+  return out;
+}
 "#)]
 extern "C" {
     /// The open shadow roots of `root` (an element, a document or a fragment) and of every
@@ -177,6 +261,13 @@ extern "C" {
     fn composed_parent_of(node: &Node) -> Option<Node>;
     #[wasm_bindgen(js_name = forgetPass)]
     fn forget_pass(pass: u32);
+    #[wasm_bindgen(js_name = attributesOf)]
+    fn attributes_of(node: &Node, names: &str) -> String;
+    #[wasm_bindgen(js_name = childrenOf)]
+    fn children_of(node: &Node) -> Vec<JsValue>;
+    #[wasm_bindgen(js_name = textSnapshotOf)]
+    fn text_snapshot_of(root: &Node, names: &str, max_nodes: u32, max_depth: u32)
+        -> Option<String>;
     #[wasm_bindgen(js_name = composedAncestrySince)]
     fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
 }
@@ -267,15 +358,16 @@ impl Dom for LiveDom {
     }
 
     fn children(&self, node: &Node) -> Vec<Child<Node>> {
-        let list = node.child_nodes();
-        (0..list.length())
-            .filter_map(|index| list.item(index))
-            .filter_map(|child| match child.node_type() {
-                Node::TEXT_NODE | Node::CDATA_SECTION_NODE => {
-                    Some(Child::Text(child.text_content().unwrap_or_default()))
-                }
-                Node::ELEMENT_NODE => Some(Child::Node(child)),
-                _ => None,
+        let mut answer = children_of(node).into_iter();
+        let Some(order) = answer.next().and_then(|order| order.as_string()) else {
+            return Vec::new();
+        };
+        let mut elements = answer.map(JsCast::unchecked_into::<Node>);
+        parse_child_order(&order)
+            .into_iter()
+            .filter_map(|child| match child {
+                Child::Node(()) => elements.next().map(Child::Node),
+                Child::Text(text) => Some(Child::Text(text)),
             })
             .collect()
     }
@@ -294,6 +386,12 @@ impl Dom for LiveDom {
         attribute_of(node, name)
     }
 
+    fn attributes(&self, node: &Node, names: &[&'static str]) -> Vec<Option<String>> {
+        // Attribute names are plain words: none holds the separator.
+        parse_values(&attributes_of(node, &names.join(",")), names.len())
+            .unwrap_or_else(|| names.iter().map(|name| attribute_of(node, name)).collect())
+    }
+
     fn form_value(&self, node: &Node) -> Option<String> {
         if let Some(input) = node.dyn_ref::<HtmlInputElement>() {
             return Some(input.value());
@@ -310,6 +408,16 @@ impl Dom for LiveDom {
 
     fn tree_root(&self, node: &Node) -> Node {
         node.get_root_node()
+    }
+
+    fn text_snapshot(&self, element: &Node) -> Option<Snapshot> {
+        let wire = text_snapshot_of(
+            element,
+            &SNAPSHOT_ATTRIBUTES.join(","),
+            SNAPSHOT_NODES,
+            SNAPSHOT_DEPTH,
+        )?;
+        Snapshot::parse(&wire)
     }
 
     fn ancestry(&self, node: &Node, names: &[&'static str], limit: usize) -> Option<Vec<Ancestor>> {

@@ -19,6 +19,7 @@ pub mod parsed;
 
 #[cfg(all(feature = "live", target_arch = "wasm32"))]
 pub mod live;
+pub mod snapshot;
 
 /// A child of a node: an element (or other node the backend keeps) or a piece of text.
 pub enum Child<N> {
@@ -82,6 +83,22 @@ pub trait Dom {
     fn form_value(&self, node: &Self::Node) -> Option<String>;
     /// Whether two handles are the same node.
     fn same_node(&self, a: &Self::Node, b: &Self::Node) -> bool;
+
+    /// Several attributes of an element, in the order asked (`None` where absent). A backend
+    /// where each call is dear answers in one call.
+    fn attributes(&self, node: &Self::Node, names: &[&'static str]) -> Vec<Option<String>> {
+        names
+            .iter()
+            .map(|name| self.attribute(node, name))
+            .collect()
+    }
+
+    /// A copy of `element`'s subtree, made in one call, for reading its visible text
+    /// ([`snapshot`]); `None` where the backend reads node by node as cheaply (the parsed one),
+    /// or cannot copy this subtree (too large, not an element).
+    fn text_snapshot(&self, _element: &Self::Node) -> Option<snapshot::Snapshot> {
+        None
+    }
 
     /// The root of the node's own tree: a shadow root, the document, or the top of a detached
     /// piece; a shadow root is its own. A backend where each call is dear answers in one call.

@@ -1,7 +1,7 @@
 //! Visible text of a node, as a reader sees it: assistive and hidden text dropped, buttons and
 //! icons skipped, native shadow roots rendered with their slots filled from the host's children.
 
-use crate::dom::{has_class, tree_host, Child, Dom};
+use crate::dom::{tree_host, Child, Dom};
 use crate::value::normalize_spaces;
 
 /// Tags whose content is never part of a value.
@@ -33,18 +33,21 @@ const BLOCK_TAGS: &[&str] = &[
 
 /// Whether an element (and everything under it) is hidden or not part of any value.
 pub fn is_hidden<D: Dom>(dom: &D, node: &D::Node) -> bool {
-    if dom.attribute(node, "hidden").is_some()
-        || dom.attribute(node, "aria-hidden").as_deref() == Some("true")
-    {
+    let [hidden, aria_hidden, class, style]: [Option<String>; 4] = dom
+        .attributes(node, &["hidden", "aria-hidden", "class", "style"])
+        .try_into()
+        .unwrap_or_default();
+    if hidden.is_some() || aria_hidden.as_deref() == Some("true") {
         return true;
     }
-    if HIDDEN_CLASSES
-        .iter()
-        .any(|class| has_class(dom, node, class))
-    {
+    if class.is_some_and(|classes| {
+        classes
+            .split_ascii_whitespace()
+            .any(|c| HIDDEN_CLASSES.contains(&c))
+    }) {
         return true;
     }
-    dom.attribute(node, "style").is_some_and(|style| {
+    style.is_some_and(|style| {
         let compact: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -62,6 +65,31 @@ pub fn visible_text<D: Dom>(
     extra_skip: &dyn Fn(&D::Node) -> bool,
 ) -> String {
     visible_text_checked(dom, node, extra_skip).0
+}
+
+/// [`visible_text`] with nothing more skipped, read from a copy of the subtree where the backend
+/// makes one ([`Dom::text_snapshot`]: one call instead of a dozen per element on the live DOM).
+/// The same walk runs over the copy, so the text is the same.
+pub fn visible_text_plain<D: Dom>(dom: &D, node: &D::Node) -> String {
+    match dom.text_snapshot(node) {
+        Some(snapshot) if snapshot.is_faithful() => {
+            let mut out = String::new();
+            let mut too_deep = false;
+            // The copy's element is its own top: no host (a slot it holds is not filled from
+            // outside it, `is_faithful`).
+            walk(
+                &snapshot,
+                &snapshot.root(),
+                None,
+                &|_| false,
+                &mut out,
+                &mut too_deep,
+                0,
+            );
+            normalize_spaces(&out)
+        }
+        _ => visible_text(dom, node, &|_| false),
+    }
 }
 
 /// [`visible_text`], and whether an element nested more than [`MAX_DEPTH`] levels below `node`
@@ -88,6 +116,8 @@ pub fn visible_text_checked<D: Dom>(
 
 /// Deeper than any real page; a guard against hostile nesting.
 pub const MAX_DEPTH: usize = 256;
+// A subtree copy holds every element the walk reads (`dom::snapshot`).
+const _: () = assert!(crate::dom::snapshot::SNAPSHOT_DEPTH as usize == MAX_DEPTH + 1);
 
 fn walk<D: Dom>(
     dom: &D,

@@ -37,7 +37,7 @@ use serde::Serialize;
 
 use crate::dom::{has_class, query_composed, Ancestor, Dom, Trees};
 use crate::extract::rules::Field;
-use crate::extract::text::{is_hidden, visible_text};
+use crate::extract::text::{is_hidden, visible_text_plain};
 use crate::extract::{ExtractOptions, Fields, Warning};
 use crate::locale::{DateOrder, Locale};
 use crate::page::opportunity_id;
@@ -210,6 +210,7 @@ pub fn extract_list_anchored<D: Dom>(
         dom,
         trees: Trees::new(dom),
         full: Cell::new(false),
+        flat: Cell::new(false),
     };
     // The document's own tree first (synthetic shadow DOM is plain DOM there); open shadow
     // roots only when it has no list (native shadow, "mixed mode").
@@ -342,6 +343,8 @@ struct Reader<'d, D: Dom> {
     trees: Trees<D>,
     /// Set once [`MAX_ROWS`] rows were read.
     full: Cell<bool>,
+    /// Whether the list part being read holds no open shadow root ([`Reader::enter`]).
+    flat: Cell<bool>,
 }
 
 impl<D: Dom> Reader<'_, D> {
@@ -352,6 +355,27 @@ impl<D: Dom> Reader<'_, D> {
         } else {
             self.dom.query_tree(self.trees.document(), selector)
         }
+    }
+
+    /// [`query_composed`] under `scope`, an element of the list part being read (a table, a
+    /// Kanban column, a row or card): its own tree's matches alone when that part holds no open
+    /// shadow root ([`Reader::enter`]), which is then the same answer without a walk of each
+    /// row's subtree for shadow roots.
+    fn composed(&self, scope: &D::Node, selector: &'static str) -> Vec<D::Node> {
+        if self.flat.get() {
+            self.dom.query_tree(scope, selector)
+        } else {
+            query_composed(self.dom, scope, selector)
+        }
+    }
+
+    /// Starts reading `part` (a table, column, row or card of the list): whether its tree holds
+    /// an open shadow root is found once (the live backend keeps the answer for the pass), for
+    /// [`Reader::composed`] under any element of `part`'s own tree.
+    fn enter(&self, part: &D::Node) {
+        self.flat.set(false);
+        let flat = self.dom.shadow_roots_in_tree(part).is_empty();
+        self.flat.set(flat);
     }
 
     fn page_language_locale(&self) -> Option<Locale> {
@@ -373,7 +397,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     fn text(&self, node: &D::Node) -> String {
-        let text = visible_text(self.dom, node, &|_| false);
+        let text = visible_text_plain(self.dom, node);
         bounded(text)
     }
 
@@ -408,7 +432,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     fn record_link(&self, row: &D::Node) -> Option<(String, String, D::Node)> {
-        query_composed(self.dom, row, selectors::LINK)
+        self.composed(row, selectors::LINK)
             .into_iter()
             .take(40)
             .find_map(|link| {
@@ -446,16 +470,19 @@ impl<D: Dom> Reader<'_, D> {
     fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow<D::Node>>) -> bool {
         let dom = self.dom;
         let mut header: Vec<Option<Field>> = Vec::new();
-        for tr in query_composed(dom, table, selectors::TABLE_ROW) {
+        self.enter(table);
+        for tr in self.composed(table, selectors::TABLE_ROW) {
             if is_hidden(dom, &tr) || !self.row_of(&tr, table) {
                 continue;
             }
             let cells = self.cells_of(&tr);
             // A layout table's row (Classic's `bodyTable`: the sidebar, the body) holds tables
             // of its own: those are read for themselves.
-            if cells
-                .iter()
-                .any(|cell| !dom.query_tree(cell, selectors::TABLE).is_empty())
+            // (Asked of the row first: a row without a table has no cell with one.)
+            if !dom.query_tree(&tr, selectors::TABLE).is_empty()
+                && cells
+                    .iter()
+                    .any(|cell| !dom.query_tree(cell, selectors::TABLE).is_empty())
             {
                 continue;
             }
@@ -575,11 +602,13 @@ impl<D: Dom> Reader<'_, D> {
             if self.out_of_scope(&row) {
                 continue;
             }
+            self.enter(&row);
             let Some((record_id, link_text, anchor)) = self.record_of(&row) else {
                 continue;
             };
             let mut fields: Vec<(Field, String)> = Vec::new();
-            for cell in query_composed(self.dom, &row, selectors::CLASSIC_GRID_CELL)
+            for cell in self
+                .composed(&row, selectors::CLASSIC_GRID_CELL)
                 .into_iter()
                 .take(MAX_COLUMNS)
             {
@@ -613,7 +642,9 @@ impl<D: Dom> Reader<'_, D> {
             if self.out_of_scope(&column) {
                 continue;
             }
-            let stage = query_composed(self.dom, &column, selectors::KANBAN_TITLE)
+            self.enter(&column);
+            let stage = self
+                .composed(&column, selectors::KANBAN_TITLE)
                 .into_iter()
                 .next()
                 .map(|title| {
@@ -623,7 +654,7 @@ impl<D: Dom> Reader<'_, D> {
                         .map(|text| bounded(crate::value::normalize_spaces(&text)))
                         .unwrap_or_else(|| self.text(&title))
                 });
-            for card in query_composed(self.dom, &column, selectors::KANBAN_CARD) {
+            for card in self.composed(&column, selectors::KANBAN_CARD) {
                 if is_hidden(self.dom, &card) {
                     continue;
                 }
@@ -650,6 +681,7 @@ impl<D: Dom> Reader<'_, D> {
             if self.out_of_scope(&item) {
                 continue;
             }
+            self.enter(&item);
             let Some(mut row) = self.card(&item) else {
                 continue;
             };
@@ -675,6 +707,7 @@ impl<D: Dom> Reader<'_, D> {
             if self.out_of_scope(&tile) {
                 continue;
             }
+            self.enter(&tile);
             let Some(row) = self.card(&tile) else {
                 continue;
             };
@@ -689,7 +722,8 @@ impl<D: Dom> Reader<'_, D> {
     fn card(&self, card: &D::Node) -> Option<RawRow<D::Node>> {
         let (record_id, link_text, anchor) = self.record_of(card)?;
         let mut cells: Vec<(Field, String)> = Vec::new();
-        for label in query_composed(self.dom, card, selectors::CARD_LABEL)
+        for label in self
+            .composed(card, selectors::CARD_LABEL)
             .into_iter()
             .take(MAX_COLUMNS)
         {
@@ -725,12 +759,13 @@ impl<D: Dom> Reader<'_, D> {
         let mut name: Option<Named<D::Node>> = None;
         let mut found: Vec<(Field, String)> = Vec::new();
         let mut dates = Vec::new();
-        for node in query_composed(self.dom, item, selectors::SPLIT_VALUE)
+        for node in self
+            .composed(item, selectors::SPLIT_VALUE)
             .into_iter()
             .take(MAX_COLUMNS)
         {
             // Leaves only: a wrapper's text is its children's.
-            if !query_composed(self.dom, &node, selectors::SPLIT_VALUE).is_empty() {
+            if !self.composed(&node, selectors::SPLIT_VALUE).is_empty() {
                 continue;
             }
             let text = self.text(&node);
