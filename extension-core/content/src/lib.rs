@@ -158,13 +158,17 @@ pub fn evaluate_list(
                 .iter()
                 .any(|w| w.code == "ambiguous_value" && w.field == Some("closeDate"))
         });
-    let evaluation = to_js(&Evaluation {
+    // As JSON, parsed by the browser: one crossing, where building the objects from here takes
+    // a few per value (thousands for a 50-row list).
+    let json = serde_json::to_string(&Evaluation {
         layout: report.layout,
         rows: report.rows.iter().map(row_view).collect(),
         summary: ListSummary::from_report(&report),
         date_order: report.date_order,
         date_order_wanted,
-    })?;
+    })
+    .map_err(|error| JsValue::from_str(&error.to_string()))?;
+    let evaluation = js_sys::JSON::parse(&json)?;
     let rows = js_sys::Reflect::get(&evaluation, &JsValue::from_str("rows"))?;
     let rows = js_sys::Array::from(&rows);
     let key = JsValue::from_str("anchor");
