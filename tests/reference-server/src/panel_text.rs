@@ -145,6 +145,7 @@ fn every_deal_in_every_language_shows_no_key_no_iso_date_no_raw_number() {
                 tab: TabContext {
                     host: Some("acme.lightning.force.com".into()),
                     record_id: Some(id.clone()),
+                    list: None,
                 },
                 signed_in: true,
                 deal: Some(DealAnswer {
