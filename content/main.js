@@ -30,6 +30,7 @@ import { makeText } from './i18n.js';
   const ROW_TAG = 'cc-deal-health-row'; // a list row's badge
   const QUIET_MS = 60; // re-evaluate once the page has been quiet this long...
   const MAX_WAIT_MS = 250; // ...or at the latest this long after the first change
+  let lastCostMs = 0; // how long the last evaluation took (the next waits in proportion)
 
   let badge = null;
   let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
@@ -91,6 +92,7 @@ import { makeText } from './i18n.js';
     try {
       evaluateNow();
     } finally {
+      lastCostMs = performance.now() - started;
       performance.measure('cc-evaluate', { start: started });
       performance.clearMeasures('cc-evaluate');
     }
@@ -269,7 +271,11 @@ import { makeText } from './i18n.js';
     const now = performance.now();
     if (!firstChangeAt) firstChangeAt = now;
     clearTimeout(timer);
-    const wait = Math.max(0, Math.min(QUIET_MS, firstChangeAt + MAX_WAIT_MS - now));
+    // A page that is costly to evaluate (a long list) waits in proportion, so that a page that
+    // never stops changing leaves the tab at least two thirds of its time.
+    const quiet = Math.max(QUIET_MS, 2 * lastCostMs);
+    const maxWait = Math.max(MAX_WAIT_MS, 2 * lastCostMs);
+    const wait = Math.max(0, Math.min(quiet, firstChangeAt + maxWait - now));
     timer = setTimeout(evaluate, wait);
   }
 

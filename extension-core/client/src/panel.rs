@@ -1027,11 +1027,10 @@ fn list_view(input: &PanelInput) -> Option<ListView> {
                 Some(deal) => deal.top_blind_spot.as_ref().and_then(blind_spot_line),
                 None => row.reason.clone(),
             };
+            // An analysed row is named as the server knows the deal, not as the page says.
+            let name = deal.map(|d| d.name.as_str()).or(row.name.as_deref());
             let view = ListRowView {
-                name: row
-                    .name
-                    .as_deref()
-                    .map_or_else(|| Text::new("panel_list_unnamed"), Text::literal),
+                name: name.map_or_else(|| Text::new("panel_list_unnamed"), Text::literal),
                 url: format!(
                     "https://{host}/lightning/r/Opportunity/{}/view",
                     row.record_id
@@ -1497,9 +1496,10 @@ mod tests {
         assert_eq!(
             shown,
             [
-                ("B".to_string(), "20".to_string(), true),
+                ("Risky".to_string(), "20".to_string(), true),
                 ("A".to_string(), "60".to_string(), false)
-            ]
+            ],
+            "the analysis under the deal's own name (not the page's 'B')"
         );
         assert_eq!(
             view.rows[0].reason.as_ref().unwrap().english(),
