@@ -216,3 +216,20 @@ fn every_row_is_anchored_at_its_name() {
         }
     }
 }
+
+/// One record named by its 18- and its 15-character Id (found by the `list` fuzz target) is
+/// one row: one badge, one line in the report.
+#[test]
+fn a_record_named_by_both_its_ids_is_one_row() {
+    let html = r#"<table role="grid"><thead><tr><th scope="col" aria-label="Opportunity Name">Opportunity Name</th><th scope="col" aria-label="Stage">Stage</th></tr></thead><tbody>
+<tr><th scope="row"><a href="/lightning/r/0065g00000QqQqQAAV/view">Acme</a></th><td data-label="Stage">Prospecting</td></tr>
+<tr><th scope="row"><a href="/lightning/r/0065g00000QqQqQ/view">Acme again</a></th><td data-label="Stage">Prospecting</td></tr>
+</tbody></table>"#;
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    let report = analyze_list(&ParsedDom::parse(html), &options, None);
+    let ids: Vec<&str> = report.rows.iter().map(|r| r.record_id.as_str()).collect();
+    assert_eq!(ids, ["0065g00000QqQqQAAV"]);
+}

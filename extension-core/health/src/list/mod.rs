@@ -401,13 +401,18 @@ impl<D: Dom> Reader<'_, D> {
         bounded(text)
     }
 
-    /// Adds `row` unless its record is already listed; false once the list is full.
+    /// Adds `row` unless its record is already listed (by either Id form: the first 15
+    /// characters name the record); false once the list is full.
     fn push(&self, rows: &mut Vec<RawRow<D::Node>>, row: RawRow<D::Node>) -> bool {
         if rows.len() >= MAX_ROWS {
             self.full.set(true);
             return false;
         }
-        if !rows.iter().any(|known| known.record_id == row.record_id) {
+        let record = |id: &str| id.get(..15).unwrap_or(id).to_string();
+        if !rows
+            .iter()
+            .any(|known| record(&known.record_id) == record(&row.record_id))
+        {
             rows.push(row);
         }
         true
