@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-step() { printf '\n=== %s\n' "$*"; }
+# Each step names the disk space left where cargo writes (a full disk fails a link obscurely).
+disk_free() { { df -h --output=avail "${CARGO_TARGET_DIR:-.}" 2>/dev/null || df -h --output=avail .; } | tail -1 | tr -d ' '; }
+step() { printf '\n=== %s (%s free)\n' "$*" "$(disk_free)"; }
 
 step "setup (installs only what is missing)"
 bash tests/setup.sh browser
@@ -39,7 +41,7 @@ step "browser tests: fixtures through the live DOM backend in headless Chromium"
 cargo test --locked -p deal-health --target wasm32-unknown-unknown --no-default-features --features live
 
 step "benchmarks build"
-cargo bench --locked --no-run --quiet
+cargo bench --locked --no-run --benches --quiet   # the bench targets only, not every test again
 
 step "extension code renders page data as text: no HTML-from-string, no eval"
 if grep -nE '\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(' \
