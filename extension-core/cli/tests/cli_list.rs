@@ -119,6 +119,83 @@ fn the_partial_data_reason_says_what_to_add() {
     );
 }
 
+/// Regression (list review, defect 2): on an Account page whose Quotes, Open Activities and a
+/// custom object's related lists link to Opportunities (the renewal among them, before its own
+/// row), only the Opportunities related list's rows are printed, each with its own cells.
+#[test]
+fn an_account_page_prints_only_its_opportunities_related_list() {
+    let folder = fixtures().join("list-account-related-other-objects-en-us");
+    let meta = read_json(folder.join("meta.json"));
+    let output = cc_health()
+        .args(["list", folder.join("page.html").to_str().unwrap()])
+        .args([
+            "--url",
+            meta["url"].as_str().unwrap(),
+            "--today",
+            "2026-11-23",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rows: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|row| row["recordId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "0065g00000Ao001AAA",
+            "0065g00000Ao002AAA",
+            "0065g00000Ao007AAA"
+        ]
+    );
+    // The renewal's own row, not the Quote's ("Draft") nor the task's.
+    assert_eq!(rows[2]["fields"]["stage"], "Prospecting");
+    assert_eq!(rows[2]["fields"]["name"], "Acme — Renewal 2027");
+}
+
+/// Regression (list review, defect 1): a Classic list view whose Action column ("Edit | Del")
+/// and Parent Opportunity lookup come before the Name prints each row as its Name's record,
+/// the read-only row (no Edit link) included, not as its parent.
+#[test]
+fn a_classic_list_with_an_action_column_prints_each_row_once() {
+    let folder = fixtures().join("list-classic-action-column-en-us");
+    let meta = read_json(folder.join("meta.json"));
+    let output = cc_health()
+        .args(["list", folder.join("page.html").to_str().unwrap()])
+        .args([
+            "--url",
+            meta["url"].as_str().unwrap(),
+            "--today",
+            "2026-11-23",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rows: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let named: Vec<(&str, &str)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["recordId"].as_str().unwrap(),
+                row["fields"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("0065g00000Pa001", "Acme — Phase 2"),
+            ("0065g00000Pa002", "Globex Expansion"),
+            ("0065g00000Pa003", "Acme — Phase 3"),
+        ]
+    );
+}
+
 #[test]
 fn a_page_that_lists_no_opportunities_exits_3_and_bad_arguments_exit_1() {
     let page = fixtures().join("list-lightning-grid-en-us/page.html");

@@ -288,8 +288,10 @@ fn list_calls(html: &str, snapshots: bool) -> (usize, deal_health::list::ListRep
 
 // A list's cells read through subtree copies (`Dom::text_snapshot`, one call a cell) give the
 // same rows as the walk node by node, for a fraction of the calls: the 6-row grid fixture
-// 1,060 calls walking, 266 with copies (about 25 a row past a fixed 100). The budget fails a
-// return to reading text node by node, or to a walk per row.
+// 1,038 calls walking, 244 with copies (about 25 a row past a fixed 100); telling each row by
+// its name cell's link (not its first link) and skipping other objects' related lists cost
+// nothing here (266 with copies before, counted the same way). The budget fails a return to
+// reading text node by node, or to a walk per row.
 #[test]
 fn list_text_read_from_copies_is_the_same_for_far_fewer_calls() {
     let lists = list_fixtures();

@@ -62,6 +62,15 @@ fn the_list_corpus_covers_every_variant() {
             "no {layout} page"
         );
     }
+    // The pages of the list review's two defects: a row named by its first link (an action
+    // column, a lookup before the name), other objects' related lists read as Opportunities.
+    for regression in [
+        "list-classic-action-column-en-us",
+        "list-lightning-lookup-first-en-us",
+        "list-account-related-other-objects-en-us",
+    ] {
+        assert!(slugs.iter().any(|slug| slug == regression), "{regression}");
+    }
 }
 
 #[test]
@@ -168,8 +177,10 @@ fn long_lists_and_long_cells_are_bounded() {
 }
 
 /// Where each row's badge goes (`list::extract_list_anchored`, the content script's
-/// `evaluateList`): one anchor per row, the row's name, a link to the row's own record, except
-/// in a split view, whose link wraps the item: there the name's own element.
+/// `evaluateList`): one anchor per row, the row's name, a link to the row's own record (never
+/// an action on it such as Classic's "Edit", never a lookup to another record before the name:
+/// `list-classic-action-column-en-us`, `list-lightning-lookup-first-en-us`), except in a split
+/// view, whose link wraps the item: there the name's own element.
 #[test]
 fn every_row_is_anchored_at_its_name() {
     use deal_health::dom::Dom;
@@ -201,7 +212,7 @@ fn every_row_is_anchored_at_its_name() {
                 let href = dom.attribute(anchor, "href").unwrap_or_default();
                 let id = opportunity_id_in_href(&href)
                     .or_else(|| dom.attribute(anchor, "data-recordid").map(|_| ""))
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| panic!("{slug}: {href} is no link to a record's page"));
                 assert!(
                     id.is_empty() || id[..15] == row.record_id[..15],
                     "{slug}: {href} for {}",
@@ -210,6 +221,12 @@ fn every_row_is_anchored_at_its_name() {
                 assert!(
                     !text.is_empty(),
                     "{slug}: {} has an empty name",
+                    row.record_id
+                );
+                assert_eq!(
+                    Some(&text),
+                    row.fields.name.as_ref(),
+                    "{slug}: {} is anchored at another link than its name",
                     row.record_id
                 );
             }

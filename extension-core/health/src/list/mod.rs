@@ -16,9 +16,32 @@
 //!   kind is unmistakable (an amount with its currency, a percentage, a date, a known stage);
 //! - **tiles** (related lists as cards, Aura list records): label/value pairs.
 //!
-//! A row is an element with a link to an Opportunity (a valid `006` Id, as in [`crate::page`]);
-//! a list whose rows name no Opportunity (Contacts beside Opportunities on an Account page) gives
-//! nothing. Values are parsed by [`crate::value`] exactly as on a record page, with the numeric
+//! ## Which row is which
+//!
+//! A row is an Opportunity's when its **name** says so, not merely any link in it: Classic
+//! views put an action column ("Edit | Del", `/006…/e?retURL=…`) first, and any list may show a
+//! lookup to another Opportunity (a "Parent Opportunity" column, a Quote's "Opportunity Name",
+//! an activity's "Related To") before or instead of the name.
+//!
+//! - The name is the row header (`th[scope=row]` in Lightning's datatable and Classic's tables,
+//!   `role=rowheader`), else the cell of the Name column (by API name or label, [`columns`]);
+//!   in Classic's enhanced list the `x-grid3-col-OPPORTUNITY_NAME` (or `NAME`) cell; on a card
+//!   its title. The first of these that links to a record decides: an Opportunity's own page
+//!   makes the row that Opportunity's, another object's record (a Quote, a Task, a Contact)
+//!   makes it no row at all.
+//! - A row that carries its own key (`data-row-key-value`, `data-recordid`) is that record's:
+//!   another object's key is no row; an Opportunity's key is the row's record, and its anchor
+//!   is the name's link only when it names the same record (same first 15 characters), else
+//!   another link to that record, else none.
+//! - Only a row with no name that links anywhere takes its first link to an Opportunity.
+//! - An action on a record is never its link ([`href::Target::Action`]: `/e`, `/edit`,
+//!   `/clone`, a delete; Ids in query parameters such as `retURL` are not read).
+//! - On a record page, a related list whose own marks name another object (Lightning's header
+//!   icon, `slds-icon-standard-quotes`; Classic's `listRelatedObject caseBlock`) is not read at
+//!   all; the Opportunities related list (`slds-icon-standard-opportunity`,
+//!   `/related/Opportunities/view`, `opportunityBlock`) and lists without marks are, row by row.
+//!
+//! Values are parsed by [`crate::value`] exactly as on a record page, with the numeric
 //! date order settled by the list's own Close Dates when the locale does not give it. What a
 //! row does not show is `None`, and [`ListRow::shown`] says which columns it had, for the
 //! score's partial-data rules ([`score`]). Like record extraction this never fails: values plus
@@ -26,6 +49,7 @@
 //! [`MAX_CELL_CHARS`]).
 
 pub mod columns;
+pub mod href;
 pub mod score;
 pub mod summary;
 pub mod view;
@@ -40,8 +64,9 @@ use crate::extract::rules::Field;
 use crate::extract::text::{is_hidden, visible_text_plain};
 use crate::extract::{ExtractOptions, Fields, Warning};
 use crate::locale::{DateOrder, Locale};
-use crate::page::opportunity_id;
 use crate::value::{date_order_evidence, parse_date, parse_percent, read_amount, ValueError};
+pub use href::opportunity_id_in_href;
+use href::Target;
 
 /// The most rows read from one page (a list view shows 50 a scroll, a board 200 cards); more
 /// are left out with a `list_truncated` warning.
@@ -278,6 +303,30 @@ struct RawRow<N> {
     cells: Vec<(Field, String)>,
 }
 
+/// A table cell and its kind.
+struct TableCell<N> {
+    node: N,
+    kind: CellKind,
+}
+
+/// What a table cell is: a header of its row (`th`, `role=rowheader`: in a data row, where
+/// the name is), of its column (`role=columnheader`), or data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellKind {
+    RowHeader,
+    ColumnHeader,
+    Data,
+}
+
+impl CellKind {
+    /// Whether the cell is a header of any kind (a header row has only these).
+    fn is_header(self) -> bool {
+        self != CellKind::Data
+    }
+}
+
+/// A row's record, its link's text and the link (the row's anchor).
+type Identified<N> = (String, Option<String>, Option<N>);
 /// A text and the element that shows it.
 type Named<N> = (String, N);
 /// A row's shown fields, each with its cell's text.
@@ -313,10 +362,33 @@ mod selectors {
     /// Labels in a card, each followed by its value: SLDS description lists (`dt`/`dd`,
     /// `.slds-item_label`), Aura's `.slds-item--label`.
     pub const CARD_LABEL: &str = ".slds-item_label, .slds-item--label, dt";
+    /// A card's title (Kanban cards, tiles): where it shows its record's name. SLDS tiles'
+    /// `.slds-tile__title`, Aura list records' `.itemTitle`, cards' headings.
+    pub const CARD_TITLE: &str = ".slds-tile__title, .itemTitle, h1, h2, h3, h4";
+    /// Related lists on a record page, each of one object: Lightning's LWC container, its Aura
+    /// predecessor, Classic's (`div.listRelatedObject.opportunityBlock`).
+    pub const RELATED_LIST: &str = "lst-related-list-single-container, \
+        force-related-list-single-container, .forceRelatedListSingleContainer, .listRelatedObject";
+    /// What names a related list's object in Lightning: its header's icon
+    /// (`lightning-icon.slds-icon-standard-opportunity`), its header's and "View All" links
+    /// (`/lightning/r/Account/<Id>/related/Opportunities/view`).
+    pub const RELATED_LIST_MARK: &str =
+        "[class*=\"slds-icon-standard-\"], [class*=\"slds-icon-custom-\"], a[href*=\"/related/\"]";
+    /// The parts of a list a related list of another object holds: its tables, its tiles.
+    pub const LIST_PART: &str =
+        "table, .forceListRecord, lst-template-list-item-factory, .slds-tile";
     /// The root element (`<html lang>`: the currency's locale).
     pub const HTML: &str = "html";
 }
 
+/// A row's own key, where it has one: Lightning datatable rows, Kanban cards, Aura records.
+const ROW_KEY_ATTRIBUTES: &[&str] = &["data-row-key-value", "data-recordid", "data-record-id"];
+/// A link's record: its `href`, else its `data-recordid` (Aura lookups).
+const LINK_ATTRIBUTES: &[&str] = &["href", "data-recordid"];
+/// The most links looked at in one row or cell.
+const MAX_LINKS: usize = 40;
+/// The most related lists looked at on one page (an Account page shows a dozen or two).
+const MAX_RELATED_LISTS: usize = 100;
 /// The attributes read of each ancestor to tell whether a list is on the visible page.
 const SCOPE_ATTRIBUTES: &[&str] = &["hidden", "style", "class", "aria-hidden"];
 /// Page hosts Lightning keeps after navigating away; only the one with class `active` shows.
@@ -408,59 +480,176 @@ impl<D: Dom> Reader<'_, D> {
             self.full.set(true);
             return false;
         }
-        let record = |id: &str| id.get(..15).unwrap_or(id).to_string();
         if !rows
             .iter()
-            .any(|known| record(&known.record_id) == record(&row.record_id))
+            .any(|known| same_record(&known.record_id, &row.record_id))
         {
             rows.push(row);
         }
         true
     }
 
-    /// The row's record: the row's own key (`data-row-key-value`, `data-recordid`), else the
-    /// first link in it to an Opportunity; with the link's text.
-    /// The row's record, its link's text and the link (the row's anchor).
-    fn record_of(&self, row: &D::Node) -> Option<(String, Option<String>, Option<D::Node>)> {
-        for attribute in ["data-row-key-value", "data-recordid", "data-record-id"] {
-            if let Some(value) = self.dom.attribute(row, attribute) {
-                if let Some(id) = opportunity_id(value.trim()) {
-                    let (link_text, link) = self
-                        .record_link(row)
-                        .map_or((None, None), |(_, text, link)| (Some(text), Some(link)));
-                    return Some((id.to_string(), link_text, link));
-                }
+    /// The row's record, its link's text and the link (the row's anchor): see "Which row is
+    /// which" in the module docs. `name_cells` are where the row shows its name, best first (a
+    /// table's row header and Name column, a Classic grid's Name cell, a card's titles).
+    fn record_of(&self, row: &D::Node, name_cells: &[D::Node]) -> Option<Identified<D::Node>> {
+        let key = self
+            .dom
+            .attributes(row, ROW_KEY_ATTRIBUTES)
+            .into_iter()
+            .flatten()
+            .find_map(|value| match href::target_of_id(value.trim()) {
+                Target::Nothing => None,
+                target => Some(target),
+            });
+        match key {
+            // Another object's row (a Quote's, a Task's): never an Opportunity row.
+            Some(Target::OtherRecord) => None,
+            // The row names its record: the link is the name's, else any link to that record.
+            Some(Target::Opportunity(id)) => {
+                let link = name_cells
+                    .iter()
+                    .find_map(|cell| match self.first_record_link(cell) {
+                        Some((Target::Opportunity(linked), link)) if same_record(&linked, &id) => {
+                            Some(link)
+                        }
+                        _ => None,
+                    })
+                    .or_else(|| self.opportunity_link(row, Some(&id)).map(|(_, link)| link));
+                let text = link.as_ref().map(|link| self.text(link));
+                Some((id, text, link))
+            }
+            _ => {
+                // The first name cell that links to a record decides: an Opportunity's is the
+                // row's; another record's (a Quote's name, a Task's subject) is no Opportunity
+                // row, whatever else the row links to.
+                let named = name_cells
+                    .iter()
+                    .find_map(|cell| self.first_record_link(cell));
+                let (id, link) = match named {
+                    Some((Target::Opportunity(id), link)) => (id, link),
+                    Some(_) => return None,
+                    None => self.opportunity_link(row, None)?,
+                };
+                let text = Some(self.text(&link)).filter(|text| !text.is_empty());
+                Some((id, text, Some(link)))
             }
         }
-        self.record_link(row)
-            .map(|(id, text, link)| (id, Some(text).filter(|t| !t.is_empty()), Some(link)))
     }
 
-    fn record_link(&self, row: &D::Node) -> Option<(String, String, D::Node)> {
-        self.composed(row, selectors::LINK)
+    /// What a link (or an element with `data-recordid`) names: its `href` decides; the
+    /// attribute where the `href` names no record (`javascript:void(0)`, `#`).
+    fn link_target(&self, link: &D::Node) -> Target {
+        let values = self.dom.attributes(link, LINK_ATTRIBUTES);
+        let from_href = values[0].as_deref().map_or(Target::Nothing, href::target);
+        match (from_href, &values[1]) {
+            (Target::Nothing, Some(record_id)) => href::target_of_id(record_id.trim()),
+            (target, _) => target,
+        }
+    }
+
+    /// The first link under `scope` that names a record (an Opportunity's or another object's;
+    /// actions and links to no record are passed over).
+    fn first_record_link(&self, scope: &D::Node) -> Option<(Target, D::Node)> {
+        self.composed(scope, selectors::LINK)
             .into_iter()
-            .take(40)
-            .find_map(|link| {
-                let id = self
-                    .dom
-                    .attribute(&link, "data-recordid")
-                    .and_then(|value| opportunity_id(value.trim()).map(str::to_string))
-                    .or_else(|| {
-                        opportunity_id_in_href(&self.dom.attribute(&link, "href")?)
-                            .map(str::to_string)
-                    })?;
-                let text = self.text(&link);
-                Some((id, text, link))
+            .take(MAX_LINKS)
+            .find_map(|link| match self.link_target(&link) {
+                Target::Nothing | Target::Action => None,
+                target => Some((target, link)),
             })
     }
 
-    /// Grids: every visible table whose rows link to Opportunities.
+    /// The first link under `scope` to an Opportunity's own page (to `wanted`'s record when
+    /// given), never an action on it.
+    fn opportunity_link(&self, scope: &D::Node, wanted: Option<&str>) -> Option<(String, D::Node)> {
+        self.composed(scope, selectors::LINK)
+            .into_iter()
+            .take(MAX_LINKS)
+            .find_map(|link| match self.link_target(&link) {
+                Target::Opportunity(id) if wanted.is_none_or(|wanted| same_record(wanted, &id)) => {
+                    Some((id, link))
+                }
+                _ => None,
+            })
+    }
+
+    /// The tables and cards of the related lists that list another object than Opportunities
+    /// (an Account page's Contacts, Quotes, Cases, activities, custom objects), by the marks
+    /// each related list carries ([`related_list_object`]): asked once per reading of a
+    /// layout, never per row.
+    fn other_objects_parts(&self, in_shadow: bool) -> Vec<D::Node> {
+        let containers = if in_shadow {
+            self.trees.query_all(self.dom, selectors::RELATED_LIST)
+        } else {
+            self.dom
+                .query_tree(self.trees.document(), selectors::RELATED_LIST)
+        };
+        let mut parts = Vec::new();
+        for container in containers.into_iter().take(MAX_RELATED_LISTS) {
+            if self.related_list_object(&container) != Some(false) {
+                continue;
+            }
+            if in_shadow {
+                parts.extend(query_composed(self.dom, &container, selectors::LIST_PART));
+            } else {
+                parts.extend(self.dom.query_tree(&container, selectors::LIST_PART));
+            }
+        }
+        parts
+    }
+
+    /// Whether a related list lists Opportunities: `Some(true)` when its marks say so,
+    /// `Some(false)` when they name another object, `None` without marks (then each row's name
+    /// alone decides). Classic names the object in a class (`listRelatedObject
+    /// opportunityBlock`); Lightning in the header's icon (`slds-icon-standard-opportunity`;
+    /// another object's `slds-icon-standard-quotes`, `slds-icon-custom-custom18`), and in the
+    /// header's and "View All" links (`/related/Opportunities/view`, which an org's own
+    /// relationship to Opportunities names otherwise: only a positive mark).
+    fn related_list_object(&self, container: &D::Node) -> Option<bool> {
+        let class = self.dom.attribute(container, "class").unwrap_or_default();
+        let classes: Vec<&str> = class.split_ascii_whitespace().collect();
+        if classes.contains(&"listRelatedObject") {
+            return classes
+                .iter()
+                .find(|class| class.ends_with("Block") && **class != "bPageBlock")
+                .map(|class| *class == "opportunityBlock");
+        }
+        // (Composed: the container is outside the list part being read, [`Reader::composed`].)
+        for mark in query_composed(self.dom, container, selectors::RELATED_LIST_MARK)
+            .into_iter()
+            .take(8)
+        {
+            let [class, link] =
+                <[Option<String>; 2]>::try_from(self.dom.attributes(&mark, &["class", "href"]))
+                    .unwrap_or_default();
+            if let Some(object) = class.as_deref().and_then(icon_object) {
+                return Some(object == "opportunity");
+            }
+            if link.as_deref().and_then(href::related_list_name) == Some("Opportunities") {
+                return Some(true);
+            }
+        }
+        None
+    }
+
+    /// Grids: every visible table whose rows name Opportunities, but those of related lists of
+    /// other objects.
     fn tables(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
+        let mut other_objects: Option<Vec<D::Node>> = None;
         for table in self.candidates(selectors::TABLE, in_shadow) {
             if has_class(self.dom, &table, "x-grid3-row-table")
                 || has_class(self.dom, &table, "x-grid3-hd-row-table")
                 || self.out_of_scope(&table)
+            {
+                continue;
+            }
+            let other_objects =
+                other_objects.get_or_insert_with(|| self.other_objects_parts(in_shadow));
+            if other_objects
+                .iter()
+                .any(|part| self.dom.same_node(part, &table))
             {
                 continue;
             }
@@ -487,25 +676,52 @@ impl<D: Dom> Reader<'_, D> {
             if !dom.query_tree(&tr, selectors::TABLE).is_empty()
                 && cells
                     .iter()
-                    .any(|cell| !dom.query_tree(cell, selectors::TABLE).is_empty())
+                    .any(|cell| !dom.query_tree(&cell.node, selectors::TABLE).is_empty())
             {
                 continue;
             }
-            let Some((record_id, link_text, anchor)) = self.record_of(&tr) else {
+            // A row of header cells only (a header row) has no name cell.
+            let all_headers = !cells.is_empty() && cells.iter().all(|cell| cell.kind.is_header());
+            let fields: Vec<Option<Field>> = if all_headers {
+                Vec::new()
+            } else {
+                cells
+                    .iter()
+                    .enumerate()
+                    .map(|(index, cell)| {
+                        self.own_field(&cell.node)
+                            .or_else(|| header.get(index).copied().flatten())
+                    })
+                    .collect()
+            };
+            // Where the row shows its name: its row header (the datatable's `th[scope=row]`,
+            // Classic's `th.dataCell`), then its Name column.
+            let mut name_cells: Vec<D::Node> = Vec::new();
+            if !all_headers {
+                let row_header = cells
+                    .iter()
+                    .position(|cell| cell.kind == CellKind::RowHeader);
+                let name_column = fields.iter().position(|field| *field == Some(Field::Name));
+                name_cells.extend(row_header.map(|index| cells[index].node.clone()));
+                if name_column != row_header {
+                    name_cells.extend(name_column.map(|index| cells[index].node.clone()));
+                }
+            }
+            let Some((record_id, link_text, anchor)) = self.record_of(&tr, &name_cells) else {
                 // The first row without a record that has header cells is the header.
                 if header.is_empty() && self.is_header_row(&tr, &cells) {
-                    header = cells.iter().map(|cell| self.header_field(cell)).collect();
+                    header = cells
+                        .iter()
+                        .map(|cell| self.header_field(&cell.node))
+                        .collect();
                 }
                 continue;
             };
-            let mut fields = Vec::new();
-            for (index, cell) in cells.iter().enumerate() {
-                let field = self
-                    .own_field(cell)
-                    .or_else(|| header.get(index).copied().flatten());
-                if let Some(field) = field {
-                    if !fields.iter().any(|(known, _)| *known == field) {
-                        fields.push((field, self.text(cell)));
+            let mut shown = Vec::new();
+            for (cell, field) in cells.iter().zip(&fields) {
+                if let Some(field) = *field {
+                    if !shown.iter().any(|(known, _)| *known == field) {
+                        shown.push((field, self.text(&cell.node)));
                     }
                 }
             }
@@ -513,7 +729,7 @@ impl<D: Dom> Reader<'_, D> {
                 anchor,
                 record_id,
                 link_text,
-                cells: fields,
+                cells: shown,
             };
             if !self.push(rows, row) {
                 return false;
@@ -540,8 +756,9 @@ impl<D: Dom> Reader<'_, D> {
             .is_some_and(|grand| self.dom.same_node(&grand, table))
     }
 
-    /// A row's cells: its element children that are cells, at most [`MAX_COLUMNS`].
-    fn cells_of(&self, row: &D::Node) -> Vec<D::Node> {
+    /// A row's cells: its element children that are cells, at most [`MAX_COLUMNS`], each with
+    /// its kind.
+    fn cells_of(&self, row: &D::Node) -> Vec<TableCell<D::Node>> {
         self.dom
             .children(row)
             .into_iter()
@@ -549,18 +766,24 @@ impl<D: Dom> Reader<'_, D> {
                 crate::dom::Child::Node(node) => Some(node),
                 crate::dom::Child::Text(_) => None,
             })
-            .filter(|node| {
-                matches!(self.dom.tag_name(node).as_deref(), Some("th" | "td"))
-                    || matches!(
-                        self.dom.attribute(node, "role").as_deref(),
-                        Some("gridcell" | "rowheader" | "columnheader")
-                    )
+            .filter_map(|node| {
+                let kind = match self.dom.tag_name(&node).as_deref() {
+                    Some("th") => CellKind::RowHeader,
+                    Some("td") => CellKind::Data,
+                    _ => match self.dom.attribute(&node, "role").as_deref() {
+                        Some("gridcell") => CellKind::Data,
+                        Some("rowheader") => CellKind::RowHeader,
+                        Some("columnheader") => CellKind::ColumnHeader,
+                        _ => return None,
+                    },
+                };
+                Some(TableCell { node, kind })
             })
             .take(MAX_COLUMNS)
             .collect()
     }
 
-    fn is_header_row(&self, row: &D::Node, cells: &[D::Node]) -> bool {
+    fn is_header_row(&self, row: &D::Node, cells: &[TableCell<D::Node>]) -> bool {
         let dom = self.dom;
         dom.attribute(row, "data-row-key-value").as_deref() == Some("HEADER")
             || has_class(dom, row, "headerRow")
@@ -569,23 +792,19 @@ impl<D: Dom> Reader<'_, D> {
                 .and_then(|parent| dom.tag_name(&parent))
                 .as_deref()
                 == Some("thead")
-            || (!cells.is_empty()
-                && cells.iter().all(|cell| {
-                    dom.tag_name(cell).as_deref() == Some("th")
-                        || dom.attribute(cell, "role").as_deref() == Some("columnheader")
-                }))
+            || (!cells.is_empty() && cells.iter().all(|cell| cell.kind.is_header()))
     }
 
-    /// The field a cell names itself: `data-label` (the datatable's column label on every
-    /// cell), then its API name.
+    /// The field a cell names itself: its API name (the datatable's column key), then its
+    /// `data-label` (the datatable's column label on every cell).
     fn own_field(&self, cell: &D::Node) -> Option<Field> {
-        let dom = self.dom;
-        dom.attribute(cell, "data-col-key-value")
-            .and_then(|key| columns::field_of_api_name(&key))
-            .or_else(|| {
-                dom.attribute(cell, "data-label")
-                    .and_then(|label| columns::field_of_label(&label))
-            })
+        let [key, label] = <[Option<String>; 2]>::try_from(
+            self.dom
+                .attributes(cell, &["data-col-key-value", "data-label"]),
+        )
+        .unwrap_or_default();
+        key.and_then(|key| columns::field_of_api_name(&key))
+            .or_else(|| label.and_then(|label| columns::field_of_label(&label)))
     }
 
     /// The field a header cell names: its API name, its `aria-label` or `title`, its text.
@@ -600,7 +819,9 @@ impl<D: Dom> Reader<'_, D> {
             .or_else(|| columns::field_of_label(&self.text(cell)))
     }
 
-    /// Classic's enhanced list: every cell names its column.
+    /// Classic's enhanced list: every cell names its column; the row is its Name cell's
+    /// record (an action column's "Edit | Del" and a lookup to another Opportunity come first
+    /// in many views).
     fn classic_grid(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         for row in self.candidates(selectors::CLASSIC_GRID_ROW, in_shadow) {
@@ -608,23 +829,33 @@ impl<D: Dom> Reader<'_, D> {
                 continue;
             }
             self.enter(&row);
-            let Some((record_id, link_text, anchor)) = self.record_of(&row) else {
-                continue;
-            };
-            let mut fields: Vec<(Field, String)> = Vec::new();
-            for cell in self
+            let cells: Vec<(Option<Field>, D::Node)> = self
                 .composed(&row, selectors::CLASSIC_GRID_CELL)
                 .into_iter()
                 .take(MAX_COLUMNS)
-            {
-                let class = self.dom.attribute(&cell, "class").unwrap_or_default();
-                let Some(field) =
-                    columns::classic_grid_column(&class).and_then(columns::field_of_api_name)
-                else {
+                .map(|cell| {
+                    let class = self.dom.attribute(&cell, "class").unwrap_or_default();
+                    let field =
+                        columns::classic_grid_column(&class).and_then(columns::field_of_api_name);
+                    (field, cell)
+                })
+                .collect();
+            let name_cells: Vec<D::Node> = cells
+                .iter()
+                .find(|(field, _)| *field == Some(Field::Name))
+                .map(|(_, cell)| cell.clone())
+                .into_iter()
+                .collect();
+            let Some((record_id, link_text, anchor)) = self.record_of(&row, &name_cells) else {
+                continue;
+            };
+            let mut fields: Vec<(Field, String)> = Vec::new();
+            for (field, cell) in &cells {
+                let Some(field) = *field else {
                     continue;
                 };
                 if !fields.iter().any(|(known, _)| *known == field) {
-                    fields.push((field, self.text(&cell)));
+                    fields.push((field, self.text(cell)));
                 }
             }
             let row = RawRow {
@@ -708,8 +939,17 @@ impl<D: Dom> Reader<'_, D> {
     /// Related lists as tiles and Aura list records.
     fn tiles(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
+        let mut other_objects: Option<Vec<D::Node>> = None;
         for tile in self.candidates(selectors::TILE, in_shadow) {
             if self.out_of_scope(&tile) {
+                continue;
+            }
+            let other_objects =
+                other_objects.get_or_insert_with(|| self.other_objects_parts(in_shadow));
+            if other_objects
+                .iter()
+                .any(|part| self.dom.same_node(part, &tile))
+            {
                 continue;
             }
             self.enter(&tile);
@@ -723,9 +963,14 @@ impl<D: Dom> Reader<'_, D> {
         rows
     }
 
-    /// A card's record and its label/value pairs.
+    /// A card's record (its title's) and its label/value pairs.
     fn card(&self, card: &D::Node) -> Option<RawRow<D::Node>> {
-        let (record_id, link_text, anchor) = self.record_of(card)?;
+        let titles: Vec<D::Node> = self
+            .composed(card, selectors::CARD_TITLE)
+            .into_iter()
+            .take(4)
+            .collect();
+        let (record_id, link_text, anchor) = self.record_of(card, &titles)?;
         let mut cells: Vec<(Field, String)> = Vec::new();
         for label in self
             .composed(card, selectors::CARD_LABEL)
@@ -863,22 +1108,21 @@ fn excludes(ancestor: &Ancestor) -> bool {
     false
 }
 
-/// The Opportunity Id a link points to: Lightning (`/lightning/r/Opportunity/<Id>/view`,
-/// `/lightning/r/<Id>/view`), `one.app` (`#/sObject/<Id>/view`) or Classic (`/<Id>`), absolute
-/// or relative. Only the path (and `one.app`'s fragment) is read: an Id in a query parameter
-/// (`retURL`) names another page.
-pub fn opportunity_id_in_href(href: &str) -> Option<&str> {
-    let href = href.trim();
-    let after_scheme = href.split_once("://").map_or(href, |(_, rest)| {
-        rest.split_once('/').map_or("", |(_, path)| path)
-    });
-    let (before_fragment, fragment) = after_scheme.split_once('#').unwrap_or((after_scheme, ""));
-    let path = before_fragment.split('?').next().unwrap_or("");
-    let fragment_path = fragment.split('?').next().unwrap_or("");
-    path.split('/')
-        .chain(fragment_path.split('/'))
-        .take(16)
-        .find_map(opportunity_id)
+/// Whether two Ids name the same record: their first 15 characters (an 18-character Id adds a
+/// checksum to the 15-character one).
+fn same_record(one: &str, other: &str) -> bool {
+    one.get(..15).unwrap_or(one) == other.get(..15).unwrap_or(other)
+}
+
+/// The object an SLDS icon's class names (`slds-icon-standard-opportunity`: `opportunity`;
+/// `slds-icon-custom-custom18`: `custom18`), if it names one.
+fn icon_object(class_attribute: &str) -> Option<&str> {
+    class_attribute.split_ascii_whitespace().find_map(|class| {
+        ["slds-icon-standard-", "slds-icon-custom-"]
+            .iter()
+            .find_map(|prefix| class.strip_prefix(prefix))
+            .filter(|object| !object.is_empty())
+    })
 }
 
 /// `text` cut to [`MAX_CELL_CHARS`] characters.
@@ -1031,6 +1275,183 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(opportunity_id_in_href(href), id, "{href}");
+        }
+    }
+
+    /// The rows of `html`, each as its record, its name and its anchor's `href`.
+    #[cfg(feature = "html")]
+    fn rows_of(html: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        let dom = crate::dom::parsed::ParsedDom::parse(html);
+        let (extraction, anchors) = extract_list_anchored(&dom, &ExtractOptions::default());
+        extraction
+            .rows
+            .into_iter()
+            .zip(anchors)
+            .map(|(row, anchor)| {
+                let href = anchor.and_then(|anchor| dom.attribute(&anchor, "href"));
+                (row.record_id, row.fields.name, href)
+            })
+            .collect()
+    }
+
+    #[cfg(feature = "html")]
+    fn row(id: &str, name: &str, href: &str) -> (String, Option<String>, Option<String>) {
+        (
+            id.to_string(),
+            Some(name.to_string()),
+            Some(href.to_string()),
+        )
+    }
+
+    /// Regression (list review, defect 1): Classic's enhanced list with "Edit | Del" and a
+    /// "Parent Opportunity" lookup before the Name: the row is its Name cell's record, its badge
+    /// goes after the name, and a read-only row (no Edit link) is not taken for its parent.
+    #[cfg(feature = "html")]
+    #[test]
+    fn a_classic_rows_action_and_lookup_columns_do_not_name_it() {
+        let row_html = |id: &str, actions: bool, parent: Option<&str>, name: &str| {
+            let actions = if actions {
+                format!(
+                    "<a href=\"/{id}/e?retURL=%2F006%3Ffcf%3D00B5g00000PaRnT\" class=\"actionLink\">Edit</a>&nbsp;|&nbsp;\
+                     <a href=\"javascript:void(0);\" class=\"actionLink\">Del</a>"
+                )
+            } else {
+                "&nbsp;".to_string()
+            };
+            let parent = parent.map_or("&nbsp;".to_string(), |parent| {
+                format!("<a href=\"/{parent}\">Parent deal</a>")
+            });
+            format!(
+                "<div class=\"x-grid3-row\"><table class=\"x-grid3-row-table\"><tr>\
+                 <td><div class=\"x-grid3-cell-inner x-grid3-col-ACTION_COLUMN\">{actions}</div></td>\
+                 <td><div class=\"x-grid3-cell-inner x-grid3-col-00N5g00000PaRnT\">{parent}</div></td>\
+                 <td><div class=\"x-grid3-cell-inner x-grid3-col-OPPORTUNITY_NAME\"><a href=\"/{id}\"><span>{name}</span></a></div></td>\
+                 <td><div class=\"x-grid3-cell-inner x-grid3-col-OPPORTUNITY_STAGE_NAME\">Prospecting</div></td>\
+                 </tr></table></div>"
+            )
+        };
+        let html = [
+            row_html("0065g00000Pa001", true, Some("0065g00000Pp900"), "First"),
+            row_html("0065g00000Pa002", true, None, "Second"),
+            row_html("0065g00000Pa003", false, Some("0065g00000Pa001"), "Third"),
+        ]
+        .concat();
+        assert_eq!(
+            rows_of(&html),
+            [
+                row("0065g00000Pa001", "First", "/0065g00000Pa001"),
+                row("0065g00000Pa002", "Second", "/0065g00000Pa002"),
+                row("0065g00000Pa003", "Third", "/0065g00000Pa003"),
+            ]
+        );
+    }
+
+    /// Regression (list review, defect 1): a lookup to another Opportunity before the Name
+    /// column, in a table without row keys (a Classic related list, an org's own table) and in a
+    /// keyed datatable, where the anchor must link to the row's own record.
+    #[cfg(feature = "html")]
+    #[test]
+    fn a_lookup_before_the_name_does_not_name_the_row() {
+        let head = "<thead><tr><th>Parent Opportunity</th><th>Opportunity Name</th><th>Stage</th></tr></thead>";
+        let unkeyed = format!(
+            "<table>{head}<tbody>\
+             <tr><td><a href=\"/0065g00000Pp900\">Master</a></td><th scope=\"row\"><a href=\"/0065g00000Ch001\">Child one</a></th><td>Prospecting</td></tr>\
+             <tr><td><a href=\"/0065g00000Ch001\">Child one</a></td><th scope=\"row\"><a href=\"/0065g00000Ch002\">Child two</a></th><td>Prospecting</td></tr>\
+             </tbody></table>"
+        );
+        assert_eq!(
+            rows_of(&unkeyed),
+            [
+                row("0065g00000Ch001", "Child one", "/0065g00000Ch001"),
+                row("0065g00000Ch002", "Child two", "/0065g00000Ch002"),
+            ]
+        );
+        // No row header: the Name column (by its header) is the name.
+        let by_column = unkeyed
+            .replace("<th scope=\"row\">", "<td>")
+            .replace("</a></th>", "</a></td>");
+        assert_eq!(rows_of(&by_column), rows_of(&unkeyed));
+        // Keyed rows: the key is the record; the anchor is the link to it, wherever it is.
+        let keyed = "<table><tbody>\
+             <tr data-row-key-value=\"0065g00000Ch001AAA\"><td data-label=\"Parent Opportunity\"><a href=\"/lightning/r/0065g00000Pp900AAA/view\">Master</a></td>\
+             <th scope=\"row\" data-label=\"Opportunity Name\"><a href=\"/lightning/r/0065g00000Ch001AAA/view\">Child one</a></th></tr>\
+             <tr data-row-key-value=\"0065g00000Ch002AAA\"><td data-label=\"Parent Opportunity\"><a href=\"/lightning/r/0065g00000Ch002AAA/view\">Child two</a></td>\
+             <th scope=\"row\" data-label=\"Opportunity Name\"><a href=\"/lightning/r/0065g00000Ch001AAA/view\">Child one</a></th></tr>\
+             </tbody></table>";
+        assert_eq!(
+            rows_of(keyed),
+            [
+                row(
+                    "0065g00000Ch001AAA",
+                    "Child one",
+                    "/lightning/r/0065g00000Ch001AAA/view"
+                ),
+                // A name that links elsewhere than the key: the key wins, the anchor is the
+                // link to the key's record.
+                row(
+                    "0065g00000Ch002AAA",
+                    "Child one",
+                    "/lightning/r/0065g00000Ch002AAA/view"
+                ),
+            ]
+        );
+    }
+
+    /// Regression (list review, defect 2): rows of other objects that link to Opportunities
+    /// (a Quote's "Opportunity Name", an activity's "Related To", a card whose title is a
+    /// custom record) are no Opportunity rows, without any related-list mark around them.
+    #[cfg(feature = "html")]
+    #[test]
+    fn rows_named_by_another_object_are_not_opportunity_rows() {
+        let quotes = "<table><thead><tr><th>Quote Name</th><th>Opportunity Name</th><th>Expiration Date</th></tr></thead><tbody>\
+             <tr><th scope=\"row\"><a href=\"/lightning/r/0Q05g00000Qt001AAA/view\">Q-00012</a></th>\
+             <td><a href=\"/lightning/r/0065g00000Ac001AAA/view\">Acme — 500 Widgets</a></td><td>12/31/2026</td></tr></tbody></table>";
+        assert_eq!(rows_of(quotes), []);
+        let keyed_activity = "<table><tbody><tr data-row-key-value=\"00T5g00000Tk001AAA\">\
+             <td data-label=\"Subject\">Call</td><td data-label=\"Related To\"><a href=\"/lightning/r/0065g00000Ac001AAA/view\">Acme</a></td></tr></tbody></table>";
+        assert_eq!(rows_of(keyed_activity), []);
+        let tile = "<article class=\"slds-tile\"><h3 class=\"slds-tile__title\"><a href=\"/lightning/r/a0B5g00000Dr001AAA/view\">DR-0001</a></h3>\
+             <dl><dt class=\"slds-item_label\">Opportunity</dt><dd><a href=\"/lightning/r/0065g00000Ac001AAA/view\">Acme</a></dd></dl></article>";
+        assert_eq!(rows_of(tile), []);
+        // A name cell that links nowhere names no record: the row's first link does.
+        let plain_name =
+            "<table><thead><tr><th>Opportunity Name</th><th>Stage</th></tr></thead><tbody>\
+             <tr><td>Acme</td><td><a href=\"/0065g00000Ac001\">open</a></td></tr></tbody></table>";
+        assert_eq!(rows_of(plain_name).len(), 1);
+    }
+
+    /// Regression (list review, defect 2): a related list whose marks name another object is
+    /// not read even where its rows have no name to tell them by; the Opportunities list is.
+    #[cfg(feature = "html")]
+    #[test]
+    fn related_lists_of_other_objects_are_not_read() {
+        let table = "<table><tbody><tr><td><a href=\"/lightning/r/0065g00000Ac001AAA/view\">Acme</a></td><td>$10.00</td></tr></tbody></table>";
+        let lightning = |icon: &str, related: &str| {
+            format!(
+                "<lst-related-list-single-container><article class=\"slds-card\"><lightning-icon class=\"slds-icon_container {icon}\"></lightning-icon>\
+                 <a class=\"slds-card__header-link\" href=\"/lightning/r/Account/0015g00000XyZabAAB/related/{related}/view\">List</a>\
+                 {table}</article></lst-related-list-single-container>"
+            )
+        };
+        let classic = |object: &str| {
+            format!("<div class=\"bRelatedList\"><div class=\"listRelatedObject {object}Block\"><div class=\"bPageBlock\">{table}</div></div></div>")
+        };
+        for other in [
+            lightning("slds-icon-standard-quotes", "Quotes"),
+            lightning("slds-icon-custom-custom18", "Deal_Registrations__r"),
+            // The icon names the object, whatever the relationship is called.
+            lightning("slds-icon-standard-case", "Opportunities"),
+            classic("case"),
+        ] {
+            assert_eq!(rows_of(&other), [], "{other}");
+        }
+        for opportunities in [
+            lightning("slds-icon-standard-opportunity", "Opportunities"),
+            lightning("", "Opportunities"),
+            lightning("", "Partner_Opportunities__r"),
+            classic("opportunity"),
+        ] {
+            assert_eq!(rows_of(&opportunities).len(), 1, "{opportunities}");
         }
     }
 
