@@ -300,11 +300,26 @@ import { makeText } from './i18n.js';
     return true;
   }
 
-  // The extension's own badge coming or going is not a change to the page.
-  const OWN_TAGS = new Set([HOST_TAG.toUpperCase(), ROW_TAG.toUpperCase()]);
-  const isOwn = (record) => (badge && record.target === badge.host)
-    || (record.type === 'childList'
-      && [...record.addedNodes, ...record.removedNodes].every((node) => OWN_TAGS.has(node.nodeName)));
+  // The extension's own badges coming or going are not changes to the page. Recognised as the
+  // elements this script created (never by tag name: a page may make an element of the same
+  // name), and only while each is where this script put it: after the element it was placed
+  // beside, or gone because this script removed it. A host the page moved or removed is a
+  // change like any other (the next evaluation puts it back).
+  const ownHosts = new WeakSet();
+  const placedAfter = new WeakMap(); // a host this script inserted → its previous sibling then
+  function inserted(host) {
+    ownHosts.add(host);
+    placedAfter.set(host, host.previousSibling);
+  }
+  function removed(host) {
+    placedAfter.delete(host);
+    host.remove();
+  }
+  const asPlaced = (node) => ownHosts.has(node)
+    && (node.isConnected ? placedAfter.get(node) === node.previousSibling : !placedAfter.has(node));
+  const isOwn = (record) => (record.type === 'childList'
+    ? [...record.addedNodes, ...record.removedNodes].every(asPlaced)
+    : ownHosts.has(record.target));
 
   // ---- drawing -------------------------------------------------------------------------------
   //
@@ -445,9 +460,13 @@ import { makeText } from './i18n.js';
   function place(anchor) {
     const host = badge.host;
     if (anchor && anchor.isConnected && anchor.parentNode) {
-      if (anchor.nextSibling !== host) anchor.after(host);
+      if (anchor.nextSibling !== host) {
+        anchor.after(host);
+        inserted(host);
+      }
     } else if (!host.isConnected) {
       (document.body || document.documentElement).append(host);
+      inserted(host);
     }
   }
 
@@ -477,19 +496,20 @@ import { makeText } from './i18n.js';
   }
 
   function removeBadge() {
-    if (badge) badge.host.remove();
+    if (badge) removed(badge.host);
     badge = null;
   }
 
   // A list row's badge: a closed shadow root with the pill (the score, or the closed state) and
   // a card with the row's most harmful reason, both drawn as generated content (see above).
-  // The host is absolutely positioned at its place in the text (no offsets: right after the
-  // row's name), so it takes no room: no cell widens, no row moves, and it scrolls with its row.
-  // Not focusable (a list of fifty would be fifty tab stops): assistive technology reads its
-  // name and reason from the pill (role img).
+  // The host goes into the page's tree right after the row's name (next in reading order) and
+  // is absolutely positioned, so it takes no room: no cell widens, no row moves, and it scrolls
+  // with its row. Where it is drawn is decided by `fitRows` below. Not focusable (a list of fifty
+  // would be fifty tab stops): assistive technology reads its name and reason from the pill
+  // (role img).
   function createRowBadge() {
     const host = document.createElement(ROW_TAG);
-    for (const [name, value] of [['position', 'absolute'], ['display', 'inline-block'], ['margin', '0 0 0 4px'],
+    for (const [name, value] of [['position', 'absolute'], ['display', 'inline-block'], ['margin', '0'],
       ['padding', '0'], ['z-index', '1'], ['width', 'auto'], ['height', 'auto'], ['line-height', '0']]) {
       host.style.setProperty(name, value, 'important');
     }
@@ -502,7 +522,136 @@ import { makeText } from './i18n.js';
     reason.className = 'card';
     reason.setAttribute('aria-hidden', 'true');
     root.append(pill, reason);
-    return { host, pill, reason, key: '' };
+    return { host, pill, reason, key: '', anchor: null, name: '', shift: [0, 0], bounds: [] };
+  }
+
+  // Where a row's badge is drawn: right after the row's name, unless the room there ends first
+  // (the name's cell ends, the name is cut short by its truncating wrapper, or something of the
+  // page follows it: an edit button, the next value of a split view's item, a card's menu); then
+  // at the end of that room, over the end of the name's own text. A static position alone
+  // (the host with no offsets) put the badge where the full name ends, over the next column
+  // when the name fills its cell.
+  //
+  // Geometry is read only where layout is already done: in a ResizeObserver's callback, which
+  // runs after the browser laid the page out for the next frame and before it paints. It comes
+  // for a badge when it is inserted or moved, when its pill changes size, when the row's name
+  // text changes, and when the box that bounds it (the name's cell) is resized (a column
+  // resized, the window). An evaluation itself reads no layout. All reads come before all
+  // writes, and a write is a transform, which lays nothing out.
+  const GAP = 4; // between the name and the badge, and the badge and what ends the room
+  const fitted = new WeakMap(); // an observed element (a host, a name's cell) → its row badges
+  const fitter = typeof ResizeObserver === 'function' ? new ResizeObserver(fitRows) : null;
+
+  function watch(element, rowBadge) {
+    let badges = fitted.get(element);
+    if (!badges) fitted.set(element, badges = new Set());
+    if (!badges.size) fitter.observe(element);
+    badges.add(rowBadge);
+  }
+
+  function unwatch(element, rowBadge) {
+    const badges = fitted.get(element);
+    if (badges) badges.delete(rowBadge);
+    if (!badges || !badges.size) fitter.unobserve(element);
+  }
+
+  function watchFit(rowBadge) {
+    if (!fitter) return;
+    // Observed anew: a first observation comes at the next layout.
+    fitted.set(rowBadge.host, new Set([rowBadge]));
+    fitter.unobserve(rowBadge.host);
+    fitter.observe(rowBadge.host);
+  }
+
+  function unwatchFit(rowBadge) {
+    if (!fitter) return;
+    unwatch(rowBadge.host, rowBadge);
+    for (const element of rowBadge.bounds) unwatch(element, rowBadge);
+    rowBadge.bounds = [];
+  }
+
+  // The composed parent: the slot an element is assigned to, its parent, or its shadow root's host.
+  const composedParent = (element) => element.assignedSlot || element.parentElement
+    || (element.parentNode && element.parentNode.host) || null;
+
+  // Reads only: where the badge of `rowBadge` goes, as a shift from its static position.
+  function measureRow(rowBadge) {
+    const { host, anchor } = rowBadge;
+    if (!host.isConnected || !anchor || !anchor.isConnected) return null;
+    const badgeBox = host.getBoundingClientRect();
+    if (badgeBox.width === 0 && badgeBox.height === 0) return null; // not rendered (a hidden list)
+    // The name's text as laid out: the end of its last line (a wrapped name goes on), its
+    // vertical middle, its start. Text cut off by a wrapper still counts here: its end is where
+    // the static position was.
+    const range = document.createRange();
+    range.selectNodeContents(anchor);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0 || r.height > 0);
+    if (!rects.length) return null;
+    const lastTop = Math.max(...rects.map((r) => r.top));
+    const lastLine = rects.filter((r) => r.bottom > lastTop + 1);
+    const nameLeft = Math.min(...rects.map((r) => r.left));
+    const nameRight = Math.max(...lastLine.map((r) => r.right));
+    const lineTop = Math.min(...lastLine.map((r) => r.top));
+    const lineBottom = Math.max(...lastLine.map((r) => r.bottom));
+    // The room: up to the name's cell (a table cell), or the first thing that ends it before.
+    // Watched for size changes: the name's own box (the first one around it that is not inline:
+    // it changes with the name's text, also where the page's changes are out of the mutation
+    // observer's sight, in a native shadow root) and the last box looked at (the cell).
+    let limit = Infinity;
+    let box = null;
+    let bound = null;
+    for (let element = anchor, depth = 0; element && depth < 8; element = composedParent(element), depth += 1) {
+      const style = getComputedStyle(element);
+      const rect = element.getBoundingClientRect();
+      if (!box && style.display !== 'inline' && style.display !== 'contents') box = element;
+      if (style.display === 'table-cell') {
+        limit = Math.min(limit, rect.right - (parseFloat(style.paddingRight) || 0));
+        bound = element;
+        break;
+      }
+      // A wrapper that clips the name (ellipsis): the badge stays within what it shows.
+      if (element !== anchor && style.overflowX !== 'visible' && nameRight > rect.right + 0.5) limit = Math.min(limit, rect.right);
+      if (element === anchor && style.overflowX !== 'visible') limit = Math.min(limit, Math.max(rect.right, nameLeft + 1));
+      // Whatever follows the name on its line at this level: the room ends where it begins.
+      let count = 0;
+      for (let next = element.nextElementSibling; next && count < 6; next = next.nextElementSibling) {
+        if (ownHosts.has(next)) continue;
+        count += 1;
+        const r = next.getBoundingClientRect();
+        if ((r.width || r.height) && r.left > nameLeft && r.top < lineBottom && r.bottom > lineTop) limit = Math.min(limit, r.left);
+      }
+      bound = element;
+    }
+    const [shiftX, shiftY] = rowBadge.shift;
+    const staticLeft = badgeBox.left - shiftX;
+    const staticTop = badgeBox.top - shiftY;
+    let left = nameRight + GAP;
+    if (left + badgeBox.width > limit - GAP) left = Math.max(nameLeft, Math.floor(limit - GAP - badgeBox.width));
+    const top = (lineTop + lineBottom) / 2 - badgeBox.height / 2;
+    return { shift: [Math.round(left - staticLeft), Math.round(top - staticTop)], bounds: [...new Set([box, bound])].filter(Boolean) };
+  }
+
+  function fitRows(entries) {
+    const rows = new Set();
+    for (const entry of entries) {
+      for (const rowBadge of fitted.get(entry.target) || []) {
+        if (rowBadges.get(rowBadge.recordId) === rowBadge) rows.add(rowBadge);
+      }
+    }
+    const places = [...rows].map((rowBadge) => [rowBadge, measureRow(rowBadge)]);
+    for (const [rowBadge, place] of places) {
+      if (!place) continue;
+      const [x, y] = place.shift;
+      if (x !== rowBadge.shift[0] || y !== rowBadge.shift[1]) {
+        rowBadge.shift = [x, y];
+        rowBadge.host.style.setProperty('transform', `translate(${x}px, ${y}px)`, 'important');
+      }
+      if (fitter && place.bounds.join() !== rowBadge.bounds.join()) {
+        for (const element of rowBadge.bounds) unwatch(element, rowBadge);
+        rowBadge.bounds = place.bounds;
+        for (const element of place.bounds) watch(element, rowBadge);
+      }
+    }
   }
 
   function drawRows(rows) {
@@ -513,9 +662,20 @@ import { makeText } from './i18n.js';
       let rowBadge = rowBadges.get(row.recordId);
       if (!rowBadge) {
         rowBadge = createRowBadge();
+        rowBadge.recordId = row.recordId;
         rowBadges.set(row.recordId, rowBadge);
       }
-      if (anchor.nextSibling !== rowBadge.host) anchor.after(rowBadge.host);
+      if (anchor.nextSibling !== rowBadge.host) {
+        anchor.after(rowBadge.host);
+        inserted(rowBadge.host);
+      }
+      // Moved, or its name edited in place: placed again at the next layout.
+      const name = anchor.textContent;
+      if (rowBadge.anchor !== anchor || rowBadge.name !== name) {
+        rowBadge.anchor = anchor;
+        rowBadge.name = name;
+        watchFit(rowBadge);
+      }
       if (rowBadge.key !== row.key) {
         paintPending = true;
         rowBadge.key = row.key;
@@ -524,14 +684,15 @@ import { makeText } from './i18n.js';
         const reason = row.reason ? text(row.reason) : '';
         if (reason) show(rowBadge.reason, reason);
         else rowBadge.reason.removeAttribute('data-t');
-        const name = text(row.accessibleName);
-        rowBadge.pill.setAttribute('aria-label', reason ? `${name}. ${reason}` : name);
+        const accessibleName = text(row.accessibleName);
+        rowBadge.pill.setAttribute('aria-label', reason ? `${accessibleName}. ${reason}` : accessibleName);
       }
       drawn.add(row.recordId);
     }
     for (const [recordId, rowBadge] of rowBadges) {
       if (!drawn.has(recordId)) {
-        rowBadge.host.remove();
+        unwatchFit(rowBadge);
+        removed(rowBadge.host);
         rowBadges.delete(recordId);
       }
     }
@@ -546,7 +707,10 @@ import { makeText } from './i18n.js';
   }
 
   function removeRows() {
-    for (const rowBadge of rowBadges.values()) rowBadge.host.remove();
+    for (const rowBadge of rowBadges.values()) {
+      unwatchFit(rowBadge);
+      removed(rowBadge.host);
+    }
     rowBadges.clear();
     reportedList = '';
   }
