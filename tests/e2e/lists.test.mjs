@@ -305,3 +305,50 @@ test('leaving the list in-app removes every row badge; back on a record, one rec
   await waitForRows((found) => found.length === 0);
   await eventually(async () => (await readBadge(page))?.label);
 });
+
+test('list to list in-app: only the new list\'s rows get badges, the previous one kept hidden', async () => {
+  const expected = await openGrid();
+  // As Lightning moves to another list view: the page shown so far stays in the DOM without
+  // `active` (hidden), a new page host shows the other list's rows, then the URL is pushed.
+  await page.evaluate(() => {
+    const shown = document.querySelector('.lafPageHost.active');
+    const next = shown.cloneNode(true);
+    for (const host of next.querySelectorAll('cc-deal-health-row')) host.remove();
+    const other = (value) => value.replace(/0065g00000Ls0/g, '0065g00000Lt0');
+    for (const element of next.querySelectorAll('[data-row-key-value], a[href]')) {
+      for (const name of ['data-row-key-value', 'href']) {
+        if (element.hasAttribute(name)) element.setAttribute(name, other(element.getAttribute(name)));
+      }
+    }
+    shown.classList.remove('active');
+    shown.after(next);
+    history.pushState({}, '', '/lightning/o/Opportunity/list?filterName=MyOpportunities');
+  });
+  const badges = await waitForRows((found) => found.length === expected.length
+    && found.every((b) => b.recordId && b.recordId.startsWith('0065g00000Lt0')));
+  assert.equal(badges.length, expected.length, 'the new list\'s rows, each once; none of the hidden list');
+});
+
+test('an element of the page named like a row badge is a change to the page, not the extension\'s own', async () => {
+  const slug = 'list-kanban-en-us';
+  const url = servedUrl(slug);
+  const expected = cliRows(slug, url);
+  await page.goto(url, { waitUntil: 'load' });
+  await waitForRows((found) => found.length === expected.length);
+  // A new card, rendered by the page inside an element it happens to name cc-deal-health-row.
+  await page.evaluate(() => {
+    const card = document.querySelector('.forceKanbanCard');
+    const copy = card.cloneNode(true);
+    for (const host of copy.querySelectorAll('cc-deal-health-row')) host.remove();
+    copy.setAttribute('data-recordid', '0065g00000Kb009AAA');
+    const link = copy.querySelector('a[href]');
+    link.setAttribute('href', '/lightning/r/0065g00000Kb009AAA/view');
+    link.textContent = 'Wrapped deal';
+    const wrapper = document.createElement('cc-deal-health-row');
+    wrapper.append(copy);
+    card.parentElement.append(wrapper);
+  });
+  const ours = (found) => found.filter((b) => b.shadowRootType === 'closed'); // not the page's element
+  const badges = ours(await waitForRows((found) => ours(found).some((b) => b.recordId === '0065g00000Kb009AAA' && b.label)));
+  assert.equal(badges.length, expected.length + 1);
+});
