@@ -36,6 +36,7 @@ const slds = join(here, '..', '..', 'node_modules', '@salesforce-ux', 'design-sy
 export const PAGE_ASSETS = {
   '/_slds/styles/salesforce-lightning-design-system.min.css': join(slds, 'styles', 'salesforce-lightning-design-system.min.css'),
   '/_slds/icons/standard-sprite/svg/symbols.svg': join(slds, 'icons', 'standard-sprite', 'svg', 'symbols.svg'),
+  '/_slds/icons/custom-sprite/svg/symbols.svg': join(slds, 'icons', 'custom-sprite', 'svg', 'symbols.svg'),
   '/_slds/icons/utility-sprite/svg/symbols.svg': join(slds, 'icons', 'utility-sprite', 'svg', 'symbols.svg'),
   '/_slds/images/logo-noname.svg': join(slds, 'images', 'logo-noname.svg'),
   '/sCSS/64.0/sprites/1763337600000/Theme3/default/gc/common.css': join(here, 'classic.css'),
