@@ -10,13 +10,25 @@ use deal_health::dom::live::LiveDom;
 use deal_health::extract::header_anchor;
 use deal_health::list::summary::ListSummary;
 use deal_health::list::view::{row_view, RowView};
-use deal_health::list::{analyze_list_anchored, Layout};
+use deal_health::list::{analyze_list_cached, Layout, ListCache};
 use deal_health::locale::DateOrder;
 use deal_health::page::{recognize, recognize_list};
 use deal_health::report::{analyze_learning, AnalyzeOptions, Report, Tier1Summary};
 use serde::Serialize;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element};
+use web_sys::{Document, Element, Node};
+
+thread_local! {
+    /// What the last `evaluateList` read of each row, so that the next one reads again only
+    /// the rows that changed (`list::cache`); emptied when the page is no list.
+    static LIST_CACHE: RefCell<ListCache<Node>> = RefCell::new(ListCache::new());
+}
+
+/// Forgets the last list's rows (and lets their nodes go).
+fn forget_list() {
+    LIST_CACHE.with(|cache| cache.borrow_mut().clear());
+}
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -66,6 +78,7 @@ pub fn evaluate_page(
     let Some(page) = recognize(url) else {
         return Ok(JsValue::NULL);
     };
+    forget_list();
     let dom = LiveDom::new(document);
     let known_date_order = date_order
         .as_deref()
@@ -137,6 +150,7 @@ pub fn evaluate_list(
         date_order_wanted: bool,
     }
     if recognize_list(url).is_none() {
+        forget_list();
         return Ok(JsValue::NULL);
     }
     let dom = LiveDom::new(document);
@@ -144,14 +158,12 @@ pub fn evaluate_list(
         .as_deref()
         .and_then(DateOrder::from_name)
         .filter(|order| order.is_learnable());
-    let (report, anchors) = analyze_list_anchored(
-        &dom,
-        &AnalyzeOptions {
-            locale: None,
-            today: parse_today(today)?,
-        },
-        known_date_order,
-    );
+    let options = AnalyzeOptions {
+        locale: None,
+        today: parse_today(today)?,
+    };
+    let (report, anchors) =
+        LIST_CACHE.with(|cache| analyze_list_cached(&dom, &options, known_date_order, cache));
     let date_order_wanted = known_date_order.is_none()
         && report.rows.iter().any(|row| {
             row.warnings

@@ -156,6 +156,19 @@ impl Dom for Counting<'_> {
         self.count();
         self.inner.ancestry(node, names, limit)
     }
+    fn fingerprints(
+        &self,
+        nodes: &[Self::Node],
+        names: &[&'static str],
+        numbered: &'static str,
+    ) -> Option<Vec<(u64, String)>> {
+        self.count();
+        self.inner.fingerprints(nodes, names, numbered)
+    }
+    fn numbers(&self, nodes: &[Self::Node]) -> Option<Vec<u64>> {
+        self.count();
+        self.inner.numbers(nodes)
+    }
     fn text_snapshot(&self, element: &Self::Node) -> Option<Snapshot> {
         if !self.snapshots {
             return None;
@@ -306,6 +319,43 @@ fn list_text_read_from_copies_is_the_same_for_far_fewer_calls() {
             copied < walked && copied <= 150 + 40 * rows,
             "{slug}: {copied} calls with copies for {rows} rows (budget {}), {walked} without",
             150 + 40 * rows
+        );
+    }
+}
+
+// A list read again with the last evaluation's readings (`list::ListCache`, as the content
+// script does at every change of the page) asks for each unchanged row nothing but its share
+// of one fingerprint call: what is left is the fixed cost of finding the list (its layout's
+// queries, the table's scope), whatever the number of rows. With one row changed, that row's
+// reading comes on top (see `list_cache.rs`).
+#[test]
+fn a_list_read_again_unchanged_costs_a_few_calls_whatever_its_rows() {
+    for (slug, html, _url) in list_fixtures() {
+        let parsed = ParsedDom::parse(&html);
+        let dom = Counting {
+            inner: &parsed,
+            calls: Cell::new(0),
+            walked: Cell::new(0),
+            snapshots: true,
+        };
+        let options = AnalyzeOptions {
+            locale: None,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+        };
+        let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
+        let first = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        let first_calls = dom.calls.replace(0);
+        let again = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        let calls = dom.calls.get();
+        assert_eq!(again, first, "{slug}");
+        let rows = first.0.rows.len();
+        eprintln!("{slug}: {rows} rows, {first_calls} calls, then {calls} unchanged");
+        if html.contains("shadowrootmode") {
+            continue;
+        }
+        assert!(
+            calls <= 80,
+            "{slug}: {calls} calls read again ({first_calls} the first time)"
         );
     }
 }

@@ -197,3 +197,65 @@ fn ancestry_chains_equal_a_walk_element_by_element() {
         }
     }
 }
+
+/// A list read again with the last evaluation's readings (`list::ListCache`, as the content
+/// script reads it at every change) equals a fresh reading of the page as it is now, in the
+/// browser: unchanged (every row reused), after a row's name changed in its text, and after a
+/// row's link was replaced by an identical copy (the badge must go after the new one).
+#[wasm_bindgen_test]
+fn a_list_read_again_after_changes_is_read_as_it_is_now() {
+    use deal_health::list::{analyze_list_anchored, analyze_list_cached, ListCache};
+    use std::cell::RefCell;
+    let lists: Vec<_> = FIXTURES
+        .iter()
+        .filter(|(slug, ..)| support::is_list_fixture(slug))
+        .collect();
+    for (slug, html, meta, _) in lists {
+        let meta: Value = serde_json::from_str(meta).expect("meta.json");
+        let options = AnalyzeOptions {
+            locale: meta["locale"].as_str().and_then(Locale::parse),
+            today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
+                .expect("date"),
+        };
+        let document = parse_document(html);
+        // One pass, one `LiveDom`, as in the content script.
+        let fresh = || analyze_list_anchored(&LiveDom::new(document.clone()), &options, None);
+        let cache = RefCell::new(ListCache::new());
+        let cached =
+            || analyze_list_cached(&LiveDom::new(document.clone()), &options, None, &cache);
+
+        let first = cached();
+        assert_eq!(first, fresh(), "{slug}: the first reading");
+        let again = cached();
+        assert_eq!(again, first, "{slug}: read again unchanged");
+        let (read, reused) = cache.borrow().last_pass();
+        if !html.contains("shadowrootmode") {
+            assert_eq!(reused, read, "{slug}: every item reused");
+        }
+        let anchors: Vec<web_sys::Node> = first.1.iter().flatten().cloned().collect();
+        let (Some(first_anchor), Some(last_anchor)) = (anchors.first(), anchors.last()) else {
+            continue;
+        };
+
+        last_anchor.set_text_content(Some("Renamed deal"));
+        let renamed = cached();
+        assert_eq!(renamed, fresh(), "{slug}: after a row's name changed");
+
+        let copy = first_anchor.clone_node_with_deep(true).expect("a copy");
+        first_anchor
+            .parent_node()
+            .expect("a parent")
+            .replace_child(&copy, first_anchor)
+            .expect("replaced");
+        let replaced = cached();
+        assert_eq!(replaced, fresh(), "{slug}: after a row's link was replaced");
+        assert!(
+            replaced
+                .1
+                .iter()
+                .flatten()
+                .all(|anchor| anchor.is_connected()),
+            "{slug}: every anchor is on the page"
+        );
+    }
+}

@@ -15,7 +15,7 @@ use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement, Node, Sh
 use super::snapshot::{
     parse_child_order, parse_values, Snapshot, SNAPSHOT_ATTRIBUTES, SNAPSHOT_DEPTH, SNAPSHOT_NODES,
 };
-use super::{Ancestor, Child, Dom};
+use super::{Ancestor, Child, Dom, OWN_TAG_PREFIX};
 
 // Crossings between wasm and JavaScript are an evaluation's main cost in the content script, so
 // the few helpers below answer in one call what web-sys would ask element by element.
@@ -220,6 +220,55 @@ export function attributesOf(node, names) {
   return out;
 }
 
+// Dom::fingerprints in one crossing: per node its number, then its fingerprint. Numbers come
+// from a WeakMap, so a node keeps its number for as long as it lives and the map keeps no node
+// alive. A fingerprint is the node's own `names` attributes, its element children by number,
+// each element under it that matches `numbered` by number with its href and data-recordid, then
+// its text: the light DOM only. Elements whose name starts with `ownPrefix` (the content
+// script's badges) are passed over. With `deep` false, the numbers alone.
+const nodeNumbers = new WeakMap();
+let nextNodeNumber = 1;
+const numberOf = (node) => {
+  let number = nodeNumbers.get(node);
+  if (number === undefined) {
+    number = nextNodeNumber++;
+    nodeNumbers.set(node, number);
+  }
+  return number;
+};
+const sized = (value) => (value === null ? '-' : `${value.length}:${value}`);
+export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep) {
+  const keys = names.split(',');
+  const out = [];
+  for (const node of nodes) {
+    out.push(numberOf(node));
+    if (!deep || node.nodeType !== 1) {
+      out.push('');
+      continue;
+    }
+    const parts = [];
+    for (const key of keys) parts.push(sized(node.getAttribute(key)));
+    parts.push('|');
+    for (let child = node.firstElementChild; child; child = child.nextElementSibling) {
+      if (!child.localName.startsWith(ownPrefix)) parts.push(`${numberOf(child)},`);
+    }
+    parts.push('|');
+    let matches = [];
+    try {
+      matches = node.querySelectorAll(numbered);
+    } catch {
+      // A selector this browser refuses: no element numbered (the text still counts).
+    }
+    for (const element of matches) {
+      if (element.localName.startsWith(ownPrefix)) continue;
+      parts.push(`${numberOf(element)}`, sized(element.getAttribute('href')), sized(element.getAttribute('data-recordid')));
+    }
+    parts.push('|', node.textContent);
+    out.push(parts.join(''));
+  }
+  return out;
+}
+
 // Dom::children in one crossing: [order, ...elements], `order` a letter per child kept, `E`
 // for the next element, `T<length>:<text>` for a text (or CDATA) node.
 export function childrenOf(node) {
@@ -268,6 +317,14 @@ extern "C" {
     #[wasm_bindgen(js_name = textSnapshotOf)]
     fn text_snapshot_of(root: &Node, names: &str, max_nodes: u32, max_depth: u32)
         -> Option<String>;
+    #[wasm_bindgen(js_name = fingerprintsOf)]
+    fn fingerprints_of(
+        nodes: Vec<Node>,
+        names: &str,
+        numbered: &str,
+        own_prefix: &str,
+        deep: bool,
+    ) -> Vec<JsValue>;
     #[wasm_bindgen(js_name = composedAncestrySince)]
     fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
 }
@@ -408,6 +465,35 @@ impl Dom for LiveDom {
 
     fn tree_root(&self, node: &Node) -> Node {
         node.get_root_node()
+    }
+
+    fn fingerprints(
+        &self,
+        nodes: &[Node],
+        names: &[&'static str],
+        numbered: &'static str,
+    ) -> Option<Vec<(u64, String)>> {
+        let answer = fingerprints_of(
+            nodes.to_vec(),
+            &names.join(","),
+            numbered,
+            OWN_TAG_PREFIX,
+            true,
+        );
+        let found: Option<Vec<(u64, String)>> = answer
+            .chunks_exact(2)
+            .map(|pair| Some((pair[0].as_f64()? as u64, pair[1].as_string()?)))
+            .collect();
+        found.filter(|found| found.len() == nodes.len())
+    }
+
+    fn numbers(&self, nodes: &[Node]) -> Option<Vec<u64>> {
+        let answer = fingerprints_of(nodes.to_vec(), "", "", OWN_TAG_PREFIX, false);
+        let found: Option<Vec<u64>> = answer
+            .chunks_exact(2)
+            .map(|pair| Some(pair[0].as_f64()? as u64))
+            .collect();
+        found.filter(|found| found.len() == nodes.len())
     }
 
     fn text_snapshot(&self, element: &Node) -> Option<Snapshot> {

@@ -21,6 +21,10 @@ pub mod parsed;
 pub mod live;
 pub mod snapshot;
 
+/// The start of the tag name of every element the content script adds to a page (its badges'
+/// hosts: `cc-deal-health`, `cc-deal-health-row`): not the page's, so no reading depends on them.
+pub const OWN_TAG_PREFIX: &str = "cc-deal-health";
+
 /// A child of a node: an element (or other node the backend keeps) or a piece of text.
 pub enum Child<N> {
     /// A node that is not text.
@@ -97,6 +101,31 @@ pub trait Dom {
     /// ([`snapshot`]); `None` where the backend reads node by node as cheaply (the parsed one),
     /// or cannot copy this subtree (too large, not an element).
     fn text_snapshot(&self, _element: &Self::Node) -> Option<snapshot::Snapshot> {
+        None
+    }
+
+    /// Per node, what tells whether a reading of it may be reused in a later pass
+    /// (`list::ListCache`): a number naming the node for as long as it exists (the same node
+    /// gives the same number in every pass, another node another number), and a fingerprint,
+    /// equal between two passes when the node's own `names` attributes, its element children
+    /// (by number), the elements under it that match `numbered` (by number, with the record
+    /// their `href` and `data-recordid` name) and its text are. So an element a reading keeps
+    /// (a row's link) must match `numbered`: replaced by a copy, it changes the fingerprint.
+    /// Not in it: other attributes and elements deeper down, and open shadow roots' contents
+    /// (a reader reuses nothing read through one). Elements named [`OWN_TAG_PREFIX`]… (the
+    /// content script's badges) are passed over. `None` where the backend cannot tell (nothing
+    /// is reused). One call for all of `nodes`.
+    fn fingerprints(
+        &self,
+        _nodes: &[Self::Node],
+        _names: &[&'static str],
+        _numbered: &'static str,
+    ) -> Option<Vec<(u64, String)>> {
+        None
+    }
+
+    /// The numbers [`Dom::fingerprints`] gives `nodes`, without their fingerprints.
+    fn numbers(&self, _nodes: &[Self::Node]) -> Option<Vec<u64>> {
         None
     }
 

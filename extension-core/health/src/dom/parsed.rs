@@ -249,6 +249,14 @@ impl ParsedDom {
     }
 }
 
+/// A node's number for [`Dom::fingerprints`]: from its place in the parse (see there).
+fn node_number(id: NodeId) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
 impl Dom for ParsedDom {
     type Node = NodeId;
 
@@ -363,6 +371,79 @@ impl Dom for ParsedDom {
 
     fn same_node(&self, a: &NodeId, b: &NodeId) -> bool {
         a == b
+    }
+
+    fn numbers(&self, nodes: &[NodeId]) -> Option<Vec<u64>> {
+        Some(nodes.iter().map(|&id| node_number(id)).collect())
+    }
+
+    // A node's number is its place in the parse: the same in two parses of pages that differ
+    // only after it, which is how tests stand for a page that changed between two passes. As
+    // the live backend's, a fingerprint is of the light DOM: a declarative shadow root's
+    // `template` and what it holds are not in it.
+    fn fingerprints(
+        &self,
+        nodes: &[NodeId],
+        names: &[&'static str],
+        numbered: &'static str,
+    ) -> Option<Vec<(u64, String)>> {
+        fn sized(print: &mut String, value: Option<&str>) {
+            match value {
+                Some(value) => print.push_str(&format!("{}:{value}", value.len())),
+                None => print.push('-'),
+            }
+        }
+        fn is_shadow_template(element: &scraper::node::Element) -> bool {
+            element.name() == "template" && element.attr("shadowrootmode").is_some()
+        }
+        fn light_text(node: NodeRef<'_, Node>, text: &mut String) {
+            for child in node.children() {
+                match child.value() {
+                    Node::Element(element) if is_shadow_template(element) => {}
+                    Node::Text(part) => text.push_str(part),
+                    _ => light_text(child, text),
+                }
+            }
+        }
+        let own =
+            |element: &scraper::node::Element| element.name().starts_with(super::OWN_TAG_PREFIX);
+        Some(
+            nodes
+                .iter()
+                .map(|&id| {
+                    let node = self.node(id);
+                    let mut print = String::new();
+                    if let Some(element) = node.value().as_element() {
+                        for name in names {
+                            sized(&mut print, element.attr(name));
+                        }
+                        print.push('|');
+                        for child in node.children() {
+                            if let Some(element) = child.value().as_element() {
+                                if !own(element) && !is_shadow_template(element) {
+                                    print.push_str(&format!("{},", node_number(child.id())));
+                                }
+                            }
+                        }
+                        print.push('|');
+                        for matched in self.query_tree(&id, numbered) {
+                            let Some(element) = self.node(matched).value().as_element() else {
+                                continue;
+                            };
+                            if own(element) {
+                                continue;
+                            }
+                            print.push_str(&node_number(matched).to_string());
+                            sized(&mut print, element.attr("href"));
+                            sized(&mut print, element.attr("data-recordid"));
+                        }
+                        print.push('|');
+                        light_text(node, &mut print);
+                    }
+                    (node_number(id), print)
+                })
+                .collect(),
+        )
     }
 }
 

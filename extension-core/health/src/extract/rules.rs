@@ -5,7 +5,7 @@
 //! them; nothing here touches a DOM.
 
 /// The seven Opportunity fields the extension reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// Opportunity Name.
     Name,

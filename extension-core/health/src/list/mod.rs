@@ -48,13 +48,14 @@
 //! warnings; rows, columns and text are bounded ([`MAX_ROWS`], [`MAX_COLUMNS`],
 //! [`MAX_CELL_CHARS`]).
 
+pub mod cache;
 pub mod columns;
 pub mod href;
 pub mod score;
 pub mod summary;
 pub mod view;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -65,6 +66,8 @@ use crate::extract::text::{is_hidden, visible_text_plain};
 use crate::extract::{ExtractOptions, Fields, Warning};
 use crate::locale::{DateOrder, Locale};
 use crate::value::{date_order_evidence, parse_date, parse_percent, read_amount, ValueError};
+pub use cache::ListCache;
+use cache::Outcome;
 pub use href::opportunity_id_in_href;
 use href::Target;
 
@@ -77,7 +80,7 @@ pub const MAX_COLUMNS: usize = 60;
 pub const MAX_CELL_CHARS: usize = 1000;
 
 /// Which kind of list the rows came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Layout {
     /// A table: a Lightning list view's grid, a related list table, a Classic plain list.
@@ -223,6 +226,28 @@ pub fn analyze_list_anchored<D: Dom>(
     (report_of(extraction, options.today), anchors)
 }
 
+/// [`analyze_list_anchored`], reusing what an earlier evaluation of the same page read of each
+/// item that has not changed since ([`cache`]); `cache` is left holding this evaluation's.
+/// The answer is the one [`analyze_list_anchored`] gives for the page as it is now.
+pub fn analyze_list_cached<D: Dom>(
+    dom: &D,
+    options: &crate::report::AnalyzeOptions,
+    known_date_order: Option<DateOrder>,
+    cache: &RefCell<ListCache<D::Node>>,
+) -> (ListReport, Vec<Option<D::Node>>) {
+    cache.borrow_mut().begin();
+    let (extraction, anchors) = read_list(
+        dom,
+        &ExtractOptions {
+            locale: options.locale.clone(),
+            known_date_order,
+        },
+        Some(cache),
+    );
+    cache.borrow_mut().sweep();
+    (report_of(extraction, options.today), anchors)
+}
+
 /// [`extract_list`], with each row's anchor (one per row, in the same order): the element a
 /// row's badge goes right after. It is the row's name as a link to its record (the link that
 /// named the row); in a split view, whose link wraps the whole item, the name's own element;
@@ -231,11 +256,21 @@ pub fn extract_list_anchored<D: Dom>(
     dom: &D,
     options: &ExtractOptions,
 ) -> (ListExtraction, Vec<Option<D::Node>>) {
+    read_list(dom, options, None)
+}
+
+/// [`extract_list_anchored`], reusing `cache`'s readings where one is given.
+fn read_list<D: Dom>(
+    dom: &D,
+    options: &ExtractOptions,
+    cache: Option<&RefCell<ListCache<D::Node>>>,
+) -> (ListExtraction, Vec<Option<D::Node>>) {
     let reader = Reader {
         dom,
         trees: Trees::new(dom),
         full: Cell::new(false),
         flat: Cell::new(false),
+        cache,
     };
     // The document's own tree first (synthetic shadow DOM is plain DOM there); open shadow
     // roots only when it has no list (native shadow, "mixed mode").
@@ -293,6 +328,7 @@ pub fn extract_list_anchored<D: Dom>(
 }
 
 /// A row as read from the page, before its values are parsed.
+#[derive(Clone)]
 struct RawRow<N> {
     /// Where the row's badge goes (see [`extract_list_anchored`]).
     anchor: Option<N>,
@@ -357,6 +393,8 @@ mod selectors {
     pub const SPLIT_ITEM: &str = ".slds-split-view__list-item, .forceSplitViewListItem";
     /// Values in a split view item, which carries no labels.
     pub const SPLIT_VALUE: &str = ".slds-truncate, [title]";
+    /// What a split view item's anchor may be: its link, or its name's element (a value).
+    pub const SPLIT_ANCHORS: &str = "a[href], [data-recordid], .slds-truncate, [title]";
     /// Cards of related lists shown as tiles, Aura list records.
     pub const TILE: &str = ".forceListRecord, lst-template-list-item-factory, .slds-tile";
     /// Labels in a card, each followed by its value: SLDS description lists (`dt`/`dd`,
@@ -389,6 +427,18 @@ const LINK_ATTRIBUTES: &[&str] = &["href", "data-recordid"];
 const MAX_LINKS: usize = 40;
 /// The most related lists looked at on one page (an Account page shows a dozen or two).
 const MAX_RELATED_LISTS: usize = 100;
+/// The attributes of a list item (a row, a card) its reading depends on: in its fingerprint
+/// ([`cache`]), with everything under it.
+const ITEM_ATTRIBUTES: &[&str] = &[
+    "hidden",
+    "style",
+    "class",
+    "aria-hidden",
+    "role",
+    "data-row-key-value",
+    "data-recordid",
+    "data-record-id",
+];
 /// The attributes read of each ancestor to tell whether a list is on the visible page.
 const SCOPE_ATTRIBUTES: &[&str] = &["hidden", "style", "class", "aria-hidden"];
 /// Page hosts Lightning keeps after navigating away; only the one with class `active` shows.
@@ -417,6 +467,8 @@ struct Reader<'d, D: Dom> {
     full: Cell<bool>,
     /// Whether the list part being read holds no open shadow root ([`Reader::enter`]).
     flat: Cell<bool>,
+    /// Readings of an earlier evaluation to reuse ([`cache`]).
+    cache: Option<&'d RefCell<ListCache<D::Node>>>,
 }
 
 impl<D: Dom> Reader<'_, D> {
@@ -448,6 +500,55 @@ impl<D: Dom> Reader<'_, D> {
         self.flat.set(false);
         let flat = self.dom.shadow_roots_in_tree(part).is_empty();
         self.flat.set(flat);
+    }
+
+    /// The fingerprints of `items` (the rows or cards of a list part) when a cache is given:
+    /// one call for all of them. `anchors` matches every element a reading of one may keep
+    /// (its anchor), so that a reading holding a node since replaced is not reused.
+    fn prints(&self, items: &[D::Node], anchors: &'static str) -> Option<Vec<(u64, String)>> {
+        if self.cache.is_none() || items.is_empty() {
+            return None;
+        }
+        self.dom.fingerprints(items, ITEM_ATTRIBUTES, anchors)
+    }
+
+    /// The reading of one item: the cache's when the item is the same node, unchanged, read in
+    /// the same `context`; else `read`'s, which starts with [`Reader::enter`] of the item, kept
+    /// for the next evaluation unless the item holds an open shadow root (no fingerprint sees
+    /// into one). A kept item is reused without looking for shadow roots again: its elements are
+    /// the same (the fingerprint numbers them), and Lightning's components and declarative
+    /// shadow DOM attach a shadow root as an element is made, never later.
+    fn reading(
+        &self,
+        print: Option<&(u64, String)>,
+        context: u64,
+        read: impl FnOnce() -> Outcome<D::Node>,
+    ) -> Outcome<D::Node> {
+        let (Some(cache), Some((number, print))) = (self.cache, print) else {
+            return read();
+        };
+        if let Some(outcome) = cache.borrow_mut().reuse(*number, print, context) {
+            return outcome;
+        }
+        let outcome = read();
+        if self.flat.get() {
+            cache
+                .borrow_mut()
+                .keep(*number, print.clone(), context, outcome.clone());
+        }
+        outcome
+    }
+
+    /// The matches of `selector` under `part` (a Kanban column): those of its own tree, found
+    /// without looking for shadow roots; only where there are none, those in the open shadow
+    /// roots under it too (a board drawn in native shadow DOM).
+    fn own_or_composed(&self, part: &D::Node, selector: &'static str) -> Vec<D::Node> {
+        let own = self.dom.query_tree(part, selector);
+        if !own.is_empty() {
+            return own;
+        }
+        self.enter(part);
+        self.composed(part, selector)
     }
 
     fn page_language_locale(&self) -> Option<Locale> {
@@ -662,80 +763,118 @@ impl<D: Dom> Reader<'_, D> {
 
     /// One table's rows into `rows`; false once the list is full.
     fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow<D::Node>>) -> bool {
-        let dom = self.dom;
         let mut header: Vec<Option<Field>> = Vec::new();
-        self.enter(table);
-        for tr in self.composed(table, selectors::TABLE_ROW) {
-            if is_hidden(dom, &tr) || !self.row_of(&tr, table) {
-                continue;
-            }
-            let cells = self.cells_of(&tr);
-            // A layout table's row (Classic's `bodyTable`: the sidebar, the body) holds tables
-            // of its own: those are read for themselves.
-            // (Asked of the row first: a row without a table has no cell with one.)
-            if !dom.query_tree(&tr, selectors::TABLE).is_empty()
-                && cells
-                    .iter()
-                    .any(|cell| !dom.query_tree(&cell.node, selectors::TABLE).is_empty())
-            {
-                continue;
-            }
-            // A row of header cells only (a header row) has no name cell.
-            let all_headers = !cells.is_empty() && cells.iter().all(|cell| cell.kind.is_header());
-            let fields: Vec<Option<Field>> = if all_headers {
-                Vec::new()
-            } else {
-                cells
-                    .iter()
-                    .enumerate()
-                    .map(|(index, cell)| {
-                        self.own_field(&cell.node)
-                            .or_else(|| header.get(index).copied().flatten())
-                    })
-                    .collect()
+        // The table's own rows are in its own tree (a row in a shadow root under it is never the
+        // table's, [`Reader::row_of`]): found without looking for shadow roots, which each row
+        // read is then looked into for alone.
+        let trs = self.dom.query_tree(table, selectors::TABLE_ROW);
+        // A row's reading holds for the table it was read in, under the header it was read with.
+        let table_number = self
+            .cache
+            .and_then(|_| self.dom.numbers(std::slice::from_ref(table)))
+            .and_then(|numbers| numbers.first().copied());
+        let prints = table_number.and_then(|_| self.prints(&trs, selectors::LINK));
+        for (index, tr) in trs.iter().enumerate() {
+            let print = prints.as_ref().map(|prints| &prints[index]);
+            let context = context_of(&(table_number, &header));
+            let read = || {
+                self.enter(tr);
+                self.table_row(table, tr, &header)
             };
-            // Where the row shows its name: its row header (the datatable's `th[scope=row]`,
-            // Classic's `th.dataCell`), then its Name column.
-            let mut name_cells: Vec<D::Node> = Vec::new();
-            if !all_headers {
-                let row_header = cells
-                    .iter()
-                    .position(|cell| cell.kind == CellKind::RowHeader);
-                let name_column = fields.iter().position(|field| *field == Some(Field::Name));
-                name_cells.extend(row_header.map(|index| cells[index].node.clone()));
-                if name_column != row_header {
-                    name_cells.extend(name_column.map(|index| cells[index].node.clone()));
-                }
-            }
-            let Some((record_id, link_text, anchor)) = self.record_of(&tr, &name_cells) else {
+            match self.reading(print, context, read) {
+                Outcome::Skip => {}
                 // The first row without a record that has header cells is the header.
-                if header.is_empty() && self.is_header_row(&tr, &cells) {
-                    header = cells
-                        .iter()
-                        .map(|cell| self.header_field(&cell.node))
-                        .collect();
+                Outcome::Header(fields) => {
+                    if header.is_empty() {
+                        header = fields;
+                    }
                 }
-                continue;
-            };
-            let mut shown = Vec::new();
-            for (cell, field) in cells.iter().zip(&fields) {
-                if let Some(field) = *field {
-                    if !shown.iter().any(|(known, _)| *known == field) {
-                        shown.push((field, self.text(&cell.node)));
+                Outcome::Row(row) => {
+                    if !self.push(rows, row) {
+                        return false;
                     }
                 }
             }
-            let row = RawRow {
-                anchor,
-                record_id,
-                link_text,
-                cells: shown,
-            };
-            if !self.push(rows, row) {
-                return false;
-            }
         }
         true
+    }
+
+    /// What one row of `table` is, its columns' fields from `header` where its cells do not
+    /// name them.
+    fn table_row(
+        &self,
+        table: &D::Node,
+        tr: &D::Node,
+        header: &[Option<Field>],
+    ) -> Outcome<D::Node> {
+        let dom = self.dom;
+        if is_hidden(dom, tr) || !self.row_of(tr, table) {
+            return Outcome::Skip;
+        }
+        let cells = self.cells_of(tr);
+        // A layout table's row (Classic's `bodyTable`: the sidebar, the body) holds tables
+        // of its own: those are read for themselves.
+        // (Asked of the row first: a row without a table has no cell with one.)
+        if !dom.query_tree(tr, selectors::TABLE).is_empty()
+            && cells
+                .iter()
+                .any(|cell| !dom.query_tree(&cell.node, selectors::TABLE).is_empty())
+        {
+            return Outcome::Skip;
+        }
+        // A row of header cells only (a header row) has no name cell.
+        let all_headers = !cells.is_empty() && cells.iter().all(|cell| cell.kind.is_header());
+        let fields: Vec<Option<Field>> = if all_headers {
+            Vec::new()
+        } else {
+            cells
+                .iter()
+                .enumerate()
+                .map(|(index, cell)| {
+                    self.own_field(&cell.node)
+                        .or_else(|| header.get(index).copied().flatten())
+                })
+                .collect()
+        };
+        // Where the row shows its name: its row header (the datatable's `th[scope=row]`,
+        // Classic's `th.dataCell`), then its Name column.
+        let mut name_cells: Vec<D::Node> = Vec::new();
+        if !all_headers {
+            let row_header = cells
+                .iter()
+                .position(|cell| cell.kind == CellKind::RowHeader);
+            let name_column = fields.iter().position(|field| *field == Some(Field::Name));
+            name_cells.extend(row_header.map(|index| cells[index].node.clone()));
+            if name_column != row_header {
+                name_cells.extend(name_column.map(|index| cells[index].node.clone()));
+            }
+        }
+        let Some((record_id, link_text, anchor)) = self.record_of(tr, &name_cells) else {
+            return if self.is_header_row(tr, &cells) {
+                Outcome::Header(
+                    cells
+                        .iter()
+                        .map(|cell| self.header_field(&cell.node))
+                        .collect(),
+                )
+            } else {
+                Outcome::Skip
+            };
+        };
+        let mut shown = Vec::new();
+        for (cell, field) in cells.iter().zip(&fields) {
+            if let Some(field) = *field {
+                if !shown.iter().any(|(known, _)| *known == field) {
+                    shown.push((field, self.text(&cell.node)));
+                }
+            }
+        }
+        Outcome::Row(RawRow {
+            anchor,
+            record_id,
+            link_text,
+            cells: shown,
+        })
     }
 
     /// Whether `row` belongs to `table` itself (directly, or through its `tbody`, `thead` or
@@ -824,51 +963,65 @@ impl<D: Dom> Reader<'_, D> {
     /// in many views).
     fn classic_grid(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
-        for row in self.candidates(selectors::CLASSIC_GRID_ROW, in_shadow) {
-            if self.out_of_scope(&row) {
+        let candidates = self.candidates(selectors::CLASSIC_GRID_ROW, in_shadow);
+        let prints = self.prints(&candidates, selectors::LINK);
+        for (index, row) in candidates.iter().enumerate() {
+            if self.out_of_scope(row) {
                 continue;
             }
-            self.enter(&row);
-            let cells: Vec<(Option<Field>, D::Node)> = self
-                .composed(&row, selectors::CLASSIC_GRID_CELL)
-                .into_iter()
-                .take(MAX_COLUMNS)
-                .map(|cell| {
-                    let class = self.dom.attribute(&cell, "class").unwrap_or_default();
-                    let field =
-                        columns::classic_grid_column(&class).and_then(columns::field_of_api_name);
-                    (field, cell)
-                })
-                .collect();
-            let name_cells: Vec<D::Node> = cells
-                .iter()
-                .find(|(field, _)| *field == Some(Field::Name))
-                .map(|(_, cell)| cell.clone())
-                .into_iter()
-                .collect();
-            let Some((record_id, link_text, anchor)) = self.record_of(&row, &name_cells) else {
-                continue;
+            let print = prints.as_ref().map(|prints| &prints[index]);
+            let read = || {
+                self.enter(row);
+                self.classic_row(row)
             };
-            let mut fields: Vec<(Field, String)> = Vec::new();
-            for (field, cell) in &cells {
-                let Some(field) = *field else {
-                    continue;
-                };
-                if !fields.iter().any(|(known, _)| *known == field) {
-                    fields.push((field, self.text(cell)));
-                }
-            }
-            let row = RawRow {
-                anchor,
-                record_id,
-                link_text,
-                cells: fields,
+            let Outcome::Row(row) = self.reading(print, context_of(&Layout::ClassicGrid), read)
+            else {
+                continue;
             };
             if !self.push(&mut rows, row) {
                 break;
             }
         }
         rows
+    }
+
+    /// One row of Classic's enhanced list.
+    fn classic_row(&self, row: &D::Node) -> Outcome<D::Node> {
+        let cells: Vec<(Option<Field>, D::Node)> = self
+            .composed(row, selectors::CLASSIC_GRID_CELL)
+            .into_iter()
+            .take(MAX_COLUMNS)
+            .map(|cell| {
+                let class = self.dom.attribute(&cell, "class").unwrap_or_default();
+                let field =
+                    columns::classic_grid_column(&class).and_then(columns::field_of_api_name);
+                (field, cell)
+            })
+            .collect();
+        let name_cells: Vec<D::Node> = cells
+            .iter()
+            .find(|(field, _)| *field == Some(Field::Name))
+            .map(|(_, cell)| cell.clone())
+            .into_iter()
+            .collect();
+        let Some((record_id, link_text, anchor)) = self.record_of(row, &name_cells) else {
+            return Outcome::Skip;
+        };
+        let mut fields: Vec<(Field, String)> = Vec::new();
+        for (field, cell) in &cells {
+            let Some(field) = *field else {
+                continue;
+            };
+            if !fields.iter().any(|(known, _)| *known == field) {
+                fields.push((field, self.text(cell)));
+            }
+        }
+        Outcome::Row(RawRow {
+            anchor,
+            record_id,
+            link_text,
+            cells: fields,
+        })
     }
 
     /// The Kanban board: each column's title is its cards' stage.
@@ -878,9 +1031,8 @@ impl<D: Dom> Reader<'_, D> {
             if self.out_of_scope(&column) {
                 continue;
             }
-            self.enter(&column);
             let stage = self
-                .composed(&column, selectors::KANBAN_TITLE)
+                .own_or_composed(&column, selectors::KANBAN_TITLE)
                 .into_iter()
                 .next()
                 .map(|title| {
@@ -890,11 +1042,19 @@ impl<D: Dom> Reader<'_, D> {
                         .map(|text| bounded(crate::value::normalize_spaces(&text)))
                         .unwrap_or_else(|| self.text(&title))
                 });
-            for card in self.composed(&column, selectors::KANBAN_CARD) {
-                if is_hidden(self.dom, &card) {
-                    continue;
-                }
-                let Some(mut row) = self.card(&card) else {
+            let cards = self.own_or_composed(&column, selectors::KANBAN_CARD);
+            let prints = self.prints(&cards, selectors::LINK);
+            for (index, card) in cards.iter().enumerate() {
+                // A card's reading holds in any column (its stage is the column's, added here).
+                let print = prints.as_ref().map(|prints| &prints[index]);
+                let outcome = self.reading(print, context_of(&Layout::Kanban), || {
+                    self.enter(card);
+                    if is_hidden(self.dom, card) {
+                        return Outcome::Skip;
+                    }
+                    self.card(card).map_or(Outcome::Skip, Outcome::Row)
+                });
+                let Outcome::Row(mut row) = outcome else {
                     continue;
                 };
                 if let Some(stage) = &stage {
@@ -913,22 +1073,31 @@ impl<D: Dom> Reader<'_, D> {
     /// The split view's list: labelled values, else values of an unmistakable kind.
     fn split_view(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
-        for item in self.candidates(selectors::SPLIT_ITEM, in_shadow) {
-            if self.out_of_scope(&item) {
+        let items = self.candidates(selectors::SPLIT_ITEM, in_shadow);
+        let prints = self.prints(&items, selectors::SPLIT_ANCHORS);
+        for (index, item) in items.iter().enumerate() {
+            if self.out_of_scope(item) {
                 continue;
             }
-            self.enter(&item);
-            let Some(mut row) = self.card(&item) else {
+            let print = prints.as_ref().map(|prints| &prints[index]);
+            let outcome = self.reading(print, context_of(&Layout::SplitView), || {
+                self.enter(item);
+                let Some(mut row) = self.card(item) else {
+                    return Outcome::Skip;
+                };
+                if row.cells.is_empty() {
+                    let (name, cells) = self.typed_values(item);
+                    if let Some((name, node)) = name {
+                        row.link_text = Some(name);
+                        row.anchor = Some(node);
+                    }
+                    row.cells = cells;
+                }
+                Outcome::Row(row)
+            });
+            let Outcome::Row(row) = outcome else {
                 continue;
             };
-            if row.cells.is_empty() {
-                let (name, cells) = self.typed_values(&item);
-                if let Some((name, node)) = name {
-                    row.link_text = Some(name);
-                    row.anchor = Some(node);
-                }
-                row.cells = cells;
-            }
             if !self.push(&mut rows, row) {
                 break;
             }
@@ -940,20 +1109,26 @@ impl<D: Dom> Reader<'_, D> {
     fn tiles(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         let mut other_objects: Option<Vec<D::Node>> = None;
-        for tile in self.candidates(selectors::TILE, in_shadow) {
-            if self.out_of_scope(&tile) {
+        let tiles = self.candidates(selectors::TILE, in_shadow);
+        let prints = self.prints(&tiles, selectors::LINK);
+        for (index, tile) in tiles.iter().enumerate() {
+            if self.out_of_scope(tile) {
                 continue;
             }
             let other_objects =
                 other_objects.get_or_insert_with(|| self.other_objects_parts(in_shadow));
             if other_objects
                 .iter()
-                .any(|part| self.dom.same_node(part, &tile))
+                .any(|part| self.dom.same_node(part, tile))
             {
                 continue;
             }
-            self.enter(&tile);
-            let Some(row) = self.card(&tile) else {
+            let print = prints.as_ref().map(|prints| &prints[index]);
+            let outcome = self.reading(print, context_of(&Layout::Tiles), || {
+                self.enter(tile);
+                self.card(tile).map_or(Outcome::Skip, Outcome::Row)
+            });
+            let Outcome::Row(row) = outcome else {
                 continue;
             };
             if !self.push(&mut rows, row) {
@@ -1106,6 +1281,14 @@ fn excludes(ancestor: &Ancestor) -> bool {
         }
     }
     false
+}
+
+/// A number for the context an item was read in ([`cache`]).
+fn context_of(context: &impl std::hash::Hash) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut hasher = DefaultHasher::new();
+    context.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Whether two Ids name the same record: their first 15 characters (an 18-character Id adds a
