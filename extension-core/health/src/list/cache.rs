@@ -11,7 +11,7 @@
 //! Values are parsed from the kept texts again at every evaluation (with the date order and
 //! locale of that evaluation), so only the page's reading is reused, never a decision.
 //!
-//! Bounded: an evaluation keeps only the items it met ([`ListCache::sweep`]).
+//! Bounded: an evaluation keeps only the items it met; the others are forgotten as it ends.
 
 use std::collections::HashMap;
 
