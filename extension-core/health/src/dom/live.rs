@@ -220,12 +220,14 @@ export function attributesOf(node, names) {
   return out;
 }
 
-// Dom::fingerprints in one crossing: per node its number, then its fingerprint. Numbers come
-// from a WeakMap, so a node keeps its number for as long as it lives and the map keeps no node
-// alive. A fingerprint is the node's own `names` attributes, its element children by number,
+// Dom::fingerprints in one crossing: per node its number, then its fingerprint's hash. Numbers
+// come from a WeakMap, so a node keeps its number for as long as it lives and the map keeps no
+// node alive. A fingerprint is the node's own `names` attributes, its element children by number,
 // each element under it that matches `numbered` by number with its href and data-recordid, then
 // its text: the light DOM only. Elements whose name starts with `ownPrefix` (the content
-// script's badges) are passed over. With `deep` false, the numbers alone.
+// script's badges) are passed over. Sent as a 53-bit hash (two 32-bit multiplicative hashes of
+// its UTF-16 units), so that no text crosses into WebAssembly. With `deep` false, the numbers
+// alone (each hash 0).
 const nodeNumbers = new WeakMap();
 let nextNodeNumber = 1;
 const numberOf = (node) => {
@@ -237,15 +239,24 @@ const numberOf = (node) => {
   return number;
 };
 const sized = (value) => (value === null ? '-' : `${value.length}:${value}`);
+const hash53 = (text) => {
+  let low = 0x811c9dc5;
+  let high = 0x9e3779b9;
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    low = Math.imul(low ^ unit, 0x01000193);
+    high = Math.imul(high ^ unit, 0x5bd1e995);
+    high ^= high >>> 15;
+  }
+  low = Math.imul(low ^ (low >>> 16), 0x85ebca6b) ^ Math.imul(high ^ (high >>> 13), 0xc2b2ae35);
+  return (high & 0x1fffff) * 4294967296 + (low >>> 0);
+};
 export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep) {
   const keys = names.split(',');
-  const out = [];
-  for (const node of nodes) {
-    out.push(numberOf(node));
-    if (!deep || node.nodeType !== 1) {
-      out.push('');
-      continue;
-    }
+  const out = new Float64Array(nodes.length * 2);
+  nodes.forEach((node, index) => {
+    out[2 * index] = numberOf(node);
+    if (!deep || node.nodeType !== 1) return;
     const parts = [];
     for (const key of keys) parts.push(sized(node.getAttribute(key)));
     parts.push('|');
@@ -264,8 +275,8 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep) {
       parts.push(`${numberOf(element)}`, sized(element.getAttribute('href')), sized(element.getAttribute('data-recordid')));
     }
     parts.push('|', node.textContent);
-    out.push(parts.join(''));
-  }
+    out[2 * index + 1] = hash53(parts.join(''));
+  });
   return out;
 }
 
@@ -324,7 +335,7 @@ extern "C" {
         numbered: &str,
         own_prefix: &str,
         deep: bool,
-    ) -> Vec<JsValue>;
+    ) -> Vec<f64>;
     #[wasm_bindgen(js_name = composedAncestrySince)]
     fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
 }
@@ -480,20 +491,18 @@ impl Dom for LiveDom {
             OWN_TAG_PREFIX,
             true,
         );
-        let found: Option<Vec<(u64, String)>> = answer
-            .chunks_exact(2)
-            .map(|pair| Some((pair[0].as_f64()? as u64, pair[1].as_string()?)))
-            .collect();
-        found.filter(|found| found.len() == nodes.len())
+        (answer.len() == 2 * nodes.len()).then(|| {
+            answer
+                .chunks_exact(2)
+                .map(|pair| (pair[0] as u64, format!("{:x}", pair[1] as u64)))
+                .collect()
+        })
     }
 
     fn numbers(&self, nodes: &[Node]) -> Option<Vec<u64>> {
         let answer = fingerprints_of(nodes.to_vec(), "", "", OWN_TAG_PREFIX, false);
-        let found: Option<Vec<u64>> = answer
-            .chunks_exact(2)
-            .map(|pair| Some(pair[0].as_f64()? as u64))
-            .collect();
-        found.filter(|found| found.len() == nodes.len())
+        (answer.len() == 2 * nodes.len())
+            .then(|| answer.chunks_exact(2).map(|pair| pair[0] as u64).collect())
     }
 
     fn text_snapshot(&self, element: &Node) -> Option<Snapshot> {

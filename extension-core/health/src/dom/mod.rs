@@ -113,8 +113,9 @@ pub trait Dom {
     /// (a row's link) must match `numbered`: replaced by a copy, it changes the fingerprint.
     /// Not in it: other attributes and elements deeper down, and open shadow roots' contents
     /// (a reader reuses nothing read through one). Elements named [`OWN_TAG_PREFIX`]… (the
-    /// content script's badges) are passed over. `None` where the backend cannot tell (nothing
-    /// is reused). One call for all of `nodes`.
+    /// content script's badges) are passed over. A backend may send a hash of the fingerprint
+    /// (the live one: 53 bits, so no text crosses). `None` where the backend cannot tell
+    /// (nothing is reused). One call for all of `nodes`.
     fn fingerprints(
         &self,
         _nodes: &[Self::Node],
