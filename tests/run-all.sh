@@ -8,6 +8,13 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # Each step names the disk space left where cargo writes (a full disk fails a link obscurely).
 disk_free() { { df -h --output=avail "${CARGO_TARGET_DIR:-.}" 2>/dev/null || df -h --output=avail .; } | tail -1 | tr -d ' '; }
 step() { printf '\n=== %s (%s free)\n' "$*" "$(disk_free)"; }
+# On a machine short of disk (under 8 GiB free), a step's build output that no later step uses
+# is removed after it (the fuzz targets' and the benchmarks' builds, about 0.5 GiB each).
+low_disk() {
+  local kib
+  kib=$({ df -k --output=avail "${CARGO_TARGET_DIR:-.}" 2>/dev/null || df -k --output=avail .; } | tail -1 | tr -d ' ')
+  [ "${kib:-0}" -lt $((8 * 1024 * 1024)) ]
+}
 
 step "setup (installs only what is missing)"
 bash tests/setup.sh browser
@@ -36,12 +43,20 @@ cargo test --locked
 
 step "fuzz smoke: every cargo-fuzz target for 15 s (the long form: bash tests/fuzz/run.sh)"
 bash tests/fuzz/run.sh 15
+if low_disk && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+  echo "low on disk: removing the fuzz targets' build (extension-core/fuzz/target)"
+  rm -rf extension-core/fuzz/target
+fi
 
 step "browser tests: fixtures through the live DOM backend in headless Chromium"
 cargo test --locked -p deal-health --target wasm32-unknown-unknown --no-default-features --features live
 
 step "benchmarks build"
 cargo bench --locked --no-run --benches --quiet   # the bench targets only, not every test again
+if low_disk; then
+  echo "low on disk: removing the benchmarks' build"
+  cargo clean --locked --quiet --profile bench
+fi
 
 step "extension code renders page data as text: no HTML-from-string, no eval"
 if grep -nE '\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(' \
