@@ -11,6 +11,10 @@
 //! Values are parsed from the kept texts again at every evaluation (with the date order and
 //! locale of that evaluation), so only the page's reading is reused, never a decision.
 //!
+//! An item's entry also keeps the open shadow roots its reading was found in (a split view item,
+//! a tile, a Classic row met in a shadow root: `list::ListReading::shadow_roots`), so that a
+//! reused item still names the trees the content script watches, without asking the page again.
+//!
 //! Bounded: an evaluation keeps only the items it met; the others are forgotten as it ends.
 
 use std::collections::HashMap;
@@ -33,6 +37,8 @@ pub struct ListCache<N> {
 struct Entry<N> {
     print: String,
     outcome: Outcome<N>,
+    /// The open shadow roots the item was found in (none for an item of the document's tree).
+    shadow_roots: Vec<N>,
     pass: u64,
 }
 
@@ -92,8 +98,13 @@ impl<N: Clone> ListCache<N> {
     }
 
     /// The reading of the node numbered `number` when it was made of the same `print` in the
-    /// same `context`; marks it met.
-    pub(super) fn reuse(&mut self, number: u64, print: &str, context: u64) -> Option<Outcome<N>> {
+    /// same `context`, with the shadow roots it was found in; marks it met.
+    pub(super) fn reuse(
+        &mut self,
+        number: u64,
+        print: &str,
+        context: u64,
+    ) -> Option<(Outcome<N>, Vec<N>)> {
         self.read += 1;
         let entry = self.entries.get_mut(&(number, context))?;
         if entry.print != print {
@@ -101,17 +112,25 @@ impl<N: Clone> ListCache<N> {
         }
         entry.pass = self.pass;
         self.reused += 1;
-        Some(entry.outcome.clone())
+        Some((entry.outcome.clone(), entry.shadow_roots.clone()))
     }
 
-    /// Keeps a reading.
-    pub(super) fn keep(&mut self, number: u64, print: String, context: u64, outcome: Outcome<N>) {
+    /// Keeps a reading, and the shadow roots the item was found in.
+    pub(super) fn keep(
+        &mut self,
+        number: u64,
+        print: String,
+        context: u64,
+        outcome: Outcome<N>,
+        shadow_roots: Vec<N>,
+    ) {
         let pass = self.pass;
         self.entries.insert(
             (number, context),
             Entry {
                 print,
                 outcome,
+                shadow_roots,
                 pass,
             },
         );

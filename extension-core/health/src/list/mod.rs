@@ -47,6 +47,19 @@
 //! score's partial-data rules ([`score`]). Like record extraction this never fails: values plus
 //! warnings; rows, columns and text are bounded ([`MAX_ROWS`], [`MAX_COLUMNS`],
 //! [`MAX_CELL_CHARS`]).
+//!
+//! ## Which shadow roots hold the list
+//!
+//! A page observer on the document does not see changes inside shadow roots. Where Lightning
+//! draws a list in native shadow DOM (mixed mode), [`analyze_list_with_shadow_roots`] also
+//! names the open shadow roots the list was read in, for the content script to watch: the trees
+//! its tables, Kanban columns and items were found in, with the shadow roots around those up to
+//! the document, and every open shadow root under a row or card read through (a cell's
+//! formatted value). Each root once, at most [`MAX_WATCHED_SHADOW_ROOTS`]; none for a list of
+//! the document's own tree without shadow roots in its rows (synthetic shadow DOM). They come
+//! from what the reading asks anyway: the roots it finds under each table row or card it reads
+//! (and, for watching, those nested in them), and one question of the tree a part was found in; a reused item ([`cache`]) brings the roots kept
+//! with it, so an unchanged list names the same roots without asking the page again.
 
 pub mod cache;
 pub mod columns;
@@ -78,6 +91,15 @@ pub const MAX_ROWS: usize = 1000;
 pub const MAX_COLUMNS: usize = 60;
 /// The most characters kept of one cell (a long Next Step is a few hundred).
 pub const MAX_CELL_CHARS: usize = 1000;
+/// The most open shadow roots named for watching ([`ListReading::shadow_roots`]): a native-shadow
+/// list view holds a few per row (a cell's component, its formatted value), so 50 rows of 15
+/// columns stay well within; those past it are not watched (their changes wait for another).
+pub const MAX_WATCHED_SHADOW_ROOTS: usize = 2000;
+/// The most shadow roots noted in one reading before duplicates are dropped (a Kanban column's
+/// roots are met again under each of its cards).
+const MAX_SHADOW_ROOTS_NOTED: usize = 4 * MAX_WATCHED_SHADOW_ROOTS;
+/// The most shadow trees climbed from a list's tree to the document (a hostile page nests more).
+const MAX_TREE_NESTING: usize = 64;
 
 /// Which kind of list the rows came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -150,6 +172,22 @@ pub struct ListReport {
     pub date_order: Option<DateOrder>,
     /// Problems that concern the whole list (no rows, too many rows).
     pub warnings: Vec<Warning>,
+}
+
+/// A list read for the content script: what [`analyze_list_anchored`] gives, and the open
+/// shadow roots to watch for changes to it (see "Which shadow roots hold the list" above).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListReading<N> {
+    /// The rows, scored.
+    pub report: ListReport,
+    /// Each row's anchor, in the same order ([`extract_list_anchored`]).
+    pub anchors: Vec<Option<N>>,
+    /// The open shadow roots the list was found in or read through, each once, at most
+    /// [`MAX_WATCHED_SHADOW_ROOTS`]: the trees of its tables, Kanban columns and items found in
+    /// shadow roots (the datatable's own, in native shadow DOM), the shadow roots around them up
+    /// to the document, then those under its rows and cards. Empty for a list the document's
+    /// own tree holds whole.
+    pub shadow_roots: Vec<N>,
 }
 
 /// Extracts and scores every row of the list on `dom`. `known_date_order` is what an earlier
@@ -226,6 +264,35 @@ pub fn analyze_list_anchored<D: Dom>(
     (report_of(extraction, options.today), anchors)
 }
 
+/// [`analyze_list_anchored`] (with `cache`: [`analyze_list_cached`]), naming also the open
+/// shadow roots the list was found in or read through ([`ListReading::shadow_roots`]). The
+/// reading and its answer are the same; finding the roots asks, besides, each open shadow root
+/// under a row read through for those nested in it, and a few questions per tree the list was
+/// found in.
+pub fn analyze_list_with_shadow_roots<D: Dom>(
+    dom: &D,
+    options: &crate::report::AnalyzeOptions,
+    known_date_order: Option<DateOrder>,
+    cache: Option<&RefCell<ListCache<D::Node>>>,
+) -> ListReading<D::Node> {
+    if let Some(cache) = cache {
+        cache.borrow_mut().begin();
+    }
+    let reader = Reader::new(dom, cache, true);
+    let (extraction, anchors) = reader.read(&ExtractOptions {
+        locale: options.locale.clone(),
+        known_date_order,
+    });
+    if let Some(cache) = cache {
+        cache.borrow_mut().sweep();
+    }
+    ListReading {
+        report: report_of(extraction, options.today),
+        anchors,
+        shadow_roots: reader.watched_shadow_roots(),
+    }
+}
+
 /// [`analyze_list_anchored`], reusing what an earlier evaluation of the same page read of each
 /// item that has not changed since ([`cache`]); `cache` is left holding this evaluation's.
 /// The answer is the one [`analyze_list_anchored`] gives for the page as it is now.
@@ -265,66 +332,80 @@ fn read_list<D: Dom>(
     options: &ExtractOptions,
     cache: Option<&RefCell<ListCache<D::Node>>>,
 ) -> (ListExtraction, Vec<Option<D::Node>>) {
-    let reader = Reader {
-        dom,
-        trees: Trees::new(dom),
-        full: Cell::new(false),
-        flat: Cell::new(false),
-        cache,
-    };
-    // The document's own tree first (synthetic shadow DOM is plain DOM there); open shadow
-    // roots only when it has no list (native shadow, "mixed mode").
-    let found = [false, true].into_iter().find_map(|in_shadow| {
-        [
-            Layout::Kanban,
-            Layout::SplitView,
-            Layout::ClassicGrid,
-            Layout::Grid,
-            Layout::Tiles,
-        ]
-        .into_iter()
-        .find_map(|layout| {
-            let rows = match layout {
-                Layout::Kanban => reader.kanban(in_shadow),
-                Layout::SplitView => reader.split_view(in_shadow),
-                Layout::ClassicGrid => reader.classic_grid(in_shadow),
-                Layout::Grid => reader.tables(in_shadow),
-                Layout::Tiles => reader.tiles(in_shadow),
-            };
-            (!rows.is_empty()).then_some((layout, rows))
-        })
-    });
-    let mut extraction = ListExtraction::default();
-    let Some((layout, raw_rows)) = found else {
-        extraction.warnings.push(Warning {
+    Reader::new(dom, cache, false).read(options)
+}
+
+impl<'d, D: Dom> Reader<'d, D> {
+    fn new(dom: &'d D, cache: Option<&'d RefCell<ListCache<D::Node>>>, watch: bool) -> Self {
+        Reader {
+            dom,
+            trees: Trees::new(dom),
+            full: Cell::new(false),
+            flat: Cell::new(false),
+            cache,
+            watch,
+            found_in: RefCell::new(Vec::new()),
+            read_through: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Reads the list: its rows and their anchors.
+    fn read(&self, options: &ExtractOptions) -> (ListExtraction, Vec<Option<D::Node>>) {
+        let reader = self;
+        // The document's own tree first (synthetic shadow DOM is plain DOM there); open shadow
+        // roots only when it has no list (native shadow, "mixed mode").
+        let found = [false, true].into_iter().find_map(|in_shadow| {
+            [
+                Layout::Kanban,
+                Layout::SplitView,
+                Layout::ClassicGrid,
+                Layout::Grid,
+                Layout::Tiles,
+            ]
+            .into_iter()
+            .find_map(|layout| {
+                let rows = match layout {
+                    Layout::Kanban => reader.kanban(in_shadow),
+                    Layout::SplitView => reader.split_view(in_shadow),
+                    Layout::ClassicGrid => reader.classic_grid(in_shadow),
+                    Layout::Grid => reader.tables(in_shadow),
+                    Layout::Tiles => reader.tiles(in_shadow),
+                };
+                (!rows.is_empty()).then_some((layout, rows))
+            })
+        });
+        let mut extraction = ListExtraction::default();
+        let Some((layout, raw_rows)) = found else {
+            extraction.warnings.push(Warning {
             code: "no_list_rows",
             field: None,
             raw: None,
             message: "No Opportunity rows were found in a visible list; the list may still be loading or empty.".to_string(),
         });
-        return (extraction, Vec::new());
-    };
-    extraction.layout = Some(layout);
-    if reader.full.get() {
-        extraction.warnings.push(Warning {
-            code: "list_truncated",
-            field: None,
-            raw: None,
-            message: format!(
-                "The list has more than {MAX_ROWS} rows; only the first {MAX_ROWS} were read."
-            ),
-        });
+            return (extraction, Vec::new());
+        };
+        extraction.layout = Some(layout);
+        if reader.full.get() {
+            extraction.warnings.push(Warning {
+                code: "list_truncated",
+                field: None,
+                raw: None,
+                message: format!(
+                    "The list has more than {MAX_ROWS} rows; only the first {MAX_ROWS} were read."
+                ),
+            });
+        }
+        let currency_locale = options
+            .locale
+            .clone()
+            .or_else(|| reader.page_language_locale());
+        let mut raw_rows = raw_rows;
+        let anchors = raw_rows.iter_mut().map(|row| row.anchor.take()).collect();
+        let (rows, date_order) = parse_rows(raw_rows, options, currency_locale.as_ref());
+        extraction.rows = rows;
+        extraction.date_order = date_order;
+        (extraction, anchors)
     }
-    let currency_locale = options
-        .locale
-        .clone()
-        .or_else(|| reader.page_language_locale());
-    let mut raw_rows = raw_rows;
-    let anchors = raw_rows.iter_mut().map(|row| row.anchor.take()).collect();
-    let (rows, date_order) = parse_rows(raw_rows, options, currency_locale.as_ref());
-    extraction.rows = rows;
-    extraction.date_order = date_order;
-    (extraction, anchors)
 }
 
 /// A row as read from the page, before its values are parsed.
@@ -469,6 +550,14 @@ struct Reader<'d, D: Dom> {
     flat: Cell<bool>,
     /// Readings of an earlier evaluation to reuse ([`cache`]).
     cache: Option<&'d RefCell<ListCache<D::Node>>>,
+    /// Whether the shadow roots to watch are wanted ([`analyze_list_with_shadow_roots`]): then
+    /// [`Reader::enter`] also notes the roots nested in those it finds.
+    watch: bool,
+    /// The shadow roots list parts were found in (tables, Kanban columns, items met in shadow
+    /// trees), in the order met, duplicates included.
+    found_in: RefCell<Vec<D::Node>>,
+    /// The shadow roots under the parts read through ([`Reader::enter`]), duplicates included.
+    read_through: RefCell<Vec<D::Node>>,
 }
 
 impl<D: Dom> Reader<'_, D> {
@@ -496,10 +585,74 @@ impl<D: Dom> Reader<'_, D> {
     /// Starts reading `part` (a table, column, row or card of the list): whether its tree holds
     /// an open shadow root is found once (the live backend keeps the answer for the pass), for
     /// [`Reader::composed`] under any element of `part`'s own tree.
+    ///
+    /// The roots found are noted for watching, and when the watch is wanted, those nested in
+    /// them too (one call per root: a cell's component holds its formatted value in a root of
+    /// its own, which the text walk reads through without naming it).
     fn enter(&self, part: &D::Node) {
         self.flat.set(false);
-        let flat = self.dom.shadow_roots_in_tree(part).is_empty();
+        let roots = self.dom.shadow_roots_in_tree(part);
+        let flat = roots.is_empty();
+        if !flat {
+            self.note_read_through(roots);
+        }
         self.flat.set(flat);
+    }
+
+    /// Notes `roots`, shadow roots under a part being read, and with [`Reader::watch`] those
+    /// nested in them, depth first; bounded by [`MAX_SHADOW_ROOTS_NOTED`].
+    fn note_read_through(&self, roots: Vec<D::Node>) {
+        let mut pending = roots;
+        pending.reverse();
+        while let Some(root) = pending.pop() {
+            let mut noted = self.read_through.borrow_mut();
+            if noted.len() >= MAX_SHADOW_ROOTS_NOTED {
+                return;
+            }
+            noted.push(root.clone());
+            drop(noted);
+            if self.watch {
+                let mut nested = self.dom.shadow_roots_in_tree(&root);
+                nested.reverse();
+                pending.extend(nested);
+            }
+        }
+    }
+
+    /// Notes the shadow root `part` was found in: `part` is a table, a Kanban column or an item
+    /// that gave rows in the pass over the shadow trees, whose own tree is a shadow root.
+    fn note_found_in(&self, part: &D::Node) {
+        let mut noted = self.found_in.borrow_mut();
+        if noted.len() < MAX_SHADOW_ROOTS_NOTED {
+            noted.push(self.dom.tree_root(part));
+        }
+    }
+
+    /// The shadow roots to watch ([`ListReading::shadow_roots`]), from what the reading noted:
+    /// the trees the list was found in, the shadow trees around those up to the document, the
+    /// roots read through; each once, at most [`MAX_WATCHED_SHADOW_ROOTS`].
+    fn watched_shadow_roots(&self) -> Vec<D::Node> {
+        let found_in = distinct(self.dom, self.found_in.take());
+        let mut roots = found_in.clone();
+        for root in &found_in {
+            // A shadow root's parent is its host; the host's own tree is the next one out.
+            let mut current = root.clone();
+            for _ in 0..MAX_TREE_NESTING {
+                let Some(host) = self.dom.parent(&current) else {
+                    break;
+                };
+                let outer = self.dom.tree_root(&host);
+                if !self.dom.is_shadow_root(&outer) {
+                    break;
+                }
+                roots.push(outer.clone());
+                current = outer;
+            }
+        }
+        roots.extend(self.read_through.take());
+        let mut roots = distinct(self.dom, roots);
+        roots.truncate(MAX_WATCHED_SHADOW_ROOTS);
+        roots
     }
 
     /// The fingerprints of `items` (the rows or cards of a list part) when a cache is given:
@@ -527,14 +680,26 @@ impl<D: Dom> Reader<'_, D> {
         let (Some(cache), Some((number, print))) = (self.cache, print) else {
             return read();
         };
-        if let Some(outcome) = cache.borrow_mut().reuse(*number, print, context) {
+        let reused = cache.borrow_mut().reuse(*number, print, context);
+        if let Some((outcome, found_in)) = reused {
+            let mut noted = self.found_in.borrow_mut();
+            let room = MAX_SHADOW_ROOTS_NOTED.saturating_sub(noted.len());
+            noted.extend(found_in.into_iter().take(room));
             return outcome;
         }
+        let before = self.found_in.borrow().len();
         let outcome = read();
         if self.flat.get() {
+            // The trees the item was found in, noted by `read`, kept with its reading.
+            let found_in = self
+                .found_in
+                .borrow()
+                .get(before..)
+                .unwrap_or_default()
+                .to_vec();
             cache
                 .borrow_mut()
-                .keep(*number, print.clone(), context, outcome.clone());
+                .keep(*number, print.clone(), context, outcome.clone(), found_in);
         }
         outcome
     }
@@ -754,7 +919,12 @@ impl<D: Dom> Reader<'_, D> {
             {
                 continue;
             }
-            if !self.read_table(&table, &mut rows) {
+            let before = rows.len();
+            let more = self.read_table(&table, &mut rows);
+            if in_shadow && rows.len() > before {
+                self.note_found_in(&table);
+            }
+            if !more {
                 break;
             }
         }
@@ -972,7 +1142,11 @@ impl<D: Dom> Reader<'_, D> {
             let print = prints.as_ref().map(|prints| &prints[index]);
             let read = || {
                 self.enter(row);
-                self.classic_row(row)
+                let outcome = self.classic_row(row);
+                if in_shadow && matches!(outcome, Outcome::Row(_)) {
+                    self.note_found_in(row);
+                }
+                outcome
             };
             let Outcome::Row(row) = self.reading(print, context_of(&Layout::ClassicGrid), read)
             else {
@@ -1044,6 +1218,9 @@ impl<D: Dom> Reader<'_, D> {
                 });
             let cards = self.own_or_composed(&column, selectors::KANBAN_CARD);
             let prints = self.prints(&cards, selectors::LINK);
+            if in_shadow && !cards.is_empty() {
+                self.note_found_in(&column);
+            }
             for (index, card) in cards.iter().enumerate() {
                 // A card's reading holds in any column (its stage is the column's, added here).
                 let print = prints.as_ref().map(|prints| &prints[index]);
@@ -1093,6 +1270,9 @@ impl<D: Dom> Reader<'_, D> {
                     }
                     row.cells = cells;
                 }
+                if in_shadow {
+                    self.note_found_in(item);
+                }
                 Outcome::Row(row)
             });
             let Outcome::Row(row) = outcome else {
@@ -1126,7 +1306,11 @@ impl<D: Dom> Reader<'_, D> {
             let print = prints.as_ref().map(|prints| &prints[index]);
             let outcome = self.reading(print, context_of(&Layout::Tiles), || {
                 self.enter(tile);
-                self.card(tile).map_or(Outcome::Skip, Outcome::Row)
+                let outcome = self.card(tile).map_or(Outcome::Skip, Outcome::Row);
+                if in_shadow && matches!(outcome, Outcome::Row(_)) {
+                    self.note_found_in(tile);
+                }
+                outcome
             });
             let Outcome::Row(row) = outcome else {
                 continue;
@@ -1230,6 +1414,34 @@ impl<D: Dom> Reader<'_, D> {
             found.push((Field::CloseDate, date.clone()));
         }
         (name, found)
+    }
+}
+
+/// `nodes` without repeats, first occurrence first: by the backend's node numbers (one call),
+/// else node by node.
+fn distinct<D: Dom>(dom: &D, nodes: Vec<D::Node>) -> Vec<D::Node> {
+    if nodes.len() < 2 {
+        return nodes;
+    }
+    match dom.numbers(&nodes) {
+        Some(numbers) if numbers.len() == nodes.len() => {
+            let mut seen = std::collections::HashSet::new();
+            nodes
+                .into_iter()
+                .zip(numbers)
+                .filter(|(_, number)| seen.insert(*number))
+                .map(|(node, _)| node)
+                .collect()
+        }
+        _ => {
+            let mut kept: Vec<D::Node> = Vec::new();
+            for node in nodes {
+                if !kept.iter().any(|known| dom.same_node(known, &node)) {
+                    kept.push(node);
+                }
+            }
+            kept
+        }
     }
 }
 
