@@ -195,6 +195,7 @@ import { makeText } from './i18n.js';
   // "this list"). Same date order and policy as a record page.
   function drawList(list) {
     watchVisibility(false);
+    watchRoots(list.watch || []);
     dateOrderWanted = list.dateOrderWanted;
     askDateOrder();
     if (list.dateOrder && list.dateOrder !== dateOrder) {
@@ -707,6 +708,7 @@ import { makeText } from './i18n.js';
   }
 
   function removeRows() {
+    watchRoots([]);
     for (const rowBadge of rowBadges.values()) {
       unwatchFit(rowBadge);
       removed(rowBadge.host);
@@ -887,7 +889,9 @@ import { makeText } from './i18n.js';
     if (on) {
       watchingVisibility = false;
       observer.observe(document, CHANGES);
+      for (const root of watchedRoots) observer.observe(root, CHANGES);
     } else {
+      watchedRoots = new Set();
       observer.disconnect();
       clearTimeout(timer);
       clearTimeout(visibilityTimer);
@@ -895,6 +899,24 @@ import { makeText } from './i18n.js';
       firstChangeAt = 0;
       shown = null; // nor keep the record page's detached elements alive
     }
+  }
+
+  // The open shadow roots observed besides the document, with the same options: where a list
+  // drawn in native shadow DOM keeps its rows and their values (the core's answer, evaluateList's
+  // `watch`), since an observer of the document sees nothing inside a shadow root. Kept while
+  // the list is shown. An observer cannot stop observing one target alone: a changed set
+  // disconnects it and observes the document and the new set again; the same set costs nothing.
+  let watchedRoots = new Set();
+  function watchRoots(roots) {
+    if (roots.length === watchedRoots.size && roots.every((root) => watchedRoots.has(root))) return;
+    watchedRoots = new Set(roots);
+    if (!observing) return;
+    // Disconnecting drops the changes not yet delivered: those of the page still count.
+    const pending = observer.takeRecords();
+    observer.disconnect();
+    observer.observe(document, watchingVisibility ? VISIBILITY : CHANGES);
+    for (const root of watchedRoots) observer.observe(root, CHANGES);
+    if (pending.some((record) => !isOwn(record))) schedule();
   }
 
   // An empty module: compiling it tells whether the page's CSP lets this world compile

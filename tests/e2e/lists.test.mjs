@@ -2,12 +2,14 @@
 // board, split view, Classic, an Account's related list), in the real extension in Chromium.
 // Every list fixture's badges equal `cc-health list` on the same page, URL and date; the badges
 // move no cell; they follow rows added and removed (virtual scrolling), a cell edited in the
-// grid and rows reordered (sorting); page text stays text; and leaving the list in-app leaves
-// no badge behind. Needs target/debug/cc-health and a build (CC_DIST).
+// grid and rows reordered (sorting), also where the list is drawn in native shadow DOM (the
+// observer watches the shadow roots the core names); page text stays text; and leaving the list
+// in-app leaves no badge behind. Needs target/debug/cc-health and a build (CC_DIST).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
@@ -33,6 +35,14 @@ function servedUrl(slug) {
 /** What `cc-health list` says for the same page, URL and date (no locale: as the browser). */
 function cliRows(slug, url) {
   const out = execFileSync(cli, ['list', join(fixturesDir, slug, 'page.html'), '--url', url, '--today', FIXTURE_TODAY]);
+  return JSON.parse(out.toString());
+}
+
+/** What `cc-health list` says for `html` (a fixture edited as a test edits the page) at `url`. */
+function cliRowsOfPage(html, url) {
+  const file = join(mkdtempSync(join(tmpdir(), 'cc-list-')), 'page.html');
+  writeFileSync(file, html);
+  const out = execFileSync(cli, ['list', file, '--url', url, '--today', FIXTURE_TODAY]);
   return JSON.parse(out.toString());
 }
 
@@ -351,4 +361,118 @@ test('an element of the page named like a row badge is a change to the page, not
   const ours = (found) => found.filter((b) => b.shadowRootType === 'closed'); // not the page's element
   const badges = ours(await waitForRows((found) => ours(found).some((b) => b.recordId === '0065g00000Kb009AAA' && b.label)));
   assert.equal(badges.length, expected.length + 1);
+});
+
+// Native shadow DOM (mixed mode): the datatable's rows live in its open shadow root, where the
+// observer of the document sees no change. The core names that root (and any under a row it read
+// through) and the content script observes them too: an edit, rows scrolled in and a value's own
+// shadow root are followed there as in the light DOM.
+const NATIVE = 'list-recently-viewed-native-shadow-en-us';
+const NATIVE_TABLE = 'lightning-datatable';
+
+/** The fixture's page with its text `from` replaced by `to` (once, where it is unique). */
+function nativeEdited(from, to) {
+  const html = readFileSync(join(fixturesDir, NATIVE, 'page.html'), 'utf8');
+  assert.equal(html.split(from).length, 2, `${from} is unique in the fixture`);
+  return html.replace(from, to);
+}
+
+/** The label a row's badge has for a row of `cc-health list`. */
+const labelOf = (row) => {
+  const reason = row.score.reasons[0];
+  return reason ? `${expectedName(row.score)}. ${reason.message}` : expectedName(row.score);
+};
+
+async function openNative() {
+  const url = servedUrl(NATIVE);
+  const expected = cliRows(NATIVE, url);
+  await page.goto(url, { waitUntil: 'load' });
+  await waitForRows((found) => found.length === expected.length && found.every((b) => b.label));
+  return { url, expected };
+}
+
+test('native shadow DOM: a cell edited inside the datatable\'s shadow root re-scores its row', async () => {
+  const { url, expected } = await openNative();
+  const id = '0065g00000Rv001AAA';
+  const before = (await readRowBadges()).find((b) => b.recordId === id);
+  assert.equal(before.label, labelOf(expected.find((row) => row.recordId === id)));
+  // The Close Date edited inline to a date past, inside the shadow root alone.
+  await page.evaluate(([table, rowId]) => {
+    const shadow = document.querySelector(table).shadowRoot;
+    shadow.querySelector(`tr[data-row-key-value="${rowId}"] td[data-label="Close Date"] lightning-formatted-date-time`).textContent = '1/5/2026';
+  }, [NATIVE_TABLE, id]);
+  const edited = cliRowsOfPage(nativeEdited('<lightning-formatted-date-time>3/31/2027<', '<lightning-formatted-date-time>1/5/2026<'), url);
+  const want = edited.find((row) => row.recordId === id);
+  assert.notEqual(labelOf(want), before.label, 'the edit changes the score');
+  const badges = await waitForRows((found) => found.find((b) => b.recordId === id)?.label === labelOf(want));
+  assert.deepEqual(badges.map((b) => b.label), edited.map(labelOf), 'every row as cc-health list reads the edited page');
+});
+
+test('native shadow DOM: rows scrolled into the datatable\'s shadow root gain badges, rows gone lose them', async () => {
+  const { expected } = await openNative();
+  await page.evaluate((table) => {
+    const shadow = document.querySelector(table).shadowRoot;
+    const row = shadow.querySelector('tr[data-row-key-value="0065g00000Rv001AAA"]');
+    const body = row.parentElement;
+    for (const n of ['8', '9']) {
+      const copy = row.cloneNode(true);
+      for (const host of copy.querySelectorAll('cc-deal-health-row')) host.remove();
+      const id = `0065g00000Rv00${n}AAA`;
+      copy.setAttribute('data-row-key-value', id);
+      const link = copy.querySelector('a[href*="0065g"]');
+      link.setAttribute('href', `/lightning/r/${id}/view`);
+      link.textContent = `Scrolled deal ${n}`;
+      body.append(copy);
+    }
+    row.remove();
+  }, NATIVE_TABLE);
+  const badges = await waitForRows((found) => found.some((b) => b.recordId === '0065g00000Rv009AAA')
+    && !found.some((b) => b.recordId === '0065g00000Rv001AAA'));
+  assert.equal(badges.length, expected.length + 1);
+  for (const id of ['0065g00000Rv008AAA', '0065g00000Rv009AAA']) {
+    const added = badges.find((b) => b.recordId === id);
+    assert.ok(added && added.label === labelOf(expected[0]), `${id} has its badge: ${added?.label}`);
+  }
+});
+
+test('native shadow DOM: a value in a shadow root of its own, nested in the datatable\'s, is followed', async () => {
+  const { url } = await openNative();
+  const id = '0065g00000Rv002AAA';
+  // The content script's evaluations, counted (its `cc-evaluate` measures).
+  await page.evaluate(() => {
+    window.ccEvaluations = 0;
+    new PerformanceObserver((list) => {
+      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
+    }).observe({ type: 'measure' });
+  });
+  // As Salesforce's base components render it: the formatted number's text moves into the
+  // component's own shadow root (a change in the datatable's root, evaluated: the new root is
+  // watched from then on)...
+  await page.evaluate(([table, rowId]) => {
+    const shadow = document.querySelector(table).shadowRoot;
+    const number = shadow.querySelector(`tr[data-row-key-value="${rowId}"] td[data-label="Amount"] lightning-formatted-number`);
+    number.attachShadow({ mode: 'open' }).append(...number.childNodes);
+  }, [NATIVE_TABLE, id]);
+  const amount = '<lightning-formatted-number>$480,000.00</lightning-formatted-number>';
+  const same = cliRowsOfPage(nativeEdited(amount, '<lightning-formatted-number><template shadowrootmode="open">$480,000.00</template></lightning-formatted-number>'), url);
+  await eventually(() => page.evaluate(() => window.ccEvaluations > 0)).catch(() => {
+    throw new Error('no evaluation followed a change in the datatable\'s shadow root');
+  });
+  await waitForRows((found) => found.find((b) => b.recordId === id)?.label === labelOf(same.find((row) => row.recordId === id)));
+  // ...then the amount edited inside that nested root alone (its text node's data).
+  await page.evaluate(([table, rowId]) => {
+    const shadow = document.querySelector(table).shadowRoot;
+    const number = shadow.querySelector(`tr[data-row-key-value="${rowId}"] td[data-label="Amount"] lightning-formatted-number`);
+    number.shadowRoot.firstChild.data = '$0.00';
+  }, [NATIVE_TABLE, id]);
+  const edited = cliRowsOfPage(nativeEdited(amount, '<lightning-formatted-number><template shadowrootmode="open">$0.00</template></lightning-formatted-number>'), url);
+  const want = edited.find((row) => row.recordId === id);
+  assert.notEqual(labelOf(want), labelOf(same.find((row) => row.recordId === id)), 'the edit changes the score');
+  const badges = await waitForRows((found) => found.find((b) => b.recordId === id)?.label === labelOf(want));
+  assert.deepEqual(badges.map((b) => b.label), edited.map(labelOf));
+  // The badges' own insertions in the watched roots are no change: the page, left alone, is
+  // not evaluated again.
+  await page.evaluate(() => { window.ccEvaluations = 0; });
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.equal(await page.evaluate(() => window.ccEvaluations), 0, 'no evaluation of an unchanged page');
 });

@@ -10,7 +10,7 @@ use deal_health::dom::live::LiveDom;
 use deal_health::extract::header_anchor;
 use deal_health::list::summary::ListSummary;
 use deal_health::list::view::{row_view, RowView};
-use deal_health::list::{analyze_list_cached, Layout, ListCache};
+use deal_health::list::{analyze_list_with_shadow_roots, Layout, ListCache, ListReading};
 use deal_health::locale::DateOrder;
 use deal_health::page::{recognize, recognize_list};
 use deal_health::report::{analyze_learning, AnalyzeOptions, Report, Tier1Summary};
@@ -128,11 +128,13 @@ pub fn evaluate_page(
 }
 
 /// What the content script draws on a page that lists Opportunities (`page::recognize_list`):
-/// `{layout, rows, summary, dateOrder, dateOrderWanted}`, `null` elsewhere. `rows`: per row in
-/// page order `{recordId, text, tone, accessibleName, reason, key, anchor}` (`list::view::
+/// `{layout, rows, summary, dateOrder, dateOrderWanted, watch}`, `null` elsewhere. `rows`: per
+/// row in page order `{recordId, text, tone, accessibleName, reason, key, anchor}` (`list::view::
 /// RowView`, and `anchor`: the element its badge goes right after, or `null` for none);
 /// `summary`: the `ListSummary` to report to the worker (`listReport`); `date_order` and the
-/// answer's `dateOrder`/`dateOrderWanted` as for `evaluatePage`.
+/// answer's `dateOrder`/`dateOrderWanted` as for `evaluatePage`; `watch`: the open shadow roots
+/// the list was found in or read through (`list::ListReading::shadow_roots`, each once, at most
+/// `list::MAX_WATCHED_SHADOW_ROOTS`), which the content script observes besides the document.
 #[wasm_bindgen(js_name = evaluateList)]
 pub fn evaluate_list(
     document: Document,
@@ -162,8 +164,13 @@ pub fn evaluate_list(
         locale: None,
         today: parse_today(today)?,
     };
-    let (report, anchors) =
-        LIST_CACHE.with(|cache| analyze_list_cached(&dom, &options, known_date_order, cache));
+    let ListReading {
+        report,
+        anchors,
+        shadow_roots,
+    } = LIST_CACHE.with(|cache| {
+        analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache))
+    });
     let date_order_wanted = known_date_order.is_none()
         && report.rows.iter().any(|row| {
             row.warnings
@@ -190,6 +197,13 @@ pub fn evaluate_list(
             .map_or(JsValue::NULL, JsValue::from);
         js_sys::Reflect::set(&row, &key, &anchor)?;
     }
+    // Shadow roots only (a document fragment's node type): the core's roots are, by making.
+    let watch: js_sys::Array = shadow_roots
+        .into_iter()
+        .filter(|node| node.node_type() == Node::DOCUMENT_FRAGMENT_NODE)
+        .map(JsValue::from)
+        .collect();
+    js_sys::Reflect::set(&evaluation, &JsValue::from_str("watch"), &watch)?;
     Ok(evaluation)
 }
 
