@@ -523,7 +523,10 @@ import { makeText } from './i18n.js';
     reason.className = 'card';
     reason.setAttribute('aria-hidden', 'true');
     root.append(pill, reason);
-    return { host, pill, reason, key: '', anchor: null, name: '', shift: [0, 0], bounds: [] };
+    const rowBadge = { host, pill, reason, key: '', anchor: null, name: '', shift: [0, 0], bounds: [], near: false };
+    badgeOfHost.set(host, rowBadge);
+    if (near) near.observe(host);
+    return rowBadge;
   }
 
   // Where a row's badge is drawn: right after the row's name, unless the room there ends first
@@ -569,6 +572,33 @@ import { makeText } from './i18n.js';
     unwatch(rowBadge.host, rowBadge);
     for (const element of rowBadge.bounds) unwatch(element, rowBadge);
     rowBadge.bounds = [];
+  }
+
+  // Only badges on or near the screen are fitted: a board has 200 cards and a screen shows a
+  // tenth of them, and fitting reads each one's layout. A badge is watched from when it comes
+  // within a screen's height of the viewport (not clipped away by a scrolled list) and fitted
+  // then, at its next layout; it stops being watched when it leaves.
+  const badgeOfHost = new WeakMap(); // a row badge's host → the row badge
+  const near = fitter && typeof IntersectionObserver === 'function'
+    ? new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        const rowBadge = badgeOfHost.get(entry.target);
+        if (!rowBadge || rowBadges.get(rowBadge.recordId) !== rowBadge) continue;
+        rowBadge.near = entry.isIntersecting;
+        if (entry.isIntersecting) watchFit(rowBadge);
+        else unwatchFit(rowBadge);
+      }
+    }, { rootMargin: '100% 0px' })
+    : null;
+
+  // Placed again at its next layout, or when it comes near the screen.
+  function refit(rowBadge) {
+    if (!near || rowBadge.near) watchFit(rowBadge);
+  }
+
+  function forget(rowBadge) {
+    unwatchFit(rowBadge);
+    if (near) near.unobserve(rowBadge.host);
   }
 
   // The composed parent: the slot an element is assigned to, its parent, or its shadow root's host.
@@ -675,7 +705,7 @@ import { makeText } from './i18n.js';
       if (rowBadge.anchor !== anchor || rowBadge.name !== name) {
         rowBadge.anchor = anchor;
         rowBadge.name = name;
-        watchFit(rowBadge);
+        refit(rowBadge);
       }
       if (rowBadge.key !== row.key) {
         paintPending = true;
@@ -692,7 +722,7 @@ import { makeText } from './i18n.js';
     }
     for (const [recordId, rowBadge] of rowBadges) {
       if (!drawn.has(recordId)) {
-        unwatchFit(rowBadge);
+        forget(rowBadge);
         removed(rowBadge.host);
         rowBadges.delete(recordId);
       }
@@ -710,7 +740,7 @@ import { makeText } from './i18n.js';
   function removeRows() {
     watchRoots([]);
     for (const rowBadge of rowBadges.values()) {
-      unwatchFit(rowBadge);
+      forget(rowBadge);
       removed(rowBadge.host);
     }
     rowBadges.clear();
