@@ -4,8 +4,8 @@
 // its own row's name cell only (the table cell, or the card or item of a board or split view),
 // and over no control but its own row's link to its record. Hit-tested with
 // `elementsFromPoint` at several points of the badge's box, through open shadow roots.
-// A badge placed only by its static position after the name covered the next column when the
-// name filled its cell (docs/list-badges.png, last row).
+// A badge placed only by its static position after the name would cover the next column when
+// the name fills its cell (docs/list-badges.png, last row, shows it kept within the name's).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,12 +1,15 @@
 //! The rows of a list page through the parsed-HTML backend, as `cc-health list` reads them,
-//! and the summary a content script reports of them. The first line of the input is the URL
+//! the summary a content script reports of them, and the same rows read again with the first
+//! reading's cache (as the content script reads a list at every change). The first line of the input is the URL
 //! (unused by the reading itself), the rest the page.
 #![no_main]
 
 use chrono::NaiveDate;
 use deal_health::dom::parsed::ParsedDom;
 use deal_health::list::summary::{ListSummary, MAX_SUMMARY_BYTES};
-use deal_health::list::{analyze_list, MAX_ROWS};
+use deal_health::list::{
+    analyze_list, analyze_list_anchored, analyze_list_cached, ListCache, MAX_ROWS,
+};
 use deal_health::page::opportunity_id;
 use deal_health::{locale::Locale, AnalyzeOptions};
 use libfuzzer_sys::fuzz_target;
@@ -24,7 +27,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(report.rows.len() <= MAX_ROWS);
         for row in &report.rows {
             // Never a record the page does not name.
-            assert!(opportunity_id(&row.record_id).is_some(), "{}", row.record_id);
+            assert!(
+                opportunity_id(&row.record_id).is_some(),
+                "{}",
+                row.record_id
+            );
             assert!(html.contains(&row.record_id[..15]), "{}", row.record_id);
             assert!(row.score.value.is_none_or(|value| value <= 100));
         }
@@ -33,5 +40,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(summary.is_well_formed());
         let json = serde_json::to_vec(&summary).expect("serialisable");
         assert!(json.len() <= MAX_SUMMARY_BYTES + 64, "{} bytes", json.len());
+        // Reusing what a reading kept never changes the answer.
+        let cache = std::cell::RefCell::new(ListCache::new());
+        let fresh = analyze_list_anchored(&dom, &options, None);
+        assert!(analyze_list_cached(&dom, &options, None, &cache) == fresh);
+        assert!(analyze_list_cached(&dom, &options, None, &cache) == fresh);
     }
 });
