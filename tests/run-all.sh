@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# No incremental compilation caches (about 0.65 GB in a fresh clone's target/): each build here
+# runs once.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 # Each step names the disk space left where cargo writes (a full disk fails a link obscurely).
 disk_free() { { df -h --output=avail "${CARGO_TARGET_DIR:-.}" 2>/dev/null || df -h --output=avail .; } | tail -1 | tr -d ' '; }
