@@ -355,6 +355,11 @@ impl<'d, D: Dom> Reader<'d, D> {
         // The document's own tree first (synthetic shadow DOM is plain DOM there); open shadow
         // roots only when it has no list (native shadow, "mixed mode").
         let found = [false, true].into_iter().find_map(|in_shadow| {
+            // Lightning's list views are grids: one query tells that no board, split view or
+            // Classic grid is there, where three would ask each in turn.
+            let others = !reader
+                .candidates(selectors::BOARD_SPLIT_OR_CLASSIC, in_shadow)
+                .is_empty();
             [
                 Layout::Kanban,
                 Layout::SplitView,
@@ -363,6 +368,13 @@ impl<'d, D: Dom> Reader<'d, D> {
                 Layout::Tiles,
             ]
             .into_iter()
+            .filter(|layout| {
+                others
+                    || !matches!(
+                        layout,
+                        Layout::Kanban | Layout::SplitView | Layout::ClassicGrid
+                    )
+            })
             .find_map(|layout| {
                 let rows = match layout {
                     Layout::Kanban => reader.kanban(in_shadow),
@@ -470,6 +482,10 @@ mod selectors {
         ".kanbanColumnTitle, .slds-kanban__column-title, [data-stage], header h2";
     /// Kanban cards.
     pub const KANBAN_CARD: &str = ".forceKanbanCard, .kanban-card, .slds-kanban__card";
+    /// Any Kanban column, split view item or Classic grid row: [`KANBAN_COLUMN`],
+    /// [`SPLIT_ITEM`] and [`CLASSIC_GRID_ROW`] in one selector (a unit test keeps them equal).
+    pub const BOARD_SPLIT_OR_CLASSIC: &str = ".forceKanbanColumn, .kanban-column, \
+        .slds-kanban__column, .slds-split-view__list-item, .forceSplitViewListItem, .x-grid3-row";
     /// Split view list items (SLDS `slds-split-view__list-item`, Lightning's own wrapper).
     pub const SPLIT_ITEM: &str = ".slds-split-view__list-item, .forceSplitViewListItem";
     /// Values in a split view item, which carries no labels.
@@ -1848,6 +1864,17 @@ mod tests {
         ] {
             assert_eq!(rows_of(&opportunities).len(), 1, "{opportunities}");
         }
+    }
+
+    #[test]
+    fn one_selector_names_every_board_split_view_and_classic_grid() {
+        let joined = [
+            selectors::KANBAN_COLUMN,
+            selectors::SPLIT_ITEM,
+            selectors::CLASSIC_GRID_ROW,
+        ]
+        .join(", ");
+        assert_eq!(selectors::BOARD_SPLIT_OR_CLASSIC, joined);
     }
 
     #[test]
