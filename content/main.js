@@ -677,7 +677,10 @@ import { makeText } from './i18n.js';
         rowBadge.shift = [x, y];
         rowBadge.host.style.setProperty('transform', `translate(${x}px, ${y}px)`, 'important');
       }
-      if (fitter && place.bounds.join() !== rowBadge.bounds.join()) {
+      // Compared element by element: a re-rendered cell is another element to watch.
+      const same = place.bounds.length === rowBadge.bounds.length
+        && place.bounds.every((element, index) => element === rowBadge.bounds[index]);
+      if (fitter && !same) {
         for (const element of rowBadge.bounds) unwatch(element, rowBadge);
         rowBadge.bounds = place.bounds;
         for (const element of place.bounds) watch(element, rowBadge);

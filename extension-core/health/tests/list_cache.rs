@@ -189,3 +189,34 @@ fn a_row_holding_a_shadow_root_is_never_reused() {
         analyze_list_anchored(&ParsedDom::parse(&page("$5,000.00")), &options, None)
     );
 }
+
+/// Hiding part of a cell (its text unchanged, no element added) is a change: the row is read
+/// again, and the hidden text is no longer its value.
+#[test]
+fn a_cell_part_hidden_since_is_read_again() {
+    let page = |class: &str| {
+        format!(
+            "<html><body><table><thead><tr><th scope=\"col\">Opportunity Name</th>\
+             <th scope=\"col\">Next Step</th></tr></thead><tbody>\
+             <tr><th scope=\"row\"><a href=\"/lightning/r/Opportunity/0065g00000AbCdEAAV/view\">Acme</a></th>\
+             <td><span>Call the buyer</span><span class=\"{class}\"> and send the quote</span></td></tr>\
+             </tbody></table></body></html>"
+        )
+    };
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    let cache = RefCell::new(ListCache::new());
+    let shown = analyze_list_cached(&ParsedDom::parse(&page("note")), &options, None, &cache);
+    let hidden_page = page("slds-hide");
+    let hidden = analyze_list_cached(&ParsedDom::parse(&hidden_page), &options, None, &cache);
+    assert_eq!(
+        hidden,
+        analyze_list_anchored(&ParsedDom::parse(&hidden_page), &options, None)
+    );
+    assert_ne!(
+        hidden.0.rows[0].fields.next_step, shown.0.rows[0].fields.next_step,
+        "the hidden part is no longer read"
+    );
+}

@@ -222,7 +222,8 @@ export function attributesOf(node, names) {
 
 // Dom::fingerprints in one crossing: per node its number, then its fingerprint's hash. Numbers
 // come from a WeakMap, so a node keeps its number for as long as it lives and the map keeps no
-// node alive. A fingerprint is the node's own `names` attributes, its element children by number,
+// node alive. A fingerprint is its parent's and grandparent's numbers, the node's own `names`
+// attributes, its element children by number,
 // each element under it that matches `numbered` by number with its href and data-recordid, then
 // its text: the light DOM only. Elements whose name starts with `ownPrefix` (the content
 // script's badges) are passed over. Sent as a 53-bit hash (two 32-bit multiplicative hashes of
@@ -257,7 +258,8 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep) {
   nodes.forEach((node, index) => {
     out[2 * index] = numberOf(node);
     if (!deep || node.nodeType !== 1) return;
-    const parts = [];
+    const parent = node.parentNode;
+    const parts = [`${parent ? numberOf(parent) : 0},${parent && parent.parentNode ? numberOf(parent.parentNode) : 0}|`];
     for (const key of keys) parts.push(sized(node.getAttribute(key)));
     parts.push('|');
     for (let child = node.firstElementChild; child; child = child.nextElementSibling) {
@@ -272,7 +274,7 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep) {
     }
     for (const element of matches) {
       if (element.localName.startsWith(ownPrefix)) continue;
-      parts.push(`${numberOf(element)}`, sized(element.getAttribute('href')), sized(element.getAttribute('data-recordid')));
+      parts.push(`${numberOf(element)},`, sized(element.getAttribute('href')), sized(element.getAttribute('data-recordid')));
     }
     parts.push('|', node.textContent);
     out[2 * index + 1] = hash53(parts.join(''));

@@ -107,7 +107,8 @@ pub trait Dom {
     /// Per node, what tells whether a reading of it may be reused in a later pass
     /// (`list::ListCache`): a number naming the node for as long as it exists (the same node
     /// gives the same number in every pass, another node another number), and a fingerprint,
-    /// equal between two passes when the node's own `names` attributes, its element children
+    /// equal between two passes when the node's parent and grandparent (by number), its own
+    /// `names` attributes, its element children
     /// (by number), the elements under it that match `numbered` (by number, with the record
     /// their `href` and `data-recordid` name) and its text are. So an element a reading keeps
     /// (a row's link) must match `numbered`: replaced by a copy, it changes the fingerprint.

@@ -414,6 +414,13 @@ impl Dom for ParsedDom {
                     let node = self.node(id);
                     let mut print = String::new();
                     if let Some(element) = node.value().as_element() {
+                        let parent = node.parent();
+                        let grandparent = parent.and_then(|parent| parent.parent());
+                        for up in [parent, grandparent] {
+                            print
+                                .push_str(&format!("{},", up.map_or(0, |up| node_number(up.id()))));
+                        }
+                        print.push('|');
                         for name in names {
                             sized(&mut print, element.attr(name));
                         }
@@ -433,7 +440,7 @@ impl Dom for ParsedDom {
                             if own(element) {
                                 continue;
                             }
-                            print.push_str(&node_number(matched).to_string());
+                            print.push_str(&format!("{},", node_number(matched)));
                             sized(&mut print, element.attr("href"));
                             sized(&mut print, element.attr("data-recordid"));
                         }

@@ -490,8 +490,14 @@ mod selectors {
     pub const SPLIT_ITEM: &str = ".slds-split-view__list-item, .forceSplitViewListItem";
     /// Values in a split view item, which carries no labels.
     pub const SPLIT_VALUE: &str = ".slds-truncate, [title]";
-    /// What a split view item's anchor may be: its link, or its name's element (a value).
-    pub const SPLIT_ANCHORS: &str = "a[href], [data-recordid], .slds-truncate, [title]";
+    /// What a fingerprint of a row or card numbers ([`super::Reader::prints`]): every element a
+    /// reading may keep (its links), and the elements hidden from its text (so that hiding or
+    /// showing one is a change).
+    pub const ITEM_MARKS: &str =
+        "a[href], [data-recordid], [hidden], [aria-hidden=\"true\"], [class*=\"hide\"]";
+    /// The same for a split view item, whose anchor may be its name's element (a value).
+    pub const SPLIT_MARKS: &str = "a[href], [data-recordid], [hidden], [aria-hidden=\"true\"], \
+        [class*=\"hide\"], .slds-truncate, [title]";
     /// Cards of related lists shown as tiles, Aura list records.
     pub const TILE: &str = ".forceListRecord, lst-template-list-item-factory, .slds-tile";
     /// Labels in a card, each followed by its value: SLDS description lists (`dt`/`dd`,
@@ -959,7 +965,7 @@ impl<D: Dom> Reader<'_, D> {
             .cache
             .and_then(|_| self.dom.numbers(std::slice::from_ref(table)))
             .and_then(|numbers| numbers.first().copied());
-        let prints = table_number.and_then(|_| self.prints(&trs, selectors::LINK));
+        let prints = table_number.and_then(|_| self.prints(&trs, selectors::ITEM_MARKS));
         for (index, tr) in trs.iter().enumerate() {
             let print = prints.as_ref().map(|prints| &prints[index]);
             let context = context_of(&(table_number, &header));
@@ -1150,7 +1156,7 @@ impl<D: Dom> Reader<'_, D> {
     fn classic_grid(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         let candidates = self.candidates(selectors::CLASSIC_GRID_ROW, in_shadow);
-        let prints = self.prints(&candidates, selectors::LINK);
+        let prints = self.prints(&candidates, selectors::ITEM_MARKS);
         for (index, row) in candidates.iter().enumerate() {
             if self.out_of_scope(row) {
                 continue;
@@ -1233,7 +1239,7 @@ impl<D: Dom> Reader<'_, D> {
                         .unwrap_or_else(|| self.text(&title))
                 });
             let cards = self.own_or_composed(&column, selectors::KANBAN_CARD);
-            let prints = self.prints(&cards, selectors::LINK);
+            let prints = self.prints(&cards, selectors::ITEM_MARKS);
             if in_shadow && !cards.is_empty() {
                 self.note_found_in(&column);
             }
@@ -1267,7 +1273,7 @@ impl<D: Dom> Reader<'_, D> {
     fn split_view(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
         let mut rows = Vec::new();
         let items = self.candidates(selectors::SPLIT_ITEM, in_shadow);
-        let prints = self.prints(&items, selectors::SPLIT_ANCHORS);
+        let prints = self.prints(&items, selectors::SPLIT_MARKS);
         for (index, item) in items.iter().enumerate() {
             if self.out_of_scope(item) {
                 continue;
@@ -1306,7 +1312,7 @@ impl<D: Dom> Reader<'_, D> {
         let mut rows = Vec::new();
         let mut other_objects: Option<Vec<D::Node>> = None;
         let tiles = self.candidates(selectors::TILE, in_shadow);
-        let prints = self.prints(&tiles, selectors::LINK);
+        let prints = self.prints(&tiles, selectors::ITEM_MARKS);
         for (index, tile) in tiles.iter().enumerate() {
             if self.out_of_scope(tile) {
                 continue;
