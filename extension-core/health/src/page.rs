@@ -113,12 +113,15 @@ fn sobject_id_in_fragment(fragment: &str) -> Option<&str> {
 
 /// Returns the Id if `text` is a syntactically valid Opportunity Id.
 pub fn opportunity_id(text: &str) -> Option<&str> {
-    if !text.starts_with("006") {
-        return None;
-    }
+    (text.starts_with("006") && record_shaped(text)).then_some(text)
+}
+
+/// Whether `text` has a record Id's shape, of any object: 15 letters and digits, at least one a
+/// digit, or 18 with the 3-character checksum suffix.
+pub(crate) fn record_shaped(text: &str) -> bool {
     // Bytes, not `str` slices: a multi-byte character must not split a slice (found by fuzzing).
     let bytes = text.as_bytes();
-    let valid = match bytes.len() {
+    let shaped = match bytes.len() {
         15 => bytes.iter().all(u8::is_ascii_alphanumeric),
         18 => {
             bytes[..15].iter().all(u8::is_ascii_alphanumeric)
@@ -128,7 +131,7 @@ pub fn opportunity_id(text: &str) -> Option<&str> {
         }
         _ => false,
     };
-    valid.then_some(text)
+    shaped && bytes[..15].iter().any(u8::is_ascii_digit)
 }
 
 /// Returns the Id if `text` is a syntactically valid Account Id (prefix `001`, 15 or 18

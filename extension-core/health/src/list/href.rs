@@ -6,7 +6,7 @@
 //! count as the record's link, and a link to another object's record (a Quote's name, a Task's
 //! subject) must be told from a link to nothing at all (`javascript:void(0)`).
 
-use crate::page::opportunity_id;
+use crate::page::{opportunity_id, record_shaped};
 
 /// What a link names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,23 +74,6 @@ pub fn target_of_id(text: &str) -> Target {
     } else {
         Target::Nothing
     }
-}
-
-/// Whether `text` has a record Id's shape (see [`target_of_id`]); an Opportunity's has.
-fn record_shaped(text: &str) -> bool {
-    // Bytes, not `str` slices: a multi-byte character must not split a slice.
-    let bytes = text.as_bytes();
-    let shaped = match bytes.len() {
-        15 => bytes.iter().all(u8::is_ascii_alphanumeric),
-        18 => {
-            bytes[..15].iter().all(u8::is_ascii_alphanumeric)
-                && bytes[15..]
-                    .iter()
-                    .all(|b| b.is_ascii_uppercase() || (b'0'..=b'5').contains(b))
-        }
-        _ => false,
-    };
-    shaped && bytes[..15].iter().any(u8::is_ascii_digit)
 }
 
 /// The relationship a related list's link names (`/lightning/r/Account/<Id>/related/
