@@ -7,12 +7,13 @@
 //
 //   bash tests/tools/fixed-clock.sh node tests/bench/list-updates.mjs [--repeat=5]
 import { chromium } from 'playwright-core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { assertFixedClock, chromiumArgs, dist, root } from '../e2e/browser.mjs';
+import { assertFixedClock, chromiumArgs, dist } from '../e2e/browser.mjs';
+import { editCard, editCell, LIST_BOARD, LIST_GRID, LIST_HEADERS, listBoard, listGrid, scrollRows } from './list-pages.mjs';
 
 const argv = Object.fromEntries(process.argv.slice(2).map((arg) => {
   const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
@@ -22,50 +23,7 @@ const argv = Object.fromEntries(process.argv.slice(2).map((arg) => {
 const REPEAT = Number(argv.repeat || 5);
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
-const HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; object-src 'none'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
-};
-const GRID = 'https://list-lightning-grid-en-us.lightning.force.com/lightning/o/Opportunity/list?filterName=AllOpportunities&csp=lightning';
-const BOARD = 'https://list-kanban-en-us.lightning.force.com/lightning/o/Opportunity/list?filterName=MyOpportunities&csp=lightning';
-const page = (slug) => readFileSync(join(root, 'tests', 'fixtures', slug, 'page.html'), 'utf8');
-const newId = (prefix, i) => `0065g00000${prefix}${String(i).padStart(4, '0')}AAA`;
-function repeated(html, item, counts, prefix) {
-  let made = 0;
-  let run = 0;
-  return html.replace(new RegExp(`(?:${item.source})+`, 'gs'), (block) => {
-    const first = block.match(new RegExp(item.source, 's'));
-    const copies = counts(run++);
-    let out = '';
-    for (let i = 0; i < copies; i++) out += first[0].split(first[1]).join(newId(prefix, made++));
-    return out;
-  });
-}
-const grid = repeated(page('list-lightning-grid-en-us'), /<tr class="slds-hint-parent" data-row-key-value="(0065g00000Ls\w+)"[^>]*>.*?<\/tr>/, () => 50, 'G');
-const boardHtml = page('list-kanban-en-us');
-const columns = (boardHtml.match(/class="forceKanbanColumn /g) || []).length;
-const board = repeated(boardHtml, /<li class="forceKanbanCard[^"]*" data-recordid="(006\w+)">.*?<\/li>/, (run) => Math.floor(200 / columns) + (run < 200 % columns ? 1 : 0), 'K');
-
-const STEPS = {
-  scroll: (i) => `(() => {
-    const rows = document.querySelectorAll('tr[data-row-key-value^="0065g00000G"]');
-    const last = rows[rows.length - 1];
-    for (let j = 0; j < 10; j++) {
-      const copy = last.cloneNode(true);
-      for (const host of copy.querySelectorAll('cc-deal-health-row')) host.remove();
-      const id = '0065g00000S' + String(${i} * 10 + j).padStart(4, '0') + 'AAA';
-      copy.setAttribute('data-row-key-value', id);
-      copy.querySelector('a[href*="0065g"]').setAttribute('href', '/lightning/r/' + id + '/view');
-      last.parentElement.append(copy);
-    }
-  })()`,
-  edit: (i) => `(() => {
-    document.querySelector('tr[data-row-key-value^="0065g00000G"] td[data-label="Close Date"] lightning-formatted-date-time').textContent = '1/${i + 5}/2026';
-  })()`,
-  card: (i) => `(() => {
-    document.querySelector('.forceKanbanCard lightning-formatted-number').textContent = '$1,00${i}.00';
-  })()`,
-};
+const STEPS = { scroll: scrollRows, edit: editCell, card: editCard };
 
 const OBSERVE = () => {
   const state = { evaluations: [] };
@@ -87,11 +45,11 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 try {
   await context.addInitScript(OBSERVE);
-  for (const [name, url, html, steps] of [['list, 50 rows', GRID, grid, ['scroll', 'edit']], ['board, 200 cards', BOARD, board, ['card']]]) {
+  for (const [name, url, html, steps] of [['list, 50 rows', LIST_GRID, listGrid(50), ['scroll', 'edit']], ['board, 200 cards', LIST_BOARD, listBoard(200), ['card']]]) {
     const tab = await context.newPage();
     const cdp = await context.newCDPSession(tab);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-    await tab.route((u) => u.href === url, (route) => route.fulfill({ status: 200, headers: HEADERS, body: html }));
+    await tab.route((u) => u.href === url, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
     await tab.goto(url, { waitUntil: 'load' });
     await sleep(2000);
     const script = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value * 1000;

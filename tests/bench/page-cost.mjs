@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
+import { editCard, editCell, LIST_BOARD, LIST_GRID, LIST_HEADERS, listBoard, listGrid, scrollRows } from './list-pages.mjs';
 import { assertFixedClock, chromiumArgs, dist, fixtureBody, launch, root } from '../e2e/browser.mjs';
 
 const argv = Object.fromEntries(process.argv.slice(2).map((arg) => {
@@ -58,59 +59,6 @@ const RECORD_STRICT = RECORD.replace('csp=lightning', 'csp=strict');
 const LIST_BODY = '<div class="windowViewMode-maximized oneContent active lafPageHost"><h1>Recently Viewed</h1>'
   + '<table><tr><td><a href="/lightning/r/Opportunity/0065g00000AbCdEAAV/view">Acme</a></td><td>$1,000.00</td></tr></table></div>';
 
-// Opportunity lists at the sizes issue 19 budgets for: a 50-row list view (the grid fixture's
-// rows repeated) and a 200-card Kanban board (the board fixture's cards repeated), served as the
-// stand-in serves the fixture (its headers, Lightning's CSP as the stand-in's `?csp=lightning`).
-const LIST_GRID = 'https://list-lightning-grid-en-us.lightning.force.com/lightning/o/Opportunity/list?filterName=AllOpportunities&csp=lightning';
-const LIST_BOARD = 'https://list-kanban-en-us.lightning.force.com/lightning/o/Opportunity/list?filterName=MyOpportunities&csp=lightning';
-const LIST_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': "default-src 'self'; script-src 'self' 'unsafe-eval'; object-src 'none'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
-};
-const fixturePage = (slug) => readFileSync(join(root, 'tests', 'fixtures', slug, 'page.html'), 'utf8');
-const newId = (prefix, i) => `0065g00000${prefix}${String(i).padStart(4, '0')}AAA`;
-/** `html` with every element matched by `item` (a whole-element regex with the record Id as its
- *  first group) in each contiguous run replaced by `count(run)` copies of the run's first, each
- *  under a new Id. */
-function repeated(html, item, counts, prefix) {
-  let made = 0;
-  let run = 0;
-  return html.replace(new RegExp(`(?:${item.source})+`, 'gs'), (block) => {
-    const first = block.match(new RegExp(item.source, 's'));
-    const id = first[1];
-    const copies = counts(run);
-    run += 1;
-    let out = '';
-    for (let i = 0; i < copies; i++) out += first[0].split(id).join(newId(prefix, made++));
-    return out;
-  });
-}
-const gridOf = (rows) => (html) => repeated(html, /<tr class="slds-hint-parent" data-row-key-value="(0065g00000Ls\w+)"[^>]*>.*?<\/tr>/, () => rows, 'G');
-const boardOf = (cards) => (html) => {
-  const columns = (html.match(/class="forceKanbanColumn /g) || []).length;
-  return repeated(html, /<li class="forceKanbanCard[^"]*" data-recordid="(006\w+)">.*?<\/li>/, (run) => Math.floor(cards / columns) + (run < cards % columns ? 1 : 0), 'K');
-};
-// Page changes on a list, each as Salesforce makes them: ten more rows (a scrolled list view
-// renders them), one cell's value replaced (an inline edit saved).
-const SCROLL_ROWS = `(() => {
-  const rows = document.querySelectorAll('tr[data-row-key-value^="0065g00000G"]');
-  const last = rows[rows.length - 1];
-  for (let i = 0; i < 10; i++) {
-    const copy = last.cloneNode(true);
-    for (const host of copy.querySelectorAll('cc-deal-health-row')) host.remove();
-    const id = '0065g00000S' + String(i).padStart(4, '0') + 'AAA';
-    copy.setAttribute('data-row-key-value', id);
-    copy.querySelector('a[href*="0065g"]').setAttribute('href', '/lightning/r/' + id + '/view');
-    last.parentElement.append(copy);
-  }
-})()`;
-const EDIT_CELL = `(() => {
-  document.querySelector('tr[data-row-key-value^="0065g00000G"] td[data-label="Close Date"] lightning-formatted-date-time').textContent = '1/5/2026';
-})()`;
-const EDIT_CARD = `(() => {
-  document.querySelector('.forceKanbanCard lightning-formatted-number').textContent = '$1,000.00';
-})()`;
-
 // Scenarios, the table's rows. `url` opens the tab; `step` (optional) is measured on its own,
 // as the difference of the counters across it, after the load has settled. A load and a step
 // share a tab when the step starts from exactly the state the load leaves (scenario 1 then its
@@ -127,11 +75,11 @@ const SCENARIOS = [
   { id: 'large-nav', title: 'In-app navigation to another Opportunity (large page)',
     url: 'https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?csp=lightning', unmeasuredLoad: true,
     step: { kind: 'navigate', body: fixtureBody('lightning-large-page-en-us'), path: '/lightning/r/Opportunity/0065g00000AbCdEAAV/view' } },
-  { id: 'list-cold', title: 'Opportunity list view, 50 rows, cold view', url: LIST_GRID, html: gridOf(50)(fixturePage('list-lightning-grid-en-us')), badge: true },
-  { id: 'list-scroll', title: 'List view: 10 more rows (virtual scroll)', chainedTo: 'list-cold', step: { kind: 'mutate', script: SCROLL_ROWS } },
-  { id: 'list-edit', title: 'List view: one cell edited inline', chainedTo: 'list-cold', step: { kind: 'mutate', script: EDIT_CELL } },
-  { id: 'board-cold', title: 'Kanban board, 200 cards, cold view', url: LIST_BOARD, html: boardOf(200)(fixturePage('list-kanban-en-us')), badge: true },
-  { id: 'board-edit', title: 'Kanban board: one card edited', chainedTo: 'board-cold', step: { kind: 'mutate', script: EDIT_CARD } },
+  { id: 'list-cold', title: 'Opportunity list view, 50 rows, cold view', url: LIST_GRID, html: listGrid(50), badge: true },
+  { id: 'list-scroll', title: 'List view: 10 more rows (virtual scroll)', chainedTo: 'list-cold', step: { kind: 'mutate', script: scrollRows() } },
+  { id: 'list-edit', title: 'List view: one cell edited inline', chainedTo: 'list-cold', step: { kind: 'mutate', script: editCell() } },
+  { id: 'board-cold', title: 'Kanban board, 200 cards, cold view', url: LIST_BOARD, html: listBoard(200), badge: true },
+  { id: 'board-edit', title: 'Kanban board: one card edited', chainedTo: 'board-cold', step: { kind: 'mutate', script: editCard() } },
   // Account record pages load the core since issue 19 (their Opportunities related list).
   { id: 'account', title: 'Account record (its Opportunities related list)', url: 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Account/0015g00000XyZabAAB/view' },
   { id: 'list', title: 'Other Salesforce page (Accounts list view)', url: 'https://anything.lightning.force.com/lightning/o/Account/list?filterName=Recent' },
