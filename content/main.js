@@ -35,7 +35,7 @@ import { makeText } from './i18n.js';
   let badge = null;
   let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
   let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
-  let reportedList = ''; // the list summary last reported to the worker (JSON)
+  let listEpoch = 0; // the core's number of the list answer drawn (0: none drawn)
   const rowBadges = new Map(); // record Id → a list row's badge ({host, pill, reason, key})
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
@@ -135,7 +135,7 @@ import { makeText } from './i18n.js';
     let list = null;
     if (!result && !failed) {
       try {
-        list = core.evaluateList(document, url, localToday(), dateOrder);
+        list = core.evaluateList(document, url, localToday(), dateOrder, listEpoch);
       } catch (error) {
         failed = true;
         console.warn('[Deal health] could not evaluate this list:', error);
@@ -203,11 +203,13 @@ import { makeText } from './i18n.js';
       send({ type: 'dateOrder', order: dateOrder });
     }
     drawRows(list.rows);
-    const summary = JSON.stringify(list.summary);
-    if (summary !== reportedList) {
-      reportedList = summary;
+    listEpoch = list.epoch;
+    // The core answers the summary only when it changed since the answer drawn last.
+    if (list.summary) {
+      const epoch = list.epoch;
       send({ type: 'listReport', summary: list.summary }).then((answer) => {
-        if (answer && answer.ignored && reportedList === summary) reportedList = '';
+        // Refused: the next evaluation answers everything again, the summary with it.
+        if (answer && answer.ignored && listEpoch === epoch) listEpoch = 0;
       });
     }
   }
@@ -691,6 +693,18 @@ import { makeText } from './i18n.js';
   function drawRows(rows) {
     const drawn = new Set();
     for (const row of rows) {
+      if (row.same) {
+        // As drawn last: put back only if the page took the badge from beside its anchor.
+        const rowBadge = rowBadges.get(row.recordId);
+        if (!rowBadge) continue; // it had no anchor then either
+        const { host, anchor } = rowBadge;
+        if (anchor && anchor.isConnected && anchor.parentNode && anchor.nextSibling !== host) {
+          anchor.after(host);
+          inserted(host);
+        }
+        drawn.add(row.recordId);
+        continue;
+      }
       const anchor = row.anchor;
       if (!anchor || !anchor.isConnected || !anchor.parentNode) continue;
       let rowBadge = rowBadges.get(row.recordId);
@@ -747,7 +761,7 @@ import { makeText } from './i18n.js';
       removed(rowBadge.host);
     }
     rowBadges.clear();
-    reportedList = '';
+    listEpoch = 0;
   }
 
   const CONTROL = 'a[href], button, input, select, textarea, summary, [role="button"], [role="link"], [role="tab"], [role="menuitem"], [contenteditable="true"]';
@@ -1029,7 +1043,7 @@ import { makeText } from './i18n.js';
   // another record's report for this tab meanwhile: once shown, report and ask again.
   function resume() {
     reported = '';
-    reportedList = '';
+    listEpoch = 0; // the next list answer is whole, its summary reported again
     askedFor = null;
     if (!core) {
       start();

@@ -273,6 +273,26 @@ test('an inline edit of a cell re-scores its row; sorting keeps each badge on it
   assert.deepEqual(sorted.map((b) => b.label).sort(), edited.map((b) => b.label).sort());
 });
 
+// An unchanged row is answered as "the same" (list::answer): its badge is not drawn again, but
+// one the page took away is put back.
+test('a badge the page removed comes back though its row did not change', async () => {
+  const expected = await openGrid();
+  const before = await readRowBadges();
+  await page.evaluate((selector) => {
+    document.querySelector(`${selector} cc-deal-health-row`).remove();
+  }, ACTIVE_ROW);
+  // Another row edited meanwhile: that row is drawn anew, the removed one's is put back.
+  await page.evaluate(() => {
+    const cell = document.querySelector('tr[data-row-key-value="0065g00000Ls002AAA"] td[data-label="Close Date"] lightning-formatted-date-time');
+    cell.textContent = '1/6/2026';
+  });
+  const after = await waitForRows((found) => found.length === expected.length
+    && found.find((b) => b.recordId === '0065g00000Ls002AAA')?.label !== before.find((b) => b.recordId === '0065g00000Ls002AAA').label);
+  const active = (found) => found.find((b) => b.recordId === '0065g00000Ls001AAA');
+  assert.equal(active(after).label, active(before).label);
+  assert.equal(active(after).shadowRootType, 'closed');
+});
+
 test('hostile text in a cell stays text in the row badge', async () => {
   await openGrid();
   // A stage the score names in its reason (a close date within the week, an unknown stage).

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use deal_health::badge::{AnalysisWait, BadgeView, EnrichedSummary, JsField, PreviousBadge};
 use deal_health::dom::live::LiveDom;
 use deal_health::extract::header_anchor;
+use deal_health::list::answer::{ListAnswer, RowAnswer};
 use deal_health::list::summary::ListSummary;
-use deal_health::list::view::{row_view, RowView};
 use deal_health::list::{analyze_list_with_shadow_roots, Layout, ListCache, ListReading};
 use deal_health::locale::DateOrder;
 use deal_health::page::{recognize, recognize_list};
@@ -128,26 +128,32 @@ pub fn evaluate_page(
 }
 
 /// What the content script draws on a page that lists Opportunities (`page::recognize_list`):
-/// `{layout, rows, summary, dateOrder, dateOrderWanted, watch}`, `null` elsewhere. `rows`: per
-/// row in page order `{recordId, text, tone, accessibleName, reason, key, anchor}` (`list::view::
-/// RowView`, and `anchor`: the element its badge goes right after, or `null` for none);
-/// `summary`: the `ListSummary` to report to the worker (`listReport`); `date_order` and the
-/// answer's `dateOrder`/`dateOrderWanted` as for `evaluatePage`; `watch`: the open shadow roots
-/// the list was found in or read through (`list::ListReading::shadow_roots`, each once, at most
-/// `list::MAX_WATCHED_SHADOW_ROOTS`), which the content script observes besides the document.
+/// `{layout, epoch, rows, summary, dateOrder, dateOrderWanted, watch}`, `null` elsewhere.
+/// `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
+/// only what changed since (`list::answer`). `rows`: per row in page order, either
+/// `{recordId, same: true}` (its badge stays as drawn) or `{recordId, text, tone,
+/// accessibleName, reason, key, anchor}` (`list::view::RowView`, and `anchor`: the element its
+/// badge goes right after, or `null` for none); a row not listed is gone. `summary`: the
+/// `ListSummary` to report to the worker (`listReport`), or `null` when it is the one answered
+/// last; `date_order` and the answer's `dateOrder`/`dateOrderWanted` as for `evaluatePage`;
+/// `watch`: the open shadow roots the list was found in or read through
+/// (`list::ListReading::shadow_roots`, each once, at most `list::MAX_WATCHED_SHADOW_ROOTS`),
+/// which the content script observes besides the document.
 #[wasm_bindgen(js_name = evaluateList)]
 pub fn evaluate_list(
     document: Document,
     url: &str,
     today: &str,
     date_order: Option<String>,
+    drawn: u32,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Evaluation {
         layout: Option<Layout>,
-        rows: Vec<RowView>,
-        summary: ListSummary,
+        epoch: u32,
+        rows: Vec<RowAnswer>,
+        summary: Option<ListSummary>,
         date_order: Option<DateOrder>,
         date_order_wanted: bool,
     }
@@ -164,13 +170,12 @@ pub fn evaluate_list(
         locale: None,
         today: parse_today(today)?,
     };
-    let ListReading {
-        report,
-        anchors,
-        shadow_roots,
-    } = LIST_CACHE.with(|cache| {
-        analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache))
+    let (reading, answer) = LIST_CACHE.with(|cache| {
+        let reading = analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache));
+        let answer = cache.borrow_mut().answer(drawn, &reading);
+        (reading, answer)
     });
+    let report = &reading.report;
     let date_order_wanted = known_date_order.is_none()
         && report.rows.iter().any(|row| {
             row.warnings
@@ -179,10 +184,20 @@ pub fn evaluate_list(
         });
     // As JSON, parsed by the browser: one crossing, where building the objects from here takes
     // a few per value (thousands for a 50-row list).
+    let ListAnswer {
+        epoch,
+        rows,
+        summary,
+    } = answer;
+    let drawn_anew: Vec<bool> = rows
+        .iter()
+        .map(|row| matches!(row, RowAnswer::Drawn(_)))
+        .collect();
     let json = serde_json::to_string(&Evaluation {
         layout: report.layout,
-        rows: report.rows.iter().map(row_view).collect(),
-        summary: ListSummary::from_report(&report),
+        epoch,
+        rows,
+        summary,
         date_order: report.date_order,
         date_order_wanted,
     })
@@ -191,11 +206,19 @@ pub fn evaluate_list(
     let rows = js_sys::Reflect::get(&evaluation, &JsValue::from_str("rows"))?;
     let rows = js_sys::Array::from(&rows);
     let key = JsValue::from_str("anchor");
-    for (row, anchor) in rows.iter().zip(anchors) {
+    let ListReading {
+        anchors,
+        shadow_roots,
+        ..
+    } = reading;
+    for (index, anchor) in anchors.into_iter().enumerate() {
+        if !drawn_anew.get(index).copied().unwrap_or(false) {
+            continue;
+        }
         let anchor = anchor
             .and_then(|node| node.dyn_into::<Element>().ok())
             .map_or(JsValue::NULL, JsValue::from);
-        js_sys::Reflect::set(&row, &key, &anchor)?;
+        js_sys::Reflect::set(&rows.get(index as u32), &key, &anchor)?;
     }
     // Shadow roots only (a document fragment's node type): the core's roots are, by making.
     let watch: js_sys::Array = shadow_roots

@@ -15,12 +15,21 @@
 //! a tile, a Classic row met in a shadow root: `list::ListReading::shadow_roots`), so that a
 //! reused item still names the trees the content script watches, without asking the page again.
 //!
+//! A row's score is kept with its reading: a row whose texts are the same, scored with the same
+//! options (locale, date order, the day), is not parsed and scored again. The date order the
+//! list's Close Dates settle is kept too, with the texts it was settled from.
+//!
 //! Bounded: an evaluation keeps only the items it met; the others are forgotten as it ends.
 
 use std::collections::HashMap;
 
-use super::RawRow;
+use chrono::NaiveDate;
+
+use super::answer::Answered;
+use super::view::RowView;
+use super::{RawRow, RowReport};
 use crate::extract::rules::Field;
+use crate::locale::{DateOrder, Locale};
 
 /// Readings of list items by node, from the last evaluation of the page.
 pub struct ListCache<N> {
@@ -32,6 +41,21 @@ pub struct ListCache<N> {
     /// Items read and reused in the last evaluation, for tests and diagnostics.
     read: usize,
     reused: usize,
+    /// What the rows' scores were computed with; a change forgets every kept score.
+    scoring: Option<Scoring>,
+    /// The Close Dates' texts (as a hash) and the date order they settled.
+    evidence: Option<(u64, Option<DateOrder>)>,
+    /// What the content script was last answered ([`super::answer`]).
+    pub(super) answered: Answered,
+}
+
+/// What a row's score depends on besides its texts.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Scoring {
+    pub locale: Option<Locale>,
+    pub currency_locale: Option<Locale>,
+    pub date_order: Option<DateOrder>,
+    pub today: NaiveDate,
 }
 
 struct Entry<N> {
@@ -39,8 +63,13 @@ struct Entry<N> {
     outcome: Outcome<N>,
     /// The open shadow roots the item was found in (none for an item of the document's tree).
     shadow_roots: Vec<N>,
+    /// The row's texts as last scored, its report and its badge.
+    scored: Option<(RowTexts, RowReport, RowView)>,
     pass: u64,
 }
+
+/// What a row's report is computed from: its record, its link's text, its cells' texts.
+pub(super) type RowTexts = (String, Option<String>, Vec<(Field, String)>);
 
 /// What reading one item gave.
 #[derive(Clone)]
@@ -60,6 +89,9 @@ impl<N> Default for ListCache<N> {
             pass: 0,
             read: 0,
             reused: 0,
+            scoring: None,
+            evidence: None,
+            answered: Answered::default(),
         }
     }
 }
@@ -85,9 +117,12 @@ impl<N: Clone> ListCache<N> {
         self.entries.is_empty()
     }
 
-    /// Forgets every item (the page is another, or is left).
+    /// Forgets every item and answer (the page is another, or is left). The next answer is in
+    /// full whatever the content script says it shows.
     pub fn clear(&mut self) {
-        self.entries.clear();
+        let answered = std::mem::take(&mut self.answered);
+        *self = Self::default();
+        self.answered = answered.forgotten();
     }
 
     /// Starts an evaluation.
@@ -131,9 +166,52 @@ impl<N: Clone> ListCache<N> {
                 print,
                 outcome,
                 shadow_roots,
+                scored: None,
                 pass,
             },
         );
+    }
+
+    /// Starts scoring this evaluation's rows with `scoring`: scores kept under other options
+    /// are forgotten.
+    pub(super) fn score_with(&mut self, scoring: Scoring) {
+        if self.scoring.as_ref() != Some(&scoring) {
+            for entry in self.entries.values_mut() {
+                entry.scored = None;
+            }
+            self.scoring = Some(scoring);
+        }
+    }
+
+    /// The report and badge kept for the item at `key` when its row's texts were `texts`.
+    pub(super) fn scored(&self, key: (u64, u64), texts: &RowTexts) -> Option<(RowReport, RowView)> {
+        let (kept, report, view) = self.entries.get(&key)?.scored.as_ref()?;
+        (kept == texts).then(|| (report.clone(), view.clone()))
+    }
+
+    /// Keeps the report and badge of the item at `key`, scored from `texts`.
+    pub(super) fn keep_scored(
+        &mut self,
+        key: (u64, u64),
+        texts: RowTexts,
+        report: RowReport,
+        view: RowView,
+    ) {
+        if let Some(entry) = self.entries.get_mut(&key) {
+            entry.scored = Some((texts, report, view));
+        }
+    }
+
+    /// The date order settled from Close Dates whose texts hash to `texts`, if kept.
+    pub(super) fn evidence(&self, texts: u64) -> Option<Option<DateOrder>> {
+        self.evidence
+            .filter(|(kept, _)| *kept == texts)
+            .map(|(_, order)| order)
+    }
+
+    /// Keeps the date order settled from Close Dates whose texts hash to `texts`.
+    pub(super) fn keep_evidence(&mut self, texts: u64, order: Option<DateOrder>) {
+        self.evidence = Some((texts, order));
     }
 
     /// Ends an evaluation: the items it did not meet are forgotten (rows scrolled away, the

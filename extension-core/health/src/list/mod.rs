@@ -61,6 +61,7 @@
 //! (and, for watching, those nested in them), and one question of the tree a part was found in; a reused item ([`cache`]) brings the roots kept
 //! with it, so an unchanged list names the same roots without asking the page again.
 
+pub mod answer;
 pub mod cache;
 pub mod columns;
 pub mod href;
@@ -188,6 +189,13 @@ pub struct ListReading<N> {
     /// to the document, then those under its rows and cards. Empty for a list the document's
     /// own tree holds whole.
     pub shadow_roots: Vec<N>,
+    /// Each row's badge ([`view::row_view`]), in the same order.
+    pub views: Vec<view::RowView>,
+    /// Each row's item as the cache knows it (its node's number and context), where its reading
+    /// was kept; `None` without a cache, or for an item read through an open shadow root.
+    pub items: Vec<Option<(u64, u64)>>,
+    /// Whether each row's reading is the one kept from the last evaluation (its item unchanged).
+    pub kept: Vec<bool>,
 }
 
 /// Extracts and scores every row of the list on `dom`. `known_date_order` is what an earlier
@@ -212,13 +220,7 @@ fn report_of(extraction: ListExtraction, today: NaiveDate) -> ListReport {
     let rows = extraction
         .rows
         .into_iter()
-        .map(|row| RowReport {
-            score: score::score_row(&row, today),
-            shown: row.shown.iter().map(|field| field.json_name()).collect(),
-            record_id: row.record_id,
-            fields: row.fields,
-            warnings: row.warnings,
-        })
+        .map(|row| row_report(row, today))
         .collect();
     ListReport {
         layout: extraction.layout,
@@ -226,6 +228,77 @@ fn report_of(extraction: ListExtraction, today: NaiveDate) -> ListReport {
         date_order: extraction.date_order,
         warnings: extraction.warnings,
     }
+}
+
+/// Scores one row.
+fn row_report(row: ListRow, today: NaiveDate) -> RowReport {
+    RowReport {
+        score: score::score_row(&row, today),
+        shown: row.shown.iter().map(|field| field.json_name()).collect(),
+        record_id: row.record_id,
+        fields: row.fields,
+        warnings: row.warnings,
+    }
+}
+
+/// Parses and scores the rows read through `cache`, as [`parse_rows`] and [`report_of`] do,
+/// reusing the report (and badge) kept for a row whose texts are the same as when it was last
+/// scored, under the same options: the list's settled date order, the locales, the day. Gives
+/// the reports, each row's badge, and the date order the Close Dates settle.
+fn score_rows_cached<N: Clone>(
+    raw_rows: Vec<RawRow<N>>,
+    options: &ExtractOptions,
+    currency_locale: Option<&Locale>,
+    today: NaiveDate,
+    cache: &RefCell<ListCache<N>>,
+) -> (Vec<RowReport>, Vec<view::RowView>, Option<DateOrder>) {
+    let close_dates = || {
+        raw_rows.iter().flat_map(|row| {
+            row.cells
+                .iter()
+                .filter(|(field, _)| *field == Field::CloseDate)
+                .map(|(_, text)| text.as_str())
+        })
+    };
+    let texts = context_of(&close_dates().collect::<Vec<_>>());
+    let kept = cache.borrow().evidence(texts);
+    let settled = kept.unwrap_or_else(|| {
+        let settled = date_order_evidence(close_dates());
+        cache.borrow_mut().keep_evidence(texts, settled);
+        settled
+    });
+    let given = options.locale.as_ref().and_then(Locale::date_order);
+    let order = given.or(settled).or(options.known_date_order);
+    cache.borrow_mut().score_with(cache::Scoring {
+        locale: options.locale.clone(),
+        currency_locale: currency_locale.cloned(),
+        date_order: order,
+        today,
+    });
+    let mut reports = Vec::with_capacity(raw_rows.len());
+    let mut views = Vec::with_capacity(raw_rows.len());
+    for raw in raw_rows {
+        let item = raw.item;
+        let texts = (
+            raw.record_id.clone(),
+            raw.link_text.clone(),
+            raw.cells.clone(),
+        );
+        let kept = item.and_then(|item| cache.borrow().scored(item, &texts));
+        let (report, view) = kept.unwrap_or_else(|| {
+            let report = row_report(parse_row(raw, options, currency_locale, order), today);
+            let view = view::row_view(&report);
+            if let Some(item) = item {
+                cache
+                    .borrow_mut()
+                    .keep_scored(item, texts, report.clone(), view.clone());
+            }
+            (report, view)
+        });
+        reports.push(report);
+        views.push(view);
+    }
+    (reports, views, settled)
 }
 
 /// Parses `html` and analyses it as the list page at `url`; `None` when `url` is not a page
@@ -275,21 +348,75 @@ pub fn analyze_list_with_shadow_roots<D: Dom>(
     known_date_order: Option<DateOrder>,
     cache: Option<&RefCell<ListCache<D::Node>>>,
 ) -> ListReading<D::Node> {
-    if let Some(cache) = cache {
-        cache.borrow_mut().begin();
-    }
-    let reader = Reader::new(dom, cache, true);
-    let (extraction, anchors) = reader.read(&ExtractOptions {
+    let Some(cache) = cache else {
+        let reader = Reader::new(dom, None, true);
+        let (extraction, anchors) = reader.read(&ExtractOptions {
+            locale: options.locale.clone(),
+            known_date_order,
+        });
+        let report = report_of(extraction, options.today);
+        let rows = report.rows.len();
+        return ListReading {
+            views: report.rows.iter().map(view::row_view).collect(),
+            items: vec![None; rows],
+            kept: vec![false; rows],
+            report,
+            anchors,
+            shadow_roots: reader.watched_shadow_roots(),
+        };
+    };
+    read_cached(dom, options, known_date_order, cache, true)
+}
+
+/// A reading through `cache` (see [`cache`]): items unchanged since the last evaluation are not
+/// read again, rows whose texts are the same are not scored again. With `watch`, the shadow
+/// roots to watch are named ([`analyze_list_with_shadow_roots`]).
+fn read_cached<D: Dom>(
+    dom: &D,
+    options: &crate::report::AnalyzeOptions,
+    known_date_order: Option<DateOrder>,
+    cache: &RefCell<ListCache<D::Node>>,
+    watch: bool,
+) -> ListReading<D::Node> {
+    let extract_options = ExtractOptions {
         locale: options.locale.clone(),
         known_date_order,
-    });
-    if let Some(cache) = cache {
-        cache.borrow_mut().sweep();
-    }
+    };
+    let reader = Reader::new(dom, Some(cache), watch);
+    cache.borrow_mut().begin();
+    let RawList {
+        layout,
+        mut rows,
+        warnings,
+        currency_locale,
+    } = reader.read_raw(&extract_options);
+    let anchors = rows.iter_mut().map(|row| row.anchor.take()).collect();
+    let items = rows.iter().map(|row| row.item).collect();
+    let kept = rows.iter().map(|row| row.kept).collect();
+    let (rows, views, date_order) = score_rows_cached(
+        rows,
+        &extract_options,
+        currency_locale.as_ref(),
+        options.today,
+        cache,
+    );
+    cache.borrow_mut().sweep();
     ListReading {
-        report: report_of(extraction, options.today),
+        report: ListReport {
+            layout,
+            rows,
+            date_order,
+            warnings,
+        },
         anchors,
-        shadow_roots: reader.watched_shadow_roots(),
+        shadow_roots: if watch {
+            reader.watched_shadow_roots()
+        } else {
+            Vec::new()
+        },
+        views,
+        items,
+        kept,
     }
 }
 
@@ -302,17 +429,8 @@ pub fn analyze_list_cached<D: Dom>(
     known_date_order: Option<DateOrder>,
     cache: &RefCell<ListCache<D::Node>>,
 ) -> (ListReport, Vec<Option<D::Node>>) {
-    cache.borrow_mut().begin();
-    let (extraction, anchors) = read_list(
-        dom,
-        &ExtractOptions {
-            locale: options.locale.clone(),
-            known_date_order,
-        },
-        Some(cache),
-    );
-    cache.borrow_mut().sweep();
-    (report_of(extraction, options.today), anchors)
+    let reading = read_cached(dom, options, known_date_order, cache, false);
+    (reading.report, reading.anchors)
 }
 
 /// [`extract_list`], with each row's anchor (one per row, in the same order): the element a
@@ -323,16 +441,7 @@ pub fn extract_list_anchored<D: Dom>(
     dom: &D,
     options: &ExtractOptions,
 ) -> (ListExtraction, Vec<Option<D::Node>>) {
-    read_list(dom, options, None)
-}
-
-/// [`extract_list_anchored`], reusing `cache`'s readings where one is given.
-fn read_list<D: Dom>(
-    dom: &D,
-    options: &ExtractOptions,
-    cache: Option<&RefCell<ListCache<D::Node>>>,
-) -> (ListExtraction, Vec<Option<D::Node>>) {
-    Reader::new(dom, cache, false).read(options)
+    Reader::new(dom, None, false).read(options)
 }
 
 impl<'d, D: Dom> Reader<'d, D> {
@@ -351,6 +460,25 @@ impl<'d, D: Dom> Reader<'d, D> {
 
     /// Reads the list: its rows and their anchors.
     fn read(&self, options: &ExtractOptions) -> (ListExtraction, Vec<Option<D::Node>>) {
+        let RawList {
+            layout,
+            mut rows,
+            warnings,
+            currency_locale,
+        } = self.read_raw(options);
+        let anchors = rows.iter_mut().map(|row| row.anchor.take()).collect();
+        let (rows, date_order) = parse_rows(rows, options, currency_locale.as_ref());
+        let extraction = ListExtraction {
+            layout,
+            rows,
+            date_order,
+            warnings,
+        };
+        (extraction, anchors)
+    }
+
+    /// Reads the list's rows, their values unparsed.
+    fn read_raw(&self, options: &ExtractOptions) -> RawList<D::Node> {
         let reader = self;
         // The document's own tree first (synthetic shadow DOM is plain DOM there); open shadow
         // roots only when it has no list (native shadow, "mixed mode").
@@ -386,19 +514,22 @@ impl<'d, D: Dom> Reader<'d, D> {
                 (!rows.is_empty()).then_some((layout, rows))
             })
         });
-        let mut extraction = ListExtraction::default();
-        let Some((layout, raw_rows)) = found else {
-            extraction.warnings.push(Warning {
-            code: "no_list_rows",
-            field: None,
-            raw: None,
-            message: "No Opportunity rows were found in a visible list; the list may still be loading or empty.".to_string(),
-        });
-            return (extraction, Vec::new());
+        let Some((layout, rows)) = found else {
+            return RawList {
+                layout: None,
+                rows: Vec::new(),
+                warnings: vec![Warning {
+                    code: "no_list_rows",
+                    field: None,
+                    raw: None,
+                    message: "No Opportunity rows were found in a visible list; the list may still be loading or empty.".to_string(),
+                }],
+                currency_locale: None,
+            };
         };
-        extraction.layout = Some(layout);
+        let mut warnings = Vec::new();
         if reader.full.get() {
-            extraction.warnings.push(Warning {
+            warnings.push(Warning {
                 code: "list_truncated",
                 field: None,
                 raw: None,
@@ -411,13 +542,23 @@ impl<'d, D: Dom> Reader<'d, D> {
             .locale
             .clone()
             .or_else(|| reader.page_language_locale());
-        let mut raw_rows = raw_rows;
-        let anchors = raw_rows.iter_mut().map(|row| row.anchor.take()).collect();
-        let (rows, date_order) = parse_rows(raw_rows, options, currency_locale.as_ref());
-        extraction.rows = rows;
-        extraction.date_order = date_order;
-        (extraction, anchors)
+        RawList {
+            layout: Some(layout),
+            rows,
+            warnings,
+            currency_locale,
+        }
     }
+}
+
+/// A list as read, its values not parsed yet.
+struct RawList<N> {
+    layout: Option<Layout>,
+    rows: Vec<RawRow<N>>,
+    /// Problems that concern the whole list.
+    warnings: Vec<Warning>,
+    /// The locale amounts are read in: the user's, else the page's language.
+    currency_locale: Option<Locale>,
 }
 
 /// A row as read from the page, before its values are parsed.
@@ -430,6 +571,11 @@ struct RawRow<N> {
     link_text: Option<String>,
     /// Each shown field's text (empty when the cell is), first occurrence first.
     cells: Vec<(Field, String)>,
+    /// The item it was read from, as the cache knows it (its number and context), when the
+    /// reading is kept ([`Reader::reading`]).
+    item: Option<(u64, u64)>,
+    /// Whether the reading is the one kept from the last evaluation (the item is unchanged).
+    kept: bool,
 }
 
 /// A table cell and its kind.
@@ -703,15 +849,22 @@ impl<D: Dom> Reader<'_, D> {
             return read();
         };
         let reused = cache.borrow_mut().reuse(*number, print, context);
-        if let Some((outcome, found_in)) = reused {
+        if let Some((mut outcome, found_in)) = reused {
             let mut noted = self.found_in.borrow_mut();
             let room = MAX_SHADOW_ROOTS_NOTED.saturating_sub(noted.len());
             noted.extend(found_in.into_iter().take(room));
+            if let Outcome::Row(row) = &mut outcome {
+                row.item = Some((*number, context));
+                row.kept = true;
+            }
             return outcome;
         }
         let before = self.found_in.borrow().len();
-        let outcome = read();
+        let mut outcome = read();
         if self.flat.get() {
+            if let Outcome::Row(row) = &mut outcome {
+                row.item = Some((*number, context));
+            }
             // The trees the item was found in, noted by `read`, kept with its reading.
             let found_in = self
                 .found_in
@@ -1066,6 +1219,8 @@ impl<D: Dom> Reader<'_, D> {
             record_id,
             link_text,
             cells: shown,
+            item: None,
+            kept: false,
         })
     }
 
@@ -1217,6 +1372,8 @@ impl<D: Dom> Reader<'_, D> {
             record_id,
             link_text,
             cells: fields,
+            item: None,
+            kept: false,
         })
     }
 
@@ -1380,6 +1537,8 @@ impl<D: Dom> Reader<'_, D> {
             record_id,
             link_text,
             cells,
+            item: None,
+            kept: false,
         })
     }
 

@@ -1,0 +1,174 @@
+//! What the content script is told of a list, evaluation after evaluation (`list::answer`):
+//! the rows that changed in full, the others as "the same", the summary only when it changed,
+//! and everything again whenever the content script may not show the last answer.
+//!
+//! The parsed backend numbers a node by its place in the parse, so two parses of pages that
+//! differ only in a text stand for one page before and after that text changed.
+#![cfg(feature = "html")]
+
+use std::cell::RefCell;
+
+use chrono::NaiveDate;
+use deal_health::dom::parsed::ParsedDom;
+use deal_health::list::answer::{ListAnswer, RowAnswer};
+use deal_health::list::{analyze_list_anchored, analyze_list_with_shadow_roots, ListCache};
+use deal_health::report::AnalyzeOptions;
+
+type Cache = RefCell<ListCache<<ParsedDom as deal_health::dom::Dom>::Node>>;
+
+const IDS: [&str; 3] = [
+    "0065g00000AnSwAAAQ",
+    "0065g00000AnSwBAAQ",
+    "0065g00000AnSwCAAQ",
+];
+
+/// A list view of three rows; `amounts` and `owners` are their cells.
+fn page(amounts: [&str; 3], owners: [&str; 3]) -> String {
+    let mut rows = String::new();
+    for ((id, amount), owner) in IDS.iter().zip(amounts).zip(owners) {
+        rows.push_str(&format!(
+            "<tr><th scope=\"row\"><a href=\"/lightning/r/Opportunity/{id}/view\">Deal {id}</a></th>\
+             <td data-label=\"Stage\">Negotiation</td><td data-label=\"Amount\">{amount}</td>\
+             <td data-label=\"Close Date\">12/15/2026</td><td data-label=\"Opportunity Owner\">{owner}</td></tr>"
+        ));
+    }
+    format!(
+        "<html lang=\"en-US\"><body><table><thead><tr><th scope=\"col\">Opportunity Name</th>\
+         <th scope=\"col\">Stage</th><th scope=\"col\">Amount</th><th scope=\"col\">Close Date</th>\
+         <th scope=\"col\">Opportunity Owner</th></tr></thead><tbody>{rows}</tbody></table>\
+         </body></html>"
+    )
+}
+
+const AMOUNTS: [&str; 3] = ["$10,000.00", "$20,000.00", "$30,000.00"];
+const OWNERS: [&str; 3] = ["Ann Lee", "Bo Chen", "Cy Diaz"];
+
+/// Reads `html` through `cache` on 2026-11-`day` and answers a content script showing the
+/// answer `drawn`.
+fn answer(cache: &Cache, html: &str, day: u32, drawn: u32) -> ListAnswer {
+    answer_on(
+        cache,
+        html,
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+        drawn,
+    )
+}
+
+fn answer_on(cache: &Cache, html: &str, today: NaiveDate, drawn: u32) -> ListAnswer {
+    let options = AnalyzeOptions {
+        locale: None,
+        today,
+    };
+    let dom = ParsedDom::parse(html);
+    let reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(cache));
+    // Whatever is reused, the reading is the page's as it is now.
+    let (report, anchors) = analyze_list_anchored(&dom, &options, None);
+    assert_eq!((&reading.report, &reading.anchors), (&report, &anchors));
+    cache.borrow_mut().answer(drawn, &reading)
+}
+
+/// Each row's record, and whether it is answered in full.
+fn drawn(answer: &ListAnswer) -> Vec<(String, bool)> {
+    answer
+        .rows
+        .iter()
+        .map(|row| match row {
+            RowAnswer::Same(same) => (same.record_id.clone(), false),
+            RowAnswer::Drawn(view) => (view.record_id.clone(), true),
+        })
+        .collect()
+}
+
+fn all(full: bool) -> Vec<(String, bool)> {
+    IDS.iter().map(|id| (id.to_string(), full)).collect()
+}
+
+#[test]
+fn an_unchanged_list_is_answered_as_the_same_rows_and_no_summary() {
+    let cache = Cache::new(ListCache::new());
+    let html = page(AMOUNTS, OWNERS);
+    let first = answer(&cache, &html, 23, 0);
+    assert_eq!(drawn(&first), all(true));
+    assert_eq!(first.summary.as_ref().map(|s| s.total), Some(3));
+    assert_ne!(first.epoch, 0);
+
+    let second = answer(&cache, &html, 23, first.epoch);
+    assert_eq!(drawn(&second), all(false));
+    assert_eq!(second.summary, None);
+    assert_ne!(second.epoch, first.epoch);
+
+    // A content script that shows an older answer, or none, is answered everything again.
+    let stale = answer(&cache, &html, 23, first.epoch);
+    assert_eq!(drawn(&stale), all(true));
+    assert!(stale.summary.is_some());
+    let none = answer(&cache, &html, 23, 0);
+    assert_eq!(drawn(&none), all(true));
+    assert!(none.summary.is_some());
+    let again = answer(&cache, &html, 23, none.epoch);
+    assert_eq!(drawn(&again), all(false));
+}
+
+#[test]
+fn an_edited_row_alone_is_drawn_again_and_the_summary_follows() {
+    let cache = Cache::new(ListCache::new());
+    let first = answer(&cache, &page(AMOUNTS, OWNERS), 23, 0);
+    let edited = ["$10,000.00", "$0.00", "$30,000.00"];
+    let after = answer(&cache, &page(edited, OWNERS), 23, first.epoch);
+    let mut expected = all(false);
+    expected[1].1 = true;
+    assert_eq!(drawn(&after), expected);
+    let RowAnswer::Drawn(view) = &after.rows[1] else {
+        unreachable!()
+    };
+    let before = match &first.rows[1] {
+        RowAnswer::Drawn(view) => view.key.clone(),
+        RowAnswer::Same(_) => unreachable!(),
+    };
+    assert_ne!(view.key, before, "a zero amount changes the row's score");
+    let value = |summary: &deal_health::list::summary::ListSummary| {
+        summary
+            .rows
+            .iter()
+            .find(|row| row.record_id == IDS[1])
+            .map(|row| row.value)
+    };
+    let summary = after.summary.expect("the summary changed");
+    assert_ne!(value(&summary), value(first.summary.as_ref().unwrap()));
+}
+
+#[test]
+fn a_row_read_again_with_the_same_badge_is_drawn_but_no_summary_is_sent() {
+    // The owner is read, but neither the badge nor the summary shows it.
+    let cache = Cache::new(ListCache::new());
+    let first = answer(&cache, &page(AMOUNTS, OWNERS), 23, 0);
+    let owners = ["Ann Lee", "Bo Chen", "Cy Dìaz"];
+    let after = answer(&cache, &page(AMOUNTS, owners), 23, first.epoch);
+    let mut expected = all(false);
+    expected[2].1 = true;
+    assert_eq!(drawn(&after), expected);
+    assert_eq!(after.summary, None);
+}
+
+#[test]
+fn another_day_scores_every_row_again() {
+    let cache = Cache::new(ListCache::new());
+    let html = page(AMOUNTS, OWNERS);
+    let first = answer(&cache, &html, 23, 0);
+    // Past the Close Date (2026-12-15): every row's score and badge change.
+    let past = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+    let later = answer_on(&cache, &html, past, first.epoch);
+    assert_eq!(drawn(&later), all(true));
+    assert!(later.summary.is_some());
+}
+
+#[test]
+fn a_forgotten_list_is_answered_in_full() {
+    let cache = Cache::new(ListCache::new());
+    let html = page(AMOUNTS, OWNERS);
+    let first = answer(&cache, &html, 23, 0);
+    // A record page in between: the content script's list state is gone, whatever it says.
+    cache.borrow_mut().clear();
+    let after = answer(&cache, &html, 23, first.epoch);
+    assert_eq!(drawn(&after), all(true));
+    assert!(after.summary.is_some());
+}
