@@ -406,3 +406,25 @@ fn issue_19_each_table_fingerprints_only_its_own_rows() {
     assert_eq!(fingerprinted, rows + 5, "each table's own rows, once");
     assert_eq!(met, rows + 5, "each table's own rows, once");
 }
+
+// Regression (issue 19): one table of more rows than a list holds was fingerprinted whole
+// before its reading stopped at `MAX_ROWS`. Its rows past `MAX_ROWS` and a header row are not
+// looked at, and the list says it was cut.
+#[test]
+fn issue_19_a_huge_table_fingerprints_no_more_rows_than_a_list_holds() {
+    use deal_health::list::MAX_ROWS;
+    let rows = MAX_ROWS + 50;
+    let (report, _, fingerprinted, _) =
+        cached_list_reading(&support::classic_nested_list_page(rows));
+    assert_eq!(report.rows.len(), MAX_ROWS);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|warning| warning.code == "list_truncated"),
+        "{:?}",
+        report.warnings
+    );
+    // The other tables' own rows (4), and the list's header and `MAX_ROWS` rows.
+    assert_eq!(fingerprinted, 4 + 1 + MAX_ROWS);
+}

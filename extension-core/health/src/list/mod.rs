@@ -531,6 +531,9 @@ mod selectors {
 const ROW_KEY_ATTRIBUTES: &[&str] = &["data-row-key-value", "data-recordid", "data-record-id"];
 /// A link's record: its `href`, else its `data-recordid` (Aura lookups).
 const LINK_ATTRIBUTES: &[&str] = &["href", "data-recordid"];
+/// The most rows of one table looked at (fingerprinted, read): a list's ([`MAX_ROWS`]) and a
+/// header row. A table of more is cut there, and its list with it (`list_truncated`).
+const MAX_TABLE_ROWS: usize = MAX_ROWS + 1;
 /// The most links looked at in one row or cell.
 const MAX_LINKS: usize = 40;
 /// The most related lists looked at on one page (an Account page shows a dozen or two).
@@ -958,14 +961,17 @@ impl<D: Dom> Reader<'_, D> {
         rows
     }
 
-    /// One table's rows into `rows`; false once the list is full.
+    /// One table's rows into `rows`; false once the list is full, or cut at this table.
     fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow<D::Node>>) -> bool {
         let mut header: Vec<Option<Field>> = Vec::new();
-        // The table's own rows alone ([`selectors::TABLE_ROW`]): only these are fingerprinted
-        // and read. They are in its own tree (a row in a shadow root
+        // The table's own rows alone ([`selectors::TABLE_ROW`]), at most [`MAX_TABLE_ROWS`]:
+        // only these are fingerprinted and read. They are in its own tree (a row in a shadow root
         // under it is never the table's): found without looking for shadow roots, which each row
         // read is then looked into for alone.
-        let trs = self.dom.query_tree(table, selectors::TABLE_ROW);
+        let mut trs = self.dom.query_tree(table, selectors::TABLE_ROW);
+        let cut = trs.len() > MAX_TABLE_ROWS;
+        trs.truncate(MAX_TABLE_ROWS);
+        let before = rows.len();
         // A row's reading holds for the table it was read in, under the header it was read with.
         let table_number = self
             .cache
@@ -993,6 +999,12 @@ impl<D: Dom> Reader<'_, D> {
                     }
                 }
             }
+        }
+        if cut && rows.len() > before {
+            // A list of more rows than were looked at: it is cut here (the rows of the tables
+            // after it would not follow its own in page order).
+            self.full.set(true);
+            return false;
         }
         true
     }
