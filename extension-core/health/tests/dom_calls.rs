@@ -6,6 +6,8 @@
 //! fails here before it shows in the bench.
 #![cfg(feature = "html")]
 
+mod support;
+
 use std::cell::Cell;
 use std::path::Path;
 
@@ -25,6 +27,9 @@ struct Counting<'a> {
     walked: Cell<usize>,
     /// Whether subtrees are copied for their text in one call, as the live backend does.
     snapshots: bool,
+    /// Nodes fingerprinted (`Dom::fingerprints`: the live backend hashes each one's text and
+    /// queries its subtree), over every call.
+    fingerprinted: Cell<usize>,
 }
 
 /// A subtree in `dom::snapshot`'s wire form, as the live backend's `textSnapshotOf` writes it.
@@ -163,6 +168,8 @@ impl Dom for Counting<'_> {
         numbered: &'static str,
     ) -> Option<Vec<(u64, String)>> {
         self.count();
+        self.fingerprinted
+            .set(self.fingerprinted.get() + nodes.len());
         self.inner.fingerprints(nodes, names, numbered)
     }
     fn numbers(&self, nodes: &[Self::Node]) -> Option<Vec<u64>> {
@@ -194,6 +201,7 @@ fn calls_and_walked(slug: &str) -> (usize, usize) {
         inner: &parsed,
         calls: Cell::new(0),
         walked: Cell::new(0),
+        fingerprinted: Cell::new(0),
         snapshots: false,
     };
     let options = AnalyzeOptions {
@@ -289,6 +297,7 @@ fn list_calls(html: &str, snapshots: bool) -> (usize, deal_health::list::ListRep
         inner: &parsed,
         calls: Cell::new(0),
         walked: Cell::new(0),
+        fingerprinted: Cell::new(0),
         snapshots,
     };
     let options = AnalyzeOptions {
@@ -336,6 +345,7 @@ fn a_list_read_again_unchanged_costs_a_few_calls_whatever_its_rows() {
             inner: &parsed,
             calls: Cell::new(0),
             walked: Cell::new(0),
+            fingerprinted: Cell::new(0),
             snapshots: true,
         };
         let options = AnalyzeOptions {
@@ -358,4 +368,63 @@ fn a_list_read_again_unchanged_costs_a_few_calls_whatever_its_rows() {
             "{slug}: {calls} calls read again ({first_calls} the first time)"
         );
     }
+}
+
+/// A cached list evaluation of `html` (the content script's): its report, its DOM calls, the
+/// nodes it fingerprinted, and the items the cache met.
+fn cached_list_reading(html: &str) -> (deal_health::list::ListReport, usize, usize, usize) {
+    let parsed = ParsedDom::parse(html);
+    let dom = Counting {
+        inner: &parsed,
+        calls: Cell::new(0),
+        walked: Cell::new(0),
+        fingerprinted: Cell::new(0),
+        snapshots: true,
+    };
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    };
+    let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
+    let (report, _) = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+    let (met, _) = cache.borrow().last_pass();
+    (report, dom.calls.get(), dom.fingerprinted.get(), met)
+}
+
+// Regression (issue 19): a table's reading fingerprinted every `tr` under it, the rows of the
+// tables nested in it too, before it passed over those as not its own. On a Classic page each
+// layout table around the list fingerprinted the list's rows again (in the browser: each one's
+// text and a query of its subtree), and the layout rows that hold the whole page: 3 × 40 + 10
+// rows here, at every evaluation. Each table fingerprints its own rows alone now.
+#[test]
+fn issue_19_each_table_fingerprints_only_its_own_rows() {
+    let rows = 40;
+    let (report, calls, fingerprinted, met) =
+        cached_list_reading(&support::classic_nested_list_page(rows));
+    assert_eq!(report.rows.len(), rows, "the list is read");
+    eprintln!("{rows} rows: {calls} calls, {fingerprinted} rows fingerprinted");
+    assert_eq!(fingerprinted, rows + 5, "each table's own rows, once");
+    assert_eq!(met, rows + 5, "each table's own rows, once");
+}
+
+// Regression (issue 19): one table of more rows than a list holds was fingerprinted whole
+// before its reading stopped at `MAX_ROWS`. Its rows past `MAX_ROWS` and a header row are not
+// looked at, and the list says it was cut.
+#[test]
+fn issue_19_a_huge_table_fingerprints_no_more_rows_than_a_list_holds() {
+    use deal_health::list::MAX_ROWS;
+    let rows = MAX_ROWS + 50;
+    let (report, _, fingerprinted, _) =
+        cached_list_reading(&support::classic_nested_list_page(rows));
+    assert_eq!(report.rows.len(), MAX_ROWS);
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|warning| warning.code == "list_truncated"),
+        "{:?}",
+        report.warnings
+    );
+    // The other tables' own rows (4), and the list's header and `MAX_ROWS` rows.
+    assert_eq!(fingerprinted, 4 + 1 + MAX_ROWS);
 }

@@ -112,12 +112,13 @@ fn a_row_whose_text_changed_is_read_again_alone() {
         analyze_list_cached(&before, &options, None, &cache);
         let cached = analyze_list_cached(&after, &options, None, &cache);
         assert_eq!(cached, fresh, "{slug}: after the change");
-        // The row, and where Classic nests its list in layout tables, the same row met in the
-        // outer table and the layout row that holds the list.
+        // The row, and where Classic nests its list in a layout table, the layout row that
+        // holds the list (its text is the list's); the row is met in its own table alone
+        // (issue 19: the layout table read it again).
         let (read, reused) = cache.borrow().last_pass();
         let again = read - reused;
         assert!(
-            (1..=3).contains(&again),
+            (1..=2).contains(&again),
             "{slug}: {again} of {read} read again"
         );
         if slug.starts_with("list-lightning-grid") || slug == "list-kanban-en-us" {

@@ -259,3 +259,42 @@ fn a_list_read_again_after_changes_is_read_as_it_is_now() {
         );
     }
 }
+
+/// Issue 19 in the browser: each table of a Classic page built of layout tables reads (and
+/// fingerprints) its own rows alone, found by `:scope` queries; a row put straight under the
+/// list's `table` (no `tbody`: only a script makes one) is one of its own too.
+#[wasm_bindgen_test]
+fn each_table_reads_only_its_own_rows_in_the_browser() {
+    use deal_health::list::{analyze_list_cached, ListCache};
+    use std::cell::RefCell;
+    let rows = 40;
+    let document = parse_document(&support::classic_nested_list_page(rows));
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    };
+    let cache = RefCell::new(ListCache::new());
+    let read = || analyze_list_cached(&LiveDom::new(document.clone()), &options, None, &cache);
+    assert_eq!(read().0.rows.len(), rows);
+    assert_eq!(
+        cache.borrow().last_pass().0,
+        rows + 5,
+        "each table's own rows"
+    );
+
+    let list = document
+        .query_selector("table.list")
+        .ok()
+        .flatten()
+        .expect("the list");
+    let row = document.create_element("tr").expect("a row");
+    row.set_inner_html("<th scope=\"row\"><a href=\"/0065g0000999999\">Added</a></th>");
+    list.append_child(&row).expect("appended");
+    let (report, _) = read();
+    assert_eq!(report.rows.len(), rows + 1);
+    assert_eq!(
+        report.rows.last().map(|row| row.record_id.as_str()),
+        Some("0065g0000999999")
+    );
+    assert_eq!(cache.borrow().last_pass().0, rows + 6);
+}

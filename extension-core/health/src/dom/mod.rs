@@ -51,7 +51,9 @@ pub trait Dom {
     /// The document node.
     fn document(&self) -> Self::Node;
     /// Elements under `root` in `root`'s own tree (not in shadow roots) that match `selector`,
-    /// in document order. `root` itself is not included.
+    /// in document order. `root` itself is not included. Where `root` is an element, `:scope`
+    /// in `selector` stands for it (`:scope > tbody > tr`: `root`'s own rows); what `:scope`
+    /// matches under a document or shadow root is left to the backend, so no rule asks that.
     fn query_tree(&self, root: &Self::Node, selector: &'static str) -> Vec<Self::Node>;
     /// The first of `f`'s answers over [`Dom::query_tree`]'s matches, in order. A backend where
     /// every node handed over is dear (the live DOM: a wrapper and a table slot each) hands

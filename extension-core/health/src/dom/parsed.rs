@@ -266,8 +266,11 @@ impl Dom for ParsedDom {
 
     fn query_tree(&self, root: &NodeId, selector: &'static str) -> Vec<NodeId> {
         let tree = self.tree(*root);
+        // `:scope` is `root` when it is an element, as in the browser's `querySelectorAll`.
+        let scope = ElementRef::wrap(self.node(*root));
         let matches = |id: &NodeId, parsed: &Selector| {
-            ElementRef::wrap(self.node(*id)).is_some_and(|element| parsed.matches(&element))
+            ElementRef::wrap(self.node(*id))
+                .is_some_and(|element| parsed.matches_with_scope(&element, scope))
         };
         self.with_selector(selector, |parsed| match tree.candidates(selector) {
             Some(positions) => positions
@@ -590,6 +593,21 @@ mod tests {
                 .unwrap();
             assert_eq!(dom.query_tree(&document, selector), scanned, "{selector}");
         }
+    }
+
+    #[test]
+    fn scope_is_the_element_queried() {
+        let dom = ParsedDom::parse(
+            "<table id=\"outer\"><tr id=\"own\"><td><table><tr id=\"nested\"><td></td></tr></table>\
+             </td></tr></table>",
+        );
+        let outer = dom.query_tree(&dom.document(), "#outer").remove(0);
+        assert_eq!(ids(&dom, &dom.query_tree(&outer, "tr")), ["own", "nested"]);
+        // The parser puts the rows in a `tbody`.
+        assert_eq!(
+            ids(&dom, &dom.query_tree(&outer, ":scope > tbody > tr")),
+            ["own"]
+        );
     }
 
     #[test]

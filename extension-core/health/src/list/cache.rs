@@ -33,8 +33,8 @@ use crate::locale::{DateOrder, Locale};
 
 /// Readings of list items by node, from the last evaluation of the page.
 pub struct ListCache<N> {
-    /// By node number and context (a row of a table nested in another is met in both tables'
-    /// readings).
+    /// By node number and context (a row's table and header, which a row moved to another
+    /// table or a header changed since make another).
     entries: HashMap<(u64, u64), Entry<N>>,
     /// The evaluation under way (entries not met in it go at its end).
     pass: u64,

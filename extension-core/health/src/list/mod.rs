@@ -612,8 +612,13 @@ mod selectors {
     /// Every table: Lightning's datatable (in its own tree when native shadow), SLDS related
     /// list tables, Classic's `table.list`.
     pub const TABLE: &str = "table";
-    /// Rows of a table.
-    pub const TABLE_ROW: &str = "tr";
+    /// A table's own rows: those of its `thead`, `tbody` and `tfoot` (the HTML parser puts a
+    /// table's rows in one) and its `tr` children (a script may add one), not the rows of a
+    /// table nested in it, which are read when that table is. Classic's layout tables
+    /// (`table#bodyTable` and those nested in its body) hold the whole page: their descendant
+    /// rows are the list's rows again, and rows whose text is the page (issue 19).
+    pub const TABLE_ROW: &str =
+        ":scope > tr, :scope > thead > tr, :scope > tbody > tr, :scope > tfoot > tr";
     /// A link that may name the row's record.
     pub const LINK: &str = "a[href], [data-recordid]";
     /// Classic enhanced list rows (ExtJS grid).
@@ -672,6 +677,9 @@ mod selectors {
 const ROW_KEY_ATTRIBUTES: &[&str] = &["data-row-key-value", "data-recordid", "data-record-id"];
 /// A link's record: its `href`, else its `data-recordid` (Aura lookups).
 const LINK_ATTRIBUTES: &[&str] = &["href", "data-recordid"];
+/// The most rows of one table looked at (fingerprinted, read): a list's ([`MAX_ROWS`]) and a
+/// header row. A table of more is cut there, and its list with it (`list_truncated`).
+const MAX_TABLE_ROWS: usize = MAX_ROWS + 1;
 /// The most links looked at in one row or cell.
 const MAX_LINKS: usize = 40;
 /// The most related lists looked at on one page (an Account page shows a dozen or two).
@@ -1106,13 +1114,17 @@ impl<D: Dom> Reader<'_, D> {
         rows
     }
 
-    /// One table's rows into `rows`; false once the list is full.
+    /// One table's rows into `rows`; false once the list is full, or cut at this table.
     fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow<D::Node>>) -> bool {
         let mut header: Vec<Option<Field>> = Vec::new();
-        // The table's own rows are in its own tree (a row in a shadow root under it is never the
-        // table's, [`Reader::row_of`]): found without looking for shadow roots, which each row
+        // The table's own rows alone ([`selectors::TABLE_ROW`]), at most [`MAX_TABLE_ROWS`]:
+        // only these are fingerprinted and read. They are in its own tree (a row in a shadow root
+        // under it is never the table's): found without looking for shadow roots, which each row
         // read is then looked into for alone.
-        let trs = self.dom.query_tree(table, selectors::TABLE_ROW);
+        let mut trs = self.dom.query_tree(table, selectors::TABLE_ROW);
+        let cut = trs.len() > MAX_TABLE_ROWS;
+        trs.truncate(MAX_TABLE_ROWS);
+        let before = rows.len();
         // A row's reading holds for the table it was read in, under the header it was read with.
         let table_number = self
             .cache
@@ -1124,7 +1136,7 @@ impl<D: Dom> Reader<'_, D> {
             let context = context_of(&(table_number, &header));
             let read = || {
                 self.enter(tr);
-                self.table_row(table, tr, &header)
+                self.table_row(tr, &header)
             };
             match self.reading(print, context, read) {
                 Outcome::Skip => {}
@@ -1141,19 +1153,20 @@ impl<D: Dom> Reader<'_, D> {
                 }
             }
         }
+        if cut && rows.len() > before {
+            // A list of more rows than were looked at: it is cut here (the rows of the tables
+            // after it would not follow its own in page order).
+            self.full.set(true);
+            return false;
+        }
         true
     }
 
-    /// What one row of `table` is, its columns' fields from `header` where its cells do not
-    /// name them.
-    fn table_row(
-        &self,
-        table: &D::Node,
-        tr: &D::Node,
-        header: &[Option<Field>],
-    ) -> Outcome<D::Node> {
+    /// What one of a table's own rows is, its columns' fields from `header` where its cells do
+    /// not name them.
+    fn table_row(&self, tr: &D::Node, header: &[Option<Field>]) -> Outcome<D::Node> {
         let dom = self.dom;
-        if is_hidden(dom, tr) || !self.row_of(tr, table) {
+        if is_hidden(dom, tr) {
             return Outcome::Skip;
         }
         let cells = self.cells_of(tr);
@@ -1222,24 +1235,6 @@ impl<D: Dom> Reader<'_, D> {
             item: None,
             kept: false,
         })
-    }
-
-    /// Whether `row` belongs to `table` itself (directly, or through its `tbody`, `thead` or
-    /// `tfoot`), not to a table nested in it.
-    fn row_of(&self, row: &D::Node, table: &D::Node) -> bool {
-        let Some(parent) = self.dom.parent(row) else {
-            return false;
-        };
-        if self.dom.same_node(&parent, table) {
-            return true;
-        }
-        matches!(
-            self.dom.tag_name(&parent).as_deref(),
-            Some("tbody" | "thead" | "tfoot")
-        ) && self
-            .dom
-            .parent(&parent)
-            .is_some_and(|grand| self.dom.same_node(&grand, table))
     }
 
     /// A row's cells: its element children that are cells, at most [`MAX_COLUMNS`], each with
@@ -2029,6 +2024,61 @@ mod tests {
         ] {
             assert_eq!(rows_of(&opportunities).len(), 1, "{opportunities}");
         }
+    }
+
+    /// A table's own rows ([`selectors::TABLE_ROW`]) are the rows whose parent is the table, or
+    /// its `thead`, `tbody` or `tfoot`: never those of a table nested in it, in any section.
+    #[cfg(feature = "html")]
+    #[test]
+    fn a_tables_own_rows_are_those_of_its_sections() {
+        let nested = |id: &str| {
+            format!("<table><tbody><tr id=\"{id}\"><td>nested</td></tr></tbody></table>")
+        };
+        let html = format!(
+            "<table><caption>{}</caption><thead><tr id=\"head\"><th>{}</th></tr></thead>\
+             <tbody><tr id=\"body\"><td>{}</td></tr></tbody><tfoot><tr id=\"foot\"><td></td></tr>\
+             </tfoot></table><table><tr id=\"implied\"><td>{}</td></tr></table>",
+            nested("in-caption"),
+            nested("in-head"),
+            nested("in-body"),
+            nested("in-implied")
+        );
+        let dom = crate::dom::parsed::ParsedDom::parse(&html);
+        let id = |node: &_| dom.attribute(node, "id").unwrap_or_default();
+        let tables = dom.query_tree(&dom.document(), "table");
+        assert_eq!(tables.len(), 6);
+        for table in &tables {
+            let by_parent: Vec<String> = dom
+                .query_tree(table, "tr")
+                .iter()
+                .filter(|row| {
+                    let Some(parent) = dom.parent(row) else {
+                        return false;
+                    };
+                    dom.same_node(&parent, table)
+                        || matches!(
+                            dom.tag_name(&parent).as_deref(),
+                            Some("thead" | "tbody" | "tfoot")
+                        ) && dom
+                            .parent(&parent)
+                            .is_some_and(|grand| dom.same_node(&grand, table))
+                })
+                .map(id)
+                .collect();
+            let own: Vec<String> = dom
+                .query_tree(table, selectors::TABLE_ROW)
+                .iter()
+                .map(id)
+                .collect();
+            assert_eq!(own, by_parent);
+            assert!(!own.is_empty());
+        }
+        let outer: Vec<String> = dom
+            .query_tree(&tables[0], selectors::TABLE_ROW)
+            .iter()
+            .map(id)
+            .collect();
+        assert_eq!(outer, ["head", "body", "foot"]);
     }
 
     #[test]

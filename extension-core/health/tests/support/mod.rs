@@ -1,5 +1,5 @@
 //! Shared by the native and the browser fixture tests: how a report is compared with a
-//! fixture's expected.json.
+//! fixture's expected.json, and the pages some tests build.
 //!
 //! Compared exactly: `opportunityId`, `ui`, every field, the score's value and band, each
 //! reason's code and points (in order), each warning's code and field, and `dateOrder`: the
@@ -144,4 +144,32 @@ pub fn list_expected(expected: &Value) -> Value {
         "warnings": expected["warnings"],
         "dateOrder": expected["dateOrder"],
     })
+}
+
+/// A Classic page as Salesforce builds it: the tab bar, `table#bodyTable` (the sidebar and the
+/// body in one row), a layout table in the body, a page block's header table, and the list
+/// (`table.list`: a header row and `rows` rows). Each table's own rows, in total, are
+/// `rows + 5`.
+pub fn classic_nested_list_page(rows: usize) -> String {
+    let data_rows: String = (0..rows)
+        .map(|index| {
+            format!(
+                "<tr class=\"dataRow\"><th scope=\"row\" class=\"dataCell\">\
+                 <a href=\"/0065g0000{index:06}\">Deal {index}</a></th>\
+                 <td class=\"dataCell\">Prospecting</td><td class=\"dataCell\">12/15/2026</td></tr>"
+            )
+        })
+        .collect();
+    format!(
+        "<html lang=\"en-US\"><body>\
+         <table id=\"tabBar\"><tr><td><a href=\"/006/o\">Opportunities</a></td></tr></table>\
+         <table id=\"bodyTable\"><tr><td id=\"sidebarCell\"><a href=\"/0065g00000Zz001\">Recent</a></td>\
+         <td id=\"bodyCell\"><table class=\"layout\"><tr><td>\
+         <div class=\"bPageBlock\"><div class=\"pbHeader\"><table><tr><td class=\"pbTitle\">\
+         <h3>Opportunities</h3></td><td class=\"pbButton\"></td></tr></table></div>\
+         <div class=\"pbBody\"><table class=\"list\">\
+         <tr class=\"headerRow\"><th scope=\"col\">Opportunity Name</th><th scope=\"col\">Stage</th>\
+         <th scope=\"col\">Close Date</th></tr>{data_rows}</table></div></div>\
+         </td></tr></table></td></tr></table></body></html>"
+    )
 }
