@@ -36,6 +36,11 @@ import { makeText } from './i18n.js';
   let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
   let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
   let listEpoch = 0; // the core's number of the list answer drawn (0: none drawn)
+  // The nodes the page changed since the last list evaluation (its mutation records' targets,
+  // the extension's own insertions left out), for the core to read again only the rows they are
+  // in; null when some change may have gone unseen (not observing, too many to keep).
+  let changedSince = null;
+  const MAX_CHANGES = 2000;
   const rowBadges = new Map(); // record Id → a list row's badge ({host, pill, reason, key})
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
@@ -105,7 +110,7 @@ import { makeText } from './i18n.js';
     // Changes made before this point are in the DOM this evaluation reads: their records, still
     // queued (Lightning swaps the DOM, then pushes the URL, which evaluates at once), must not
     // schedule a second evaluation of the same page.
-    observer?.takeRecords();
+    if (observer) noteChanges(observer.takeRecords());
     const url = location.href;
     if (url !== lastUrl) {
       lastUrl = url;
@@ -135,7 +140,9 @@ import { makeText } from './i18n.js';
     let list = null;
     if (!result && !failed) {
       try {
-        list = core.evaluateList(document, url, localToday(), dateOrder, listEpoch);
+        const changes = changedSince;
+        changedSince = null;
+        list = core.evaluateList(document, url, localToday(), dateOrder, listEpoch, changes);
       } catch (error) {
         failed = true;
         console.warn('[Deal health] could not evaluate this list:', error);
@@ -144,6 +151,7 @@ import { makeText } from './i18n.js';
     // Neither (the core's answer): nothing to watch until the URL changes. A failed evaluation
     // keeps watching: the next change is tried again.
     observe(Boolean(result) || Boolean(list) || failed);
+    if (list) changedSince = []; // observed from here on: every later change is noted
     if (!result) {
       removeBadge();
       if (list) drawList(list);
@@ -921,7 +929,21 @@ import { makeText } from './i18n.js';
     if (message.host === location.hostname) refuse();
   });
 
+  // Notes the page's changes for the next list evaluation (changedSince).
+  function noteChanges(records) {
+    if (!changedSince) return;
+    for (const record of records) {
+      if (isOwn(record)) continue;
+      if (changedSince.length >= MAX_CHANGES) {
+        changedSince = null; // the core fingerprints every row instead
+        return;
+      }
+      changedSince.push(record.target);
+    }
+  }
+
   observer = new MutationObserver((records) => {
+    noteChanges(records);
     // A new URL is evaluated at once, after every change in this batch: nothing left to do.
     if (onUrlMaybeChanged()) return;
     if (records.some((record) => !isOwn(record))) schedule();
@@ -933,6 +955,7 @@ import { makeText } from './i18n.js';
   function observe(on) {
     if (on === observing) return;
     observing = on;
+    changedSince = null; // changes before now were not seen
     if (on) {
       watchingVisibility = false;
       observer.observe(document, CHANGES);
@@ -960,6 +983,7 @@ import { makeText } from './i18n.js';
     if (!observing) return;
     // Disconnecting drops the changes not yet delivered: those of the page still count.
     const pending = observer.takeRecords();
+    noteChanges(pending);
     observer.disconnect();
     observer.observe(document, watchingVisibility ? VISIBILITY : CHANGES);
     for (const root of watchedRoots) observer.observe(root, CHANGES);

@@ -130,7 +130,9 @@ pub fn evaluate_page(
 /// What the content script draws on a page that lists Opportunities (`page::recognize_list`):
 /// `{layout, epoch, rows, summary, dateOrder, dateOrderWanted, watch}`, `null` elsewhere.
 /// `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
-/// only what changed since (`list::answer`). `rows`: per row in page order, either
+/// only what changed since (`list::answer`). `changes`: the nodes the page changed since the
+/// last `evaluateList` (its mutation records' targets, every one), or `null` when not known
+/// (`LiveDom::with_changes`: rows none of them is in are not fingerprinted again). `rows`: per row in page order, either
 /// `{recordId, same: true}` (its badge stays as drawn) or `{recordId, text, tone,
 /// accessibleName, reason, key, anchor}` (`list::view::RowView`, and `anchor`: the element its
 /// badge goes right after, or `null` for none); a row not listed is gone. `summary`: the
@@ -146,6 +148,7 @@ pub fn evaluate_list(
     today: &str,
     date_order: Option<String>,
     drawn: u32,
+    changes: JsValue,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -161,7 +164,7 @@ pub fn evaluate_list(
         forget_list();
         return Ok(JsValue::NULL);
     }
-    let dom = LiveDom::new(document);
+    let dom = LiveDom::with_changes(document, changes);
     let known_date_order = date_order
         .as_deref()
         .and_then(DateOrder::from_name)

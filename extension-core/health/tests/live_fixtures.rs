@@ -298,3 +298,62 @@ fn each_table_reads_only_its_own_rows_in_the_browser() {
     );
     assert_eq!(cache.borrow().last_pass().0, rows + 6);
 }
+
+/// Told what the page changed (`LiveDom::with_changes`, the targets the content script's
+/// observer collects), a reading fingerprints again only the rows a change is in: a row whose
+/// text changed is read again when its text node is named, and the others are kept unread. A
+/// change left out is not seen until the changes are unknown again (`null`), which is why the
+/// content script passes every target, or `null`.
+#[wasm_bindgen_test]
+fn told_what_changed_a_reading_looks_only_at_the_rows_changed() {
+    use deal_health::list::{analyze_list_anchored, analyze_list_cached, ListCache};
+    use std::cell::RefCell;
+    let (slug, html, meta, _) = FIXTURES
+        .iter()
+        .find(|(slug, ..)| *slug == "list-lightning-grid-en-us")
+        .expect("the grid fixture");
+    let meta: Value = serde_json::from_str(meta).expect("meta.json");
+    let options = AnalyzeOptions {
+        locale: meta["locale"].as_str().and_then(Locale::parse),
+        today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
+            .expect("date"),
+    };
+    let document = parse_document(html);
+    let cache = RefCell::new(ListCache::new());
+    let read = |changes: JsValue| {
+        analyze_list_cached(
+            &LiveDom::with_changes(document.clone(), changes),
+            &options,
+            None,
+            &cache,
+        )
+    };
+    let fresh = || analyze_list_anchored(&LiveDom::new(document.clone()), &options, None);
+    let changes = |nodes: &[&web_sys::Node]| -> JsValue {
+        nodes
+            .iter()
+            .map(|node| JsValue::from(*node))
+            .collect::<js_sys::Array>()
+            .into()
+    };
+    let first = read(JsValue::NULL);
+    assert_eq!(first, fresh(), "{slug}");
+    assert_eq!(read(changes(&[])), first, "{slug}: nothing changed");
+
+    let anchors: Vec<web_sys::Node> = first.1.iter().flatten().cloned().collect();
+    let (first_anchor, last_anchor) = (&anchors[0], &anchors[anchors.len() - 1]);
+    // The last row renamed, its text node named as the change.
+    last_anchor.set_text_content(Some("Renamed deal"));
+    let text = last_anchor.first_child().expect("the name's text");
+    let renamed = read(changes(&[&text]));
+    assert_eq!(renamed, fresh(), "{slug}: the renamed row is read again");
+    let (read_items, reused) = cache.borrow().last_pass();
+    assert_eq!(read_items - reused, 1, "{slug}: that row alone");
+
+    // The first row renamed, but the change left out: its old reading stays...
+    first_anchor.set_text_content(Some("Unseen rename"));
+    let unseen = read(changes(&[]));
+    assert_eq!(unseen, renamed, "{slug}: a change left out is not seen");
+    // ...until the changes are not known.
+    assert_eq!(read(JsValue::NULL), fresh(), "{slug}: read as it is now");
+}

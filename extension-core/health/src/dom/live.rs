@@ -229,6 +229,12 @@ export function attributesOf(node, names) {
 // script's badges) are passed over. Sent as a 53-bit hash (two 32-bit multiplicative hashes of
 // its UTF-16 units), so that no text crosses into WebAssembly. With `deep` false, the numbers
 // alone (each hash 0).
+//
+// `changes` (LiveDom::with_changes) are the nodes the page changed since the last pass that
+// fingerprinted (the targets of its mutation records), or null when they are not known. With
+// them, a node none of them is in or under, fingerprinted in that last pass and still under the
+// same parent and grandparent, keeps the fingerprint it had: computing one reads the node's
+// whole text, which for fifty unchanged rows was most of an evaluation's cost.
 const nodeNumbers = new WeakMap();
 let nextNodeNumber = 1;
 const numberOf = (node) => {
@@ -252,13 +258,37 @@ const hash53 = (text) => {
   low = Math.imul(low ^ (low >>> 16), 0x85ebca6b) ^ Math.imul(high ^ (high >>> 13), 0xc2b2ae35);
   return (high & 0x1fffff) * 4294967296 + (low >>> 0);
 };
-export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep) {
+const kept = new WeakMap(); // node -> {hash, parent, grand, pass}: its last fingerprint
+let printPass = -1; // the pass that fingerprints now
+let lastPrintPass = -1; // the one before it
+let touched = null; // every node a change is in or under, this pass; null: any may have changed
+function beginPrints(pass, changes) {
+  if (pass === printPass) return;
+  lastPrintPass = printPass;
+  printPass = pass;
+  touched = null;
+  if (!Array.isArray(changes)) return;
+  touched = new Set();
+  for (const target of changes) {
+    for (let node = target; node && !touched.has(node); node = node.parentNode || node.host || null) touched.add(node);
+  }
+}
+export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep, pass, changes) {
   const keys = names.split(',');
   const out = new Float64Array(nodes.length * 2);
+  if (deep) beginPrints(pass, changes);
   nodes.forEach((node, index) => {
     out[2 * index] = numberOf(node);
     if (!deep || node.nodeType !== 1) return;
     const parent = node.parentNode;
+    const grand = parent ? parent.parentNode : null;
+    const last = kept.get(node);
+    if (touched && last && last.pass === lastPrintPass && !touched.has(node)
+      && last.parent === parent && last.grand === grand) {
+      last.pass = printPass;
+      out[2 * index + 1] = last.hash;
+      return;
+    }
     const parts = [`${parent ? numberOf(parent) : 0},${parent && parent.parentNode ? numberOf(parent.parentNode) : 0}|`];
     for (const key of keys) parts.push(sized(node.getAttribute(key)));
     parts.push('|');
@@ -277,7 +307,9 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep) {
       parts.push(`${numberOf(element)},`, sized(element.getAttribute('href')), sized(element.getAttribute('data-recordid')));
     }
     parts.push('|', node.textContent);
-    out[2 * index + 1] = hash53(parts.join(''));
+    const hash = hash53(parts.join(''));
+    kept.set(node, { hash, parent, grand, pass: printPass });
+    out[2 * index + 1] = hash;
   });
   return out;
 }
@@ -337,6 +369,8 @@ extern "C" {
         numbered: &str,
         own_prefix: &str,
         deep: bool,
+        pass: u32,
+        changes: &JsValue,
     ) -> Vec<f64>;
     #[wasm_bindgen(js_name = composedAncestrySince)]
     fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
@@ -352,6 +386,9 @@ pub struct LiveDom {
     pass: u32,
     /// Per attribute list, every element [`composed_ancestry_since`] has sent in this pass.
     sent: RefCell<HashMap<String, Vec<Sent>>>,
+    /// The nodes the page changed since the last pass that fingerprinted (an array), or
+    /// `null` when not known ([`LiveDom::with_changes`]).
+    changes: JsValue,
 }
 
 /// An element sent in this pass, at its mark: what was read, and the mark of the next element
@@ -370,10 +407,21 @@ impl LiveDom {
     /// Wraps a document (the page's own, or one parsed by `Document.parseHTMLUnsafe`). One
     /// `LiveDom` is one pass: the DOM is taken not to change while it is in use.
     pub fn new(document: Document) -> LiveDom {
+        LiveDom::with_changes(document, JsValue::NULL)
+    }
+
+    /// [`LiveDom::new`], told what the page changed since the last pass that fingerprinted
+    /// ([`Dom::fingerprints`]): `changes` is an array of the nodes its mutation records name as
+    /// their targets, every one of them (the content script's observer collects them), or
+    /// `null`. A node that none of them is in or under keeps the fingerprint it had in that
+    /// pass, without being read again; with `null`, every fingerprint is computed. An array that
+    /// leaves a change out makes its node look unchanged: pass `null` when in doubt.
+    pub fn with_changes(document: Document, changes: JsValue) -> LiveDom {
         LiveDom {
             document,
             pass: PASSES.fetch_add(1, Ordering::Relaxed),
             sent: RefCell::new(HashMap::new()),
+            changes,
         }
     }
 }
@@ -492,6 +540,8 @@ impl Dom for LiveDom {
             numbered,
             OWN_TAG_PREFIX,
             true,
+            self.pass,
+            &self.changes,
         );
         (answer.len() == 2 * nodes.len()).then(|| {
             answer
@@ -502,7 +552,15 @@ impl Dom for LiveDom {
     }
 
     fn numbers(&self, nodes: &[Node]) -> Option<Vec<u64>> {
-        let answer = fingerprints_of(nodes.to_vec(), "", "", OWN_TAG_PREFIX, false);
+        let answer = fingerprints_of(
+            nodes.to_vec(),
+            "",
+            "",
+            OWN_TAG_PREFIX,
+            false,
+            self.pass,
+            &JsValue::NULL,
+        );
         (answer.len() == 2 * nodes.len())
             .then(|| answer.chunks_exact(2).map(|pair| pair[0] as u64).collect())
     }

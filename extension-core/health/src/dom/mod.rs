@@ -118,7 +118,9 @@ pub trait Dom {
     /// (a reader reuses nothing read through one). Elements named [`OWN_TAG_PREFIX`]… (the
     /// content script's badges) are passed over. A backend may send a hash of the fingerprint
     /// (the live one: 53 bits, so no text crosses). `None` where the backend cannot tell
-    /// (nothing is reused). One call for all of `nodes`.
+    /// (nothing is reused). One call for all of `nodes`. The live backend, told what the page
+    /// changed since (`live::LiveDom::with_changes`), gives a node no change is in or under
+    /// the fingerprint it gave last, without reading it again.
     fn fingerprints(
         &self,
         _nodes: &[Self::Node],
