@@ -64,6 +64,7 @@
 pub mod cache;
 pub mod columns;
 pub mod href;
+pub mod previous;
 pub mod score;
 pub mod summary;
 pub mod view;
