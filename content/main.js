@@ -37,6 +37,10 @@ import { makeText } from './i18n.js';
   let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
   let reportedList = ''; // the list summary last reported to the worker (JSON)
   const rowBadges = new Map(); // record Id → a list row's badge ({host, pill, reason, key})
+  // The rows drawn for the list the URL left ({url, recordIds, anchors}), kept until a list is
+  // drawn again or a page that is no list is evaluated: the page may still show them after the
+  // URL changed, and the core must not read them as the new URL's list (evaluateList).
+  let leftList = null;
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
   // For the badge's headline (badge::decide): whether the user is signed in, as the worker said
@@ -108,9 +112,10 @@ import { makeText } from './i18n.js';
     observer?.takeRecords();
     const url = location.href;
     if (url !== lastUrl) {
+      leaveRows(lastUrl);
       lastUrl = url;
+      urlChangedAt = performance.now();
       removeBadge();
-      removeRows();
     }
     if (!core) return;
     clearTimeout(recheckTimer);
@@ -135,12 +140,19 @@ import { makeText } from './i18n.js';
     let list = null;
     if (!result && !failed) {
       try {
-        list = core.evaluateList(document, url, localToday(), dateOrder);
+        list = core.evaluateList(
+          document, url, localToday(), dateOrder,
+          leftList && { url: leftList.url, recordIds: leftList.recordIds, waitedMs: now - urlChangedAt },
+          leftList ? leftList.anchors : undefined,
+        );
       } catch (error) {
         failed = true;
         console.warn('[Deal health] could not evaluate this list:', error);
       }
     }
+    // The list the URL left is not on the page any more once the core draws a list (not
+    // waiting), or the page is no list.
+    if (!failed && !(list && list.recheckMs != null)) leftList = null;
     // Neither (the core's answer): nothing to watch until the URL changes. A failed evaluation
     // keeps watching: the next change is tried again.
     observe(Boolean(result) || Boolean(list) || failed);
@@ -202,7 +214,9 @@ import { makeText } from './i18n.js';
       dateOrder = list.dateOrder;
       send({ type: 'dateOrder', order: dateOrder });
     }
+    if (list.recheckMs != null) recheckTimer = setTimeout(evaluate, list.recheckMs);
     drawRows(list.rows);
+    if (!list.summary) return; // waiting: the page still shows the list the URL left
     const summary = JSON.stringify(list.summary);
     if (summary !== reportedList) {
       reportedList = summary;
@@ -284,10 +298,10 @@ import { makeText } from './i18n.js';
   function onUrlMaybeChanged() {
     if (location.href === lastUrl) return false;
     // Never leave one record's badge up while another record's URL is showing.
+    leaveRows(lastUrl);
     lastUrl = location.href;
     urlChangedAt = performance.now();
     removeBadge();
-    removeRows();
     if (!core) {
       start();
       return true;
@@ -738,6 +752,15 @@ import { makeText } from './i18n.js';
         performance.clearMarks('cc-badge-painted');
       });
     }
+  }
+
+  // The URL moved on from `url`: the rows' badges go, and what they stood beside is kept for the
+  // core (leftList). Nothing drawn (the list waited): the list left before is still the one shown.
+  function leaveRows(url) {
+    if (rowBadges.size) {
+      leftList = { url, recordIds: [...rowBadges.keys()], anchors: [...rowBadges.values()].map((b) => b.anchor) };
+    }
+    removeRows();
   }
 
   function removeRows() {

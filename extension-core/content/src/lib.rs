@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use deal_health::badge::{AnalysisWait, BadgeView, EnrichedSummary, JsField, PreviousBadge};
 use deal_health::dom::live::LiveDom;
 use deal_health::extract::header_anchor;
+use deal_health::list::previous::{decide as decide_list, ListDecision, PreviousList};
 use deal_health::list::summary::ListSummary;
 use deal_health::list::view::{row_view, RowView};
 use deal_health::list::{analyze_list_with_shadow_roots, Layout, ListCache, ListReading};
@@ -128,33 +129,41 @@ pub fn evaluate_page(
 }
 
 /// What the content script draws on a page that lists Opportunities (`page::recognize_list`):
-/// `{layout, rows, summary, dateOrder, dateOrderWanted, watch}`, `null` elsewhere. `rows`: per
-/// row in page order `{recordId, text, tone, accessibleName, reason, key, anchor}` (`list::view::
-/// RowView`, and `anchor`: the element its badge goes right after, or `null` for none);
+/// `{layout, rows, summary, dateOrder, dateOrderWanted, recheckMs, watch}`, `null` elsewhere.
+/// `rows`: per row in page order `{recordId, text, tone, accessibleName, reason, key, anchor}`
+/// (`list::view::RowView`, and `anchor`: the element its badge goes right after, or `null`);
 /// `summary`: the `ListSummary` to report to the worker (`listReport`); `date_order` and the
 /// answer's `dateOrder`/`dateOrderWanted` as for `evaluatePage`; `watch`: the open shadow roots
 /// the list was found in or read through (`list::ListReading::shadow_roots`, each once, at most
 /// `list::MAX_WATCHED_SHADOW_ROOTS`), which the content script observes besides the document.
+/// `previous` (`{url, recordIds, waitedMs}`) and `previous_anchors` (in the order of `recordIds`)
+/// describe the rows drawn for the list shown before the URL changed, and the time since it
+/// changed (`list::previous::PreviousList`); while the page still shows that list
+/// (`list::previous::decide`) the answer has no rows, `summary` `null` and `recheckMs`: when to
+/// evaluate again though nothing changed.
 #[wasm_bindgen(js_name = evaluateList)]
 pub fn evaluate_list(
     document: Document,
     url: &str,
     today: &str,
     date_order: Option<String>,
+    previous: JsValue,
+    previous_anchors: Option<Vec<Element>>,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Evaluation {
         layout: Option<Layout>,
         rows: Vec<RowView>,
-        summary: ListSummary,
+        summary: Option<ListSummary>,
         date_order: Option<DateOrder>,
         date_order_wanted: bool,
+        recheck_ms: Option<u32>,
     }
-    if recognize_list(url).is_none() {
+    let Some(page) = recognize_list(url) else {
         forget_list();
         return Ok(JsValue::NULL);
-    }
+    };
     let dom = LiveDom::new(document);
     let known_date_order = date_order
         .as_deref()
@@ -177,14 +186,34 @@ pub fn evaluate_list(
                 .iter()
                 .any(|w| w.code == "ambiguous_value" && w.field == Some("closeDate"))
         });
+    let previous_anchors = previous_anchors.unwrap_or_default();
+    let previous = PreviousList::from_fields(
+        |name| js_field(&previous, name),
+        previous_anchors.into_iter().map(Node::from).collect(),
+    );
+    let read = report.rows.iter().map(|row| row.record_id.as_str());
+    let recheck_ms = match decide_list(
+        previous.as_ref(),
+        &page,
+        read.zip(anchors.iter().map(Option::as_ref)),
+    ) {
+        ListDecision::Show => None,
+        ListDecision::Wait { recheck_ms } => Some(recheck_ms),
+    };
+    let shown = recheck_ms.is_none();
     // As JSON, parsed by the browser: one crossing, where building the objects from here takes
     // a few per value (thousands for a 50-row list).
     let json = serde_json::to_string(&Evaluation {
         layout: report.layout,
-        rows: report.rows.iter().map(row_view).collect(),
-        summary: ListSummary::from_report(&report),
+        rows: if shown {
+            report.rows.iter().map(row_view).collect()
+        } else {
+            Vec::new()
+        },
+        summary: shown.then(|| ListSummary::from_report(&report)),
         date_order: report.date_order,
         date_order_wanted,
+        recheck_ms,
     })
     .map_err(|error| JsValue::from_str(&error.to_string()))?;
     let evaluation = js_sys::JSON::parse(&json)?;
