@@ -42,6 +42,10 @@ import { makeText } from './i18n.js';
   let changedSince = null;
   const MAX_CHANGES = 2000;
   const rowBadges = new Map(); // record Id → a list row's badge ({host, pill, reason, key})
+  // The rows drawn for the list the URL left ({url, recordIds, anchors}), kept until a list is
+  // drawn again or a page that is no list is evaluated: the page may still show them after the
+  // URL changed, and the core must not read them as the new URL's list (evaluateList).
+  let leftList = null;
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
   let askedFor = null; // the record whose analysis was last asked for
   // For the badge's headline (badge::decide): whether the user is signed in, as the worker said
@@ -113,9 +117,10 @@ import { makeText } from './i18n.js';
     if (observer) noteChanges(observer.takeRecords());
     const url = location.href;
     if (url !== lastUrl) {
+      leaveRows(lastUrl);
       lastUrl = url;
+      urlChangedAt = performance.now();
       removeBadge();
-      removeRows();
     }
     if (!core) return;
     clearTimeout(recheckTimer);
@@ -142,12 +147,20 @@ import { makeText } from './i18n.js';
       try {
         const changes = changedSince;
         changedSince = null;
-        list = core.evaluateList(document, url, localToday(), dateOrder, listEpoch, changes);
+        list = core.evaluateList(
+          document, url, localToday(), dateOrder,
+          leftList && { url: leftList.url, recordIds: leftList.recordIds, waitedMs: now - urlChangedAt },
+          leftList ? leftList.anchors : undefined,
+          listEpoch, changes,
+        );
       } catch (error) {
         failed = true;
         console.warn('[Deal health] could not evaluate this list:', error);
       }
     }
+    // The list the URL left is not on the page any more once the core draws a list (not
+    // waiting), or the page is no list.
+    if (!failed && !(list && list.recheckMs != null)) leftList = null;
     // Neither (the core's answer): nothing to watch until the URL changes. A failed evaluation
     // keeps watching: the next change is tried again.
     observe(Boolean(result) || Boolean(list) || failed);
@@ -210,6 +223,7 @@ import { makeText } from './i18n.js';
       dateOrder = list.dateOrder;
       send({ type: 'dateOrder', order: dateOrder });
     }
+    if (list.recheckMs != null) recheckTimer = setTimeout(evaluate, list.recheckMs);
     drawRows(list.rows);
     listEpoch = list.epoch;
     // The core answers the summary only when it changed since the answer drawn last.
@@ -294,10 +308,10 @@ import { makeText } from './i18n.js';
   function onUrlMaybeChanged() {
     if (location.href === lastUrl) return false;
     // Never leave one record's badge up while another record's URL is showing.
+    leaveRows(lastUrl);
     lastUrl = location.href;
     urlChangedAt = performance.now();
     removeBadge();
-    removeRows();
     if (!core) {
       start();
       return true;
@@ -760,6 +774,15 @@ import { makeText } from './i18n.js';
         performance.clearMarks('cc-badge-painted');
       });
     }
+  }
+
+  // The URL moved on from `url`: the rows' badges go, and what they stood beside is kept for the
+  // core (leftList). Nothing drawn (the list waited): the list left before is still the one shown.
+  function leaveRows(url) {
+    if (rowBadges.size) {
+      leftList = { url, recordIds: [...rowBadges.keys()], anchors: [...rowBadges.values()].map((b) => b.anchor) };
+    }
+    removeRows();
   }
 
   function removeRows() {

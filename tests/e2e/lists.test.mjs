@@ -359,6 +359,87 @@ test('list to list in-app: only the new list\'s rows get badges, the previous on
   assert.equal(badges.length, expected.length, 'the new list\'s rows, each once; none of the hidden list');
 });
 
+/** The list report the worker keeps for the page's tab (the side panel's "this list"). */
+const storedList = () => browser.worker.evaluate(async (url) => {
+  const [tab] = (await chrome.tabs.query({})).filter((t) => t.url === url);
+  if (!tab) return null;
+  const key = `cc.list.${tab.id}`;
+  return (await chrome.storage.session.get(key))[key] ?? null;
+}, page.url());
+
+/** Waits until the worker keeps a report of the list view `filter` for the tab; returns it. */
+const reportedAs = (filter) => eventually(async () => {
+  const stored = await storedList();
+  return stored && stored.list.includes(`"${filter}"`) ? stored : null;
+});
+
+/** How long after a URL change the rows of the list it left hold back badges (the core's
+ *  `list::previous::LIST_WAIT_AT_MOST_MS`). */
+const LIST_WAIT_MS = 5000;
+
+/** Moves the grid to the My Opportunities list view as Lightning may: the URL pushed first, the
+ *  rows of All Opportunities left in place. Resolves once the content script has evaluated the
+ *  new URL; returns the page's monotonic time of the push. */
+async function pushOtherListOverRows() {
+  return page.evaluate(() => new Promise((resolve) => {
+    let pushedAt = 0;
+    new PerformanceObserver((list, observer) => {
+      if (pushedAt && list.getEntries().some((entry) => entry.name === 'cc-evaluate')) {
+        observer.disconnect();
+        resolve(pushedAt);
+      }
+    }).observe({ type: 'measure' });
+    pushedAt = performance.now();
+    history.pushState({}, '', '/lightning/o/Opportunity/list?filterName=MyOpportunities');
+  }));
+}
+
+test('list to list, the URL pushed before the rows change: the rows left are not the new list\'s', async () => {
+  const expected = await openGrid();
+  assert.equal((await reportedAs('AllOpportunities')).summary.rows.length, expected.length);
+  const pushedAt = await pushOtherListOverRows();
+  // For a while, nothing: no badge beside the rows of the list left, no report of them as the
+  // new list (the old code drew and reported them in the evaluation that followed the push).
+  for (let look = 0; look < 10; look += 1) {
+    const badges = await readRowBadges();
+    assert.deepEqual(badges.map((b) => b.recordId), [], 'no badge for the list left on the page');
+    const stored = await storedList();
+    assert.ok(!stored || !stored.list.includes('"MyOpportunities"'), `reported as My Opportunities: ${JSON.stringify(stored?.summary.rows.map((r) => r.recordId))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(await page.evaluate((at) => performance.now() - at, pushedAt) < LIST_WAIT_MS, 'checked within the wait (else inconclusive)');
+  // Lightning renders the new list's rows in place of the old ones: their badges, and the report.
+  await page.evaluate(() => {
+    const body = document.querySelector('.lafPageHost.active tr[data-row-key-value="0065g00000Ls001AAA"]').parentElement;
+    for (const row of [...body.querySelectorAll('tr[data-row-key-value^="0065g00000Ls0"]')]) {
+      const next = row.cloneNode(true);
+      for (const host of next.querySelectorAll('cc-deal-health-row')) host.remove();
+      for (const element of [next, ...next.querySelectorAll('[data-row-key-value], a[href]')]) {
+        for (const name of ['data-row-key-value', 'href']) {
+          if (element.hasAttribute(name)) element.setAttribute(name, element.getAttribute(name).replace(/0065g00000Ls0/g, '0065g00000Lt0'));
+        }
+      }
+      row.replaceWith(next);
+    }
+  });
+  const badges = await waitForRows((found) => found.length === expected.length
+    && found.every((b) => b.label && b.recordId.startsWith('0065g00000Lt0')));
+  assert.equal(badges.length, expected.length);
+  const mine = await reportedAs('MyOpportunities');
+  assert.ok(mine.summary.rows.every((row) => row.recordId.startsWith('0065g00000Lt0')), 'only the new list\'s rows reported');
+  assert.equal(mine.summary.rows.length, expected.length);
+});
+
+test('list to list, the rows never re-rendered: they get their badges once the wait is over', async () => {
+  const expected = await openGrid();
+  await reportedAs('AllOpportunities');
+  const pushedAt = await pushOtherListOverRows();
+  // As Lightning may keep a row node for node when the next list view shows the same records.
+  await waitForRows((found) => found.length === expected.length && found.every((b) => b.label), { timeout: LIST_WAIT_MS + 3000 });
+  assert.ok(await page.evaluate((at) => performance.now() - at, pushedAt) >= LIST_WAIT_MS - 50, 'not before the wait is over');
+  await reportedAs('MyOpportunities');
+});
+
 test('an element of the page named like a row badge is a change to the page, not the extension\'s own', async () => {
   const slug = 'list-kanban-en-us';
   const url = servedUrl(slug);

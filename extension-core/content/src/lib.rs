@@ -9,6 +9,7 @@ use deal_health::badge::{AnalysisWait, BadgeView, EnrichedSummary, JsField, Prev
 use deal_health::dom::live::LiveDom;
 use deal_health::extract::header_anchor;
 use deal_health::list::answer::{ListAnswer, RowAnswer};
+use deal_health::list::previous::{decide as decide_list, ListDecision, PreviousList};
 use deal_health::list::summary::ListSummary;
 use deal_health::list::{analyze_list_with_shadow_roots, Layout, ListCache, ListReading};
 use deal_health::locale::DateOrder;
@@ -128,25 +129,37 @@ pub fn evaluate_page(
 }
 
 /// What the content script draws on a page that lists Opportunities (`page::recognize_list`):
-/// `{layout, epoch, rows, summary, dateOrder, dateOrderWanted, watch}`, `null` elsewhere.
-/// `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
-/// only what changed since (`list::answer`). `changes`: the nodes the page changed since the
-/// last `evaluateList` (its mutation records' targets, every one), or `null` when not known
-/// (`LiveDom::with_changes`: rows none of them is in are not fingerprinted again). `rows`: per row in page order, either
-/// `{recordId, same: true}` (its badge stays as drawn) or `{recordId, text, tone,
-/// accessibleName, reason, key, anchor}` (`list::view::RowView`, and `anchor`: the element its
-/// badge goes right after, or `null` for none); a row not listed is gone. `summary`: the
-/// `ListSummary` to report to the worker (`listReport`), or `null` when it is the one answered
-/// last; `date_order` and the answer's `dateOrder`/`dateOrderWanted` as for `evaluatePage`;
-/// `watch`: the open shadow roots the list was found in or read through
-/// (`list::ListReading::shadow_roots`, each once, at most `list::MAX_WATCHED_SHADOW_ROOTS`),
-/// which the content script observes besides the document.
+/// `{layout, epoch, rows, summary, dateOrder, dateOrderWanted, recheckMs, watch}`, `null`
+/// elsewhere.
+///
+/// - `previous` (`{url, recordIds, waitedMs}`) and `previous_anchors` (in the order of
+///   `recordIds`) describe the rows drawn for the list shown before the URL changed, and the
+///   time since it changed (`list::previous::PreviousList`); while the page still shows that
+///   list (`list::previous::decide`) the answer has no rows, `summary` `null`, `epoch` 0 and
+///   `recheckMs`: when to evaluate again though nothing changed.
+/// - `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
+///   only what changed since (`list::answer`).
+/// - `changes`: the nodes the page changed since the last `evaluateList` (its mutation records'
+///   targets, every one), or `null` when not known (`LiveDom::with_changes`: rows none of them
+///   is in are not fingerprinted again).
+///
+/// In the answer, `rows`: per row in page order, either `{recordId, same: true}` (its badge
+/// stays as drawn) or `{recordId, text, tone, accessibleName, reason, key, anchor}`
+/// (`list::view::RowView`, and `anchor`: the element its badge goes right after, or `null` for
+/// none); a row not listed is gone. `summary`: the `ListSummary` to report to the worker
+/// (`listReport`), or `null` when it is the one answered last; `dateOrder` and
+/// `dateOrderWanted` as for `evaluatePage`; `watch`: the open shadow roots the list was found in
+/// or read through (`list::ListReading::shadow_roots`, each once, at most
+/// `list::MAX_WATCHED_SHADOW_ROOTS`), which the content script observes besides the document.
 #[wasm_bindgen(js_name = evaluateList)]
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate_list(
     document: Document,
     url: &str,
     today: &str,
     date_order: Option<String>,
+    previous: JsValue,
+    previous_anchors: Option<Vec<Element>>,
     drawn: u32,
     changes: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -159,11 +172,12 @@ pub fn evaluate_list(
         summary: Option<ListSummary>,
         date_order: Option<DateOrder>,
         date_order_wanted: bool,
+        recheck_ms: Option<u32>,
     }
-    if recognize_list(url).is_none() {
+    let Some(page) = recognize_list(url) else {
         forget_list();
         return Ok(JsValue::NULL);
-    }
+    };
     let dom = LiveDom::with_changes(document, changes);
     let known_date_order = date_order
         .as_deref()
@@ -173,10 +187,8 @@ pub fn evaluate_list(
         locale: None,
         today: parse_today(today)?,
     };
-    let (reading, answer) = LIST_CACHE.with(|cache| {
-        let reading = analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache));
-        let answer = cache.borrow_mut().answer(drawn, &reading);
-        (reading, answer)
+    let reading = LIST_CACHE.with(|cache| {
+        analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache))
     });
     let report = &reading.report;
     let date_order_wanted = known_date_order.is_none()
@@ -185,17 +197,40 @@ pub fn evaluate_list(
                 .iter()
                 .any(|w| w.code == "ambiguous_value" && w.field == Some("closeDate"))
         });
-    // As JSON, parsed by the browser: one crossing, where building the objects from here takes
-    // a few per value (thousands for a 50-row list).
+    let previous_anchors = previous_anchors.unwrap_or_default();
+    let previous = PreviousList::from_fields(
+        |name| js_field(&previous, name),
+        previous_anchors.into_iter().map(Node::from).collect(),
+    );
+    let read = report.rows.iter().map(|row| row.record_id.as_str());
+    let recheck_ms = match decide_list(
+        previous.as_ref(),
+        &page,
+        read.zip(reading.anchors.iter().map(Option::as_ref)),
+    ) {
+        ListDecision::Show => None,
+        ListDecision::Wait { recheck_ms } => Some(recheck_ms),
+    };
+    // Waiting, nothing is answered (the content script draws nothing, and its next answer is
+    // whole).
     let ListAnswer {
         epoch,
         rows,
         summary,
-    } = answer;
+    } = match recheck_ms {
+        None => LIST_CACHE.with(|cache| cache.borrow_mut().answer(drawn, &reading)),
+        Some(_) => ListAnswer {
+            epoch: 0,
+            rows: Vec::new(),
+            summary: None,
+        },
+    };
     let drawn_anew: Vec<bool> = rows
         .iter()
         .map(|row| matches!(row, RowAnswer::Drawn(_)))
         .collect();
+    // As JSON, parsed by the browser: one crossing, where building the objects from here takes
+    // a few per value (thousands for a 50-row list).
     let json = serde_json::to_string(&Evaluation {
         layout: report.layout,
         epoch,
@@ -203,6 +238,7 @@ pub fn evaluate_list(
         summary,
         date_order: report.date_order,
         date_order_wanted,
+        recheck_ms,
     })
     .map_err(|error| JsValue::from_str(&error.to_string()))?;
     let evaluation = js_sys::JSON::parse(&json)?;

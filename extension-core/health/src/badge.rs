@@ -155,7 +155,8 @@ pub enum JsField {
 }
 
 impl JsField {
-    fn text(self) -> Result<String, ()> {
+    /// The text, or `Err` for anything else.
+    pub(crate) fn text(self) -> Result<String, ()> {
         match self {
             JsField::Text(text) => Ok(text),
             _ => Err(()),
@@ -172,7 +173,7 @@ impl JsField {
 }
 
 /// A required field, an optional one, one with a default: the shapes serde's derive accepts.
-fn required<T>(
+pub(crate) fn required<T>(
     field: &impl Fn(&str) -> Option<JsField>,
     name: &str,
     read: impl FnOnce(JsField) -> Result<T, ()>,

@@ -65,6 +65,7 @@ pub mod answer;
 pub mod cache;
 pub mod columns;
 pub mod href;
+pub mod previous;
 pub mod score;
 pub mod summary;
 pub mod view;
