@@ -30,6 +30,11 @@ struct Counting<'a> {
     /// Nodes fingerprinted (`Dom::fingerprints`: the live backend hashes each one's text and
     /// queries its subtree), over every call.
     fingerprinted: Cell<usize>,
+    /// What `Dom::changes_within` answers for any items: the live backend's answer when the
+    /// content script saw the page change only inside the rows read last.
+    within: Cell<bool>,
+    /// Queries of the whole document (each one matches the selector against every element).
+    document_queries: Cell<usize>,
 }
 
 /// A subtree in `dom::snapshot`'s wire form, as the live backend's `textSnapshotOf` writes it.
@@ -92,7 +97,14 @@ impl Dom for Counting<'_> {
     }
     fn query_tree(&self, root: &Self::Node, selector: &'static str) -> Vec<Self::Node> {
         self.count();
+        if *root == self.inner.document() {
+            self.document_queries.set(self.document_queries.get() + 1);
+        }
         self.inner.query_tree(root, selector)
+    }
+    fn changes_within(&self, items: &[Self::Node]) -> bool {
+        self.count();
+        self.within.get() && !items.is_empty()
     }
     fn shadow_roots_in_tree(&self, root: &Self::Node) -> Vec<Self::Node> {
         self.count();
@@ -202,6 +214,8 @@ fn calls_and_walked(slug: &str) -> (usize, usize) {
         calls: Cell::new(0),
         walked: Cell::new(0),
         fingerprinted: Cell::new(0),
+        within: Cell::new(false),
+        document_queries: Cell::new(0),
         snapshots: false,
     };
     let options = AnalyzeOptions {
@@ -298,6 +312,8 @@ fn list_calls(html: &str, snapshots: bool) -> (usize, deal_health::list::ListRep
         calls: Cell::new(0),
         walked: Cell::new(0),
         fingerprinted: Cell::new(0),
+        within: Cell::new(false),
+        document_queries: Cell::new(0),
         snapshots,
     };
     let options = AnalyzeOptions {
@@ -346,6 +362,8 @@ fn a_list_read_again_unchanged_costs_a_few_calls_whatever_its_rows() {
             calls: Cell::new(0),
             walked: Cell::new(0),
             fingerprinted: Cell::new(0),
+            within: Cell::new(false),
+            document_queries: Cell::new(0),
             snapshots: true,
         };
         let options = AnalyzeOptions {
@@ -370,6 +388,58 @@ fn a_list_read_again_unchanged_costs_a_few_calls_whatever_its_rows() {
     }
 }
 
+/// Told that the page changed only inside the rows read last (the live backend's
+/// `changes_within`, from the content script's observer), a list is read again without one query
+/// of the whole document, and reads the same.
+#[test]
+fn a_list_changed_only_inside_its_rows_asks_the_document_nothing() {
+    let mut lists = 0;
+    for (slug, html, _url) in list_fixtures() {
+        let parsed = ParsedDom::parse(&html);
+        let dom = Counting {
+            inner: &parsed,
+            calls: Cell::new(0),
+            walked: Cell::new(0),
+            fingerprinted: Cell::new(0),
+            within: Cell::new(false),
+            document_queries: Cell::new(0),
+            snapshots: true,
+        };
+        let options = AnalyzeOptions {
+            locale: None,
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+        };
+        let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
+        let first = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        let asked_first = dom.document_queries.replace(0);
+        assert!(asked_first > 0, "{slug}");
+        let calls_first = dom.calls.replace(0);
+        dom.within.set(true);
+        let again = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        assert_eq!(again, first, "{slug}: the same reading");
+        if first.0.rows.is_empty() {
+            continue;
+        }
+        lists += 1;
+        assert_eq!(
+            dom.document_queries.get(),
+            0,
+            "{slug}: no query of the whole document ({asked_first} the first time)"
+        );
+        // And a third time: the frame kept by the second reading serves too.
+        let calls_again = dom.calls.replace(0);
+        let third = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        assert_eq!(third, first, "{slug}");
+        assert_eq!(dom.document_queries.get(), 0, "{slug}: the third reading");
+        eprintln!("{slug}: {calls_first} calls, then {calls_again} with the page unchanged around the rows");
+        // Not told so: the whole document is asked again.
+        dom.within.set(false);
+        deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        assert!(dom.document_queries.get() > 0, "{slug}: asked again");
+    }
+    assert!(lists >= 10, "{lists} lists");
+}
+
 /// A cached list evaluation of `html` (the content script's): its report, its DOM calls, the
 /// nodes it fingerprinted, and the items the cache met.
 fn cached_list_reading(html: &str) -> (deal_health::list::ListReport, usize, usize, usize) {
@@ -379,6 +449,8 @@ fn cached_list_reading(html: &str) -> (deal_health::list::ListReport, usize, usi
         calls: Cell::new(0),
         walked: Cell::new(0),
         fingerprinted: Cell::new(0),
+        within: Cell::new(false),
+        document_queries: Cell::new(0),
         snapshots: true,
     };
     let options = AnalyzeOptions {

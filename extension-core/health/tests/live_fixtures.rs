@@ -356,4 +356,27 @@ fn told_what_changed_a_reading_looks_only_at_the_rows_changed() {
     assert_eq!(unseen, renamed, "{slug}: a change left out is not seen");
     // ...until the changes are not known.
     assert_eq!(read(JsValue::NULL), fresh(), "{slug}: read as it is now");
+
+    // A row added: the change is its table body's, outside every row read, so the whole page is
+    // asked again and the new row is read.
+    let row = last_anchor
+        .parent_element()
+        .and_then(|cell| cell.closest("tr").ok().flatten())
+        .expect("the last row");
+    let copy = row.clone_node_with_deep(true).expect("a copy");
+    let copy: web_sys::Element = copy.dyn_into().expect("an element");
+    copy.set_attribute("data-row-key-value", "0065g00000Ad0EDAAA")
+        .expect("key");
+    let link = copy
+        .query_selector("a[href]")
+        .ok()
+        .flatten()
+        .expect("the name's link");
+    link.set_attribute("href", "/lightning/r/Opportunity/0065g00000Ad0EDAAA/view")
+        .expect("href");
+    let body = row.parent_node().expect("the table body");
+    body.append_child(&copy).expect("appended");
+    let added = read(changes(&[&body]));
+    assert_eq!(added, fresh(), "{slug}: after a row was added");
+    assert_eq!(added.0.rows.len(), renamed.0.rows.len() + 1, "{slug}");
 }

@@ -314,6 +314,25 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep, pass, ch
   return out;
 }
 
+// Dom::changes_within: whether every node of `changes` is in or under one of `items` (one
+// walk up per change, stopping at a node already walked); false when `changes` is not known.
+export function changesWithin(items, changes) {
+  if (!Array.isArray(changes) || !items.length) return false;
+  const wanted = new Set(items);
+  const inside = new Set();
+  for (const target of changes) {
+    const path = [];
+    let node = target;
+    while (node && !wanted.has(node) && !inside.has(node)) {
+      path.push(node);
+      node = node.parentNode || node.host || null;
+    }
+    if (!node) return false;
+    for (const walked of path) inside.add(walked);
+  }
+  return true;
+}
+
 // Dom::children in one crossing: [order, ...elements], `order` a letter per child kept, `E`
 // for the next element, `T<length>:<text>` for a text (or CDATA) node.
 export function childrenOf(node) {
@@ -372,6 +391,8 @@ extern "C" {
         pass: u32,
         changes: &JsValue,
     ) -> Vec<f64>;
+    #[wasm_bindgen(js_name = changesWithin)]
+    fn changes_within_items(items: Vec<Node>, changes: &JsValue) -> bool;
     #[wasm_bindgen(js_name = composedAncestrySince)]
     fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
 }
@@ -563,6 +584,10 @@ impl Dom for LiveDom {
         );
         (answer.len() == 2 * nodes.len())
             .then(|| answer.chunks_exact(2).map(|pair| pair[0] as u64).collect())
+    }
+
+    fn changes_within(&self, items: &[Node]) -> bool {
+        !items.is_empty() && changes_within_items(items.to_vec(), &self.changes)
     }
 
     fn text_snapshot(&self, element: &Node) -> Option<Snapshot> {

@@ -135,6 +135,14 @@ pub trait Dom {
         None
     }
 
+    /// Whether every change the page made since the last pass that fingerprinted is known to be
+    /// in or under one of `items` (the live backend, told the changes:
+    /// `live::LiveDom::with_changes`); false when the changes are not known, or one is
+    /// elsewhere. Then nothing outside those items changed since that pass.
+    fn changes_within(&self, _items: &[Self::Node]) -> bool {
+        false
+    }
+
     /// The root of the node's own tree: a shadow root, the document, or the top of a detached
     /// piece; a shadow root is its own. A backend where each call is dear answers in one call.
     fn tree_root(&self, node: &Self::Node) -> Self::Node {

@@ -30,6 +30,7 @@ use super::view::RowView;
 use super::{RawRow, RowReport};
 use crate::extract::rules::Field;
 use crate::locale::{DateOrder, Locale};
+use crate::value::{date_order_marks, settled_order, DateOrderMarks};
 
 /// Readings of list items by node, from the last evaluation of the page.
 pub struct ListCache<N> {
@@ -43,10 +44,40 @@ pub struct ListCache<N> {
     reused: usize,
     /// What the rows' scores were computed with; a change forgets every kept score.
     scoring: Option<Scoring>,
-    /// The Close Dates' texts (as a hash) and the date order they settled.
-    evidence: Option<(u64, Option<DateOrder>)>,
+    /// What each Close Date text of the last evaluation says of day/month order.
+    date_marks: HashMap<String, DateOrderMarks>,
     /// What the content script was last answered ([`super::answer`]).
     pub(super) answered: Answered,
+    /// What the last evaluation found around the list's items.
+    pub(super) frame: Frame<N>,
+}
+
+/// What a reading found of the page around the list's items: the answers of its document-wide
+/// questions (the lists, boards and related lists there, the page's language) and the items
+/// that gave rows. Where the backend tells that the page changed nowhere but inside those items
+/// since ([`crate::dom::Dom::changes_within`]: an inline edit, a value re-rendered), the next
+/// reading takes these answers instead of asking the whole page again; any other change (rows
+/// added or removed, another part of the page) asks again.
+pub(super) struct Frame<N> {
+    /// Each document-wide query (its selector, and whether in shadow trees) and its matches.
+    pub queries: Vec<((&'static str, bool), Vec<N>)>,
+    /// The parts of related lists of other objects, in the document's tree or in shadow trees.
+    pub other_objects: Vec<(bool, Vec<N>)>,
+    /// The locale the page's language names, once asked.
+    pub language: Option<Option<Locale>>,
+    /// The items (rows, cards) that gave rows.
+    pub rows: Vec<N>,
+}
+
+impl<N> Default for Frame<N> {
+    fn default() -> Self {
+        Frame {
+            queries: Vec::new(),
+            other_objects: Vec::new(),
+            language: None,
+            rows: Vec::new(),
+        }
+    }
 }
 
 /// What a row's score depends on besides its texts.
@@ -90,8 +121,9 @@ impl<N> Default for ListCache<N> {
             read: 0,
             reused: 0,
             scoring: None,
-            evidence: None,
+            date_marks: HashMap::new(),
             answered: Answered::default(),
+            frame: Frame::default(),
         }
     }
 }
@@ -202,16 +234,26 @@ impl<N: Clone> ListCache<N> {
         }
     }
 
-    /// The date order settled from Close Dates whose texts hash to `texts`, if kept.
-    pub(super) fn evidence(&self, texts: u64) -> Option<Option<DateOrder>> {
-        self.evidence
-            .filter(|(kept, _)| *kept == texts)
-            .map(|(_, order)| order)
-    }
-
-    /// Keeps the date order settled from Close Dates whose texts hash to `texts`.
-    pub(super) fn keep_evidence(&mut self, texts: u64, order: Option<DateOrder>) {
-        self.evidence = Some((texts, order));
+    /// The date order the Close Date `texts` of this evaluation settle
+    /// ([`crate::value::date_order_evidence`]), each text's marks kept for the next.
+    pub(super) fn settled_order<'t>(
+        &mut self,
+        texts: impl IntoIterator<Item = &'t str>,
+    ) -> Option<DateOrder> {
+        let mut now = HashMap::new();
+        for text in texts {
+            if !now.contains_key(text) {
+                let marks = self
+                    .date_marks
+                    .get(text)
+                    .copied()
+                    .unwrap_or_else(|| date_order_marks(text));
+                now.insert(text.to_string(), marks);
+            }
+        }
+        let settled = settled_order(now.values().copied());
+        self.date_marks = now;
+        settled
     }
 
     /// Ends an evaluation: the items it did not meet are forgotten (rows scrolled away, the

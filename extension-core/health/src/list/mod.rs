@@ -261,13 +261,7 @@ fn score_rows_cached<N: Clone>(
                 .map(|(_, text)| text.as_str())
         })
     };
-    let texts = context_of(&close_dates().collect::<Vec<_>>());
-    let kept = cache.borrow().evidence(texts);
-    let settled = kept.unwrap_or_else(|| {
-        let settled = date_order_evidence(close_dates());
-        cache.borrow_mut().keep_evidence(texts, settled);
-        settled
-    });
+    let settled = cache.borrow_mut().settled_order(close_dates());
     let given = options.locale.as_ref().and_then(Locale::date_order);
     let order = given.or(settled).or(options.known_date_order);
     cache.borrow_mut().score_with(cache::Scoring {
@@ -383,7 +377,10 @@ fn read_cached<D: Dom>(
         locale: options.locale.clone(),
         known_date_order,
     };
-    let reader = Reader::new(dom, Some(cache), watch);
+    let mut reader = Reader::new(dom, Some(cache), watch);
+    // Nothing outside the rows read last changed: the list is where it was.
+    let stable = dom.changes_within(&cache.borrow().frame.rows);
+    reader.last_frame = stable.then(|| std::mem::take(&mut cache.borrow_mut().frame));
     cache.borrow_mut().begin();
     let RawList {
         layout,
@@ -402,6 +399,7 @@ fn read_cached<D: Dom>(
         cache,
     );
     cache.borrow_mut().sweep();
+    cache.borrow_mut().frame = reader.frame.take();
     ListReading {
         report: ListReport {
             layout,
@@ -456,6 +454,8 @@ impl<'d, D: Dom> Reader<'d, D> {
             watch,
             found_in: RefCell::new(Vec::new()),
             read_through: RefCell::new(Vec::new()),
+            last_frame: None,
+            frame: RefCell::new(cache::Frame::default()),
         }
     }
 
@@ -735,16 +735,35 @@ struct Reader<'d, D: Dom> {
     found_in: RefCell<Vec<D::Node>>,
     /// The shadow roots under the parts read through ([`Reader::enter`]), duplicates included.
     read_through: RefCell<Vec<D::Node>>,
+    /// What the last pass found around the list's items, when nothing outside them changed
+    /// since ([`cache::Frame`]): its document-wide answers are this pass's.
+    last_frame: Option<cache::Frame<D::Node>>,
+    /// What this pass finds around the items, for the next.
+    frame: RefCell<cache::Frame<D::Node>>,
 }
 
 impl<D: Dom> Reader<'_, D> {
     /// The matches of `selector` in the document's own tree, or in its shadow roots.
+    /// The last pass's answer when nothing outside the list's items changed since
+    /// ([`Reader::last_frame`]).
     fn candidates(&self, selector: &'static str, in_shadow: bool) -> Vec<D::Node> {
-        if in_shadow {
-            self.trees.query_shadow_trees(self.dom, selector)
-        } else {
-            self.dom.query_tree(self.trees.document(), selector)
-        }
+        let key = (selector, in_shadow);
+        let known = self.last_frame.as_ref().and_then(|frame| {
+            frame
+                .queries
+                .iter()
+                .find(|(asked, _)| *asked == key)
+                .map(|(_, found)| found.clone())
+        });
+        let found = known.unwrap_or_else(|| {
+            if in_shadow {
+                self.trees.query_shadow_trees(self.dom, selector)
+            } else {
+                self.dom.query_tree(self.trees.document(), selector)
+            }
+        });
+        self.frame.borrow_mut().queries.push((key, found.clone()));
+        found
     }
 
     /// [`query_composed`] under `scope`, an element of the list part being read (a table, a
@@ -850,6 +869,20 @@ impl<D: Dom> Reader<'_, D> {
     /// shadow DOM attach a shadow root as an element is made, never later.
     fn reading(
         &self,
+        item: &D::Node,
+        print: Option<&(u64, String)>,
+        context: u64,
+        read: impl FnOnce() -> Outcome<D::Node>,
+    ) -> Outcome<D::Node> {
+        let outcome = self.reading_of(print, context, read);
+        if matches!(outcome, Outcome::Row(_)) {
+            self.frame.borrow_mut().rows.push(item.clone());
+        }
+        outcome
+    }
+
+    fn reading_of(
+        &self,
         print: Option<&(u64, String)>,
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
@@ -901,6 +934,19 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     fn page_language_locale(&self) -> Option<Locale> {
+        let language = match self
+            .last_frame
+            .as_ref()
+            .and_then(|frame| frame.language.clone())
+        {
+            Some(known) => known,
+            None => self.page_language_locale_now(),
+        };
+        self.frame.borrow_mut().language = Some(language.clone());
+        language
+    }
+
+    fn page_language_locale_now(&self) -> Option<Locale> {
         let html = self
             .dom
             .query_tree(self.trees.document(), selectors::HTML)
@@ -1029,6 +1075,22 @@ impl<D: Dom> Reader<'_, D> {
     /// each related list carries ([`related_list_object`]): asked once per reading of a
     /// layout, never per row.
     fn other_objects_parts(&self, in_shadow: bool) -> Vec<D::Node> {
+        let known = self.last_frame.as_ref().and_then(|frame| {
+            frame
+                .other_objects
+                .iter()
+                .find(|(asked, _)| *asked == in_shadow)
+                .map(|(_, parts)| parts.clone())
+        });
+        let parts = known.unwrap_or_else(|| self.other_objects_parts_now(in_shadow));
+        self.frame
+            .borrow_mut()
+            .other_objects
+            .push((in_shadow, parts.clone()));
+        parts
+    }
+
+    fn other_objects_parts_now(&self, in_shadow: bool) -> Vec<D::Node> {
         let containers = if in_shadow {
             self.trees.query_all(self.dom, selectors::RELATED_LIST)
         } else {
@@ -1139,7 +1201,7 @@ impl<D: Dom> Reader<'_, D> {
                 self.enter(tr);
                 self.table_row(tr, &header)
             };
-            match self.reading(print, context, read) {
+            match self.reading(tr, print, context, read) {
                 Outcome::Skip => {}
                 // The first row without a record that has header cells is the header.
                 Outcome::Header(fields) => {
@@ -1321,7 +1383,8 @@ impl<D: Dom> Reader<'_, D> {
                 }
                 outcome
             };
-            let Outcome::Row(row) = self.reading(print, context_of(&Layout::ClassicGrid), read)
+            let Outcome::Row(row) =
+                self.reading(row, print, context_of(&Layout::ClassicGrid), read)
             else {
                 continue;
             };
@@ -1399,7 +1462,7 @@ impl<D: Dom> Reader<'_, D> {
             for (index, card) in cards.iter().enumerate() {
                 // A card's reading holds in any column (its stage is the column's, added here).
                 let print = prints.as_ref().map(|prints| &prints[index]);
-                let outcome = self.reading(print, context_of(&Layout::Kanban), || {
+                let outcome = self.reading(card, print, context_of(&Layout::Kanban), || {
                     self.enter(card);
                     if is_hidden(self.dom, card) {
                         return Outcome::Skip;
@@ -1432,7 +1495,7 @@ impl<D: Dom> Reader<'_, D> {
                 continue;
             }
             let print = prints.as_ref().map(|prints| &prints[index]);
-            let outcome = self.reading(print, context_of(&Layout::SplitView), || {
+            let outcome = self.reading(item, print, context_of(&Layout::SplitView), || {
                 self.enter(item);
                 let Some(mut row) = self.card(item) else {
                     return Outcome::Skip;
@@ -1479,7 +1542,7 @@ impl<D: Dom> Reader<'_, D> {
                 continue;
             }
             let print = prints.as_ref().map(|prints| &prints[index]);
-            let outcome = self.reading(print, context_of(&Layout::Tiles), || {
+            let outcome = self.reading(tile, print, context_of(&Layout::Tiles), || {
                 self.enter(tile);
                 let outcome = self.card(tile).map_or(Outcome::Skip, Outcome::Row);
                 if in_shadow && matches!(outcome, Outcome::Row(_)) {

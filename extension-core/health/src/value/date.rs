@@ -140,9 +140,15 @@ fn named_date(raw: &str) -> Option<Result<NaiveDate, ValueError>> {
 /// the day after it (`Nov 14, 2026`: the locales that write that put the month first in numeric
 /// dates too) or before it (`14 Nov 2026`, `14-Nov-2026`: day first).
 pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<DateOrder> {
+    settled_order(texts.into_iter().map(date_order_marks))
+}
+
+/// What one text says of day/month order ([`date_order_evidence`]): whether it holds a date
+/// that can only be read day first, and one that can only be read month first.
+pub fn date_order_marks(text: &str) -> DateOrderMarks {
     let mut day_first = false;
     let mut month_first = false;
-    for text in texts {
+    {
         let mut rest = text;
         // A text may hold several dates ("Created 3/14/2026 ... Modified 4/2/2026").
         while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
@@ -165,7 +171,30 @@ pub fn date_order_evidence<'a>(texts: impl IntoIterator<Item = &'a str>) -> Opti
             _ => {}
         }
     }
-    match (day_first, month_first) {
+    DateOrderMarks {
+        day_first,
+        month_first,
+    }
+}
+
+/// What a text's dates say of day/month order ([`date_order_marks`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateOrderMarks {
+    /// A date in it can only be read day first (`14/11/2026`, `14 Nov 2026`).
+    pub day_first: bool,
+    /// A date in it can only be read month first (`11/14/2026`, `Nov 14, 2026`).
+    pub month_first: bool,
+}
+
+/// The order several texts' marks settle: one way, with none the other way.
+pub fn settled_order(marks: impl IntoIterator<Item = DateOrderMarks>) -> Option<DateOrder> {
+    let all = marks
+        .into_iter()
+        .fold(DateOrderMarks::default(), |all, marks| DateOrderMarks {
+            day_first: all.day_first || marks.day_first,
+            month_first: all.month_first || marks.month_first,
+        });
+    match (all.day_first, all.month_first) {
         (true, false) => Some(DateOrder::DayMonthYear),
         (false, true) => Some(DateOrder::MonthDayYear),
         _ => None,

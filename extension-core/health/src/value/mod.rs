@@ -12,7 +12,10 @@ mod number;
 mod percent;
 
 pub use amount::{parse_amount, read_amount, symbol_currency, Amount, AmountReading};
-pub use date::{date_order_evidence, parse_date, parse_iso_date};
+pub use date::{
+    date_order_evidence, date_order_marks, parse_date, parse_iso_date, settled_order,
+    DateOrderMarks,
+};
 pub use number::normalize_spaces;
 pub use percent::parse_percent;
 
