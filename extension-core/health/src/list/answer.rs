@@ -15,8 +15,7 @@
 //! Anything else (a first evaluation, a content script that removed its badges or lost a
 //! message, `drawn` of another answer) gets every row in full and the summary.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -34,8 +33,8 @@ pub(super) struct Answered {
     rows: HashMap<String, ((u64, u64), String)>,
     /// The answered rows' record Ids, in page order.
     order: Vec<String>,
-    /// The last summary answered, as a hash of its JSON.
-    summary: Option<u64>,
+    /// The last summary answered, as its JSON.
+    summary: Option<String>,
 }
 
 impl Answered {
@@ -93,7 +92,7 @@ impl<N: Clone> ListCache<N> {
         let current = drawn != 0 && drawn == last.epoch;
         let report = &reading.report;
         let mut rows = Vec::with_capacity(report.rows.len());
-        let mut answered = HashMap::with_capacity(report.rows.len());
+        let mut answered = HashMap::with_capacity_and_hasher(report.rows.len(), Default::default());
         let mut all_same = current;
         for (index, view) in reading.views.iter().enumerate() {
             let item = reading.items.get(index).copied().flatten();
@@ -123,20 +122,20 @@ impl<N: Clone> ListCache<N> {
             .iter()
             .map(|row| row.record_id.clone())
             .collect();
-        let (summary, summary_hash) = if all_same && order == last.order {
+        let (summary, summary_json) = if all_same && order == last.order {
             (None, last.summary)
         } else {
             let summary = ListSummary::from_report(report);
-            let hash = summary_hash(&summary);
-            let changed = !current || last.summary != Some(hash);
-            (changed.then_some(summary), Some(hash))
+            let json = serde_json::to_string(&summary).unwrap_or_default();
+            let changed = !current || last.summary.as_deref() != Some(json.as_str());
+            (changed.then_some(summary), Some(json))
         };
         let epoch = next_epoch(last.epoch);
         self.answered = Answered {
             epoch,
             rows: answered,
             order,
-            summary: summary_hash,
+            summary: summary_json,
         };
         ListAnswer {
             epoch,
@@ -144,13 +143,4 @@ impl<N: Clone> ListCache<N> {
             summary,
         }
     }
-}
-
-/// A summary's hash, from its JSON (what the worker is sent).
-fn summary_hash(summary: &ListSummary) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    serde_json::to_string(summary)
-        .unwrap_or_default()
-        .hash(&mut hasher);
-    hasher.finish()
 }

@@ -21,7 +21,7 @@
 //!
 //! Bounded: an evaluation keeps only the items it met; the others are forgotten as it ends.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 
@@ -116,12 +116,12 @@ pub(super) enum Outcome<N> {
 impl<N> Default for ListCache<N> {
     fn default() -> Self {
         ListCache {
-            entries: HashMap::new(),
+            entries: HashMap::default(),
             pass: 0,
             read: 0,
             reused: 0,
             scoring: None,
-            date_marks: HashMap::new(),
+            date_marks: HashMap::default(),
             answered: Answered::default(),
             frame: Frame::default(),
         }
@@ -240,7 +240,7 @@ impl<N: Clone> ListCache<N> {
         &mut self,
         texts: impl IntoIterator<Item = &'t str>,
     ) -> Option<DateOrder> {
-        let mut now = HashMap::new();
+        let mut now = HashMap::default();
         for text in texts {
             if !now.contains_key(text) {
                 let marks = self

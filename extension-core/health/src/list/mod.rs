@@ -1737,8 +1737,8 @@ fn excludes(ancestor: &Ancestor) -> bool {
 
 /// A number for the context an item was read in ([`cache`]).
 fn context_of(context: &impl std::hash::Hash) -> u64 {
-    use std::hash::{DefaultHasher, Hasher};
-    let mut hasher = DefaultHasher::new();
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
     context.hash(&mut hasher);
     hasher.finish()
 }
