@@ -577,3 +577,32 @@ test('native shadow DOM: a value in a shadow root of its own, nested in the data
   await new Promise((resolve) => setTimeout(resolve, 600));
   assert.equal(await page.evaluate(() => window.ccEvaluations), 0, 'no evaluation of an unchanged page');
 });
+
+// A first view of a 200-card board is read in several evaluations (the core reads at most a
+// few dozen items afresh per evaluation, and asks for the next at once): every card ends up with
+// its badge, and the list is reported once, whole, never a part of it.
+test('a 200-card board is read over several evaluations; every card gets its badge, the report is whole', async () => {
+  const { LIST_BOARD, LIST_HEADERS, listBoard } = await import('../bench/list-pages.mjs');
+  const html = listBoard(200);
+  await page.route((u) => u.href === LIST_BOARD, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
+  try {
+    await page.addInitScript(() => {
+      window.ccEvaluations = 0;
+      new PerformanceObserver((list) => {
+        window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
+      }).observe({ type: 'measure' });
+    });
+    await page.goto(LIST_BOARD, { waitUntil: 'load' });
+    const badges = await waitForRows((found) => found.length === 200 && found.every((b) => b.label), { timeout: 15000 });
+    assert.equal(new Set(badges.map((b) => id15(b.recordId))).size, 200);
+    const evaluations = await page.evaluate(() => window.ccEvaluations);
+    assert.ok(evaluations >= 5, `${evaluations} evaluations: read in parts`);
+    const stored = await eventually(async () => {
+      const found = await storedList();
+      return found && found.summary.total === 200 ? found : null;
+    });
+    assert.equal(stored.summary.rows.length, 100, 'the 100 riskiest of the whole board');
+  } finally {
+    await page.unroute((u) => u.href === LIST_BOARD);
+  }
+});

@@ -20,10 +20,19 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Node};
 
+/// The most rows or cards one `evaluateList` reads afresh: a first view of a 200-card board is
+/// read in several evaluations of a few milliseconds each (the answer's `recheckMs` is 0 until
+/// every item is read), not in one long task of the page's main thread.
+const FRESH_READS_PER_EVALUATION: usize = 40;
+
 thread_local! {
     /// What the last `evaluateList` read of each row, so that the next one reads again only
     /// the rows that changed (`list::cache`); emptied when the page is no list.
-    static LIST_CACHE: RefCell<ListCache<Node>> = RefCell::new(ListCache::new());
+    static LIST_CACHE: RefCell<ListCache<Node>> = RefCell::new({
+        let mut cache = ListCache::new();
+        cache.limit_fresh_reads(FRESH_READS_PER_EVALUATION);
+        cache
+    });
 }
 
 /// Forgets the last list's rows (and lets their nodes go).
@@ -137,6 +146,9 @@ pub fn evaluate_page(
 ///   time since it changed (`list::previous::PreviousList`); while the page still shows that
 ///   list (`list::previous::decide`) the answer has no rows, `summary` `null`, `epoch` 0 and
 ///   `recheckMs`: when to evaluate again though nothing changed.
+/// - Past [`FRESH_READS_PER_EVALUATION`] rows read afresh, the others wait for the next
+///   evaluation (`list::ListReading::complete`): the answer has the rows read so far, no
+///   `summary` and no `dateOrder` yet, and `recheckMs` 0.
 /// - `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
 ///   only what changed since (`list::answer`).
 /// - `changes`: the nodes the page changed since the last `evaluateList` (its mutation records'
@@ -203,7 +215,7 @@ pub fn evaluate_list(
         previous_anchors.into_iter().map(Node::from).collect(),
     );
     let read = report.rows.iter().map(|row| row.record_id.as_str());
-    let recheck_ms = match decide_list(
+    let wait = match decide_list(
         previous.as_ref(),
         &page,
         read.zip(reading.anchors.iter().map(Option::as_ref)),
@@ -211,13 +223,15 @@ pub fn evaluate_list(
         ListDecision::Show => None,
         ListDecision::Wait { recheck_ms } => Some(recheck_ms),
     };
+    // Items left for the next evaluation: it comes in a task of its own, at once.
+    let recheck_ms = wait.or((!reading.complete).then_some(0));
     // Waiting, nothing is answered (the content script draws nothing, and its next answer is
     // whole).
     let ListAnswer {
         epoch,
         rows,
         summary,
-    } = match recheck_ms {
+    } = match wait {
         None => LIST_CACHE.with(|cache| cache.borrow_mut().answer(drawn, &reading)),
         Some(_) => ListAnswer {
             epoch: 0,

@@ -172,3 +172,47 @@ fn a_forgotten_list_is_answered_in_full() {
     assert_eq!(drawn(&after), all(true));
     assert!(after.summary.is_some());
 }
+
+#[test]
+fn a_budget_of_fresh_readings_reads_a_list_over_several_passes() {
+    let mut cache = ListCache::new();
+    cache.limit_fresh_reads(1);
+    let cache = Cache::new(cache);
+    let html = page(AMOUNTS, OWNERS);
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    let (fresh, _) = analyze_list_anchored(&ParsedDom::parse(&html), &options, None);
+    let mut drawn = 0;
+    let mut rows_seen = Vec::new();
+    for pass in 1.. {
+        let dom = ParsedDom::parse(&html);
+        let reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+        let answer = cache.borrow_mut().answer(drawn, &reading);
+        rows_seen.push(reading.report.rows.len());
+        if reading.complete {
+            assert_eq!(reading.report, fresh);
+            assert!(
+                answer.summary.is_some(),
+                "the summary once every row is read"
+            );
+            // The header row, then one row per pass.
+            assert_eq!(rows_seen, [0, 1, 2, 3]);
+            // The rows drawn before are the same; the last one is new.
+            assert_eq!(drawn_of(&answer), [false, false, true]);
+            break;
+        }
+        assert_eq!(
+            answer.summary, None,
+            "pass {pass}: no summary of a part of the list"
+        );
+        assert_eq!(reading.report.date_order, None);
+        drawn = answer.epoch;
+        assert!(pass < 10, "the reading completes");
+    }
+}
+
+fn drawn_of(answer: &ListAnswer) -> Vec<bool> {
+    drawn(answer).into_iter().map(|(_, full)| full).collect()
+}

@@ -10,7 +10,8 @@
 //! answered in full, with its anchor. Rows not answered are gone.
 //!
 //! The list's summary for the side panel ([`ListSummary`]) is answered only when it differs
-//! from the last one answered: never when every row is the same, in the same order.
+//! from the last one answered: never when every row is the same, in the same order, nor while
+//! the reading is incomplete ([`ListReading::complete`]).
 //!
 //! Anything else (a first evaluation, a content script that removed its badges or lost a
 //! message, `drawn` of another answer) gets every row in full and the summary.
@@ -122,7 +123,10 @@ impl<N: Clone> ListCache<N> {
             .iter()
             .map(|row| row.record_id.clone())
             .collect();
-        let (summary, summary_json) = if all_same && order == last.order {
+        let (summary, summary_json) = if !reading.complete {
+            // Not every row is read yet: the summary waits for them.
+            (None, last.summary.filter(|_| current))
+        } else if all_same && order == last.order {
             (None, last.summary)
         } else {
             let summary = ListSummary::from_report(report);

@@ -50,6 +50,8 @@ pub struct ListCache<N> {
     pub(super) answered: Answered,
     /// What the last evaluation found around the list's items.
     pub(super) frame: Frame<N>,
+    /// At most this many items read afresh per evaluation ([`ListCache::limit_fresh_reads`]).
+    fresh_reads: Option<usize>,
 }
 
 /// What a reading found of the page around the list's items: the answers of its document-wide
@@ -124,6 +126,7 @@ impl<N> Default for ListCache<N> {
             date_marks: HashMap::default(),
             answered: Answered::default(),
             frame: Frame::default(),
+            fresh_reads: None,
         }
     }
 }
@@ -153,8 +156,24 @@ impl<N: Clone> ListCache<N> {
     /// full whatever the content script says it shows.
     pub fn clear(&mut self) {
         let answered = std::mem::take(&mut self.answered);
+        let fresh_reads = self.fresh_reads;
         *self = Self::default();
         self.answered = answered.forgotten();
+        self.fresh_reads = fresh_reads;
+    }
+
+    /// Lets an evaluation read afresh (and keep) at most `items` items; the others wait for the
+    /// next evaluation, which reads on from what this one kept (`ListReading::complete` is
+    /// false meanwhile). So the first evaluation of a 200-card board is several short tasks of
+    /// the page's main thread, not one long one. Items read through open shadow roots, which
+    /// are never kept, are not counted (nor limited).
+    pub fn limit_fresh_reads(&mut self, items: usize) {
+        self.fresh_reads = Some(items.max(1));
+    }
+
+    /// The limit [`ListCache::limit_fresh_reads`] set.
+    pub(super) fn fresh_reads(&self) -> Option<usize> {
+        self.fresh_reads
     }
 
     /// Starts an evaluation.

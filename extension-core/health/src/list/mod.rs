@@ -197,6 +197,10 @@ pub struct ListReading<N> {
     pub items: Vec<Option<(u64, u64)>>,
     /// Whether each row's reading is the one kept from the last evaluation (its item unchanged).
     pub kept: Vec<bool>,
+    /// False when items were left unread, past the cache's budget of fresh readings per pass
+    /// ([`ListCache::limit_fresh_reads`]): the next pass reads on from what this one kept.
+    /// Then `report.date_order` is `None` (the rows read so far may not settle what all do).
+    pub complete: bool,
 }
 
 /// Extracts and scores every row of the list on `dom`. `known_date_order` is what an earlier
@@ -352,6 +356,7 @@ pub fn analyze_list_with_shadow_roots<D: Dom>(
         let report = report_of(extraction, options.today);
         let rows = report.rows.len();
         return ListReading {
+            complete: true,
             views: report.rows.iter().map(view::row_view).collect(),
             items: vec![None; rows],
             kept: vec![false; rows],
@@ -381,6 +386,7 @@ fn read_cached<D: Dom>(
     // Nothing outside the rows read last changed: the list is where it was.
     let stable = dom.changes_within(&cache.borrow().frame.rows);
     reader.last_frame = stable.then(|| std::mem::take(&mut cache.borrow_mut().frame));
+    reader.fresh_left.set(cache.borrow().fresh_reads());
     cache.borrow_mut().begin();
     let RawList {
         layout,
@@ -400,13 +406,16 @@ fn read_cached<D: Dom>(
     );
     cache.borrow_mut().sweep();
     cache.borrow_mut().frame = reader.frame.take();
+    let complete = !reader.incomplete.get();
     ListReading {
         report: ListReport {
             layout,
             rows,
-            date_order,
+            // Settled by some rows only, the order could be contradicted by the others.
+            date_order: date_order.filter(|_| complete),
             warnings,
         },
+        complete,
         anchors,
         shadow_roots: if watch {
             reader.watched_shadow_roots()
@@ -456,6 +465,8 @@ impl<'d, D: Dom> Reader<'d, D> {
             read_through: RefCell::new(Vec::new()),
             last_frame: None,
             frame: RefCell::new(cache::Frame::default()),
+            fresh_left: Cell::new(None),
+            incomplete: Cell::new(false),
         }
     }
 
@@ -740,6 +751,11 @@ struct Reader<'d, D: Dom> {
     last_frame: Option<cache::Frame<D::Node>>,
     /// What this pass finds around the items, for the next.
     frame: RefCell<cache::Frame<D::Node>>,
+    /// How many more items this pass may read afresh and keep ([`ListCache::limit_fresh_reads`]);
+    /// `None`: any number.
+    fresh_left: Cell<Option<usize>>,
+    /// Set when an item was left for the next pass.
+    incomplete: Cell<bool>,
 }
 
 impl<D: Dom> Reader<'_, D> {
@@ -901,9 +917,18 @@ impl<D: Dom> Reader<'_, D> {
             }
             return outcome;
         }
+        // Past the pass's budget of fresh readings, the item waits for the next pass.
+        let left = self.fresh_left.get();
+        if left == Some(0) {
+            self.incomplete.set(true);
+            return Outcome::Skip;
+        }
         let before = self.found_in.borrow().len();
         let mut outcome = read();
         if self.flat.get() {
+            // Counted only when kept: an item read through a shadow root is read at every pass,
+            // and a budget spent on those would never let the reading complete.
+            self.fresh_left.set(left.map(|left| left - 1));
             if let Outcome::Row(row) = &mut outcome {
                 row.item = Some((*number, context));
             }
