@@ -22,6 +22,7 @@ export const local = {
 /** chrome.storage.session: this browser session only (closed to content scripts by default). */
 export const session = {
   get: (keys) => chrome.storage.session.get(keys),
+  everything: () => chrome.storage.session.get(null),
   set: (items) => chrome.storage.session.set(items),
   remove: (keys) => chrome.storage.session.remove(keys),
   clear: () => chrome.storage.session.clear(),

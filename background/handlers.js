@@ -7,11 +7,12 @@ import { badgeAllowedFor, liveAllows } from './policy.js';
 import { resourceFor } from './resources.js';
 import { record } from './analytics.js';
 import { signOut, startSignIn } from './signin.js';
+import { listKey, scoresFor } from './lists.js';
+
+export { listKey };
 
 /** The session storage key of a tab's Tier 1 report. */
 export const tabKey = (tabId) => `${KEY.tabPrefix}${tabId}`;
-/** The session storage key of a tab's list report. */
-export const listKey = (tabId) => `${KEY.listPrefix}${tabId}`;
 
 const signedIn = async () => Boolean((await local.get(KEY.session))[KEY.session]);
 
@@ -99,7 +100,9 @@ const HANDLERS = {
       return { ok: false, ignored: 'orgNotListed' };
     }
     await session.set({ [listKey(action.tabId)]: action.stored });
-    return { ok: true };
+    // Signed in, the Customer City scores of the reported rows the cached portfolio holds
+    // (lists.js): no request of any kind.
+    return { ok: true, scores: await scoresFor(action.host, action.stored.summary) };
   },
   getPanel: panelInput,
   setPreference: async (action) => {

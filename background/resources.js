@@ -8,6 +8,7 @@ import {
   KEY, currentSettings, exclusive, generationSignal, heldFor, noteHold, nowIso, send, sleep, write,
 } from './state.js';
 import { refreshSession, sessionEnded } from './session.js';
+import { tellLists } from './lists.js';
 
 // What storage holds under `key`, validated by the core as strictly as a response: the data,
 // null, or {corrupt: true} for a damaged entry (never shown; the caller fetches again).
@@ -98,6 +99,8 @@ async function kept(request, plan, result, cancelled, failed, signedOut) {
     return { ...completed, index: written[KEY.cacheIndex] };
   });
   if (!done) return signedOut;
+  // A portfolio stored anew: the org's list badges show its scores now (lists.js).
+  if (done.store && request.resource.kind === 'portfolio') tellLists(request.host).catch(() => {});
   // A new body is answered from memory (even if a full storage could not keep it).
   const data = done.store ? readStored(request.resource, body, done.index, plan.key, nowIso(), false)
     : plan.serveCached ? await stored(request.resource, plan.key, done.error) : null;

@@ -2,6 +2,7 @@
 // and its end, removing everything the core names. Signing in is signin.js.
 import { refreshAlarmAt, refreshOutcome, refreshRequest, refreshRetryAt, signOutPlan } from './pkg/core.js';
 import { alarms, local, session } from './browser.js';
+import { tellLists } from './lists.js';
 import {
   KEY, currentSettings, endGeneration, epochNow, exclusive, generationSignal, heldFor, noteHold, nowIso, sendJson, write,
 } from './state.js';
@@ -26,6 +27,9 @@ export async function removeSignedInData(ifEpoch) {
   if (!plan) return null;
   endGeneration();
   await alarms.clear(KEY.refreshAlarm);
+  // The list badges go back to the estimate (before "Clear local data" empties the session
+  // storage that names the tabs).
+  await tellLists().catch(() => {});
   return plan;
 }
 

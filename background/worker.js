@@ -7,6 +7,7 @@
 //   session.js    the session's refresh and end
 //   signin.js     signing in (the web app's hand-off) and out, enforcing the settings
 //   resources.js  the API's resources: plan, fetch, retry, cache, pace, sweep
+//   lists.js      the list badges' scores from the cached portfolio, told to the tabs
 //   analytics.js  the anonymous analytics queue
 //   handlers.js   one handler per protocol action, for the content script and side panel
 import { storageChange } from './pkg/core.js';

@@ -47,6 +47,11 @@ import { makeText } from './i18n.js';
   // URL changed, and the core must not read them as the new URL's list (evaluateList).
   let leftList = null;
   let enrichment = null; // the worker's Tier 2 summary for a record (the core checks which)
+  // Signed in, the worker's Customer City scores for the rows of the list reported last
+  // ([{recordId, value, band}], from the portfolio it has cached: the core matches them to rows
+  // and decides each badge); [] signed out or while none is cached.
+  let rowScores = [];
+  let rowScoresJson = '[]';
   let askedFor = null; // the record whose analysis was last asked for
   // For the badge's headline (badge::decide): whether the user is signed in, as the worker said
   // (null until it has); the record the worker answered without an analysis; since when this
@@ -151,7 +156,7 @@ import { makeText } from './i18n.js';
           document, url, localToday(), dateOrder,
           leftList && { url: leftList.url, recordIds: leftList.recordIds, waitedMs: now - urlChangedAt },
           leftList ? leftList.anchors : undefined,
-          listEpoch, changes,
+          listEpoch, changes, rowScores,
         );
       } catch (error) {
         failed = true;
@@ -232,8 +237,21 @@ import { makeText } from './i18n.js';
       send({ type: 'listReport', summary: list.summary }).then((answer) => {
         // Refused: the next evaluation answers everything again, the summary with it.
         if (answer && answer.ignored && listEpoch === epoch) listEpoch = 0;
+        else if (answer && answer.ok) takeRowScores(answer.scores);
       });
     }
+  }
+
+  // The worker's scores for the list's rows (its answer to listReport, or its word after the
+  // portfolio was stored or the user signed out): when they changed, every row is answered in
+  // full again and drawn as the core now decides.
+  function takeRowScores(scores) {
+    const json = JSON.stringify(Array.isArray(scores) ? scores : []);
+    if (json === rowScoresJson) return;
+    rowScoresJson = json;
+    rowScores = JSON.parse(json);
+    listEpoch = 0;
+    if (core && !refused) evaluate();
   }
 
   // Once per document, on a record page: what an earlier page of this org settled. Evaluated
@@ -947,9 +965,12 @@ import { makeText } from './i18n.js';
     removeBadge();
     removeRows();
   }
+  // Only the extension itself (not a content script, not a page) can send these; each is for
+  // this org only: the tab may have moved on to another since.
   chrome.runtime.onMessage.addListener((message, sender) => {
-    if (sender.id !== chrome.runtime.id || sender.tab || !message || message.type !== 'policyRefused') return;
-    if (message.host === location.hostname) refuse();
+    if (sender.id !== chrome.runtime.id || sender.tab || !message || message.host !== location.hostname) return;
+    if (message.type === 'policyRefused') refuse();
+    else if (message.type === 'listScores') takeRowScores(message.scores);
   });
 
   // Notes the page's changes for the next list evaluation (changedSince).

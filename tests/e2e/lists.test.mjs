@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, readBadge, root } from './browser.mjs';
+import { eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, readBadge, readRowBadges as readRowBadgesOf, root } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = nativeBin('cc-health');
@@ -64,82 +64,8 @@ const TONES = {
 
 const ID = /006[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?/;
 
-/** Every row badge in document order, read through CDP with closed shadow roots pierced: its
- *  pill's name, class and shown text, the elements inside it, the record its row names (from
- *  the anchor before it, else its row) and its box. */
-async function readRowBadges(target = page) {
-  const cdp = await target.context().newCDPSession(target);
-  try {
-    const { root: document } = await cdp.send('DOM.getDocument', { depth: -1, pierce: true });
-    const hosts = [];
-    const walk = (node) => {
-      if (node.nodeName === 'CC-DEAL-HEALTH-ROW') hosts.push(node);
-      for (const child of node.children || []) walk(child);
-      for (const shadow of node.shadowRoots || []) walk(shadow);
-    };
-    walk(document);
-    const attributesOf = (node) => {
-      const attributes = {};
-      for (let i = 0; node && node.attributes && i < node.attributes.length; i += 2) attributes[node.attributes[i]] = node.attributes[i + 1];
-      return attributes;
-    };
-    const badges = [];
-    for (const host of hosts) {
-      const shadow = (host.shadowRoots || [])[0];
-      const elements = [];
-      const collect = (node) => {
-        if (node.nodeType === 1) elements.push(node);
-        for (const child of node.children || []) collect(child);
-      };
-      if (shadow) for (const child of shadow.children || []) collect(child);
-      const pill = elements.find((node) => (attributesOf(node).class || '').split(' ').includes('pill'));
-      const card = elements.find((node) => (attributesOf(node).class || '').split(' ').includes('card'));
-      const { object } = await cdp.send('DOM.resolveNode', { backendNodeId: host.backendNodeId });
-      const { result } = await cdp.send('Runtime.callFunctionOn', {
-        objectId: object.objectId,
-        functionDeclaration: `function () {
-          const id = /006[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?/;
-          const named = (el) => ['href', 'data-recordid', 'data-row-key-value', 'data-record-id']
-            .map((a) => el.getAttribute && el.getAttribute(a)).find((v) => v && id.test(v));
-          let recordId = null;
-          for (let el = this.previousElementSibling || this.parentElement; el && !recordId; el = el.parentElement) {
-            const v = named(el);
-            if (v) recordId = v.match(id)[0];
-          }
-          const r = this.getBoundingClientRect();
-          return JSON.stringify({ recordId, rect: { x: r.x, y: r.y, w: r.width, h: r.height } });
-        }`,
-        returnByValue: true,
-      });
-      const { recordId, rect } = JSON.parse(result.value);
-      let background = null;
-      if (pill) {
-        const { object: pillObject } = await cdp.send('DOM.resolveNode', { backendNodeId: pill.backendNodeId });
-        const { result: colour } = await cdp.send('Runtime.callFunctionOn', {
-          objectId: pillObject.objectId,
-          functionDeclaration: 'function () { return getComputedStyle(this).backgroundColor; }',
-          returnByValue: true,
-        });
-        background = colour.value;
-      }
-      badges.push({
-        recordId,
-        rect,
-        background,
-        shadowRootType: shadow ? shadow.shadowRootType : null,
-        label: attributesOf(pill)['aria-label'] || null,
-        className: attributesOf(pill).class || '',
-        shows: attributesOf(pill)['data-t'] ?? null,
-        reason: card ? attributesOf(card)['data-t'] ?? null : null,
-        tags: elements.map((node) => node.nodeName),
-        textNodes: elements.flatMap((node) => (node.children || []).filter((c) => c.nodeType === 3)).length,
-      });
-    }
-    return badges;
-  } finally {
-    await cdp.detach().catch(() => {});
-  }
-}
+/** Every row badge in document order (browser.mjs's readRowBadges), of the test's page. */
+const readRowBadges = (target = page) => readRowBadgesOf(target);
 
 const id15 = (id) => id && id.slice(0, 15);
 

@@ -12,6 +12,8 @@ use crate::cache::{key, CacheIndex, Kind, Lookup, DEFAULT_BUDGET_BYTES};
 use crate::retry::ErrorKind;
 use crate::settings::Settings;
 use deal_health::badge::EnrichedSummary;
+use deal_health::list::summary::ListSummary;
+use deal_health::list::view::RowScore;
 
 /// What the worker may fetch and cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,11 +165,7 @@ pub fn plan_fetch(
     let Some(path) = resource.path(settings.include_ai) else {
         return FetchPlan::Invalid;
     };
-    let host_ok = deal_health::page::is_salesforce_host(host)
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-    if !host_ok && !matches!(resource, Resource::Descriptions { .. }) {
+    if !org_host_ok(host) && !matches!(resource, Resource::Descriptions { .. }) {
         return FetchPlan::Invalid;
     }
     let cache_key = resource.cache_key(host, settings.include_ai, language);
@@ -199,6 +197,77 @@ pub fn plan_fetch(
         serve_cached,
         paced: matches!(resource, Resource::Deal { .. }),
     }
+}
+
+/// A Salesforce org's host, as a header value may carry it.
+fn org_host_ok(host: &str) -> bool {
+    deal_health::page::is_salesforce_host(host)
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+/// Where the portfolio of the org at `host` is cached, for the list badges
+/// ([`list_scores`]): the key [`plan_fetch`] stores it under. `None` signed out, or when no
+/// request for it could be planned (an API origin that is not HTTPS, a host that is not an
+/// org's): then the rows show the estimate. Planning nothing, this never causes a request.
+pub fn cached_portfolio_key(
+    session: Option<&Session>,
+    host: &str,
+    settings: &Settings,
+    language: &str,
+) -> Option<String> {
+    session?;
+    if !settings.api_origin.starts_with("https://") || !org_host_ok(host) {
+        return None;
+    }
+    Some(Resource::Portfolio.cache_key(host, settings.include_ai, api_language(language)))
+}
+
+/// The Customer City scores of a list report's rows, from the portfolio cached under `key`
+/// ([`cached_portfolio_key`]; `body` is what storage holds there): one per reported row whose
+/// deal the portfolio holds (matched on the Id's first 15 characters, named as the report
+/// names it), with its score and band and nothing else. None when the entry is not within its
+/// time to live, or its body is missing or damaged: the worker never fetches for a list.
+pub fn list_scores(
+    body: Option<&[u8]>,
+    index: &CacheIndex,
+    key: &str,
+    now: DateTime<Utc>,
+    summary: &ListSummary,
+) -> Vec<RowScore> {
+    let within_ttl = index.entries.get(key).is_some_and(|meta| {
+        let age = now - meta.stored_at;
+        meta.kind == Kind::Portfolio && age >= chrono::Duration::zero() && age < meta.kind.ttl()
+    });
+    if !within_ttl {
+        return Vec::new();
+    }
+    let Recall::Found { read, .. } = recall(&Resource::Portfolio, body, index, key, now, false)
+    else {
+        return Vec::new();
+    };
+    let StoredRead::Portfolio { portfolio } = *read else {
+        return Vec::new();
+    };
+    let deals: std::collections::BTreeMap<&str, &crate::api::PortfolioDeal> = portfolio
+        .deals
+        .iter()
+        .filter_map(|deal| Some((deal.id.get(..15)?, deal)))
+        .collect();
+    summary
+        .rows
+        .iter()
+        .take(deal_health::list::summary::MAX_SUMMARY_ROWS)
+        .filter_map(|row| {
+            let deal = deals.get(row.record_id.get(..15)?)?;
+            Some(RowScore {
+                record_id: row.record_id.clone(),
+                value: deal.score,
+                band: deal.band,
+            })
+        })
+        .collect()
 }
 
 /// What the answer means.
@@ -906,5 +975,148 @@ mod tests {
             ErrorKind::Server
         );
         assert_eq!(oversized_response().error, Some(ErrorKind::Server));
+    }
+    const PORTFOLIO: &[u8] = br#"{"generatedAt":"2026-11-23T12:00:00Z","deals":[
+        {"id":"0065g00000AbCdEAAV","name":"Acme","amount":null,"stage":"Negotiation/Review","closeDate":"2026-12-15","score":41,"band":"at_risk","topBlindSpot":{"kind":"missing_economic_buyer","severity":"high"}},
+        {"id":"0065g00000XyZwVAAV","name":"Globex","amount":null,"stage":"Prospecting","closeDate":"2027-02-01","score":77,"band":"healthy","topBlindSpot":null}]}"#;
+
+    /// A list report of these rows (Tier 1 values that are not the portfolio's).
+    fn reported(ids: &[&str]) -> ListSummary {
+        ListSummary {
+            rows: ids
+                .iter()
+                .map(|id| deal_health::list::summary::RowSummary {
+                    record_id: id.to_string(),
+                    name: Some("Page name".into()),
+                    value: Some(90),
+                    band: deal_health::score::Band::Healthy,
+                    reason: None,
+                })
+                .collect(),
+            total: ids.len(),
+        }
+    }
+
+    /// The portfolio of `host` fetched and cached at `now()`, as the worker keeps it.
+    fn cached_portfolio(host: &str) -> (CacheIndex, String) {
+        let mut index = CacheIndex::default();
+        let key = cached_portfolio_key(Some(&session()), host, &settings(true), "en").unwrap();
+        let FetchPlan::Fetch { key: planned, .. } = plan_fetch(
+            Some(&session()),
+            &mut index,
+            host,
+            &Resource::Portfolio,
+            now(),
+            &settings(true),
+            false,
+            "en",
+        ) else {
+            panic!("nothing cached yet")
+        };
+        assert_eq!(key, planned, "the list badges read where the fetch stored");
+        let outcome = complete_fetch(
+            &Resource::Portfolio,
+            200,
+            None,
+            PORTFOLIO,
+            &mut index,
+            &key,
+            now(),
+        );
+        assert!(outcome.store);
+        (index, key)
+    }
+
+    #[test]
+    fn a_list_gets_the_cached_portfolio_scores_of_its_reported_rows_only() {
+        let (index, key) = cached_portfolio(HOST);
+        // The 18-character Id of the first deal, a 15-character one of the second, a row the
+        // portfolio does not hold.
+        let summary = reported(&[
+            "0065g00000AbCdEAAV",
+            "0065g00000XyZwV",
+            "0065g00000QqQqQAAV",
+        ]);
+        let scores = list_scores(Some(PORTFOLIO), &index, &key, now(), &summary);
+        assert_eq!(
+            scores,
+            vec![
+                RowScore {
+                    record_id: "0065g00000AbCdEAAV".into(),
+                    value: Some(41),
+                    band: deal_health::score::Band::AtRisk,
+                },
+                RowScore {
+                    record_id: "0065g00000XyZwV".into(),
+                    value: Some(77),
+                    band: deal_health::score::Band::Healthy,
+                },
+            ]
+        );
+        // Nothing for a deal of the portfolio the report does not name.
+        let one = list_scores(
+            Some(PORTFOLIO),
+            &index,
+            &key,
+            now(),
+            &reported(&["0065g00000XyZwVAAV"]),
+        );
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].record_id, "0065g00000XyZwVAAV");
+        assert!(list_scores(Some(PORTFOLIO), &index, &key, now(), &reported(&[])).is_empty());
+        // Only what the badge needs crosses: the Id as reported, the score and the band.
+        assert_eq!(
+            serde_json::to_value(&scores[0]).unwrap(),
+            serde_json::json!({"recordId": "0065g00000AbCdEAAV", "value": 41, "band": "at_risk"})
+        );
+    }
+
+    #[test]
+    fn no_list_scores_signed_out_past_the_ttl_for_another_org_or_a_damaged_body() {
+        let summary = reported(&["0065g00000AbCdEAAV"]);
+        assert_eq!(
+            cached_portfolio_key(None, HOST, &settings(true), "en"),
+            None,
+            "signed out: no key, no scores"
+        );
+        assert_eq!(
+            cached_portfolio_key(Some(&session()), "example.com", &settings(true), "en"),
+            None
+        );
+        let plain = crate::settings::effective(None, &serde_json::json!({}), "http://api.test");
+        assert_eq!(
+            cached_portfolio_key(Some(&session()), HOST, &plain, "en"),
+            None
+        );
+        // Another org's portfolio is under another key: never read for this org's list.
+        let (index, key) = cached_portfolio(HOST);
+        let other = cached_portfolio_key(
+            Some(&session()),
+            "globex.my.salesforce.com",
+            &settings(true),
+            "en",
+        )
+        .unwrap();
+        assert_ne!(other, key);
+        assert!(list_scores(Some(PORTFOLIO), &index, &other, now(), &summary).is_empty());
+        // Within its hour, stale or not; not after, nor "from the future".
+        let at = |minutes| now() + Duration::minutes(minutes);
+        assert_eq!(
+            list_scores(Some(PORTFOLIO), &index, &key, at(59), &summary).len(),
+            1
+        );
+        assert!(list_scores(Some(PORTFOLIO), &index, &key, at(60), &summary).is_empty());
+        assert!(list_scores(Some(PORTFOLIO), &index, &key, at(-1), &summary).is_empty());
+        // Nothing stored, or a body that is not a portfolio.
+        assert!(list_scores(None, &index, &key, now(), &summary).is_empty());
+        assert!(list_scores(Some(b"{}"), &index, &key, now(), &summary).is_empty());
+        assert!(list_scores(
+            Some(PORTFOLIO),
+            &CacheIndex::default(),
+            &key,
+            now(),
+            &summary
+        )
+        .is_empty());
     }
 }

@@ -11,7 +11,8 @@ use deal_health::extract::header_anchor;
 use deal_health::list::answer::{ListAnswer, RowAnswer};
 use deal_health::list::previous::{decide as decide_list, ListDecision, PreviousList};
 use deal_health::list::summary::ListSummary;
-use deal_health::list::{analyze_list_with_shadow_roots, Layout, ListCache, ListReading};
+use deal_health::list::view::{enrich, RowScore};
+use deal_health::list::{analyze_list_with_shadow_roots, Layout, ListCache, ListReading, MAX_ROWS};
 use deal_health::locale::DateOrder;
 use deal_health::page::{recognize, recognize_list};
 use deal_health::report::{analyze_learning, AnalyzeOptions, Report, Tier1Summary};
@@ -154,9 +155,13 @@ pub fn evaluate_page(
 /// - `changes`: the nodes the page changed since the last `evaluateList` (its mutation records'
 ///   targets, every one), or `null` when not known (`LiveDom::with_changes`: rows none of them
 ///   is in are not fingerprinted again).
+/// - `row_scores`: the Customer City scores the worker answered for this list's reported rows
+///   (`[{recordId, value, band}]`, `list::view::RowScore`; `null` or `[]` signed out): a row
+///   whose record has one shows it instead of the estimate (`list::view::enrich`). Read up to
+///   `list::MAX_ROWS` entries; a malformed entry is skipped.
 ///
 /// In the answer, `rows`: per row in page order, either `{recordId, same: true}` (its badge
-/// stays as drawn) or `{recordId, text, tone, accessibleName, reason, key, anchor}`
+/// stays as drawn) or `{recordId, text, tone, accessibleName, reason, source, key, anchor}`
 /// (`list::view::RowView`, and `anchor`: the element its badge goes right after, or `null` for
 /// none); a row not listed is gone. `summary`: the `ListSummary` to report to the worker
 /// (`listReport`), or `null` when it is the one answered last; `dateOrder` and
@@ -174,6 +179,7 @@ pub fn evaluate_list(
     previous_anchors: Option<Vec<Element>>,
     drawn: u32,
     changes: JsValue,
+    row_scores: JsValue,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -199,9 +205,12 @@ pub fn evaluate_list(
         locale: None,
         today: parse_today(today)?,
     };
-    let reading = LIST_CACHE.with(|cache| {
+    let mut reading = LIST_CACHE.with(|cache| {
         analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache))
     });
+    // Before the answer: a row whose score changed has another key, and is answered anew.
+    let scores = row_scores_from(&row_scores);
+    enrich(&reading.report.rows, &mut reading.views, &scores);
     let report = &reading.report;
     let date_order_wanted = known_date_order.is_none()
         && report.rows.iter().any(|row| {
@@ -281,6 +290,19 @@ pub fn evaluate_list(
         .collect();
     js_sys::Reflect::set(&evaluation, &JsValue::from_str("watch"), &watch)?;
     Ok(evaluation)
+}
+
+/// The Customer City scores handed to `evaluateList`: each well-formed `{recordId, value, band}`
+/// of an array, at most `list::MAX_ROWS`.
+fn row_scores_from(scores: &JsValue) -> Vec<RowScore> {
+    if !js_sys::Array::is_array(scores) {
+        return Vec::new();
+    }
+    js_sys::Array::from(scores)
+        .iter()
+        .take(MAX_ROWS)
+        .filter_map(|item| RowScore::from_fields(|name| js_field(&item, name)))
+        .collect()
 }
 
 /// The element the badge is placed beside, or `null` (`evaluatePage` returns it too, as

@@ -164,7 +164,7 @@ impl JsField {
     }
 
     /// An integer in `[min, max]`, as serde reads a JavaScript number into an integer type.
-    fn integer(self, min: f64, max: f64) -> Result<f64, ()> {
+    pub(crate) fn integer(self, min: f64, max: f64) -> Result<f64, ()> {
         match self {
             JsField::Number(n) if n.fract() == 0.0 && (min..=max).contains(&n) => Ok(n),
             _ => Err(()),
@@ -181,7 +181,7 @@ pub(crate) fn required<T>(
     field(name).ok_or(()).and_then(read)
 }
 
-fn optional<T>(
+pub(crate) fn optional<T>(
     field: &impl Fn(&str) -> Option<JsField>,
     name: &str,
     read: impl FnOnce(JsField) -> Result<T, ()>,

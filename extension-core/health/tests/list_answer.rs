@@ -9,8 +9,10 @@
 use std::cell::RefCell;
 
 use chrono::NaiveDate;
+use deal_health::badge::HeadlineSource;
 use deal_health::dom::parsed::ParsedDom;
 use deal_health::list::answer::{ListAnswer, RowAnswer};
+use deal_health::list::view::{enrich, RowScore};
 use deal_health::list::{analyze_list_anchored, analyze_list_with_shadow_roots, ListCache};
 use deal_health::report::AnalyzeOptions;
 
@@ -215,4 +217,57 @@ fn a_budget_of_fresh_readings_reads_a_list_over_several_passes() {
 
 fn drawn_of(answer: &ListAnswer) -> Vec<bool> {
     drawn(answer).into_iter().map(|(_, full)| full).collect()
+}
+
+/// As `answer`, with the Customer City scores the worker answered applied to the views the way
+/// `evaluateList` applies them (`list::view::enrich`) before the answer is made.
+fn answer_enriched(cache: &Cache, html: &str, drawn: u32, scores: &[RowScore]) -> ListAnswer {
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    let dom = ParsedDom::parse(html);
+    let mut reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(cache));
+    enrich(&reading.report.rows, &mut reading.views, scores);
+    cache.borrow_mut().answer(drawn, &reading)
+}
+
+#[test]
+fn a_row_whose_analysis_arrives_or_changes_or_goes_is_drawn_again_alone() {
+    let cache = Cache::new(ListCache::new());
+    let html = page(AMOUNTS, OWNERS);
+    let first = answer_enriched(&cache, &html, 0, &[]);
+    let analysed = |value| RowScore {
+        record_id: IDS[1][..15].to_string(),
+        value: Some(value),
+        band: deal_health::score::Band::Healthy,
+    };
+    // The page is unchanged, the content script shows the last answer: the key alone redraws.
+    let arrived = answer_enriched(&cache, &html, first.epoch, &[analysed(81)]);
+    let expected = |second| {
+        vec![
+            (IDS[0].to_string(), false),
+            (IDS[1].to_string(), second),
+            (IDS[2].to_string(), false),
+        ]
+    };
+    assert_eq!(drawn(&arrived), expected(true));
+    let RowAnswer::Drawn(view) = &arrived.rows[1] else {
+        unreachable!()
+    };
+    assert_eq!(view.source, HeadlineSource::Analysis);
+    assert_eq!(view.text, deal_health::i18n::Text::literal("81"));
+    // The summary is the page's own (Tier 1): unchanged, not sent again.
+    assert_eq!(arrived.summary, None);
+    let kept = answer_enriched(&cache, &html, arrived.epoch, &[analysed(81)]);
+    assert_eq!(drawn(&kept), expected(false));
+    let changed = answer_enriched(&cache, &html, kept.epoch, &[analysed(60)]);
+    assert_eq!(drawn(&changed), expected(true));
+    // Signed out: the estimate again.
+    let gone = answer_enriched(&cache, &html, changed.epoch, &[]);
+    assert_eq!(drawn(&gone), expected(true));
+    let RowAnswer::Drawn(view) = &gone.rows[1] else {
+        unreachable!()
+    };
+    assert_eq!(view.source, HeadlineSource::Device);
 }

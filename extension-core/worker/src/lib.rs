@@ -306,6 +306,50 @@ pub fn complete_fetch(
     to_js(&Completed { outcome, index })
 }
 
+/// Where the portfolio of the org at `host` is cached, for the list badges, or `null` signed
+/// out (`session` `null`) or when none could be planned (`client::cached_portfolio_key`). No
+/// request follows from it.
+#[wasm_bindgen(js_name = cachedPortfolioKey)]
+pub fn cached_portfolio_key(
+    session: JsValue,
+    host: &str,
+    settings: JsValue,
+    language: Option<String>,
+) -> Result<Option<String>, JsValue> {
+    let session: Option<deal_health_client::auth::Session> = from_js(session);
+    Ok(deal_health_client::client::cached_portfolio_key(
+        session.as_ref(),
+        host,
+        &settings_from(settings)?,
+        language.as_deref().unwrap_or("en"),
+    ))
+}
+
+/// The Customer City scores of a list report's rows (`summary`, a `ListSummary`) from the
+/// portfolio stored under `key` (`body`, `null` when nothing is): `[{recordId, value, band}]`,
+/// only for reported rows whose deal it holds (`client::list_scores`); `[]` for anything
+/// malformed.
+#[wasm_bindgen(js_name = listScores)]
+pub fn list_scores(
+    body: Option<String>,
+    index: JsValue,
+    key: &str,
+    now: &str,
+    summary: JsValue,
+) -> Result<JsValue, JsValue> {
+    let Some(summary) = from_js::<deal_health::list::summary::ListSummary>(summary) else {
+        return to_js(&Vec::<deal_health::list::view::RowScore>::new());
+    };
+    let index = load_index(index).0;
+    to_js(&deal_health_client::client::list_scores(
+        body.as_deref().map(str::as_bytes),
+        &index,
+        key,
+        parse_instant(now)?,
+        &summary,
+    ))
+}
+
 /// How many bytes of a response body the worker reads at most: one more means too large
 /// (`completeFetch` is then given `null`).
 #[wasm_bindgen(js_name = maxResponseBytes)]

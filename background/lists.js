@@ -1,0 +1,40 @@
+// The list badges' Customer City scores: what the worker already has, never a request. A list
+// report is answered with the scores of its reported rows from the portfolio cached for the
+// org (fetched only when the side panel asks for it, resources.js); a tab showing a list it
+// reported is told its scores again when that portfolio is stored anew and when the user signs
+// out. The core decides which rows get one (client::list_scores) and what crosses: the record
+// Id, score and band.
+import { cachedPortfolioKey, listScores, tabContext } from './pkg/core.js';
+import { local, session, tabs, uiLanguage } from './browser.js';
+import { KEY, currentSettings, nowIso } from './state.js';
+
+/** The session storage key of a tab's list report. */
+export const listKey = (tabId) => `${KEY.listPrefix}${tabId}`;
+
+// The scores of a list report's rows for the org at `host`: [] signed out, or while no
+// portfolio of that org is cached within its time to live.
+export async function scoresFor(host, summary) {
+  const { [KEY.session]: stored } = await local.get(KEY.session);
+  const key = cachedPortfolioKey(stored ?? null, host, await currentSettings(), uiLanguage());
+  if (!key) return [];
+  const found = await local.get([key, KEY.cacheIndex]);
+  return listScores(found[key] ?? null, found[KEY.cacheIndex] ?? null, key, nowIso(), summary);
+}
+
+// Tells every tab that still shows the list it reported (of the org at `host`; every org when
+// none is named) its rows' scores as they are now. Not waited for by the tabs' answers.
+export async function tellLists(host) {
+  const everything = await session.everything();
+  for (const [name, stored] of Object.entries(everything)) {
+    if (!name.startsWith(KEY.listPrefix) || !stored || !stored.summary) continue;
+    const tabId = Number(name.slice(KEY.listPrefix.length));
+    const context = tabContext(await tabs.url(tabId), null);
+    if (!context.host || (host && context.host !== host) || context.list !== stored.list) continue;
+    const scores = await scoresFor(context.host, stored.summary);
+    try {
+      tabs.tell(tabId, { type: 'listScores', host: context.host, scores }).catch(() => {});
+    } catch {
+      // The tab went meanwhile.
+    }
+  }
+}
