@@ -164,8 +164,8 @@ import { makeText } from './i18n.js';
       }
     }
     // The list the URL left is not on the page any more once the core draws a list (not
-    // waiting), or the page is no list.
-    if (!failed && !(list && list.recheckMs != null)) leftList = null;
+    // waiting: a waiting answer is numbered 0), or the page is no list.
+    if (!failed && !(list && list.recheckMs != null && !list.epoch)) leftList = null;
     // Neither (the core's answer): nothing to watch until the URL changes. A failed evaluation
     // keeps watching: the next change is tried again.
     observe(Boolean(result) || Boolean(list) || failed);
@@ -233,10 +233,10 @@ import { makeText } from './i18n.js';
     listEpoch = list.epoch;
     // The core answers the summary only when it changed since the answer drawn last.
     if (list.summary) {
-      const epoch = list.epoch;
       send({ type: 'listReport', summary: list.summary }).then((answer) => {
-        // Refused: the next evaluation answers everything again, the summary with it.
-        if (answer && answer.ignored && listEpoch === epoch) listEpoch = 0;
+        // Refused: the next evaluation answers everything again, the summary with it (also when
+        // evaluations answered since: the core takes this summary as reported).
+        if (answer && answer.ignored) listEpoch = 0;
         else if (answer && answer.ok) takeRowScores(answer.scores);
       });
     }

@@ -271,3 +271,76 @@ fn a_row_whose_analysis_arrives_or_changes_or_goes_is_drawn_again_alone() {
     };
     assert_eq!(view.source, HeadlineSource::Device);
 }
+
+/// Regression: the budget ran out on items after the last Opportunity row (another table's
+/// rows); the next pass completed the reading with every row the same, in the same order, and
+/// answered no summary, so the list was never reported.
+#[test]
+fn a_reading_completed_after_a_partial_pass_answers_its_summary() {
+    let mut cache = ListCache::new();
+    cache.limit_fresh_reads(5);
+    let cache = Cache::new(cache);
+    let filler: String = (0..10)
+        .map(|n| format!("<tr><td>Note {n}</td><td>Nothing</td></tr>"))
+        .collect();
+    let html = page(AMOUNTS, OWNERS).replace(
+        "</body>",
+        &format!("<table class=\"notes\"><tbody>{filler}</tbody></table></body>"),
+    );
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    let mut drawn = 0;
+    let mut summaries = Vec::new();
+    for pass in 1.. {
+        let reading =
+            analyze_list_with_shadow_roots(&ParsedDom::parse(&html), &options, None, Some(&cache));
+        let answer = cache.borrow_mut().answer(drawn, &reading);
+        summaries.push(answer.summary.as_ref().map(|summary| summary.total));
+        drawn = answer.epoch;
+        if reading.complete {
+            break;
+        }
+        assert!(pass < 10, "the reading completes");
+    }
+    assert_eq!(summaries.first(), Some(&None), "the first pass is partial");
+    assert_eq!(summaries.last(), Some(&Some(3)), "{summaries:?}");
+}
+
+/// A page that changes more rows between two evaluations than one may read afresh still gets
+/// a complete reading: after eight partial passes in a row, one pass reads everything.
+#[test]
+fn a_list_that_never_stops_changing_is_read_whole_after_a_few_partial_passes() {
+    let mut cache = ListCache::new();
+    cache.limit_fresh_reads(1);
+    let cache = Cache::new(cache);
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    };
+    let mut completed_at = None;
+    for pass in 1..=12 {
+        // Every row's amount differs from the last pass's.
+        let amounts: Vec<String> = (0..3)
+            .map(|row| format!("${},000.00", pass * 10 + row))
+            .collect();
+        let html = page(
+            [
+                amounts[0].as_str(),
+                amounts[1].as_str(),
+                amounts[2].as_str(),
+            ],
+            OWNERS,
+        );
+        let reading =
+            analyze_list_with_shadow_roots(&ParsedDom::parse(&html), &options, None, Some(&cache));
+        if reading.complete {
+            let (fresh, _) = analyze_list_anchored(&ParsedDom::parse(&html), &options, None);
+            assert_eq!(reading.report, fresh);
+            completed_at = Some(pass);
+            break;
+        }
+    }
+    assert_eq!(completed_at, Some(9));
+}

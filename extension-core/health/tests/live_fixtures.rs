@@ -357,6 +357,23 @@ fn told_what_changed_a_reading_looks_only_at_the_rows_changed() {
     // ...until the changes are not known.
     assert_eq!(read(JsValue::NULL), fresh(), "{slug}: read as it is now");
 
+    // A row hidden by an attribute of its own: no change record names it (the observer watches
+    // no attributes), but a row's own attributes are read at every pass.
+    let hidden_row = first_anchor
+        .parent_element()
+        .and_then(|cell| cell.closest("tr").ok().flatten())
+        .expect("the first row");
+    hidden_row.set_attribute("hidden", "").expect("hidden");
+    let without = read(changes(&[]));
+    assert_eq!(
+        without,
+        fresh(),
+        "{slug}: a row hidden by its own attribute"
+    );
+    assert_eq!(without.0.rows.len(), renamed.0.rows.len() - 1, "{slug}");
+    hidden_row.remove_attribute("hidden").expect("shown");
+    assert_eq!(read(changes(&[])), fresh(), "{slug}: shown again");
+
     // A row added: the change is its table body's, outside every row read, so the whole page is
     // asked again and the new row is read.
     let row = last_anchor

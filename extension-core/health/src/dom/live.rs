@@ -232,9 +232,10 @@ export function attributesOf(node, names) {
 //
 // `changes` (LiveDom::with_changes) are the nodes the page changed since the last pass that
 // fingerprinted (the targets of its mutation records), or null when they are not known. With
-// them, a node none of them is in or under, fingerprinted in that last pass and still under the
-// same parent and grandparent, keeps the fingerprint it had: computing one reads the node's
-// whole text, which for fifty unchanged rows was most of an evaluation's cost.
+// them, a node none of them is in or under, fingerprinted in that last pass, still under the
+// same parent and grandparent and with the same own attributes, keeps the fingerprint it had:
+// computing one reads the node's whole text, which for fifty unchanged rows was most of an
+// evaluation's cost.
 const nodeNumbers = new WeakMap();
 let nextNodeNumber = 1;
 const numberOf = (node) => {
@@ -282,16 +283,18 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep, pass, ch
     if (!deep || node.nodeType !== 1) return;
     const parent = node.parentNode;
     const grand = parent ? parent.parentNode : null;
+    // Its own attributes are read every time: the observer reports no attribute change (a row
+    // hidden by a class, a record key set anew).
+    let own = '';
+    for (const key of keys) own += sized(node.getAttribute(key));
     const last = kept.get(node);
     if (touched && last && last.pass === lastPrintPass && !touched.has(node)
-      && last.parent === parent && last.grand === grand) {
+      && last.parent === parent && last.grand === grand && last.own === own) {
       last.pass = printPass;
       out[2 * index + 1] = last.hash;
       return;
     }
-    const parts = [`${parent ? numberOf(parent) : 0},${parent && parent.parentNode ? numberOf(parent.parentNode) : 0}|`];
-    for (const key of keys) parts.push(sized(node.getAttribute(key)));
-    parts.push('|');
+    const parts = [`${parent ? numberOf(parent) : 0},${grand ? numberOf(grand) : 0}|`, own, '|'];
     for (let child = node.firstElementChild; child; child = child.nextElementSibling) {
       if (!child.localName.startsWith(ownPrefix)) parts.push(`${numberOf(child)},`);
     }
@@ -308,7 +311,7 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep, pass, ch
     }
     parts.push('|', node.textContent);
     const hash = hash53(parts.join(''));
-    kept.set(node, { hash, parent, grand, pass: printPass });
+    kept.set(node, { hash, parent, grand, own, pass: printPass });
     out[2 * index + 1] = hash;
   });
   return out;
@@ -434,9 +437,10 @@ impl LiveDom {
     /// [`LiveDom::new`], told what the page changed since the last pass that fingerprinted
     /// ([`Dom::fingerprints`]): `changes` is an array of the nodes its mutation records name as
     /// their targets, every one of them (the content script's observer collects them), or
-    /// `null`. A node that none of them is in or under keeps the fingerprint it had in that
-    /// pass, without being read again; with `null`, every fingerprint is computed. An array that
-    /// leaves a change out makes its node look unchanged: pass `null` when in doubt.
+    /// `null`. A node that none of them is in or under (and whose own attributes are the same)
+    /// keeps the fingerprint it had in that pass, without being read again; with `null`, every
+    /// fingerprint is computed. An array that leaves a change out makes its node look
+    /// unchanged: pass `null` when in doubt.
     pub fn with_changes(document: Document, changes: JsValue) -> LiveDom {
         LiveDom {
             document,

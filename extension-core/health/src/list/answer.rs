@@ -36,6 +36,8 @@ pub(super) struct Answered {
     order: Vec<String>,
     /// The last summary answered, as its JSON.
     summary: Option<String>,
+    /// Whether the last answer's reading was complete (then its summary was up to date).
+    complete: bool,
 }
 
 impl Answered {
@@ -126,7 +128,7 @@ impl<N: Clone> ListCache<N> {
         let (summary, summary_json) = if !reading.complete {
             // Not every row is read yet: the summary waits for them.
             (None, last.summary.filter(|_| current))
-        } else if all_same && order == last.order {
+        } else if all_same && order == last.order && last.complete {
             (None, last.summary)
         } else {
             let summary = ListSummary::from_report(report);
@@ -140,6 +142,7 @@ impl<N: Clone> ListCache<N> {
             rows: answered,
             order,
             summary: summary_json,
+            complete: reading.complete,
         };
         ListAnswer {
             epoch,

@@ -52,7 +52,13 @@ pub struct ListCache<N> {
     pub(super) frame: Frame<N>,
     /// At most this many items read afresh per evaluation ([`ListCache::limit_fresh_reads`]).
     fresh_reads: Option<usize>,
+    /// How many evaluations in a row left items unread.
+    partial_passes: usize,
 }
+
+/// After this many evaluations in a row that left items unread (a page that changes more items
+/// between two evaluations than one may read), the next reads every item.
+const MAX_PARTIAL_PASSES: usize = 8;
 
 /// What a reading found of the page around the list's items: the answers of its document-wide
 /// questions (the lists, boards and related lists there, the page's language) and the items
@@ -127,6 +133,7 @@ impl<N> Default for ListCache<N> {
             answered: Answered::default(),
             frame: Frame::default(),
             fresh_reads: None,
+            partial_passes: 0,
         }
     }
 }
@@ -171,9 +178,16 @@ impl<N: Clone> ListCache<N> {
         self.fresh_reads = Some(items.max(1));
     }
 
-    /// The limit [`ListCache::limit_fresh_reads`] set.
+    /// The limit on this evaluation's fresh readings: the one [`ListCache::limit_fresh_reads`]
+    /// set, unless [`MAX_PARTIAL_PASSES`] evaluations in a row left items unread.
     pub(super) fn fresh_reads(&self) -> Option<usize> {
         self.fresh_reads
+            .filter(|_| self.partial_passes < MAX_PARTIAL_PASSES)
+    }
+
+    /// Notes whether an evaluation read every item.
+    pub(super) fn completed(&mut self, complete: bool) {
+        self.partial_passes = if complete { 0 } else { self.partial_passes + 1 };
     }
 
     /// Starts an evaluation.

@@ -407,6 +407,7 @@ fn read_cached<D: Dom>(
     cache.borrow_mut().sweep();
     cache.borrow_mut().frame = reader.frame.take();
     let complete = !reader.incomplete.get();
+    cache.borrow_mut().completed(complete);
     ListReading {
         report: ListReport {
             layout,
