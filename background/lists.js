@@ -38,3 +38,21 @@ export async function tellLists(host) {
     }
   }
 }
+
+// Tells every tab that reported a record page (its Tier 1 report is kept) that the user signed
+// out, for the org the tab shows: its badge drops the Customer City analysis it holds and shows
+// the on-device score, without waiting for the next navigation. Not waited for by the tabs.
+export async function tellSignedOut() {
+  const everything = await session.everything();
+  for (const name of Object.keys(everything)) {
+    if (!name.startsWith(KEY.tabPrefix)) continue;
+    const tabId = Number(name.slice(KEY.tabPrefix.length));
+    const context = tabContext(await tabs.url(tabId), null);
+    if (!context.host) continue;
+    try {
+      tabs.tell(tabId, { type: 'signedOut', host: context.host }).catch(() => {});
+    } catch {
+      // The tab went meanwhile.
+    }
+  }
+}

@@ -2,7 +2,7 @@
 // and its end, removing everything the core names. Signing in is signin.js.
 import { refreshAlarmAt, refreshOutcome, refreshRequest, refreshRetryAt, signOutPlan } from './pkg/core.js';
 import { alarms, local, session } from './browser.js';
-import { tellLists } from './lists.js';
+import { tellLists, tellSignedOut } from './lists.js';
 import {
   KEY, currentSettings, endGeneration, epochNow, exclusive, generationSignal, heldFor, noteHold, nowIso, sendJson, write,
 } from './state.js';
@@ -27,9 +27,10 @@ export async function removeSignedInData(ifEpoch) {
   if (!plan) return null;
   endGeneration();
   await alarms.clear(KEY.refreshAlarm);
-  // The list badges go back to the estimate (before "Clear local data" empties the session
-  // storage that names the tabs).
+  // The list badges and record badges go back to the estimate (before "Clear local data"
+  // empties the session storage that names the tabs).
   await tellLists().catch(() => {});
+  await tellSignedOut().catch(() => {});
   return plan;
 }
 

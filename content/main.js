@@ -242,6 +242,16 @@ import { makeText } from './i18n.js';
     }
   }
 
+  // The user signed out: the record badge drops the analysis it holds (the core then shows the
+  // on-device score), and asks again should the user sign in.
+  function signedOut() {
+    signedIn = false;
+    enrichment = null;
+    askedFor = null;
+    noAnalysisFor = null;
+    if (core && !refused) evaluate();
+  }
+
   // The worker's scores for the list's rows (its answer to listReport, or its word after the
   // portfolio was stored or the user signed out): when they changed, every row is answered in
   // full again and drawn as the core now decides.
@@ -971,6 +981,7 @@ import { makeText } from './i18n.js';
     if (sender.id !== chrome.runtime.id || sender.tab || !message || message.host !== location.hostname) return;
     if (message.type === 'policyRefused') refuse();
     else if (message.type === 'listScores') takeRowScores(message.scores);
+    else if (message.type === 'signedOut') signedOut();
   });
 
   // Notes the page's changes for the next list evaluation (changedSince).

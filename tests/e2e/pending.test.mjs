@@ -117,3 +117,26 @@ test('signed in, a deal the service has no analysis of: pending only until the w
   assert.equal(requests.length, 1, 'asked once');
   await page.close();
 });
+
+test('signing out takes the analysis off an open record badge at once, without a navigation', async (t) => {
+  // Signed in (the second test signed in; signed in here only if that did not run).
+  const panel = await browser.context.newPage();
+  await panel.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  const shown = await panel.waitForSelector('#sign-in:not([hidden]), #sign-out:not([hidden])');
+  const signedOut = await shown.evaluate((element) => element.id === 'sign-in');
+  await panel.close();
+  if (signedOut) await (await signIn(browser)).close();
+  const page = await browser.context.newPage();
+  await page.goto(DEAL);
+  const analysed = (b) => b && b.text.includes('Customer City analysis ·');
+  await watchBadge(page, analysed);
+  // Signed out from an extension page; the record page is not touched.
+  const account = await browser.context.newPage();
+  await account.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  assert.deepEqual(await account.evaluate(() => chrome.runtime.sendMessage({ type: 'signOut' })), { ok: true });
+  const seen = await watchBadge(page, (b) => b && b.label === DEVICE_NAME, { timeout: 5000 });
+  t.diagnostic(`seen: ${JSON.stringify(seen.map((b) => [b.at, b.label]))}`);
+  assert.ok(!analysed(seen.at(-1)), 'the on-device score, not the analysis');
+  await account.close();
+  await page.close();
+});
