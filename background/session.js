@@ -27,17 +27,20 @@ export async function removeSignedInData(ifEpoch) {
   if (!plan) return null;
   endGeneration();
   await alarms.clear(KEY.refreshAlarm);
-  // The list badges and record badges go back to the estimate (before "Clear local data"
-  // empties the session storage that names the tabs).
+  // The list badges go back to the estimate (before "Clear local data" empties the session
+  // storage that names the tabs).
   await tellLists().catch(() => {});
-  await tellSignedOut().catch(() => {});
   return plan;
 }
 
 // The session ended without the user signing out (the grant is gone): local data is removed
 // and the side panel says why.
 export async function sessionEnded(epoch) {
-  if (await removeSignedInData(epoch)) await session.set({ [KEY.sessionExpired]: true });
+  if (await removeSignedInData(epoch)) {
+    await session.set({ [KEY.sessionExpired]: true });
+    // Told after the flag is set: what the record tabs then ask is answered as "ended".
+    await tellSignedOut().catch(() => {});
+  }
 }
 
 // The user's "Sign out" (or the administrator's): local data first, whatever the server says,
@@ -45,6 +48,9 @@ export async function sessionEnded(epoch) {
 export async function endSession() {
   await session.remove([KEY.sessionExpired, KEY.signInError]); // the user's own choice
   const plan = await removeSignedInData();
+  // The record badges drop the analysis (before "Clear local data" empties the session storage
+  // that names the tabs).
+  if (plan) await tellSignedOut().catch(() => {});
   if (plan?.revoke) revoke(plan.revoke);
 }
 
