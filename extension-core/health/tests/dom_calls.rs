@@ -37,6 +37,30 @@ struct Counting<'a> {
     document_queries: Cell<usize>,
 }
 
+impl<'a> Counting<'a> {
+    /// Counting over `inner`, nothing counted yet; with `snapshots`, subtrees are copied for
+    /// their text as the live backend does.
+    fn new(inner: &'a ParsedDom, snapshots: bool) -> Self {
+        Counting {
+            inner,
+            calls: Cell::new(0),
+            walked: Cell::new(0),
+            fingerprinted: Cell::new(0),
+            within: Cell::new(false),
+            document_queries: Cell::new(0),
+            snapshots,
+        }
+    }
+}
+
+/// The options every list evaluation here is made with (a fixed day).
+fn list_options() -> AnalyzeOptions {
+    AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    }
+}
+
 /// A subtree in `dom::snapshot`'s wire form, as the live backend's `textSnapshotOf` writes it.
 fn wire_of(dom: &ParsedDom, element: &<ParsedDom as Dom>::Node) -> String {
     fn put(wire: &mut String, text: &str) {
@@ -209,19 +233,8 @@ fn calls_and_walked(slug: &str) -> (usize, usize) {
             .expect("meta.json");
     let page = recognize(meta["url"].as_str().expect("url")).expect("an Opportunity URL");
     let parsed = ParsedDom::parse(&html);
-    let dom = Counting {
-        inner: &parsed,
-        calls: Cell::new(0),
-        walked: Cell::new(0),
-        fingerprinted: Cell::new(0),
-        within: Cell::new(false),
-        document_queries: Cell::new(0),
-        snapshots: false,
-    };
-    let options = AnalyzeOptions {
-        locale: None,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
-    };
+    let dom = Counting::new(&parsed, false);
+    let options = list_options();
     let report = analyze(&dom, &page, &options);
     assert!(report.fields.name.is_some(), "{slug}: the page was read");
     (dom.calls.get(), dom.walked.get())
@@ -307,19 +320,8 @@ fn list_fixtures() -> Vec<(String, String, String)> {
 /// DOM calls of one list evaluation, with or without subtree copies for text.
 fn list_calls(html: &str, snapshots: bool) -> (usize, deal_health::list::ListReport) {
     let parsed = ParsedDom::parse(html);
-    let dom = Counting {
-        inner: &parsed,
-        calls: Cell::new(0),
-        walked: Cell::new(0),
-        fingerprinted: Cell::new(0),
-        within: Cell::new(false),
-        document_queries: Cell::new(0),
-        snapshots,
-    };
-    let options = AnalyzeOptions {
-        locale: None,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
-    };
+    let dom = Counting::new(&parsed, snapshots);
+    let options = list_options();
     let report = deal_health::list::analyze_list(&dom, &options, None);
     (dom.calls.get(), report)
 }
@@ -357,19 +359,8 @@ fn list_text_read_from_copies_is_the_same_for_far_fewer_calls() {
 fn a_list_read_again_unchanged_costs_a_few_calls_whatever_its_rows() {
     for (slug, html, _url) in list_fixtures() {
         let parsed = ParsedDom::parse(&html);
-        let dom = Counting {
-            inner: &parsed,
-            calls: Cell::new(0),
-            walked: Cell::new(0),
-            fingerprinted: Cell::new(0),
-            within: Cell::new(false),
-            document_queries: Cell::new(0),
-            snapshots: true,
-        };
-        let options = AnalyzeOptions {
-            locale: None,
-            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
-        };
+        let dom = Counting::new(&parsed, true);
+        let options = list_options();
         let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
         let first = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
         let first_calls = dom.calls.replace(0);
@@ -396,19 +387,8 @@ fn a_list_changed_only_inside_its_rows_asks_the_document_nothing() {
     let mut lists = 0;
     for (slug, html, _url) in list_fixtures() {
         let parsed = ParsedDom::parse(&html);
-        let dom = Counting {
-            inner: &parsed,
-            calls: Cell::new(0),
-            walked: Cell::new(0),
-            fingerprinted: Cell::new(0),
-            within: Cell::new(false),
-            document_queries: Cell::new(0),
-            snapshots: true,
-        };
-        let options = AnalyzeOptions {
-            locale: None,
-            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
-        };
+        let dom = Counting::new(&parsed, true);
+        let options = list_options();
         let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
         let first = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
         let asked_first = dom.document_queries.replace(0);
@@ -444,19 +424,8 @@ fn a_list_changed_only_inside_its_rows_asks_the_document_nothing() {
 /// nodes it fingerprinted, and the items the cache met.
 fn cached_list_reading(html: &str) -> (deal_health::list::ListReport, usize, usize, usize) {
     let parsed = ParsedDom::parse(html);
-    let dom = Counting {
-        inner: &parsed,
-        calls: Cell::new(0),
-        walked: Cell::new(0),
-        fingerprinted: Cell::new(0),
-        within: Cell::new(false),
-        document_queries: Cell::new(0),
-        snapshots: true,
-    };
-    let options = AnalyzeOptions {
-        locale: None,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
-    };
+    let dom = Counting::new(&parsed, true);
+    let options = list_options();
     let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
     let (report, _) = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
     let (met, _) = cache.borrow().last_pass();

@@ -56,11 +56,16 @@ fn answer(cache: &Cache, html: &str, day: u32, drawn: u32) -> ListAnswer {
     )
 }
 
-fn answer_on(cache: &Cache, html: &str, today: NaiveDate, drawn: u32) -> ListAnswer {
-    let options = AnalyzeOptions {
+/// The options of a list evaluation on `today`.
+fn options_on(today: NaiveDate) -> AnalyzeOptions {
+    AnalyzeOptions {
         locale: None,
         today,
-    };
+    }
+}
+
+fn answer_on(cache: &Cache, html: &str, today: NaiveDate, drawn: u32) -> ListAnswer {
+    let options = options_on(today);
     let dom = ParsedDom::parse(html);
     let reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(cache));
     // Whatever is reused, the reading is the page's as it is now.
@@ -181,10 +186,7 @@ fn a_budget_of_fresh_readings_reads_a_list_over_several_passes() {
     cache.limit_fresh_reads(1);
     let cache = Cache::new(cache);
     let html = page(AMOUNTS, OWNERS);
-    let options = AnalyzeOptions {
-        locale: None,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    };
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let (fresh, _) = analyze_list_anchored(&ParsedDom::parse(&html), &options, None);
     let mut drawn = 0;
     let mut rows_seen = Vec::new();
@@ -222,10 +224,7 @@ fn drawn_of(answer: &ListAnswer) -> Vec<bool> {
 /// As `answer`, with the Customer City scores the worker answered applied to the views the way
 /// `evaluateList` applies them (`list::view::enrich`) before the answer is made.
 fn answer_enriched(cache: &Cache, html: &str, drawn: u32, scores: &[RowScore]) -> ListAnswer {
-    let options = AnalyzeOptions {
-        locale: None,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    };
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let dom = ParsedDom::parse(html);
     let mut reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(cache));
     enrich(&reading.report.rows, &mut reading.views, scores);
@@ -287,10 +286,7 @@ fn a_reading_completed_after_a_partial_pass_answers_its_summary() {
         "</body>",
         &format!("<table class=\"notes\"><tbody>{filler}</tbody></table></body>"),
     );
-    let options = AnalyzeOptions {
-        locale: None,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    };
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let mut drawn = 0;
     let mut summaries = Vec::new();
     for pass in 1.. {
@@ -315,10 +311,7 @@ fn a_list_that_never_stops_changing_is_read_whole_after_a_few_partial_passes() {
     let mut cache = ListCache::new();
     cache.limit_fresh_reads(1);
     let cache = Cache::new(cache);
-    let options = AnalyzeOptions {
-        locale: None,
-        today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    };
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let mut completed_at = None;
     for pass in 1..=12 {
         // Every row's amount differs from the last pass's.
