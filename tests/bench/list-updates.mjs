@@ -73,6 +73,49 @@ try {
         for (const id of profile.samples) { const n = byId.get(id); const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}`; self.set(key, (self.get(key) || 0) + (dt[k++] || 0) / 1000); }
         const top = [...self.entries()].filter(([key]) => !key.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, 25);
         for (const [key, ms] of top) console.log(`   ${ms.toFixed(1).padStart(7)} ms  ${key}`);
+        // Inclusive time of the entry points (everything sampled under them), and who calls the
+        // browser's own functions at the top of the list.
+        const parent = new Map();
+        for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n);
+        const name = (n) => `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}`;
+        const inclusive = new Map();
+        const callers = new Map();
+        k = 0;
+        for (const id of profile.samples) {
+          const ms = (dt[k++] || 0) / 1000;
+          const seen = new Set();
+          for (let n = byId.get(id); n; n = parent.get(n.id)) {
+            const key = name(n);
+            if (!seen.has(key)) { seen.add(key); inclusive.set(key, (inclusive.get(key) || 0) + ms); }
+          }
+          const leaf = byId.get(id);
+          const up = parent.get(leaf.id);
+          if (up && !leaf.callFrame.url) { const key = `${name(leaf)} ← ${name(up)}`; callers.set(key, (callers.get(key) || 0) + ms); }
+        }
+        for (const key of ['evaluate main.js', 'evaluateList core.wasm', 'drawRows main.js', 'drawList main.js', '(anon) main.js', 'noteChanges main.js', 'fitRows main.js']) console.log(`   incl ${(inclusive.get(key) || 0).toFixed(1).padStart(7)} ms  ${key}`);
+        if (argv.tree) {
+          // Time under each callee of the functions named (substring), summed over the calls.
+          const under = new Map();
+          k = 0;
+          for (const id of profile.samples) {
+            const ms = (dt[k++] || 0) / 1000;
+            const path = [];
+            for (let n = byId.get(id); n; n = parent.get(n.id)) path.unshift(name(n));
+            for (const wanted of argv.tree.split(',')) {
+              const at = path.findIndex((key) => key.includes(wanted));
+              if (at < 0) continue;
+              const child = path[at + 1] || '(self)';
+              const key = `${wanted} > ${child.replace(/::h[0-9a-f]{16}/, '').slice(0, 120)}`;
+              under.set(key, (under.get(key) || 0) + ms);
+            }
+          }
+          for (const [key, ms] of [...under.entries()].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`   tree ${ms.toFixed(1).padStart(7)} ms  ${key}`);
+        }
+        if (argv.profile === 'core') {
+          const core = [...inclusive.entries()].filter(([key]) => key.endsWith('core.wasm') || key.endsWith('core-wasm.mjs')).sort((a, b) => b[1] - a[1]).slice(0, 40);
+          for (const [key, ms] of core) console.log(`   core ${ms.toFixed(1).padStart(7)} ms  ${key.replace(/::h[0-9a-f]{16}/, '').slice(0, 150)}`);
+        }
+        for (const [key, ms] of [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`   from ${ms.toFixed(1).padStart(7)} ms  ${key}`);
       }
     }
     await tab.close();

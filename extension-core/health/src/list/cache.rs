@@ -21,6 +21,8 @@
 //!
 //! Bounded: an evaluation keeps only the items it met; the others are forgotten as it ends.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
@@ -75,6 +77,10 @@ pub(super) struct Frame<N> {
     pub language: Option<Option<Locale>>,
     /// The items (rows, cards) that gave rows.
     pub rows: Vec<N>,
+    /// What was asked of each part of the list (a table, a Kanban column) outside its items:
+    /// whether it is skipped, its own items, its number, its stage. Taken by the next pass
+    /// that keeps the frame.
+    pub parts: RefCell<HashMap<PartKey, PartAnswer<N>>>,
 }
 
 impl<N> Default for Frame<N> {
@@ -84,6 +90,74 @@ impl<N> Default for Frame<N> {
             other_objects: Vec::new(),
             language: None,
             rows: Vec::new(),
+            parts: RefCell::default(),
+        }
+    }
+}
+
+/// A question asked of one part of the list: the part is the `.2`th match of the document-wide
+/// query `.0` (in shadow trees: `.1`), and `.3` names the question. Where the frame is kept, the
+/// same query has the same matches in the same order, so the key names the same part.
+pub(super) type PartKey = (&'static str, bool, usize, &'static str);
+
+/// An answer about one part of the list ([`PartKey`]).
+pub(super) enum PartAnswer<N> {
+    Flag(bool),
+    Nodes(Vec<N>),
+    Number(Option<u64>),
+    Text(Option<String>),
+}
+
+/// A value kept as a [`PartAnswer`].
+pub(super) trait PartValue<N>: Sized {
+    fn into_answer(self) -> PartAnswer<N>;
+    fn from_answer(answer: PartAnswer<N>) -> Option<Self>;
+}
+
+impl<N> PartValue<N> for bool {
+    fn into_answer(self) -> PartAnswer<N> {
+        PartAnswer::Flag(self)
+    }
+    fn from_answer(answer: PartAnswer<N>) -> Option<Self> {
+        match answer {
+            PartAnswer::Flag(flag) => Some(flag),
+            _ => None,
+        }
+    }
+}
+
+impl<N> PartValue<N> for Vec<N> {
+    fn into_answer(self) -> PartAnswer<N> {
+        PartAnswer::Nodes(self)
+    }
+    fn from_answer(answer: PartAnswer<N>) -> Option<Self> {
+        match answer {
+            PartAnswer::Nodes(nodes) => Some(nodes),
+            _ => None,
+        }
+    }
+}
+
+impl<N> PartValue<N> for Option<u64> {
+    fn into_answer(self) -> PartAnswer<N> {
+        PartAnswer::Number(self)
+    }
+    fn from_answer(answer: PartAnswer<N>) -> Option<Self> {
+        match answer {
+            PartAnswer::Number(number) => Some(number),
+            _ => None,
+        }
+    }
+}
+
+impl<N> PartValue<N> for Option<String> {
+    fn into_answer(self) -> PartAnswer<N> {
+        PartAnswer::Text(self)
+    }
+    fn from_answer(answer: PartAnswer<N>) -> Option<Self> {
+        match answer {
+            PartAnswer::Text(text) => Some(text),
+            _ => None,
         }
     }
 }

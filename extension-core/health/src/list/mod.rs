@@ -82,7 +82,7 @@ use crate::extract::{ExtractOptions, Fields, Warning};
 use crate::locale::{DateOrder, Locale};
 use crate::value::{date_order_evidence, parse_date, parse_percent, read_amount, ValueError};
 pub use cache::ListCache;
-use cache::Outcome;
+use cache::{Outcome, PartKey, PartValue};
 pub use href::opportunity_id_in_href;
 use href::Target;
 
@@ -591,6 +591,22 @@ struct RawRow<N> {
     kept: bool,
 }
 
+/// The rows a layout read so far, in page order, and the records they name (one row per
+/// record: a set, since a 200-card board asks for each card).
+struct Rows<N> {
+    rows: Vec<RawRow<N>>,
+    seen: rustc_hash::FxHashSet<String>,
+}
+
+impl<N> Default for Rows<N> {
+    fn default() -> Self {
+        Rows {
+            rows: Vec::new(),
+            seen: Default::default(),
+        }
+    }
+}
+
 /// A table cell and its kind.
 struct TableCell<N> {
     node: N,
@@ -781,6 +797,43 @@ impl<D: Dom> Reader<'_, D> {
         });
         self.frame.borrow_mut().queries.push((key, found.clone()));
         found
+    }
+
+    /// The answer to the question `key` names about one part of the list: the last pass's
+    /// when its frame is kept ([`Reader::last_frame`]), else `ask`'s. `ask` also says whether
+    /// its answer may be kept for the next pass: not one that looked into shadow roots, which
+    /// notes them for watching as it does.
+    fn part<T: PartValue<D::Node> + Clone>(
+        &self,
+        key: PartKey,
+        ask: impl FnOnce() -> (T, bool),
+    ) -> T {
+        let known = self
+            .last_frame
+            .as_ref()
+            .and_then(|frame| frame.parts.borrow_mut().remove(&key))
+            .and_then(T::from_answer);
+        let (answer, keep) = match known {
+            Some(known) => (known, true),
+            None => ask(),
+        };
+        if keep {
+            let kept = answer.clone().into_answer();
+            self.frame.borrow_mut().parts.get_mut().insert(key, kept);
+        }
+        answer
+    }
+
+    /// [`Reader::own_or_composed`] of the part `key` names, kept when found in its own tree.
+    fn part_items(&self, key: PartKey, part: &D::Node, selector: &'static str) -> Vec<D::Node> {
+        self.part(key, || {
+            let own = self.dom.query_tree(part, selector);
+            if !own.is_empty() {
+                return (own, true);
+            }
+            self.enter(part);
+            (self.composed(part, selector), false)
+        })
     }
 
     /// [`query_composed`] under `scope`, an element of the list part being read (a table, a
@@ -997,16 +1050,13 @@ impl<D: Dom> Reader<'_, D> {
 
     /// Adds `row` unless its record is already listed (by either Id form: the first 15
     /// characters name the record); false once the list is full.
-    fn push(&self, rows: &mut Vec<RawRow<D::Node>>, row: RawRow<D::Node>) -> bool {
-        if rows.len() >= MAX_ROWS {
+    fn push(&self, rows: &mut Rows<D::Node>, row: RawRow<D::Node>) -> bool {
+        if rows.rows.len() >= MAX_ROWS {
             self.full.set(true);
             return false;
         }
-        if !rows
-            .iter()
-            .any(|known| same_record(&known.record_id, &row.record_id))
-        {
-            rows.push(row);
+        if rows.seen.insert(record_key(&row.record_id).to_string()) {
+            rows.rows.push(row);
         }
         true
     }
@@ -1174,51 +1224,65 @@ impl<D: Dom> Reader<'_, D> {
     /// Grids: every visible table whose rows name Opportunities, but those of related lists of
     /// other objects.
     fn tables(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
-        let mut rows = Vec::new();
+        let mut rows = Rows::default();
         let mut other_objects: Option<Vec<D::Node>> = None;
-        for table in self.candidates(selectors::TABLE, in_shadow) {
-            if has_class(self.dom, &table, "x-grid3-row-table")
-                || has_class(self.dom, &table, "x-grid3-hd-row-table")
-                || self.out_of_scope(&table)
-            {
+        for (index, table) in self
+            .candidates(selectors::TABLE, in_shadow)
+            .into_iter()
+            .enumerate()
+        {
+            let key = |question| (selectors::TABLE, in_shadow, index, question);
+            let skipped = self.part(key("skipped"), || {
+                let skipped = has_class(self.dom, &table, "x-grid3-row-table")
+                    || has_class(self.dom, &table, "x-grid3-hd-row-table")
+                    || self.out_of_scope(&table)
+                    || other_objects
+                        .get_or_insert_with(|| self.other_objects_parts(in_shadow))
+                        .iter()
+                        .any(|part| self.dom.same_node(part, &table));
+                (skipped, true)
+            });
+            if skipped {
                 continue;
             }
-            let other_objects =
-                other_objects.get_or_insert_with(|| self.other_objects_parts(in_shadow));
-            if other_objects
-                .iter()
-                .any(|part| self.dom.same_node(part, &table))
-            {
-                continue;
-            }
-            let before = rows.len();
-            let more = self.read_table(&table, &mut rows);
-            if in_shadow && rows.len() > before {
+            let before = rows.rows.len();
+            let more = self.read_table(&table, key, &mut rows);
+            if in_shadow && rows.rows.len() > before {
                 self.note_found_in(&table);
             }
             if !more {
                 break;
             }
         }
-        rows
+        rows.rows
     }
 
     /// One table's rows into `rows`; false once the list is full, or cut at this table.
-    fn read_table(&self, table: &D::Node, rows: &mut Vec<RawRow<D::Node>>) -> bool {
+    fn read_table(
+        &self,
+        table: &D::Node,
+        key: impl Fn(&'static str) -> PartKey,
+        rows: &mut Rows<D::Node>,
+    ) -> bool {
         let mut header: Vec<Option<Field>> = Vec::new();
         // The table's own rows alone ([`selectors::TABLE_ROW`]), at most [`MAX_TABLE_ROWS`]:
         // only these are fingerprinted and read. They are in its own tree (a row in a shadow root
         // under it is never the table's): found without looking for shadow roots, which each row
         // read is then looked into for alone.
-        let mut trs = self.dom.query_tree(table, selectors::TABLE_ROW);
+        let mut trs = self.part(key("rows"), || {
+            (self.dom.query_tree(table, selectors::TABLE_ROW), true)
+        });
         let cut = trs.len() > MAX_TABLE_ROWS;
         trs.truncate(MAX_TABLE_ROWS);
-        let before = rows.len();
+        let before = rows.rows.len();
         // A row's reading holds for the table it was read in, under the header it was read with.
-        let table_number = self
-            .cache
-            .and_then(|_| self.dom.numbers(std::slice::from_ref(table)))
-            .and_then(|numbers| numbers.first().copied());
+        let table_number = self.part(key("number"), || {
+            let number = self
+                .cache
+                .and_then(|_| self.dom.numbers(std::slice::from_ref(table)))
+                .and_then(|numbers| numbers.first().copied());
+            (number, true)
+        });
         let prints = table_number.and_then(|_| self.prints(&trs, selectors::ITEM_MARKS));
         for (index, tr) in trs.iter().enumerate() {
             let print = prints.as_ref().map(|prints| &prints[index]);
@@ -1242,7 +1306,7 @@ impl<D: Dom> Reader<'_, D> {
                 }
             }
         }
-        if cut && rows.len() > before {
+        if cut && rows.rows.len() > before {
             // A list of more rows than were looked at: it is cut here (the rows of the tables
             // after it would not follow its own in page order).
             self.full.set(true);
@@ -1393,7 +1457,7 @@ impl<D: Dom> Reader<'_, D> {
     /// record (an action column's "Edit | Del" and a lookup to another Opportunity come first
     /// in many views).
     fn classic_grid(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
-        let mut rows = Vec::new();
+        let mut rows = Rows::default();
         let candidates = self.candidates(selectors::CLASSIC_GRID_ROW, in_shadow);
         let prints = self.prints(&candidates, selectors::ITEM_MARKS);
         for (index, row) in candidates.iter().enumerate() {
@@ -1418,7 +1482,7 @@ impl<D: Dom> Reader<'_, D> {
                 break;
             }
         }
-        rows
+        rows.rows
     }
 
     /// One row of Classic's enhanced list.
@@ -1464,23 +1528,34 @@ impl<D: Dom> Reader<'_, D> {
 
     /// The Kanban board: each column's title is its cards' stage.
     fn kanban(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
-        let mut rows = Vec::new();
-        for column in self.candidates(selectors::KANBAN_COLUMN, in_shadow) {
-            if self.out_of_scope(&column) {
+        let mut rows = Rows::default();
+        for (index, column) in self
+            .candidates(selectors::KANBAN_COLUMN, in_shadow)
+            .into_iter()
+            .enumerate()
+        {
+            let key = |question| (selectors::KANBAN_COLUMN, in_shadow, index, question);
+            if self.part(key("skipped"), || (self.out_of_scope(&column), true)) {
                 continue;
             }
-            let stage = self
-                .own_or_composed(&column, selectors::KANBAN_TITLE)
-                .into_iter()
-                .next()
-                .map(|title| {
+            let stage = self.part(key("stage"), || {
+                let titles = self.dom.query_tree(&column, selectors::KANBAN_TITLE);
+                let flat = !titles.is_empty();
+                let titles = if flat {
+                    titles
+                } else {
+                    self.own_or_composed(&column, selectors::KANBAN_TITLE)
+                };
+                let stage = titles.into_iter().next().map(|title| {
                     self.dom
                         .attribute(&title, "data-stage")
                         .or_else(|| self.dom.attribute(&title, "title"))
                         .map(|text| bounded(crate::value::normalize_spaces(&text)))
                         .unwrap_or_else(|| self.text(&title))
                 });
-            let cards = self.own_or_composed(&column, selectors::KANBAN_CARD);
+                (stage, flat)
+            });
+            let cards = self.part_items(key("cards"), &column, selectors::KANBAN_CARD);
             let prints = self.prints(&cards, selectors::ITEM_MARKS);
             if in_shadow && !cards.is_empty() {
                 self.note_found_in(&column);
@@ -1504,16 +1579,16 @@ impl<D: Dom> Reader<'_, D> {
                     }
                 }
                 if !self.push(&mut rows, row) {
-                    return rows;
+                    return rows.rows;
                 }
             }
         }
-        rows
+        rows.rows
     }
 
     /// The split view's list: labelled values, else values of an unmistakable kind.
     fn split_view(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
-        let mut rows = Vec::new();
+        let mut rows = Rows::default();
         let items = self.candidates(selectors::SPLIT_ITEM, in_shadow);
         let prints = self.prints(&items, selectors::SPLIT_MARKS);
         for (index, item) in items.iter().enumerate() {
@@ -1546,12 +1621,12 @@ impl<D: Dom> Reader<'_, D> {
                 break;
             }
         }
-        rows
+        rows.rows
     }
 
     /// Related lists as tiles and Aura list records.
     fn tiles(&self, in_shadow: bool) -> Vec<RawRow<D::Node>> {
-        let mut rows = Vec::new();
+        let mut rows = Rows::default();
         let mut other_objects: Option<Vec<D::Node>> = None;
         let tiles = self.candidates(selectors::TILE, in_shadow);
         let prints = self.prints(&tiles, selectors::ITEM_MARKS);
@@ -1583,7 +1658,7 @@ impl<D: Dom> Reader<'_, D> {
                 break;
             }
         }
-        rows
+        rows.rows
     }
 
     /// A card's record (its title's) and its label/value pairs.
@@ -1772,7 +1847,12 @@ fn context_of(context: &impl std::hash::Hash) -> u64 {
 /// Whether two Ids name the same record: their first 15 characters (an 18-character Id adds a
 /// checksum to the 15-character one).
 fn same_record(one: &str, other: &str) -> bool {
-    one.get(..15).unwrap_or(one) == other.get(..15).unwrap_or(other)
+    record_key(one) == record_key(other)
+}
+
+/// What names a record in either Id form: its first 15 characters.
+fn record_key(id: &str) -> &str {
+    id.get(..15).unwrap_or(id)
 }
 
 /// The object an SLDS icon's class names (`slds-icon-standard-opportunity`: `opportunity`;
