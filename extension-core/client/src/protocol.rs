@@ -90,7 +90,10 @@ pub enum Request {
     /// The content script's list report for its tab (a page listing Opportunities), for the
     /// side panel.
     ListReport {
-        /// The summary (`list::summary::ListSummary`), bounded by `is_well_formed`.
+        /// The summary (`list::summary::ListSummary`) as JSON text, as the core answers it to
+        /// the content script (which hands one string on instead of building an object of a
+        /// hundred rows on the page's thread); bounded by `is_well_formed`.
+        #[serde(deserialize_with = "list_summary_from_json")]
         summary: deal_health::list::summary::ListSummary,
     },
     /// A record page settled the user's numeric date order (`evaluatePage`'s `dateOrder`): kept
@@ -292,6 +295,14 @@ pub enum Refusal {
     NotFromPanel,
     /// A preference the panel does not have.
     UnknownPreference,
+}
+
+/// A `ListSummary` sent as JSON text: the text must be a string, the JSON in it a summary.
+fn list_summary_from_json<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<deal_health::list::summary::ListSummary, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    serde_json::from_str(&text).map_err(serde::de::Error::custom)
 }
 
 /// Validates a message against its sender and decides the action. `extension_id` is
@@ -536,8 +547,10 @@ mod tests {
     fn a_list_report_is_kept_only_from_a_page_that_lists_opportunities() {
         const LIST: &str =
             "https://acme.lightning.force.com/lightning/o/Opportunity/list?filterName=Recent";
+        // The summary as JSON text, as the content script sends it.
+        let summary = |rows: &str| format!(r#"{{"total":2,"rows":[{rows}]}}"#);
         let report = |rows: &str| {
-            format!(r#"{{"type":"listReport","summary":{{"total":2,"rows":[{rows}]}}}}"#)
+            serde_json::json!({"type": "listReport", "summary": summary(rows)}).to_string()
         };
         let row = |id: &str| {
             format!(
@@ -588,6 +601,25 @@ mod tests {
                 Action::Ignore {
                     reason: Refusal::BadReport
                 }
+            );
+        }
+        // The summary as an object, or JSON text that is no summary: malformed.
+        let row_json = row("0065g00000AbCdEAAV");
+        for malformed in [
+            format!(
+                r#"{{"type":"listReport","summary":{}}}"#,
+                summary(&row_json)
+            ),
+            serde_json::json!({"type": "listReport", "summary": "[1, 2]"}).to_string(),
+            serde_json::json!({"type": "listReport", "summary": summary(&row_json) + "x"})
+                .to_string(),
+        ] {
+            assert_eq!(
+                route(ME, &moved_sender(LIST), &malformed),
+                Action::Ignore {
+                    reason: Refusal::Malformed
+                },
+                "{malformed}"
             );
         }
         let extra = good.replace(

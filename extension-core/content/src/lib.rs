@@ -10,7 +10,6 @@ use deal_health::dom::live::LiveDom;
 use deal_health::extract::header_anchor;
 use deal_health::list::answer::{ListAnswer, RowAnswer};
 use deal_health::list::previous::{decide as decide_list, ListDecision, PreviousList};
-use deal_health::list::summary::ListSummary;
 use deal_health::list::view::{enrich, RowScore};
 use deal_health::list::{analyze_list_with_shadow_roots, Layout, ListCache, ListReading, MAX_ROWS};
 use deal_health::locale::DateOrder;
@@ -163,8 +162,9 @@ pub fn evaluate_page(
 /// In the answer, `rows`: per row in page order, either `{recordId, same: true}` (its badge
 /// stays as drawn) or `{recordId, text, tone, accessibleName, reason, source, key, anchor}`
 /// (`list::view::RowView`, and `anchor`: the element its badge goes right after, or `null` for
-/// none); a row not listed is gone. `summary`: the `ListSummary` to report to the worker
-/// (`listReport`), or `null` when it is the one answered last; `dateOrder` and
+/// none); a row not listed is gone. `summary`: the `ListSummary` to report to the worker, as
+/// JSON text (`listReport` carries it so: one string for the page to hand on, not an object of
+/// a hundred rows to build and copy), or `null` when it is the one answered last; `dateOrder` and
 /// `dateOrderWanted` as for `evaluatePage`; `watch`: the open shadow roots the list was found in
 /// or read through (`list::ListReading::shadow_roots`, each once, at most
 /// `list::MAX_WATCHED_SHADOW_ROOTS`), which the content script observes besides the document.
@@ -187,7 +187,7 @@ pub fn evaluate_list(
         layout: Option<Layout>,
         epoch: u32,
         rows: Vec<RowAnswer>,
-        summary: Option<ListSummary>,
+        summary: Option<String>,
         date_order: Option<DateOrder>,
         date_order_wanted: bool,
         recheck_ms: Option<u32>,

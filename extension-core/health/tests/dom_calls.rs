@@ -202,7 +202,7 @@ impl Dom for Counting<'_> {
         nodes: &[Self::Node],
         names: &[&'static str],
         numbered: &'static str,
-    ) -> Option<Vec<(u64, String)>> {
+    ) -> Option<Vec<(u64, u64)>> {
         self.count();
         self.fingerprinted
             .set(self.fingerprinted.get() + nodes.len());

@@ -558,7 +558,7 @@ impl Dom for LiveDom {
         nodes: &[Node],
         names: &[&'static str],
         numbered: &'static str,
-    ) -> Option<Vec<(u64, String)>> {
+    ) -> Option<Vec<(u64, u64)>> {
         let answer = fingerprints_of(
             nodes.to_vec(),
             &names.join(","),
@@ -571,7 +571,7 @@ impl Dom for LiveDom {
         (answer.len() == 2 * nodes.len()).then(|| {
             answer
                 .chunks_exact(2)
-                .map(|pair| (pair[0] as u64, format!("{:x}", pair[1] as u64)))
+                .map(|pair| (pair[0] as u64, pair[1] as u64))
                 .collect()
         })
     }

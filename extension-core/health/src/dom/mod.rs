@@ -116,8 +116,8 @@ pub trait Dom {
     /// (a row's link) must match `numbered`: replaced by a copy, it changes the fingerprint.
     /// Not in it: other attributes and elements deeper down, and open shadow roots' contents
     /// (a reader reuses nothing read through one). Elements named [`OWN_TAG_PREFIX`]… (the
-    /// content script's badges) are passed over. A backend may send a hash of the fingerprint
-    /// (the live one: 53 bits, so no text crosses). `None` where the backend cannot tell
+    /// content script's badges) are passed over. Each fingerprint is sent as a hash (the live
+    /// backend's: 53 bits, so no text crosses). `None` where the backend cannot tell
     /// (nothing is reused). One call for all of `nodes`. The live backend, told what the page
     /// changed since (`live::LiveDom::with_changes`), gives a node no change is in or under
     /// the fingerprint it gave last, without reading it again.
@@ -126,7 +126,7 @@ pub trait Dom {
         _nodes: &[Self::Node],
         _names: &[&'static str],
         _numbered: &'static str,
-    ) -> Option<Vec<(u64, String)>> {
+    ) -> Option<Vec<(u64, u64)>> {
         None
     }
 

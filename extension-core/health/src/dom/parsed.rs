@@ -389,7 +389,7 @@ impl Dom for ParsedDom {
         nodes: &[NodeId],
         names: &[&'static str],
         numbered: &'static str,
-    ) -> Option<Vec<(u64, String)>> {
+    ) -> Option<Vec<(u64, u64)>> {
         fn sized(print: &mut String, value: Option<&str>) {
             match value {
                 Some(value) => print.push_str(&format!("{}:{value}", value.len())),
@@ -450,7 +450,10 @@ impl Dom for ParsedDom {
                         print.push('|');
                         light_text(node, &mut print);
                     }
-                    (node_number(id), print)
+                    // The whole fingerprint, hashed as the live backend sends it.
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    std::hash::Hash::hash(&print, &mut hasher);
+                    (node_number(id), std::hash::Hasher::finish(&hasher))
                 })
                 .collect(),
         )

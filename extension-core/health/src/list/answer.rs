@@ -9,7 +9,7 @@
 //! same badge. Its badge then stays where it is, beside the same anchor. Any other row is
 //! answered in full, with its anchor. Rows not answered are gone.
 //!
-//! The list's summary for the side panel ([`ListSummary`]) is answered only when it differs
+//! The list's summary for the side panel ([`super::summary::ListSummary`], as JSON) is answered only when it differs
 //! from the last one answered: never when every row is the same, in the same order, nor while
 //! the reading is incomplete ([`ListReading::complete`]).
 //!
@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::cache::ListCache;
-use super::summary::ListSummary;
+use super::summary::{summary_json, SummaryRows};
 use super::view::RowView;
 use super::ListReading;
 
@@ -36,6 +36,8 @@ pub(super) struct Answered {
     order: Vec<String>,
     /// The last summary answered, as its JSON.
     summary: Option<String>,
+    /// Each row's JSON in the last summary made.
+    summary_rows: SummaryRows,
     /// Whether the last answer's reading was complete (then its summary was up to date).
     complete: bool,
 }
@@ -83,8 +85,9 @@ pub struct ListAnswer {
     pub epoch: u32,
     /// Every row, in page order: the same, or drawn anew.
     pub rows: Vec<RowAnswer>,
-    /// The summary to report to the worker, when it changed.
-    pub summary: Option<ListSummary>,
+    /// The summary to report to the worker (`summary::ListSummary`, as JSON), when it
+    /// changed.
+    pub summary: Option<String>,
 }
 
 impl<N: Clone> ListCache<N> {
@@ -125,16 +128,16 @@ impl<N: Clone> ListCache<N> {
             .iter()
             .map(|row| row.record_id.clone())
             .collect();
+        let mut summary_rows = last.summary_rows;
         let (summary, summary_json) = if !reading.complete {
             // Not every row is read yet: the summary waits for them.
             (None, last.summary.filter(|_| current))
         } else if all_same && order == last.order && last.complete {
             (None, last.summary)
         } else {
-            let summary = ListSummary::from_report(report);
-            let json = serde_json::to_string(&summary).unwrap_or_default();
+            let json = summary_json(report, &mut summary_rows);
             let changed = !current || last.summary.as_deref() != Some(json.as_str());
-            (changed.then_some(summary), Some(json))
+            (changed.then(|| json.clone()), Some(json))
         };
         let epoch = next_epoch(last.epoch);
         self.answered = Answered {
@@ -142,6 +145,7 @@ impl<N: Clone> ListCache<N> {
             rows: answered,
             order,
             summary: summary_json,
+            summary_rows,
             complete: reading.complete,
         };
         ListAnswer {

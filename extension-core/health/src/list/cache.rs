@@ -172,7 +172,7 @@ pub(super) struct Scoring {
 }
 
 struct Entry<N> {
-    print: String,
+    print: u64,
     outcome: Outcome<N>,
     /// The open shadow roots the item was found in (none for an item of the document's tree).
     shadow_roots: Vec<N>,
@@ -276,7 +276,7 @@ impl<N: Clone> ListCache<N> {
     pub(super) fn reuse(
         &mut self,
         number: u64,
-        print: &str,
+        print: u64,
         context: u64,
     ) -> Option<(Outcome<N>, Vec<N>)> {
         self.read += 1;
@@ -293,7 +293,7 @@ impl<N: Clone> ListCache<N> {
     pub(super) fn keep(
         &mut self,
         number: u64,
-        print: String,
+        print: u64,
         context: u64,
         outcome: Outcome<N>,
         shadow_roots: Vec<N>,

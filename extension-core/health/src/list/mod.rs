@@ -924,7 +924,7 @@ impl<D: Dom> Reader<'_, D> {
     /// The fingerprints of `items` (the rows or cards of a list part) when a cache is given:
     /// one call for all of them. `anchors` matches every element a reading of one may keep
     /// (its anchor), so that a reading holding a node since replaced is not reused.
-    fn prints(&self, items: &[D::Node], anchors: &'static str) -> Option<Vec<(u64, String)>> {
+    fn prints(&self, items: &[D::Node], anchors: &'static str) -> Option<Vec<(u64, u64)>> {
         if self.cache.is_none() || items.is_empty() {
             return None;
         }
@@ -940,7 +940,7 @@ impl<D: Dom> Reader<'_, D> {
     fn reading(
         &self,
         item: &D::Node,
-        print: Option<&(u64, String)>,
+        print: Option<&(u64, u64)>,
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
     ) -> Outcome<D::Node> {
@@ -953,14 +953,14 @@ impl<D: Dom> Reader<'_, D> {
 
     fn reading_of(
         &self,
-        print: Option<&(u64, String)>,
+        print: Option<&(u64, u64)>,
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
     ) -> Outcome<D::Node> {
         let (Some(cache), Some((number, print))) = (self.cache, print) else {
             return read();
         };
-        let reused = cache.borrow_mut().reuse(*number, print, context);
+        let reused = cache.borrow_mut().reuse(*number, *print, context);
         if let Some((mut outcome, found_in)) = reused {
             let mut noted = self.found_in.borrow_mut();
             let room = MAX_SHADOW_ROOTS_NOTED.saturating_sub(noted.len());
@@ -995,7 +995,7 @@ impl<D: Dom> Reader<'_, D> {
                 .to_vec();
             cache
                 .borrow_mut()
-                .keep(*number, print.clone(), context, outcome.clone(), found_in);
+                .keep(*number, *print, context, outcome.clone(), found_in);
         }
         outcome
     }

@@ -50,45 +50,14 @@ const MAX_NAME_CHARS: usize = 120;
 impl ListSummary {
     /// The summary of an analysed list: its [`MAX_SUMMARY_ROWS`] riskiest rows.
     pub fn from_report(report: &ListReport) -> ListSummary {
-        let mut summary = ListSummary {
-            total: report.rows.len().min(MAX_ROWS),
-            rows: report
-                .rows
-                .iter()
-                .take(MAX_ROWS)
-                .map(|row| RowSummary {
-                    record_id: row.record_id.clone(),
-                    name: row
-                        .fields
-                        .name
-                        .as_ref()
-                        .map(|n| n.chars().take(MAX_NAME_CHARS).collect()),
-                    value: row.score.value,
-                    band: row.score.band,
-                    reason: row.score.reasons.first().map(|r| r.text.clone()),
-                })
-                .collect(),
-        };
-        // One row per record: a page may name one record by both its 15- and 18-character Id
-        // (the first in page order is kept).
-        let mut seen = std::collections::BTreeSet::new();
-        summary
-            .rows
-            .retain(|row| seen.insert(row.record_id.get(..15).unwrap_or_default().to_string()));
-        summary.rows.sort_by_key(RowSummary::risk_order);
-        summary.rows.truncate(MAX_SUMMARY_ROWS);
+        let (mut rows, total) = summary_rows(report);
         // The riskiest rows that fit the budget (a row that cannot be serialised fits nothing).
-        let mut bytes = 0;
-        let fitting = summary
-            .rows
-            .iter()
-            .take_while(|row| {
-                bytes += serde_json::to_vec(row).map_or(usize::MAX / 2, |json| json.len() + 1);
-                bytes <= MAX_SUMMARY_BYTES
-            })
-            .count();
-        summary.rows.truncate(fitting);
-        summary
+        let fitting = fitting(
+            rows.iter()
+                .map(|row| serde_json::to_vec(row).map_or(usize::MAX / 2, |json| json.len())),
+        );
+        rows.truncate(fitting);
+        ListSummary { rows, total }
     }
 
     /// Bounds on what a content script can report: valid Ids, each once, scores in range,
@@ -117,6 +86,77 @@ impl ListSummary {
         rows.sort_by_key(|row| row.risk_order());
         rows
     }
+}
+
+/// Each row's JSON in the last summary made by [`summary_json`], by record Id, with the row it
+/// was made from.
+pub type SummaryRows = rustc_hash::FxHashMap<String, (RowSummary, String)>;
+
+/// [`ListSummary::from_report`] as JSON, each row's JSON taken from `known` where that row is
+/// the same as then (a list evaluated again after one cell's edit serialises one row, not
+/// fifty); `known` is left holding this summary's rows.
+pub fn summary_json(report: &ListReport, known: &mut SummaryRows) -> String {
+    let (rows, total) = summary_rows(report);
+    let mut now = SummaryRows::with_capacity_and_hasher(rows.len(), Default::default());
+    let mut jsons = Vec::with_capacity(rows.len());
+    for row in rows {
+        let json = match known.remove(&row.record_id) {
+            Some((was, json)) if was == row => json,
+            _ => serde_json::to_string(&row).unwrap_or_default(),
+        };
+        jsons.push(json.clone());
+        now.insert(row.record_id.clone(), (row, json));
+    }
+    *known = now;
+    // An empty JSON (a row that could not be serialised) fits nothing.
+    let fitting = fitting(jsons.iter().map(|json| {
+        if json.is_empty() {
+            usize::MAX / 2
+        } else {
+            json.len()
+        }
+    }));
+    jsons.truncate(fitting);
+    format!(r#"{{"rows":[{}],"total":{total}}}"#, jsons.join(","))
+}
+
+/// The rows a summary may list, riskiest first, each record once (a page may name one record
+/// by both its 15- and 18-character Id: the first in page order is kept), at most
+/// [`MAX_SUMMARY_ROWS`]; and how many rows the page showed.
+fn summary_rows(report: &ListReport) -> (Vec<RowSummary>, usize) {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rows: Vec<RowSummary> = report
+        .rows
+        .iter()
+        .take(MAX_ROWS)
+        .filter(|row| seen.insert(row.record_id.get(..15).unwrap_or_default()))
+        .map(|row| RowSummary {
+            record_id: row.record_id.clone(),
+            name: row
+                .fields
+                .name
+                .as_ref()
+                .map(|n| n.chars().take(MAX_NAME_CHARS).collect()),
+            value: row.score.value,
+            band: row.score.band,
+            reason: row.score.reasons.first().map(|r| r.text.clone()),
+        })
+        .collect();
+    rows.sort_by_key(RowSummary::risk_order);
+    rows.truncate(MAX_SUMMARY_ROWS);
+    (rows, report.rows.len().min(MAX_ROWS))
+}
+
+/// How many of the rows, whose JSON takes `sizes` bytes each, fit [`MAX_SUMMARY_BYTES`] (a
+/// comma or bracket each besides).
+fn fitting(sizes: impl Iterator<Item = usize>) -> usize {
+    let mut bytes = 0usize;
+    sizes
+        .take_while(|size| {
+            bytes = bytes.saturating_add(size + 1);
+            bytes <= MAX_SUMMARY_BYTES
+        })
+        .count()
 }
 
 impl RowSummary {
@@ -191,6 +231,7 @@ mod tests {
             warnings: Vec::new(),
         };
         let summary = ListSummary::from_report(&report);
+        assert_same_as_json(&report, &summary);
         assert_eq!(summary.total, MAX_ROWS);
         assert!(!summary.rows.is_empty() && summary.rows.len() < MAX_SUMMARY_ROWS);
         assert!(serde_json::to_vec(&summary).unwrap().len() <= MAX_SUMMARY_BYTES + 64);
@@ -228,9 +269,65 @@ mod tests {
             warnings: Vec::new(),
         };
         let summary = ListSummary::from_report(&report);
+        assert_same_as_json(&report, &summary);
         assert_eq!(summary.rows.len(), 1);
         assert_eq!(summary.rows[0].record_id, "0065g00000QqQqQAAV");
         assert!(summary.is_well_formed());
+    }
+
+    /// `summary_json` gives `summary` (`report`'s), made afresh and from the rows it kept.
+    fn assert_same_as_json(report: &ListReport, summary: &ListSummary) {
+        let mut known = SummaryRows::default();
+        for pass in ["afresh", "from the rows kept"] {
+            let json = summary_json(report, &mut known);
+            let parsed: ListSummary = serde_json::from_str(&json).expect(pass);
+            assert_eq!(&parsed, summary, "{pass}");
+        }
+        assert_eq!(known.len(), summary_rows(report).0.len());
+    }
+
+    #[test]
+    fn a_summary_made_again_takes_the_changed_rows_anew() {
+        use crate::extract::Fields;
+        use crate::score::{Reason, Score};
+        let row = |id: &str, value: u8| super::super::RowReport {
+            record_id: id.to_string(),
+            fields: Fields {
+                name: Some(format!("Deal {id}")),
+                ..Fields::default()
+            },
+            shown: Vec::new(),
+            score: Score {
+                value: Some(value),
+                band: Band::AtRisk,
+                reasons: vec![Reason {
+                    code: "close_date_passed",
+                    points: -10,
+                    text: Text::new("reason_close_date_passed").arg(value.to_string()),
+                }],
+            },
+            warnings: Vec::new(),
+        };
+        let mut report = ListReport {
+            layout: None,
+            rows: vec![row("0065g00000AB1CD", 40), row("0065g00000AB2CD", 60)],
+            date_order: None,
+            warnings: Vec::new(),
+        };
+        let mut known = SummaryRows::default();
+        summary_json(&report, &mut known);
+        // One row's score and reason change, another row comes, one goes.
+        report.rows[1] = row("0065g00000AB2CD", 10);
+        report.rows[0] = row("0065g00000AB3CD", 90);
+        let json = summary_json(&report, &mut known);
+        let parsed: ListSummary = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed, ListSummary::from_report(&report));
+        assert_eq!(parsed.rows[0].value, Some(10));
+        assert_eq!(known.len(), 2);
+        assert!(
+            !known.contains_key("0065g00000AB1CD"),
+            "a row gone is forgotten"
+        );
     }
 
     #[test]
