@@ -13,20 +13,54 @@ export function makeText(i18n) {
   const ui = i18n.getUILanguage();
   const language = ui.split('-')[0] === catalog ? ui : catalog;
   const plurals = new Intl.PluralRules(language);
+  // Intl's formatters are costly to make: each made once, when first needed (main.js loads
+  // on pages that may never draw a badge), the currencies' as met.
+  const once = (make) => {
+    let made = null;
+    return () => (made ??= make());
+  };
+  const numbers = once(() => new Intl.NumberFormat(language));
+  const currencies = new Map();
+  const currency = (code, whole) => {
+    const key = `${code} ${whole}`;
+    let format = currencies.get(key);
+    if (!format) {
+      format = new Intl.NumberFormat(language, { style: 'currency', currency: code, maximumFractionDigits: whole ? 0 : 2 });
+      if (currencies.size < 16) currencies.set(key, format);
+    }
+    return format;
+  };
+  const dates = once(() => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }));
+  const relative = once(() => new Intl.RelativeTimeFormat(language, { numeric: 'always' }));
   const formats = {
-    count: (value) => new Intl.NumberFormat(language).format(value.value),
+    count: (value) => numbers().format(value.value),
     money: (value) => {
       try {
-        return new Intl.NumberFormat(language, { style: 'currency', currency: value.currency, maximumFractionDigits: value.cents % 100 === 0 ? 0 : 2 }).format(value.cents / 100);
+        return currency(value.currency, value.cents % 100 === 0).format(value.cents / 100);
       } catch {
-        return `${new Intl.NumberFormat(language).format(value.cents / 100)} ${value.currency}`;
+        return `${numbers().format(value.cents / 100)} ${value.currency}`;
       }
     },
-    date: (value) => new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value.date}T00:00:00Z`)),
+    date: (value) => dates().format(new Date(`${value.date}T00:00:00Z`)),
     ago: (value) => {
       const [count, unit] = value.minutes < 60 ? [value.minutes, 'minute'] : value.minutes < 2880 ? [Math.floor(value.minutes / 60), 'hour'] : [Math.floor(value.minutes / 1440), 'day'];
-      return new Intl.RelativeTimeFormat(language, { numeric: 'always' }).format(-count, unit);
+      return relative().format(-count, unit);
     },
+  };
+  // The browser's getMessage goes through the extension bindings' argument checks at every
+  // call, and a list draws three messages per row: each message once per id and arguments,
+  // for the page's life (the language cannot change under it), at most MAX_KEPT.
+  const MAX_KEPT = 1000;
+  const kept = new Map();
+  const getMessage = (id, args) => {
+    const key = args.length ? JSON.stringify([id, args]) : id; // unambiguous, whatever the args hold
+    let found = kept.get(key);
+    if (found === undefined) {
+      if (kept.size >= MAX_KEPT) kept.clear();
+      found = i18n.getMessage(id, args);
+      kept.set(key, found);
+    }
+    return found;
   };
   return function text(message) {
     if (!message) return '';
@@ -38,8 +72,8 @@ export function makeText(i18n) {
     let id = message.id;
     if (typeof message.count === 'number') {
       const form = `${id}_${plurals.select(message.count)}`;
-      id = i18n.getMessage(form) ? form : `${id}_other`;
+      id = getMessage(form, []) ? form : `${id}_other`;
     }
-    return i18n.getMessage(id, args);
+    return getMessage(id, args);
   };
 }
