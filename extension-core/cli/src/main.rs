@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use deal_health::dom::limits;
-use deal_health::list::analyze_list_html;
+use deal_health::list::{analyze_list_html, RowReport};
 use deal_health::locale::Locale;
 use deal_health::page::{recognize, recognize_list};
 use deal_health::report::{analyze_html, AnalyzeOptions};
@@ -139,7 +139,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let html = read_checked(&page)?;
             let report = analyze_list_html(&html, &url, &options)
                 .context("the URL stopped being an Opportunity list page")?;
-            println!("{}", serde_json::to_string(&report.rows)?);
+            let rows: Vec<&RowReport> = report.rows.iter().map(|row| &**row).collect();
+            println!("{}", serde_json::to_string(&rows)?);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -120,7 +120,7 @@ impl<N: Clone> ListCache<N> {
                     same: true,
                 })
             } else {
-                RowAnswer::Drawn(Box::new(view.clone()))
+                RowAnswer::Drawn(Box::new(RowView::clone(view)))
             });
         }
         let order: Vec<String> = report

@@ -22,6 +22,7 @@
 //! Bounded: an evaluation keeps only the items it met; the others are forgotten as it ends.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -177,7 +178,7 @@ struct Entry<N> {
     /// The open shadow roots the item was found in (none for an item of the document's tree).
     shadow_roots: Vec<N>,
     /// The row's texts as last scored, its report and its badge.
-    scored: Option<(RowTexts, RowReport, RowView)>,
+    scored: Option<(RowTexts, Arc<RowReport>, Arc<RowView>)>,
     pass: u64,
 }
 
@@ -322,10 +323,16 @@ impl<N: Clone> ListCache<N> {
         }
     }
 
-    /// The report and badge kept for the item at `key` when its row's texts were `texts`.
-    pub(super) fn scored(&self, key: (u64, u64), texts: &RowTexts) -> Option<(RowReport, RowView)> {
-        let (kept, report, view) = self.entries.get(&key)?.scored.as_ref()?;
-        (kept == texts).then(|| (report.clone(), view.clone()))
+    /// The report and badge kept for the item at `key` when its row's texts were `raw`'s.
+    pub(super) fn scored(
+        &self,
+        key: (u64, u64),
+        raw: &RawRow<N>,
+    ) -> Option<(Arc<RowReport>, Arc<RowView>)> {
+        let ((record_id, link_text, cells), report, view) =
+            self.entries.get(&key)?.scored.as_ref()?;
+        (*record_id == raw.record_id && *link_text == raw.link_text && *cells == raw.cells)
+            .then(|| (report.clone(), view.clone()))
     }
 
     /// Keeps the report and badge of the item at `key`, scored from `texts`.
@@ -333,8 +340,8 @@ impl<N: Clone> ListCache<N> {
         &mut self,
         key: (u64, u64),
         texts: RowTexts,
-        report: RowReport,
-        view: RowView,
+        report: Arc<RowReport>,
+        view: Arc<RowView>,
     ) {
         if let Some(entry) = self.entries.get_mut(&key) {
             entry.scored = Some((texts, report, view));

@@ -71,6 +71,7 @@ pub mod summary;
 pub mod view;
 
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -168,8 +169,9 @@ pub struct RowReport {
 pub struct ListReport {
     /// Which list the rows came from.
     pub layout: Option<Layout>,
-    /// The rows in page order.
-    pub rows: Vec<RowReport>,
+    /// The rows in page order (shared: a list evaluated again keeps each unchanged row's
+    /// report, [`cache`], rather than a copy).
+    pub rows: Vec<Arc<RowReport>>,
     /// The numeric date order the list's Close Dates settle (the one fact kept per org).
     pub date_order: Option<DateOrder>,
     /// Problems that concern the whole list (no rows, too many rows).
@@ -191,7 +193,7 @@ pub struct ListReading<N> {
     /// own tree holds whole.
     pub shadow_roots: Vec<N>,
     /// Each row's badge ([`view::row_view`]), in the same order.
-    pub views: Vec<view::RowView>,
+    pub views: Vec<Arc<view::RowView>>,
     /// Each row's item as the cache knows it (its node's number and context), where its reading
     /// was kept; `None` without a cache, or for an item read through an open shadow root.
     pub items: Vec<Option<(u64, u64)>>,
@@ -225,7 +227,7 @@ fn report_of(extraction: ListExtraction, today: NaiveDate) -> ListReport {
     let rows = extraction
         .rows
         .into_iter()
-        .map(|row| row_report(row, today))
+        .map(|row| Arc::new(row_report(row, today)))
         .collect();
     ListReport {
         layout: extraction.layout,
@@ -256,7 +258,11 @@ fn score_rows_cached<N: Clone>(
     currency_locale: Option<&Locale>,
     today: NaiveDate,
     cache: &RefCell<ListCache<N>>,
-) -> (Vec<RowReport>, Vec<view::RowView>, Option<DateOrder>) {
+) -> (
+    Vec<Arc<RowReport>>,
+    Vec<Arc<view::RowView>>,
+    Option<DateOrder>,
+) {
     let close_dates = || {
         raw_rows.iter().flat_map(|row| {
             row.cells
@@ -278,15 +284,18 @@ fn score_rows_cached<N: Clone>(
     let mut views = Vec::with_capacity(raw_rows.len());
     for raw in raw_rows {
         let item = raw.item;
-        let texts = (
-            raw.record_id.clone(),
-            raw.link_text.clone(),
-            raw.cells.clone(),
-        );
-        let kept = item.and_then(|item| cache.borrow().scored(item, &texts));
+        let kept = item.and_then(|item| cache.borrow().scored(item, &raw));
         let (report, view) = kept.unwrap_or_else(|| {
-            let report = row_report(parse_row(raw, options, currency_locale, order), today);
-            let view = view::row_view(&report);
+            let texts = (
+                raw.record_id.clone(),
+                raw.link_text.clone(),
+                raw.cells.clone(),
+            );
+            let report = Arc::new(row_report(
+                parse_row(raw, options, currency_locale, order),
+                today,
+            ));
+            let view = Arc::new(view::row_view(&report));
             if let Some(item) = item {
                 cache
                     .borrow_mut()
@@ -357,7 +366,11 @@ pub fn analyze_list_with_shadow_roots<D: Dom>(
         let rows = report.rows.len();
         return ListReading {
             complete: true,
-            views: report.rows.iter().map(view::row_view).collect(),
+            views: report
+                .rows
+                .iter()
+                .map(|row| Arc::new(view::row_view(row)))
+                .collect(),
             items: vec![None; rows],
             kept: vec![false; rows],
             report,

@@ -169,6 +169,7 @@ impl RowSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn row(id: &str, value: Option<u8>) -> RowSummary {
         RowSummary {
@@ -226,6 +227,7 @@ mod tests {
                     },
                     warnings: Vec::new(),
                 })
+                .map(Arc::new)
                 .collect(),
             date_order: None,
             warnings: Vec::new(),
@@ -264,7 +266,10 @@ mod tests {
         };
         let report = ListReport {
             layout: None,
-            rows: vec![row("0065g00000QqQqQAAV"), row("0065g00000QqQqQ")],
+            rows: vec![
+                row("0065g00000QqQqQAAV").into(),
+                row("0065g00000QqQqQ").into(),
+            ],
             date_order: None,
             warnings: Vec::new(),
         };
@@ -310,15 +315,18 @@ mod tests {
         };
         let mut report = ListReport {
             layout: None,
-            rows: vec![row("0065g00000AB1CD", 40), row("0065g00000AB2CD", 60)],
+            rows: vec![
+                row("0065g00000AB1CD", 40).into(),
+                row("0065g00000AB2CD", 60).into(),
+            ],
             date_order: None,
             warnings: Vec::new(),
         };
         let mut known = SummaryRows::default();
         summary_json(&report, &mut known);
         // One row's score and reason change, another row comes, one goes.
-        report.rows[1] = row("0065g00000AB2CD", 10);
-        report.rows[0] = row("0065g00000AB3CD", 90);
+        report.rows[1] = row("0065g00000AB2CD", 10).into();
+        report.rows[0] = row("0065g00000AB3CD", 90).into();
         let json = summary_json(&report, &mut known);
         let parsed: ListSummary = serde_json::from_str(&json).unwrap();
         assert_eq!(parsed, ListSummary::from_report(&report));

@@ -8,6 +8,8 @@
 //! score instead ([`RowScore`], [`enrich`]), as the record badge shows the analysis rather than
 //! the estimate ([`crate::badge::decide`]); every other row shows the on-device estimate.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
@@ -110,7 +112,7 @@ pub fn row_view_with(row: &RowReport, analysis: Option<&RowScore>) -> RowView {
 /// Each row's badge with the Customer City score of its deal, where `scores` has one (matched
 /// on the Id's first 15 characters); the others are left as they are. `views` are `rows`'
 /// badges, in the same order.
-pub fn enrich(rows: &[RowReport], views: &mut [RowView], scores: &[RowScore]) {
+pub fn enrich(rows: &[Arc<RowReport>], views: &mut [Arc<RowView>], scores: &[RowScore]) {
     if scores.is_empty() {
         return;
     }
@@ -121,7 +123,7 @@ pub fn enrich(rows: &[RowReport], views: &mut [RowView], scores: &[RowScore]) {
     for (row, view) in rows.iter().zip(views.iter_mut()) {
         let found = row.record_id.get(..15).and_then(|id| by_record.get(id));
         if let Some(score) = found {
-            *view = row_view_with(row, Some(score));
+            *view = Arc::new(row_view_with(row, Some(score)));
         }
     }
 }
@@ -313,8 +315,8 @@ mod tests {
         first.record_id = "006000000000001AAA".to_string();
         let mut second = row(Some(70), Band::Healthy, Vec::new());
         second.record_id = "006000000000002AAA".to_string();
-        let rows = vec![first, second];
-        let mut views: Vec<RowView> = rows.iter().map(row_view).collect();
+        let rows = vec![Arc::new(first), Arc::new(second)];
+        let mut views: Vec<Arc<RowView>> = rows.iter().map(|r| Arc::new(row_view(r))).collect();
         let estimates = views.clone();
         enrich(&rows, &mut views, &[]);
         assert_eq!(views, estimates);

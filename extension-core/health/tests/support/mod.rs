@@ -84,7 +84,7 @@ pub fn list_comparable(report: &deal_health::list::ListReport) -> Value {
     let rows: Vec<Value> = report
         .rows
         .iter()
-        .map(|row| serde_json::to_value(row).expect("serialisable"))
+        .map(|row| serde_json::to_value(&**row).expect("serialisable"))
         .collect();
     let warnings: Vec<Value> = report
         .warnings
