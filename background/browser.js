@@ -42,6 +42,8 @@ export const tabs = {
   url: async (tabId) => (await chrome.tabs.get(tabId).catch(() => null))?.url ?? '',
   open: (url) => chrome.tabs.create({ url }),
   tell: (tabId, message) => chrome.tabs.sendMessage(tabId, message),
+  // Every tab with its URL where the host permissions show it (Salesforce's), else none.
+  all: () => chrome.tabs.query({}),
 };
 
 export const sidePanel = {

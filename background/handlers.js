@@ -7,7 +7,7 @@ import { badgeAllowedFor, liveAllows } from './policy.js';
 import { resourceFor } from './resources.js';
 import { record } from './analytics.js';
 import { signOut, startSignIn } from './signin.js';
-import { listKey, scoresFor } from './lists.js';
+import { listKey, listsWanted, markListsWanted, scoresFor, wantList } from './lists.js';
 
 export { listKey };
 
@@ -34,6 +34,11 @@ async function panelInput(action) {
   // The list report its content script last sent (of this list or an earlier one: the core
   // shows only this list's).
   const list = context.list ? (await session.get(listKey(action.tabId)))[listKey(action.tabId)] ?? null : null;
+  // The panel is in use: from now on in this browser session lists are reported though signed
+  // out, and a tab showing a list it has not reported (its content script started before, or
+  // reported another list) is asked for it; the panel follows the report (storage.onChanged).
+  await markListsWanted();
+  if (context.list && (!list || list.list !== context.list)) wantList(action.tabId, context.host);
   const input = {
     tab: context, tier1, list, signedIn: Boolean(stored), settings: await currentSettings(),
     sessionExpired: !stored && Boolean(ended[KEY.sessionExpired]), signInError: stored ? null : (ended[KEY.signInError] ?? null),
@@ -74,7 +79,8 @@ const HANDLERS = {
   getDateOrder: async (action) => {
     const [{ [action.key]: order, [KEY.session]: stored }, { allowed, provisional }] = await Promise.all([
       local.get([action.key, KEY.session]), badgeAllowedFor(action.host, action.tabId)]);
-    return { ok: true, order: order ?? null, signedIn: Boolean(stored), allowed, provisional }; // the core checks the order again
+    // listsWanted: whether a list page reports its list though signed out (lists.js).
+    return { ok: true, order: order ?? null, signedIn: Boolean(stored), allowed, provisional, listsWanted: await listsWanted() }; // the core checks the order again
   },
   recordEvent: async (action) => {
     await record(action.name, action.properties);

@@ -21,8 +21,30 @@ export async function scoresFor(host, summary) {
   return listScores(found[key] ?? null, found[KEY.cacheIndex] ?? null, key, nowIso(), summary);
 }
 
+// Tells the tab `tabId`, showing a list of the org at `host`, that its list reports are wanted
+// (listWanted): a content script reports its list only once told so, by this or by the answer
+// to its getDateOrder (listsWanted), or while the user is signed in. Not waited for.
+export function wantList(tabId, host) {
+  try {
+    tabs.tell(tabId, { type: 'listWanted', host }).catch(() => {});
+  } catch {
+    // The tab went meanwhile.
+  }
+}
+
+// Whether lists are wanted though the user is signed out: the side panel has asked for a tab's
+// view in this browser session (markListsWanted).
+export async function listsWanted() {
+  return Boolean((await session.get(KEY.listsWanted))[KEY.listsWanted]);
+}
+export async function markListsWanted() {
+  if (!(await listsWanted())) await session.set({ [KEY.listsWanted]: true }).catch(() => {});
+}
+
 // Tells every tab that still shows the list it reported (of the org at `host`; every org when
-// none is named) its rows' scores as they are now. Not waited for by the tabs' answers.
+// none is named) its rows' scores as they are now, and, with `host`, every other tab showing a
+// list of that org that its list is wanted (a list opened while signed out reports nothing
+// until then: the scores it answers come with its report). Not waited for by the tabs' answers.
 export async function tellLists(host) {
   const everything = await session.everything();
   for (const [name, stored] of Object.entries(everything)) {
@@ -36,6 +58,12 @@ export async function tellLists(host) {
     } catch {
       // The tab went meanwhile.
     }
+  }
+  if (!host) return;
+  for (const tab of await tabs.all().catch(() => [])) {
+    if (typeof tab.id !== 'number' || !tab.url || everything[listKey(tab.id)]) continue;
+    const context = tabContext(tab.url, null);
+    if (context.list && context.host === host) wantList(tab.id, host);
   }
 }
 

@@ -57,6 +57,8 @@ import { makeText } from './i18n.js';
   // (null until it has); the record the worker answered without an analysis; since when this
   // record has been evaluated; and the core's "evaluate again then" while its view waits.
   let signedIn = null;
+  let listsWanted = false; // the worker wants this tab's list reports though signed out (reportList)
+  let unreported = null; // the list's latest summary (JSON text), not reported yet (reportList)
   let noAnalysisFor = null;
   let clock = { recordId: '', at: 0 };
   let recheckTimer = 0;
@@ -233,13 +235,31 @@ import { makeText } from './i18n.js';
     listEpoch = list.epoch;
     // The core answers the summary only when it changed since the answer drawn last.
     if (list.summary) {
-      send({ type: 'listReport', summary: list.summary }).then((answer) => {
-        // Refused: the next evaluation answers everything again, the summary with it (also when
-        // evaluations answered since: the core takes this summary as reported).
-        if (answer && answer.ignored) listEpoch = 0;
-        else if (answer && answer.ok) takeRowScores(answer.scores);
-      });
+      unreported = list.summary;
+      reportList();
     }
+  }
+
+  // The list's summary goes to the worker only once something there wants it: the side panel
+  // (asked in this browser session, the worker's listsWanted or listWanted) or, signed in, the
+  // rows' Customer City scores it answers with. Until then the latest summary waits here, and
+  // a list page sends nothing at all (each message costs the page's thread about a
+  // millisecond). Dropped with the list's badges (removeRows): a summary is only ever reported
+  // for the list it was read from.
+  function reportList() {
+    if (!unreported || !(listsWanted || signedIn === true)) return;
+    const summary = unreported;
+    unreported = null;
+    send({ type: 'listReport', summary }).then((answer) => {
+      // Refused: the next evaluation answers everything again, the summary with it (also when
+      // evaluations answered since: the core takes this summary as reported).
+      if (answer && answer.ignored) listEpoch = 0;
+      else if (answer && answer.ok) takeRowScores(answer.scores);
+    });
+  }
+  function wantLists() {
+    listsWanted = true;
+    reportList();
   }
 
   // The user signed out: the record badge drops the analysis it holds (the core then shows the
@@ -272,6 +292,8 @@ import { makeText } from './i18n.js';
       // The same answer says whether the user is signed in (used from the next evaluation on)
       // and whether the administrator's policy lets the badge show on this org (start()).
       if (answer && typeof answer.signedIn === 'boolean') signedIn = answer.signedIn;
+      if (answer && answer.listsWanted === true) listsWanted = true;
+      reportList(); // a summary that waited for this answer
       if (answer && answer.order && !dateOrder) {
         dateOrder = answer.order;
         if (core && dateOrderWanted) evaluate();
@@ -814,6 +836,7 @@ import { makeText } from './i18n.js';
   }
 
   function removeRows() {
+    unreported = null;
     watchRoots([]);
     for (const rowBadge of rowBadges.values()) {
       forget(rowBadge);
@@ -982,6 +1005,7 @@ import { makeText } from './i18n.js';
     if (message.type === 'policyRefused') refuse();
     else if (message.type === 'listScores') takeRowScores(message.scores);
     else if (message.type === 'signedOut') signedOut();
+    else if (message.type === 'listWanted') wantLists();
   });
 
   // Notes the page's changes for the next list evaluation (changedSince).

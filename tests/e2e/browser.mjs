@@ -370,6 +370,26 @@ export async function eventually(probe, { timeout = 5000, every = 50 } = {}) {
   }
 }
 
+/** The side panel page opened in a tab of its own, as a rep opens the panel: it asks the worker
+ *  for its view, which from then on in the browser session has every list page report its
+ *  list (background/lists.js, listsWanted). With `tabId`, it also asks for that tab's view, as
+ *  the panel does when it shows beside that tab. Resolves to the worker's answer for `tabId`
+ *  (or null); the page is closed. */
+export async function openPanelPage(browser, tabId = null) {
+  const panel = await browser.context.newPage();
+  try {
+    await panel.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+    await eventually(() => browser.worker.evaluate(async () => {
+      const found = await chrome.storage.session.get('cc.listsWanted');
+      return found['cc.listsWanted'] === true;
+    }));
+    if (tabId === null) return null;
+    return await panel.evaluate((id) => chrome.runtime.sendMessage({ type: 'getPanel', tabId: id }), tabId);
+  } finally {
+    await panel.close();
+  }
+}
+
 /** The real side panel (not a tab, so not a Playwright page), driven over CDP: found with
  *  `Target.getTargets` and attached through a page's CDP session (messages relayed with
  *  `Target.sendMessageToTarget`). Resolves once the panel document exists. */

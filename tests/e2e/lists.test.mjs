@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, readBadge, readRowBadges as readRowBadgesOf, root } from './browser.mjs';
+import { eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, openPanelPage, readBadge, readRowBadges as readRowBadgesOf, root } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = nativeBin('cc-health');
@@ -99,6 +99,9 @@ const cellBoxes = () => page.evaluate(() => {
 before(async () => {
   standin = await startStandin();
   browser = await launch({ port: standin.port });
+  // The rep has opened the side panel in this browser session: every list is reported to the
+  // worker (the tests below read those reports). Before that nothing is: list-report.test.mjs.
+  await openPanelPage(browser);
   page = await browser.context.newPage();
 });
 

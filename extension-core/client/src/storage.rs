@@ -42,6 +42,10 @@ pub const TAB_PREFIX: &str = "cc.tab.";
 /// `session`: the prefix of a tab's list report (`cc.list.<tabId>`,
 /// `deal_health::list::summary::ListSummary`).
 pub const LIST_PREFIX: &str = "cc.list.";
+/// `session`: the side panel has asked for a tab's view in this browser session, so content
+/// scripts report their lists (`listReport`) though signed out; until then only a signed-in
+/// user's lists are reported (for their rows' scores).
+pub const LISTS_WANTED: &str = "cc.listsWanted";
 /// `session`: the prefix of a tab's analysis pace (`cc.pace.<tabId>`, [`crate::retry::TabPace`]).
 pub const PACE_PREFIX: &str = "cc.pace.";
 /// Alarm: send the analytics queue.
@@ -74,6 +78,7 @@ pub struct Keys {
     pub provisional_tabs: &'static str,
     pub tab_prefix: &'static str,
     pub list_prefix: &'static str,
+    pub lists_wanted: &'static str,
     pub pace_prefix: &'static str,
     pub flush_alarm: &'static str,
     pub sweep_alarm: &'static str,
@@ -99,6 +104,7 @@ pub const KEYS: Keys = Keys {
     provisional_tabs: PROVISIONAL_TABS,
     tab_prefix: TAB_PREFIX,
     list_prefix: LIST_PREFIX,
+    lists_wanted: LISTS_WANTED,
     pace_prefix: PACE_PREFIX,
     flush_alarm: FLUSH_ALARM,
     sweep_alarm: SWEEP_ALARM,
@@ -119,7 +125,7 @@ mod tests {
             .values()
             .map(|v| v.as_str().unwrap())
             .collect();
-        assert_eq!(names.len(), 21);
+        assert_eq!(names.len(), 22);
         for (i, a) in names.iter().enumerate() {
             for b in &names[i + 1..] {
                 assert_ne!(a, b);
@@ -142,6 +148,7 @@ mod tests {
             HOLD_UNTIL,
             SIGN_OUT_EPOCH,
             POLICY_COPY,
+            LISTS_WANTED,
         ] {
             assert!(
                 prefixes.iter().all(|prefix| !key.starts_with(prefix)),
