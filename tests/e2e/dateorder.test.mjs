@@ -125,8 +125,11 @@ test('from the content script\'s world: its own org\'s order only, one a page ca
   assert.equal(answers.yearFirst.ignored, 'orderNotLearnable'); // protocol::Refusal's codes
   assert.equal(answers.otherHost.ignored, 'malformed');
   // (With it, whether the user is signed in: the badge's headline, badge::decide; and whether
-  // the administrator's policy lets the badge show on this org, by the live policy here.)
-  assert.deepEqual(answers.asked, { ok: true, order: 'dayMonthYear', signedIn: false, allowed: true, provisional: false });
+  // the administrator's policy lets the badge show on this org, by the live policy here; and
+  // whether the side panel has asked for list reports yet, background/lists.js: not here.)
+  assert.deepEqual(answers.asked, {
+    ok: true, order: 'dayMonthYear', signedIn: false, allowed: true, provisional: false, listsWanted: false,
+  });
   assert.notEqual(answers.storage, 'read', 'the content script cannot read chrome.storage.local');
   await page.close();
   assert.deepEqual(await storedOrders(), { [`cc.dateOrder.${ORG}`]: 'dayMonthYear' });
