@@ -9,7 +9,7 @@
 // The core decides (pageAllowed); this keeps the reads and the tabs to check.
 // The tabs a copy allowed are also in session storage (KEY.provisionalTabs): a worker stopped
 // before the live policy arrived leaves them to the next one to check.
-import { pageAllowed } from './pkg/core.js';
+import { pageAllowed, tabContext } from './pkg/core.js';
 import { local, managedPolicy, session, tabs } from './browser.js';
 import { KEY, exclusive, write } from './state.js';
 
@@ -59,12 +59,30 @@ export function readManaged() {
   return managedReading;
 }
 
-// The policy changed: read it again now; the copy follows.
+// The policy changed: read it again now; the copy follows. Pages already open on an org the
+// new policy refuses (an administrator narrowed allowedOrgHosts while reps worked) are told to
+// take their badges down, as a tab a copy allowed is.
 export function policyChanged() {
   managedLive = undefined;
   managedReading = null;
   managedGeneration += 1;
-  return readManaged();
+  const reading = readManaged();
+  reading.then((policy) => policy && tellRefused(policy)).catch(() => {});
+  return reading;
+}
+
+// Every Salesforce tab of an org `policy` refuses gets policyRefused (content/main.js, refuse()).
+async function tellRefused(policy) {
+  for (const tab of await tabs.all().catch(() => [])) {
+    if (typeof tab.id !== 'number' || !tab.url) continue;
+    const { host } = tabContext(tab.url, null);
+    if (!host || pageAllowed(policy, undefined, host).allowed) continue;
+    try {
+      tabs.tell(tab.id, { type: 'policyRefused', host }).catch(() => {});
+    } catch {
+      // The tab went meanwhile.
+    }
+  }
 }
 
 // The live policy's answer, whatever the copy says. A policy that cannot be read allows nothing

@@ -38,6 +38,7 @@ const POLICIES = {
   locked: { disableSignIn: true, allowedOrgHosts: ['lightning-record-layout-en-us.my.salesforce.com', 'https://lightning-de-ch.my.salesforce.com/'] },
   regional: { apiOrigin: 'https://api.eu.customercity.com' },
   restart: { allowedOrgHosts: ['lightning-record-layout-en-us'] },
+  narrowed: { allowedOrgHosts: ['lightning-record-layout-en-us', 'lightning-de-ch'] },
 };
 const copies = Object.fromEntries(Object.keys(POLICIES).map((name) => [name, join(mkdtempSync(join(tmpdir(), `cc-managed-${name}-`)), 'dist')]));
 let standin;
@@ -251,6 +252,33 @@ test('after a restart a page allowed by the last policy read loses its badge onc
   assert.ok((await second.worker.evaluate(() => chrome.storage.local.get('session'))).session, 'still signed in');
   assert.equal(await asked(), askedBefore, 'nothing asked of the API about the unlisted org');
   assert.equal(await views(), viewsBefore, 'no badge view counted on the unlisted org');
+});
+
+// An administrator narrows allowedOrgHosts while pages are open: Chromium loads the new policy
+// file (after its few seconds of settling), the worker reads it again and every open page of an
+// org no longer listed loses its badge at once, without a reload; a listed org's page keeps
+// its own.
+test('a policy narrowed while pages are open takes the unlisted org\'s badge down at once', { skip }, async (t) => {
+  const narrowed = await launchCopy('narrowed', t);
+  t.after(() => writePolicies());
+  assert.equal((await managedPolicy(narrowed)).allowedOrgHosts.length, 2);
+  const dropped = await narrowed.context.newPage();
+  await dropped.goto('https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(dropped, (b) => b && /\d/.test(b.text));
+  const kept = await narrowed.context.newPage();
+  await kept.goto('https://lightning-de-ch.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view');
+  await waitForBadge(kept, (b) => b !== null);
+  writePolicies({ narrowed: { allowedOrgHosts: ['lightning-de-ch'] } });
+  await eventually(async () => {
+    const policy = await narrowed.worker.evaluate(() => chrome.storage.managed.get(null));
+    return policy.allowedOrgHosts?.length === 1 ? true : null;
+  }, { timeout: 30000 });
+  await eventually(async () => ((await readBadge(dropped)) === null ? true : null), { timeout: 5000 });
+  // Read no more: a change on the page draws nothing again.
+  await dropped.evaluate(() => document.body.append(document.createElement('div')));
+  await dropped.waitForTimeout(800);
+  assert.equal(await readBadge(dropped), null, 'the badge stays down');
+  assert.notEqual(await readBadge(kept), null, 'the listed org keeps its badge');
 });
 
 // The worker's word that the live policy refuses an org a copy allowed: the content script takes
