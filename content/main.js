@@ -30,6 +30,7 @@ import { makeText } from './i18n.js';
   const ROW_TAG = 'cc-deal-health-row'; // a list row's badge
   const QUIET_MS = 60; // re-evaluate once the page has been quiet this long...
   const MAX_WAIT_MS = 250; // ...or at the latest this long after the first change
+  const VIEW_MS = 120; // a list with rows far from view: evaluated this long after the view moves
   let lastCostMs = 0; // how long the last evaluation took (the next waits in proportion)
 
   let badge = null;
@@ -158,7 +159,7 @@ import { makeText } from './i18n.js';
           document, url, localToday(), dateOrder,
           leftList && { url: leftList.url, recordIds: leftList.recordIds, waitedMs: now - urlChangedAt },
           leftList ? leftList.anchors : undefined,
-          listEpoch, changes, rowScores,
+          listEpoch, changes, rowScores, wholeListWanted(),
         );
       } catch (error) {
         failed = true;
@@ -231,6 +232,7 @@ import { makeText } from './i18n.js';
       send({ type: 'dateOrder', order: dateOrder });
     }
     if (list.recheckMs != null) recheckTimer = setTimeout(evaluate, list.recheckMs);
+    watchView(list.outOfView === true);
     drawRows(list.rows);
     listEpoch = list.epoch;
     // The core answers the summary only when it changed since the answer drawn last.
@@ -260,6 +262,43 @@ import { makeText } from './i18n.js';
   function wantLists() {
     listsWanted = true;
     reportList();
+    readWhole();
+  }
+
+  // Every row is read once the list is to be reported (reportList wants the whole list's
+  // summary); until then the core leaves the rows laid out far from view unread (its answer's
+  // `outOfView`), and reads them as the view comes near them: a 200-card board costs the page
+  // a screenful of cards, not 200.
+  const wholeListWanted = () => listsWanted || signedIn === true;
+  function readWhole() {
+    if (viewWatched && wholeListWanted() && core && !refused) evaluate();
+  }
+
+  // While the answer drawn left rows far from view unread: a scroll anywhere on the page (the
+  // list's own scroller too: scroll events are caught at the document as they go down to it)
+  // or a resize evaluates again, VIEW_MS after the view first moved, so that a long scroll is
+  // followed every VIEW_MS. Rows the view comes near are read; those read stay as they were.
+  let viewWatched = false;
+  let viewTimer = 0;
+  function viewMoved() {
+    if (viewTimer) return;
+    viewTimer = setTimeout(() => {
+      viewTimer = 0;
+      if (viewWatched && core && !refused) evaluate();
+    }, VIEW_MS);
+  }
+  function watchView(on) {
+    if (on === viewWatched) return;
+    viewWatched = on;
+    if (on) {
+      document.addEventListener('scroll', viewMoved, { capture: true, passive: true });
+      window.addEventListener('resize', viewMoved, { passive: true });
+    } else {
+      document.removeEventListener('scroll', viewMoved, { capture: true });
+      window.removeEventListener('resize', viewMoved);
+      clearTimeout(viewTimer);
+      viewTimer = 0;
+    }
   }
 
   // The user signed out: the record badge drops the analysis it holds (the core then shows the
@@ -294,6 +333,7 @@ import { makeText } from './i18n.js';
       if (answer && typeof answer.signedIn === 'boolean') signedIn = answer.signedIn;
       if (answer && answer.listsWanted === true) listsWanted = true;
       reportList(); // a summary that waited for this answer
+      readWhole(); // or rows left far from view, now wanted
       if (answer && answer.order && !dateOrder) {
         dateOrder = answer.order;
         if (core && dateOrderWanted) evaluate();
@@ -838,6 +878,7 @@ import { makeText } from './i18n.js';
   function removeRows() {
     unreported = null;
     watchRoots([]);
+    watchView(false);
     for (const rowBadge of rowBadges.values()) {
       forget(rowBadge);
       removed(rowBadge.host);

@@ -42,9 +42,9 @@ export const listBoard = (cards) => {
   return repeated(html, /<li class="forceKanbanCard[^"]*" data-recordid="(006\w+)">.*?<\/li>/, (run) => Math.floor(cards / columns) + (run < cards % columns ? 1 : 0), 'K');
 };
 
-// Page changes on a list, as scripts for the page: ten more rows (a scrolled list view renders
-// them), one cell's value replaced (an inline edit saved), one card's. The `n`th of each makes
-// rows and values the earlier ones did not.
+// Page changes on a list, as scripts for the page: ten more rows (a list view scrolled to its
+// end renders them, and shows them), one cell's value replaced (an inline edit saved), one
+// card's. The `n`th of each makes rows and values the earlier ones did not.
 export const scrollRows = (n = 0) => `(() => {
   const rows = document.querySelectorAll('tr[data-row-key-value^="0065g00000G"]');
   const last = rows[rows.length - 1];
@@ -56,6 +56,8 @@ export const scrollRows = (n = 0) => `(() => {
     copy.querySelector('a[href*="0065g"]').setAttribute('href', '/lightning/r/' + id + '/view');
     last.parentElement.append(copy);
   }
+  // The rep scrolled to the end of the list, which is why it rendered them.
+  last.parentElement.lastElementChild.scrollIntoView({ block: 'end' });
 })()`;
 export const editCell = (n = 0) => `(() => {
   document.querySelector('tr[data-row-key-value^="0065g00000G"] td[data-label="Close Date"] lightning-formatted-date-time').textContent = '1/${n + 5}/2026';

@@ -32,10 +32,10 @@ after(async () => {
 });
 
 /** The tab Id of `page`, as the worker knows it. */
-const tabIdOf = (page) => browser.worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? null, page.url());
+const tabIdOf = (page, { worker } = browser) => worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? null, page.url());
 
 /** Every list report the worker keeps (session storage `cc.list.<tabId>`), by tab Id. */
-const storedLists = () => browser.worker.evaluate(async () => Object.fromEntries(
+const storedLists = ({ worker } = browser) => worker.evaluate(async () => Object.fromEntries(
   Object.entries(await chrome.storage.session.get(null)).filter(([key]) => key.startsWith('cc.list.')).map(([key, value]) => [key.slice('cc.list.'.length), value]),
 ));
 
@@ -49,6 +49,69 @@ async function openList() {
   }, { timeout: 8000 });
   return page;
 }
+
+/** The record Ids (15 characters) of the board's cards laid out within the viewport. */
+const cardsInView = (page) => page.evaluate(() => [...document.querySelectorAll('.forceKanbanCard[data-recordid]')]
+  .filter((card) => {
+    const box = card.getBoundingClientRect();
+    return box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
+  })
+  .map((card) => card.dataset.recordid.slice(0, 15)));
+const badgedIds = async (page) => new Set((await readRowBadges(page)).filter((b) => b.label).map((b) => b.recordId.slice(0, 15)));
+
+// Issue 19 (cost): while no list is wanted whole, a long board is read a screenful at a time.
+// The cards laid out far from the viewport are left unread (no badge, nothing read of them);
+// scrolling the list's own scroller brings its cards near, and they get their badges; once the
+// side panel asks, every card is read and the whole board is reported. A browser of its own:
+// the panel, once asked, wants every list of the session.
+test('signed out, a 200-card board reads the cards near the view, the rest as they come near or are wanted', async (t) => {
+  const { LIST_BOARD, LIST_HEADERS, listBoard } = await import('../bench/list-pages.mjs');
+  const html = listBoard(200);
+  const own = await launch({ port: standin.port });
+  t.after(() => own.context.close().catch(() => {}));
+  const page = await own.context.newPage();
+  await page.route((u) => u.href === LIST_BOARD, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
+  await page.goto(LIST_BOARD, { waitUntil: 'load' });
+  const inView = await cardsInView(page);
+  assert.ok(inView.length >= 6, `${inView.length} cards in view`);
+  const first = await eventually(async () => {
+    const ids = await badgedIds(page);
+    return inView.every((id) => ids.has(id)) ? ids : null;
+  }, { timeout: 8000 });
+  await page.waitForTimeout(800);
+  const settled = await badgedIds(page);
+  assert.equal(settled.size, first.size, 'nothing more read while the view stays');
+  assert.ok(settled.size < 100, `${settled.size} of 200 cards read: those near the view only`);
+  assert.deepEqual(await storedLists(own), {}, 'nothing reported');
+
+  // The first column becomes a scroller of its own (as Lightning's are), scrolled to its end:
+  // its last cards come into view and get their badges.
+  await page.evaluate(() => {
+    const column = document.querySelector('.forceKanbanColumn');
+    column.style.height = '600px';
+    column.style.overflowY = 'auto';
+  });
+  await page.waitForTimeout(400);
+  await page.evaluate(() => { const column = document.querySelector('.forceKanbanColumn'); column.scrollTop = column.scrollHeight; });
+  const scrolledInto = await cardsInView(page);
+  const lastOfColumn = await page.evaluate(() => [...document.querySelector('.forceKanbanColumn').querySelectorAll('.forceKanbanCard[data-recordid]')].pop().dataset.recordid.slice(0, 15));
+  assert.ok(scrolledInto.includes(lastOfColumn), 'the column\'s last card is in view');
+  assert.ok(!settled.has(lastOfColumn), 'and was not read before');
+  await eventually(async () => {
+    const ids = await badgedIds(page);
+    return scrolledInto.every((id) => ids.has(id)) ? true : null;
+  }, { timeout: 5000 });
+
+  // The side panel asks: every card is read, and the whole board is reported.
+  const tabId = await tabIdOf(page, own);
+  await openPanelPage(own, tabId);
+  const stored = await eventually(async () => {
+    const found = (await storedLists(own))[tabId];
+    return found && found.summary.total === 200 ? found : null;
+  }, { timeout: 15000 });
+  assert.equal(stored.summary.total, 200);
+  assert.equal((await badgedIds(page)).size, 200, 'every card has its badge');
+});
 
 test('signed out, a list page reports its list only once the side panel has asked for it', async () => {
   assert.ok(ROWS.length >= 4, 'the fixture has rows');

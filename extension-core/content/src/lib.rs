@@ -138,7 +138,7 @@ pub fn evaluate_page(
 }
 
 /// What the content script draws on a page that lists Opportunities (`page::recognize_list`):
-/// `{layout, epoch, rows, summary, dateOrder, dateOrderWanted, recheckMs, watch}`, `null`
+/// `{layout, epoch, rows, summary, dateOrder, dateOrderWanted, recheckMs, outOfView, watch}`, `null`
 /// elsewhere.
 ///
 /// - `previous` (`{url, recordIds, waitedMs}`) and `previous_anchors` (in the order of
@@ -147,8 +147,12 @@ pub fn evaluate_page(
 ///   list (`list::previous::decide`) the answer has no rows, `summary` `null`, `epoch` 0 and
 ///   `recheckMs`: when to evaluate again though nothing changed.
 /// - Past [`FRESH_READS_PER_EVALUATION`] rows read afresh, the others wait for the next
-///   evaluation (`list::ListReading::complete`): the answer has the rows read so far, no
+///   evaluation (`list::ListReading::read_on`): the answer has the rows read so far, no
 ///   `summary` and no `dateOrder` yet, and `recheckMs` 0.
+/// - Unless `whole` (every row wanted: the list is to be reported), rows laid out far from
+///   the viewport are left unread (`list::ListCache::defer_far_items`): the answer has no
+///   `summary` nor `dateOrder` then either, and `outOfView` true: evaluate again once the view
+///   has moved (a scroll, a resize), or with `whole` when the list is wanted.
 /// - `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
 ///   only what changed since (`list::answer`).
 /// - `changes`: the nodes the page changed since the last `evaluateList` (its mutation records'
@@ -180,6 +184,7 @@ pub fn evaluate_list(
     drawn: u32,
     changes: JsValue,
     row_scores: JsValue,
+    whole: bool,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -191,6 +196,7 @@ pub fn evaluate_list(
         date_order: Option<DateOrder>,
         date_order_wanted: bool,
         recheck_ms: Option<u32>,
+        out_of_view: bool,
     }
     let Some(page) = recognize_list(url) else {
         forget_list();
@@ -206,6 +212,7 @@ pub fn evaluate_list(
         today: parse_today(today)?,
     };
     let mut reading = LIST_CACHE.with(|cache| {
+        cache.borrow_mut().defer_far_items(!whole);
         analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache))
     });
     // Before the answer: a row whose score changed has another key, and is answered anew.
@@ -233,7 +240,7 @@ pub fn evaluate_list(
         ListDecision::Wait { recheck_ms } => Some(recheck_ms),
     };
     // Items left for the next evaluation: it comes in a task of its own, at once.
-    let recheck_ms = wait.or((!reading.complete).then_some(0));
+    let recheck_ms = wait.or(reading.read_on.then_some(0));
     // Waiting, nothing is answered (the content script draws nothing, and its next answer is
     // whole).
     let ListAnswer {
@@ -262,6 +269,7 @@ pub fn evaluate_list(
         date_order: report.date_order,
         date_order_wanted,
         recheck_ms,
+        out_of_view: wait.is_none() && reading.out_of_view,
     })
     .map_err(|error| JsValue::from_str(&error.to_string()))?;
     let evaluation = js_sys::JSON::parse(&json)?;

@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use chrono::NaiveDate;
 use deal_health::badge::HeadlineSource;
 use deal_health::dom::parsed::ParsedDom;
+use deal_health::dom::{Ancestor, Child, Dom};
 use deal_health::list::answer::{ListAnswer, RowAnswer};
 use deal_health::list::view::{enrich, RowScore};
 use deal_health::list::{analyze_list_anchored, analyze_list_with_shadow_roots, ListCache};
@@ -346,4 +347,141 @@ fn a_list_that_never_stops_changing_is_read_whole_after_a_few_partial_passes() {
         }
     }
     assert_eq!(completed_at, Some(9));
+}
+
+/// The parsed page with a viewport: the rows whose record is in `far` are laid out far from
+/// view (`Dom::far_from_view`), as the live backend tells from their boxes.
+struct Scrolled<'a> {
+    inner: &'a ParsedDom,
+    far: RefCell<Vec<&'static str>>,
+}
+
+type Node = <ParsedDom as Dom>::Node;
+
+impl Dom for Scrolled<'_> {
+    type Node = Node;
+    fn document(&self) -> Node {
+        self.inner.document()
+    }
+    fn query_tree(&self, root: &Node, selector: &'static str) -> Vec<Node> {
+        self.inner.query_tree(root, selector)
+    }
+    fn shadow_roots_in_tree(&self, root: &Node) -> Vec<Node> {
+        self.inner.shadow_roots_in_tree(root)
+    }
+    fn shadow_root(&self, element: &Node) -> Option<Node> {
+        self.inner.shadow_root(element)
+    }
+    fn is_shadow_root(&self, node: &Node) -> bool {
+        self.inner.is_shadow_root(node)
+    }
+    fn parent(&self, node: &Node) -> Option<Node> {
+        self.inner.parent(node)
+    }
+    fn children(&self, node: &Node) -> Vec<Child<Node>> {
+        self.inner.children(node)
+    }
+    fn next_element_sibling(&self, node: &Node) -> Option<Node> {
+        self.inner.next_element_sibling(node)
+    }
+    fn tag_name(&self, node: &Node) -> Option<String> {
+        self.inner.tag_name(node)
+    }
+    fn attribute(&self, node: &Node, name: &str) -> Option<String> {
+        self.inner.attribute(node, name)
+    }
+    fn form_value(&self, node: &Node) -> Option<String> {
+        self.inner.form_value(node)
+    }
+    fn same_node(&self, a: &Node, b: &Node) -> bool {
+        self.inner.same_node(a, b)
+    }
+    fn tree_root(&self, node: &Node) -> Node {
+        self.inner.tree_root(node)
+    }
+    fn ancestry(&self, node: &Node, names: &[&'static str], limit: usize) -> Option<Vec<Ancestor>> {
+        self.inner.ancestry(node, names, limit)
+    }
+    fn fingerprints(
+        &self,
+        nodes: &[Node],
+        names: &[&'static str],
+        numbered: &'static str,
+    ) -> Option<Vec<(u64, u64)>> {
+        self.inner.fingerprints(nodes, names, numbered)
+    }
+    fn numbers(&self, nodes: &[Node]) -> Option<Vec<u64>> {
+        self.inner.numbers(nodes)
+    }
+    fn far_from_view(&self, node: &Node) -> bool {
+        let links = self.inner.query_tree(node, "a[href]");
+        let href = links
+            .first()
+            .and_then(|link| self.inner.attribute(link, "href"))
+            .unwrap_or_default();
+        self.far.borrow().iter().any(|id| href.contains(id))
+    }
+}
+
+// Issue 19 (cost): told to, a reading leaves the rows laid out far from view unread, says so,
+// and reports no summary of the part it read; as the view moves it reads the rows brought near
+// and keeps those read; once every row is wanted (the list is to be reported) it reads them all,
+// the reading then the same as one of the whole page.
+#[test]
+fn rows_far_from_view_wait_until_they_come_near_or_the_whole_list_is_wanted() {
+    let html = page(AMOUNTS, OWNERS);
+    let parsed = ParsedDom::parse(&html);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let (whole, _) = analyze_list_anchored(&parsed, &options, None);
+    let dom = Scrolled {
+        inner: &parsed,
+        far: RefCell::new(vec![IDS[1], IDS[2]]),
+    };
+    let mut cache = ListCache::new();
+    cache.defer_far_items(true);
+    let cache = Cache::new(cache);
+    let ids = |reading: &deal_health::list::ListReading<Node>| -> Vec<String> {
+        reading
+            .report
+            .rows
+            .iter()
+            .map(|row| row.record_id.clone())
+            .collect()
+    };
+
+    let first = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(ids(&first), [IDS[0]], "the row in view only");
+    assert!(first.out_of_view && !first.read_on && !first.complete);
+    assert_eq!(
+        first.report.rows[0], whole.rows[0],
+        "read as in the whole list"
+    );
+    assert_eq!(first.report.date_order, None);
+    let answer = cache.borrow_mut().answer(0, &first);
+    assert_eq!(answer.summary, None, "no summary of a part of the list");
+
+    // Scrolled: the second row comes near, the third is still far.
+    dom.far.borrow_mut().retain(|id| *id != IDS[1]);
+    let second = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(ids(&second), [IDS[0], IDS[1]]);
+    assert_eq!(second.kept, [true, false], "the row read before is kept");
+    assert!(second.out_of_view);
+    let answer = cache.borrow_mut().answer(answer.epoch, &second);
+    assert_eq!(drawn_of(&answer), [false, true]);
+    assert_eq!(answer.summary, None);
+
+    // The list is to be reported: every row, far or not.
+    cache.borrow_mut().defer_far_items(false);
+    let third = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert!(third.complete && !third.out_of_view);
+    assert_eq!(third.report, whole);
+    let answer = cache.borrow_mut().answer(answer.epoch, &third);
+    assert!(answer.summary.is_some(), "the whole list's summary");
+
+    // Not told to, nothing is left whatever the layout says.
+    let fresh = Cache::new(ListCache::new());
+    dom.far.borrow_mut().push(IDS[0]);
+    let undeferred = analyze_list_with_shadow_roots(&dom, &options, None, Some(&fresh));
+    assert!(undeferred.complete && !undeferred.out_of_view);
+    assert_eq!(undeferred.report, whole);
 }

@@ -317,6 +317,19 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep, pass, ch
   return out;
 }
 
+// Dom::far_from_view: whether the node's box lies wholly outside the viewport grown by half
+// its size on every side. A node with no box (display: none, detached, not an element) is not
+// far: it is read as before, and its scope decides.
+export function farFromView(node) {
+  const view = node && node.nodeType === 1 ? node.ownerDocument.defaultView : null;
+  if (!view) return false; // not an element, or a document with no window (nothing laid out)
+  const box = node.getBoundingClientRect();
+  if (box.width === 0 && box.height === 0) return false;
+  const width = view.innerWidth;
+  const height = view.innerHeight;
+  return box.bottom < -height / 2 || box.top > height * 1.5 || box.right < -width / 2 || box.left > width * 1.5;
+}
+
 // Dom::changes_within: whether every node of `changes` is in or under one of `items` (one
 // walk up per change, stopping at a node already walked); false when `changes` is not known.
 export function changesWithin(items, changes) {
@@ -394,6 +407,8 @@ extern "C" {
         pass: u32,
         changes: &JsValue,
     ) -> Vec<f64>;
+    #[wasm_bindgen(js_name = farFromView)]
+    fn far_from_view_of(node: &Node) -> bool;
     #[wasm_bindgen(js_name = changesWithin)]
     fn changes_within_items(items: Vec<Node>, changes: &JsValue) -> bool;
     #[wasm_bindgen(js_name = composedAncestrySince)]
@@ -588,6 +603,10 @@ impl Dom for LiveDom {
         );
         (answer.len() == 2 * nodes.len())
             .then(|| answer.chunks_exact(2).map(|pair| pair[0] as u64).collect())
+    }
+
+    fn far_from_view(&self, node: &Node) -> bool {
+        far_from_view_of(node)
     }
 
     fn changes_within(&self, items: &[Node]) -> bool {

@@ -55,6 +55,8 @@ pub struct ListCache<N> {
     pub(super) frame: Frame<N>,
     /// At most this many items read afresh per evaluation ([`ListCache::limit_fresh_reads`]).
     fresh_reads: Option<usize>,
+    /// Whether items far from view are left unread ([`ListCache::defer_far_items`]).
+    defer_far: bool,
     /// How many evaluations in a row left items unread.
     partial_passes: usize,
 }
@@ -208,6 +210,7 @@ impl<N> Default for ListCache<N> {
             answered: Answered::default(),
             frame: Frame::default(),
             fresh_reads: None,
+            defer_far: false,
             partial_passes: 0,
         }
     }
@@ -239,9 +242,11 @@ impl<N: Clone> ListCache<N> {
     pub fn clear(&mut self) {
         let answered = std::mem::take(&mut self.answered);
         let fresh_reads = self.fresh_reads;
+        let defer_far = self.defer_far;
         *self = Self::default();
         self.answered = answered.forgotten();
         self.fresh_reads = fresh_reads;
+        self.defer_far = defer_far;
     }
 
     /// Lets an evaluation read afresh (and keep) at most `items` items; the others wait for the
@@ -251,6 +256,20 @@ impl<N: Clone> ListCache<N> {
     /// are never kept, are not counted (nor limited).
     pub fn limit_fresh_reads(&mut self, items: usize) {
         self.fresh_reads = Some(items.max(1));
+    }
+
+    /// Whether the next evaluations leave unread the items laid out far from view
+    /// ([`crate::dom::Dom::far_from_view`]; `ListReading::out_of_view` says when some were):
+    /// a list of 200 cards, of which a screenful is seen, is read a screenful at a time as the
+    /// user scrolls. Off when every row is wanted (a report of the whole list). An item read
+    /// once is reused wherever it is, while unchanged.
+    pub fn defer_far_items(&mut self, on: bool) {
+        self.defer_far = on;
+    }
+
+    /// Whether items far from view are left unread ([`ListCache::defer_far_items`]).
+    pub(super) fn far_items_deferred(&self) -> bool {
+        self.defer_far
     }
 
     /// The limit on this evaluation's fresh readings: the one [`ListCache::limit_fresh_reads`]

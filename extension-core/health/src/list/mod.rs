@@ -199,10 +199,16 @@ pub struct ListReading<N> {
     pub items: Vec<Option<(u64, u64)>>,
     /// Whether each row's reading is the one kept from the last evaluation (its item unchanged).
     pub kept: Vec<bool>,
-    /// False when items were left unread, past the cache's budget of fresh readings per pass
-    /// ([`ListCache::limit_fresh_reads`]): the next pass reads on from what this one kept.
-    /// Then `report.date_order` is `None` (the rows read so far may not settle what all do).
+    /// False when items were left unread (`read_on`, `out_of_view`). Then `report.date_order`
+    /// is `None` (the rows read so far may not settle what all do).
     pub complete: bool,
+    /// Whether items were left unread past the cache's budget of fresh readings per pass
+    /// ([`ListCache::limit_fresh_reads`]): the next pass, at once, reads on from what this one
+    /// kept.
+    pub read_on: bool,
+    /// Whether items were left unread because they lie far from view
+    /// ([`ListCache::defer_far_items`]): a pass after the view moves reads those it brought near.
+    pub out_of_view: bool,
 }
 
 /// Extracts and scores every row of the list on `dom`. `known_date_order` is what an earlier
@@ -366,6 +372,8 @@ pub fn analyze_list_with_shadow_roots<D: Dom>(
         let rows = report.rows.len();
         return ListReading {
             complete: true,
+            read_on: false,
+            out_of_view: false,
             views: report
                 .rows
                 .iter()
@@ -419,8 +427,10 @@ fn read_cached<D: Dom>(
     );
     cache.borrow_mut().sweep();
     cache.borrow_mut().frame = reader.frame.take();
-    let complete = !reader.incomplete.get();
-    cache.borrow_mut().completed(complete);
+    let read_on = reader.incomplete.get();
+    let out_of_view = reader.out_of_view.get();
+    let complete = !read_on && !out_of_view;
+    cache.borrow_mut().completed(!read_on);
     ListReading {
         report: ListReport {
             layout,
@@ -430,6 +440,8 @@ fn read_cached<D: Dom>(
             warnings,
         },
         complete,
+        read_on,
+        out_of_view,
         anchors,
         shadow_roots: if watch {
             reader.watched_shadow_roots()
@@ -481,6 +493,8 @@ impl<'d, D: Dom> Reader<'d, D> {
             frame: RefCell::new(cache::Frame::default()),
             fresh_left: Cell::new(None),
             incomplete: Cell::new(false),
+            defer_far: cache.is_some_and(|cache| cache.borrow().far_items_deferred()),
+            out_of_view: Cell::new(false),
         }
     }
 
@@ -786,6 +800,10 @@ struct Reader<'d, D: Dom> {
     fresh_left: Cell<Option<usize>>,
     /// Set when an item was left for the next pass.
     incomplete: Cell<bool>,
+    /// Whether an item far from view is left unread ([`ListCache::defer_far_items`]).
+    defer_far: bool,
+    /// Set when an item was left unread because it lies far from view.
+    out_of_view: Cell<bool>,
 }
 
 impl<D: Dom> Reader<'_, D> {
@@ -957,7 +975,7 @@ impl<D: Dom> Reader<'_, D> {
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
     ) -> Outcome<D::Node> {
-        let outcome = self.reading_of(print, context, read);
+        let outcome = self.reading_of(item, print, context, read);
         if matches!(outcome, Outcome::Row(_)) {
             self.frame.borrow_mut().rows.push(item.clone());
         }
@@ -966,6 +984,7 @@ impl<D: Dom> Reader<'_, D> {
 
     fn reading_of(
         &self,
+        item: &D::Node,
         print: Option<&(u64, u64)>,
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
@@ -983,6 +1002,12 @@ impl<D: Dom> Reader<'_, D> {
                 row.kept = true;
             }
             return outcome;
+        }
+        // Far from what the user sees, the item waits until it comes near (the content script
+        // evaluates again when the view moves), or until every item is wanted.
+        if self.defer_far && self.dom.far_from_view(item) {
+            self.out_of_view.set(true);
+            return Outcome::Skip;
         }
         // Past the pass's budget of fresh readings, the item waits for the next pass.
         let left = self.fresh_left.get();
