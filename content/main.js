@@ -275,11 +275,13 @@ import { makeText } from './i18n.js';
   }
 
   // While the answer drawn left rows far from view unread: a scroll anywhere on the page (the
-  // list's own scroller too: scroll events are caught at the document as they go down to it)
-  // or a resize evaluates again, VIEW_MS after the view first moved, so that a long scroll is
-  // followed every VIEW_MS. Rows the view comes near are read; those read stay as they were.
+  // list's own scroller too: scroll events are caught at the document as they go down to it,
+  // and at each watched shadow root, which a scroll inside does not leave) or a resize
+  // evaluates again, VIEW_MS after the view first moved, so that a long scroll is followed
+  // every VIEW_MS. Rows the view comes near are read; those read stay as they were.
   let viewWatched = false;
   let viewTimer = 0;
+  let viewTargets = [];
   function viewMoved() {
     if (viewTimer) return;
     viewTimer = setTimeout(() => {
@@ -290,15 +292,22 @@ import { makeText } from './i18n.js';
   function watchView(on) {
     if (on === viewWatched) return;
     viewWatched = on;
+    listenForScrolls();
     if (on) {
-      document.addEventListener('scroll', viewMoved, { capture: true, passive: true });
       window.addEventListener('resize', viewMoved, { passive: true });
     } else {
-      document.removeEventListener('scroll', viewMoved, { capture: true });
       window.removeEventListener('resize', viewMoved);
       clearTimeout(viewTimer);
       viewTimer = 0;
     }
+  }
+  function listenForScrolls() {
+    const wanted = viewWatched ? [document, ...watchedRoots] : [];
+    for (const target of viewTargets) {
+      if (!wanted.includes(target)) target.removeEventListener('scroll', viewMoved, { capture: true });
+    }
+    for (const target of wanted) target.addEventListener('scroll', viewMoved, { capture: true, passive: true });
+    viewTargets = wanted;
   }
 
   // The user signed out: the record badge drops the analysis it holds (the core then shows the
@@ -1100,6 +1109,7 @@ import { makeText } from './i18n.js';
   function watchRoots(roots) {
     if (roots.length === watchedRoots.size && roots.every((root) => watchedRoots.has(root))) return;
     watchedRoots = new Set(roots);
+    listenForScrolls();
     if (!observing) return;
     // Disconnecting drops the changes not yet delivered: those of the page still count.
     const pending = observer.takeRecords();

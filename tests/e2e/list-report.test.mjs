@@ -20,14 +20,19 @@ const ROWS = JSON.parse(execFileSync(nativeBin('cc-health'), ['list', join(root,
 
 let standin;
 let browser;
+// A browser of its own for the lists read a screenful at a time: the side panel, once asked,
+// wants every list of the browser session.
+let fresh;
 
 before(async () => {
   standin = await startStandin();
   browser = await launch({ port: standin.port });
+  fresh = await launch({ port: standin.port });
 });
 
 after(async () => {
   await browser?.context.close().catch(() => {});
+  await fresh?.context.close().catch(() => {});
   await standin?.close();
 });
 
@@ -59,16 +64,55 @@ const cardsInView = (page) => page.evaluate(() => [...document.querySelectorAll(
   .map((card) => card.dataset.recordid.slice(0, 15)));
 const badgedIds = async (page) => new Set((await readRowBadges(page)).filter((b) => b.label).map((b) => b.recordId.slice(0, 15)));
 
+// The same in native shadow DOM: a scroll inside the datatable's shadow root never reaches the
+// document, and still brings the rows it shows near.
+test('signed out, rows scrolled into view inside a native shadow root get their badges', async () => {
+  const slug = 'list-recently-viewed-native-shadow-en-us';
+  const url = new URL(JSON.parse(readFileSync(join(root, 'tests', 'fixtures', slug, 'meta.json'), 'utf8')).url);
+  const page = await fresh.context.newPage();
+  await page.goto(`https://${slug}.lightning.force.com${url.pathname}${url.search}`, { waitUntil: 'load' });
+  await eventually(async () => ((await readRowBadges(page)).some((b) => b.label) ? true : null), { timeout: 8000 });
+  // Eighty more rows in a scroller of the datatable's own, as a long Recently Viewed list.
+  const last = await page.evaluate(() => {
+    const shadow = document.querySelector('lightning-datatable').shadowRoot;
+    const row = shadow.querySelector('tr[data-row-key-value="0065g00000Rv001AAA"]');
+    const table = row.closest('table');
+    const scroller = document.createElement('div');
+    scroller.style.cssText = 'height: 300px; overflow-y: auto';
+    table.before(scroller);
+    scroller.append(table);
+    let id = '';
+    for (let i = 0; i < 80; i++) {
+      const copy = row.cloneNode(true);
+      for (const host of copy.querySelectorAll('cc-deal-health-row')) host.remove();
+      id = `0065g00000Rw${String(i).padStart(3, '0')}AAA`;
+      copy.setAttribute('data-row-key-value', id);
+      copy.querySelector('a[href*="0065g"]').setAttribute('href', `/lightning/r/${id}/view`);
+      row.parentElement.append(copy);
+    }
+    return id;
+  });
+  await page.waitForTimeout(800);
+  const before = await badgedIds(page);
+  assert.ok(before.has('0065g00000Rw000'), 'the first added row, in view, is read');
+  assert.ok(!before.has(last.slice(0, 15)), 'the last, far below, is not');
+  await page.evaluate(() => {
+    const scroller = document.querySelector('lightning-datatable').shadowRoot.querySelector('table').parentElement;
+    scroller.scrollTop = scroller.scrollHeight;
+  });
+  await eventually(async () => ((await badgedIds(page)).has(last.slice(0, 15)) ? true : null), { timeout: 5000 });
+  assert.deepEqual(await storedLists(fresh), {}, 'nothing reported');
+  await page.close();
+});
+
 // Issue 19 (cost): while no list is wanted whole, a long board is read a screenful at a time.
 // The cards laid out far from the viewport are left unread (no badge, nothing read of them);
 // scrolling the list's own scroller brings its cards near, and they get their badges; once the
-// side panel asks, every card is read and the whole board is reported. A browser of its own:
-// the panel, once asked, wants every list of the session.
-test('signed out, a 200-card board reads the cards near the view, the rest as they come near or are wanted', async (t) => {
+// side panel asks, every card is read and the whole board is reported.
+test('signed out, a 200-card board reads the cards near the view, the rest as they come near or are wanted', async () => {
   const { LIST_BOARD, LIST_HEADERS, listBoard } = await import('../bench/list-pages.mjs');
   const html = listBoard(200);
-  const own = await launch({ port: standin.port });
-  t.after(() => own.context.close().catch(() => {}));
+  const own = fresh;
   const page = await own.context.newPage();
   await page.route((u) => u.href === LIST_BOARD, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
   await page.goto(LIST_BOARD, { waitUntil: 'load' });
