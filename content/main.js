@@ -159,8 +159,9 @@ import { makeText } from './i18n.js';
           document, url, localToday(), dateOrder,
           leftList && { url: leftList.url, recordIds: leftList.recordIds, waitedMs: now - urlChangedAt },
           leftList ? leftList.anchors : undefined,
-          listEpoch, changes, rowScores, wholeListWanted(),
+          listEpoch, changes, rowScores, wholeListWanted(), viewMovedSince,
         );
+        viewMovedSince = false;
       } catch (error) {
         failed = true;
         console.warn('[Deal health] could not evaluate this list:', error);
@@ -282,7 +283,9 @@ import { makeText } from './i18n.js';
   let viewWatched = false;
   let viewTimer = 0;
   let viewTargets = [];
+  let viewMovedSince = false; // since the last evaluateList: the core asks where rows lie again
   function viewMoved() {
+    viewMovedSince = true;
     if (viewTimer) return;
     viewTimer = setTimeout(() => {
       viewTimer = 0;

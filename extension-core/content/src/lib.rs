@@ -152,7 +152,9 @@ pub fn evaluate_page(
 /// - Unless `whole` (every row wanted: the list is to be reported), rows laid out far from
 ///   the viewport are left unread (`list::ListCache::defer_far_items`): the answer has no
 ///   `summary` nor `dateOrder` then either, and `outOfView` true: evaluate again once the view
-///   has moved (a scroll, a resize), or with `whole` when the list is wanted.
+///   has moved (a scroll, a resize), with `view_moved` true (the rows left unread are asked
+///   again where they lie; without it, while the page changed only inside the rows, they are
+///   taken to be where they were), or with `whole` when the list is wanted.
 /// - `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
 ///   only what changed since (`list::answer`).
 /// - `changes`: the nodes the page changed since the last `evaluateList` (its mutation records'
@@ -185,6 +187,7 @@ pub fn evaluate_list(
     changes: JsValue,
     row_scores: JsValue,
     whole: bool,
+    view_moved: bool,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -213,6 +216,9 @@ pub fn evaluate_list(
     };
     let mut reading = LIST_CACHE.with(|cache| {
         cache.borrow_mut().defer_far_items(!whole);
+        if view_moved {
+            cache.borrow_mut().view_moved();
+        }
         analyze_list_with_shadow_roots(&dom, &options, known_date_order, Some(cache))
     });
     // Before the answer: a row whose score changed has another key, and is answered anew.

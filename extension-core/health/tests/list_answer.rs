@@ -354,6 +354,10 @@ fn a_list_that_never_stops_changing_is_read_whole_after_a_few_partial_passes() {
 struct Scrolled<'a> {
     inner: &'a ParsedDom,
     far: RefCell<Vec<&'static str>>,
+    /// What `Dom::changes_within` answers: whether the page changed only inside the rows.
+    within: std::cell::Cell<bool>,
+    /// Calls of `Dom::far_from_view`.
+    asked: std::cell::Cell<usize>,
 }
 
 type Node = <ParsedDom as Dom>::Node;
@@ -413,13 +417,22 @@ impl Dom for Scrolled<'_> {
     fn numbers(&self, nodes: &[Node]) -> Option<Vec<u64>> {
         self.inner.numbers(nodes)
     }
-    fn far_from_view(&self, node: &Node) -> bool {
-        let links = self.inner.query_tree(node, "a[href]");
-        let href = links
-            .first()
-            .and_then(|link| self.inner.attribute(link, "href"))
-            .unwrap_or_default();
-        self.far.borrow().iter().any(|id| href.contains(id))
+    fn changes_within(&self, items: &[Node]) -> bool {
+        self.within.get() && !items.is_empty()
+    }
+    fn far_from_view(&self, nodes: &[Node]) -> Vec<bool> {
+        self.asked.set(self.asked.get() + 1);
+        nodes
+            .iter()
+            .map(|node| {
+                let links = self.inner.query_tree(node, "a[href]");
+                let href = links
+                    .first()
+                    .and_then(|link| self.inner.attribute(link, "href"))
+                    .unwrap_or_default();
+                self.far.borrow().iter().any(|id| href.contains(id))
+            })
+            .collect()
     }
 }
 
@@ -436,6 +449,8 @@ fn rows_far_from_view_wait_until_they_come_near_or_the_whole_list_is_wanted() {
     let dom = Scrolled {
         inner: &parsed,
         far: RefCell::new(vec![IDS[1], IDS[2]]),
+        within: std::cell::Cell::new(false),
+        asked: std::cell::Cell::new(0),
     };
     let mut cache = ListCache::new();
     cache.defer_far_items(true);
@@ -460,8 +475,20 @@ fn rows_far_from_view_wait_until_they_come_near_or_the_whole_list_is_wanted() {
     let answer = cache.borrow_mut().answer(0, &first);
     assert_eq!(answer.summary, None, "no summary of a part of the list");
 
-    // Scrolled: the second row comes near, the third is still far.
-    dom.far.borrow_mut().retain(|id| *id != IDS[1]);
+    // The page changed only inside the row read, and the view did not move: the rows left
+    // unread are taken to be where they were, without asking the page.
+    dom.within.set(true);
+    dom.far.borrow_mut().clear();
+    let asked = dom.asked.get();
+    let unmoved = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(ids(&unmoved), [IDS[0]]);
+    assert!(unmoved.out_of_view);
+    assert_eq!(dom.asked.get(), asked, "nothing asked of the layout");
+    let answer = cache.borrow_mut().answer(answer.epoch, &unmoved);
+
+    // Scrolled (the view moved): the second row comes near, the third is still far.
+    *dom.far.borrow_mut() = vec![IDS[2]];
+    cache.borrow_mut().view_moved();
     let second = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
     assert_eq!(ids(&second), [IDS[0], IDS[1]]);
     assert_eq!(second.kept, [true, false], "the row read before is kept");

@@ -317,17 +317,21 @@ export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep, pass, ch
   return out;
 }
 
-// Dom::far_from_view: whether the node's box lies wholly outside the viewport grown by half
-// its size on every side. A node with no box (display: none, detached, not an element) is not
-// far: it is read as before, and its scope decides.
-export function farFromView(node) {
-  const view = node && node.nodeType === 1 ? node.ownerDocument.defaultView : null;
-  if (!view) return false; // not an element, or a document with no window (nothing laid out)
-  const box = node.getBoundingClientRect();
-  if (box.width === 0 && box.height === 0) return false;
-  const width = view.innerWidth;
-  const height = view.innerHeight;
-  return box.bottom < -height / 2 || box.top > height * 1.5 || box.right < -width / 2 || box.left > width * 1.5;
+// Dom::far_from_view, in one call: per node 1 when its box lies wholly outside the viewport
+// grown by half its size on every side, else 0. A node with no box (display: none, detached,
+// not an element) is not far: it is read as before, and its scope decides.
+export function farFromView(nodes) {
+  const out = new Uint8Array(nodes.length);
+  nodes.forEach((node, index) => {
+    const view = node && node.nodeType === 1 ? node.ownerDocument.defaultView : null;
+    if (!view) return; // not an element, or a document with no window (nothing laid out)
+    const box = node.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) return;
+    const width = view.innerWidth;
+    const height = view.innerHeight;
+    if (box.bottom < -height / 2 || box.top > height * 1.5 || box.right < -width / 2 || box.left > width * 1.5) out[index] = 1;
+  });
+  return out;
 }
 
 // Dom::changes_within: whether every node of `changes` is in or under one of `items` (one
@@ -408,7 +412,7 @@ extern "C" {
         changes: &JsValue,
     ) -> Vec<f64>;
     #[wasm_bindgen(js_name = farFromView)]
-    fn far_from_view_of(node: &Node) -> bool;
+    fn far_from_view_of(nodes: Vec<Node>) -> Vec<u8>;
     #[wasm_bindgen(js_name = changesWithin)]
     fn changes_within_items(items: Vec<Node>, changes: &JsValue) -> bool;
     #[wasm_bindgen(js_name = composedAncestrySince)]
@@ -605,8 +609,13 @@ impl Dom for LiveDom {
             .then(|| answer.chunks_exact(2).map(|pair| pair[0] as u64).collect())
     }
 
-    fn far_from_view(&self, node: &Node) -> bool {
-        far_from_view_of(node)
+    fn far_from_view(&self, nodes: &[Node]) -> Vec<bool> {
+        let answer = far_from_view_of(nodes.to_vec());
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(index, _)| answer.get(index).is_some_and(|far| *far != 0))
+            .collect()
     }
 
     fn changes_within(&self, items: &[Node]) -> bool {

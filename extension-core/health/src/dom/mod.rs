@@ -106,12 +106,13 @@ pub trait Dom {
         None
     }
 
-    /// Whether `node` is laid out far from what the user sees: its box lies wholly outside the
-    /// viewport grown by half its width and height on every side. False where the backend has
-    /// no layout (the parsed one), for a node with no box (hidden, or not an element), and
-    /// whenever in doubt: a node taken to be near is only read sooner than needed.
-    fn far_from_view(&self, _node: &Self::Node) -> bool {
-        false
+    /// Per node, whether it is laid out far from what the user sees: its box lies wholly
+    /// outside the viewport grown by half its width and height on every side. False where the
+    /// backend has no layout (the parsed one), for a node with no box (hidden, or not an
+    /// element), and whenever in doubt: a node taken to be near is only read sooner than
+    /// needed. One call for all of `nodes`.
+    fn far_from_view(&self, nodes: &[Self::Node]) -> Vec<bool> {
+        vec![false; nodes.len()]
     }
 
     /// Per node, what tells whether a reading of it may be reused in a later pass

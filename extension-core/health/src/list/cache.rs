@@ -24,7 +24,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use chrono::NaiveDate;
 
@@ -57,6 +57,8 @@ pub struct ListCache<N> {
     fresh_reads: Option<usize>,
     /// Whether items far from view are left unread ([`ListCache::defer_far_items`]).
     defer_far: bool,
+    /// Whether the view moved since the last evaluation ([`ListCache::view_moved`]).
+    moved: bool,
     /// How many evaluations in a row left items unread.
     partial_passes: usize,
 }
@@ -80,6 +82,10 @@ pub(super) struct Frame<N> {
     pub language: Option<Option<Locale>>,
     /// The items (rows, cards) that gave rows.
     pub rows: Vec<N>,
+    /// The items left unread because they lay far from view, by number
+    /// ([`ListCache::defer_far_items`]): while the page changed only inside the rows and the
+    /// view did not move ([`ListCache::view_moved`]), they are where they were.
+    pub far: HashSet<u64>,
     /// What was asked of each part of the list (a table, a Kanban column) outside its items:
     /// whether it is skipped, its own items, its number, its stage. Taken by the next pass
     /// that keeps the frame.
@@ -93,6 +99,7 @@ impl<N> Default for Frame<N> {
             other_objects: Vec::new(),
             language: None,
             rows: Vec::new(),
+            far: HashSet::default(),
             parts: RefCell::default(),
         }
     }
@@ -211,6 +218,7 @@ impl<N> Default for ListCache<N> {
             frame: Frame::default(),
             fresh_reads: None,
             defer_far: false,
+            moved: false,
             partial_passes: 0,
         }
     }
@@ -270,6 +278,19 @@ impl<N: Clone> ListCache<N> {
     /// Whether items far from view are left unread ([`ListCache::defer_far_items`]).
     pub(super) fn far_items_deferred(&self) -> bool {
         self.defer_far
+    }
+
+    /// Notes that the view moved (a scroll, a resize) since the last evaluation: the next one
+    /// asks again which items lie far from view, where it would otherwise take the last
+    /// evaluation's answer for the items it left unread (the page changed only inside its rows).
+    pub fn view_moved(&mut self) {
+        self.moved = true;
+    }
+
+    /// Whether the view moved since the last evaluation ([`ListCache::view_moved`]); the next
+    /// evaluation starts afresh.
+    pub(super) fn take_view_moved(&mut self) -> bool {
+        std::mem::take(&mut self.moved)
     }
 
     /// The limit on this evaluation's fresh readings: the one [`ListCache::limit_fresh_reads`]

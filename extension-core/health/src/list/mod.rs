@@ -74,6 +74,7 @@ use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::dom::{has_class, query_composed, Ancestor, Dom, Trees};
@@ -407,6 +408,7 @@ fn read_cached<D: Dom>(
     // Nothing outside the rows read last changed: the list is where it was.
     let stable = dom.changes_within(&cache.borrow().frame.rows);
     reader.last_frame = stable.then(|| std::mem::take(&mut cache.borrow_mut().frame));
+    reader.view_moved = cache.borrow_mut().take_view_moved();
     reader.fresh_left.set(cache.borrow().fresh_reads());
     cache.borrow_mut().begin();
     let RawList {
@@ -495,6 +497,12 @@ impl<'d, D: Dom> Reader<'d, D> {
             incomplete: Cell::new(false),
             defer_far: cache.is_some_and(|cache| cache.borrow().far_items_deferred()),
             out_of_view: Cell::new(false),
+            part: RefCell::new(PartInView {
+                items: Vec::new(),
+                numbers: Vec::new(),
+                far: None,
+            }),
+            view_moved: true,
         }
     }
 
@@ -804,6 +812,18 @@ struct Reader<'d, D: Dom> {
     defer_far: bool,
     /// Set when an item was left unread because it lies far from view.
     out_of_view: Cell<bool>,
+    /// The part read now, while `defer_far` ([`Reader::prints`]).
+    part: RefCell<PartInView<D::Node>>,
+    /// Whether the view moved since the last pass ([`ListCache::view_moved`]).
+    view_moved: bool,
+}
+
+/// The items of the list part read now and their numbers; once an item of the part needs it,
+/// whether each is far from view, by number (one call for the part).
+struct PartInView<N> {
+    items: Vec<N>,
+    numbers: Vec<u64>,
+    far: Option<HashMap<u64, bool>>,
 }
 
 impl<D: Dom> Reader<'_, D> {
@@ -959,7 +979,48 @@ impl<D: Dom> Reader<'_, D> {
         if self.cache.is_none() || items.is_empty() {
             return None;
         }
-        self.dom.fingerprints(items, ITEM_ATTRIBUTES, anchors)
+        let prints = self.dom.fingerprints(items, ITEM_ATTRIBUTES, anchors);
+        if self.defer_far {
+            let numbers = prints.iter().flatten().map(|(number, _)| *number).collect();
+            *self.part.borrow_mut() = PartInView {
+                items: items.to_vec(),
+                numbers,
+                far: None,
+            };
+        }
+        prints
+    }
+
+    /// Whether the item numbered `number`, of the part read now, lies far from view: the last
+    /// pass's answer while the page changed only inside the rows read and the view did not move
+    /// (an item read since is near); else asked of the whole part at once, the first time one
+    /// of its items needs it. Noted for the next pass.
+    fn far_from_view(&self, number: u64) -> bool {
+        let far = match self.last_frame.as_ref().filter(|_| !self.view_moved) {
+            Some(frame) => frame.far.contains(&number),
+            None => self.far_from_view_now(number),
+        };
+        if far {
+            self.frame.borrow_mut().far.insert(number);
+        }
+        far
+    }
+
+    fn far_from_view_now(&self, number: u64) -> bool {
+        let mut part = self.part.borrow_mut();
+        let PartInView {
+            items,
+            numbers,
+            far,
+        } = &mut *part;
+        let far = far.get_or_insert_with(|| {
+            numbers
+                .iter()
+                .copied()
+                .zip(self.dom.far_from_view(items))
+                .collect()
+        });
+        far.get(&number).copied().unwrap_or(false)
     }
 
     /// The reading of one item: the cache's when the item is the same node, unchanged, read in
@@ -975,7 +1036,7 @@ impl<D: Dom> Reader<'_, D> {
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
     ) -> Outcome<D::Node> {
-        let outcome = self.reading_of(item, print, context, read);
+        let outcome = self.reading_of(print, context, read);
         if matches!(outcome, Outcome::Row(_)) {
             self.frame.borrow_mut().rows.push(item.clone());
         }
@@ -984,7 +1045,6 @@ impl<D: Dom> Reader<'_, D> {
 
     fn reading_of(
         &self,
-        item: &D::Node,
         print: Option<&(u64, u64)>,
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
@@ -1005,7 +1065,7 @@ impl<D: Dom> Reader<'_, D> {
         }
         // Far from what the user sees, the item waits until it comes near (the content script
         // evaluates again when the view moves), or until every item is wanted.
-        if self.defer_far && self.dom.far_from_view(item) {
+        if self.defer_far && self.far_from_view(*number) {
             self.out_of_view.set(true);
             return Outcome::Skip;
         }
