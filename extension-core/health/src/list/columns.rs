@@ -3,7 +3,7 @@
 //! label in any supported language (the record rules' labels in [`crate::extract::rules`], plus
 //! the few that only list views use). Nothing here touches a DOM.
 
-use crate::extract::rules::{label_matches, normalize_label, Field};
+use crate::extract::rules::{normalize_label, Field};
 
 /// Column names that identify a field, compared ASCII-case-insensitively after `.`, `-` and
 /// spaces become `_`:
@@ -81,17 +81,20 @@ pub fn field_of_label(label: &str) -> Option<Field> {
     if label.chars().count() > 120 {
         return None;
     }
-    if let Some(field) = Field::ALL
-        .into_iter()
-        .find(|field| label_matches(*field, label))
-    {
-        return Some(field);
-    }
+    // Normalized once (every row's cells name the same few columns, each asked of every field).
     let normalized = normalize_label(label);
-    LIST_LABELS
-        .iter()
-        .find(|(known, _)| *known == normalized)
-        .map(|(_, field)| *field)
+    if normalized.is_empty() {
+        return None;
+    }
+    Field::ALL
+        .into_iter()
+        .find(|field| field.labels().contains(&normalized.as_str()))
+        .or_else(|| {
+            LIST_LABELS
+                .iter()
+                .find(|(known, _)| *known == normalized)
+                .map(|(_, field)| *field)
+        })
 }
 
 /// A Classic enhanced list's column id from one of its classes (`x-grid3-col-OPPORTUNITY_NAME`,
