@@ -159,7 +159,9 @@ import { makeText } from './i18n.js';
           document, url, localToday(), dateOrder,
           leftList && { url: leftList.url, recordIds: leftList.recordIds, waitedMs: now - urlChangedAt },
           leftList ? leftList.anchors : undefined,
-          listEpoch, changes, rowScores, wholeListWanted(), viewMovedSince,
+          // Not watched since the last answer (none left rows far from view, or the list
+          // waited): the view may have moved unseen, so where rows lie is asked again.
+          listEpoch, changes, rowScores, wholeListWanted(), viewMovedSince || !viewWatched,
         );
         viewMovedSince = false;
       } catch (error) {
@@ -278,19 +280,22 @@ import { makeText } from './i18n.js';
   // While the answer drawn left rows far from view unread: a scroll anywhere on the page (the
   // list's own scroller too: scroll events are caught at the document as they go down to it,
   // and at each watched shadow root, which a scroll inside does not leave) or a resize
-  // evaluates again, VIEW_MS after the view first moved, so that a long scroll is followed
-  // every VIEW_MS. Rows the view comes near are read; those read stay as they were.
+  // evaluates again, VIEW_MS after the view first moved (longer after a costly evaluation, as
+  // schedule() waits), so that a long scroll is followed every VIEW_MS. Rows the view comes
+  // near are read; those read stay as they were. Only the browser's own events count: a page
+  // dispatching `scroll` events of its own does not make the list evaluated again.
   let viewWatched = false;
   let viewTimer = 0;
   let viewTargets = [];
   let viewMovedSince = false; // since the last evaluateList: the core asks where rows lie again
-  function viewMoved() {
+  function viewMoved(event) {
+    if (!event.isTrusted) return;
     viewMovedSince = true;
     if (viewTimer) return;
     viewTimer = setTimeout(() => {
       viewTimer = 0;
       if (viewWatched && core && !refused) evaluate();
-    }, VIEW_MS);
+    }, Math.max(VIEW_MS, 2 * lastCostMs));
   }
   function watchView(on) {
     if (on === viewWatched) return;
@@ -1208,6 +1213,12 @@ import { makeText } from './i18n.js';
     }
     if (!provisionalAllowed) {
       evaluate();
+      // The administrator may have narrowed the policy while the page was cached, and the
+      // worker's word (policyRefused) cannot reach a cached page: asked again.
+      dateOrderAnswer = null;
+      askDateOrder().then((answer) => {
+        if (answer && answer.allowed === false) refuse();
+      });
       return;
     }
     // Allowed only by the worker's copy of an earlier policy, and the worker's word that the

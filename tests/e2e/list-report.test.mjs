@@ -115,6 +115,12 @@ test('signed out, a 200-card board reads the cards near the view, the rest as th
   const own = fresh;
   const page = await own.context.newPage();
   await page.route((u) => u.href === LIST_BOARD, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
+  await page.addInitScript(() => {
+    window.ccEvaluations = 0;
+    new PerformanceObserver((list) => {
+      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
+    }).observe({ type: 'measure' });
+  });
   await page.goto(LIST_BOARD, { waitUntil: 'load' });
   const inView = await cardsInView(page);
   assert.ok(inView.length >= 6, `${inView.length} cards in view`);
@@ -127,6 +133,11 @@ test('signed out, a 200-card board reads the cards near the view, the rest as th
   assert.equal(settled.size, first.size, 'nothing more read while the view stays');
   assert.ok(settled.size < 100, `${settled.size} of 200 cards read: those near the view only`);
   assert.deepEqual(await storedLists(own), {}, 'nothing reported');
+  // Scroll events the page makes up are not the view moving: nothing is evaluated.
+  const evaluations = await page.evaluate(() => window.ccEvaluations);
+  await page.evaluate(() => { for (let i = 0; i < 5; i++) document.dispatchEvent(new Event('scroll')); });
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.ccEvaluations), evaluations, 'no evaluation for a synthetic scroll');
 
   // The first column becomes a scroller of its own (as Lightning's are), scrolled to its end:
   // its last cards come into view and get their badges.

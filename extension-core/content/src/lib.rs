@@ -20,9 +20,9 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Node};
 
-/// The most rows or cards one `evaluateList` reads afresh: a first view of a 200-card board is
-/// read in several evaluations of a few milliseconds each (the answer's `recheckMs` is 0 until
-/// every item is read), not in one long task of the page's main thread.
+/// The most rows or cards one `evaluateList` reads afresh: a first view of a 200-card board read
+/// whole is read in several evaluations of a few milliseconds each (the answer's `recheckMs` is
+/// 0 until every item near enough is read), not in one long task of the page's main thread.
 const FRESH_READS_PER_EVALUATION: usize = 40;
 
 thread_local! {
@@ -225,12 +225,7 @@ pub fn evaluate_list(
     let scores = row_scores_from(&row_scores);
     enrich(&reading.report.rows, &mut reading.views, &scores);
     let report = &reading.report;
-    let date_order_wanted = known_date_order.is_none()
-        && report.rows.iter().any(|row| {
-            row.warnings
-                .iter()
-                .any(|w| w.code == "ambiguous_value" && w.field == Some("closeDate"))
-        });
+    let date_order_wanted = known_date_order.is_none() && report.close_dates_left_open();
     let previous_anchors = previous_anchors.unwrap_or_default();
     let previous = PreviousList::from_fields(
         |name| js_field(&previous, name),

@@ -358,6 +358,8 @@ struct Scrolled<'a> {
     within: std::cell::Cell<bool>,
     /// Calls of `Dom::far_from_view`.
     asked: std::cell::Cell<usize>,
+    /// Whether the items without a link (a header row) lie far from view.
+    header_far: std::cell::Cell<bool>,
 }
 
 type Node = <ParsedDom as Dom>::Node;
@@ -426,11 +428,13 @@ impl Dom for Scrolled<'_> {
             .iter()
             .map(|node| {
                 let links = self.inner.query_tree(node, "a[href]");
-                let href = links
+                match links
                     .first()
                     .and_then(|link| self.inner.attribute(link, "href"))
-                    .unwrap_or_default();
-                self.far.borrow().iter().any(|id| href.contains(id))
+                {
+                    Some(href) => self.far.borrow().iter().any(|id| href.contains(id)),
+                    None => self.header_far.get(),
+                }
             })
             .collect()
     }
@@ -451,6 +455,7 @@ fn rows_far_from_view_wait_until_they_come_near_or_the_whole_list_is_wanted() {
         far: RefCell::new(vec![IDS[1], IDS[2]]),
         within: std::cell::Cell::new(false),
         asked: std::cell::Cell::new(0),
+        header_far: std::cell::Cell::new(false),
     };
     let mut cache = ListCache::new();
     cache.defer_far_items(true);
@@ -511,4 +516,101 @@ fn rows_far_from_view_wait_until_they_come_near_or_the_whole_list_is_wanted() {
     let undeferred = analyze_list_with_shadow_roots(&dom, &options, None, Some(&fresh));
     assert!(undeferred.complete && !undeferred.out_of_view);
     assert_eq!(undeferred.report, whole);
+}
+
+/// A list of three rows whose cells name no column (as Classic's do): the header row names
+/// them. No page language, so a numeric date's order is what the dates settle; `dates` are the
+/// rows' Close Dates.
+fn headed_page(dates: [&str; 3]) -> String {
+    let mut rows = String::new();
+    for (id, date) in IDS.iter().zip(dates) {
+        rows.push_str(&format!(
+            "<tr><th scope=\"row\"><a href=\"/lightning/r/Opportunity/{id}/view\">Deal {id}</a></th>\
+             <td>Negotiation</td><td>$10,000.00</td><td>{date}</td></tr>"
+        ));
+    }
+    format!(
+        "<html><body><table><thead><tr><th scope=\"col\">Opportunity Name</th>\
+         <th scope=\"col\">Stage</th><th scope=\"col\">Amount</th><th scope=\"col\">Close Date</th>\
+         </tr></thead><tbody>{rows}</tbody></table></body></html>"
+    )
+}
+
+/// `Scrolled` over `parsed` where the rows of `far` and, with `header_far`, the header row (no
+/// link) lie far from view.
+fn scrolled<'a>(parsed: &'a ParsedDom, far: Vec<&'static str>) -> Scrolled<'a> {
+    Scrolled {
+        inner: parsed,
+        far: RefCell::new(far),
+        within: std::cell::Cell::new(false),
+        asked: std::cell::Cell::new(0),
+        header_far: std::cell::Cell::new(false),
+    }
+}
+
+// Issue 19 (cost), regression: the header row that names a table's columns is read wherever it
+// lies (a list scrolled down, its header above the view): the rows near the view are read with
+// their columns, as in the whole list.
+#[test]
+fn a_header_row_far_from_view_is_read_for_the_rows_near_it() {
+    let html = headed_page(["12/15/2026", "12/16/2026", "12/17/2026"]);
+    let parsed = ParsedDom::parse(&html);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let (whole, _) = analyze_list_anchored(&parsed, &options, None);
+    assert!(
+        whole.rows[0].fields.close_date.is_some(),
+        "the header names the columns"
+    );
+    let dom = scrolled(&parsed, vec![IDS[2]]);
+    dom.header_far.set(true);
+    let header = dom.inner.query_tree(&dom.inner.document(), "thead tr");
+    assert_eq!(dom.far_from_view(&header), [true], "the header row is far");
+    let mut cache = ListCache::new();
+    cache.defer_far_items(true);
+    let cache = Cache::new(cache);
+    let reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert!(reading.out_of_view);
+    assert_eq!(reading.report.rows.len(), 2, "the third row is far");
+    assert_eq!(
+        reading.report.rows[..],
+        whole.rows[..2],
+        "read with the header's columns"
+    );
+}
+
+// Issue 19 (cost): rows left far from view may hold the Close Date that settles the order of
+// the others (`11/14/2026`): while the rows read leave it open, the next pass comes at once and
+// reads every row, and the order is settled as in the whole list.
+#[test]
+fn rows_far_from_view_are_read_when_the_rows_near_leave_the_date_order_open() {
+    let html = headed_page(["03/04/2026", "05/06/2026", "11/14/2026"]);
+    let parsed = ParsedDom::parse(&html);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let (whole, _) = analyze_list_anchored(&parsed, &options, None);
+    assert!(
+        whole.date_order.is_some(),
+        "the third row settles the order"
+    );
+    assert!(whole.rows[0].fields.close_date.is_some());
+    let dom = scrolled(&parsed, vec![IDS[2]]);
+    let mut cache = ListCache::new();
+    cache.defer_far_items(true);
+    let cache = Cache::new(cache);
+    let first = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert!(first.out_of_view && first.read_on, "the next pass, at once");
+    assert!(
+        first.report.rows[0].fields.close_date.is_none(),
+        "left open"
+    );
+    let second = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert!(second.complete && !second.read_on);
+    assert_eq!(second.report, whole);
+    // Known (the org's, or settled), the order leaves nothing open: far rows wait again.
+    let known = Cache::new({
+        let mut cache = ListCache::new();
+        cache.defer_far_items(true);
+        cache
+    });
+    let settled = analyze_list_with_shadow_roots(&dom, &options, whole.date_order, Some(&known));
+    assert!(settled.out_of_view && !settled.read_on);
 }

@@ -59,6 +59,9 @@ pub struct ListCache<N> {
     defer_far: bool,
     /// Whether the view moved since the last evaluation ([`ListCache::view_moved`]).
     moved: bool,
+    /// Whether the next evaluation reads every item whatever [`ListCache::defer_far_items`]
+    /// says ([`ListCache::read_whole_next`]).
+    whole_next: bool,
     /// How many evaluations in a row left items unread.
     partial_passes: usize,
 }
@@ -219,6 +222,7 @@ impl<N> Default for ListCache<N> {
             fresh_reads: None,
             defer_far: false,
             moved: false,
+            whole_next: false,
             partial_passes: 0,
         }
     }
@@ -277,7 +281,13 @@ impl<N: Clone> ListCache<N> {
 
     /// Whether items far from view are left unread ([`ListCache::defer_far_items`]).
     pub(super) fn far_items_deferred(&self) -> bool {
-        self.defer_far
+        self.defer_far && !self.whole_next
+    }
+
+    /// Whether the next evaluation reads every item (the rows read left the Close Dates' order
+    /// open, and the rows far from view may settle it).
+    pub(super) fn read_whole_next(&mut self, on: bool) {
+        self.whole_next = on;
     }
 
     /// Notes that the view moved (a scroll, a resize) since the last evaluation: the next one

@@ -179,6 +179,22 @@ pub struct ListReport {
     pub warnings: Vec<Warning>,
 }
 
+impl ListReport {
+    /// Whether a row's Close Date was left unread because its numeric order is open (a date
+    /// such as 03/04/2026 on a page whose locale does not settle it).
+    pub fn close_dates_left_open(&self) -> bool {
+        close_dates_left_open(&self.rows)
+    }
+}
+
+fn close_dates_left_open(rows: &[Arc<RowReport>]) -> bool {
+    rows.iter().any(|row| {
+        row.warnings
+            .iter()
+            .any(|w| w.code == "ambiguous_value" && w.field == Some("closeDate"))
+    })
+}
+
 /// A list read for the content script: what [`analyze_list_anchored`] gives, and the open
 /// shadow roots to watch for changes to it (see "Which shadow roots hold the list" above).
 #[derive(Debug, Clone, PartialEq)]
@@ -203,9 +219,9 @@ pub struct ListReading<N> {
     /// False when items were left unread (`read_on`, `out_of_view`). Then `report.date_order`
     /// is `None` (the rows read so far may not settle what all do).
     pub complete: bool,
-    /// Whether items were left unread past the cache's budget of fresh readings per pass
-    /// ([`ListCache::limit_fresh_reads`]): the next pass, at once, reads on from what this one
-    /// kept.
+    /// Whether the next pass should come at once: items were left unread past the cache's
+    /// budget of fresh readings per pass ([`ListCache::limit_fresh_reads`]), or far from view
+    /// while the rows read leave the Close Dates' order open (the next pass reads them all).
     pub read_on: bool,
     /// Whether items were left unread because they lie far from view
     /// ([`ListCache::defer_far_items`]): a pass after the view moves reads those it brought near.
@@ -429,10 +445,15 @@ fn read_cached<D: Dom>(
     );
     cache.borrow_mut().sweep();
     cache.borrow_mut().frame = reader.frame.take();
-    let read_on = reader.incomplete.get();
     let out_of_view = reader.out_of_view.get();
-    let complete = !read_on && !out_of_view;
-    cache.borrow_mut().completed(!read_on);
+    let budget_spent = reader.incomplete.get();
+    // Rows left far from view may hold the one Close Date that settles the others' order
+    // (`11/14/2026`): while it is open, the next pass reads every item, at once.
+    let dates_open = out_of_view && known_date_order.is_none() && close_dates_left_open(&rows);
+    cache.borrow_mut().read_whole_next(dates_open);
+    let read_on = budget_spent || dates_open;
+    let complete = !budget_spent && !out_of_view;
+    cache.borrow_mut().completed(!budget_spent);
     ListReading {
         report: ListReport {
             layout,
@@ -503,6 +524,7 @@ impl<'d, D: Dom> Reader<'d, D> {
                 far: None,
             }),
             view_moved: true,
+            header_pending: Cell::new(false),
         }
     }
 
@@ -816,6 +838,9 @@ struct Reader<'d, D: Dom> {
     part: RefCell<PartInView<D::Node>>,
     /// Whether the view moved since the last pass ([`ListCache::view_moved`]).
     view_moved: bool,
+    /// Set while a table row is read before the table's header row was found: it is read
+    /// whatever its place.
+    header_pending: Cell<bool>,
 }
 
 /// The items of the list part read now and their numbers; once an item of the part needs it,
@@ -1065,7 +1090,7 @@ impl<D: Dom> Reader<'_, D> {
         }
         // Far from what the user sees, the item waits until it comes near (the content script
         // evaluates again when the view moves), or until every item is wanted.
-        if self.defer_far && self.far_from_view(*number) {
+        if self.defer_far && !self.header_pending.get() && self.far_from_view(*number) {
             self.out_of_view.set(true);
             return Outcome::Skip;
         }
@@ -1389,7 +1414,12 @@ impl<D: Dom> Reader<'_, D> {
                 self.enter(tr);
                 self.table_row(tr, &header)
             };
-            match self.reading(tr, print, context, read) {
+            // Until the table's header row is read, no row is left for being far from view:
+            // it may be the header (scrolled above the view), which every row's columns need.
+            self.header_pending.set(header.is_empty());
+            let outcome = self.reading(tr, print, context, read);
+            self.header_pending.set(false);
+            match outcome {
                 Outcome::Skip => {}
                 // The first row without a record that has header cells is the header.
                 Outcome::Header(fields) => {
