@@ -17,6 +17,7 @@ let managedLive; // chrome.storage.managed's content once read in this worker's 
 let managedReading = null;
 let managedGeneration = 0; // a read started before the policy changed does not count
 const provisional = new Map(); // tab Id → page host, allowed by the copy
+let openTabsToCheck = false; // the policy changed: every open tab is checked, not only those
 
 function noteProvisional(tabId, host) {
   provisional.set(tabId, host);
@@ -30,7 +31,11 @@ export function readManaged() {
     if (generation !== managedGeneration) return readManaged(); // changed meanwhile: read again
     managedLive = policy ?? {};
     const { [KEY.provisionalTabs]: earlier } = await session.get(KEY.provisionalTabs).catch(() => ({}));
-    const checked = [...Object.entries(earlier ?? {}).map(([tabId, host]) => [Number(tabId), host]), ...provisional];
+    // After a change, every open tab too: an administrator may have narrowed allowedOrgHosts
+    // while reps worked.
+    const open = openTabsToCheck ? await openTabHosts() : [];
+    openTabsToCheck = false;
+    const checked = new Map([...Object.entries(earlier ?? {}).map(([tabId, host]) => [Number(tabId), host]), ...provisional, ...open]);
     provisional.clear();
     for (const [tabId, host] of checked) {
       if (typeof host !== 'string' || pageAllowed(managedLive, undefined, host).allowed) continue;
@@ -38,7 +43,7 @@ export function readManaged() {
     }
     // Removed once told (a stop before this leaves them to the next worker); written only when
     // there were any, so an ordinary start costs one read.
-    if (checked.length) await session.remove(KEY.provisionalTabs).catch(() => {});
+    if (checked.size) await session.remove(KEY.provisionalTabs).catch(() => {});
     // The copy is kept best effort, and only from the newest read: a full or failing storage
     // must not stand in the way of the live answer.
     try {
@@ -59,30 +64,25 @@ export function readManaged() {
   return managedReading;
 }
 
-// The policy changed: read it again now; the copy follows. Pages already open on an org the
-// new policy refuses (an administrator narrowed allowedOrgHosts while reps worked) are told to
-// take their badges down, as a tab a copy allowed is.
+// The policy changed: read it again now; the copy follows, and every open tab of an org the new
+// policy refuses is told to take its badge down, as a tab a copy allowed is.
 export function policyChanged() {
   managedLive = undefined;
   managedReading = null;
   managedGeneration += 1;
-  const reading = readManaged();
-  reading.then((policy) => policy && tellRefused(policy)).catch(() => {});
-  return reading;
+  openTabsToCheck = true;
+  return readManaged();
 }
 
-// Every Salesforce tab of an org `policy` refuses gets policyRefused (content/main.js, refuse()).
-async function tellRefused(policy) {
+// [tab Id, page host] of every open tab on a Salesforce page.
+async function openTabHosts() {
+  const open = [];
   for (const tab of await tabs.all().catch(() => [])) {
     if (typeof tab.id !== 'number' || !tab.url) continue;
     const { host } = tabContext(tab.url, null);
-    if (!host || pageAllowed(policy, undefined, host).allowed) continue;
-    try {
-      tabs.tell(tab.id, { type: 'policyRefused', host }).catch(() => {});
-    } catch {
-      // The tab went meanwhile.
-    }
+    if (host) open.push([tab.id, host]);
   }
+  return open;
 }
 
 // The live policy's answer, whatever the copy says. A policy that cannot be read allows nothing

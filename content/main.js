@@ -1211,24 +1211,19 @@ import { makeText } from './i18n.js';
       start();
       return;
     }
-    if (!provisionalAllowed) {
-      evaluate();
-      // The administrator may have narrowed the policy while the page was cached, and the
-      // worker's word (policyRefused) cannot reach a cached page: asked again.
-      dateOrderAnswer = null;
-      askDateOrder().then((answer) => {
-        if (answer && answer.allowed === false) refuse();
-      });
-      return;
-    }
-    // Allowed only by the worker's copy of an earlier policy, and the worker's word that the
-    // live one does not may have been missed while the page was cached: asked again first.
+    // The worker's word that the live policy refuses this org (policyRefused: an administrator
+    // narrowed it, or a tab allowed only by the worker's copy) cannot reach a cached page: asked
+    // again. A page the live policy allowed is drawn meanwhile; one allowed only by the copy
+    // waits for the answer.
+    const allowedLive = !provisionalAllowed;
+    if (allowedLive) evaluate();
     dateOrderAnswer = null;
     askDateOrder().then((answer) => {
       if (answer && answer.allowed === false) {
         refuse();
         return;
       }
+      if (allowedLive) return;
       // Unanswered (the worker refused or missed the question): still provisional.
       if (answer && typeof answer.allowed === 'boolean') provisionalAllowed = Boolean(answer.provisional);
       if (core) evaluate();

@@ -155,6 +155,21 @@ export async function readBadge(page) {
   }
 }
 
+// The content script's evaluations (one `cc-evaluate` User Timing measure each), as the page
+// sees them, counted in window.ccEvaluations.
+function evaluationCounter() {
+  window.ccEvaluations = 0;
+  new PerformanceObserver((list) => {
+    window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
+  }).observe({ type: 'measure' });
+}
+
+/** Counts the content script's evaluations on `page` in `window.ccEvaluations`: from its next
+ *  navigation on, or with `now` on the document it shows. */
+export function countEvaluations(page, { now = false } = {}) {
+  return now ? page.evaluate(evaluationCounter) : page.addInitScript(evaluationCounter);
+}
+
 /** Every row badge in document order, read through CDP with closed shadow roots pierced: its
  *  pill's name, class and shown text, the elements inside it, the record its row names (from
  *  the anchor before it, else its row) and its box. */

@@ -14,7 +14,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { dist, fixtureBody, launch, waitForBadge } from './browser.mjs';
+import { countEvaluations, dist, fixtureBody, launch, waitForBadge } from './browser.mjs';
 
 const host = 'https://lightning-record-layout-en-us.lightning.force.com';
 const OTHER_PAGES = {
@@ -43,12 +43,7 @@ after(async () => {
 /** A new tab whose parsed scripts and evaluations are counted from before its first load. */
 async function countedPage() {
   const page = await browser.context.newPage();
-  await page.addInitScript(() => {
-    window.ccEvaluations = 0;
-    new PerformanceObserver((list) => {
-      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
-    }).observe({ type: 'measure' });
-  });
+  await countEvaluations(page);
   const cdp = await browser.context.newCDPSession(page);
   const parsed = [];
   cdp.on('Debugger.scriptParsed', (event) => parsed.push(event.url));

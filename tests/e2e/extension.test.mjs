@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { isPageAsset, startStandin } from '../server/salesforce-standin.mjs';
-import { CHROMIUM_OWN_HOSTS, dist, eventually, FIXTURE_TODAY, launch, nativeBin, readBadge, root, waitForBadge } from './browser.mjs';
+import { CHROMIUM_OWN_HOSTS, countEvaluations, dist, eventually, FIXTURE_TODAY, launch, nativeBin, readBadge, root, waitForBadge } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = nativeBin('cc-health');
@@ -250,12 +250,7 @@ test('in-app navigation to another opportunity shows the new score within 500 ms
   assert.notEqual(newLabel, oldLabel);
 
   // The content script's User Timing entries (one `cc-evaluate` per evaluation), seen from the page.
-  await page.evaluate(() => {
-    window.ccEvaluations = 0;
-    new PerformanceObserver((list) => {
-      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
-    }).observe({ type: 'measure' });
-  });
+  await countEvaluations(page, { now: true });
   await navigateInApp(next, path, { domFirst: true });
   const dom = await waitForBadge(page, (b) => b && b.label === newLabel, { timeout: 2000 });
   assert.ok(dom.elapsed <= 500, `new score after ${dom.elapsed} ms`);

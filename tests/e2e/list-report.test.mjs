@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, FIXTURE_TODAY, launch, nativeBin, openPanelPage, readRowBadges, root } from './browser.mjs';
+import { countEvaluations, eventually, FIXTURE_TODAY, launch, nativeBin, openPanelPage, readRowBadges, root } from './browser.mjs';
 
 const SLUG = 'list-lightning-grid-en-us';
 const meta = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', SLUG, 'meta.json'), 'utf8'));
@@ -115,12 +115,7 @@ test('signed out, a 200-card board reads the cards near the view, the rest as th
   const own = fresh;
   const page = await own.context.newPage();
   await page.route((u) => u.href === LIST_BOARD, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
-  await page.addInitScript(() => {
-    window.ccEvaluations = 0;
-    new PerformanceObserver((list) => {
-      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
-    }).observe({ type: 'measure' });
-  });
+  await countEvaluations(page);
   await page.goto(LIST_BOARD, { waitUntil: 'load' });
   const inView = await cardsInView(page);
   assert.ok(inView.length >= 6, `${inView.length} cards in view`);

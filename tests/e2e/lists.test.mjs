@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
-import { eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, openPanelPage, readBadge, readRowBadges as readRowBadgesOf, root } from './browser.mjs';
+import { countEvaluations, eventually, FIXTURE_TODAY, fixtureBody, launch, nativeBin, openPanelPage, readBadge, readRowBadges as readRowBadgesOf, root } from './browser.mjs';
 
 const fixturesDir = join(root, 'tests', 'fixtures');
 const cli = nativeBin('cc-health');
@@ -469,12 +469,7 @@ test('native shadow DOM: a value in a shadow root of its own, nested in the data
   const { url } = await openNative();
   const id = '0065g00000Rv002AAA';
   // The content script's evaluations, counted (its `cc-evaluate` measures).
-  await page.evaluate(() => {
-    window.ccEvaluations = 0;
-    new PerformanceObserver((list) => {
-      window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
-    }).observe({ type: 'measure' });
-  });
+  await countEvaluations(page, { now: true });
   // As Salesforce's base components render it: the formatted number's text moves into the
   // component's own shadow root (a change in the datatable's root, evaluated: the new root is
   // watched from then on)...
@@ -515,12 +510,7 @@ test('a 200-card board is read over several evaluations; every card gets its bad
   const html = listBoard(200);
   await page.route((u) => u.href === LIST_BOARD, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
   try {
-    await page.addInitScript(() => {
-      window.ccEvaluations = 0;
-      new PerformanceObserver((list) => {
-        window.ccEvaluations += list.getEntries().filter((entry) => entry.name === 'cc-evaluate').length;
-      }).observe({ type: 'measure' });
-    });
+    await countEvaluations(page);
     await page.goto(LIST_BOARD, { waitUntil: 'load' });
     const badges = await waitForRows((found) => found.length === 200 && found.every((b) => b.label), { timeout: 15000 });
     assert.equal(new Set(badges.map((b) => id15(b.recordId))).size, 200);

@@ -450,16 +450,8 @@ fn rows_far_from_view_wait_until_they_come_near_or_the_whole_list_is_wanted() {
     let parsed = ParsedDom::parse(&html);
     let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let (whole, _) = analyze_list_anchored(&parsed, &options, None);
-    let dom = Scrolled {
-        inner: &parsed,
-        far: RefCell::new(vec![IDS[1], IDS[2]]),
-        within: std::cell::Cell::new(false),
-        asked: std::cell::Cell::new(0),
-        header_far: std::cell::Cell::new(false),
-    };
-    let mut cache = ListCache::new();
-    cache.defer_far_items(true);
-    let cache = Cache::new(cache);
+    let dom = scrolled(&parsed, vec![IDS[1], IDS[2]]);
+    let cache = deferring();
     let ids = |reading: &deal_health::list::ListReading<Node>| -> Vec<String> {
         reading
             .report
@@ -536,8 +528,14 @@ fn headed_page(dates: [&str; 3]) -> String {
     )
 }
 
-/// `Scrolled` over `parsed` where the rows of `far` and, with `header_far`, the header row (no
-/// link) lie far from view.
+/// A cache whose evaluations leave the items far from view unread.
+fn deferring() -> Cache {
+    let mut cache = ListCache::new();
+    cache.defer_far_items(true);
+    Cache::new(cache)
+}
+
+/// `Scrolled` over `parsed` where the rows of `far` lie far from view.
 fn scrolled<'a>(parsed: &'a ParsedDom, far: Vec<&'static str>) -> Scrolled<'a> {
     Scrolled {
         inner: parsed,
@@ -565,9 +563,7 @@ fn a_header_row_far_from_view_is_read_for_the_rows_near_it() {
     dom.header_far.set(true);
     let header = dom.inner.query_tree(&dom.inner.document(), "thead tr");
     assert_eq!(dom.far_from_view(&header), [true], "the header row is far");
-    let mut cache = ListCache::new();
-    cache.defer_far_items(true);
-    let cache = Cache::new(cache);
+    let cache = deferring();
     let reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
     assert!(reading.out_of_view);
     assert_eq!(reading.report.rows.len(), 2, "the third row is far");
@@ -593,9 +589,7 @@ fn rows_far_from_view_are_read_when_the_rows_near_leave_the_date_order_open() {
     );
     assert!(whole.rows[0].fields.close_date.is_some());
     let dom = scrolled(&parsed, vec![IDS[2]]);
-    let mut cache = ListCache::new();
-    cache.defer_far_items(true);
-    let cache = Cache::new(cache);
+    let cache = deferring();
     let first = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
     assert!(first.out_of_view && first.read_on, "the next pass, at once");
     assert!(
@@ -606,11 +600,7 @@ fn rows_far_from_view_are_read_when_the_rows_near_leave_the_date_order_open() {
     assert!(second.complete && !second.read_on);
     assert_eq!(second.report, whole);
     // Known (the org's, or settled), the order leaves nothing open: far rows wait again.
-    let known = Cache::new({
-        let mut cache = ListCache::new();
-        cache.defer_far_items(true);
-        cache
-    });
+    let known = deferring();
     let settled = analyze_list_with_shadow_roots(&dom, &options, whole.date_order, Some(&known));
     assert!(settled.out_of_view && !settled.read_on);
 }

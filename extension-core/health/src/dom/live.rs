@@ -611,10 +611,8 @@ impl Dom for LiveDom {
 
     fn far_from_view(&self, nodes: &[Node]) -> Vec<bool> {
         let answer = far_from_view_of(nodes.to_vec());
-        nodes
-            .iter()
-            .enumerate()
-            .map(|(index, _)| answer.get(index).is_some_and(|far| *far != 0))
+        (0..nodes.len())
+            .map(|index| answer.get(index).is_some_and(|far| *far != 0))
             .collect()
     }
 

@@ -1005,7 +1005,7 @@ impl<D: Dom> Reader<'_, D> {
             return None;
         }
         let prints = self.dom.fingerprints(items, ITEM_ATTRIBUTES, anchors);
-        if self.defer_far {
+        if self.defer_far && self.asks_layout() {
             let numbers = prints.iter().flatten().map(|(number, _)| *number).collect();
             *self.part.borrow_mut() = PartInView {
                 items: items.to_vec(),
@@ -1021,7 +1021,7 @@ impl<D: Dom> Reader<'_, D> {
     /// (an item read since is near); else asked of the whole part at once, the first time one
     /// of its items needs it. Noted for the next pass.
     fn far_from_view(&self, number: u64) -> bool {
-        let far = match self.last_frame.as_ref().filter(|_| !self.view_moved) {
+        let far = match self.last_frame.as_ref().filter(|_| !self.asks_layout()) {
             Some(frame) => frame.far.contains(&number),
             None => self.far_from_view_now(number),
         };
@@ -1029,6 +1029,12 @@ impl<D: Dom> Reader<'_, D> {
             self.frame.borrow_mut().far.insert(number);
         }
         far
+    }
+
+    /// Whether this pass asks the layout where its items lie: the view moved, or the page
+    /// changed outside the rows read last (no frame kept).
+    fn asks_layout(&self) -> bool {
+        self.view_moved || self.last_frame.is_none()
     }
 
     fn far_from_view_now(&self, number: u64) -> bool {
