@@ -312,7 +312,9 @@ chrome.tabs.onUpdated.addListener((id, change) => {
 });
 chrome.storage.session.onChanged.addListener((changes) => {
   const mine = tabId !== null && (changes[`${KEY.tabPrefix}${tabId}`] || changes[`${KEY.listPrefix}${tabId}`]);
-  if (mine || changes[KEY.signInError]) update();
+  // Why a session ended is written just after its data is removed: the redraw the removal
+  // caused may have asked before the reason was there.
+  if (mine || changes[KEY.signInError] || changes[KEY.sessionExpired]) update();
 });
 chrome.storage.local.onChanged.addListener((changes) => {
   if (changes[KEY.session] || changes[KEY.analyticsOptOut] || changes[KEY.declineAi]) update();
