@@ -51,6 +51,9 @@ try {
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await tab.route((u) => u.href === url, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: html }));
     await tab.goto(url, { waitUntil: 'load' });
+    // The first page after a fresh profile starts waits seconds for the administrator's
+    // policy (docs/performance.md): the steps start once the list was read.
+    await tab.waitForFunction(() => window.__listUpdates.evaluations.length > 0, null, { timeout: 15000 });
     await sleep(2000);
     const script = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value * 1000;
     const load = await tab.evaluate(() => window.__listUpdates.evaluations.map(([, d]) => d.toFixed(1)));

@@ -360,6 +360,31 @@ struct Scrolled<'a> {
     asked: std::cell::Cell<usize>,
     /// Whether the items without a link (a header row) lie far from view.
     header_far: std::cell::Cell<bool>,
+    /// How many times each row's content was edited: its fingerprint changes with each.
+    edits: RefCell<Vec<(&'static str, u64)>>,
+    /// The rows edited since the last evaluation (the content script's observer's records).
+    edited_since: RefCell<Vec<&'static str>>,
+}
+
+impl Scrolled<'_> {
+    /// Whether `item` is the row of record `id` (its first link names it).
+    fn is_row_of(&self, item: &Node, id: &str) -> bool {
+        self.inner
+            .query_tree(item, "a[href]")
+            .first()
+            .and_then(|link| self.inner.attribute(link, "href"))
+            .is_some_and(|href| href.contains(id))
+    }
+
+    /// The row of record `id` changed inside (an inline edit, a value re-rendered).
+    fn edit(&self, id: &'static str) {
+        let mut edits = self.edits.borrow_mut();
+        match edits.iter_mut().find(|(known, _)| *known == id) {
+            Some((_, times)) => *times += 1,
+            None => edits.push((id, 1)),
+        }
+        self.edited_since.borrow_mut().push(id);
+    }
 }
 
 type Node = <ParsedDom as Dom>::Node;
@@ -414,13 +439,26 @@ impl Dom for Scrolled<'_> {
         names: &[&'static str],
         numbered: &'static str,
     ) -> Option<Vec<(u64, u64)>> {
-        self.inner.fingerprints(nodes, names, numbered)
+        let mut prints = self.inner.fingerprints(nodes, names, numbered)?;
+        for (node, (_, hash)) in nodes.iter().zip(prints.iter_mut()) {
+            for (id, times) in self.edits.borrow().iter() {
+                if self.is_row_of(node, id) {
+                    *hash = hash.wrapping_add(*times);
+                }
+            }
+        }
+        Some(prints)
     }
     fn numbers(&self, nodes: &[Node]) -> Option<Vec<u64>> {
         self.inner.numbers(nodes)
     }
     fn changes_within(&self, items: &[Node]) -> bool {
-        self.within.get() && !items.is_empty()
+        let edited = std::mem::take(&mut *self.edited_since.borrow_mut());
+        self.within.get()
+            && !items.is_empty()
+            && edited
+                .iter()
+                .all(|id| items.iter().any(|item| self.is_row_of(item, id)))
     }
     fn far_from_view(&self, nodes: &[Node]) -> Vec<bool> {
         self.asked.set(self.asked.get() + 1);
@@ -543,7 +581,50 @@ fn scrolled<'a>(parsed: &'a ParsedDom, far: Vec<&'static str>) -> Scrolled<'a> {
         within: std::cell::Cell::new(false),
         asked: std::cell::Cell::new(0),
         header_far: std::cell::Cell::new(false),
+        edits: RefCell::new(Vec::new()),
+        edited_since: RefCell::new(Vec::new()),
     }
+}
+
+// Issue 19 (cost), regression: a row read earlier and edited while far from view (the rep
+// scrolled down; Salesforce re-rendered a row above) is left unread, and stays part of what
+// the list is made of. A second edit inside it kept every document-wide query and the layout
+// question coming at each evaluation, as if rows had been added: each edit cost a reading of
+// the page's structure.
+#[test]
+fn a_row_edited_far_from_view_leaves_the_list_where_it_was() {
+    let html = page(AMOUNTS, OWNERS);
+    let parsed = ParsedDom::parse(&html);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let (whole, _) = analyze_list_anchored(&parsed, &options, None);
+    let dom = scrolled(&parsed, Vec::new());
+    let cache = deferring();
+    let first = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(first.report, whole, "every row near: all read");
+    // Scrolled down: the first row is now far, and kept as read.
+    dom.within.set(true);
+    *dom.far.borrow_mut() = vec![IDS[0]];
+    cache.borrow_mut().view_moved();
+    let scrolled_down = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(scrolled_down.report, whole);
+    // Its value edited while far, seen with the view's move: it waits, unread.
+    dom.edit(IDS[0]);
+    cache.borrow_mut().view_moved();
+    let edited = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(edited.report.rows.len(), 2, "the edited row waits until it comes near");
+    assert!(edited.out_of_view);
+    // Edited again, the view still: nothing is asked of the page's layout; it waits again.
+    let asked = dom.asked.get();
+    dom.edit(IDS[0]);
+    let again = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(again.report, edited.report);
+    assert_eq!(dom.asked.get(), asked, "the list's frame kept: nothing asked of the layout");
+    // Scrolled back: read afresh, the list whole again.
+    dom.far.borrow_mut().clear();
+    cache.borrow_mut().view_moved();
+    let back = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(back.report, whole);
+    assert!(back.complete);
 }
 
 // Issue 19 (cost), regression: the header row that names a table's columns is read wherever it

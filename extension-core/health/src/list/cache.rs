@@ -83,7 +83,7 @@ pub(super) struct Frame<N> {
     pub other_objects: Vec<(bool, Vec<N>)>,
     /// The locale the page's language names, once asked.
     pub language: Option<Option<Locale>>,
-    /// The items (rows, cards) that gave rows.
+    /// The items (rows, cards) that gave rows, and those left unread far from view.
     pub rows: Vec<N>,
     /// The items left unread because they lay far from view, by number
     /// ([`ListCache::defer_far_items`]): while the page changed only inside the rows and the

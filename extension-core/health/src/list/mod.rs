@@ -1067,7 +1067,7 @@ impl<D: Dom> Reader<'_, D> {
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
     ) -> Outcome<D::Node> {
-        let outcome = self.reading_of(print, context, read);
+        let outcome = self.reading_of(item, print, context, read);
         if matches!(outcome, Outcome::Row(_)) {
             self.frame.borrow_mut().rows.push(item.clone());
         }
@@ -1076,6 +1076,7 @@ impl<D: Dom> Reader<'_, D> {
 
     fn reading_of(
         &self,
+        item: &D::Node,
         print: Option<&(u64, u64)>,
         context: u64,
         read: impl FnOnce() -> Outcome<D::Node>,
@@ -1098,6 +1099,10 @@ impl<D: Dom> Reader<'_, D> {
         // evaluates again when the view moves), or until every item is wanted.
         if self.defer_far && !self.header_pending.get() && self.far_from_view(*number) {
             self.out_of_view.set(true);
+            // Part of the frame: a change inside it (a row re-rendered, a value edited off
+            // screen) leaves the list where it was, and the next pass leaves it unread again
+            // without asking the page.
+            self.frame.borrow_mut().rows.push(item.clone());
             return Outcome::Skip;
         }
         // Past the pass's budget of fresh readings, the item waits for the next pass.
