@@ -38,7 +38,9 @@ async function panelInput(action) {
   // out, and a tab showing a list it has not reported (its content script started before, or
   // reported another list) is asked for it; the panel follows the report (storage.onChanged).
   await markListsWanted();
-  if (context.list && (!list || list.list !== context.list)) wantList(action.tabId, context.host);
+  // A report of the rows near the view only (partial: a signed-in rep's, for their scores)
+  // is not the list the panel shows: the whole list is asked for.
+  if (context.list && (!list || list.list !== context.list || list.summary?.partial)) wantList(action.tabId, context.host);
   const input = {
     tab: context, tier1, list, signedIn: Boolean(stored), settings: await currentSettings(),
     sessionExpired: !stored && Boolean(ended[KEY.sessionExpired]), signInError: stored ? null : (ended[KEY.signInError] ?? null),

@@ -162,6 +162,7 @@ import { makeText } from './i18n.js';
           // Not watched since the last answer (none left rows far from view, or the list
           // waited): the view may have moved unseen, so where rows lie is asked again.
           listEpoch, changes, rowScores, wholeListWanted(), viewMovedSince || !viewWatched,
+          partialSummaries(),
         );
         viewMovedSince = false;
       } catch (error) {
@@ -268,13 +269,17 @@ import { makeText } from './i18n.js';
     readWhole();
   }
 
-  // Every row is read once the list is to be reported (reportList wants the whole list's
-  // summary); until then the core leaves the rows laid out far from view unread (its answer's
-  // `outOfView`), and reads them as the view comes near them: a 200-card board costs the page
-  // a screenful of cards, not 200.
-  const wholeListWanted = () => listsWanted || signedIn === true;
+  // Every row is read once the side panel wants the list (the whole list's summary); until
+  // then the core leaves the rows laid out far from view unread (its answer's `outOfView`), and
+  // reads them as the view comes near them: a 200-card board costs the page a screenful of
+  // cards, not 200. Signed in, the rows read so far are reported (a summary marked partial)
+  // for their Customer City scores, which only the rows drawn need.
+  const wholeListWanted = () => listsWanted;
+  const partialSummaries = () => signedIn === true && !listsWanted;
+  // Evaluated again when rows were left unread and the answer now wants more of them: all
+  // (the list is wanted) or a summary of those read (signed in).
   function readWhole() {
-    if (viewWatched && wholeListWanted() && core && !refused) evaluate();
+    if (viewWatched && (wholeListWanted() || partialSummaries()) && core && !refused) evaluate();
   }
 
   // While the answer drawn left rows far from view unread: a scroll anywhere on the page (the

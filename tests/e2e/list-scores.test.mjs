@@ -52,6 +52,7 @@ let browser;
 let page;
 let account; // the side panel page signIn leaves open (an extension page: it may ask getPanel)
 let rows;
+let deals; // the portfolio's deals, as the first test fetched them
 
 /** The API's requests so far (the reference server's own record), those to /v1/ only. */
 const apiRequests = async () => (await api.get('/__admin/requests')).filter((r) => r.path.startsWith('/v1/'));
@@ -110,7 +111,7 @@ test('signed in, the rows of deals in the cached portfolio show the Customer Cit
     const [tab] = await chrome.tabs.query({ url: `${url.split('?')[0]}*` });
     return chrome.runtime.sendMessage({ type: 'getPanel', tabId: tab.id, enriched: true });
   }, LIST_URL);
-  const deals = answer.portfolio.data.portfolio.deals;
+  deals = answer.portfolio.data.portfolio.deals;
   const expected = estimates();
   for (const id of Object.values(ANALYSED)) {
     const deal = deals.find((d) => id15(d.id) === id15(id));
@@ -136,6 +137,62 @@ test('signed in, the rows of deals in the cached portfolio show the Customer Cit
   await page.goto(LIST_URL, { waitUntil: 'load' });
   await waitForLabels(expected);
   assert.deepEqual((await apiRequests()).slice(before).map((r) => r.path), ['/v1/portfolio'], 'no request when the list comes back');
+});
+
+// Issue 19 (cost): signed in, a list is not read whole for its scores. Until the side panel
+// wants the list, the rows near the view are read and reported (a summary marked partial, which
+// the panel does not list), and those show their Customer City score; rows scrolled near are
+// read and reported in turn; the panel's question brings the whole list.
+test('signed in, rows near the view are reported for their scores; the panel gets the whole list', async () => {
+  const { LIST_GRID, LIST_HEADERS, listGrid } = await import('../bench/list-pages.mjs');
+  const { worker } = browser;
+  // A browser session in which the side panel has not asked yet (a restart keeps the sign-in,
+  // not the session's storage).
+  await account.close();
+  await worker.evaluate(() => chrome.storage.session.remove('cc.listsWanted'));
+  // A 50-row list view whose first two rows are the portfolio's two deals.
+  let long = listGrid(50);
+  const targets = ['0065g00000G0000AAA', '0065g00000G0001AAA'];
+  const analysed = Object.values(ANALYSED);
+  targets.forEach((from, i) => { long = long.replaceAll(from, analysed[i]).replaceAll(from.slice(0, 15), analysed[i].slice(0, 15)); });
+  const tab = await browser.context.newPage();
+  await tab.route((u) => u.href === LIST_GRID, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: long }));
+  await tab.goto(LIST_GRID, { waitUntil: 'load' });
+  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, LIST_GRID);
+  const stored = () => worker.evaluate(async (key) => (await chrome.storage.session.get(key))[key] ?? null, `cc.list.${tabId}`);
+  // The two deals' rows show the analysis' score.
+  await eventually(async () => {
+    const badges = await readRowBadges(tab);
+    return analysed.every((id) => {
+      const deal = deals.find((d) => id15(d.id) === id15(id));
+      const badge = badges.find((b) => id15(b.recordId) === id15(id));
+      return badge && badge.shows === String(deal.score) && badge.label.endsWith(ANALYSIS);
+    });
+  }, { timeout: 8000 });
+  const partial = await eventually(stored);
+  assert.equal(partial.summary.partial, true, 'the rows read so far, marked partial');
+  assert.ok(partial.summary.total < 50, `${partial.summary.total} of 50 rows read and reported`);
+  const badged = (await readRowBadges(tab)).filter((b) => b.label).length;
+  assert.ok(badged < 50, `${badged} of 50 rows read: those near the view`);
+  // Scrolled to the end: the rows brought near are read and reported with the others.
+  await tab.evaluate(() => document.querySelector('tr[data-row-key-value]:last-of-type').scrollIntoView({ block: 'end' }));
+  await tab.mouse.wheel(0, 10000);
+  const grown = await eventually(async () => {
+    const now = await stored();
+    return now && now.summary.total > partial.summary.total ? now : null;
+  }, { timeout: 8000 });
+  assert.ok(grown.summary.total <= 50);
+  // The side panel asks for the tab: the list is read whole and reported so.
+  account = await browser.context.newPage();
+  await account.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  await account.evaluate((id) => chrome.runtime.sendMessage({ type: 'getPanel', tabId: id }), tabId);
+  const whole = await eventually(async () => {
+    const now = await stored();
+    return now && !now.summary.partial ? now : null;
+  }, { timeout: 8000 });
+  assert.equal(whole.summary.total, 50);
+  assert.equal((await readRowBadges(tab)).filter((b) => b.label).length, 50, 'every row has its badge');
+  await tab.close();
 });
 
 test('signing out brings every row back to the on-device estimate', async () => {

@@ -994,6 +994,7 @@ mod tests {
                 })
                 .collect(),
             total: ids.len(),
+            partial: false,
         }
     }
 

@@ -992,9 +992,13 @@ pub fn panel_view(input: &PanelInput) -> PanelView {
 fn list_view(input: &PanelInput) -> Option<ListView> {
     let list = input.tab.list.as_deref().filter(|_| !input.unanswered)?;
     let host = input.tab.host.as_deref()?;
-    // Only the report of this very list: a tab that moved on (another list, another org)
-    // shows "reading the list" until its content script reports again.
-    let reported = input.list.as_ref().filter(|stored| stored.list == list);
+    // Only the report of this very list, whole: a tab that moved on (another list, another
+    // org), or whose report lists only the rows read near the view (a signed-in rep's, for
+    // their scores), shows "reading the list" until its content script reports the list whole.
+    let reported = input
+        .list
+        .as_ref()
+        .filter(|stored| stored.list == list && !stored.summary.partial);
     let Some(summary) = reported.map(|stored| &stored.summary) else {
         return Some(ListView {
             status: Status::Loading,
@@ -1247,6 +1251,7 @@ mod tests {
                 row("0065g00000AB3CD", None, Some(55), Band::AtRisk),
             ],
             total: 40,
+            partial: false,
         };
         let view = panel_view(&on_list(Some(summary))).list.unwrap();
         assert_eq!(view.status, Status::Ready);
@@ -1269,6 +1274,7 @@ mod tests {
         let all = ListSummary {
             rows: vec![row("0065g00000AB2CD", None, Some(30), Band::Critical)],
             total: 1,
+            partial: false,
         };
         assert_eq!(
             panel_view(&on_list(Some(all))).list.unwrap().message,
@@ -1293,6 +1299,19 @@ mod tests {
             assert_ne!(moved.list.as_ref().unwrap().list, this_list);
             assert_eq!(panel_view(&moved).list.unwrap().status, Status::Loading);
         }
+        // This list's report of the rows near the view only: still reading it.
+        let partial = on_list(Some(ListSummary {
+            rows: vec![RowSummary {
+                record_id: "0065g00000AB1CDAAA".into(),
+                name: Some("Acme".into()),
+                value: Some(40),
+                band: deal_health::score::Band::AtRisk,
+                reason: None,
+            }],
+            total: 1,
+            partial: true,
+        }));
+        assert_eq!(panel_view(&partial).list.unwrap().status, Status::Loading);
         assert_eq!(
             list_identity("http://acme.lightning.force.com/lightning/o/Opportunity/list"),
             None
@@ -1474,6 +1493,7 @@ mod tests {
                         row("0065g00000BBBBB", "B", 90),
                     ],
                     total: 2,
+                    partial: false,
                 },
             }),
             signed_in: true,

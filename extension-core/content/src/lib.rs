@@ -155,6 +155,9 @@ pub fn evaluate_page(
 ///   has moved (a scroll, a resize), with `view_moved` true (the rows left unread are asked
 ///   again where they lie; without it, while the page changed only inside the rows, they are
 ///   taken to be where they were), or with `whole` when the list is wanted.
+/// - `partial_summaries` (signed in, the list not wanted whole): a reading that left rows
+///   unread still answers a `summary`, of the rows read so far and marked `partial`
+///   (`list::ListCache::summarize_partial_readings`), for the worker to answer their scores.
 /// - `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
 ///   only what changed since (`list::answer`).
 /// - `changes`: the nodes the page changed since the last `evaluateList` (its mutation records'
@@ -188,6 +191,7 @@ pub fn evaluate_list(
     row_scores: JsValue,
     whole: bool,
     view_moved: bool,
+    partial_summaries: bool,
 ) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -216,6 +220,9 @@ pub fn evaluate_list(
     };
     let mut reading = LIST_CACHE.with(|cache| {
         cache.borrow_mut().defer_far_items(!whole);
+        cache
+            .borrow_mut()
+            .summarize_partial_readings(partial_summaries);
         if view_moved {
             cache.borrow_mut().view_moved();
         }

@@ -611,14 +611,22 @@ fn a_row_edited_far_from_view_leaves_the_list_where_it_was() {
     dom.edit(IDS[0]);
     cache.borrow_mut().view_moved();
     let edited = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
-    assert_eq!(edited.report.rows.len(), 2, "the edited row waits until it comes near");
+    assert_eq!(
+        edited.report.rows.len(),
+        2,
+        "the edited row waits until it comes near"
+    );
     assert!(edited.out_of_view);
     // Edited again, the view still: nothing is asked of the page's layout; it waits again.
     let asked = dom.asked.get();
     dom.edit(IDS[0]);
     let again = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
     assert_eq!(again.report, edited.report);
-    assert_eq!(dom.asked.get(), asked, "the list's frame kept: nothing asked of the layout");
+    assert_eq!(
+        dom.asked.get(),
+        asked,
+        "the list's frame kept: nothing asked of the layout"
+    );
     // Scrolled back: read afresh, the list whole again.
     dom.far.borrow_mut().clear();
     cache.borrow_mut().view_moved();
@@ -684,4 +692,78 @@ fn rows_far_from_view_are_read_when_the_rows_near_leave_the_date_order_open() {
     let known = deferring();
     let settled = analyze_list_with_shadow_roots(&dom, &options, whole.date_order, Some(&known));
     assert!(settled.out_of_view && !settled.read_on);
+}
+
+// Issue 19 (cost): a signed-in rep's list is reported for its rows' scores without being read
+// whole. Told to, the answer to a reading that left rows far from view unread summarises the
+// rows read so far, marked partial (the side panel lists no such summary); once more rows are
+// read, the summary grows; read whole, it is the whole list's, no longer partial.
+#[test]
+fn a_partial_reading_is_summarised_as_partial_when_asked() {
+    let html = page(AMOUNTS, OWNERS);
+    let parsed_page = ParsedDom::parse(&html);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let dom = scrolled(&parsed_page, vec![IDS[1], IDS[2]]);
+    let ids = |summary: &deal_health::list::summary::ListSummary| -> Vec<String> {
+        let mut ids: Vec<String> = summary
+            .rows
+            .iter()
+            .map(|row| row.record_id.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+
+    // Not asked: no summary until the list is read whole.
+    let quiet = deferring();
+    let reading = analyze_list_with_shadow_roots(&dom, &options, None, Some(&quiet));
+    assert!(reading.out_of_view);
+    assert_eq!(quiet.borrow_mut().answer(0, &reading).summary, None);
+
+    let cache = deferring();
+    cache.borrow_mut().summarize_partial_readings(true);
+    let first = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    let answer = cache.borrow_mut().answer(0, &first);
+    let summary = parsed(
+        answer
+            .summary
+            .as_deref()
+            .expect("a summary of the rows read"),
+    );
+    assert!(summary.partial);
+    assert_eq!(ids(&summary), [IDS[0]]);
+    assert_eq!(summary.total, 1);
+
+    // Nothing changed: nothing to report again.
+    dom.within.set(true);
+    let again = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    let answer = cache.borrow_mut().answer(answer.epoch, &again);
+    assert_eq!(answer.summary, None);
+
+    // Scrolled: the second row is read, and reported with the first.
+    *dom.far.borrow_mut() = vec![IDS[2]];
+    cache.borrow_mut().view_moved();
+    let second = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    let answer = cache.borrow_mut().answer(answer.epoch, &second);
+    let summary = parsed(answer.summary.as_deref().expect("the grown summary"));
+    assert!(summary.partial);
+    assert_eq!(ids(&summary), [IDS[0], IDS[1]]);
+
+    // Wanted whole (the side panel asks): the whole list's summary, not partial.
+    cache.borrow_mut().defer_far_items(false);
+    let whole = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert!(whole.complete);
+    let answer = cache.borrow_mut().answer(answer.epoch, &whole);
+    let summary = parsed(answer.summary.as_deref().expect("the whole list's summary"));
+    assert!(!summary.partial);
+    assert_eq!(ids(&summary), IDS.map(String::from));
+    let (fresh, _) = analyze_list_anchored(&parsed_page, &options, None);
+    assert_eq!(
+        summary,
+        deal_health::list::summary::ListSummary::from_report(&fresh)
+    );
+    assert!(
+        !answer.summary.unwrap().contains(r#""partial":"#),
+        "a whole list's summary is as before"
+    );
 }

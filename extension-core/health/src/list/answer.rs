@@ -9,9 +9,10 @@
 //! same badge. Its badge then stays where it is, beside the same anchor. Any other row is
 //! answered in full, with its anchor. Rows not answered are gone.
 //!
-//! The list's summary for the side panel ([`super::summary::ListSummary`], as JSON) is answered only when it differs
-//! from the last one answered: never when every row is the same, in the same order, nor while
-//! the reading is incomplete ([`ListReading::complete`]).
+//! The list's summary for the side panel ([`super::summary::ListSummary`], as JSON) is answered
+//! only when it differs from the last one answered: never when every row is the same, in the
+//! same order, nor while the reading is incomplete ([`ListReading::complete`]) unless partial
+//! readings are summarised ([`ListCache::summarize_partial_readings`]: then marked `partial`).
 //!
 //! Anything else (a first evaluation, a content script that removed its badges or lost a
 //! message, `drawn` of another answer) gets every row in full and the summary.
@@ -38,8 +39,9 @@ pub(super) struct Answered {
     summary: Option<String>,
     /// Each row's JSON in the last summary made.
     summary_rows: SummaryRows,
-    /// Whether the last answer's reading was complete (then its summary was up to date).
-    complete: bool,
+    /// Whether the last summary made is of the last answer's reading: `Some(partial)`, with
+    /// whether that reading (and so the summary) was partial.
+    summarized: Option<bool>,
 }
 
 impl Answered {
@@ -129,15 +131,16 @@ impl<N: Clone> ListCache<N> {
             .map(|row| row.record_id.clone())
             .collect();
         let mut summary_rows = last.summary_rows;
-        let (summary, summary_json) = if !reading.complete {
+        let partial = !reading.complete;
+        let (summary, summary_json, summarized) = if partial && !self.summarize_partial {
             // Not every row is read yet: the summary waits for them.
-            (None, last.summary.filter(|_| current))
-        } else if all_same && order == last.order && last.complete {
-            (None, last.summary)
+            (None, last.summary.filter(|_| current), None)
+        } else if all_same && order == last.order && last.summarized == Some(partial) {
+            (None, last.summary, Some(partial))
         } else {
-            let json = summary_json(report, &mut summary_rows);
+            let json = summary_json(report, &mut summary_rows, partial);
             let changed = !current || last.summary.as_deref() != Some(json.as_str());
-            (changed.then(|| json.clone()), Some(json))
+            (changed.then(|| json.clone()), Some(json), Some(partial))
         };
         let epoch = next_epoch(last.epoch);
         self.answered = Answered {
@@ -146,7 +149,7 @@ impl<N: Clone> ListCache<N> {
             order,
             summary: summary_json,
             summary_rows,
-            complete: reading.complete,
+            summarized,
         };
         ListAnswer {
             epoch,

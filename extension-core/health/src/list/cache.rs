@@ -64,6 +64,9 @@ pub struct ListCache<N> {
     whole_next: bool,
     /// How many evaluations in a row left items unread.
     partial_passes: usize,
+    /// Whether an incomplete reading's answer summarises the rows read so far
+    /// ([`ListCache::summarize_partial_readings`]).
+    pub(super) summarize_partial: bool,
 }
 
 /// After this many evaluations in a row that left items unread (a page that changes more items
@@ -224,6 +227,7 @@ impl<N> Default for ListCache<N> {
             moved: false,
             whole_next: false,
             partial_passes: 0,
+            summarize_partial: false,
         }
     }
 }
@@ -255,10 +259,12 @@ impl<N: Clone> ListCache<N> {
         let answered = std::mem::take(&mut self.answered);
         let fresh_reads = self.fresh_reads;
         let defer_far = self.defer_far;
+        let summarize_partial = self.summarize_partial;
         *self = Self::default();
         self.answered = answered.forgotten();
         self.fresh_reads = fresh_reads;
         self.defer_far = defer_far;
+        self.summarize_partial = summarize_partial;
     }
 
     /// Lets an evaluation read afresh (and keep) at most `items` items; the others wait for the
@@ -268,6 +274,14 @@ impl<N: Clone> ListCache<N> {
     /// are never kept, are not counted (nor limited).
     pub fn limit_fresh_reads(&mut self, items: usize) {
         self.fresh_reads = Some(items.max(1));
+    }
+
+    /// Whether the answer to a reading that left rows unread (far from view, or for the next
+    /// evaluation) summarises the rows read so far, marked `partial`: a signed-in rep's list
+    /// is reported for its rows' scores without being read whole. Off, only a complete
+    /// reading is summarised.
+    pub fn summarize_partial_readings(&mut self, on: bool) {
+        self.summarize_partial = on;
     }
 
     /// Whether the next evaluations leave unread the items laid out far from view

@@ -33,8 +33,14 @@ pub struct RowSummary {
 pub struct ListSummary {
     /// At most [`MAX_SUMMARY_ROWS`], riskiest first ([`ListSummary::riskiest_first`]'s order).
     pub rows: Vec<RowSummary>,
-    /// How many rows the page showed (at most [`MAX_ROWS`]).
+    /// How many rows the page showed (at most [`MAX_ROWS`]); of a partial summary, how many
+    /// were read.
     pub total: usize,
+    /// Whether only the rows read so far are listed (those near the view: a signed-in rep's
+    /// list, reported for its rows' Customer City scores). The side panel lists no partial
+    /// summary: it asks for the whole list instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// The most rows reported: the panel lists the riskiest, and a message stays far below 64 KiB.
@@ -57,7 +63,11 @@ impl ListSummary {
                 .map(|row| serde_json::to_vec(row).map_or(usize::MAX / 2, |json| json.len())),
         );
         rows.truncate(fitting);
-        ListSummary { rows, total }
+        ListSummary {
+            rows,
+            total,
+            partial: false,
+        }
     }
 
     /// Bounds on what a content script can report: valid Ids, each once, scores in range,
@@ -92,10 +102,11 @@ impl ListSummary {
 /// was made from.
 pub type SummaryRows = rustc_hash::FxHashMap<String, (RowSummary, String)>;
 
-/// [`ListSummary::from_report`] as JSON, each row's JSON taken from `known` where that row is
-/// the same as then (a list evaluated again after one cell's edit serialises one row, not
-/// fifty); `known` is left holding this summary's rows.
-pub fn summary_json(report: &ListReport, known: &mut SummaryRows) -> String {
+/// [`ListSummary::from_report`] as JSON (with `partial` when the report holds only the rows
+/// read so far), each row's JSON taken from `known` where that row is the same as then (a list
+/// evaluated again after one cell's edit serialises one row, not fifty); `known` is left
+/// holding this summary's rows.
+pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool) -> String {
     let (rows, total) = summary_rows(report);
     let mut now = SummaryRows::with_capacity_and_hasher(rows.len(), Default::default());
     let mut jsons = Vec::with_capacity(rows.len());
@@ -117,7 +128,11 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows) -> String {
         }
     }));
     jsons.truncate(fitting);
-    format!(r#"{{"rows":[{}],"total":{total}}}"#, jsons.join(","))
+    let partial = if partial { r#","partial":true"# } else { "" };
+    format!(
+        r#"{{"rows":[{}],"total":{total}{partial}}}"#,
+        jsons.join(",")
+    )
 }
 
 /// The rows a summary may list, riskiest first, each record once (a page may name one record
@@ -191,6 +206,7 @@ mod tests {
                 row("0065g00000AB4CD", Some(70)),
             ],
             total: 4,
+            partial: false,
         };
         assert!(summary.is_well_formed());
         let order: Vec<&str> = summary
@@ -284,7 +300,7 @@ mod tests {
     fn assert_same_as_json(report: &ListReport, summary: &ListSummary) {
         let mut known = SummaryRows::default();
         for pass in ["afresh", "from the rows kept"] {
-            let json = summary_json(report, &mut known);
+            let json = summary_json(report, &mut known, false);
             let parsed: ListSummary = serde_json::from_str(&json).expect(pass);
             assert_eq!(&parsed, summary, "{pass}");
         }
@@ -323,11 +339,11 @@ mod tests {
             warnings: Vec::new(),
         };
         let mut known = SummaryRows::default();
-        summary_json(&report, &mut known);
+        summary_json(&report, &mut known, false);
         // One row's score and reason change, another row comes, one goes.
         report.rows[1] = row("0065g00000AB2CD", 10).into();
         report.rows[0] = row("0065g00000AB3CD", 90).into();
-        let json = summary_json(&report, &mut known);
+        let json = summary_json(&report, &mut known, false);
         let parsed: ListSummary = serde_json::from_str(&json).unwrap();
         assert_eq!(parsed, ListSummary::from_report(&report));
         assert_eq!(parsed.rows[0].value, Some(10));
@@ -343,6 +359,7 @@ mod tests {
         let good = ListSummary {
             rows: vec![row("0065g00000AB1CD", Some(40))],
             total: 1,
+            partial: false,
         };
         assert!(good.is_well_formed());
         let mut bad_id = good.clone();
@@ -363,6 +380,7 @@ mod tests {
                 .map(|i| row(&format!("0065g{i:010}"), Some(50)))
                 .collect(),
             total: MAX_ROWS,
+            partial: false,
         };
         assert!(!many.is_well_formed());
         let mut fewer = good.clone();
