@@ -67,14 +67,19 @@ export async function tellLists(host) {
   }
 }
 
-// Tells every tab that reported a record page (its Tier 1 report is kept) that the user signed
-// out, for the org the tab shows: its badge drops the Customer City analysis it holds and shows
-// the on-device score, without waiting for the next navigation. Not waited for by the tabs.
+// Tells every tab that reported a record page or a list (its Tier 1 or list report is kept)
+// that the user signed out, for the org the tab shows: a record badge drops the Customer City
+// analysis it holds and shows the on-device score, without waiting for the next navigation; a
+// list stops reporting the rows it reads for their scores. Not waited for by the tabs.
 export async function tellSignedOut() {
   const everything = await session.everything();
+  const told = new Set();
   for (const name of Object.keys(everything)) {
-    if (!name.startsWith(KEY.tabPrefix)) continue;
-    const tabId = Number(name.slice(KEY.tabPrefix.length));
+    const prefix = [KEY.tabPrefix, KEY.listPrefix].find((known) => name.startsWith(known));
+    if (!prefix) continue;
+    const tabId = Number(name.slice(prefix.length));
+    if (told.has(tabId)) continue;
+    told.add(tabId);
     const context = tabContext(await tabs.url(tabId), null);
     if (!context.host) continue;
     try {

@@ -263,10 +263,14 @@ import { makeText } from './i18n.js';
       else if (answer && answer.ok) takeRowScores(answer.scores);
     });
   }
+  // The worker asks for the list while it lacks the whole list's report (its side panel shows
+  // this tab): answered in full again, the whole list's summary with it, whatever was reported
+  // before (a partial summary, one refused, one that arrived out of order).
   function wantLists() {
     listsWanted = true;
     reportList();
-    readWhole();
+    listEpoch = 0;
+    if (core && !refused) evaluate();
   }
 
   // Every row is read once the side panel wants the list (the whole list's summary); until
@@ -334,14 +338,14 @@ import { makeText } from './i18n.js';
   }
 
   // The worker's scores for the list's rows (its answer to listReport, or its word after the
-  // portfolio was stored or the user signed out): when they changed, every row is answered in
-  // full again and drawn as the core now decides.
+  // portfolio was stored or the user signed out): when they changed, the list is evaluated
+  // again. A row whose score changed has another badge key, so the core answers it anew; the
+  // others stay as drawn, and the summary (of the on-device scores) is not sent again.
   function takeRowScores(scores) {
     const json = JSON.stringify(Array.isArray(scores) ? scores : []);
     if (json === rowScoresJson) return;
     rowScoresJson = json;
     rowScores = JSON.parse(json);
-    listEpoch = 0;
     if (core && !refused) evaluate();
   }
 

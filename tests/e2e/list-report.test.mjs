@@ -168,8 +168,9 @@ test('signed out, a list page reports its list only once the side panel has aske
   const first = await openList();
   // Every row drawn, and a few evaluations' time later still nothing sent: no report kept.
   await first.evaluate(() => {
-    const row = document.querySelector('tr[data-row-key-value] td[data-label="Close Date"] lightning-formatted-date-time');
-    row.textContent = '1/9/2026'; // an inline edit: a new summary, which waits too
+    // (The list's own first row: the fixture's first row is a hidden stale page's.)
+    const row = document.querySelector('tr[data-row-key-value^="0065g00000Ls"] td[data-label="Stage"] lightning-base-formatted-text');
+    row.textContent = 'Closed Lost'; // an inline edit: a new summary, which waits too
   });
   await new Promise((resolve) => setTimeout(resolve, 800));
   assert.deepEqual(await storedLists(), {}, 'nothing reported while nothing wanted it');

@@ -195,7 +195,35 @@ test('signed in, rows near the view are reported for their scores; the panel get
   await tab.close();
 });
 
-test('signing out brings every row back to the on-device estimate', async () => {
+test('signing out brings every row back to the on-device estimate; a list stops reporting', async () => {
+  const { LIST_GRID, LIST_HEADERS, listGrid } = await import('../bench/list-pages.mjs');
+  const { worker } = browser;
+  // A long list opened before the side panel asked in this browser session: it reports the
+  // rows it reads for their scores, signed in.
+  await account.close();
+  await worker.evaluate(() => chrome.storage.session.remove('cc.listsWanted'));
+  const tab = await browser.context.newPage();
+  await tab.route((u) => u.href === LIST_GRID, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: listGrid(50) }));
+  await tab.goto(LIST_GRID, { waitUntil: 'load' });
+  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, LIST_GRID);
+  const key = `cc.list.${tabId}`;
+  const stored = () => worker.evaluate(async (name) => (await chrome.storage.session.get(name))[name] ?? null, key);
+  assert.equal((await eventually(stored)).summary.partial, true);
+  // The panel page, opened as a tab of its own, shows no list: that tab is not asked for one.
+  account = await browser.context.newPage();
+  await account.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  await account.waitForSelector('#sign-out:not([hidden])');
+
   assert.deepEqual(await account.evaluate(() => chrome.runtime.sendMessage({ type: 'signOut' })), { ok: true });
   await waitForLabels(estimates());
+  // Signed out, the long list is told so: a row edited in view (the deal lost) changes its
+  // summary, which it keeps to itself now.
+  await worker.evaluate((name) => chrome.storage.session.remove(name), key);
+  await tab.evaluate(() => {
+    document.querySelector('tr[data-row-key-value^="0065g00000G"] td[data-label="Stage"] lightning-base-formatted-text').textContent = 'Closed Lost';
+  });
+  await eventually(async () => (await readRowBadges(tab)).some((b) => /closed lost/i.test(b.label)), { timeout: 5000 });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(await stored(), null, 'no report from a list once signed out');
+  await tab.close();
 });

@@ -148,10 +148,11 @@ pub fn evaluate_page(
 ///   `recheckMs`: when to evaluate again though nothing changed.
 /// - Past [`FRESH_READS_PER_EVALUATION`] rows read afresh, the others wait for the next
 ///   evaluation (`list::ListReading::read_on`): the answer has the rows read so far, no
-///   `summary` and no `dateOrder` yet, and `recheckMs` 0.
-/// - Unless `whole` (every row wanted: the list is to be reported), rows laid out far from
+///   `summary` (but see `partial_summaries`) and no `dateOrder` yet, and `recheckMs` 0.
+/// - Unless `whole` (every row wanted: the side panel wants the list), rows laid out far from
 ///   the viewport are left unread (`list::ListCache::defer_far_items`): the answer has no
-///   `summary` nor `dateOrder` then either, and `outOfView` true: evaluate again once the view
+///   `summary` (but see `partial_summaries`) nor `dateOrder` then either, and `outOfView`
+///   true: evaluate again once the view
 ///   has moved (a scroll, a resize), with `view_moved` true (the rows left unread are asked
 ///   again where they lie; without it, while the page changed only inside the rows, they are
 ///   taken to be where they were), or with `whole` when the list is wanted.

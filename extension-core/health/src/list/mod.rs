@@ -421,7 +421,8 @@ fn read_cached<D: Dom>(
         known_date_order,
     };
     let mut reader = Reader::new(dom, Some(cache), watch);
-    // Nothing outside the rows read last changed: the list is where it was.
+    // Nothing outside the items of the last reading (read, or left unread far from view)
+    // changed: the list is where it was.
     let stable = dom.changes_within(&cache.borrow().frame.rows);
     reader.last_frame = stable.then(|| std::mem::take(&mut cache.borrow_mut().frame));
     reader.view_moved = cache.borrow_mut().take_view_moved();
