@@ -143,23 +143,40 @@ test('signed in, the rows of deals in the cached portfolio show the Customer Cit
 // wants the list, the rows near the view are read and reported (a summary marked partial, which
 // the panel does not list), and those show their Customer City score; rows scrolled near are
 // read and reported in turn; the panel's question brings the whole list.
-test('signed in, rows near the view are reported for their scores; the panel gets the whole list', async () => {
-  const { LIST_GRID, LIST_HEADERS, listGrid } = await import('../bench/list-pages.mjs');
+// A long list (`body`, the bench's 50-row list view) opened before the side panel asked in
+// this browser session (a restart keeps the sign-in, not the session's storage): the panel page
+// left open by an earlier test is closed first, as it follows the active tab. Returns the tab
+// and what the worker keeps of its list report (`stored()`, null when none).
+async function openUnwantedList(body) {
+  const { LIST_GRID, LIST_HEADERS } = await import('../bench/list-pages.mjs');
   const { worker } = browser;
-  // A browser session in which the side panel has not asked yet (a restart keeps the sign-in,
-  // not the session's storage).
   await account.close();
   await worker.evaluate(() => chrome.storage.session.remove('cc.listsWanted'));
+  const tab = await browser.context.newPage();
+  await tab.route((u) => u.href === LIST_GRID, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body }));
+  await tab.goto(LIST_GRID, { waitUntil: 'load' });
+  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, LIST_GRID);
+  const key = `cc.list.${tabId}`;
+  const stored = () => worker.evaluate(async (name) => (await chrome.storage.session.get(name))[name] ?? null, key);
+  const forget = () => worker.evaluate((name) => chrome.storage.session.remove(name), key);
+  return { tab, tabId, stored, forget };
+}
+
+/** Opens the side panel page as a tab of its own (it shows no list: no tab is asked for one). */
+async function reopenPanelPage() {
+  account = await browser.context.newPage();
+  await account.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  await account.waitForSelector('#sign-out:not([hidden])');
+}
+
+test('signed in, rows near the view are reported for their scores; the panel gets the whole list', async () => {
+  const { listGrid } = await import('../bench/list-pages.mjs');
   // A 50-row list view whose first two rows are the portfolio's two deals.
   let long = listGrid(50);
   const targets = ['0065g00000G0000AAA', '0065g00000G0001AAA'];
   const analysed = Object.values(ANALYSED);
   targets.forEach((from, i) => { long = long.replaceAll(from, analysed[i]).replaceAll(from.slice(0, 15), analysed[i].slice(0, 15)); });
-  const tab = await browser.context.newPage();
-  await tab.route((u) => u.href === LIST_GRID, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: long }));
-  await tab.goto(LIST_GRID, { waitUntil: 'load' });
-  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, LIST_GRID);
-  const stored = () => worker.evaluate(async (key) => (await chrome.storage.session.get(key))[key] ?? null, `cc.list.${tabId}`);
+  const { tab, tabId, stored } = await openUnwantedList(long);
   // The two deals' rows show the analysis' score.
   await eventually(async () => {
     const badges = await readRowBadges(tab);
@@ -183,8 +200,7 @@ test('signed in, rows near the view are reported for their scores; the panel get
   }, { timeout: 8000 });
   assert.ok(grown.summary.total <= 50);
   // The side panel asks for the tab: the list is read whole and reported so.
-  account = await browser.context.newPage();
-  await account.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
+  await reopenPanelPage();
   await account.evaluate((id) => chrome.runtime.sendMessage({ type: 'getPanel', tabId: id }), tabId);
   const whole = await eventually(async () => {
     const now = await stored();
@@ -196,29 +212,18 @@ test('signed in, rows near the view are reported for their scores; the panel get
 });
 
 test('signing out brings every row back to the on-device estimate; a list stops reporting', async () => {
-  const { LIST_GRID, LIST_HEADERS, listGrid } = await import('../bench/list-pages.mjs');
-  const { worker } = browser;
-  // A long list opened before the side panel asked in this browser session: it reports the
-  // rows it reads for their scores, signed in.
-  await account.close();
-  await worker.evaluate(() => chrome.storage.session.remove('cc.listsWanted'));
-  const tab = await browser.context.newPage();
-  await tab.route((u) => u.href === LIST_GRID, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: listGrid(50) }));
-  await tab.goto(LIST_GRID, { waitUntil: 'load' });
-  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id, LIST_GRID);
-  const key = `cc.list.${tabId}`;
-  const stored = () => worker.evaluate(async (name) => (await chrome.storage.session.get(name))[name] ?? null, key);
+  const { listGrid } = await import('../bench/list-pages.mjs');
+  // A long list opened before the side panel asked: it reports the rows it reads for their
+  // scores, signed in.
+  const { tab, stored, forget } = await openUnwantedList(listGrid(50));
   assert.equal((await eventually(stored)).summary.partial, true);
-  // The panel page, opened as a tab of its own, shows no list: that tab is not asked for one.
-  account = await browser.context.newPage();
-  await account.goto(`chrome-extension://${browser.extensionId}/sidepanel/index.html`);
-  await account.waitForSelector('#sign-out:not([hidden])');
+  await reopenPanelPage();
 
   assert.deepEqual(await account.evaluate(() => chrome.runtime.sendMessage({ type: 'signOut' })), { ok: true });
   await waitForLabels(estimates());
   // Signed out, the long list is told so: a row edited in view (the deal lost) changes its
   // summary, which it keeps to itself now.
-  await worker.evaluate((name) => chrome.storage.session.remove(name), key);
+  await forget();
   await tab.evaluate(() => {
     document.querySelector('tr[data-row-key-value^="0065g00000G"] td[data-label="Stage"] lightning-base-formatted-text').textContent = 'Closed Lost';
   });

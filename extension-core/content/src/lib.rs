@@ -152,10 +152,10 @@ pub fn evaluate_page(
 /// - Unless `whole` (every row wanted: the side panel wants the list), rows laid out far from
 ///   the viewport are left unread (`list::ListCache::defer_far_items`): the answer has no
 ///   `summary` (but see `partial_summaries`) nor `dateOrder` then either, and `outOfView`
-///   true: evaluate again once the view
-///   has moved (a scroll, a resize), with `view_moved` true (the rows left unread are asked
-///   again where they lie; without it, while the page changed only inside the rows, they are
-///   taken to be where they were), or with `whole` when the list is wanted.
+///   true: evaluate again once the view has moved (a scroll, a resize), with `view_moved` true
+///   (the rows left unread are asked again where they lie; without it, while the page changed
+///   only inside the rows, they are taken to be where they were), or with `whole` when the list
+///   is wanted.
 /// - `partial_summaries` (signed in, the list not wanted whole): a reading that left rows
 ///   unread still answers a `summary`, of the rows read so far and marked `partial`
 ///   (`list::ListCache::summarize_partial_readings`), for the worker to answer their scores.

@@ -367,13 +367,17 @@ struct Scrolled<'a> {
 }
 
 impl Scrolled<'_> {
-    /// Whether `item` is the row of record `id` (its first link names it).
-    fn is_row_of(&self, item: &Node, id: &str) -> bool {
+    /// The `href` of the first link in `item` (a row's names its record; a header row has none).
+    fn first_href(&self, item: &Node) -> Option<String> {
         self.inner
             .query_tree(item, "a[href]")
             .first()
             .and_then(|link| self.inner.attribute(link, "href"))
-            .is_some_and(|href| href.contains(id))
+    }
+
+    /// Whether `item` is the row of record `id`.
+    fn is_row_of(&self, item: &Node, id: &str) -> bool {
+        self.first_href(item).is_some_and(|href| href.contains(id))
     }
 
     /// The row of record `id` changed inside (an inline edit, a value re-rendered).
@@ -464,15 +468,9 @@ impl Dom for Scrolled<'_> {
         self.asked.set(self.asked.get() + 1);
         nodes
             .iter()
-            .map(|node| {
-                let links = self.inner.query_tree(node, "a[href]");
-                match links
-                    .first()
-                    .and_then(|link| self.inner.attribute(link, "href"))
-                {
-                    Some(href) => self.far.borrow().iter().any(|id| href.contains(id)),
-                    None => self.header_far.get(),
-                }
+            .map(|node| match self.first_href(node) {
+                Some(href) => self.far.borrow().iter().any(|id| href.contains(id)),
+                None => self.header_far.get(),
             })
             .collect()
     }

@@ -76,10 +76,10 @@ const MAX_PARTIAL_PASSES: usize = 8;
 /// What a reading found of the page around the list's items: the answers of its document-wide
 /// questions (the lists, boards and related lists there, the page's language) and the items
 /// that gave rows or were left unread far from view. Where the backend tells that the page
-/// changed nowhere but inside those items
-/// since ([`crate::dom::Dom::changes_within`]: an inline edit, a value re-rendered), the next
-/// reading takes these answers instead of asking the whole page again; any other change (rows
-/// added or removed, another part of the page) asks again.
+/// changed nowhere but inside those items since ([`crate::dom::Dom::changes_within`]: an
+/// inline edit, a value re-rendered), the next reading takes these answers instead of asking
+/// the whole page again; any other change (rows added or removed, another part of the page)
+/// asks again.
 pub(super) struct Frame<N> {
     /// Each document-wide query (its selector, and whether in shadow trees) and its matches.
     pub queries: Vec<((&'static str, bool), Vec<N>)>,
