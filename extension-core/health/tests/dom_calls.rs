@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use deal_health::dom::parsed::ParsedDom;
-use deal_health::dom::snapshot::{Snapshot, SNAPSHOT_ATTRIBUTES, SNAPSHOT_DEPTH};
+use deal_health::dom::snapshot::{ItemCopy, Snapshot, SNAPSHOT_ATTRIBUTES, SNAPSHOT_DEPTH};
 use deal_health::dom::{Ancestor, Child, Dom};
 use deal_health::page::recognize;
 use deal_health::report::{analyze, AnalyzeOptions};
@@ -27,6 +27,9 @@ struct Counting<'a> {
     walked: Cell<usize>,
     /// Whether subtrees are copied for their text in one call, as the live backend does.
     snapshots: bool,
+    /// Whether rows and cards are copied in one call for their reading (`Dom::item_copy`), as
+    /// the live backend does: serialised, as the browser's `outerHTML`.
+    copies: bool,
     /// Nodes fingerprinted (`Dom::fingerprints`: the live backend hashes each one's text and
     /// queries its subtree), over every call.
     fingerprinted: Cell<usize>,
@@ -49,7 +52,14 @@ impl<'a> Counting<'a> {
             within: Cell::new(false),
             document_queries: Cell::new(0),
             snapshots,
+            copies: false,
         }
+    }
+
+    /// Rows and cards copied in one call for their reading too, as the live backend does.
+    fn with_copies(mut self) -> Self {
+        self.copies = true;
+        self
     }
 }
 
@@ -219,6 +229,30 @@ impl Dom for Counting<'_> {
         self.count();
         Snapshot::parse(&wire_of(self.inner, element))
     }
+    fn item_copy(
+        &self,
+        element: &Self::Node,
+        names: &'static [&'static str],
+    ) -> Option<ItemCopy<Self::Node>> {
+        if !self.copies {
+            return None;
+        }
+        self.count();
+        let inner = self.inner;
+        let flag = if inner.is_shadow_root(&inner.tree_root(element)) {
+            "1"
+        } else {
+            "0"
+        };
+        let html = format!("{flag}{}", inner.outer_html(*element)?);
+        let snapshot = Snapshot::parse_html(&html, names)?;
+        let mut elements = vec![*element];
+        elements.extend(inner.query_tree(element, "*"));
+        Some(ItemCopy::new(
+            snapshot,
+            Box::new(move |place| elements.get(place as usize).copied()),
+        ))
+    }
 }
 
 /// DOM calls of one evaluation of a fixture page at its own URL, and the elements of the
@@ -348,6 +382,53 @@ fn list_text_read_from_copies_is_the_same_for_far_fewer_calls() {
             150 + 40 * rows
         );
     }
+}
+
+// A list's rows and cards read from copies of each (`Dom::item_copy`: one call a row, where
+// reading one from the page asks it some thirty) give the same rows, anchored on the same
+// elements, for a fraction of the calls. The budget fails a return to reading a flat row call
+// by call.
+#[test]
+fn rows_read_from_copies_are_the_same_for_fewer_calls() {
+    let options = list_options();
+    let mut copied_rows = 0;
+    for (slug, html, _url) in list_fixtures() {
+        let parsed = ParsedDom::parse(&html);
+        let read = |copies: bool| {
+            let dom = Counting::new(&parsed, true);
+            let dom = if copies { dom.with_copies() } else { dom };
+            let answer = deal_health::list::analyze_list_anchored(&dom, &options, None);
+            (answer, dom.calls.get())
+        };
+        let ((by_page, page_anchors), page_calls) = read(false);
+        let ((by_copy, copy_anchors), copy_calls) = read(true);
+        assert_eq!(by_copy, by_page, "{slug}: the same rows either way");
+        assert_eq!(copy_anchors, page_anchors, "{slug}: the same anchors");
+        let rows = by_page.rows.len();
+        eprintln!(
+            "{slug}: {rows} rows, {page_calls} calls from the page, {copy_calls} from copies"
+        );
+        let shadow = html.contains("shadowrootmode");
+        let classic = html.contains("x-grid3-row") || slug.contains("split");
+        if rows >= 3 && !shadow && !classic {
+            copied_rows += rows;
+            assert!(
+                copy_calls + 12 * rows <= page_calls,
+                "{slug}: {copy_calls} calls from copies, {page_calls} from the page"
+            );
+        }
+        // A list in native shadow DOM is read from the page, a few copies tried at most.
+        if shadow {
+            assert!(
+                copy_calls <= page_calls + 3,
+                "{slug}: {copy_calls} against {page_calls}"
+            );
+        }
+    }
+    assert!(
+        copied_rows >= 20,
+        "lists of flat rows were read from copies"
+    );
 }
 
 // A list read again with the last evaluation's readings (`list::ListCache`, as the content

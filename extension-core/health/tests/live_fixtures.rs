@@ -397,3 +397,81 @@ fn told_what_changed_a_reading_looks_only_at_the_rows_changed() {
     assert_eq!(added, fresh(), "{slug}: after a row was added");
     assert_eq!(added.0.rows.len(), renamed.0.rows.len() + 1, "{slug}");
 }
+
+/// The browser's serialisation of a row or card (`Dom::item_copy`, read by
+/// `Snapshot::parse_html`) reads as the page does: for every table row and Kanban card of every
+/// list page without an open shadow root under it, the same visible text and the same
+/// attributes, element by element, and each element of the copy leads back to the page's
+/// element it copies.
+#[wasm_bindgen_test]
+fn copies_of_rows_read_as_the_page_in_the_browser() {
+    use deal_health::dom::snapshot::SNAPSHOT_ATTRIBUTES;
+    use deal_health::dom::Dom;
+    use deal_health::extract::text::visible_text_plain;
+    const NAMES: &[&str] = &[
+        "hidden",
+        "aria-hidden",
+        "class",
+        "style",
+        "slot",
+        "name",
+        "href",
+        "data-label",
+    ];
+    assert!(SNAPSHOT_ATTRIBUTES.iter().all(|name| NAMES.contains(name)));
+    // And a row made to test the serialisation's escapes: `&`, `<`, `>`, quotes and no-break
+    // spaces in values and text, an escape's own text, void and SVG elements, a comment, a
+    // processing instruction, text beyond the Basic Multilingual Plane.
+    const ESCAPES: &str = "<!doctype html><html><body><table><tbody>\
+        <tr class=\"a&amp;b &lt;c&gt;\" data-label='say \"hi\"&nbsp;there'>\
+        <td data-label=\"&amp;amp;\">1 &lt; 2 &amp;&amp; 3&nbsp;&gt; 2 &amp;amp; 😀 日本</td>\
+        <td><a href=\"/x?a=1&amp;b=2\">x<br>y<img alt=\"<i>\"></a><!-- <td>not</td> -->\
+        <svg viewBox=\"0 0 1 1\"><use href=\"#i\"></use></svg></td></tr>\
+        </tbody></table></body></html>";
+    let mut copied = 0;
+    for (slug, html) in FIXTURES
+        .iter()
+        .filter(|(slug, ..)| support::is_list_fixture(slug))
+        .map(|(slug, html, ..)| (*slug, *html))
+        .chain([("escapes", ESCAPES)])
+    {
+        let dom = LiveDom::new(parse_document(html));
+        let items = dom.query_tree(&dom.document(), "tr, .forceKanbanCard, .kanban-card");
+        for item in items {
+            let Some(copy) = dom.item_copy(&item, NAMES) else {
+                assert!(
+                    !dom.shadow_roots_in_tree(&item).is_empty(),
+                    "{slug}: a flat item is copied"
+                );
+                continue;
+            };
+            copied += 1;
+            let snapshot = &copy.snapshot;
+            let root = snapshot.root();
+            assert_eq!(
+                visible_text_plain(snapshot, &root),
+                visible_text_plain(&dom, &item),
+                "{slug}: the same text"
+            );
+            let mut elements = vec![root];
+            elements.extend(snapshot.query_tree(&root, "*"));
+            for element in elements {
+                let original = copy.original(element).expect("an element of the page");
+                assert_eq!(
+                    snapshot.tag_name(&element),
+                    dom.tag_name(&original),
+                    "{slug}"
+                );
+                for name in NAMES {
+                    assert_eq!(
+                        snapshot.attribute(&element, name),
+                        dom.attribute(&original, name),
+                        "{slug}: {name}"
+                    );
+                }
+            }
+            assert!(!snapshot.missed(), "{slug}");
+        }
+    }
+    assert!(copied >= 30, "{copied} rows and cards copied");
+}

@@ -13,7 +13,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement, Node, ShadowRoot};
 
 use super::snapshot::{
-    parse_child_order, parse_values, Snapshot, SNAPSHOT_ATTRIBUTES, SNAPSHOT_DEPTH, SNAPSHOT_NODES,
+    parse_child_order, parse_values, ItemCopy, Snapshot, SNAPSHOT_ATTRIBUTES, SNAPSHOT_DEPTH,
+    SNAPSHOT_NODES,
 };
 use super::{Ancestor, Child, Dom, OWN_TAG_PREFIX};
 
@@ -209,6 +210,24 @@ export function textSnapshotOf(root, names, maxNodes, maxDepth) {
   }
   return out.join('');
 }
+// Dom::item_copy in one crossing: `root` as the browser serialises it (outerHTML, read by
+// Snapshot::parse_html), after `1` when it lies in a shadow tree, else `0`; null when it is not
+// an element, holds an open shadow root (not serialised: such a row is read from the page), or
+// is longer than `maxLength`. `holder` (an empty array) keeps `root` and its elements in document
+// order, which copiedElementAt hands back by their place among the serialisation's elements.
+export function itemCopyOf(root, maxLength, holder) {
+  if (!root || root.nodeType !== 1 || root.shadowRoot) return null;
+  const all = root.querySelectorAll('*');
+  for (let i = 0; i < all.length; i += 1) if (all[i].shadowRoot) return null;
+  const html = root.outerHTML;
+  if (html.length > maxLength) return null;
+  holder.push(root, all);
+  return (root.getRootNode() instanceof ShadowRoot ? '1' : '0') + html;
+}
+export function copiedElementAt(holder, place) {
+  const element = place === 0 ? holder[0] : holder[1] && holder[1][place - 1];
+  return element || null;
+}
 // Dom::attributes in one crossing: each value as `<length>:<value>`, `-` when absent.
 export function attributesOf(node, names) {
   if (node.nodeType !== 1) return names.split(',').map(() => '-').join('');
@@ -401,6 +420,10 @@ extern "C" {
     #[wasm_bindgen(js_name = textSnapshotOf)]
     fn text_snapshot_of(root: &Node, names: &str, max_nodes: u32, max_depth: u32)
         -> Option<String>;
+    #[wasm_bindgen(js_name = itemCopyOf)]
+    fn item_copy_of(root: &Node, max_length: u32, holder: &JsValue) -> Option<String>;
+    #[wasm_bindgen(js_name = copiedElementAt)]
+    fn copied_element_at(holder: &JsValue, place: u32) -> Option<Node>;
     #[wasm_bindgen(js_name = fingerprintsOf)]
     fn fingerprints_of(
         nodes: Vec<Node>,
@@ -418,6 +441,10 @@ extern "C" {
     #[wasm_bindgen(js_name = composedAncestrySince)]
     fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
 }
+
+/// The longest serialisation of a row or card copied ([`Dom::item_copy`]), in UTF-16 units: a
+/// row of a real list view is a few kilobytes; a larger one is read from the page.
+const MAX_COPY_LENGTH: u32 = 256 * 1024;
 
 /// An absent attribute in [`composed_ancestry_since`]'s answer.
 const ABSENT: &str = "\u{1}";
@@ -628,6 +655,16 @@ impl Dom for LiveDom {
             SNAPSHOT_DEPTH,
         )?;
         Snapshot::parse(&wire)
+    }
+
+    fn item_copy(&self, element: &Node, names: &'static [&'static str]) -> Option<ItemCopy<Node>> {
+        let holder: JsValue = js_sys::Array::new().into();
+        let html = item_copy_of(element, MAX_COPY_LENGTH, &holder)?;
+        let snapshot = Snapshot::parse_html(&html, names)?;
+        Some(ItemCopy::new(
+            snapshot,
+            Box::new(move |place| copied_element_at(&holder, place)),
+        ))
     }
 
     fn ancestry(&self, node: &Node, names: &[&'static str], limit: usize) -> Option<Vec<Ancestor>> {

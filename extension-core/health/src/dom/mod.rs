@@ -106,6 +106,19 @@ pub trait Dom {
         None
     }
 
+    /// A copy of a list item's subtree (a row) holding the attributes `names`, made in one call,
+    /// with the way back to the page's elements ([`snapshot::ItemCopy`]); `None` where the
+    /// backend reads node by node as cheaply (the parsed one) or cannot copy this subtree. A
+    /// reader runs the same reading over the copy, and reads the page instead where the copy
+    /// could not answer a question ([`snapshot::Snapshot::missed`]).
+    fn item_copy(
+        &self,
+        _element: &Self::Node,
+        _names: &'static [&'static str],
+    ) -> Option<snapshot::ItemCopy<Self::Node>> {
+        None
+    }
+
     /// Per node, whether it is laid out far from what the user sees: its box lies wholly
     /// outside the viewport grown by half its width and height on every side. False where the
     /// backend has no layout (the parsed one), for a node with no box (hidden, or not an

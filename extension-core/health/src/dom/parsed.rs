@@ -176,6 +176,12 @@ impl ParsedDom {
         }
     }
 
+    /// An element as a browser serialises it (its `outerHTML`), as the live backend sends a
+    /// row's copy ([`Dom::item_copy`]); `None` for other nodes.
+    pub fn outer_html(&self, id: NodeId) -> Option<String> {
+        ElementRef::wrap(self.node(id)).map(|element| element.html())
+    }
+
     fn node(&self, id: NodeId) -> NodeRef<'_, Node> {
         // Ids only ever come from this tree, so the lookup cannot fail.
         self.html.tree.get(id).expect("node id from this tree")

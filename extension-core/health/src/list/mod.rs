@@ -77,6 +77,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
+use crate::dom::snapshot::Snapshot;
 use crate::dom::{has_class, query_composed, Ancestor, Dom, Trees};
 use crate::extract::rules::Field;
 use crate::extract::text::{is_hidden, visible_text_plain};
@@ -526,6 +527,7 @@ impl<'d, D: Dom> Reader<'d, D> {
             }),
             view_moved: true,
             header_pending: Cell::new(false),
+            copy_misses: Cell::new(0),
         }
     }
 
@@ -760,6 +762,29 @@ mod selectors {
     pub const HTML: &str = "html";
 }
 
+/// The attributes a copy of a row or card holds ([`Reader::read_copied`]): those its text is
+/// read by ([`crate::dom::snapshot::SNAPSHOT_ATTRIBUTES`], first), then those its cells', links' and own reading asks.
+const COPIED_ATTRIBUTES: &[&str] = &[
+    "hidden",
+    "aria-hidden",
+    "class",
+    "style",
+    "slot",
+    "name",
+    "role",
+    "data-col-key-value",
+    "data-label",
+    "aria-label",
+    "title",
+    "href",
+    "data-row-key-value",
+    "data-recordid",
+    "data-record-id",
+    "data-stage",
+];
+/// The items of one pass whose copy may fail to stand for the page before the pass stops
+/// copying (a list drawn in native shadow DOM: every row holds a shadow root).
+const MAX_COPY_MISSES: u32 = 3;
 /// A row's own key, where it has one: Lightning datatable rows, Kanban cards, Aura records.
 const ROW_KEY_ATTRIBUTES: &[&str] = &["data-row-key-value", "data-recordid", "data-record-id"];
 /// A link's record: its `href`, else its `data-recordid` (Aura lookups).
@@ -842,6 +867,10 @@ struct Reader<'d, D: Dom> {
     /// Set while a table row is read before the table's header row was found: it is read
     /// whatever its place.
     header_pending: Cell<bool>,
+    /// Items of this pass the backend made no copy of that could stand for the page
+    /// ([`Reader::read_copied`]); past [`MAX_COPY_MISSES`], the pass reads every item from the
+    /// page.
+    copy_misses: Cell<u32>,
 }
 
 /// The items of the list part read now and their numbers; once an item of the part needs it,
@@ -918,10 +947,21 @@ impl<D: Dom> Reader<'_, D> {
     /// shadow root ([`Reader::enter`]), which is then the same answer without a walk of each
     /// row's subtree for shadow roots.
     fn composed(&self, scope: &D::Node, selector: &'static str) -> Vec<D::Node> {
+        self.composed_in(self.dom, scope, selector)
+    }
+
+    /// [`Reader::composed`] in `dom`: the page's, or a copy of the item being read
+    /// ([`Reader::read_copied`]).
+    fn composed_in<R: Dom>(
+        &self,
+        dom: &R,
+        scope: &R::Node,
+        selector: &'static str,
+    ) -> Vec<R::Node> {
         if self.flat.get() {
-            self.dom.query_tree(scope, selector)
+            dom.query_tree(scope, selector)
         } else {
-            query_composed(self.dom, scope, selector)
+            query_composed(dom, scope, selector)
         }
     }
 
@@ -940,6 +980,58 @@ impl<D: Dom> Reader<'_, D> {
             self.note_read_through(roots);
         }
         self.flat.set(flat);
+    }
+
+    /// `read` over a copy of `item`, a row or card, made in one call ([`Dom::item_copy`]: on the
+    /// live DOM a row read from the page is some thirty calls); `None` where the backend makes
+    /// no copy, or the copy cannot stand for the page: it holds an open shadow root (read from
+    /// the page, whose roots are noted for watching), slots filled from outside it, or `read`
+    /// asked what it does not hold (a parent outside it, an attribute not copied). Then the
+    /// item is read from the page: the same reading, so the same answer.
+    fn read_copied(
+        &self,
+        item: &D::Node,
+        read: impl FnOnce(&Snapshot) -> Outcome<u32>,
+    ) -> Option<Outcome<D::Node>> {
+        if self.copy_misses.get() >= MAX_COPY_MISSES {
+            return None;
+        }
+        let copy = self
+            .dom
+            .item_copy(item, COPIED_ATTRIBUTES)
+            .filter(|copy| !copy.snapshot.has_shadow_root() && copy.snapshot.is_faithful());
+        let Some(copy) = copy else {
+            self.copy_misses.set(self.copy_misses.get() + 1);
+            return None;
+        };
+        let snapshot = &copy.snapshot;
+        // No open shadow root under the item: what `enter` finds for it.
+        self.flat.set(true);
+        let outcome = read(snapshot);
+        // A question the copy could not answer (a header row's parent): read from the page.
+        if snapshot.missed() {
+            return None;
+        }
+        match outcome {
+            Outcome::Skip => Some(Outcome::Skip),
+            Outcome::Header(fields) => Some(Outcome::Header(fields)),
+            Outcome::Row(row) => {
+                let anchor = match row.anchor {
+                    Some(node) => copy.original(node).map(Some),
+                    None => Some(None),
+                };
+                anchor.map(|anchor| {
+                    Outcome::Row(RawRow {
+                        anchor,
+                        record_id: row.record_id,
+                        link_text: row.link_text,
+                        cells: row.cells,
+                        item: None,
+                        kept: false,
+                    })
+                })
+            }
+        }
     }
 
     /// Notes `roots`, shadow roots under a part being read, and with [`Reader::watch`] those
@@ -1179,8 +1271,7 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     fn text(&self, node: &D::Node) -> String {
-        let text = visible_text_plain(self.dom, node);
-        bounded(text)
+        text_in(self.dom, node)
     }
 
     /// Adds `row` unless its record is already listed (by either Id form: the first 15
@@ -1199,9 +1290,13 @@ impl<D: Dom> Reader<'_, D> {
     /// The row's record, its link's text and the link (the row's anchor): see "Which row is
     /// which" in the module docs. `name_cells` are where the row shows its name, best first (a
     /// table's row header and Name column, a Classic grid's Name cell, a card's titles).
-    fn record_of(&self, row: &D::Node, name_cells: &[D::Node]) -> Option<Identified<D::Node>> {
-        let key = self
-            .dom
+    fn record_of<R: Dom>(
+        &self,
+        dom: &R,
+        row: &R::Node,
+        name_cells: &[R::Node],
+    ) -> Option<Identified<R::Node>> {
+        let key = dom
             .attributes(row, ROW_KEY_ATTRIBUTES)
             .into_iter()
             .flatten()
@@ -1216,14 +1311,17 @@ impl<D: Dom> Reader<'_, D> {
             Some(Target::Opportunity(id)) => {
                 let link = name_cells
                     .iter()
-                    .find_map(|cell| match self.first_record_link(cell) {
+                    .find_map(|cell| match self.first_record_link(dom, cell) {
                         Some((Target::Opportunity(linked), link)) if same_record(&linked, &id) => {
                             Some(link)
                         }
                         _ => None,
                     })
-                    .or_else(|| self.opportunity_link(row, Some(&id)).map(|(_, link)| link));
-                let text = link.as_ref().map(|link| self.text(link));
+                    .or_else(|| {
+                        self.opportunity_link(dom, row, Some(&id))
+                            .map(|(_, link)| link)
+                    });
+                let text = link.as_ref().map(|link| text_in(dom, link));
                 Some((id, text, link))
             }
             _ => {
@@ -1232,13 +1330,13 @@ impl<D: Dom> Reader<'_, D> {
                 // row, whatever else the row links to.
                 let named = name_cells
                     .iter()
-                    .find_map(|cell| self.first_record_link(cell));
+                    .find_map(|cell| self.first_record_link(dom, cell));
                 let (id, link) = match named {
                     Some((Target::Opportunity(id), link)) => (id, link),
                     Some(_) => return None,
-                    None => self.opportunity_link(row, None)?,
+                    None => self.opportunity_link(dom, row, None)?,
                 };
-                let text = Some(self.text(&link)).filter(|text| !text.is_empty());
+                let text = Some(text_in(dom, &link)).filter(|text| !text.is_empty());
                 Some((id, text, Some(link)))
             }
         }
@@ -1246,8 +1344,8 @@ impl<D: Dom> Reader<'_, D> {
 
     /// What a link (or an element with `data-recordid`) names: its `href` decides; the
     /// attribute where the `href` names no record (`javascript:void(0)`, `#`).
-    fn link_target(&self, link: &D::Node) -> Target {
-        let values = self.dom.attributes(link, LINK_ATTRIBUTES);
+    fn link_target<R: Dom>(dom: &R, link: &R::Node) -> Target {
+        let values = dom.attributes(link, LINK_ATTRIBUTES);
         let from_href = values[0].as_deref().map_or(Target::Nothing, href::target);
         match (from_href, &values[1]) {
             (Target::Nothing, Some(record_id)) => href::target_of_id(record_id.trim()),
@@ -1257,11 +1355,11 @@ impl<D: Dom> Reader<'_, D> {
 
     /// The first link under `scope` that names a record (an Opportunity's or another object's;
     /// actions and links to no record are passed over).
-    fn first_record_link(&self, scope: &D::Node) -> Option<(Target, D::Node)> {
-        self.composed(scope, selectors::LINK)
+    fn first_record_link<R: Dom>(&self, dom: &R, scope: &R::Node) -> Option<(Target, R::Node)> {
+        self.composed_in(dom, scope, selectors::LINK)
             .into_iter()
             .take(MAX_LINKS)
-            .find_map(|link| match self.link_target(&link) {
+            .find_map(|link| match Self::link_target(dom, &link) {
                 Target::Nothing | Target::Action => None,
                 target => Some((target, link)),
             })
@@ -1269,11 +1367,16 @@ impl<D: Dom> Reader<'_, D> {
 
     /// The first link under `scope` to an Opportunity's own page (to `wanted`'s record when
     /// given), never an action on it.
-    fn opportunity_link(&self, scope: &D::Node, wanted: Option<&str>) -> Option<(String, D::Node)> {
-        self.composed(scope, selectors::LINK)
+    fn opportunity_link<R: Dom>(
+        &self,
+        dom: &R,
+        scope: &R::Node,
+        wanted: Option<&str>,
+    ) -> Option<(String, R::Node)> {
+        self.composed_in(dom, scope, selectors::LINK)
             .into_iter()
             .take(MAX_LINKS)
-            .find_map(|link| match self.link_target(&link) {
+            .find_map(|link| match Self::link_target(dom, &link) {
                 Target::Opportunity(id) if wanted.is_none_or(|wanted| same_record(wanted, &id)) => {
                     Some((id, link))
                 }
@@ -1423,8 +1526,12 @@ impl<D: Dom> Reader<'_, D> {
             let print = prints.as_ref().map(|prints| &prints[index]);
             let context = context_of(&(table_number, &header));
             let read = || {
-                self.enter(tr);
-                self.table_row(tr, &header)
+                let copied =
+                    self.read_copied(tr, |copy| self.table_row(copy, &copy.root(), &header));
+                copied.unwrap_or_else(|| {
+                    self.enter(tr);
+                    self.table_row(self.dom, tr, &header)
+                })
             };
             // Until the table's header row is read, no row is left for being far from view:
             // it may be the header (scrolled above the view), which every row's columns need.
@@ -1457,12 +1564,16 @@ impl<D: Dom> Reader<'_, D> {
 
     /// What one of a table's own rows is, its columns' fields from `header` where its cells do
     /// not name them.
-    fn table_row(&self, tr: &D::Node, header: &[Option<Field>]) -> Outcome<D::Node> {
-        let dom = self.dom;
+    fn table_row<R: Dom>(
+        &self,
+        dom: &R,
+        tr: &R::Node,
+        header: &[Option<Field>],
+    ) -> Outcome<R::Node> {
         if is_hidden(dom, tr) {
             return Outcome::Skip;
         }
-        let cells = self.cells_of(tr);
+        let cells = Self::cells_of(dom, tr);
         // A layout table's row (Classic's `bodyTable`: the sidebar, the body) holds tables
         // of its own: those are read for themselves.
         // (Asked of the row first: a row without a table has no cell with one.)
@@ -1482,14 +1593,14 @@ impl<D: Dom> Reader<'_, D> {
                 .iter()
                 .enumerate()
                 .map(|(index, cell)| {
-                    self.own_field(&cell.node)
+                    Self::own_field(dom, &cell.node)
                         .or_else(|| header.get(index).copied().flatten())
                 })
                 .collect()
         };
         // Where the row shows its name: its row header (the datatable's `th[scope=row]`,
         // Classic's `th.dataCell`), then its Name column.
-        let mut name_cells: Vec<D::Node> = Vec::new();
+        let mut name_cells: Vec<R::Node> = Vec::new();
         if !all_headers {
             let row_header = cells
                 .iter()
@@ -1500,12 +1611,12 @@ impl<D: Dom> Reader<'_, D> {
                 name_cells.extend(name_column.map(|index| cells[index].node.clone()));
             }
         }
-        let Some((record_id, link_text, anchor)) = self.record_of(tr, &name_cells) else {
-            return if self.is_header_row(tr, &cells) {
+        let Some((record_id, link_text, anchor)) = self.record_of(dom, tr, &name_cells) else {
+            return if Self::is_header_row(dom, tr, &cells) {
                 Outcome::Header(
                     cells
                         .iter()
-                        .map(|cell| self.header_field(&cell.node))
+                        .map(|cell| Self::header_field(dom, &cell.node))
                         .collect(),
                 )
             } else {
@@ -1516,7 +1627,7 @@ impl<D: Dom> Reader<'_, D> {
         for (cell, field) in cells.iter().zip(&fields) {
             if let Some(field) = *field {
                 if !shown.iter().any(|(known, _)| *known == field) {
-                    shown.push((field, self.text(&cell.node)));
+                    shown.push((field, text_in(dom, &cell.node)));
                 }
             }
         }
@@ -1532,19 +1643,18 @@ impl<D: Dom> Reader<'_, D> {
 
     /// A row's cells: its element children that are cells, at most [`MAX_COLUMNS`], each with
     /// its kind.
-    fn cells_of(&self, row: &D::Node) -> Vec<TableCell<D::Node>> {
-        self.dom
-            .children(row)
+    fn cells_of<R: Dom>(dom: &R, row: &R::Node) -> Vec<TableCell<R::Node>> {
+        dom.children(row)
             .into_iter()
             .filter_map(|child| match child {
                 crate::dom::Child::Node(node) => Some(node),
                 crate::dom::Child::Text(_) => None,
             })
             .filter_map(|node| {
-                let kind = match self.dom.tag_name(&node).as_deref() {
+                let kind = match dom.tag_name(&node).as_deref() {
                     Some("th") => CellKind::RowHeader,
                     Some("td") => CellKind::Data,
-                    _ => match self.dom.attribute(&node, "role").as_deref() {
+                    _ => match dom.attribute(&node, "role").as_deref() {
                         Some("gridcell") => CellKind::Data,
                         Some("rowheader") => CellKind::RowHeader,
                         Some("columnheader") => CellKind::ColumnHeader,
@@ -1557,8 +1667,7 @@ impl<D: Dom> Reader<'_, D> {
             .collect()
     }
 
-    fn is_header_row(&self, row: &D::Node, cells: &[TableCell<D::Node>]) -> bool {
-        let dom = self.dom;
+    fn is_header_row<R: Dom>(dom: &R, row: &R::Node, cells: &[TableCell<R::Node>]) -> bool {
         dom.attribute(row, "data-row-key-value").as_deref() == Some("HEADER")
             || has_class(dom, row, "headerRow")
             || dom
@@ -1571,10 +1680,9 @@ impl<D: Dom> Reader<'_, D> {
 
     /// The field a cell names itself: its API name (the datatable's column key), then its
     /// `data-label` (the datatable's column label on every cell).
-    fn own_field(&self, cell: &D::Node) -> Option<Field> {
+    fn own_field<R: Dom>(dom: &R, cell: &R::Node) -> Option<Field> {
         let [key, label] = <[Option<String>; 2]>::try_from(
-            self.dom
-                .attributes(cell, &["data-col-key-value", "data-label"]),
+            dom.attributes(cell, &["data-col-key-value", "data-label"]),
         )
         .unwrap_or_default();
         key.and_then(|key| columns::field_of_api_name(&key))
@@ -1582,15 +1690,14 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// The field a header cell names: its API name, its `aria-label` or `title`, its text.
-    fn header_field(&self, cell: &D::Node) -> Option<Field> {
-        let dom = self.dom;
-        self.own_field(cell)
+    fn header_field<R: Dom>(dom: &R, cell: &R::Node) -> Option<Field> {
+        Self::own_field(dom, cell)
             .or_else(|| {
                 ["aria-label", "title"]
                     .into_iter()
                     .find_map(|attribute| columns::field_of_label(&dom.attribute(cell, attribute)?))
             })
-            .or_else(|| columns::field_of_label(&self.text(cell)))
+            .or_else(|| columns::field_of_label(&text_in(dom, cell)))
     }
 
     /// Classic's enhanced list: every cell names its column; the row is its Name cell's
@@ -1607,7 +1714,7 @@ impl<D: Dom> Reader<'_, D> {
             let print = prints.as_ref().map(|prints| &prints[index]);
             let read = || {
                 self.enter(row);
-                let outcome = self.classic_row(row);
+                let outcome = self.classic_row(self.dom, row);
                 if in_shadow && matches!(outcome, Outcome::Row(_)) {
                     self.note_found_in(row);
                 }
@@ -1626,25 +1733,25 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// One row of Classic's enhanced list.
-    fn classic_row(&self, row: &D::Node) -> Outcome<D::Node> {
-        let cells: Vec<(Option<Field>, D::Node)> = self
-            .composed(row, selectors::CLASSIC_GRID_CELL)
+    fn classic_row<R: Dom>(&self, dom: &R, row: &R::Node) -> Outcome<R::Node> {
+        let cells: Vec<(Option<Field>, R::Node)> = self
+            .composed_in(dom, row, selectors::CLASSIC_GRID_CELL)
             .into_iter()
             .take(MAX_COLUMNS)
             .map(|cell| {
-                let class = self.dom.attribute(&cell, "class").unwrap_or_default();
+                let class = dom.attribute(&cell, "class").unwrap_or_default();
                 let field =
                     columns::classic_grid_column(&class).and_then(columns::field_of_api_name);
                 (field, cell)
             })
             .collect();
-        let name_cells: Vec<D::Node> = cells
+        let name_cells: Vec<R::Node> = cells
             .iter()
             .find(|(field, _)| *field == Some(Field::Name))
             .map(|(_, cell)| cell.clone())
             .into_iter()
             .collect();
-        let Some((record_id, link_text, anchor)) = self.record_of(row, &name_cells) else {
+        let Some((record_id, link_text, anchor)) = self.record_of(dom, row, &name_cells) else {
             return Outcome::Skip;
         };
         let mut fields: Vec<(Field, String)> = Vec::new();
@@ -1653,7 +1760,7 @@ impl<D: Dom> Reader<'_, D> {
                 continue;
             };
             if !fields.iter().any(|(known, _)| *known == field) {
-                fields.push((field, self.text(cell)));
+                fields.push((field, text_in(dom, cell)));
             }
         }
         Outcome::Row(RawRow {
@@ -1704,11 +1811,21 @@ impl<D: Dom> Reader<'_, D> {
                 // A card's reading holds in any column (its stage is the column's, added here).
                 let print = prints.as_ref().map(|prints| &prints[index]);
                 let outcome = self.reading(card, print, context_of(&Layout::Kanban), || {
-                    self.enter(card);
-                    if is_hidden(self.dom, card) {
-                        return Outcome::Skip;
-                    }
-                    self.card(card).map_or(Outcome::Skip, Outcome::Row)
+                    let copied = self.read_copied(card, |copy| {
+                        let root = copy.root();
+                        if is_hidden(copy, &root) {
+                            return Outcome::Skip;
+                        }
+                        self.card(copy, &root).map_or(Outcome::Skip, Outcome::Row)
+                    });
+                    copied.unwrap_or_else(|| {
+                        self.enter(card);
+                        if is_hidden(self.dom, card) {
+                            return Outcome::Skip;
+                        }
+                        self.card(self.dom, card)
+                            .map_or(Outcome::Skip, Outcome::Row)
+                    })
                 });
                 let Outcome::Row(mut row) = outcome else {
                     continue;
@@ -1738,7 +1855,7 @@ impl<D: Dom> Reader<'_, D> {
             let print = prints.as_ref().map(|prints| &prints[index]);
             let outcome = self.reading(item, print, context_of(&Layout::SplitView), || {
                 self.enter(item);
-                let Some(mut row) = self.card(item) else {
+                let Some(mut row) = self.card(self.dom, item) else {
                     return Outcome::Skip;
                 };
                 if row.cells.is_empty() {
@@ -1785,7 +1902,9 @@ impl<D: Dom> Reader<'_, D> {
             let print = prints.as_ref().map(|prints| &prints[index]);
             let outcome = self.reading(tile, print, context_of(&Layout::Tiles), || {
                 self.enter(tile);
-                let outcome = self.card(tile).map_or(Outcome::Skip, Outcome::Row);
+                let outcome = self
+                    .card(self.dom, tile)
+                    .map_or(Outcome::Skip, Outcome::Row);
                 if in_shadow && matches!(outcome, Outcome::Row(_)) {
                     self.note_found_in(tile);
                 }
@@ -1802,31 +1921,29 @@ impl<D: Dom> Reader<'_, D> {
     }
 
     /// A card's record (its title's) and its label/value pairs.
-    fn card(&self, card: &D::Node) -> Option<RawRow<D::Node>> {
-        let titles: Vec<D::Node> = self
-            .composed(card, selectors::CARD_TITLE)
+    fn card<R: Dom>(&self, dom: &R, card: &R::Node) -> Option<RawRow<R::Node>> {
+        let titles: Vec<R::Node> = self
+            .composed_in(dom, card, selectors::CARD_TITLE)
             .into_iter()
             .take(4)
             .collect();
-        let (record_id, link_text, anchor) = self.record_of(card, &titles)?;
+        let (record_id, link_text, anchor) = self.record_of(dom, card, &titles)?;
         let mut cells: Vec<(Field, String)> = Vec::new();
         for label in self
-            .composed(card, selectors::CARD_LABEL)
+            .composed_in(dom, card, selectors::CARD_LABEL)
             .into_iter()
             .take(MAX_COLUMNS)
         {
-            let text = self
-                .dom
+            let text = dom
                 .attribute(&label, "title")
                 .filter(|title| !title.trim().is_empty())
-                .unwrap_or_else(|| self.text(&label));
+                .unwrap_or_else(|| text_in(dom, &label));
             let Some(field) = columns::field_of_label(&text) else {
                 continue;
             };
-            let value = self
-                .dom
+            let value = dom
                 .next_element_sibling(&label)
-                .map(|value| self.text(&value))
+                .map(|value| text_in(dom, &value))
                 .unwrap_or_default();
             if !cells.iter().any(|(known, _)| *known == field) {
                 cells.push((field, value));
@@ -1896,6 +2013,11 @@ impl<D: Dom> Reader<'_, D> {
         }
         (name, found)
     }
+}
+
+/// The visible text of `node` in `dom` (the page, or a copy of a row), bounded.
+fn text_in<R: Dom>(dom: &R, node: &R::Node) -> String {
+    bounded(visible_text_plain(dom, node))
 }
 
 /// `nodes` without repeats, first occurrence first: by the backend's node numbers (one call),
