@@ -37,9 +37,10 @@ import { makeText } from './i18n.js';
   let shown = null; // {recordId, name, anchor} of the badge drawn last; survives URL changes
   let reported = ''; // the Tier 1 summary last reported to the worker (JSON)
   let listEpoch = 0; // the core's number of the list answer drawn (0: none drawn)
-  // The nodes the page changed since the last list evaluation (its mutation records' targets,
-  // the extension's own insertions left out), for the core to read again only the rows they are
-  // in; null when some change may have gone unseen (not observing, too many to keep).
+  // The page's changes since the last list evaluation (its mutation records, the extension's
+  // own insertions left out), for the core to read again only the rows they are in, and to
+  // tell rows added beside the others from a page changed elsewhere; null when some change may
+  // have gone unseen (not observing, too many to keep).
   let changedSince = null;
   const MAX_CHANGES = 2000;
   const rowBadges = new Map(); // record Id → a list row's badge ({host, pill, reason, key})
@@ -1084,7 +1085,7 @@ import { makeText } from './i18n.js';
         changedSince = null; // the core fingerprints every row instead
         return;
       }
-      changedSince.push(record.target);
+      changedSince.push(record);
     }
   }
 

@@ -161,9 +161,9 @@ pub fn evaluate_page(
 ///   (`list::ListCache::summarize_partial_readings`), for the worker to answer their scores.
 /// - `drawn` is the `epoch` of the answer the content script shows (0: none); the answer says
 ///   only what changed since (`list::answer`).
-/// - `changes`: the nodes the page changed since the last `evaluateList` (its mutation records'
-///   targets, every one), or `null` when not known (`LiveDom::with_changes`: rows none of them
-///   is in are not fingerprinted again).
+/// - `changes`: the page's mutation records since the last `evaluateList`, every one, or
+///   `null` when not known (`LiveDom::with_changes`: rows none of their targets is in are not
+///   fingerprinted again).
 /// - `row_scores`: the Customer City scores the worker answered for this list's reported rows
 ///   (`[{recordId, value, band}]`, `list::view::RowScore`; `null` or `[]` signed out): a row
 ///   whose record has one shows it instead of the estimate (`list::view::enrich`). Read up to

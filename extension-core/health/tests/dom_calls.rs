@@ -36,6 +36,9 @@ struct Counting<'a> {
     /// What `Dom::changes_within` answers for any items: the live backend's answer when the
     /// content script saw the page change only inside the rows read last.
     within: Cell<bool>,
+    /// What `Dom::changes_beside` answers for any items: the live backend's answer when the
+    /// page only added or removed items beside those read last.
+    beside: Cell<bool>,
     /// Queries of the whole document (each one matches the selector against every element).
     document_queries: Cell<usize>,
 }
@@ -50,6 +53,7 @@ impl<'a> Counting<'a> {
             walked: Cell::new(0),
             fingerprinted: Cell::new(0),
             within: Cell::new(false),
+            beside: Cell::new(false),
             document_queries: Cell::new(0),
             snapshots,
             copies: false,
@@ -139,6 +143,10 @@ impl Dom for Counting<'_> {
     fn changes_within(&self, items: &[Self::Node]) -> bool {
         self.count();
         self.within.get() && !items.is_empty()
+    }
+    fn changes_beside(&self, items: &[Self::Node], _parts: &'static str) -> bool {
+        self.count();
+        self.beside.get() && !items.is_empty()
     }
     fn shadow_roots_in_tree(&self, root: &Self::Node) -> Vec<Self::Node> {
         self.count();
@@ -503,6 +511,35 @@ fn a_list_changed_only_inside_its_rows_asks_the_document_nothing() {
         dom.within.set(false);
         deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
         assert!(dom.document_queries.get() > 0, "{slug}: asked again");
+    }
+    assert!(lists >= 10, "{lists} lists");
+}
+
+/// Told that the page only added or removed items beside those read last (rows rendered as the
+/// rep scrolls), a list is read again without one query of the whole document: each part of
+/// it is asked for its items again, and it reads the same.
+#[test]
+fn a_list_whose_items_were_added_beside_asks_the_document_nothing() {
+    let mut lists = 0;
+    for (slug, html, _url) in list_fixtures() {
+        let parsed = ParsedDom::parse(&html);
+        let dom = Counting::new(&parsed, true).with_copies();
+        let options = list_options();
+        let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
+        let first = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        let asked_first = dom.document_queries.replace(0);
+        dom.beside.set(true);
+        let again = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        assert_eq!(again, first, "{slug}: the same reading");
+        if first.0.rows.is_empty() {
+            continue;
+        }
+        lists += 1;
+        assert_eq!(
+            dom.document_queries.get(),
+            0,
+            "{slug}: no query of the whole document ({asked_first} the first time)"
+        );
     }
     assert!(lists >= 10, "{lists} lists");
 }

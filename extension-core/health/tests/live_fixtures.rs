@@ -329,10 +329,17 @@ fn told_what_changed_a_reading_looks_only_at_the_rows_changed() {
         )
     };
     let fresh = || analyze_list_anchored(&LiveDom::new(document.clone()), &options, None);
+    // As mutation records name them: the text changed in each node.
     let changes = |nodes: &[&web_sys::Node]| -> JsValue {
         nodes
             .iter()
-            .map(|node| JsValue::from(*node))
+            .map(|node| {
+                let record = js_sys::Object::new();
+                js_sys::Reflect::set(&record, &"type".into(), &"characterData".into())
+                    .expect("set");
+                js_sys::Reflect::set(&record, &"target".into(), node).expect("set");
+                JsValue::from(record)
+            })
             .collect::<js_sys::Array>()
             .into()
     };
@@ -474,4 +481,125 @@ fn copies_of_rows_read_as_the_page_in_the_browser() {
         }
     }
     assert!(copied >= 30, "{copied} rows and cards copied");
+}
+
+/// `Dom::changes_beside` in the browser, on the page's own mutation records: rows added to or
+/// removed from a table's body beside the rows read (and changes inside the rows added) leave
+/// the page around the list as it was; a row holding a table, a change of the body itself or
+/// one elsewhere do not. A list read again after rows were added beside reads as the page now.
+#[wasm_bindgen_test]
+fn rows_added_beside_the_rows_read_are_told_apart_in_the_browser() {
+    use deal_health::dom::Dom;
+    use deal_health::list::{analyze_list_anchored, analyze_list_cached, ListCache};
+    use std::cell::RefCell;
+    let (_, html, meta, _) = FIXTURES
+        .iter()
+        .find(|(slug, ..)| *slug == "list-lightning-grid-en-us")
+        .expect("the grid fixture");
+    let meta: Value = serde_json::from_str(meta).expect("meta.json");
+    let options = AnalyzeOptions {
+        locale: None,
+        today: NaiveDate::parse_from_str(meta["today"].as_str().expect("today"), "%Y-%m-%d")
+            .expect("date"),
+    };
+    let document = parse_document(html);
+    let watch = js_sys::Function::new_with_args(
+        "doc",
+        "const o = new MutationObserver(() => {}); \
+         o.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true }); \
+         return () => o.takeRecords();",
+    );
+    let take: js_sys::Function = watch
+        .call1(&JsValue::NULL, &document)
+        .expect("observing")
+        .dyn_into()
+        .expect("a function");
+    let records = || take.call0(&JsValue::NULL).expect("records");
+    let rows: Vec<web_sys::Element> = {
+        let found = document
+            .query_selector_all("tr[data-row-key-value^=\"0065g00000Ls\"]")
+            .expect("rows");
+        (0..found.length())
+            .filter_map(|index| found.item(index)?.dyn_into().ok())
+            .collect()
+    };
+    assert!(rows.len() >= 3);
+    let items: Vec<web_sys::Node> = rows.iter().map(|row| row.clone().into()).collect();
+    let last = rows.last().expect("a row");
+    let body = last.parent_node().expect("the table's body");
+    let added_row = |id: &str| -> web_sys::Element {
+        let copy: web_sys::Element = last
+            .clone_node_with_deep(true)
+            .expect("a copy")
+            .dyn_into()
+            .expect("an element");
+        copy.set_attribute("data-row-key-value", id).expect("set");
+        let link = copy
+            .query_selector("a[href*=\"0065g\"]")
+            .expect("query")
+            .expect("the row's link");
+        link.set_attribute("href", &format!("/lightning/r/{id}/view"))
+            .expect("set");
+        copy
+    };
+    let beside = |changes: JsValue| {
+        let dom = LiveDom::with_changes(document.clone(), changes);
+        (
+            dom.changes_within(&items),
+            dom.changes_beside(&items, "table"),
+        )
+    };
+    records();
+
+    let cache = RefCell::new(ListCache::new());
+    let first = analyze_list_cached(&LiveDom::new(document.clone()), &options, None, &cache);
+    records();
+    // Rows added beside, one of them changed once on the page; a row removed.
+    let one = added_row("0065g00000Zz001AAA");
+    body.append_child(&one).expect("added");
+    body.append_child(&added_row("0065g00000Zz002AAA"))
+        .expect("added");
+    one.set_attribute("aria-selected", "true").expect("set");
+    body.remove_child(&rows[0]).expect("removed");
+    let changes = records();
+    assert_eq!(
+        beside(changes.clone()),
+        (false, true),
+        "rows added and removed beside"
+    );
+    let again = analyze_list_cached(
+        &LiveDom::with_changes(document.clone(), changes),
+        &options,
+        None,
+        &cache,
+    );
+    let fresh = analyze_list_anchored(&LiveDom::new(document.clone()), &options, None);
+    assert_eq!(again, fresh, "read as the page is now");
+    assert_eq!(again.0.rows.len(), first.0.rows.len() + 1);
+
+    // A row holding a table.
+    let holding = added_row("0065g00000Zz003AAA");
+    holding
+        .first_element_child()
+        .expect("a cell")
+        .append_child(&document.create_element("table").expect("a table"))
+        .expect("added");
+    body.append_child(&holding).expect("added");
+    assert_eq!(beside(records()), (false, false), "a row holding a table");
+    // The body's own attribute.
+    body.dyn_ref::<web_sys::Element>()
+        .expect("an element")
+        .set_attribute("style", "display: none")
+        .expect("set");
+    assert_eq!(beside(records()), (false, false), "the body changed itself");
+    // Elsewhere.
+    document
+        .body()
+        .expect("a body")
+        .append_child(&document.create_element("div").expect("a div"))
+        .expect("added");
+    assert_eq!(beside(records()), (false, false), "a change elsewhere");
+    // Inside a row read: within.
+    rows[1].set_attribute("aria-selected", "true").expect("set");
+    assert_eq!(beside(records()), (true, true), "inside a row read");
 }

@@ -249,9 +249,9 @@ export function attributesOf(node, names) {
 // its UTF-16 units), so that no text crosses into WebAssembly. With `deep` false, the numbers
 // alone (each hash 0).
 //
-// `changes` (LiveDom::with_changes) are the nodes the page changed since the last pass that
-// fingerprinted (the targets of its mutation records), or null when they are not known. With
-// them, a node none of them is in or under, fingerprinted in that last pass, still under the
+// `changes` (LiveDom::with_changes) are the page's mutation records since the last pass that
+// fingerprinted, or null when they are not known. With them, a node none of their targets is
+// in or under, fingerprinted in that last pass, still under the
 // same parent and grandparent and with the same own attributes, keeps the fingerprint it had:
 // computing one reads the node's whole text, which for fifty unchanged rows was most of an
 // evaluation's cost.
@@ -289,8 +289,8 @@ function beginPrints(pass, changes) {
   touched = null;
   if (!Array.isArray(changes)) return;
   touched = new Set();
-  for (const target of changes) {
-    for (let node = target; node && !touched.has(node); node = node.parentNode || node.host || null) touched.add(node);
+  for (const change of changes) {
+    for (let node = change.target; node && !touched.has(node); node = node.parentNode || node.host || null) touched.add(node);
   }
 }
 export function fingerprintsOf(nodes, names, numbered, ownPrefix, deep, pass, changes) {
@@ -353,15 +353,36 @@ export function farFromView(nodes) {
   return out;
 }
 
-// Dom::changes_within: whether every node of `changes` is in or under one of `items` (one
-// walk up per change, stopping at a node already walked); false when `changes` is not known.
-export function changesWithin(items, changes) {
+// Dom::changes_within: whether every change's target is in or under one of `items` (one walk
+// up per change, stopping at a node already walked); false when `changes` is not known.
+//
+// Dom::changes_beside (`parts` given): the same, or a change adds or removes children of an
+// item's parent (rows added to a table's body, cards to a column), none of them an element that
+// matches or holds `parts` or an open shadow root; a later change inside an element so added
+// is within too.
+export function changesWithin(items, changes, parts) {
   if (!Array.isArray(changes) || !items.length) return false;
   const wanted = new Set(items);
   const inside = new Set();
-  for (const target of changes) {
+  const containers = new Set();
+  if (parts) for (const item of items) if (item.parentNode) containers.add(item.parentNode);
+  const holdsPart = (node) => {
+    if (node.nodeType !== 1) return false;
+    if (node.matches(parts) || node.querySelector(parts) || node.shadowRoot) return true;
+    for (const element of node.querySelectorAll('*')) if (element.shadowRoot) return true;
+    return false;
+  };
+  for (const change of changes) {
+    if (parts && change.type === 'childList' && containers.has(change.target)) {
+      for (const node of change.removedNodes) if (holdsPart(node)) return false;
+      for (const node of change.addedNodes) {
+        if (holdsPart(node)) return false;
+        wanted.add(node);
+      }
+      continue;
+    }
     const path = [];
-    let node = target;
+    let node = change.target;
     while (node && !wanted.has(node) && !inside.has(node)) {
       path.push(node);
       node = node.parentNode || node.host || null;
@@ -437,7 +458,7 @@ extern "C" {
     #[wasm_bindgen(js_name = farFromView)]
     fn far_from_view_of(nodes: Vec<Node>) -> Vec<u8>;
     #[wasm_bindgen(js_name = changesWithin)]
-    fn changes_within_items(items: Vec<Node>, changes: &JsValue) -> bool;
+    fn changes_within_items(items: Vec<Node>, changes: &JsValue, parts: Option<&str>) -> bool;
     #[wasm_bindgen(js_name = composedAncestrySince)]
     fn composed_ancestry_since(node: &Node, names: &str, limit: u32, pass: u32) -> Option<String>;
 }
@@ -456,7 +477,7 @@ pub struct LiveDom {
     pass: u32,
     /// Per attribute list, every element [`composed_ancestry_since`] has sent in this pass.
     sent: RefCell<HashMap<String, Vec<Sent>>>,
-    /// The nodes the page changed since the last pass that fingerprinted (an array), or
+    /// The page's mutation records since the last pass that fingerprinted (an array), or
     /// `null` when not known ([`LiveDom::with_changes`]).
     changes: JsValue,
 }
@@ -481,9 +502,9 @@ impl LiveDom {
     }
 
     /// [`LiveDom::new`], told what the page changed since the last pass that fingerprinted
-    /// ([`Dom::fingerprints`]): `changes` is an array of the nodes its mutation records name as
-    /// their targets, every one of them (the content script's observer collects them), or
-    /// `null`. A node that none of them is in or under (and whose own attributes are the same)
+    /// ([`Dom::fingerprints`]): `changes` is an array of its mutation records, every one of them
+    /// (the content script's observer collects them), or `null`. A node that none of their
+    /// targets is in or under (and whose own attributes are the same)
     /// keeps the fingerprint it had in that pass, without being read again; with `null`, every
     /// fingerprint is computed. An array that leaves a change out makes its node look
     /// unchanged: pass `null` when in doubt.
@@ -644,7 +665,11 @@ impl Dom for LiveDom {
     }
 
     fn changes_within(&self, items: &[Node]) -> bool {
-        !items.is_empty() && changes_within_items(items.to_vec(), &self.changes)
+        !items.is_empty() && changes_within_items(items.to_vec(), &self.changes, None)
+    }
+
+    fn changes_beside(&self, items: &[Node], parts: &'static str) -> bool {
+        !items.is_empty() && changes_within_items(items.to_vec(), &self.changes, Some(parts))
     }
 
     fn text_snapshot(&self, element: &Node) -> Option<Snapshot> {

@@ -165,6 +165,15 @@ pub trait Dom {
         false
     }
 
+    /// [`Dom::changes_within`], or the changes that are not within add or remove children of the
+    /// parent of one of `items` (rows added to a table's body, cards to a column), none of them
+    /// an element that matches or holds `parts` or an open shadow root (and later changes are
+    /// within those added). Then the page outside the list's items is as it was, but for items
+    /// added or removed beside them. False when the changes are not known.
+    fn changes_beside(&self, _items: &[Self::Node], _parts: &'static str) -> bool {
+        false
+    }
+
     /// The root of the node's own tree: a shadow root, the document, or the top of a detached
     /// piece; a shadow root is its own. A backend where each call is dear answers in one call.
     fn tree_root(&self, node: &Self::Node) -> Self::Node {

@@ -423,10 +423,23 @@ fn read_cached<D: Dom>(
     };
     let mut reader = Reader::new(dom, Some(cache), watch);
     // Nothing outside the items of the last reading (read, or left unread far from view)
-    // changed: the list is where it was.
-    let stable = dom.changes_within(&cache.borrow().frame.rows);
-    reader.last_frame = stable.then(|| std::mem::take(&mut cache.borrow_mut().frame));
-    reader.view_moved = cache.borrow_mut().take_view_moved();
+    // changed: the list is where it was. Or items were only added or removed beside them (rows
+    // rendered as the rep scrolls, a column's cards): the document-wide answers hold, and each
+    // part of the list is asked again, where its items lie too.
+    let (stable, beside) = {
+        let items = &cache.borrow().frame.rows;
+        let stable = dom.changes_within(items);
+        (
+            stable,
+            !stable && dom.changes_beside(items, selectors::ANY_PART),
+        )
+    };
+    reader.last_frame = (stable || beside).then(|| std::mem::take(&mut cache.borrow_mut().frame));
+    if let Some(frame) = reader.last_frame.as_mut().filter(|_| beside) {
+        frame.parts.get_mut().clear();
+        frame.far.clear();
+    }
+    reader.view_moved = cache.borrow_mut().take_view_moved() || beside;
     reader.fresh_left.set(cache.borrow().fresh_reads());
     cache.borrow_mut().begin();
     let RawList {
@@ -760,6 +773,17 @@ mod selectors {
         "table, .forceListRecord, lst-template-list-item-factory, .slds-tile";
     /// The root element (`<html lang>`: the currency's locale).
     pub const HTML: &str = "html";
+    /// Whatever a document-wide question of a reading finds ([`BOARD_SPLIT_OR_CLASSIC`],
+    /// [`TABLE`], [`TILE`], [`RELATED_LIST`], [`HTML`]) and what tells a related list's object
+    /// ([`RELATED_LIST_MARK`]), in one selector (a unit test keeps it whole): an element added
+    /// beside the list's items that matches or holds none of these leaves their answers as they
+    /// were (`Dom::changes_beside`).
+    pub const ANY_PART: &str = "table, .forceKanbanColumn, .kanban-column, \
+        .slds-kanban__column, .slds-split-view__list-item, .forceSplitViewListItem, .x-grid3-row, \
+        .forceListRecord, lst-template-list-item-factory, .slds-tile, \
+        lst-related-list-single-container, force-related-list-single-container, \
+        .forceRelatedListSingleContainer, .listRelatedObject, [class*=\"slds-icon-standard-\"], \
+        [class*=\"slds-icon-custom-\"], a[href*=\"/related/\"], html";
 }
 
 /// The attributes a copy of a row or card holds ([`Reader::read_copied`]): those its text is
@@ -2522,6 +2546,32 @@ mod tests {
         ]
         .join(", ");
         assert_eq!(selectors::BOARD_SPLIT_OR_CLASSIC, joined);
+    }
+
+    #[test]
+    fn one_selector_names_whatever_a_document_wide_question_finds() {
+        let alternatives = |selector: &str| -> Vec<String> {
+            selector
+                .split(',')
+                .map(|part| part.trim().to_string())
+                .collect()
+        };
+        let any = alternatives(selectors::ANY_PART);
+        for asked in [
+            selectors::BOARD_SPLIT_OR_CLASSIC,
+            selectors::TABLE,
+            selectors::CLASSIC_GRID_ROW,
+            selectors::KANBAN_COLUMN,
+            selectors::SPLIT_ITEM,
+            selectors::TILE,
+            selectors::RELATED_LIST,
+            selectors::RELATED_LIST_MARK,
+            selectors::HTML,
+        ] {
+            for alternative in alternatives(asked) {
+                assert!(any.contains(&alternative), "{alternative} is in ANY_PART");
+            }
+        }
     }
 
     #[test]
