@@ -649,12 +649,14 @@ import { makeText } from './i18n.js';
   // with its row. Where it is drawn is decided by `fitRows` below. Not focusable (a list of fifty
   // would be fifty tab stops): assistive technology reads its name and reason from the pill
   // (role img).
+  const ROW_HOST_STYLE = [['position', 'absolute'], ['display', 'inline-block'], ['margin', '0'],
+    ['padding', '0'], ['z-index', '1'], ['width', 'auto'], ['height', 'auto'], ['line-height', '0']]
+    .map(([name, value]) => `${name}: ${value} !important;`).join(' ');
+
   function createRowBadge() {
     const host = document.createElement(ROW_TAG);
-    for (const [name, value] of [['position', 'absolute'], ['display', 'inline-block'], ['margin', '0'],
-      ['padding', '0'], ['z-index', '1'], ['width', 'auto'], ['height', 'auto'], ['line-height', '0']]) {
-      host.style.setProperty(name, value, 'important');
-    }
+    // One declaration block, parsed once (eight setProperty calls cost more per badge).
+    host.style.cssText = ROW_HOST_STYLE;
     const root = host.attachShadow({ mode: 'closed' });
     root.adoptedStyleSheets = [badgeSheet()];
     const pill = document.createElement('span');

@@ -133,7 +133,8 @@ impl Snapshot {
     }
 
     /// Parses a copy sent as the browser's serialisation of an element (`outerHTML`), after the
-    /// same one-character flag as the wire form (`1` when the element lies in a shadow tree),
+    /// same one-character flag as the wire form (`1` when the element lies in a shadow tree; a
+    /// copy that holds no `slot` may say `0` either way, [`Snapshot::is_faithful`]),
     /// keeping the attributes `names`. `None` when it is not such a serialisation, nests deeper
     /// than [`SNAPSHOT_DEPTH`], holds more than [`SNAPSHOT_NODES`] nodes, or holds what the
     /// serialisation does not give back as the page has it: a `template` (its contents are
@@ -168,7 +169,7 @@ impl Snapshot {
             if open.is_empty() && !snapshot.items.is_empty() {
                 return rest.is_empty().then_some(snapshot);
             }
-            let lt = rest.find('<')?;
+            let lt = byte_at(rest, b'<')?;
             if lt > 0 {
                 let parent = *open.last()?;
                 nodes += 1;
@@ -181,7 +182,7 @@ impl Snapshot {
             if let Some(after) = rest.strip_prefix("<!--") {
                 rest = &after[after.find("-->")? + 3..];
             } else if let Some(after) = rest.strip_prefix("</") {
-                let end = after.find('>')?;
+                let end = byte_at(after, b'>')?;
                 let tag = &after[..end];
                 let closed = open.pop()?;
                 if !snapshot.items[closed as usize]
@@ -193,7 +194,7 @@ impl Snapshot {
                 }
                 rest = &after[end + 1..];
             } else if rest.starts_with("<?") {
-                rest = &rest[rest.find('>')? + 1..];
+                rest = &rest[byte_at(rest, b'>')? + 1..];
             } else {
                 nodes += 1;
                 if nodes > SNAPSHOT_NODES || open.len() as u32 > SNAPSHOT_DEPTH {
@@ -484,7 +485,10 @@ const RAW_OR_INERT: &[&str] = &[
 /// A start tag after its `<`: the lower-case tag name, the values of the attributes `names`
 /// (in that order), and what follows its `>`.
 fn start_tag<'h>(html: &'h str, names: &[&str]) -> Option<(String, Vec<Option<String>>, &'h str)> {
-    let name_end = html.find(|c: char| c == '>' || c.is_ascii_whitespace())?;
+    let name_end = html
+        .as_bytes()
+        .iter()
+        .position(|b| *b == b'>' || b.is_ascii_whitespace())?;
     let tag = html[..name_end].to_ascii_lowercase();
     if tag.is_empty() {
         return None;
@@ -496,10 +500,10 @@ fn start_tag<'h>(html: &'h str, names: &[&str]) -> Option<(String, Vec<Option<St
         if let Some(after) = rest.strip_prefix('>') {
             return Some((tag, values, after));
         }
-        let equals = rest.find('=')?;
+        let equals = byte_at(rest, b'=')?;
         let name = &rest[..equals];
         let value = rest[equals + 1..].strip_prefix('"')?;
-        let close = value.find('"')?;
+        let close = byte_at(value, b'"')?;
         // As `getAttribute` matches a name the page's parser lower-cased: exactly.
         if let Some(index) = names.iter().position(|known| *known == name) {
             if values[index].is_none() {
@@ -510,10 +514,16 @@ fn start_tag<'h>(html: &'h str, names: &[&str]) -> Option<(String, Vec<Option<St
     }
 }
 
+/// Where the ASCII byte `byte` first comes in `text` (a character boundary: no byte of a
+/// multi-byte character is ASCII). A plain loop: `str::find` is several times slower in wasm.
+fn byte_at(text: &str, byte: u8) -> Option<usize> {
+    text.as_bytes().iter().position(|b| *b == byte)
+}
+
 /// Text or an attribute value as serialised, its escapes undone: `&amp;`, `&lt;`, `&gt;`,
 /// `&quot;`, `&nbsp;` (the only ones the serialisation writes); any other `&` is itself.
 fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
+    if byte_at(text, b'&').is_none() {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
