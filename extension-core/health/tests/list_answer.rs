@@ -443,6 +443,8 @@ impl Dom for Scrolled<'_> {
         names: &[&'static str],
         numbered: &'static str,
     ) -> Option<Vec<(u64, u64)>> {
+        // Asked after the reading looked at what changed: later changes are the next pass's.
+        self.edited_since.borrow_mut().clear();
         let mut prints = self.inner.fingerprints(nodes, names, numbered)?;
         for (node, (_, hash)) in nodes.iter().zip(prints.iter_mut()) {
             for (id, times) in self.edits.borrow().iter() {
@@ -457,7 +459,7 @@ impl Dom for Scrolled<'_> {
         self.inner.numbers(nodes)
     }
     fn changes_within(&self, items: &[Node]) -> bool {
-        let edited = std::mem::take(&mut *self.edited_since.borrow_mut());
+        let edited = self.edited_since.borrow();
         self.within.get()
             && !items.is_empty()
             && edited
@@ -615,22 +617,57 @@ fn a_row_edited_far_from_view_leaves_the_list_where_it_was() {
         "the edited row waits until it comes near"
     );
     assert!(edited.out_of_view);
-    // Edited again, the view still: nothing is asked of the page's layout; it waits again.
+    // Edited again, the view still: the list's frame is kept, and where the rows lie is asked
+    // once (the edit may have moved the rows after it); it waits again.
     let asked = dom.asked.get();
     dom.edit(IDS[0]);
     let again = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
     assert_eq!(again.report, edited.report);
     assert_eq!(
         dom.asked.get(),
-        asked,
-        "the list's frame kept: nothing asked of the layout"
+        asked + 1,
+        "one question of the layout for a change in a row left unread"
     );
+    // Edited inside a row read, the view still: nothing is asked of the layout.
+    dom.edit(IDS[1]);
+    let near_edit = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(near_edit.report, edited.report);
+    assert_eq!(dom.asked.get(), asked + 1, "nothing asked of the layout");
     // Scrolled back: read afresh, the list whole again.
     dom.far.borrow_mut().clear();
     cache.borrow_mut().view_moved();
     let back = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
     assert_eq!(back.report, whole);
     assert!(back.complete);
+}
+
+// Issue 19, regression: a row left unread far from view that changes (a placeholder filled in,
+// a row re-rendered shorter) may bring the rows after it near, with no scroll: where the rows
+// lie is asked again, and the row brought near is read. Its verdict of "far" was kept from the
+// pass before, and it waited for the next scroll with no badge.
+#[test]
+fn a_change_in_a_row_left_unread_asks_where_the_rows_after_it_lie() {
+    let html = page(AMOUNTS, OWNERS);
+    let parsed = ParsedDom::parse(&html);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let (whole, _) = analyze_list_anchored(&parsed, &options, None);
+    let dom = scrolled(&parsed, vec![IDS[1], IDS[2]]);
+    dom.within.set(true);
+    let cache = deferring();
+    let first = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(first.report.rows.len(), 1, "two rows far, unread");
+    // The second row shrank as it was re-rendered: the third comes near, the view still.
+    dom.edit(IDS[1]);
+    *dom.far.borrow_mut() = vec![IDS[1]];
+    let after = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    let ids: Vec<&str> = after
+        .report
+        .rows
+        .iter()
+        .map(|row| row.record_id.as_str())
+        .collect();
+    assert_eq!(ids, [IDS[0], IDS[2]], "the row brought near is read");
+    assert_eq!(after.report.rows[1], whole.rows[2]);
 }
 
 // Issue 19 (cost), regression: the header row that names a table's columns is read wherever it

@@ -89,6 +89,8 @@ pub(super) struct Frame<N> {
     pub language: Option<Option<Locale>>,
     /// The items (rows, cards) that gave rows, and those left unread far from view.
     pub rows: Vec<N>,
+    /// The items of [`Frame::rows`] that gave rows.
+    pub read: Vec<N>,
     /// The items left unread because they lay far from view, by number
     /// ([`ListCache::defer_far_items`]): while the page changed only inside the rows and the
     /// view did not move ([`ListCache::view_moved`]), they are where they were.
@@ -106,6 +108,7 @@ impl<N> Default for Frame<N> {
             other_objects: Vec::new(),
             language: None,
             rows: Vec::new(),
+            read: Vec::new(),
             far: HashSet::default(),
             parts: RefCell::default(),
         }

@@ -426,20 +426,23 @@ fn read_cached<D: Dom>(
     // changed: the list is where it was. Or items were only added or removed beside them (rows
     // rendered as the rep scrolls, a column's cards): the document-wide answers hold, and each
     // part of the list is asked again, where its items lie too.
-    let (stable, beside) = {
-        let items = &cache.borrow().frame.rows;
-        let stable = dom.changes_within(items);
-        (
-            stable,
-            !stable && dom.changes_beside(items, selectors::ANY_PART),
-        )
+    // A change inside an item left unread far from view (a placeholder filled in, a row
+    // re-rendered taller) may have moved the items after it nearer: where the items lie is
+    // asked again (one question of the layout), though the page around them is as it was.
+    let (stable, beside, far_changed) = {
+        let frame = &cache.borrow().frame;
+        let stable = dom.changes_within(&frame.rows);
+        let beside = !stable && dom.changes_beside(&frame.rows, selectors::ANY_PART);
+        let far_changed =
+            stable && frame.read.len() < frame.rows.len() && !dom.changes_within(&frame.read);
+        (stable, beside, far_changed)
     };
     reader.last_frame = (stable || beside).then(|| std::mem::take(&mut cache.borrow_mut().frame));
     if let Some(frame) = reader.last_frame.as_mut().filter(|_| beside) {
         frame.parts.get_mut().clear();
         frame.far.clear();
     }
-    reader.view_moved = cache.borrow_mut().take_view_moved() || beside;
+    reader.view_moved = cache.borrow_mut().take_view_moved() || beside || far_changed;
     reader.fresh_left.set(cache.borrow().fresh_reads());
     cache.borrow_mut().begin();
     let RawList {
@@ -1186,7 +1189,9 @@ impl<D: Dom> Reader<'_, D> {
     ) -> Outcome<D::Node> {
         let outcome = self.reading_of(item, print, context, read);
         if matches!(outcome, Outcome::Row(_)) {
-            self.frame.borrow_mut().rows.push(item.clone());
+            let mut frame = self.frame.borrow_mut();
+            frame.rows.push(item.clone());
+            frame.read.push(item.clone());
         }
         outcome
     }
