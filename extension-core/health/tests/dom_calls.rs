@@ -39,6 +39,8 @@ struct Counting<'a> {
     /// What `Dom::changes_beside` answers for any items: the live backend's answer when the
     /// page only added or removed items beside those read last.
     beside: Cell<bool>,
+    /// What each `Dom::changes_beside` was asked to find among the items added.
+    parts_asked: std::cell::RefCell<Vec<&'static str>>,
     /// Queries of the whole document (each one matches the selector against every element).
     document_queries: Cell<usize>,
 }
@@ -54,6 +56,7 @@ impl<'a> Counting<'a> {
             fingerprinted: Cell::new(0),
             within: Cell::new(false),
             beside: Cell::new(false),
+            parts_asked: std::cell::RefCell::new(Vec::new()),
             document_queries: Cell::new(0),
             snapshots,
             copies: false,
@@ -144,8 +147,9 @@ impl Dom for Counting<'_> {
         self.count();
         self.within.get() && !items.is_empty()
     }
-    fn changes_beside(&self, items: &[Self::Node], _parts: &'static str) -> bool {
+    fn changes_beside(&self, items: &[Self::Node], parts: &'static str) -> bool {
         self.count();
+        self.parts_asked.borrow_mut().push(parts);
         self.beside.get() && !items.is_empty()
     }
     fn shadow_roots_in_tree(&self, root: &Self::Node) -> Vec<Self::Node> {
@@ -528,6 +532,7 @@ fn a_list_whose_items_were_added_beside_asks_the_document_nothing() {
         let cache = std::cell::RefCell::new(deal_health::list::ListCache::new());
         let first = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
         let asked_first = dom.document_queries.replace(0);
+        dom.parts_asked.borrow_mut().clear();
         dom.beside.set(true);
         let again = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
         assert_eq!(again, first, "{slug}: the same reading");
@@ -540,6 +545,23 @@ fn a_list_whose_items_were_added_beside_asks_the_document_nothing() {
             0,
             "{slug}: no query of the whole document ({asked_first} the first time)"
         );
+        // And again: the frame kept by the second reading serves too. On a page with related
+        // lists, what tells a related list's object is looked for among the items added, at
+        // every reading.
+        let third = deal_health::list::analyze_list_cached(&dom, &options, None, &cache);
+        assert_eq!(third, first, "{slug}");
+        assert_eq!(dom.document_queries.get(), 0, "{slug}: the third reading");
+        let asked = dom.parts_asked.borrow();
+        assert_eq!(asked.len(), 2, "{slug}");
+        for parts in asked.iter() {
+            let marks = parts.contains("slds-icon-standard-");
+            if slug.contains("account-related") {
+                assert!(marks, "{slug}: related lists' marks looked for");
+            }
+            if slug.contains("lightning-grid") {
+                assert!(!marks, "{slug}: no related list, no marks looked for");
+            }
+        }
     }
     assert!(lists >= 10, "{lists} lists");
 }

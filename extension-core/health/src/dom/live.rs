@@ -368,8 +368,9 @@ export function changesWithin(items, changes, parts) {
   if (parts) for (const item of items) if (item.parentNode) containers.add(item.parentNode);
   const holdsPart = (node) => {
     if (node.nodeType !== 1) return false;
-    if (node.matches(parts) || node.querySelector(parts) || node.shadowRoot) return true;
-    for (const element of node.querySelectorAll('*')) if (element.shadowRoot) return true;
+    if (node.shadowRoot || node.matches(parts) || node.querySelector(parts)) return true;
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT);
+    while (walker.nextNode()) if (walker.currentNode.shadowRoot) return true;
     return false;
   };
   for (const change of changes) {

@@ -87,6 +87,9 @@ pub(super) struct Frame<N> {
     pub other_objects: Vec<(bool, Vec<N>)>,
     /// The locale the page's language names, once asked.
     pub language: Option<Option<Locale>>,
+    /// Whether the page has related lists (a record page's): then what tells a related list's
+    /// object is part of the page around the list's items too.
+    pub related_lists: bool,
     /// The items (rows, cards) that gave rows, and those left unread far from view.
     pub rows: Vec<N>,
     /// The items of [`Frame::rows`] that gave rows.
@@ -107,6 +110,7 @@ impl<N> Default for Frame<N> {
             queries: Vec::new(),
             other_objects: Vec::new(),
             language: None,
+            related_lists: false,
             rows: Vec::new(),
             read: Vec::new(),
             far: HashSet::default(),

@@ -432,7 +432,14 @@ fn read_cached<D: Dom>(
     let (stable, beside, far_changed) = {
         let frame = &cache.borrow().frame;
         let stable = dom.changes_within(&frame.rows);
-        let beside = !stable && dom.changes_beside(&frame.rows, selectors::ANY_PART);
+        // What tells a related list's object matters only where the page has related lists
+        // (and the plain selector is a third of the cost per row added).
+        let parts = if frame.related_lists {
+            selectors::ANY_PART
+        } else {
+            selectors::ANY_LIST_PART
+        };
+        let beside = !stable && dom.changes_beside(&frame.rows, parts);
         let far_changed =
             stable && frame.read.len() < frame.rows.len() && !dom.changes_within(&frame.read);
         (stable, beside, far_changed)
@@ -777,16 +784,23 @@ mod selectors {
     /// The root element (`<html lang>`: the currency's locale).
     pub const HTML: &str = "html";
     /// Whatever a document-wide question of a reading finds ([`BOARD_SPLIT_OR_CLASSIC`],
-    /// [`TABLE`], [`TILE`], [`RELATED_LIST`], [`HTML`]) and what tells a related list's object
-    /// ([`RELATED_LIST_MARK`]), in one selector (a unit test keeps it whole): an element added
-    /// beside the list's items that matches or holds none of these leaves their answers as they
-    /// were (`Dom::changes_beside`).
+    /// [`TABLE`], [`TILE`], [`RELATED_LIST`], [`HTML`]), in one selector (a unit test keeps it
+    /// whole): an element added beside the list's items that matches or holds none of these
+    /// leaves their answers as they were (`Dom::changes_beside`), on a page without related
+    /// lists.
+    pub const ANY_LIST_PART: &str = "table, .forceKanbanColumn, .kanban-column, \
+        .slds-kanban__column, .slds-split-view__list-item, .forceSplitViewListItem, .x-grid3-row, \
+        .forceListRecord, lst-template-list-item-factory, .slds-tile, \
+        lst-related-list-single-container, force-related-list-single-container, \
+        .forceRelatedListSingleContainer, .listRelatedObject, html";
+    /// [`ANY_LIST_PART`] and what tells a related list's object ([`RELATED_LIST_MARK`]): the
+    /// same on a page with related lists.
     pub const ANY_PART: &str = "table, .forceKanbanColumn, .kanban-column, \
         .slds-kanban__column, .slds-split-view__list-item, .forceSplitViewListItem, .x-grid3-row, \
         .forceListRecord, lst-template-list-item-factory, .slds-tile, \
         lst-related-list-single-container, force-related-list-single-container, \
-        .forceRelatedListSingleContainer, .listRelatedObject, [class*=\"slds-icon-standard-\"], \
-        [class*=\"slds-icon-custom-\"], a[href*=\"/related/\"], html";
+        .forceRelatedListSingleContainer, .listRelatedObject, html, \
+        [class*=\"slds-icon-standard-\"], [class*=\"slds-icon-custom-\"], a[href*=\"/related/\"]";
 }
 
 /// The attributes a copy of a row or card holds ([`Reader::read_copied`]): those its text is
@@ -1423,9 +1437,15 @@ impl<D: Dom> Reader<'_, D> {
                 .other_objects
                 .iter()
                 .find(|(asked, _)| *asked == in_shadow)
-                .map(|(_, parts)| parts.clone())
+                .map(|(_, parts)| (parts.clone(), frame.related_lists))
         });
-        let parts = known.unwrap_or_else(|| self.other_objects_parts_now(in_shadow));
+        let parts = match known {
+            Some((parts, related_lists)) => {
+                self.frame.borrow_mut().related_lists |= related_lists;
+                parts
+            }
+            None => self.other_objects_parts_now(in_shadow),
+        };
         self.frame
             .borrow_mut()
             .other_objects
@@ -1440,6 +1460,9 @@ impl<D: Dom> Reader<'_, D> {
             self.dom
                 .query_tree(self.trees.document(), selectors::RELATED_LIST)
         };
+        if !containers.is_empty() {
+            self.frame.borrow_mut().related_lists = true;
+        }
         let mut parts = Vec::new();
         for container in containers.into_iter().take(MAX_RELATED_LISTS) {
             if self.related_list_object(&container) != Some(false) {
@@ -2561,7 +2584,11 @@ mod tests {
                 .map(|part| part.trim().to_string())
                 .collect()
         };
-        let any = alternatives(selectors::ANY_PART);
+        assert_eq!(
+            selectors::ANY_PART,
+            [selectors::ANY_LIST_PART, selectors::RELATED_LIST_MARK].join(", ")
+        );
+        let any = alternatives(selectors::ANY_LIST_PART);
         for asked in [
             selectors::BOARD_SPLIT_OR_CLASSIC,
             selectors::TABLE,
@@ -2570,11 +2597,13 @@ mod tests {
             selectors::SPLIT_ITEM,
             selectors::TILE,
             selectors::RELATED_LIST,
-            selectors::RELATED_LIST_MARK,
             selectors::HTML,
         ] {
             for alternative in alternatives(asked) {
-                assert!(any.contains(&alternative), "{alternative} is in ANY_PART");
+                assert!(
+                    any.contains(&alternative),
+                    "{alternative} is in ANY_LIST_PART"
+                );
             }
         }
     }
