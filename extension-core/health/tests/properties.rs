@@ -25,6 +25,53 @@ proptest! {
         let _ = Locale::parse(&text);
     }
 
+    // A row's copy comes from the page (`Dom::item_copy`): whatever it says, reading it never
+    // panics, and a value or text escaped as the browser escapes it reads back exactly.
+    #[test]
+    fn a_serialised_row_never_panics_and_reads_back_its_values(
+        noise in any::<String>(),
+        value in any::<String>(),
+        text in any::<String>(),
+    ) {
+        use deal_health::dom::snapshot::Snapshot;
+        use deal_health::dom::{Child, Dom};
+        const NAMES: &[&str] = &["class", "data-label"];
+        let _ = Snapshot::parse_html(&noise, NAMES);
+        let _ = Snapshot::parse_html(&format!("0{noise}"), NAMES);
+        let _ = Snapshot::parse_html(&format!("0<tr class=\"{noise}\">{noise}</tr>"), NAMES);
+        let escape = |raw: &str, attribute: bool| {
+            let mut out = String::new();
+            for c in raw.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '\u{a0}' => out.push_str("&nbsp;"),
+                    '"' if attribute => out.push_str("&quot;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    c => out.push(c),
+                }
+            }
+            out
+        };
+        let html = format!(
+            "0<tr data-label=\"{}\"><td>{}</td></tr>",
+            escape(&value, true),
+            escape(&text, false)
+        );
+        let copy = Snapshot::parse_html(&html, NAMES).expect("a well-formed serialisation");
+        prop_assert_eq!(copy.attribute(&copy.root(), "data-label"), Some(value));
+        let cell = copy.query_tree(&copy.root(), "td")[0];
+        let read: String = copy
+            .children(&cell)
+            .into_iter()
+            .map(|child| match child {
+                Child::Text(text) => text,
+                Child::Node(_) => String::new(),
+            })
+            .collect();
+        prop_assert_eq!(read, text);
+    }
+
     #[test]
     fn no_string_makes_a_parser_panic_in_a_supported_locale(text in any::<String>(), which in 0usize..SUPPORTED_LOCALES.len()) {
         let locale = Locale::parse(SUPPORTED_LOCALES[which]).expect("a supported locale parses");
