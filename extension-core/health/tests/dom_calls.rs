@@ -245,6 +245,7 @@ impl Dom for Counting<'_> {
         &self,
         element: &Self::Node,
         names: &'static [&'static str],
+        check: &'static str,
     ) -> Option<ItemCopy<Self::Node>> {
         if !self.copies {
             return None;
@@ -256,10 +257,15 @@ impl Dom for Counting<'_> {
         } else {
             "0"
         };
-        let html = format!("{flag}{}", inner.outer_html(*element)?);
-        let snapshot = Snapshot::parse_html(&html, names)?;
         let mut elements = vec![*element];
         elements.extend(inner.query_tree(element, "*"));
+        let matches = inner.query_tree(element, check).len();
+        let wire = format!(
+            "{flag}{}:{matches}:{}",
+            elements.len(),
+            inner.outer_html(*element)?
+        );
+        let snapshot = Snapshot::parse_item(&wire, names, check)?;
         Some(ItemCopy::new(
             snapshot,
             Box::new(move |place| elements.get(place as usize).copied()),

@@ -424,6 +424,7 @@ fn copies_of_rows_read_as_the_page_in_the_browser() {
         "name",
         "href",
         "data-label",
+        "data-recordid",
     ];
     assert!(SNAPSHOT_ATTRIBUTES.iter().all(|name| NAMES.contains(name)));
     // And a row made to test the serialisation's escapes: `&`, `<`, `>`, quotes and no-break
@@ -445,7 +446,7 @@ fn copies_of_rows_read_as_the_page_in_the_browser() {
         let dom = LiveDom::new(parse_document(html));
         let items = dom.query_tree(&dom.document(), "tr, .forceKanbanCard, .kanban-card");
         for item in items {
-            let Some(copy) = dom.item_copy(&item, NAMES) else {
+            let Some(copy) = dom.item_copy(&item, NAMES, "a[href], [data-recordid]") else {
                 assert!(
                     !dom.shadow_roots_in_tree(&item).is_empty(),
                     "{slug}: a flat item is copied"
@@ -602,4 +603,46 @@ fn rows_added_beside_the_rows_read_are_told_apart_in_the_browser() {
     // Inside a row read: within.
     rows[1].set_attribute("aria-selected", "true").expect("set");
     assert_eq!(beside(records()), (true, true), "inside a row read");
+}
+
+/// Rows whose serialisation reads other than the page are not copied (they are read from the
+/// page): markup written raw in a comment or a processing instruction, a void element's
+/// children (left out), an element named with a namespace prefix, a link attribute in another
+/// namespace (`[href]` does not match it on the page).
+#[wasm_bindgen_test]
+fn rows_whose_serialisation_reads_otherwise_are_not_copied_in_the_browser() {
+    use deal_health::dom::Dom;
+    const NAMES: &[&str] = &["class", "href", "data-recordid"];
+    const LINK: &str = "a[href], [data-recordid]";
+    let document = parse_document(
+        "<!doctype html><html><body><table><tbody>\
+         <tr id=\"plain\"><td><a href=\"/lightning/r/006000000000001AAA/view\">One</a></td></tr>\
+         <tr id=\"comment\"><td></td></tr><tr id=\"pi\"><td></td></tr><tr id=\"void\"><td></td></tr>\
+         <tr id=\"prefix\"><td></td></tr><tr id=\"attribute\"><td></td></tr>\
+         </tbody></table></body></html>",
+    );
+    let build = js_sys::Function::new_with_args(
+        "doc",
+        "const cell = (id) => doc.getElementById(id).firstElementChild;\
+         const phantom = '<a href=\"/lightning/r/006999999999999AAA/view\">Phantom</a>';\
+         cell('comment').append(doc.createComment('x --> ' + phantom + ' <!--'));\
+         cell('pi').append(doc.createProcessingInstruction('x', 'a > ' + phantom));\
+         const img = doc.createElement('img'); img.append(doc.createElement('b')); cell('void').append(img);\
+         const prefixed = doc.createElementNS('urn:x', 'x:a'); prefixed.setAttribute('href', '/x'); cell('prefix').append(prefixed);\
+         const link = doc.createElement('a'); link.setAttributeNS('urn:y', 'href', '/y'); cell('attribute').append(link);",
+    );
+    build.call1(&JsValue::NULL, &document).expect("built");
+    let dom = LiveDom::new(document.clone());
+    let row =
+        |id: &str| -> web_sys::Node { document.get_element_by_id(id).expect("the row").into() };
+    assert!(
+        dom.item_copy(&row("plain"), NAMES, LINK).is_some(),
+        "a plain row is copied"
+    );
+    for id in ["comment", "pi", "void", "prefix", "attribute"] {
+        assert!(
+            dom.item_copy(&row(id), NAMES, LINK).is_none(),
+            "{id}: read from the page"
+        );
+    }
 }

@@ -210,20 +210,34 @@ export function textSnapshotOf(root, names, maxNodes, maxDepth) {
   }
   return out.join('');
 }
-// Dom::item_copy in one crossing: `root` as the browser serialises it (outerHTML, read by
-// Snapshot::parse_html), after `1` when it lies in a shadow tree and holds a slot, else `0`;
-// null when it is not an element, holds an open shadow root (not serialised: such a row is
-// read from the page), or is longer than `maxLength`. copiedElementAt hands back its elements
-// by their place among the serialisation's (`root` first, then its elements in document order).
-// (A tree walker finds shadow roots in a fifth of the time a loop over querySelectorAll takes.)
-export function itemCopyOf(root, maxLength) {
-  if (!root || root.nodeType !== 1 || root.shadowRoot) return null;
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
-  while (walker.nextNode()) if (walker.currentNode.shadowRoot) return null;
+// Dom::item_copy in one crossing: `root` as the browser serialises it (outerHTML), read by
+// Snapshot::parse_item: a flag (`1` when it lies in a shadow tree and holds a slot, else `0`),
+// the number of elements it is (itself and those under it), how many of those under it match
+// `check`, then the serialisation, as `<flag><elements>:<matches>:<html>`. Null when it is not
+// an element, is longer than `maxLength`, or holds what its serialisation does not give back
+// as the page has it: an open shadow root (not serialised: such a row is read from the page),
+// an element named with a namespace prefix, a processing instruction or a comment holding
+// `-->` (written raw, they would read as markup). The parser counts the elements and the
+// matches again: a void element's children (not serialised) and any markup that reads other
+// than the page are refused there. copiedElementAt hands back its elements by their place
+// among the serialisation's (`root` first, then its elements in document order). (A tree
+// walker finds shadow roots in a fifth of the time a loop over querySelectorAll takes.)
+export function itemCopyOf(root, maxLength, check) {
+  if (!root || root.nodeType !== 1 || root.shadowRoot || root.prefix) return null;
+  const walker = document.createTreeWalker(root,
+    NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_PROCESSING_INSTRUCTION);
+  let elements = 1;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.nodeType === 1) {
+      if (node.shadowRoot || node.prefix) return null;
+      elements += 1;
+    } else if (node.nodeType !== 8 || node.data.includes('-->')) return null;
+  }
   const html = root.outerHTML;
   if (html.length > maxLength) return null;
+  const matches = root.querySelectorAll(check).length;
   const inShadow = html.includes('<slot') && root.getRootNode() instanceof ShadowRoot;
-  return (inShadow ? '1' : '0') + html;
+  return `${inShadow ? '1' : '0'}${elements}:${matches}:${html}`;
 }
 export function copiedElementAt(root, place) {
   return (place === 0 ? root : root.querySelectorAll('*')[place - 1]) || null;
@@ -360,14 +374,19 @@ export function farFromView(nodes) {
 // item's parent (rows added to a table's body, cards to a column), none of them an element that
 // matches or holds `parts` or an open shadow root; a later change inside an element so added
 // is within too.
+const MAX_BESIDE_NODES = 500;
 export function changesWithin(items, changes, parts) {
   if (!Array.isArray(changes) || !items.length) return false;
   const wanted = new Set(items);
   const inside = new Set();
   const containers = new Set();
   if (parts) for (const item of items) if (item.parentNode) containers.add(item.parentNode);
+  // A page moving large subtrees in and out many times would make this check cost more than
+  // reading the page again: past a bound, the answer is no.
+  let budget = MAX_BESIDE_NODES;
   const holdsPart = (node) => {
     if (node.nodeType !== 1) return false;
+    if ((budget -= 1) < 0) return true;
     if (node.shadowRoot || node.matches(parts) || node.querySelector(parts)) return true;
     const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT);
     while (walker.nextNode()) if (walker.currentNode.shadowRoot) return true;
@@ -392,6 +411,11 @@ export function changesWithin(items, changes, parts) {
     for (const walked of path) inside.add(walked);
   }
   return true;
+}
+
+// Dom::all_connected in one crossing.
+export function allConnected(nodes) {
+  return nodes.every((node) => node.isConnected);
 }
 
 // Dom::children in one crossing: [order, ...elements], `order` a letter per child kept, `E`
@@ -442,8 +466,10 @@ extern "C" {
     #[wasm_bindgen(js_name = textSnapshotOf)]
     fn text_snapshot_of(root: &Node, names: &str, max_nodes: u32, max_depth: u32)
         -> Option<String>;
+    #[wasm_bindgen(js_name = allConnected)]
+    fn all_connected_of(nodes: Vec<Node>) -> bool;
     #[wasm_bindgen(js_name = itemCopyOf)]
-    fn item_copy_of(root: &Node, max_length: u32) -> Option<String>;
+    fn item_copy_of(root: &Node, max_length: u32, check: &str) -> Option<String>;
     #[wasm_bindgen(js_name = copiedElementAt)]
     fn copied_element_at(root: &Node, place: u32) -> Option<Node>;
     #[wasm_bindgen(js_name = fingerprintsOf)]
@@ -669,6 +695,10 @@ impl Dom for LiveDom {
         !items.is_empty() && changes_within_items(items.to_vec(), &self.changes, None)
     }
 
+    fn all_connected(&self, nodes: &[Node]) -> bool {
+        nodes.is_empty() || all_connected_of(nodes.to_vec())
+    }
+
     fn changes_beside(&self, items: &[Node], parts: &'static str) -> bool {
         !items.is_empty() && changes_within_items(items.to_vec(), &self.changes, Some(parts))
     }
@@ -683,9 +713,14 @@ impl Dom for LiveDom {
         Snapshot::parse(&wire)
     }
 
-    fn item_copy(&self, element: &Node, names: &'static [&'static str]) -> Option<ItemCopy<Node>> {
-        let html = item_copy_of(element, MAX_COPY_LENGTH)?;
-        let snapshot = Snapshot::parse_html(&html, names)?;
+    fn item_copy(
+        &self,
+        element: &Node,
+        names: &'static [&'static str],
+        check: &'static str,
+    ) -> Option<ItemCopy<Node>> {
+        let wire = item_copy_of(element, MAX_COPY_LENGTH, check)?;
+        let snapshot = Snapshot::parse_item(&wire, names, check)?;
         let root = element.clone();
         Some(ItemCopy::new(
             snapshot,

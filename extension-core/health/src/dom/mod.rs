@@ -108,15 +108,24 @@ pub trait Dom {
 
     /// A copy of a list item's subtree (a row) holding the attributes `names`, made in one call,
     /// with the way back to the page's elements ([`snapshot::ItemCopy`]); `None` where the
-    /// backend reads node by node as cheaply (the parsed one) or cannot copy this subtree. A
-    /// reader runs the same reading over the copy, and reads the page instead where the copy
-    /// could not answer a question ([`snapshot::Snapshot::missed`]).
+    /// backend reads node by node as cheaply (the parsed one) or cannot copy this subtree, or
+    /// where the copy's elements, or its matches of `check` under the item, are not as many
+    /// as the page's ([`snapshot::Snapshot::parse_item`]). A reader runs the same reading over
+    /// the copy, and reads the page instead where the copy could not answer a question
+    /// ([`snapshot::Snapshot::missed`]).
     fn item_copy(
         &self,
         _element: &Self::Node,
         _names: &'static [&'static str],
+        _check: &'static str,
     ) -> Option<snapshot::ItemCopy<Self::Node>> {
         None
+    }
+
+    /// Whether every node of `nodes` is still in its document (or shadow tree). True where
+    /// the backend's DOM never changes (the parsed one). One call for all of them.
+    fn all_connected(&self, _nodes: &[Self::Node]) -> bool {
+        true
     }
 
     /// Per node, whether it is laid out far from what the user sees: its box lies wholly

@@ -148,11 +148,10 @@ impl Snapshot {
     /// `<!--...-->`.
     pub fn parse_html(wire: &str, names: &'static [&'static str]) -> Option<Snapshot> {
         let (flag, html) = (wire.get(..1)?, wire.get(1..)?);
-        let in_shadow = match flag {
-            "1" => true,
-            "0" => false,
-            _ => return None,
-        };
+        Snapshot::from_html(flag_of(flag)?, html, names)
+    }
+
+    fn from_html(in_shadow: bool, html: &str, names: &'static [&'static str]) -> Option<Snapshot> {
         let mut snapshot = Snapshot {
             items: Vec::new(),
             names,
@@ -230,6 +229,29 @@ impl Snapshot {
                 rest = after;
             }
         }
+    }
+
+    /// Parses a copy sent as `<flag><elements>:<matches>:<html>` (the live backend's
+    /// `itemCopyOf`): [`Snapshot::parse_html`] of the flag and the serialisation, taken only
+    /// where the page said it is `elements` elements (itself and those under it) and `matches`
+    /// of those under it match `check`, as the copy finds too. Where the serialisation reads
+    /// other than the page (a void element's children, which it leaves out; markup written raw
+    /// in a comment; names in other namespaces or cases that match `check` differently), the
+    /// counts differ and the copy is refused.
+    pub fn parse_item(
+        wire: &str,
+        names: &'static [&'static str],
+        check: &'static str,
+    ) -> Option<Snapshot> {
+        let flag = wire.get(..1)?;
+        let (elements, rest) = wire.get(1..)?.split_once(':')?;
+        let (matches, html) = rest.split_once(':')?;
+        let elements: u32 = elements.parse().ok()?;
+        let matches: usize = matches.parse().ok()?;
+        let snapshot = Snapshot::from_html(flag_of(flag)?, html, names)?;
+        let found = snapshot.query_tree(&snapshot.root(), check).len();
+        (snapshot.elements == elements && found == matches && !snapshot.missed())
+            .then_some(snapshot)
     }
 
     /// Whether a question asked of the copy so far had no answer in it: an attribute that was
@@ -463,6 +485,15 @@ impl Snapshot {
                 self.descendants(*child, out);
             }
         }
+    }
+}
+
+/// The wire forms' first character: whether the copied element lies in a shadow tree.
+fn flag_of(flag: &str) -> Option<bool> {
+    match flag {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
     }
 }
 
@@ -883,6 +914,31 @@ mod tests {
         assert!(Snapshot::parse_html(&deep, ROW).is_none(), "too deep");
         let shallow = format!("0{}{}", "<b>".repeat(200), "</b>".repeat(200));
         assert!(Snapshot::parse_html(&shallow, ROW).is_some());
+    }
+
+    #[test]
+    fn a_copy_is_taken_only_where_it_counts_what_the_page_counts() {
+        const NAMES: &[&str] = &["class", "href", "data-recordid"];
+        const LINK: &str = "a[href], [data-recordid]";
+        let item = |wire: &str| Snapshot::parse_item(wire, NAMES, LINK);
+        let row = "<tr><td><a href=\"/x\">n</a></td></tr>";
+        assert!(item(&format!("03:1:{row}")).is_some());
+        // The page counted otherwise: refused.
+        assert!(item(&format!("04:1:{row}")).is_none());
+        assert!(
+            item(&format!("03:0:{row}")).is_none(),
+            "a link the page does not match"
+        );
+        // A void element's children are not serialised: an element short.
+        assert!(item("04:0:<tr><td><img></td></tr>").is_none());
+        // Markup written raw in a comment reads as an element the page does not hold.
+        let injected = "<tr><td><!--x --> <a href=\"/p\">P</a> <!----></td></tr>";
+        assert!(item(&format!("02:0:{injected}")).is_none());
+        // A check the copy cannot answer, or a malformed head: refused.
+        assert!(Snapshot::parse_item(&format!("03:1:{row}"), &["class"], LINK).is_none());
+        for wire in ["", "0", "03", "03:1", "0x:1:<tr></tr>", "01:-1:<tr></tr>"] {
+            assert!(item(wire).is_none(), "{wire:?}");
+        }
     }
 
     #[test]

@@ -104,6 +104,22 @@ pub(super) struct Frame<N> {
     pub parts: RefCell<HashMap<PartKey, PartAnswer<N>>>,
 }
 
+impl<N: Clone> Frame<N> {
+    /// Every node the document-wide questions found (lists, boards, related lists' parts).
+    pub fn found(&self) -> Vec<N> {
+        self.queries
+            .iter()
+            .flat_map(|(_, found)| found.iter())
+            .chain(
+                self.other_objects
+                    .iter()
+                    .flat_map(|(_, parts)| parts.iter()),
+            )
+            .cloned()
+            .collect()
+    }
+}
+
 impl<N> Default for Frame<N> {
     fn default() -> Self {
         Frame {

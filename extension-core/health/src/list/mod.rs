@@ -439,7 +439,10 @@ fn read_cached<D: Dom>(
         } else {
             selectors::ANY_LIST_PART
         };
-        let beside = !stable && dom.changes_beside(&frame.rows, parts);
+        // (And what the document-wide questions found is still on the page: a part removed
+        // with an item's parent and taken out of it since is seen in no record.)
+        let beside =
+            !stable && dom.changes_beside(&frame.rows, parts) && dom.all_connected(&frame.found());
         let far_changed =
             stable && frame.read.len() < frame.rows.len() && !dom.changes_within(&frame.read);
         (stable, beside, far_changed)
@@ -1039,7 +1042,7 @@ impl<D: Dom> Reader<'_, D> {
         }
         let copy = self
             .dom
-            .item_copy(item, COPIED_ATTRIBUTES)
+            .item_copy(item, COPIED_ATTRIBUTES, selectors::LINK)
             .filter(|copy| !copy.snapshot.has_shadow_root() && copy.snapshot.is_faithful());
         let Some(copy) = copy else {
             self.copy_misses.set(self.copy_misses.get() + 1);
