@@ -671,7 +671,8 @@ impl Dom for Snapshot {
     fn document(&self) -> u32 {
         0
     }
-    /// The matches of a selector of [`Compound`]s; none (and noted as missed) for any other.
+    /// The matches of a selector of compounds (a tag, classes, attributes present: see
+    /// `Compound`); none (and noted as missed) for any other.
     fn query_tree(&self, root: &u32, selector: &'static str) -> Vec<u32> {
         let Some(alternatives) = self.compounds(selector) else {
             return Vec::new();
