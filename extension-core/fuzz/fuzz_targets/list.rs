@@ -1,11 +1,13 @@
 //! The rows of a list page through the parsed-HTML backend, as `cc-health list` reads them,
 //! the summary a content script reports of them, and the same rows read again with the first
 //! reading's cache (as the content script reads a list at every change). The first line of the input is the URL
-//! (unused by the reading itself), the rest the page.
+//! (unused by the reading itself), the rest the page. The page's markup, and the whole input,
+//! are also read as a row's copy.
 #![no_main]
 
 use chrono::NaiveDate;
 use deal_health::dom::parsed::ParsedDom;
+use deal_health::dom::snapshot::Snapshot;
 use deal_health::list::summary::{ListSummary, MAX_SUMMARY_BYTES};
 use deal_health::list::{
     analyze_list, analyze_list_anchored, analyze_list_cached, ListCache, MAX_ROWS,
@@ -17,6 +19,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let html = text.split_once('\n').map_or(&*text, |(_, rest)| rest);
+    // The page's markup as a row's copy (`Dom::item_copy`): never a panic, whatever it says.
+    let names: &'static [&'static str] = &["class", "href", "data-recordid", "data-label"];
+    let _ = Snapshot::parse_html(&format!("0{html}"), names);
+    let _ = Snapshot::parse_item(&text, names, "a[href], [data-recordid]");
     let dom = ParsedDom::parse(html);
     for locale in [None, Locale::parse("de_DE")] {
         let options = AnalyzeOptions {
