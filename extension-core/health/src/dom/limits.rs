@@ -50,10 +50,7 @@ pub struct Nesting {
 }
 
 /// Elements that never have content.
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr",
-];
+const VOID: &[&str] = super::snapshot::VOID_ELEMENTS;
 /// Elements whose content is text up to their own end tag.
 const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",

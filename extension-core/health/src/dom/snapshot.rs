@@ -203,19 +203,9 @@ impl Snapshot {
                 if RAW_OR_INERT.contains(&tag.as_str()) {
                     return None;
                 }
-                snapshot.has_slot |= tag == "slot";
-                let void = VOID.contains(&tag.as_str());
+                let void = VOID_ELEMENTS.contains(&tag.as_str());
                 let parent = open.last().copied();
-                let element = snapshot.elements;
-                snapshot.elements = snapshot.elements.checked_add(1)?;
-                let index = snapshot.push(Item {
-                    tag: Some(tag),
-                    attributes,
-                    children: Vec::new(),
-                    shadow: None,
-                    parent,
-                    element,
-                })?;
+                let index = snapshot.push_element(tag, attributes, parent)?;
                 match parent {
                     Some(parent) => snapshot.items[parent as usize]
                         .children
@@ -280,20 +270,10 @@ impl Snapshot {
     /// Reads an element whose `E` was read, its shadow root and children, up to its `)`.
     fn element(&mut self, reader: &mut Wire<'_>, parent: Option<u32>) -> Option<u32> {
         let tag = reader.string()?.to_ascii_lowercase();
-        self.has_slot |= tag == "slot";
         let attributes = (0..self.names.len())
             .map(|_| reader.optional())
             .collect::<Option<Vec<_>>>()?;
-        let element = self.elements;
-        self.elements = self.elements.checked_add(1)?;
-        let index = self.push(Item {
-            tag: Some(tag),
-            attributes,
-            children: Vec::new(),
-            shadow: None,
-            parent,
-            element,
-        })?;
+        let index = self.push_element(tag, attributes, parent)?;
         loop {
             match reader.byte()? {
                 b'S' => {
@@ -341,6 +321,27 @@ impl Snapshot {
                 _ => return None,
             }
         }
+    }
+
+    /// Adds an element under `parent` (not yet among its children), counted among the copy's
+    /// elements in the order added.
+    fn push_element(
+        &mut self,
+        tag: String,
+        attributes: Vec<Option<String>>,
+        parent: Option<u32>,
+    ) -> Option<u32> {
+        self.has_slot |= tag == "slot";
+        let element = self.elements;
+        self.elements = self.elements.checked_add(1)?;
+        self.push(Item {
+            tag: Some(tag),
+            attributes,
+            children: Vec::new(),
+            shadow: None,
+            parent,
+            element,
+        })
     }
 
     fn push(&mut self, item: Item) -> Option<u32> {
@@ -497,8 +498,9 @@ fn flag_of(flag: &str) -> Option<bool> {
     }
 }
 
-/// Elements written with no end tag (HTML's void elements).
-const VOID: &[&str] = &[
+/// HTML's void elements: they never have content, and are written with no end tag (also read
+/// by the parsed backend's limits, `dom::limits`).
+pub(crate) const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
     "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
