@@ -745,8 +745,14 @@ import { makeText } from './i18n.js';
   }
 
   // The composed parent: the slot an element is assigned to, its parent, or its shadow root's host.
-  const composedParent = (element) => element.assignedSlot || element.parentElement
-    || (element.parentNode && element.parentNode.host) || null;
+  // Only a child of a host with an open shadow root can have an assigned slot the page sees
+  // (`assignedSlot` answers null for a closed one), so only there is it asked: asking it of
+  // every element costs a slot assignment check each time.
+  const composedParent = (element) => {
+    const parent = element.parentElement;
+    if (parent) return (parent.shadowRoot && element.assignedSlot) || parent;
+    return (element.parentNode && element.parentNode.host) || null;
+  };
 
   // Reads only: where the badge of `rowBadge` goes, as a shift from its static position.
   function measureRow(rowBadge) {
@@ -776,16 +782,20 @@ import { makeText } from './i18n.js';
     let bound = null;
     for (let element = anchor, depth = 0; element && depth < 8; element = composedParent(element), depth += 1) {
       const style = getComputedStyle(element);
-      const rect = element.getBoundingClientRect();
-      if (!box && style.display !== 'inline' && style.display !== 'contents') box = element;
-      if (style.display === 'table-cell') {
-        limit = Math.min(limit, rect.right - (parseFloat(style.paddingRight) || 0));
+      const { display, overflowX } = style;
+      if (!box && display !== 'inline' && display !== 'contents') box = element;
+      // Its box only where it bounds the room (most wrappers neither end nor clip it).
+      if (display === 'table-cell') {
+        limit = Math.min(limit, element.getBoundingClientRect().right - (parseFloat(style.paddingRight) || 0));
         bound = element;
         break;
       }
-      // A wrapper that clips the name (ellipsis): the badge stays within what it shows.
-      if (element !== anchor && style.overflowX !== 'visible' && nameRight > rect.right + 0.5) limit = Math.min(limit, rect.right);
-      if (element === anchor && style.overflowX !== 'visible') limit = Math.min(limit, Math.max(rect.right, nameLeft + 1));
+      if (overflowX !== 'visible') {
+        const { right } = element.getBoundingClientRect();
+        // A wrapper that clips the name (ellipsis): the badge stays within what it shows.
+        if (element !== anchor && nameRight > right + 0.5) limit = Math.min(limit, right);
+        if (element === anchor) limit = Math.min(limit, Math.max(right, nameLeft + 1));
+      }
       // Whatever follows the name on its line at this level: the room ends where it begins.
       let count = 0;
       for (let next = element.nextElementSibling; next && count < 6; next = next.nextElementSibling) {

@@ -6,6 +6,7 @@
 //
 //   bash tests/tools/fixed-clock.sh node tests/bench/page-trace.mjs [--rounds=6] [--third=FOLDER]
 //        [--url=URL] [--navigate]
+//        [--list=scroll|edit|card|list-cold|board-cold]
 //
 // `--navigate`: an in-app navigation instead of a cold load. The tab opens another record's page
 // (not traced), waits for its badge, then the trace covers the swap to the record layout page
@@ -13,6 +14,12 @@
 // files are keyed with the file as well (`FunctionCall main.js`): the evaluation itself runs in
 // the task that pushed the URL (`v8.callFunction`, the bench's own script) through the
 // Navigation API's event.
+//
+// `--list=scroll|edit|card`: one change to a list instead (page-cost.mjs's list steps: ten rows
+// scrolled in or one cell edited on the 50-row list view, one card edited on the 200-card
+// board). The tab loads the list (not traced) and settles; the trace covers the change and the
+// 1.5 s after it: the first update after a cold view, as page-cost.mjs measures it.
+// `--list=list-cold|board-cold`: the cold load of the 50-row list view or 200-card board.
 //
 // One fresh profile per configuration (none, the built dist/, optionally a third unpacked
 // build), each warmed by one record page that waits for the badge (the first pages after a
@@ -30,17 +37,27 @@ import { basename, join, resolve } from 'node:path';
 
 import { startStandin } from '../server/salesforce-standin.mjs';
 import { assertFixedClock, chromiumArgs, dist, fixtureBody } from '../e2e/browser.mjs';
+import { editCard, editCell, LIST_BOARD, LIST_GRID, LIST_HEADERS, listBoard, listGrid, scrollRows } from './list-pages.mjs';
 
 const argv = Object.fromEntries(process.argv.slice(2).map((arg) => {
   const match = arg.match(/^--([a-z-]+)(?:=(.*))?$/);
-  if (!match) throw new Error(`unknown argument ${arg} (expected --rounds=N, --third=PATH, --url=URL, --navigate)`);
+  if (!match) throw new Error(`unknown argument ${arg} (expected --rounds=N, --third=PATH, --url=URL, --navigate, --list=NAME)`);
   return [match[1], match[2] ?? ''];
 }));
 const ROUNDS = Number(argv.rounds || 6);
 const THIRD = argv.third ? resolve(argv.third) : null;
 const NAVIGATE = 'navigate' in argv;
+const LISTS = {
+  scroll: { url: LIST_GRID, html: () => listGrid(50), script: scrollRows() },
+  edit: { url: LIST_GRID, html: () => listGrid(50), script: editCell() },
+  card: { url: LIST_BOARD, html: () => listBoard(200), script: editCard() },
+  'list-cold': { url: LIST_GRID, html: () => listGrid(50), script: null },
+  'board-cold': { url: LIST_BOARD, html: () => listBoard(200), script: null },
+};
+if (argv.list && !LISTS[argv.list]) throw new Error('--list must be scroll, edit, card, list-cold or board-cold');
+const LIST = argv.list ? { ...LISTS[argv.list], body: LISTS[argv.list].html() } : null;
 // In-app: from another record's page of the same org to the record layout page's record.
-const URL_ = argv.url || (NAVIGATE
+const URL_ = argv.url || (LIST ? LIST.url : NAVIGATE
   ? 'https://lightning-overdue-critical.lightning.force.com/lightning/r/Opportunity/0065g00000QwErTAAV/view?csp=lightning'
   : 'https://lightning-record-layout-en-us.lightning.force.com/lightning/r/Opportunity/0065g00000AbCdEAAV/view?csp=lightning');
 const STEP = { body: fixtureBody('lightning-record-layout-en-us'), path: '/lightning/r/Opportunity/0065g00000AbCdEAAV/view' };
@@ -88,13 +105,19 @@ async function trial(context) {
   const events = [];
   cdp.on('Tracing.dataCollected', (event) => events.push(...event.value));
   const complete = new Promise((done) => cdp.once('Tracing.tracingComplete', done));
-  if (NAVIGATE) {
+  if (LIST) await page.route((u) => u.href === URL_, (route) => route.fulfill({ status: 200, headers: LIST_HEADERS, body: LIST.body }));
+  if (LIST && LIST.script) {
+    await page.goto(URL_, { waitUntil: 'load' });
+    await sleep(SETTLE_MS);
+  } else if (NAVIGATE) {
     await page.goto(URL_, { waitUntil: 'load' });
     await sleep(SETTLE_MS);
     await page.evaluate((step) => { window.__pageTraceNext = step; }, STEP);
   }
   await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: CATEGORIES } });
-  if (NAVIGATE) {
+  if (LIST && LIST.script) {
+    await page.evaluate(LIST.script);
+  } else if (NAVIGATE) {
     await page.evaluate(() => {
       const { body, path } = window.__pageTraceNext;
       document.body.setHTMLUnsafe(body);
@@ -152,7 +175,7 @@ try {
     process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
   }
   const withExtension = names.filter((name) => name !== 'none');
-  console.log(`${NAVIGATE ? `in-app navigation from ${URL_} to ${STEP.path}` : URL_}\n${ROUNDS} rounds; main-thread thread time of the page's renderer, ms (median; Δ = median paired difference against none)\n`);
+  console.log(`${LIST ? `list change "${argv.list}" on ${URL_}` : NAVIGATE ? `in-app navigation from ${URL_} to ${STEP.path}` : URL_}\n${ROUNDS} rounds; main-thread thread time of the page's renderer, ms (median; Δ = median paired difference against none)\n`);
   for (const name of names) {
     const line = [`${name.padEnd(16)} total ${median(results[name].map((r) => r.total)).toFixed(1)}`];
     if (name !== 'none') {
