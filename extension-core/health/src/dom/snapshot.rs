@@ -46,8 +46,8 @@ pub const SNAPSHOT_NODES: u32 = 4096;
 struct Item {
     /// Lower-case tag name; `None` for a shadow root.
     tag: Option<String>,
-    /// The values of the attributes copied ([`Snapshot::parse_with`]'s `names`), in order.
-    attributes: Vec<Option<String>>,
+    /// The values of the attributes copied ([`Snapshot::parse_with`]'s `names`) that it has.
+    attributes: Attributes,
     children: Vec<Child<u32>>,
     shadow: Option<u32>,
     /// The composed parent (a shadow root's is its host).
@@ -55,6 +55,29 @@ struct Item {
     /// An element's place among the copy's elements in the order the wire form sends them
     /// (the order [`ItemCopy`]'s way back counts them); 0 for a shadow root.
     element: u32,
+}
+
+/// The copied attributes an element has, by their place among the names copied: most elements
+/// of a row have one or two of the twenty or so names a row's reading copies, so only those are
+/// kept (a slot per name cost an allocation and its drop per element).
+#[derive(Default)]
+struct Attributes(Vec<(usize, String)>);
+
+impl Attributes {
+    fn get(&self, place: usize) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(at, _)| *at == place)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Sets the value at `place` (the caller keeps the first of a name given twice).
+    fn set(&mut self, place: usize, value: String) {
+        match self.0.iter_mut().find(|(at, _)| *at == place) {
+            Some((_, kept)) => *kept = value,
+            None => self.0.push((place, value)),
+        }
+    }
 }
 
 /// One element's subtree (node 0), copied.
@@ -270,9 +293,12 @@ impl Snapshot {
     /// Reads an element whose `E` was read, its shadow root and children, up to its `)`.
     fn element(&mut self, reader: &mut Wire<'_>, parent: Option<u32>) -> Option<u32> {
         let tag = reader.string()?.to_ascii_lowercase();
-        let attributes = (0..self.names.len())
-            .map(|_| reader.optional())
-            .collect::<Option<Vec<_>>>()?;
+        let mut attributes = Attributes::default();
+        for place in 0..self.names.len() {
+            if let Some(value) = reader.optional()? {
+                attributes.set(place, value);
+            }
+        }
         let index = self.push_element(tag, attributes, parent)?;
         loop {
             match reader.byte()? {
@@ -280,7 +306,7 @@ impl Snapshot {
                     self.has_shadow_root = true;
                     let shadow = self.push(Item {
                         tag: None,
-                        attributes: Vec::new(),
+                        attributes: Attributes::default(),
                         children: Vec::new(),
                         shadow: None,
                         parent: Some(index),
@@ -328,7 +354,7 @@ impl Snapshot {
     fn push_element(
         &mut self,
         tag: String,
-        attributes: Vec<Option<String>>,
+        attributes: Attributes,
         parent: Option<u32>,
     ) -> Option<u32> {
         self.has_slot |= tag == "slot";
@@ -389,11 +415,11 @@ impl Snapshot {
         {
             return false;
         }
-        if !compound.attributes.iter().all(|index| {
-            item.attributes
-                .get(*index)
-                .is_some_and(|value| value.is_some())
-        }) {
+        if !compound
+            .attributes
+            .iter()
+            .all(|index| item.attributes.get(*index).is_some())
+        {
             return false;
         }
         if compound.classes.is_empty() {
@@ -401,7 +427,7 @@ impl Snapshot {
         }
         let class = compound
             .class_index
-            .and_then(|index| item.attributes.get(index)?.as_deref())
+            .and_then(|index| item.attributes.get(index))
             .unwrap_or_default();
         compound
             .classes
@@ -521,7 +547,7 @@ const RAW_OR_INERT: &[&str] = &[
 
 /// A start tag after its `<`: the lower-case tag name, the values of the attributes `names`
 /// (in that order), and what follows its `>`.
-fn start_tag<'h>(html: &'h str, names: &[&str]) -> Option<(String, Vec<Option<String>>, &'h str)> {
+fn start_tag<'h>(html: &'h str, names: &[&str]) -> Option<(String, Attributes, &'h str)> {
     let name_end = html
         .as_bytes()
         .iter()
@@ -530,7 +556,7 @@ fn start_tag<'h>(html: &'h str, names: &[&str]) -> Option<(String, Vec<Option<St
     if tag.is_empty() {
         return None;
     }
-    let mut values = vec![None; names.len()];
+    let mut values = Attributes::default();
     let mut rest = &html[name_end..];
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
@@ -543,8 +569,8 @@ fn start_tag<'h>(html: &'h str, names: &[&str]) -> Option<(String, Vec<Option<St
         let close = byte_at(value, b'"')?;
         // As `getAttribute` matches a name the page's parser lower-cased: exactly.
         if let Some(index) = names.iter().position(|known| *known == name) {
-            if values[index].is_none() {
-                values[index] = Some(decode_entities(&value[..close]));
+            if values.get(index).is_none() {
+                values.set(index, decode_entities(&value[..close]));
             }
         }
         rest = &value[close + 1..];
@@ -751,7 +777,10 @@ impl Dom for Snapshot {
     }
     fn attribute(&self, node: &u32, name: &str) -> Option<String> {
         let position = self.attribute_index(name)?;
-        self.item(*node).attributes.get(position)?.clone()
+        self.item(*node)
+            .attributes
+            .get(position)
+            .map(str::to_string)
     }
     fn form_value(&self, node: &u32) -> Option<String> {
         self.attribute(node, "value")

@@ -806,9 +806,10 @@ mod selectors {
         [class*=\"slds-icon-standard-\"], [class*=\"slds-icon-custom-\"], a[href*=\"/related/\"]";
 }
 
-/// The attributes a copy of a row or card holds ([`Reader::read_copied`]): those its text is
-/// read by ([`crate::dom::snapshot::SNAPSHOT_ATTRIBUTES`], first), then those its cells', links' and own reading asks.
-const COPIED_ATTRIBUTES: &[&str] = &[
+/// The attributes a copy of a row or card holds (the reader's copies, [`Dom::item_copy`]): those
+/// its text is read by ([`crate::dom::snapshot::SNAPSHOT_ATTRIBUTES`], first), then those its
+/// cells', links' and own reading asks. Public for the benchmarks.
+pub const COPIED_ATTRIBUTES: &[&str] = &[
     "hidden",
     "aria-hidden",
     "class",
