@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use deal_health::dom::parsed::ParsedDom;
 use deal_health::dom::snapshot::Snapshot;
 use deal_health::dom::Dom;
-use deal_health::list::COPIED_ATTRIBUTES;
+use deal_health::list::{analyze_list, COPIED_ATTRIBUTES};
 use deal_health::page::recognize;
 use deal_health::report::{analyze, AnalyzeOptions};
 
@@ -62,6 +62,9 @@ fn bench(criterion: &mut Criterion) {
         );
     }
     let mut group = criterion.benchmark_group("list-lightning-grid-en-us");
+    group.bench_function("read + score the list (parsed DOM)", |b| {
+        b.iter(|| std::hint::black_box(analyze_list(&dom, &options, None)))
+    });
     group.bench_function(format!("parse {} row copies", rows.len()), |b| {
         b.iter(|| {
             for row in &rows {

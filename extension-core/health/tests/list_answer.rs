@@ -358,6 +358,8 @@ struct Scrolled<'a> {
     within: std::cell::Cell<bool>,
     /// Calls of `Dom::far_from_view`.
     asked: std::cell::Cell<usize>,
+    /// The nodes asked about in those calls, together.
+    nodes_asked: std::cell::Cell<usize>,
     /// Whether the items without a link (a header row) lie far from view.
     header_far: std::cell::Cell<bool>,
     /// How many times each row's content was edited: its fingerprint changes with each.
@@ -468,6 +470,7 @@ impl Dom for Scrolled<'_> {
     }
     fn far_from_view(&self, nodes: &[Node]) -> Vec<bool> {
         self.asked.set(self.asked.get() + 1);
+        self.nodes_asked.set(self.nodes_asked.get() + nodes.len());
         nodes
             .iter()
             .map(|node| match self.first_href(node) {
@@ -580,10 +583,64 @@ fn scrolled<'a>(parsed: &'a ParsedDom, far: Vec<&'static str>) -> Scrolled<'a> {
         far: RefCell::new(far),
         within: std::cell::Cell::new(false),
         asked: std::cell::Cell::new(0),
+        nodes_asked: std::cell::Cell::new(0),
         header_far: std::cell::Cell::new(false),
         edits: RefCell::new(Vec::new()),
         edited_since: RefCell::new(Vec::new()),
     }
+}
+
+// Issue 19 (cost): a pass that must ask where a row lies asks about that row and a few after
+// it, not every row of the list. After an edit the view may have moved (it is not watched when
+// no row was left unread), so no verdict is kept, and one box per row of a 60-row list cost the
+// edit more than reading the row edited.
+#[test]
+fn a_pass_that_reads_one_row_asks_where_a_few_rows_lie_not_all() {
+    let ids: Vec<&'static str> = (0..40)
+        .map(|i| &*Box::leak(format!("0065g00000L{i:04}AAA").into_boxed_str()))
+        .collect();
+    let mut rows = String::new();
+    for id in &ids {
+        rows.push_str(&format!(
+            "<tr><th scope=\"row\"><a href=\"/lightning/r/Opportunity/{id}/view\">Deal {id}</a></th>\
+             <td data-label=\"Stage\">Negotiation</td><td data-label=\"Amount\">$10,000.00</td>\
+             <td data-label=\"Close Date\">12/15/2026</td></tr>"
+        ));
+    }
+    let html = format!(
+        "<html lang=\"en-US\"><body><table><thead><tr><th scope=\"col\">Opportunity Name</th>\
+         <th scope=\"col\">Stage</th><th scope=\"col\">Amount</th><th scope=\"col\">Close Date</th>\
+         </tr></thead><tbody>{rows}</tbody></table></body></html>"
+    );
+    let parsed = ParsedDom::parse(&html);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let dom = scrolled(&parsed, Vec::new());
+    let cache = deferring();
+
+    let first = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(first.report.rows.len(), 40, "every row is near");
+    assert!(first.complete);
+    assert!(
+        dom.nodes_asked.get() >= 40,
+        "a first pass asks about every row"
+    );
+
+    dom.edit(ids[20]);
+    cache.borrow_mut().view_moved();
+    let (calls, nodes) = (dom.asked.get(), dom.nodes_asked.get());
+    let second = analyze_list_with_shadow_roots(&dom, &options, None, Some(&cache));
+    assert_eq!(second.report, first.report, "nothing read differs");
+    assert_eq!(
+        second.kept.iter().filter(|kept| !**kept).count(),
+        1,
+        "the row edited alone is read again"
+    );
+    assert_eq!(dom.asked.get() - calls, 1, "one question of the layout");
+    let asked = dom.nodes_asked.get() - nodes;
+    assert!(
+        (1..=16).contains(&asked),
+        "about the row edited and a few after it, not all 40: {asked}"
+    );
 }
 
 // Issue 19 (cost), regression: a row read earlier and edited while far from view (the rep

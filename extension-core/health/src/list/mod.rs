@@ -549,7 +549,7 @@ impl<'d, D: Dom> Reader<'d, D> {
             part: RefCell::new(PartInView {
                 items: Vec::new(),
                 numbers: Vec::new(),
-                far: None,
+                far: HashMap::default(),
             }),
             view_moved: true,
             header_pending: Cell::new(false),
@@ -918,13 +918,19 @@ struct Reader<'d, D: Dom> {
     copy_misses: Cell<u32>,
 }
 
-/// The items of the list part read now and their numbers; once an item of the part needs it,
-/// whether each is far from view, by number (one call for the part).
+/// The items of the list part read now and their numbers; whether each is far from view, by
+/// number, as asked so far ([`Reader::far_from_view_now`]).
 struct PartInView<N> {
     items: Vec<N>,
     numbers: Vec<u64>,
-    far: Option<HashMap<u64, bool>>,
+    far: HashMap<u64, bool>,
 }
+
+/// How many items one question of where they lie asks about ([`Reader::far_from_view_now`]):
+/// the item that needs an answer and those after it. A pass after a change reads one row or
+/// two, and asking about every row of a 60-row list for them cost half a millisecond (a box
+/// per row); a first pass asks a few times instead of once.
+const FAR_ASKED_AT_ONCE: usize = 16;
 
 impl<D: Dom> Reader<'_, D> {
     /// The matches of `selector` in the document's own tree, or in its shadow roots.
@@ -1148,7 +1154,7 @@ impl<D: Dom> Reader<'_, D> {
             *self.part.borrow_mut() = PartInView {
                 items: items.to_vec(),
                 numbers,
-                far: None,
+                far: HashMap::default(),
             };
         }
         prints
@@ -1156,8 +1162,8 @@ impl<D: Dom> Reader<'_, D> {
 
     /// Whether the item numbered `number`, of the part read now, lies far from view: the last
     /// pass's answer while the page changed only inside the rows read and the view did not move
-    /// (an item read since is near); else asked of the whole part at once, the first time one
-    /// of its items needs it. Noted for the next pass.
+    /// (an item read since is near); else asked of the page ([`Reader::far_from_view_now`]).
+    /// Noted for the next pass.
     fn far_from_view(&self, number: u64) -> bool {
         let far = match self.last_frame.as_ref().filter(|_| !self.asks_layout()) {
             Some(frame) => frame.far.contains(&number),
@@ -1175,6 +1181,8 @@ impl<D: Dom> Reader<'_, D> {
         self.view_moved || self.last_frame.is_none()
     }
 
+    /// Whether the item numbered `number` lies far from view, asked of the page with the
+    /// [`FAR_ASKED_AT_ONCE`] items from it on the first time one of them needs it.
     fn far_from_view_now(&self, number: u64) -> bool {
         let mut part = self.part.borrow_mut();
         let PartInView {
@@ -1182,13 +1190,15 @@ impl<D: Dom> Reader<'_, D> {
             numbers,
             far,
         } = &mut *part;
-        let far = far.get_or_insert_with(|| {
-            numbers
-                .iter()
-                .copied()
-                .zip(self.dom.far_from_view(items))
-                .collect()
-        });
+        if let Some(known) = far.get(&number) {
+            return *known;
+        }
+        let Some(at) = numbers.iter().position(|known| *known == number) else {
+            return false;
+        };
+        let end = (at + FAR_ASKED_AT_ONCE).min(items.len()).min(numbers.len());
+        let answers = self.dom.far_from_view(&items[at..end]);
+        far.extend(numbers[at..end].iter().copied().zip(answers));
         far.get(&number).copied().unwrap_or(false)
     }
 
