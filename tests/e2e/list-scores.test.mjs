@@ -211,6 +211,41 @@ test('signed in, rows near the view are reported for their scores; the panel get
   await tab.close();
 });
 
+// Issue 19: a list reports its riskiest hundred rows in full and names the others by Id alone,
+// so that every row of a long list gets its Customer City score, not only the riskiest.
+test('signed in, rows past the riskiest hundred get their scores too', async () => {
+  const { listGrid } = await import('../bench/list-pages.mjs');
+  // 130 rows of one estimate (ranked in page order): the portfolio's two deals are the last two.
+  let long = listGrid(130);
+  const targets = ['0065g00000G0128AAA', '0065g00000G0129AAA'];
+  const analysed = Object.values(ANALYSED);
+  targets.forEach((from, i) => { long = long.replaceAll(from, analysed[i]).replaceAll(from.slice(0, 15), analysed[i].slice(0, 15)); });
+  const { tab, tabId, stored } = await openUnwantedList(long);
+  // The side panel asks for the tab: the whole list is read and reported.
+  await reopenPanelPage();
+  await account.evaluate((id) => chrome.runtime.sendMessage({ type: 'getPanel', tabId: id }), tabId);
+  const whole = await eventually(async () => {
+    const now = await stored();
+    return now && !now.summary.partial && now.summary.total === 130 ? now : null;
+  }, { timeout: 10000 });
+  assert.equal(whole.summary.rows.length, 100, 'the riskiest hundred listed');
+  const listed = whole.summary.rows.map((row) => id15(row.recordId));
+  for (const id of analysed) {
+    assert.ok(!listed.includes(id15(id)), `${id} is not among the rows listed`);
+    assert.ok(whole.summary.others.some((other) => id15(other) === id15(id)), `${id} is named by Id`);
+  }
+  // Their rows show the analysis' score all the same.
+  await eventually(async () => {
+    const badges = await readRowBadges(tab);
+    return analysed.every((id) => {
+      const deal = deals.find((d) => id15(d.id) === id15(id));
+      const badge = badges.find((b) => id15(b.recordId) === id15(id));
+      return badge && badge.shows === String(deal.score) && badge.label.endsWith(ANALYSIS);
+    });
+  }, { timeout: 8000 });
+  await tab.close();
+});
+
 test('signing out brings every row back to the on-device estimate; a list stops reporting', async () => {
   const { listGrid } = await import('../bench/list-pages.mjs');
   // A long list opened before the side panel asked: it reports the rows it reads for their

@@ -225,8 +225,8 @@ pub fn cached_portfolio_key(
 }
 
 /// The Customer City scores of a list report's rows, from the portfolio cached under `key`
-/// ([`cached_portfolio_key`]; `body` is what storage holds there): one per reported row whose
-/// deal the portfolio holds (matched on the Id's first 15 characters, named as the report
+/// ([`cached_portfolio_key`]; `body` is what storage holds there): one per reported row (those
+/// listed and those named by Id alone, `ListSummary::others`) whose deal the portfolio holds (matched on the Id's first 15 characters, named as the report
 /// names it), with its score and band and nothing else. None when the entry is not within its
 /// time to live, or its body is missing or damaged: the worker never fetches for a list.
 pub fn list_scores(
@@ -255,14 +255,21 @@ pub fn list_scores(
         .iter()
         .filter_map(|deal| Some((deal.id.get(..15)?, deal)))
         .collect();
-    summary
+    let listed = summary
         .rows
         .iter()
         .take(deal_health::list::summary::MAX_SUMMARY_ROWS)
-        .filter_map(|row| {
-            let deal = deals.get(row.record_id.get(..15)?)?;
+        .map(|row| &row.record_id);
+    let others = summary
+        .others
+        .iter()
+        .take(deal_health::list::summary::MAX_OTHER_IDS);
+    listed
+        .chain(others)
+        .filter_map(|record_id| {
+            let deal = deals.get(record_id.get(..15)?)?;
             Some(RowScore {
-                record_id: row.record_id.clone(),
+                record_id: record_id.clone(),
                 value: deal.score,
                 band: deal.band,
             })
@@ -995,6 +1002,7 @@ mod tests {
                 .collect(),
             total: ids.len(),
             partial: false,
+            others: Vec::new(),
         }
     }
 
@@ -1069,6 +1077,26 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&scores[0]).unwrap(),
             serde_json::json!({"recordId": "0065g00000AbCdEAAV", "value": 41, "band": "at_risk"})
+        );
+    }
+
+    // Issue 19: a long list reports its riskiest hundred rows in full and the rest by Id
+    // alone; every one of them gets its Customer City score, not only the riskiest.
+    #[test]
+    fn rows_named_by_id_alone_get_their_scores_too() {
+        let (index, key) = cached_portfolio(HOST);
+        let mut summary = reported(&["0065g00000QqQqQAAV"]);
+        summary.others = vec!["0065g00000XyZwVAAV".into()];
+        summary.total = 2;
+        assert!(summary.is_well_formed());
+        let scores = list_scores(Some(PORTFOLIO), &index, &key, now(), &summary);
+        assert_eq!(
+            scores,
+            vec![RowScore {
+                record_id: "0065g00000XyZwVAAV".into(),
+                value: Some(77),
+                band: deal_health::score::Band::Healthy,
+            }]
         );
     }
 

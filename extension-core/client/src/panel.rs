@@ -1252,6 +1252,7 @@ mod tests {
             ],
             total: 40,
             partial: false,
+            others: Vec::new(),
         };
         let view = panel_view(&on_list(Some(summary))).list.unwrap();
         assert_eq!(view.status, Status::Ready);
@@ -1275,6 +1276,7 @@ mod tests {
             rows: vec![row("0065g00000AB2CD", None, Some(30), Band::Critical)],
             total: 1,
             partial: false,
+            others: Vec::new(),
         };
         assert_eq!(
             panel_view(&on_list(Some(all))).list.unwrap().message,
@@ -1310,6 +1312,7 @@ mod tests {
             }],
             total: 1,
             partial: true,
+            others: Vec::new(),
         }));
         assert_eq!(panel_view(&partial).list.unwrap().status, Status::Loading);
         assert_eq!(
@@ -1494,6 +1497,7 @@ mod tests {
                     ],
                     total: 2,
                     partial: false,
+                    others: Vec::new(),
                 },
             }),
             signed_in: true,

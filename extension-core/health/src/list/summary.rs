@@ -2,7 +2,10 @@
 //! names, scores and most harmful reasons, for the side panel's "this list, riskiest first".
 //! It crosses from the page's renderer to the worker in one message (at most 64 KiB), so it is
 //! bounded ([`ListSummary::is_well_formed`]) like [`crate::report::Tier1Summary`]: at most
-//! [`MAX_SUMMARY_ROWS`] rows, names as long as Salesforce allows.
+//! [`MAX_SUMMARY_ROWS`] rows, names as long as Salesforce allows. The rows read beyond those
+//! are named by their record Ids alone ([`ListSummary::others`], at most [`MAX_OTHER_IDS`]):
+//! signed in, the worker matches every row reported to the Customer City portfolio it has
+//! cached, not only the riskiest hundred.
 
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +44,12 @@ pub struct ListSummary {
     /// summary: it asks for the whole list instead.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// The record Ids of the rows read that `rows` leaves out (past the riskiest
+    /// [`MAX_SUMMARY_ROWS`], or past the bytes they may take), in page order, at most
+    /// [`MAX_OTHER_IDS`]: matched for their Customer City scores (`client::list_scores`), never
+    /// listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<String>,
 }
 
 /// The most rows reported: the panel lists the riskiest, and a message stays far below 64 KiB.
@@ -49,6 +58,11 @@ pub const MAX_SUMMARY_ROWS: usize = 100;
 /// The most bytes the rows take as JSON: the message that carries them is refused over
 /// 64 KiB (`protocol::route`), and a list of long stage names must not lose the whole report.
 pub const MAX_SUMMARY_BYTES: usize = 48 * 1024;
+
+/// The most record Ids named besides the rows ([`ListSummary::others`]): with the rows' bytes,
+/// the message stays below 64 KiB (an Id takes at most 21 bytes as JSON), and a 500-row list
+/// gets every row's score.
+pub const MAX_OTHER_IDS: usize = 400;
 
 /// The longest name kept: an Opportunity's Name holds at most 120 characters.
 const MAX_NAME_CHARS: usize = 120;
@@ -63,10 +77,13 @@ impl ListSummary {
                 .map(|row| serde_json::to_vec(row).map_or(usize::MAX / 2, |json| json.len())),
         );
         rows.truncate(fitting);
+        let listed: Vec<String> = rows.iter().map(|row| row.record_id.clone()).collect();
+        let others = other_ids(report, &listed);
         ListSummary {
             rows,
             total,
             partial: false,
+            others,
         }
     }
 
@@ -74,12 +91,16 @@ impl ListSummary {
     /// well-formed reasons, at most [`MAX_SUMMARY_ROWS`] rows of at most [`MAX_ROWS`].
     pub fn is_well_formed(&self) -> bool {
         let mut seen = std::collections::BTreeSet::new();
+        let mut once = |id: &str| {
+            opportunity_id(id).is_some()
+                && seen.insert(id.get(..15).unwrap_or_default().to_string())
+        };
         self.rows.len() <= MAX_SUMMARY_ROWS
+            && self.others.len() <= MAX_OTHER_IDS
             && self.total <= MAX_ROWS
-            && self.rows.len() <= self.total
+            && self.rows.len() + self.others.len() <= self.total
             && self.rows.iter().all(|row| {
-                opportunity_id(&row.record_id).is_some()
-                    && seen.insert(row.record_id.get(..15).unwrap_or_default().to_string())
+                once(&row.record_id)
                     && row
                         .name
                         .as_ref()
@@ -87,6 +108,7 @@ impl ListSummary {
                     && row.value.is_none_or(|v| v <= 100)
                     && row.reason.as_ref().is_none_or(Text::is_well_formed)
             })
+            && self.others.iter().all(|id| once(id))
     }
 
     /// The rows riskiest first: the lowest score first, rows without a score (closed, or too
@@ -110,12 +132,14 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool)
     let (rows, total) = summary_rows(report);
     let mut now = SummaryRows::with_capacity_and_hasher(rows.len(), Default::default());
     let mut jsons = Vec::with_capacity(rows.len());
+    let mut ids = Vec::with_capacity(rows.len());
     for row in rows {
         let json = match known.remove(&row.record_id) {
             Some((was, json)) if was == row => json,
             _ => serde_json::to_string(&row).unwrap_or_default(),
         };
         jsons.push(json.clone());
+        ids.push(row.record_id.clone());
         now.insert(row.record_id.clone(), (row, json));
     }
     *known = now;
@@ -128,11 +152,36 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool)
         }
     }));
     jsons.truncate(fitting);
+    ids.truncate(fitting);
+    let others = other_ids(report, &ids);
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#","others":{}"#,
+            serde_json::to_string(&others).unwrap_or_else(|_| "[]".into())
+        )
+    };
     let partial = if partial { r#","partial":true"# } else { "" };
     format!(
-        r#"{{"rows":[{}],"total":{total}{partial}}}"#,
+        r#"{{"rows":[{}],"total":{total}{partial}{others}}}"#,
         jsons.join(",")
     )
+}
+
+/// The record Ids of `report`'s rows whose record `listed` (the rows' Ids) leaves out, each
+/// record once, in page order, at most [`MAX_OTHER_IDS`] ([`ListSummary::others`]).
+fn other_ids(report: &ListReport, listed: &[String]) -> Vec<String> {
+    let prefix = |id: &str| id.get(..15).unwrap_or_default().to_string();
+    let mut seen: std::collections::BTreeSet<String> = listed.iter().map(|id| prefix(id)).collect();
+    report
+        .rows
+        .iter()
+        .take(MAX_ROWS)
+        .filter(|row| seen.insert(prefix(&row.record_id)))
+        .take(MAX_OTHER_IDS)
+        .map(|row| row.record_id.clone())
+        .collect()
 }
 
 /// The rows a summary may list, riskiest first, each record once (a page may name one record
@@ -207,6 +256,7 @@ mod tests {
             ],
             total: 4,
             partial: false,
+            others: Vec::new(),
         };
         assert!(summary.is_well_formed());
         let order: Vec<&str> = summary
@@ -252,7 +302,15 @@ mod tests {
         assert_same_as_json(&report, &summary);
         assert_eq!(summary.total, MAX_ROWS);
         assert!(!summary.rows.is_empty() && summary.rows.len() < MAX_SUMMARY_ROWS);
-        assert!(serde_json::to_vec(&summary).unwrap().len() <= MAX_SUMMARY_BYTES + 64);
+        // The rows within their budget, the Ids named alone (at most 21 bytes each as JSON)
+        // besides, and the whole well below the 64 KiB a message may take.
+        let bytes = serde_json::to_vec(&summary).unwrap().len();
+        assert!(
+            bytes <= MAX_SUMMARY_BYTES + MAX_OTHER_IDS * 22 + 64,
+            "{bytes}"
+        );
+        assert!(bytes < 60 * 1024, "{bytes}");
+        assert_eq!(summary.others.len(), MAX_OTHER_IDS);
         let values: Vec<Option<u8>> = summary.rows.iter().map(|r| r.value).collect();
         assert!(
             values.is_sorted() && values[0] == Some(0),
@@ -354,12 +412,76 @@ mod tests {
         );
     }
 
+    /// A list report of `count` rows, the `i`th scored `i % 101`.
+    fn report_of(count: usize) -> ListReport {
+        use crate::extract::Fields;
+        use crate::score::Score;
+        ListReport {
+            layout: None,
+            rows: (0..count)
+                .map(|i| super::super::RowReport {
+                    record_id: format!("0065g{i:010}AAA"),
+                    fields: Fields::default(),
+                    shown: Vec::new(),
+                    score: Score {
+                        value: Some((i % 101) as u8),
+                        band: Band::AtRisk,
+                        reasons: Vec::new(),
+                    },
+                    warnings: Vec::new(),
+                })
+                .map(Arc::new)
+                .collect(),
+            date_order: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    // Issue 19: signed in, every row read gets its Customer City score, so the rows past the
+    // riskiest hundred are named too, by Id alone, each once, in page order, and bounded.
+    #[test]
+    fn rows_past_the_riskiest_are_named_by_id_alone() {
+        let report = report_of(150);
+        let summary = ListSummary::from_report(&report);
+        assert_eq!(summary.rows.len(), MAX_SUMMARY_ROWS);
+        assert_eq!(summary.others.len(), 50);
+        assert!(summary.is_well_formed());
+        let mut all: Vec<&str> = summary
+            .rows
+            .iter()
+            .map(|row| row.record_id.as_str())
+            .chain(summary.others.iter().map(String::as_str))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 150, "every row once");
+        assert!(
+            summary.others.windows(2).all(|pair| pair[0] < pair[1]),
+            "in page order"
+        );
+        // The JSON the content script reports says the same.
+        let json = summary_json(&report, &mut SummaryRows::default(), false);
+        let parsed: ListSummary = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed, summary);
+        // A short list names no row twice, and sends no empty field.
+        let short = summary_json(&report_of(3), &mut SummaryRows::default(), false);
+        assert!(!short.contains("others"), "{short}");
+        // The longest list the message carries: within its bound, and below 64 KiB with the rows.
+        let longest = report_of(MAX_ROWS);
+        let summary = ListSummary::from_report(&longest);
+        assert_eq!(summary.others.len(), MAX_OTHER_IDS);
+        assert!(summary.is_well_formed());
+        let json = summary_json(&longest, &mut SummaryRows::default(), true);
+        assert!(json.len() < 60 * 1024, "{}", json.len());
+    }
+
     #[test]
     fn a_hostile_summary_is_refused() {
         let good = ListSummary {
             rows: vec![row("0065g00000AB1CD", Some(40))],
             total: 1,
             partial: false,
+            others: Vec::new(),
         };
         assert!(good.is_well_formed());
         let mut bad_id = good.clone();
@@ -381,6 +503,7 @@ mod tests {
                 .collect(),
             total: MAX_ROWS,
             partial: false,
+            others: Vec::new(),
         };
         assert!(!many.is_well_formed());
         let mut fewer = good.clone();
@@ -389,5 +512,28 @@ mod tests {
         let mut beyond = good.clone();
         beyond.total = MAX_ROWS + 1;
         assert!(!beyond.is_well_formed());
+        // Ids named alone: Opportunity Ids, each record once across rows and others, as many
+        // as the page had, at most MAX_OTHER_IDS.
+        let mut other = good.clone();
+        other.others = vec!["0065g00000AB2CD".into()];
+        other.total = 2;
+        assert!(other.is_well_formed());
+        let mut account = other.clone();
+        account.others = vec!["001000000000001".into()];
+        assert!(!account.is_well_formed(), "an Account Id is no Opportunity");
+        let mut again = other.clone();
+        again.others = vec!["0065g00000AB1CDAAA".into()];
+        assert!(!again.is_well_formed(), "a row listed named again");
+        let mut over = other.clone();
+        over.total = 1;
+        assert!(!over.is_well_formed(), "more rows than the page had");
+        let mut flood = good.clone();
+        flood.others = (0..=MAX_OTHER_IDS)
+            .map(|i| format!("0065g{:010}", i + 1))
+            .collect();
+        flood.total = MAX_ROWS;
+        assert!(!flood.is_well_formed());
+        flood.others.pop();
+        assert!(flood.is_well_formed());
     }
 }
