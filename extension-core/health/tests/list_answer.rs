@@ -786,6 +786,57 @@ fn rows_far_from_view_are_read_when_the_rows_near_leave_the_date_order_open() {
     assert!(settled.out_of_view && !settled.read_on);
 }
 
+// Issue 19 (cost): signed in, a partial summary is reported for its rows' Customer City
+// scores, which the worker matches by record. A change to a row read (an inline edit, here its
+// name) reports nothing again while the rows read are the same records; a row read anew does,
+// with the change.
+#[test]
+fn a_partial_summary_is_reported_again_only_for_other_records() {
+    let html = page(AMOUNTS, OWNERS);
+    let options = options_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    let cache = deferring();
+    cache.borrow_mut().summarize_partial_readings(true);
+    let first_page = ParsedDom::parse(&html);
+    let first = scrolled(&first_page, vec![IDS[1], IDS[2]]);
+    let reading = analyze_list_with_shadow_roots(&first, &options, None, Some(&cache));
+    let answer = cache.borrow_mut().answer(0, &reading);
+    assert!(parsed(answer.summary.as_deref().expect("the rows read")).partial);
+
+    let renamed_html = html.replace(&format!(">Deal {}<", IDS[0]), ">Deal renamed<");
+    assert_ne!(renamed_html, html);
+    let renamed_page = ParsedDom::parse(&renamed_html);
+    let renamed = scrolled(&renamed_page, vec![IDS[1], IDS[2]]);
+    let reading = analyze_list_with_shadow_roots(&renamed, &options, None, Some(&cache));
+    assert_eq!(
+        reading.report.rows[0].fields.name.as_deref(),
+        Some("Deal renamed")
+    );
+    let answer = cache.borrow_mut().answer(answer.epoch, &reading);
+    assert_eq!(answer.rows.len(), 1);
+    assert_eq!(
+        answer.summary, None,
+        "the same record read: nothing reported"
+    );
+
+    // Scrolled: another record is read, and the summary is reported, as the rows are now.
+    *renamed.far.borrow_mut() = vec![IDS[2]];
+    cache.borrow_mut().view_moved();
+    let grown = analyze_list_with_shadow_roots(&renamed, &options, None, Some(&cache));
+    let answer = cache.borrow_mut().answer(answer.epoch, &grown);
+    let summary = parsed(answer.summary.as_deref().expect("another record read"));
+    assert!(summary.partial);
+    assert_eq!(summary.rows.len(), 2);
+    assert!(summary
+        .rows
+        .iter()
+        .any(|row| row.name.as_deref() == Some("Deal renamed")));
+
+    // A content script that lost the answer (another `drawn`) is answered the summary again.
+    let again = analyze_list_with_shadow_roots(&renamed, &options, None, Some(&cache));
+    let answer = cache.borrow_mut().answer(0, &again);
+    assert!(answer.summary.is_some());
+}
+
 // Issue 19 (cost): a signed-in rep's list is reported for its rows' scores without being read
 // whole. Told to, the answer to a reading that left rows far from view unread summarises the
 // rows read so far, marked partial (the side panel lists no such summary); once more rows are

@@ -13,6 +13,9 @@
 //! only when it differs from the last one answered: never when every row is the same, in the
 //! same order, nor while the reading is incomplete ([`ListReading::complete`]) unless partial
 //! readings are summarised ([`ListCache::summarize_partial_readings`]: then marked `partial`).
+//! A partial summary is only reported for its rows' Customer City scores, which the worker
+//! matches by record: it is answered again only when the records read are others (a row read
+//! anew), not when a row read changed (an inline edit would cost a message per edit).
 //!
 //! Anything else (a first evaluation, a content script that removed its badges or lost a
 //! message, `drawn` of another answer) gets every row in full and the summary.
@@ -42,6 +45,8 @@ pub(super) struct Answered {
     /// Whether the last summary made is of the last answer's reading: `Some(partial)`, with
     /// whether that reading (and so the summary) was partial.
     summarized: Option<bool>,
+    /// The records the last partial summary answered names, sorted (empty after a whole one).
+    partial_records: Vec<String>,
 }
 
 impl Answered {
@@ -132,11 +137,26 @@ impl<N: Clone> ListCache<N> {
             .collect();
         let mut summary_rows = last.summary_rows;
         let partial = !reading.complete;
+        let mut partial_records = Vec::new();
         let (summary, summary_json, summarized) = if partial && !self.summarize_partial {
             // Not every row is read yet: the summary waits for them.
             (None, last.summary.filter(|_| current), None)
         } else if all_same && order == last.order && last.summarized == Some(partial) {
+            partial_records = last.partial_records;
             (None, last.summary, Some(partial))
+        } else if partial {
+            // Reported for the rows' scores only: again when the records read are others.
+            partial_records = order.clone();
+            partial_records.sort_unstable();
+            partial_records.dedup();
+            let same_records =
+                current && last.summarized == Some(true) && last.partial_records == partial_records;
+            if same_records {
+                (None, last.summary, Some(true))
+            } else {
+                let json = summary_json(report, &mut summary_rows, true);
+                (Some(json.clone()), Some(json), Some(true))
+            }
         } else {
             let json = summary_json(report, &mut summary_rows, partial);
             let changed = !current || last.summary.as_deref() != Some(json.as_str());
@@ -150,6 +170,7 @@ impl<N: Clone> ListCache<N> {
             summary: summary_json,
             summary_rows,
             summarized,
+            partial_records,
         };
         ListAnswer {
             epoch,
