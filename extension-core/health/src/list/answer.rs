@@ -20,7 +20,7 @@
 //! Anything else (a first evaluation, a content script that removed its badges or lost a
 //! message, `drawn` of another answer) gets every row in full and the summary.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
@@ -45,7 +45,7 @@ pub(super) struct Answered {
     /// Whether the last summary made is of the last answer's reading: `Some(partial)`, with
     /// whether that reading (and so the summary) was partial.
     summarized: Option<bool>,
-    /// The records the last partial summary answered names, sorted (empty after a whole one).
+    /// The records the last partial summary answered names (empty after a whole one).
     partial_records: Vec<String>,
 }
 
@@ -147,10 +147,9 @@ impl<N: Clone> ListCache<N> {
         } else if partial {
             // Reported for the rows' scores only: again when the records read are others.
             partial_records = order.clone();
-            partial_records.sort_unstable();
-            partial_records.dedup();
-            let same_records =
-                current && last.summarized == Some(true) && last.partial_records == partial_records;
+            let same_records = current
+                && last.summarized == Some(true)
+                && records(&last.partial_records) == records(&partial_records);
             if same_records {
                 (None, last.summary, Some(true))
             } else {
@@ -178,4 +177,9 @@ impl<N: Clone> ListCache<N> {
             summary,
         }
     }
+}
+
+/// The distinct records of `ids`.
+fn records(ids: &[String]) -> HashSet<&str> {
+    ids.iter().map(String::as_str).collect()
 }

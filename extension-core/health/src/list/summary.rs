@@ -154,13 +154,11 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool)
     jsons.truncate(fitting);
     ids.truncate(fitting);
     let others = other_ids(report, &ids);
+    // Opportunity Ids only (letters and digits, `other_ids`): quoted as they are.
     let others = if others.is_empty() {
         String::new()
     } else {
-        format!(
-            r#","others":{}"#,
-            serde_json::to_string(&others).unwrap_or_else(|_| "[]".into())
-        )
+        format!(r#","others":["{}"]"#, others.join(r#"",""#))
     };
     let partial = if partial { r#","partial":true"# } else { "" };
     format!(
@@ -170,15 +168,24 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool)
 }
 
 /// The record Ids of `report`'s rows whose record `listed` (the rows' Ids) leaves out, each
-/// record once, in page order, at most [`MAX_OTHER_IDS`] ([`ListSummary::others`]).
+/// record once, in page order, at most [`MAX_OTHER_IDS`] ([`ListSummary::others`]); only
+/// well-formed Opportunity Ids, which JSON quotes as they are.
 fn other_ids(report: &ListReport, listed: &[String]) -> Vec<String> {
-    let prefix = |id: &str| id.get(..15).unwrap_or_default().to_string();
-    let mut seen: std::collections::BTreeSet<String> = listed.iter().map(|id| prefix(id)).collect();
+    fn prefix(id: &str) -> &str {
+        id.get(..15).unwrap_or_default()
+    }
+    // Inserted one by one: collecting sorts first, which adds a sort to the wasm for nothing.
+    let mut seen = std::collections::BTreeSet::new();
+    for id in listed {
+        seen.insert(prefix(id));
+    }
     report
         .rows
         .iter()
         .take(MAX_ROWS)
-        .filter(|row| seen.insert(prefix(&row.record_id)))
+        .filter(|row| {
+            opportunity_id(&row.record_id).is_some() && seen.insert(prefix(&row.record_id))
+        })
         .take(MAX_OTHER_IDS)
         .map(|row| row.record_id.clone())
         .collect()
