@@ -258,9 +258,10 @@ import { makeText } from './i18n.js';
     const summary = unreported;
     unreported = null;
     send({ type: 'listReport', summary }).then((answer) => {
-      // Refused: the next evaluation answers everything again, the summary with it (also when
-      // evaluations answered since: the core takes this summary as reported).
-      if (answer && answer.ignored) listEpoch = 0;
+      // Refused, or not answered (the worker failed to): the next evaluation answers everything
+      // again, the summary with it (also when evaluations answered since: the core takes this
+      // summary as reported).
+      if (!answer || answer.ignored) listEpoch = 0;
       else if (answer && answer.ok) takeRowScores(answer.scores);
     });
   }

@@ -55,13 +55,15 @@ pub struct ListSummary {
 /// The most rows reported: the panel lists the riskiest, and a message stays far below 64 KiB.
 pub const MAX_SUMMARY_ROWS: usize = 100;
 
-/// The most bytes the rows take as JSON: the message that carries them is refused over
-/// 64 KiB (`protocol::route`), and a list of long stage names must not lose the whole report.
+/// The most bytes the rows take as the message carries them: the message that carries them is
+/// refused over 64 KiB (`protocol::route`), and a list of long stage names must not lose the
+/// whole report. The summary travels as a JSON string inside the message, so each quote and
+/// backslash of its JSON counts twice ([`escaped_len`]).
 pub const MAX_SUMMARY_BYTES: usize = 48 * 1024;
 
 /// The most record Ids named besides the rows ([`ListSummary::others`]): with the rows' bytes,
-/// the message stays below 64 KiB (an Id takes at most 21 bytes as JSON), and a 500-row list
-/// gets every row's score.
+/// the message stays below 64 KiB (an Id takes at most 23 bytes in it, quotes escaped), and a
+/// list of up to 500 rows whose riskiest hundred fit the report gets every row's score.
 pub const MAX_OTHER_IDS: usize = 400;
 
 /// The longest name kept: an Opportunity's Name holds at most 120 characters.
@@ -72,10 +74,9 @@ impl ListSummary {
     pub fn from_report(report: &ListReport) -> ListSummary {
         let (mut rows, total) = summary_rows(report);
         // The riskiest rows that fit the budget (a row that cannot be serialised fits nothing).
-        let fitting = fitting(
-            rows.iter()
-                .map(|row| serde_json::to_vec(row).map_or(usize::MAX / 2, |json| json.len())),
-        );
+        let fitting = fitting(rows.iter().map(|row| {
+            serde_json::to_string(row).map_or(usize::MAX / 2, |json| escaped_len(&json))
+        }));
         rows.truncate(fitting);
         let listed: Vec<String> = rows.iter().map(|row| row.record_id.clone()).collect();
         let others = other_ids(report, &listed);
@@ -148,7 +149,7 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool)
         if json.is_empty() {
             usize::MAX / 2
         } else {
-            json.len()
+            escaped_len(json)
         }
     }));
     jsons.truncate(fitting);
@@ -218,8 +219,13 @@ fn summary_rows(report: &ListReport) -> (Vec<RowSummary>, usize) {
     (rows, report.rows.len().min(MAX_ROWS))
 }
 
-/// How many of the rows, whose JSON takes `sizes` bytes each, fit [`MAX_SUMMARY_BYTES`] (a
-/// comma or bracket each besides).
+/// The bytes `json` takes as a JSON string's contents: each quote and backslash escaped.
+fn escaped_len(json: &str) -> usize {
+    json.len() + json.bytes().filter(|b| matches!(b, b'"' | b'\\')).count()
+}
+
+/// How many of the rows, whose JSON takes `sizes` bytes each in the message, fit
+/// [`MAX_SUMMARY_BYTES`] (a comma or bracket each besides).
 fn fitting(sizes: impl Iterator<Item = usize>) -> usize {
     let mut bytes = 0usize;
     sizes
@@ -419,7 +425,8 @@ mod tests {
         );
     }
 
-    /// A list report of `count` rows, the `i`th scored `i % 101`.
+    /// A list report of `count` rows, the `i`th scored `i % 101`, their Ids falling in page
+    /// order (so that page order is not the Ids' order).
     fn report_of(count: usize) -> ListReport {
         use crate::extract::Fields;
         use crate::score::Score;
@@ -427,7 +434,7 @@ mod tests {
             layout: None,
             rows: (0..count)
                 .map(|i| super::super::RowReport {
-                    record_id: format!("0065g{i:010}AAA"),
+                    record_id: format!("0065g{:010}AAA", count - i),
                     fields: Fields::default(),
                     shown: Vec::new(),
                     score: Score {
@@ -463,7 +470,7 @@ mod tests {
         all.dedup();
         assert_eq!(all.len(), 150, "every row once");
         assert!(
-            summary.others.windows(2).all(|pair| pair[0] < pair[1]),
+            summary.others.windows(2).all(|pair| pair[0] > pair[1]),
             "in page order"
         );
         // The JSON the content script reports says the same.
@@ -480,6 +487,56 @@ mod tests {
         assert!(summary.is_well_formed());
         let json = summary_json(&longest, &mut SummaryRows::default(), true);
         assert!(json.len() < 60 * 1024, "{}", json.len());
+    }
+
+    // As the message carries it (a JSON string in JSON: each quote and backslash escaped again),
+    // the largest report stays within the 64 KiB the worker takes, whatever the names hold.
+    #[test]
+    fn the_largest_report_fits_its_message_whatever_the_names_hold() {
+        use crate::extract::Fields;
+        use crate::score::{Reason, Score};
+        for name in [
+            "x".repeat(MAX_NAME_CHARS),
+            "\"\\".repeat(MAX_NAME_CHARS / 2),
+        ] {
+            let report = ListReport {
+                layout: None,
+                rows: (0..MAX_ROWS)
+                    .map(|i| super::super::RowReport {
+                        record_id: format!("0065g{i:010}AAA"),
+                        fields: Fields {
+                            name: Some(name.clone()),
+                            ..Fields::default()
+                        },
+                        shown: Vec::new(),
+                        score: Score {
+                            value: Some((i % 101) as u8),
+                            band: Band::AtRisk,
+                            reasons: vec![Reason {
+                                code: "stage_stalled",
+                                points: -10,
+                                text: Text::new("reason_close_date_passed").arg(name.repeat(3)),
+                            }],
+                        },
+                        warnings: Vec::new(),
+                    })
+                    .map(Arc::new)
+                    .collect(),
+                date_order: None,
+                warnings: Vec::new(),
+            };
+            for partial in [false, true] {
+                let json = summary_json(&report, &mut SummaryRows::default(), partial);
+                // What content/main.js sends, as the worker measures it (`protocol::route`).
+                let message =
+                    serde_json::json!({"type": "listReport", "summary": json}).to_string();
+                assert!(message.len() <= 62 * 1024, "{} bytes", message.len());
+                let summary: ListSummary = serde_json::from_str(&json).unwrap();
+                assert!(summary.is_well_formed());
+                assert!(!summary.rows.is_empty());
+                assert_eq!(summary.others.len(), MAX_OTHER_IDS);
+            }
+        }
     }
 
     #[test]
