@@ -58,7 +58,7 @@ pub const MAX_SUMMARY_ROWS: usize = 100;
 /// The most bytes the rows take as the message carries them: the message that carries them is
 /// refused over 64 KiB (`protocol::route`), and a list of long stage names must not lose the
 /// whole report. The summary travels as a JSON string inside the message, so each quote and
-/// backslash of its JSON counts twice ([`escaped_len`]).
+/// backslash of its JSON counts twice.
 pub const MAX_SUMMARY_BYTES: usize = 48 * 1024;
 
 /// The most record Ids named besides the rows ([`ListSummary::others`]): with the rows' bytes,
