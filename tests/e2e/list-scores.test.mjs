@@ -162,6 +162,30 @@ async function openUnwantedList(body) {
   return { tab, tabId, stored, forget };
 }
 
+/** The bench's list view of `rows` rows, the rows numbered `at` showing the portfolio's two deals. */
+async function listWithDeals(rows, at) {
+  const { listGrid } = await import('../bench/list-pages.mjs');
+  let html = listGrid(rows);
+  const analysed = Object.values(ANALYSED);
+  at.forEach((row, i) => {
+    const from = `0065g00000G${String(row).padStart(4, '0')}AAA`;
+    html = html.replaceAll(from, analysed[i]).replaceAll(from.slice(0, 15), analysed[i].slice(0, 15));
+  });
+  return html;
+}
+
+/** Waits until the rows of the portfolio's two deals show the analysis' score on `tab`. */
+async function waitForAnalysedRows(tab) {
+  await eventually(async () => {
+    const badges = await readRowBadges(tab);
+    return Object.values(ANALYSED).every((id) => {
+      const deal = deals.find((d) => id15(d.id) === id15(id));
+      const badge = badges.find((b) => id15(b.recordId) === id15(id));
+      return badge && badge.shows === String(deal.score) && badge.label.endsWith(ANALYSIS);
+    });
+  }, { timeout: 8000 });
+}
+
 /** Opens the side panel page as a tab of its own (it shows no list: no tab is asked for one). */
 async function reopenPanelPage() {
   account = await browser.context.newPage();
@@ -170,22 +194,10 @@ async function reopenPanelPage() {
 }
 
 test('signed in, rows near the view are reported for their scores; the panel gets the whole list', async () => {
-  const { listGrid } = await import('../bench/list-pages.mjs');
   // A 50-row list view whose first two rows are the portfolio's two deals.
-  let long = listGrid(50);
-  const targets = ['0065g00000G0000AAA', '0065g00000G0001AAA'];
-  const analysed = Object.values(ANALYSED);
-  targets.forEach((from, i) => { long = long.replaceAll(from, analysed[i]).replaceAll(from.slice(0, 15), analysed[i].slice(0, 15)); });
-  const { tab, tabId, stored } = await openUnwantedList(long);
+  const { tab, tabId, stored } = await openUnwantedList(await listWithDeals(50, [0, 1]));
   // The two deals' rows show the analysis' score.
-  await eventually(async () => {
-    const badges = await readRowBadges(tab);
-    return analysed.every((id) => {
-      const deal = deals.find((d) => id15(d.id) === id15(id));
-      const badge = badges.find((b) => id15(b.recordId) === id15(id));
-      return badge && badge.shows === String(deal.score) && badge.label.endsWith(ANALYSIS);
-    });
-  }, { timeout: 8000 });
+  await waitForAnalysedRows(tab);
   const partial = await eventually(stored);
   assert.equal(partial.summary.partial, true, 'the rows read so far, marked partial');
   assert.ok(partial.summary.total < 50, `${partial.summary.total} of 50 rows read and reported`);
@@ -214,13 +226,9 @@ test('signed in, rows near the view are reported for their scores; the panel get
 // Issue 19: a list reports its riskiest hundred rows in full and names the others by Id alone,
 // so that every row of a long list gets its Customer City score, not only the riskiest.
 test('signed in, rows past the riskiest hundred get their scores too', async () => {
-  const { listGrid } = await import('../bench/list-pages.mjs');
   // 130 rows of one estimate (ranked in page order): the portfolio's two deals are the last two.
-  let long = listGrid(130);
-  const targets = ['0065g00000G0128AAA', '0065g00000G0129AAA'];
+  const { tab, tabId, stored } = await openUnwantedList(await listWithDeals(130, [128, 129]));
   const analysed = Object.values(ANALYSED);
-  targets.forEach((from, i) => { long = long.replaceAll(from, analysed[i]).replaceAll(from.slice(0, 15), analysed[i].slice(0, 15)); });
-  const { tab, tabId, stored } = await openUnwantedList(long);
   // The side panel asks for the tab: the whole list is read and reported.
   await reopenPanelPage();
   await account.evaluate((id) => chrome.runtime.sendMessage({ type: 'getPanel', tabId: id }), tabId);
@@ -235,14 +243,7 @@ test('signed in, rows past the riskiest hundred get their scores too', async () 
     assert.ok(whole.summary.others.some((other) => id15(other) === id15(id)), `${id} is named by Id`);
   }
   // Their rows show the analysis' score all the same.
-  await eventually(async () => {
-    const badges = await readRowBadges(tab);
-    return analysed.every((id) => {
-      const deal = deals.find((d) => id15(d.id) === id15(id));
-      const badge = badges.find((b) => id15(b.recordId) === id15(id));
-      return badge && badge.shows === String(deal.score) && badge.label.endsWith(ANALYSIS);
-    });
-  }, { timeout: 8000 });
+  await waitForAnalysedRows(tab);
   await tab.close();
 });
 

@@ -282,35 +282,8 @@ mod tests {
 
     #[test]
     fn the_riskiest_rows_are_kept_within_the_message_budget() {
-        use crate::extract::Fields;
-        use crate::score::{Reason, Score};
         let long = "Ü".repeat(1000);
-        let report = ListReport {
-            layout: None,
-            rows: (0..MAX_ROWS)
-                .map(|i| super::super::RowReport {
-                    record_id: format!("0065g{i:010}"),
-                    fields: Fields {
-                        name: Some(long.clone()),
-                        ..Fields::default()
-                    },
-                    shown: Vec::new(),
-                    score: Score {
-                        value: Some((i % 101) as u8),
-                        band: Band::AtRisk,
-                        reasons: vec![Reason {
-                            code: "stage_stalled",
-                            points: -10,
-                            text: Text::new("reason_close_date_passed").arg(long.clone()),
-                        }],
-                    },
-                    warnings: Vec::new(),
-                })
-                .map(Arc::new)
-                .collect(),
-            date_order: None,
-            warnings: Vec::new(),
-        };
+        let report = report_of(MAX_ROWS, Some(&long), Some(&long));
         let summary = ListSummary::from_report(&report);
         assert_same_as_json(&report, &summary);
         assert_eq!(summary.total, MAX_ROWS);
@@ -425,22 +398,34 @@ mod tests {
         );
     }
 
-    /// A list report of `count` rows, the `i`th scored `i % 101`, their Ids falling in page
-    /// order (so that page order is not the Ids' order).
-    fn report_of(count: usize) -> ListReport {
+    /// A list report of `count` rows, the `i`th scored `i % 101`, named `name`, with one reason
+    /// whose argument is `argument` when given; their Ids fall in page order (so that page order
+    /// is not the Ids' order).
+    fn report_of(count: usize, name: Option<&str>, argument: Option<&str>) -> ListReport {
         use crate::extract::Fields;
-        use crate::score::Score;
+        use crate::score::{Reason, Score};
         ListReport {
             layout: None,
             rows: (0..count)
                 .map(|i| super::super::RowReport {
                     record_id: format!("0065g{:010}AAA", count - i),
-                    fields: Fields::default(),
+                    fields: Fields {
+                        name: name.map(str::to_string),
+                        ..Fields::default()
+                    },
                     shown: Vec::new(),
                     score: Score {
                         value: Some((i % 101) as u8),
                         band: Band::AtRisk,
-                        reasons: Vec::new(),
+                        reasons: argument
+                            .map(|argument| Reason {
+                                code: "stage_stalled",
+                                points: -10,
+                                text: Text::new("reason_close_date_passed")
+                                    .arg(argument.to_string()),
+                            })
+                            .into_iter()
+                            .collect(),
                     },
                     warnings: Vec::new(),
                 })
@@ -455,7 +440,7 @@ mod tests {
     // riskiest hundred are named too, by Id alone, each once, in page order, and bounded.
     #[test]
     fn rows_past_the_riskiest_are_named_by_id_alone() {
-        let report = report_of(150);
+        let report = report_of(150, None, None);
         let summary = ListSummary::from_report(&report);
         assert_eq!(summary.rows.len(), MAX_SUMMARY_ROWS);
         assert_eq!(summary.others.len(), 50);
@@ -478,10 +463,14 @@ mod tests {
         let parsed: ListSummary = serde_json::from_str(&json).unwrap();
         assert_eq!(parsed, summary);
         // A short list names no row twice, and sends no empty field.
-        let short = summary_json(&report_of(3), &mut SummaryRows::default(), false);
+        let short = summary_json(
+            &report_of(3, None, None),
+            &mut SummaryRows::default(),
+            false,
+        );
         assert!(!short.contains("others"), "{short}");
         // The longest list the message carries: within its bound, and below 64 KiB with the rows.
-        let longest = report_of(MAX_ROWS);
+        let longest = report_of(MAX_ROWS, None, None);
         let summary = ListSummary::from_report(&longest);
         assert_eq!(summary.others.len(), MAX_OTHER_IDS);
         assert!(summary.is_well_formed());
@@ -493,38 +482,11 @@ mod tests {
     // the largest report stays within the 64 KiB the worker takes, whatever the names hold.
     #[test]
     fn the_largest_report_fits_its_message_whatever_the_names_hold() {
-        use crate::extract::Fields;
-        use crate::score::{Reason, Score};
         for name in [
             "x".repeat(MAX_NAME_CHARS),
             "\"\\".repeat(MAX_NAME_CHARS / 2),
         ] {
-            let report = ListReport {
-                layout: None,
-                rows: (0..MAX_ROWS)
-                    .map(|i| super::super::RowReport {
-                        record_id: format!("0065g{i:010}AAA"),
-                        fields: Fields {
-                            name: Some(name.clone()),
-                            ..Fields::default()
-                        },
-                        shown: Vec::new(),
-                        score: Score {
-                            value: Some((i % 101) as u8),
-                            band: Band::AtRisk,
-                            reasons: vec![Reason {
-                                code: "stage_stalled",
-                                points: -10,
-                                text: Text::new("reason_close_date_passed").arg(name.repeat(3)),
-                            }],
-                        },
-                        warnings: Vec::new(),
-                    })
-                    .map(Arc::new)
-                    .collect(),
-                date_order: None,
-                warnings: Vec::new(),
-            };
+            let report = report_of(MAX_ROWS, Some(&name), Some(&name.repeat(3)));
             for partial in [false, true] {
                 let json = summary_json(&report, &mut SummaryRows::default(), partial);
                 // What content/main.js sends, as the worker measures it (`protocol::route`).
