@@ -226,8 +226,9 @@ pub fn cached_portfolio_key(
 
 /// The Customer City scores of a list report's rows, from the portfolio cached under `key`
 /// ([`cached_portfolio_key`]; `body` is what storage holds there): one per reported row (those
-/// listed and those named by Id alone, `ListSummary::others`) whose deal the portfolio holds (matched on the Id's first 15 characters, named as the report
-/// names it), with its score and band and nothing else. None when the entry is not within its
+/// listed and those named by Id alone, `ListSummary::others`) whose deal the portfolio holds
+/// (matched on the Id's first 15 characters, named as the report names it), with its score and
+/// band and nothing else. None when the entry is not within its
 /// time to live, or its body is missing or damaged: the worker never fetches for a list.
 pub fn list_scores(
     body: Option<&[u8]>,

@@ -45,8 +45,6 @@ pub(super) struct Answered {
     /// Whether the last summary made is of the last answer's reading: `Some(partial)`, with
     /// whether that reading (and so the summary) was partial.
     summarized: Option<bool>,
-    /// The records the last partial summary answered names (empty after a whole one).
-    partial_records: Vec<String>,
 }
 
 impl Answered {
@@ -137,19 +135,17 @@ impl<N: Clone> ListCache<N> {
             .collect();
         let mut summary_rows = last.summary_rows;
         let partial = !reading.complete;
-        let mut partial_records = Vec::new();
         let (summary, summary_json, summarized) = if partial && !self.summarize_partial {
             // Not every row is read yet: the summary waits for them.
             (None, last.summary.filter(|_| current), None)
         } else if all_same && order == last.order && last.summarized == Some(partial) {
-            partial_records = last.partial_records;
             (None, last.summary, Some(partial))
         } else if partial {
-            // Reported for the rows' scores only: again when the records read are others.
-            partial_records = order.clone();
-            let same_records = current
-                && last.summarized == Some(true)
-                && records(&last.partial_records) == records(&partial_records);
+            // Reported for the rows' scores only: again when the records read are others. (Those
+            // of the last answer are those of the last partial summary sent: a pass that sends
+            // none reads the same records.)
+            let same_records =
+                current && last.summarized == Some(true) && records(&last.order) == records(&order);
             if same_records {
                 (None, last.summary, Some(true))
             } else {
@@ -169,7 +165,6 @@ impl<N: Clone> ListCache<N> {
             summary: summary_json,
             summary_rows,
             summarized,
-            partial_records,
         };
         ListAnswer {
             epoch,

@@ -78,8 +78,7 @@ impl ListSummary {
             serde_json::to_string(row).map_or(usize::MAX / 2, |json| escaped_len(&json))
         }));
         rows.truncate(fitting);
-        let listed: Vec<String> = rows.iter().map(|row| row.record_id.clone()).collect();
-        let others = other_ids(report, &listed);
+        let others = other_ids(report, rows.iter().map(|row| row.record_id.as_str()));
         ListSummary {
             rows,
             total,
@@ -154,7 +153,7 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool)
     }));
     jsons.truncate(fitting);
     ids.truncate(fitting);
-    let others = other_ids(report, &ids);
+    let others = other_ids(report, ids.iter().map(String::as_str));
     // Opportunity Ids only (letters and digits, `other_ids`): quoted as they are.
     let others = if others.is_empty() {
         String::new()
@@ -171,7 +170,7 @@ pub fn summary_json(report: &ListReport, known: &mut SummaryRows, partial: bool)
 /// The record Ids of `report`'s rows whose record `listed` (the rows' Ids) leaves out, each
 /// record once, in page order, at most [`MAX_OTHER_IDS`] ([`ListSummary::others`]); only
 /// well-formed Opportunity Ids, which JSON quotes as they are.
-fn other_ids(report: &ListReport, listed: &[String]) -> Vec<String> {
+fn other_ids<'a>(report: &'a ListReport, listed: impl Iterator<Item = &'a str>) -> Vec<String> {
     fn prefix(id: &str) -> &str {
         id.get(..15).unwrap_or_default()
     }
